@@ -1,0 +1,3 @@
+import domain from "@an/eslint-config/domain";
+
+export default domain;

@@ -1,0 +1,4 @@
+export * from "./result";
+export * from "./roles";
+export * from "./locale";
+export * from "./messages";
