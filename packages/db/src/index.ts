@@ -6,3 +6,4 @@ export * from "./queries/audit";
 export * from "./queries/users";
 export * from "./queries/roles";
 export * from "./queries/notifications";
+export * from "./queries/rate-limits";

@@ -16,6 +16,8 @@ export const JOBS = {
     /** Writing the same message twice (a retried job, a repeated event) is a no-op. */
     dedupeKey: z.string().min(1).max(200),
   }),
+  /** Crontab; graphile-worker adds its own `_cron` details to the payload. */
+  purge_expired_rate_limits: z.looseObject({}),
 } as const;
 
 export type JobName = keyof typeof JOBS;

@@ -1,10 +1,10 @@
 import type { Db } from "@an/db";
 import { DEFAULT_LOCALE, type Locale, type Role } from "@an/domain";
-import type { TFunction } from "i18next";
+import type { Translator as TFunction } from "@an/domain";
 import type { Logger } from "pino";
 import pino from "pino";
 import type { AppError } from "../errors";
-import { translator } from "../i18n";
+import { translator } from "@an/domain";
 import { type RateLimiters, unlimited } from "../rate-limit";
 
 export type AuthUser = {

@@ -1,8 +1,8 @@
 import { DEFAULT_LOCALE, type Locale } from "@an/domain";
 import { TRPCError } from "@trpc/server";
-import type { TFunction } from "i18next";
+import type { Translator as TFunction } from "@an/domain";
 import { AppError, type AppErrorCode, isAppErrorCode } from "../errors";
-import { translator } from "../i18n";
+import { translator } from "@an/domain";
 
 /** A validation issue as standard-schema (zod 4) reports it. */
 type Issue = {

@@ -16,11 +16,12 @@ export type UserWithRoles = {
   createdAt: Date;
 };
 
+// Raw SQL with an alias: drizzle drops table qualifiers in single-table selects, which
+// would make "id" inside the subquery mean user_roles.id.
 const activeRoles = sql<Role[]>`coalesce(
-  (select array_agg(${userRoles.role} order by ${userRoles.role})
-     from ${userRoles}
-    where ${userRoles.userId} = ${users.id} and ${userRoles.revokedAt} is null),
-  '{}'::user_role[])`;
+  (select array_agg(ur.role order by ur.role) from user_roles ur
+    where ur.user_id = "users"."id" and ur.revoked_at is null),
+  '{}'::user_role[])`.as("roles");
 
 const userColumns = {
   id: users.id,
@@ -128,8 +129,8 @@ export async function listUsers(ex: Executor, params: ListUsersParams) {
               ilike(sql`${users.firstName} || ' ' || ${users.lastName}`, pattern))
           : undefined,
         params.role
-          ? sql`exists (select 1 from ${userRoles} where ${userRoles.userId} = ${users.id}
-                 and ${userRoles.role} = ${params.role} and ${userRoles.revokedAt} is null)`
+          ? sql`exists (select 1 from user_roles ur where ur.user_id = "users"."id"
+                 and ur.role = ${params.role} and ur.revoked_at is null)`
           : undefined,
         params.cursor
           ? or(

@@ -6,14 +6,6 @@ import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "../embedded";
 import { migrateDatabase } from "../migrate";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    /** Admin URL of the test server (its `postgres` database). */
-    testServerUrl: string;
-    /** Name of the template database built from the real migrations. */
-    templateDatabase: string;
-  }
-}
 
 function withDatabase(url: string, database: string): string {
   const u = new URL(url);

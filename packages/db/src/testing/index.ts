@@ -3,6 +3,16 @@ import postgres from "postgres";
 import { inject } from "vitest";
 import { createDb, type DbHandle } from "../client";
 
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Admin URL of the test server (its `postgres` database). */
+    testServerUrl: string;
+    /** Name of the template database built from the real migrations. */
+    templateDatabase: string;
+  }
+}
+
 export type TestDatabase = DbHandle & {
   url: string;
   name: string;

@@ -1,5 +1,6 @@
 import { createInstance, type TFunction } from "i18next";
-import { DEFAULT_LOCALE, type Locale, MESSAGE_CATALOGS, SUPPORTED_LOCALES } from "@an/domain";
+import { DEFAULT_LOCALE, type Locale, SUPPORTED_LOCALES } from "./locale";
+import { MESSAGE_CATALOGS } from "./messages";
 
 const i18n = createInstance();
 void i18n.init({
@@ -13,9 +14,15 @@ void i18n.init({
   initAsync: false,
   interpolation: { escapeValue: false },
   returnNull: false,
+  showSupportNotice: false,
 });
 
-/** A translator bound to one locale. */
-export function translator(locale: Locale): TFunction {
+/**
+ * A translator bound to one locale, over the bundled catalogs. Loading is synchronous and
+ * in memory: no I/O, so it belongs with the other pure rules.
+ */
+export type Translator = TFunction;
+
+export function translator(locale: Locale): Translator {
   return i18n.getFixedT(locale);
 }

@@ -1,0 +1,10 @@
+import base from "@an/eslint-config/base";
+import globals from "globals";
+
+export default [
+  ...base,
+  {
+    files: ["src/**/*.ts", "src/**/*.tsx"],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+];

@@ -1,0 +1,210 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SignJWT } from "jose";
+import { sql } from "drizzle-orm";
+import { call, startTestApi, type TestApi, tokenFor } from "./testing";
+
+let api: TestApi;
+const admin = { id: "demo|admin", email: "admin@demo.advisor.network" };
+
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(async () => {
+  await api.close();
+  await api.db.drop();
+});
+
+describe("health and readiness", () => {
+  it("/healthz answers while the process is up", async () => {
+    const res = await fetch(`${api.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "ok" });
+  });
+
+  it("/readyz checks the database and that migrations are current", async () => {
+    const res = await fetch(`${api.url}/readyz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ready", checks: { database: "ok", migrations: "current" } });
+  });
+});
+
+describe("request ids", () => {
+  it("echoes a caller's X-Request-Id and puts it in errors", async () => {
+    const res = await call(api.url, "query", "auth.me", { headers: { "x-request-id": "trace-abc.123" } });
+    expect(res.headers.get("x-request-id")).toBe("trace-abc.123");
+    expect(res.body.error?.data.requestId).toBe("trace-abc.123");
+  });
+
+  it("generates one when none (or a malformed one) is sent", async () => {
+    const res = await call(api.url, "query", "auth.me", { headers: { "x-request-id": "bad id with spaces" } });
+    const id = res.headers.get("x-request-id");
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.body.error?.data.requestId).toBe(id);
+  });
+});
+
+describe("authentication", () => {
+  it("401 UNAUTHENTICATED without a token on a protected procedure", async () => {
+    const res = await call(api.url, "query", "auth.me");
+    expect(res.status).toBe(401);
+    expect(res.body.error?.data.appCode).toBe("UNAUTHENTICATED");
+    expect(res.body.error?.message).toMatch(/Authorization: Bearer/);
+  });
+
+  it("401 TOKEN_MALFORMED for a header that isn't a bearer JWT", async () => {
+    for (const header of ["Basic abc", "Bearer not-a-jwt", "Bearer a.b.c"]) {
+      const res = await call(api.url, "query", "auth.me", { headers: { authorization: header } });
+      expect(res.status, header).toBe(401);
+      expect(res.body.error?.data.appCode, header).toBe("TOKEN_MALFORMED");
+    }
+  });
+
+  it("401 TOKEN_EXPIRED for an expired token, in the caller's language", async () => {
+    const token = await tokenFor(admin, { ttlSeconds: 60, now: new Date(Date.now() - 3600_000) });
+    const res = await call(api.url, "query", "auth.me", { token, headers: { "x-locale": "fr" } });
+    expect(res.status).toBe(401);
+    expect(res.body.error?.data.appCode).toBe("TOKEN_EXPIRED");
+    expect(res.body.error?.message).toBe("Votre session a expiré. Reconnectez-vous.");
+  });
+
+  it("401 TOKEN_INVALID for a wrongly signed token", async () => {
+    const token = await tokenFor(admin, { secret: "another-secret-that-is-long-enough-to-use-0000" });
+    const res = await call(api.url, "query", "auth.me", { token });
+    expect(res.status).toBe(401);
+    expect(res.body.error?.data.appCode).toBe("TOKEN_INVALID");
+  });
+
+  it("401 TOKEN_INVALID for a token without an expiry", async () => {
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(admin.id)
+      .setIssuer("advisor-network-dev")
+      .sign(new TextEncoder().encode("dev-only-secret-change-me-in-production-0123456789"));
+    const res = await call(api.url, "query", "auth.me", { token });
+    expect(res.status).toBe(401);
+    expect(res.body.error?.data.appCode).toBe("TOKEN_INVALID");
+  });
+
+  it("a bad token is refused even on public procedures", async () => {
+    const res = await call(api.url, "query", "auth.devUsers", { headers: { authorization: "Bearer x" } });
+    expect(res.status).toBe(401);
+  });
+
+  it("creates the user with the client role on first sight of a valid token, once", async () => {
+    const newcomer = { id: "idp|newcomer-1", email: "New.Comer@Example.com", firstName: "Nour", lastName: "Saleh" };
+    const token = await tokenFor(newcomer);
+    const [first, second] = await Promise.all([
+      call(api.url, "query", "auth.me", { token }),
+      call(api.url, "query", "auth.me", { token }),
+    ]);
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    expect(first.body.result?.data).toMatchObject({ id: newcomer.id, email: "new.comer@example.com", firstName: "Nour", roles: ["client"] });
+    const audits = await api.db.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from audit_log where action = 'user.created' and subject_id = ${newcomer.id}`,
+    );
+    expect(audits[0]?.n).toBe(1);
+  });
+});
+
+describe("bad input", () => {
+  it("400 INVALID_LOCALE for a malformed X-Locale", async () => {
+    const res = await call(api.url, "query", "auth.devUsers", { headers: { "x-locale": "not_a locale!!" } });
+    expect(res.status).toBe(400);
+    expect(res.body.error?.data.appCode).toBe("INVALID_LOCALE");
+    expect(res.body.error?.message).toContain("not_a locale!!");
+  });
+
+  it("400 with field-level, localized messages for invalid input", async () => {
+    const token = await tokenFor(admin);
+    const res = await call(api.url, "query", "users.list", { token, input: { limit: 1000, search: 5 }, headers: { "x-locale": "de" } });
+    expect(res.status).toBe(400);
+    expect(res.body.error?.data.appCode).toBe("VALIDATION_FAILED");
+    expect(res.body.error?.data.fieldErrors).toEqual({
+      limit: ["Darf höchstens 100 sein."],
+      search: ["Erwartet wird ein Wert vom Typ string."],
+    });
+  });
+
+  it("400 UNKNOWN_ROLE naming the role", async () => {
+    const token = await tokenFor(admin);
+    const res = await call(api.url, "mutation", "users.grantRole", { token, input: { userId: "demo|client-sam", role: "superuser" } });
+    expect(res.status).toBe(400);
+    expect(res.body.error?.data.appCode).toBe("UNKNOWN_ROLE");
+    expect(res.body.error?.message).toBe("Unknown role 'superuser'. Use one of: client, advisor, admin.");
+    expect(res.body.error?.data.fieldErrors?.role).toHaveLength(1);
+  });
+
+  it("413 PAYLOAD_TOO_LARGE for an oversized body, nothing applied", async () => {
+    const token = await tokenFor(admin);
+    const res = await call(api.url, "mutation", "users.grantRole", {
+      token,
+      input: { userId: "demo|client-sam", role: "advisor", padding: "x".repeat(2 * 1024 * 1024) },
+    });
+    expect(res.status).toBe(413);
+    expect(res.body.error?.data.appCode).toBe("PAYLOAD_TOO_LARGE");
+    expect(res.body.error?.message).toContain("1 MB");
+    const roles = await api.db.db.execute<{ role: string }>(
+      sql`select role from user_roles where user_id = 'demo|client-sam' and revoked_at is null`,
+    );
+    expect(roles.map((r) => r.role)).toEqual(["client"]);
+  });
+
+  it("400 MALFORMED_BODY for a body that isn't JSON", async () => {
+    const token = await tokenFor(admin);
+    const res = await fetch(`${api.url}/trpc/users.grantRole`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: "{not json",
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { data: { appCode: string } } };
+    expect(body.error.data.appCode).toBe("MALFORMED_BODY");
+  });
+
+  it("400 BATCH_TOO_LARGE for too many batched calls, none of them run", async () => {
+    const paths = Array.from({ length: 11 }, () => "auth.devUsers").join(",");
+    const input = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [i, {}]));
+    const res = await fetch(`${api.url}/trpc/${paths}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`, {
+      headers: { "x-locale": "es" },
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { message: string; data: { appCode: string } } };
+    expect(body.error.data.appCode).toBe("BATCH_TOO_LARGE");
+    expect(body.error.message).toBe("Demasiadas llamadas en un mismo lote: envía como máximo 10.");
+  });
+
+  it("a batch within the limit works", async () => {
+    const paths = Array.from({ length: 3 }, () => "auth.devUsers").join(",");
+    const input = Object.fromEntries(Array.from({ length: 3 }, (_, i) => [i, {}]));
+    const res = await fetch(`${api.url}/trpc/${paths}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`);
+    expect(res.status).toBe(200);
+  });
+
+  it("404 PROCEDURE_NOT_FOUND for an unknown procedure", async () => {
+    const res = await call(api.url, "query", "users.nope");
+    expect(res.status).toBe(404);
+    expect(res.body.error?.data.appCode).toBe("PROCEDURE_NOT_FOUND");
+    expect(res.body.error?.message).toContain("users.nope");
+  });
+});
+
+describe("locale negotiation", () => {
+  const cases: [string, Record<string, string>, string][] = [
+    ["X-Locale wins over Accept-Language", { "x-locale": "es", "accept-language": "de" }, "Inicia sesión para continuar"],
+    ["Accept-Language when no X-Locale", { "accept-language": "fr-CA,fr;q=0.9" }, "Connectez-vous pour continuer"],
+    ["a regional locale falls back to its base", { "x-locale": "ar-EG" }, "سجّل الدخول للمتابعة"],
+    ["an unsupported language falls through to English", { "x-locale": "ja" }, "Sign in to continue"],
+  ];
+  it.each(cases)("%s", async (_name, headers, expected) => {
+    const res = await call(api.url, "query", "auth.me", { headers });
+    expect(res.body.error?.message).toContain(expected);
+  });
+
+  it("uses the signed-in user's stored locale when the request names none", async () => {
+    const token = await tokenFor({ id: "demo|client-diego" });
+    const res = await call(api.url, "query", "users.list", { token });
+    expect(res.status).toBe(403);
+    expect(res.body.error?.message).toBe("Necesitas el rol administrador para hacer esto.");
+  });
+});

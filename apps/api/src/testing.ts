@@ -1,0 +1,63 @@
+import { createTestDatabase, type TestDatabase } from "@an/db/testing";
+import { seedDemoData } from "@an/db";
+import { signDevToken } from "./auth/tokens";
+import { DEV_JWT_SECRET, loadApiEnv } from "./env";
+import { createLogger } from "./logger";
+import { type ApiServer, startApiServer } from "./server";
+
+export type TestApi = ApiServer & { db: TestDatabase };
+
+/**
+ * A real API instance on a free port over its own cloned database, seeded with the demo
+ * users. `env` overrides configuration (rate limits, say).
+ */
+export async function startTestApi(
+  options: { env?: Record<string, string>; db?: TestDatabase; seed?: boolean } = {},
+): Promise<TestApi> {
+  const db = options.db ?? (await createTestDatabase());
+  if (options.seed ?? true) await seedDemoData(db.db);
+  const env = loadApiEnv({ NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", ...options.env });
+  const server = await startApiServer(env, db.url, createLogger(process.env.TEST_LOG_LEVEL ?? "silent"));
+  return { ...server, db };
+}
+
+/** An HS256 token as the dev identity provider would mint it. */
+export async function tokenFor(
+  user: { id: string; email?: string | null; firstName?: string | null; lastName?: string | null },
+  options: { ttlSeconds?: number; now?: Date; secret?: string } = {},
+): Promise<string> {
+  const { token } = await signDevToken(
+    options.secret ?? DEV_JWT_SECRET,
+    { id: user.id, email: user.email ?? null, firstName: user.firstName ?? null, lastName: user.lastName ?? null },
+    { ttlSeconds: options.ttlSeconds ?? 3600, now: options.now },
+  );
+  return token;
+}
+
+export type CallOptions = {
+  token?: string;
+  headers?: Record<string, string>;
+  input?: unknown;
+};
+
+/** Calls one procedure over HTTP the way the tRPC client does; returns status, headers and JSON. */
+export async function call(baseUrl: string, type: "query" | "mutation", path: string, options: CallOptions = {}) {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let response: Response;
+  if (type === "query") {
+    const qs = options.input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(options.input))}`;
+    response = await fetch(`${baseUrl}/trpc/${path}${qs}`, { headers });
+  } else {
+    response = await fetch(`${baseUrl}/trpc/${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(options.input ?? {}),
+    });
+  }
+  const body = (await response.json()) as {
+    result?: { data: unknown };
+    error?: { message: string; data: { appCode: string; httpStatus: number; requestId: string; fieldErrors: Record<string, string[]> | null } };
+  };
+  return { status: response.status, headers: response.headers, body };
+}

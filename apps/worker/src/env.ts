@@ -1,0 +1,28 @@
+import { z } from "zod";
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  /** Unset in development: the embedded PostgreSQL is used. Required in production. */
+  DATABASE_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Jobs run at once by this process. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(5),
+  /** e.g. smtp://user:pass@smtp.example.com:587. Unset: messages stay in the outbox. */
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().default("Advisor Network <no-reply@advisor.network>"),
+});
+
+export type WorkerEnv = z.infer<typeof schema>;
+
+/** Parses the worker's environment, naming every bad variable at once. */
+export function loadWorkerEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".") || "(env)"}: ${i.message}`);
+    throw new Error(`Invalid worker configuration:\n${lines.join("\n")}`);
+  }
+  if (parsed.data.NODE_ENV === "production" && !parsed.data.DATABASE_URL) {
+    throw new Error("Invalid worker configuration:\n  - DATABASE_URL: required in production");
+  }
+  return parsed.data;
+}

@@ -1,0 +1,34 @@
+import { createDb } from "@an/db";
+import { parseCrontab, run, type Runner } from "graphile-worker";
+import { createTransport } from "nodemailer";
+import type { Logger } from "pino";
+import type { WorkerEnv } from "./env";
+import { CRONTAB, createTaskList } from "./tasks";
+
+export type WorkerHandle = { runner: Runner; stop: () => Promise<void> };
+
+/**
+ * Starts a graphile-worker runner. Any number of these can run against one database: jobs
+ * are claimed with SKIP LOCKED, so each runs once.
+ */
+export async function startWorker(env: WorkerEnv, databaseUrl: string, log: Logger): Promise<WorkerHandle> {
+  const handle = createDb(databaseUrl, { max: env.WORKER_CONCURRENCY + 2, applicationName: "advisor-network:worker" });
+  const mailer = env.SMTP_URL ? createTransport(env.SMTP_URL) : null;
+  const runner = await run({
+    connectionString: databaseUrl,
+    concurrency: env.WORKER_CONCURRENCY,
+    taskList: createTaskList({ db: handle.db, log, mailer, mailFrom: env.MAIL_FROM }),
+    parsedCronItems: parseCrontab(CRONTAB),
+    // We stop the runner ourselves, after in-flight jobs finish.
+    noHandleSignals: true,
+    pollInterval: 1000,
+  });
+  return {
+    runner,
+    stop: async () => {
+      await runner.stop();
+      mailer?.close();
+      await handle.close();
+    },
+  };
+}

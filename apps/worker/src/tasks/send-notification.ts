@@ -1,0 +1,53 @@
+import { getUserWithRoles, markNotificationFailed, markNotificationSent, putNotification } from "@an/db";
+import { negotiateLocale, translator } from "@an/domain";
+import type { TaskHandler, WorkerDeps } from "./types";
+
+/**
+ * Renders a notification in the recipient's locale into the outbox, then sends it by SMTP
+ * when configured. Idempotent: the outbox row is keyed by the payload's dedupe key, and a
+ * message already sent is not sent again. A failed send is recorded and rethrown, so
+ * graphile-worker retries it with backoff.
+ */
+export function sendNotification(deps: WorkerDeps): TaskHandler<"send_notification"> {
+  return async (payload, helpers) => {
+    const user = await getUserWithRoles(deps.db, { id: payload.userId });
+    if (!user) {
+      helpers.logger.warn(`send_notification: user ${payload.userId} no longer exists; nothing to send`);
+      return;
+    }
+    const locale = negotiateLocale({ userLocale: user.locale });
+    const t = translator(locale);
+    const vars = {
+      name: user.firstName ?? user.email ?? "",
+      role: t(`roles.${payload.params.role}`),
+    };
+    const message = await putNotification(deps.db, {
+      dedupeKey: payload.dedupeKey,
+      userId: user.id,
+      toEmail: user.email,
+      template: payload.template,
+      params: payload.params,
+      locale,
+      subject: t(`notifications.${payload.template}.subject`, vars),
+      body: t(`notifications.${payload.template}.body`, vars),
+    });
+    if (message.status === "sent" || !deps.mailer) return;
+    if (!message.toEmail) {
+      await markNotificationFailed(deps.db, { id: message.id, error: "recipient has no email address" });
+      return;
+    }
+    try {
+      const info = (await deps.mailer.sendMail({
+        from: deps.mailFrom,
+        to: message.toEmail,
+        subject: message.subject,
+        text: message.body,
+        headers: { "X-Notification-Id": message.id },
+      })) as { messageId?: string };
+      await markNotificationSent(deps.db, { id: message.id, providerMessageId: info.messageId ?? null });
+    } catch (error) {
+      await markNotificationFailed(deps.db, { id: message.id, error: String(error) });
+      throw error;
+    }
+  };
+}
