@@ -8,7 +8,9 @@ export const listUsersInput = z.object({
   role: roleSchema.optional(),
   limit: z.number().int().min(1).max(100).default(25),
   cursor: cursorSchema.nullish(),
-});
+})
+  // Every field is optional, so calling with no input at all means "first page, no filter".
+  .prefault({});
 
 /** Users newest first, searchable by name or email, filterable by role. */
 export const list = adminProcedure.input(listUsersInput).query(async ({ ctx, input }) => {

@@ -1,0 +1,56 @@
+import { createTheme, DirectionProvider, MantineProvider, useDirection } from "@mantine/core";
+import { Notifications } from "@mantine/notifications";
+import { QueryClientProvider } from "@tanstack/react-query";
+import { type ReactNode, useEffect, useState } from "react";
+import { BrowserRouter, Navigate, Route, Routes } from "react-router";
+import { RequireAdmin } from "./components/require-admin";
+import { createQueryClient } from "./lib/query-client";
+import { directionOf, useLocale } from "./lib/session";
+import { createApiClient, TRPCProvider } from "./lib/trpc";
+import { NotificationsPage } from "./pages/notifications-page";
+import { SignInPage } from "./pages/sign-in-page";
+import { UsersPage } from "./pages/users-page";
+
+const theme = createTheme({
+  primaryColor: "indigo",
+  defaultRadius: "sm",
+});
+
+/** Keeps `<html lang dir>` and Mantine's direction in step with the picked locale. */
+function LocaleEffects({ children }: { children: ReactNode }) {
+  const locale = useLocale();
+  const { setDirection } = useDirection();
+  useEffect(() => {
+    document.documentElement.lang = locale;
+    setDirection(directionOf(locale));
+  }, [locale, setDirection]);
+  return children;
+}
+
+export function App() {
+  const [queryClient] = useState(createQueryClient);
+  const [trpcClient] = useState(createApiClient);
+  return (
+    <DirectionProvider>
+      <MantineProvider theme={theme}>
+        <LocaleEffects>
+          <Notifications position="top-right" />
+          <QueryClientProvider client={queryClient}>
+            <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+              <BrowserRouter>
+                <Routes>
+                  <Route path="/sign-in" element={<SignInPage />} />
+                  <Route element={<RequireAdmin />}>
+                    <Route path="/users" element={<UsersPage />} />
+                    <Route path="/notifications" element={<NotificationsPage />} />
+                    <Route path="*" element={<Navigate to="/users" replace />} />
+                  </Route>
+                </Routes>
+              </BrowserRouter>
+            </TRPCProvider>
+          </QueryClientProvider>
+        </LocaleEffects>
+      </MantineProvider>
+    </DirectionProvider>
+  );
+}
