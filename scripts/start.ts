@@ -20,7 +20,11 @@ const database = await resolveDatabase({
   dataDir: process.env.EMBEDDED_PG_DIR ?? DEFAULT_EMBEDDED_DATA_DIR,
   port: Number(process.env.EMBEDDED_PG_PORT ?? DEFAULT_EMBEDDED_PORT),
 });
-say(database.embedded ? `• Embedded PostgreSQL ready (data in .data/postgres)` : `• Using DATABASE_URL`);
+say(
+  database.embedded
+    ? `• Embedded PostgreSQL ready (data in .data/postgres)`
+    : `• Using DATABASE_URL`,
+);
 await migrateDatabase(database.url);
 say("• Migrations applied");
 if (!production) {
@@ -72,14 +76,22 @@ await waitFor(`http://127.0.0.1:${adminPort}/`, 60_000);
 
 say("");
 say("Advisor Network is running:");
-say(`  API        http://localhost:${apiPort}   (health: /healthz, readiness: /readyz, tRPC: /trpc)`);
+say(
+  `  API        http://localhost:${apiPort}   (health: /healthz, readiness: /readyz, tRPC: /trpc)`,
+);
 say(`  Console    http://localhost:${adminPort}`);
-say(`  Worker     running; without SMTP_URL, messages stay in the outbox (Console → Notifications)`);
+say(
+  `  Worker     running; without SMTP_URL, messages stay in the outbox (Console → Notifications)`,
+);
 if (!production) {
   say("");
   say("Sign in: open the console and pick a demo user, or mint a token for API calls:");
   for (const user of DEMO_USERS) {
-    const label = user.roles.includes("admin") ? "admin" : user.roles.includes("advisor") ? "advisor" : "client";
+    const label = user.roles.includes("admin")
+      ? "admin"
+      : user.roles.includes("advisor")
+        ? "advisor"
+        : "client";
     say(`  ${label.padEnd(8)} ${user.email.padEnd(30)} pnpm dev:token ${user.email}`);
   }
   say(`  then: curl -H "Authorization: Bearer <token>" http://localhost:${apiPort}/trpc/auth.me`);

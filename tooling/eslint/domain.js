@@ -15,7 +15,20 @@ export default [
         {
           patterns: [
             { group: ["@an/*"], message: "packages/domain imports nothing from the workspace." },
-            { group: ["node:*", "fs", "path", "http", "https", "net", "child_process", "crypto", "os"], message: "packages/domain does no I/O." },
+            {
+              group: [
+                "node:*",
+                "fs",
+                "path",
+                "http",
+                "https",
+                "net",
+                "child_process",
+                "crypto",
+                "os",
+              ],
+              message: "packages/domain does no I/O.",
+            },
           ],
         },
       ],
@@ -27,10 +40,22 @@ export default [
       ],
       "no-restricted-syntax": [
         "error",
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: "Pass 'now' in as an argument." },
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: "Pass 'now' in as an argument." },
-        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: "Randomness comes in as an argument." },
-        { selector: "MemberExpression[object.name='crypto']", message: "Randomness comes in as an argument." },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: "Pass 'now' in as an argument.",
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: "Pass 'now' in as an argument.",
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: "Randomness comes in as an argument.",
+        },
+        {
+          selector: "MemberExpression[object.name='crypto']",
+          message: "Randomness comes in as an argument.",
+        },
       ],
     },
   },

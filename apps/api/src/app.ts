@@ -63,11 +63,15 @@ export function createApp(deps: AppDeps) {
       if (migrations.current) {
         res.json({ status: "ready", checks: { database: "ok", migrations: "current" } });
       } else {
-        res.status(503).json({ status: "not_ready", checks: { database: "ok", migrations: migrations.reason } });
+        res
+          .status(503)
+          .json({ status: "not_ready", checks: { database: "ok", migrations: migrations.reason } });
       }
     } catch (error) {
       req.log.warn({ err: error }, "readiness check failed: database unreachable");
-      res.status(503).json({ status: "not_ready", checks: { database: "unreachable", migrations: "unknown" } });
+      res
+        .status(503)
+        .json({ status: "not_ready", checks: { database: "unreachable", migrations: "unknown" } });
     }
   });
 
@@ -79,7 +83,9 @@ export function createApp(deps: AppDeps) {
       acceptLanguage: req.header("accept-language") ?? null,
     });
     res.locals.locale = locale;
-    res.locals.localeError = explicitValid ? null : new AppError("INVALID_LOCALE", { value: explicit ?? "" });
+    res.locals.localeError = explicitValid
+      ? null
+      : new AppError("INVALID_LOCALE", { value: explicit ?? "" });
     requestStore.run(
       { requestId: res.locals.requestId as string, locale, maxBodyBytes: deps.limits.maxBodyBytes },
       () => refuseOversizedBatch(req, res, next, deps.limits.maxBatchSize),
@@ -95,7 +101,12 @@ export function createApp(deps: AppDeps) {
       async createContext({ req, res }) {
         const requestId = res.locals.requestId as string;
         const localeError = res.locals.localeError as AppError | null;
-        const auth = await authenticate(deps.db, deps.verifyToken, req.header("authorization"), requestId);
+        const auth = await authenticate(
+          deps.db,
+          deps.verifyToken,
+          req.header("authorization"),
+          requestId,
+        );
         const explicit = localeError ? null : req.header("x-locale");
         return createContextInner({
           db: deps.db,
@@ -120,19 +131,32 @@ export function createApp(deps: AppDeps) {
       onError({ error, path, type }) {
         const store = requestStore.getStore();
         if (error.code === "INTERNAL_SERVER_ERROR") {
-          deps.log.error({ err: error.cause ?? error, path, type, requestId: store?.requestId }, "procedure failed");
+          deps.log.error(
+            { err: error.cause ?? error, path, type, requestId: store?.requestId },
+            "procedure failed",
+          );
         }
       },
     }),
   );
 
   app.use((req, res) => {
-    res.status(404).json({ error: { code: "NOT_FOUND", message: `No route ${req.method} ${req.path}`, requestId: res.locals.requestId as string } });
+    res
+      .status(404)
+      .json({
+        error: {
+          code: "NOT_FOUND",
+          message: `No route ${req.method} ${req.path}`,
+          requestId: res.locals.requestId as string,
+        },
+      });
   });
 
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     req.log.error({ err: error }, "unhandled error");
-    res.status(500).json({ error: { code: "INTERNAL", requestId: res.locals.requestId as string } });
+    res
+      .status(500)
+      .json({ error: { code: "INTERNAL", requestId: res.locals.requestId as string } });
   });
 
   return app;
@@ -148,7 +172,11 @@ function refuseOversizedBatch(req: Request, res: Response, next: NextFunction, m
   if (calls <= max) return next();
   const error = new AppError("BATCH_TOO_LARGE", { max });
   const requestId = res.locals.requestId as string;
-  const formatted = formatAppError(error, { locale: res.locals.locale as never, requestId, input: undefined });
+  const formatted = formatAppError(error, {
+    locale: res.locals.locale as never,
+    requestId,
+    input: undefined,
+  });
   res.status(400).json({
     error: {
       message: formatted.message,

@@ -11,22 +11,36 @@ describe("API configuration", () => {
   });
 
   it("production refuses to start without a database or real secrets", () => {
-    expect(() => loadApiEnv({ NODE_ENV: "production" })).toThrow(/DATABASE_URL is required in production/);
+    expect(() => loadApiEnv({ NODE_ENV: "production" })).toThrow(
+      /DATABASE_URL is required in production/,
+    );
     expect(() =>
-      loadApiEnv({ NODE_ENV: "production", DATABASE_URL: "postgres://db/x", AUTH_JWT_SECRET: DEV_JWT_SECRET }),
+      loadApiEnv({
+        NODE_ENV: "production",
+        DATABASE_URL: "postgres://db/x",
+        AUTH_JWT_SECRET: DEV_JWT_SECRET,
+      }),
     ).toThrow(/not the development default/);
   });
 
   it("production never enables dev sign-in", () => {
-    const env = loadApiEnv({ NODE_ENV: "production", DATABASE_URL: "postgres://db/x", AUTH_JWT_SECRET: "p".repeat(48) });
+    const env = loadApiEnv({
+      NODE_ENV: "production",
+      DATABASE_URL: "postgres://db/x",
+      AUTH_JWT_SECRET: "p".repeat(48),
+    });
     expect(devAuthConfig(env)).toEqual({ enabled: false });
   });
 
   it("a JWKS provider turns dev sign-in off: it can't mint that provider's tokens", () => {
-    expect(devAuthConfig(loadApiEnv({ AUTH_JWKS_URL: "https://idp.example/jwks.json" }))).toEqual({ enabled: false });
+    expect(devAuthConfig(loadApiEnv({ AUTH_JWKS_URL: "https://idp.example/jwks.json" }))).toEqual({
+      enabled: false,
+    });
   });
 
   it("names every bad variable at once", () => {
-    expect(() => loadApiEnv({ PORT: "abc", MAX_BATCH_SIZE: "0" })).toThrow(/PORT[\s\S]*MAX_BATCH_SIZE/);
+    expect(() => loadApiEnv({ PORT: "abc", MAX_BATCH_SIZE: "0" })).toThrow(
+      /PORT[\s\S]*MAX_BATCH_SIZE/,
+    );
   });
 });

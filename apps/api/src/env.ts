@@ -3,10 +3,6 @@ import { z } from "zod";
 /** Development default for AUTH_JWT_SECRET; production refuses to start with it. */
 export const DEV_JWT_SECRET = "dev-only-secret-change-me-in-production-0123456789";
 
-const bool = z
-  .enum(["true", "false", "1", "0", ""])
-  .transform((v) => v === "true" || v === "1");
-
 const schema = z
   .object({
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -15,17 +11,32 @@ const schema = z
     /** Unset in development: the embedded PostgreSQL is used. Required in production. */
     DATABASE_URL: z.string().url().optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    LOG_LEVEL: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+      .default("info"),
     /** HS256 shared secret of the identity provider (or of dev sign-in). */
-    AUTH_JWT_SECRET: z.string().min(32, "AUTH_JWT_SECRET must be at least 32 characters").optional(),
+    AUTH_JWT_SECRET: z
+      .string()
+      .min(32, "AUTH_JWT_SECRET must be at least 32 characters")
+      .optional(),
     /** JWKS endpoint of the identity provider (Auth0, Supabase, …); wins over the secret. */
     AUTH_JWKS_URL: z.string().url().optional(),
     AUTH_JWT_ISSUER: z.string().optional(),
     AUTH_JWT_AUDIENCE: z.string().optional(),
     /** Dev sign-in token lifetime, seconds. */
-    DEV_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(12 * 3600),
+    DEV_TOKEN_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 24 * 3600)
+      .default(12 * 3600),
     /** Largest accepted JSON body. */
-    MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+    MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(50 * 1024 * 1024)
+      .default(1024 * 1024),
     /** Most calls in one tRPC batch. */
     MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(10),
     /** Mutations per user (or IP when signed out) per window. */
@@ -40,13 +51,18 @@ const schema = z
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;
     if (!env.DATABASE_URL) {
-      ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "DATABASE_URL is required in production" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["DATABASE_URL"],
+        message: "DATABASE_URL is required in production",
+      });
     }
     if (!env.AUTH_JWKS_URL && (!env.AUTH_JWT_SECRET || env.AUTH_JWT_SECRET === DEV_JWT_SECRET)) {
       ctx.addIssue({
         code: "custom",
         path: ["AUTH_JWT_SECRET"],
-        message: "production needs AUTH_JWKS_URL or a real AUTH_JWT_SECRET (not the development default)",
+        message:
+          "production needs AUTH_JWKS_URL or a real AUTH_JWT_SECRET (not the development default)",
       });
     }
   });
@@ -60,11 +76,15 @@ export type ApiEnv = z.infer<typeof schema> & { AUTH_JWT_SECRET: string | undefi
 export function loadApiEnv(source: NodeJS.ProcessEnv = process.env): ApiEnv {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".") || "(env)"}: ${i.message}`);
+    const lines = parsed.error.issues.map(
+      (i) => `  - ${i.path.join(".") || "(env)"}: ${i.message}`,
+    );
     throw new Error(`Invalid API configuration:\n${lines.join("\n")}`);
   }
   const env = parsed.data;
   // Development without an identity provider signs its own tokens with the documented default.
-  const secret = env.AUTH_JWT_SECRET ?? (env.NODE_ENV === "production" || env.AUTH_JWKS_URL ? undefined : DEV_JWT_SECRET);
+  const secret =
+    env.AUTH_JWT_SECRET ??
+    (env.NODE_ENV === "production" || env.AUTH_JWKS_URL ? undefined : DEV_JWT_SECRET);
   return { ...env, AUTH_JWT_SECRET: secret };
 }

@@ -24,19 +24,26 @@ describe("health and readiness", () => {
   it("/readyz checks the database and that migrations are current", async () => {
     const res = await fetch(`${api.url}/readyz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: "ready", checks: { database: "ok", migrations: "current" } });
+    expect(await res.json()).toEqual({
+      status: "ready",
+      checks: { database: "ok", migrations: "current" },
+    });
   });
 });
 
 describe("request ids", () => {
   it("echoes a caller's X-Request-Id and puts it in errors", async () => {
-    const res = await call(api.url, "query", "auth.me", { headers: { "x-request-id": "trace-abc.123" } });
+    const res = await call(api.url, "query", "auth.me", {
+      headers: { "x-request-id": "trace-abc.123" },
+    });
     expect(res.headers.get("x-request-id")).toBe("trace-abc.123");
     expect(res.body.error?.data.requestId).toBe("trace-abc.123");
   });
 
   it("generates one when none (or a malformed one) is sent", async () => {
-    const res = await call(api.url, "query", "auth.me", { headers: { "x-request-id": "bad id with spaces" } });
+    const res = await call(api.url, "query", "auth.me", {
+      headers: { "x-request-id": "bad id with spaces" },
+    });
     const id = res.headers.get("x-request-id");
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.body.error?.data.requestId).toBe(id);
@@ -68,7 +75,9 @@ describe("authentication", () => {
   });
 
   it("401 TOKEN_INVALID for a wrongly signed token", async () => {
-    const token = await tokenFor(admin, { secret: "another-secret-that-is-long-enough-to-use-0000" });
+    const token = await tokenFor(admin, {
+      secret: "another-secret-that-is-long-enough-to-use-0000",
+    });
     const res = await call(api.url, "query", "auth.me", { token });
     expect(res.status).toBe(401);
     expect(res.body.error?.data.appCode).toBe("TOKEN_INVALID");
@@ -86,12 +95,19 @@ describe("authentication", () => {
   });
 
   it("a bad token is refused even on public procedures", async () => {
-    const res = await call(api.url, "query", "auth.devUsers", { headers: { authorization: "Bearer x" } });
+    const res = await call(api.url, "query", "auth.devUsers", {
+      headers: { authorization: "Bearer x" },
+    });
     expect(res.status).toBe(401);
   });
 
   it("creates the user with the client role on first sight of a valid token, once", async () => {
-    const newcomer = { id: "idp|newcomer-1", email: "New.Comer@Example.com", firstName: "Nour", lastName: "Saleh" };
+    const newcomer = {
+      id: "idp|newcomer-1",
+      email: "New.Comer@Example.com",
+      firstName: "Nour",
+      lastName: "Saleh",
+    };
     const token = await tokenFor(newcomer);
     const [first, second] = await Promise.all([
       call(api.url, "query", "auth.me", { token }),
@@ -99,7 +115,12 @@ describe("authentication", () => {
     ]);
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);
-    expect(first.body.result?.data).toMatchObject({ id: newcomer.id, email: "new.comer@example.com", firstName: "Nour", roles: ["client"] });
+    expect(first.body.result?.data).toMatchObject({
+      id: newcomer.id,
+      email: "new.comer@example.com",
+      firstName: "Nour",
+      roles: ["client"],
+    });
     const audits = await api.db.db.execute<{ n: number }>(
       sql`select count(*)::int as n from audit_log where action = 'user.created' and subject_id = ${newcomer.id}`,
     );
@@ -109,7 +130,9 @@ describe("authentication", () => {
 
 describe("bad input", () => {
   it("400 INVALID_LOCALE for a malformed X-Locale", async () => {
-    const res = await call(api.url, "query", "auth.devUsers", { headers: { "x-locale": "not_a locale!!" } });
+    const res = await call(api.url, "query", "auth.devUsers", {
+      headers: { "x-locale": "not_a locale!!" },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error?.data.appCode).toBe("INVALID_LOCALE");
     expect(res.body.error?.message).toContain("not_a locale!!");
@@ -117,7 +140,11 @@ describe("bad input", () => {
 
   it("400 with field-level, localized messages for invalid input", async () => {
     const token = await tokenFor(admin);
-    const res = await call(api.url, "query", "users.list", { token, input: { limit: 1000, search: 5 }, headers: { "x-locale": "de" } });
+    const res = await call(api.url, "query", "users.list", {
+      token,
+      input: { limit: 1000, search: 5 },
+      headers: { "x-locale": "de" },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error?.data.appCode).toBe("VALIDATION_FAILED");
     expect(res.body.error?.data.fieldErrors).toEqual({
@@ -128,10 +155,15 @@ describe("bad input", () => {
 
   it("400 UNKNOWN_ROLE naming the role", async () => {
     const token = await tokenFor(admin);
-    const res = await call(api.url, "mutation", "users.grantRole", { token, input: { userId: "demo|client-sam", role: "superuser" } });
+    const res = await call(api.url, "mutation", "users.grantRole", {
+      token,
+      input: { userId: "demo|client-sam", role: "superuser" },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error?.data.appCode).toBe("UNKNOWN_ROLE");
-    expect(res.body.error?.message).toBe("Unknown role 'superuser'. Use one of: client, advisor, admin.");
+    expect(res.body.error?.message).toBe(
+      "Unknown role 'superuser'. Use one of: client, advisor, admin.",
+    );
     expect(res.body.error?.data.fieldErrors?.role).toHaveLength(1);
   });
 
@@ -165,9 +197,12 @@ describe("bad input", () => {
   it("400 BATCH_TOO_LARGE for too many batched calls, none of them run", async () => {
     const paths = Array.from({ length: 11 }, () => "auth.devUsers").join(",");
     const input = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [i, {}]));
-    const res = await fetch(`${api.url}/trpc/${paths}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`, {
-      headers: { "x-locale": "es" },
-    });
+    const res = await fetch(
+      `${api.url}/trpc/${paths}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`,
+      {
+        headers: { "x-locale": "es" },
+      },
+    );
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { message: string; data: { appCode: string } } };
     expect(body.error.data.appCode).toBe("BATCH_TOO_LARGE");
@@ -177,7 +212,9 @@ describe("bad input", () => {
   it("a batch within the limit works", async () => {
     const paths = Array.from({ length: 3 }, () => "auth.devUsers").join(",");
     const input = Object.fromEntries(Array.from({ length: 3 }, (_, i) => [i, {}]));
-    const res = await fetch(`${api.url}/trpc/${paths}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`);
+    const res = await fetch(
+      `${api.url}/trpc/${paths}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`,
+    );
     expect(res.status).toBe(200);
   });
 
@@ -191,10 +228,22 @@ describe("bad input", () => {
 
 describe("locale negotiation", () => {
   const cases: [string, Record<string, string>, string][] = [
-    ["X-Locale wins over Accept-Language", { "x-locale": "es", "accept-language": "de" }, "Inicia sesión para continuar"],
-    ["Accept-Language when no X-Locale", { "accept-language": "fr-CA,fr;q=0.9" }, "Connectez-vous pour continuer"],
+    [
+      "X-Locale wins over Accept-Language",
+      { "x-locale": "es", "accept-language": "de" },
+      "Inicia sesión para continuar",
+    ],
+    [
+      "Accept-Language when no X-Locale",
+      { "accept-language": "fr-CA,fr;q=0.9" },
+      "Connectez-vous pour continuer",
+    ],
     ["a regional locale falls back to its base", { "x-locale": "ar-EG" }, "سجّل الدخول للمتابعة"],
-    ["an unsupported language falls through to English", { "x-locale": "ja" }, "Sign in to continue"],
+    [
+      "an unsupported language falls through to English",
+      { "x-locale": "ja" },
+      "Sign in to continue",
+    ],
   ];
   it.each(cases)("%s", async (_name, headers, expected) => {
     const res = await call(api.url, "query", "auth.me", { headers });

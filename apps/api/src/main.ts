@@ -16,7 +16,10 @@ const database = await resolveDatabase({
 if (process.env.MIGRATE_ON_START !== "false") await migrateDatabase(database.url);
 
 const server = await startApiServer(env, database.url, log);
-log.info({ port: server.port, embeddedDatabase: database.embedded }, `API listening on http://localhost:${server.port}`);
+log.info(
+  { port: server.port, embeddedDatabase: database.embedded },
+  `API listening on http://localhost:${server.port}`,
+);
 
 let stopping = false;
 async function shutdown(signal: string) {

@@ -48,6 +48,6 @@ export function createRateLimiters(
 
 /** Limiters that never limit, for router tests that aren't about rate limiting. */
 export const unlimited: RateLimiters = {
-  signIn: async () => undefined,
-  mutation: async () => undefined,
+  signIn: () => Promise.resolve(),
+  mutation: () => Promise.resolve(),
 };

@@ -26,7 +26,8 @@ function authConfig(env: ApiEnv): AuthConfig | null {
  * production and only when tokens are verified with that secret.
  */
 export function devAuthConfig(env: ApiEnv): DevAuthConfig {
-  if (env.NODE_ENV === "production" || env.AUTH_JWKS_URL || !env.AUTH_JWT_SECRET) return { enabled: false };
+  if (env.NODE_ENV === "production" || env.AUTH_JWKS_URL || !env.AUTH_JWT_SECRET)
+    return { enabled: false };
   return {
     enabled: true,
     secret: env.AUTH_JWT_SECRET,
@@ -40,17 +41,34 @@ export function devAuthConfig(env: ApiEnv): DevAuthConfig {
  * Builds and starts one API instance on `databaseUrl`. Instances share nothing but the
  * database, so any number can run side by side.
  */
-export async function startApiServer(env: ApiEnv, databaseUrl: string, log: Logger): Promise<ApiServer> {
-  const handle = createDb(databaseUrl, { max: env.DATABASE_POOL_SIZE, applicationName: "advisor-network:api" });
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, application_name: "advisor-network:api-ratelimit" });
+export async function startApiServer(
+  env: ApiEnv,
+  databaseUrl: string,
+  log: Logger,
+): Promise<ApiServer> {
+  const handle = createDb(databaseUrl, {
+    max: env.DATABASE_POOL_SIZE,
+    applicationName: "advisor-network:api",
+  });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 4,
+    application_name: "advisor-network:api-ratelimit",
+  });
   const auth = authConfig(env);
   const app = createApp({
     db: handle.db,
     log,
     verifyToken: auth ? createTokenVerifier(auth) : null,
     rateLimiters: createRateLimiters(pool, {
-      signIn: { points: env.RATE_LIMIT_SIGN_IN, durationSeconds: env.RATE_LIMIT_SIGN_IN_WINDOW_SECONDS },
-      mutation: { points: env.RATE_LIMIT_MUTATIONS, durationSeconds: env.RATE_LIMIT_MUTATIONS_WINDOW_SECONDS },
+      signIn: {
+        points: env.RATE_LIMIT_SIGN_IN,
+        durationSeconds: env.RATE_LIMIT_SIGN_IN_WINDOW_SECONDS,
+      },
+      mutation: {
+        points: env.RATE_LIMIT_MUTATIONS,
+        durationSeconds: env.RATE_LIMIT_MUTATIONS_WINDOW_SECONDS,
+      },
     }),
     devAuth: devAuthConfig(env),
     limits: { maxBodyBytes: env.MAX_BODY_BYTES, maxBatchSize: env.MAX_BATCH_SIZE },

@@ -16,8 +16,18 @@ export async function startTestApi(
 ): Promise<TestApi> {
   const db = options.db ?? (await createTestDatabase());
   if (options.seed ?? true) await seedDemoData(db.db);
-  const env = loadApiEnv({ NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", ...options.env });
-  const server = await startApiServer(env, db.url, createLogger(process.env.TEST_LOG_LEVEL ?? "silent"));
+  const env = loadApiEnv({
+    NODE_ENV: "test",
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "silent",
+    ...options.env,
+  });
+  const server = await startApiServer(
+    env,
+    db.url,
+    createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
+  );
   return { ...server, db };
 }
 
@@ -28,7 +38,12 @@ export async function tokenFor(
 ): Promise<string> {
   const { token } = await signDevToken(
     options.secret ?? DEV_JWT_SECRET,
-    { id: user.id, email: user.email ?? null, firstName: user.firstName ?? null, lastName: user.lastName ?? null },
+    {
+      id: user.id,
+      email: user.email ?? null,
+      firstName: user.firstName ?? null,
+      lastName: user.lastName ?? null,
+    },
     { ttlSeconds: options.ttlSeconds ?? 3600, now: options.now },
   );
   return token;
@@ -41,12 +56,20 @@ export type CallOptions = {
 };
 
 /** Calls one procedure over HTTP the way the tRPC client does; returns status, headers and JSON. */
-export async function call(baseUrl: string, type: "query" | "mutation", path: string, options: CallOptions = {}) {
+export async function call(
+  baseUrl: string,
+  type: "query" | "mutation",
+  path: string,
+  options: CallOptions = {},
+) {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let response: Response;
   if (type === "query") {
-    const qs = options.input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(options.input))}`;
+    const qs =
+      options.input === undefined
+        ? ""
+        : `?input=${encodeURIComponent(JSON.stringify(options.input))}`;
     response = await fetch(`${baseUrl}/trpc/${path}${qs}`, { headers });
   } else {
     response = await fetch(`${baseUrl}/trpc/${path}`, {
@@ -57,7 +80,15 @@ export async function call(baseUrl: string, type: "query" | "mutation", path: st
   }
   const body = (await response.json()) as {
     result?: { data: unknown };
-    error?: { message: string; data: { appCode: string; httpStatus: number; requestId: string; fieldErrors: Record<string, string[]> | null } };
+    error?: {
+      message: string;
+      data: {
+        appCode: string;
+        httpStatus: number;
+        requestId: string;
+        fieldErrors: Record<string, string[]> | null;
+      };
+    };
   };
   return { status: response.status, headers: response.headers, body };
 }

@@ -18,7 +18,9 @@ export type WorkerEnv = z.infer<typeof schema>;
 export function loadWorkerEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".") || "(env)"}: ${i.message}`);
+    const lines = parsed.error.issues.map(
+      (i) => `  - ${i.path.join(".") || "(env)"}: ${i.message}`,
+    );
     throw new Error(`Invalid worker configuration:\n${lines.join("\n")}`);
   }
   if (parsed.data.NODE_ENV === "production" && !parsed.data.DATABASE_URL) {

@@ -5,7 +5,11 @@ import { loadWorkerEnv } from "./env";
 import { startWorker } from "./runner";
 
 const env = loadWorkerEnv();
-const log = pino({ level: env.LOG_LEVEL, base: { service: "worker" }, timestamp: pino.stdTimeFunctions.isoTime });
+const log = pino({
+  level: env.LOG_LEVEL,
+  base: { service: "worker" },
+  timestamp: pino.stdTimeFunctions.isoTime,
+});
 
 const database = await resolveDatabase({
   databaseUrl: env.DATABASE_URL,

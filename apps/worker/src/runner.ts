@@ -11,8 +11,15 @@ export type WorkerHandle = { runner: Runner; stop: () => Promise<void> };
  * Starts a graphile-worker runner. Any number of these can run against one database: jobs
  * are claimed with SKIP LOCKED, so each runs once.
  */
-export async function startWorker(env: WorkerEnv, databaseUrl: string, log: Logger): Promise<WorkerHandle> {
-  const handle = createDb(databaseUrl, { max: env.WORKER_CONCURRENCY + 2, applicationName: "advisor-network:worker" });
+export async function startWorker(
+  env: WorkerEnv,
+  databaseUrl: string,
+  log: Logger,
+): Promise<WorkerHandle> {
+  const handle = createDb(databaseUrl, {
+    max: env.WORKER_CONCURRENCY + 2,
+    applicationName: "advisor-network:worker",
+  });
   const mailer = env.SMTP_URL ? createTransport(env.SMTP_URL) : null;
   const runner = await run({
     connectionString: databaseUrl,

@@ -15,13 +15,13 @@ try {
   });
   const after = readdirSync(scratch).filter((f) => f.endsWith(".sql"));
   if (after.length !== before) {
-    console.error(
+    process.stderr.write(
       "Migration drift: the schema in packages/db/src/schema differs from the committed migrations.\n" +
-        "Run `pnpm db:generate`, review the new SQL file, and commit it.",
+        "Run `pnpm db:generate`, review the new SQL file, and commit it.\n",
     );
     process.exit(1);
   }
-  console.log("No migration drift: the committed migrations match the schema.");
+  process.stdout.write("No migration drift: the committed migrations match the schema.\n");
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

@@ -56,8 +56,10 @@ export async function startEmbeddedPostgres(
     createPostgresUser: isRoot,
     initdbFlags: ["--encoding=UTF8", "--locale=C"],
     postgresFlags: [
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", "max_connections=200",
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "max_connections=200",
       // Throwaway test clusters trade durability for speed; a dev cluster keeps its data safe.
       ...(options.ephemeral ? ["-c", "fsync=off", "-c", "synchronous_commit=off"] : []),
     ],
@@ -126,9 +128,16 @@ export async function resolveDatabase(options: {
   const database = options.database ?? "advisor_network";
   const running = await runningClusterPort(options.dataDir);
   if (running !== null) {
-    return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${running}/${database}`, embedded: true };
+    return {
+      url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${running}/${database}`,
+      embedded: true,
+    };
   }
-  const handle = await startEmbeddedPostgres({ dataDir: options.dataDir, port: options.port, onLog: options.onLog });
+  const handle = await startEmbeddedPostgres({
+    dataDir: options.dataDir,
+    port: options.port,
+    onLog: options.onLog,
+  });
   await ensureDatabase(handle.url, database);
   return { url: handle.urlFor(database), stop: handle.stop, embedded: true };
 }
@@ -162,5 +171,12 @@ export async function ensureDatabase(serverUrl: string, database: string): Promi
 }
 
 /** `<repo>/.data/postgres`: the git-ignored home of the development cluster. */
-export const DEFAULT_EMBEDDED_DATA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", ".data", "postgres");
+export const DEFAULT_EMBEDDED_DATA_DIR = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "..",
+  ".data",
+  "postgres",
+);
 export const DEFAULT_EMBEDDED_PORT = 54329;

@@ -19,11 +19,15 @@ describe("migrations", () => {
   });
 
   it("report a database that is behind the committed migrations", async () => {
-    await t.db.transaction(async (tx) => {
-      await tx.execute(sql`delete from drizzle.__drizzle_migrations where id = (select max(id) from drizzle.__drizzle_migrations)`);
-      expect(await getMigrationStatus(tx)).toEqual({ current: false, reason: "behind" });
-      tx.rollback();
-    }).catch(() => undefined);
+    await t.db
+      .transaction(async (tx) => {
+        await tx.execute(
+          sql`delete from drizzle.__drizzle_migrations where id = (select max(id) from drizzle.__drizzle_migrations)`,
+        );
+        expect(await getMigrationStatus(tx)).toEqual({ current: false, reason: "behind" });
+        tx.rollback();
+      })
+      .catch(() => undefined);
     expect(await getMigrationStatus(t.db)).toEqual({ current: true });
   });
 });
@@ -36,8 +40,15 @@ describe("audit_log", () => {
       subjectType: "test",
       subjectId: "1",
     });
-    for (const statement of [sql`update audit_log set action = 'x'`, sql`delete from audit_log`, sql`truncate audit_log`]) {
-      const error: unknown = await t.db.execute(statement).then(() => null, (e: unknown) => e);
+    for (const statement of [
+      sql`update audit_log set action = 'x'`,
+      sql`delete from audit_log`,
+      sql`truncate audit_log`,
+    ]) {
+      const error: unknown = await t.db.execute(statement).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect((error as { cause?: Error }).cause?.message).toMatch(/audit_log is append-only/);
     }
     const rows = await t.db.execute<{ action: string }>(sql`select action from audit_log`);
@@ -47,7 +58,12 @@ describe("audit_log", () => {
 
 describe("enqueueJob", () => {
   it("adds the job only when the caller's transaction commits", async () => {
-    const payload = { userId: "u1", template: "role_granted" as const, params: { role: "advisor" as const }, dedupeKey: "k1" };
+    const payload = {
+      userId: "u1",
+      template: "role_granted" as const,
+      params: { role: "advisor" as const },
+      dedupeKey: "k1",
+    };
     await t.db
       .transaction(async (tx) => {
         await enqueueJob(tx, "send_notification", payload);
@@ -60,13 +76,20 @@ describe("enqueueJob", () => {
     const jobs = await t.db.execute<{ task_identifier: string; payload: { dedupeKey: string } }>(
       sql`select t.identifier as task_identifier, j.payload from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id`,
     );
-    expect(jobs.map((j) => [j.task_identifier, j.payload.dedupeKey])).toEqual([["send_notification", "k2"]]);
+    expect(jobs.map((j) => [j.task_identifier, j.payload.dedupeKey])).toEqual([
+      ["send_notification", "k2"],
+    ]);
   });
 
   it("refuses a payload that breaks the job contract", async () => {
     await expect(
       // @ts-expect-error — the contract rejects an unknown template at compile time too
-      enqueueJob(t.db, "send_notification", { userId: "u1", template: "nope", params: { role: "admin" }, dedupeKey: "k" }),
+      enqueueJob(t.db, "send_notification", {
+        userId: "u1",
+        template: "nope",
+        params: { role: "admin" },
+        dedupeKey: "k",
+      }),
     ).rejects.toThrow();
   });
 });

@@ -15,11 +15,51 @@ export type DemoUser = {
 
 /** The demo users the quick start seeds: one admin, two advisors, two clients. */
 export const DEMO_USERS: readonly DemoUser[] = [
-  { id: "demo|admin", email: "admin@demo.advisor.network", firstName: "Ada", lastName: "Okafor", locale: "en", timeZone: "Europe/London", roles: ["client", "admin"] },
-  { id: "demo|advisor-amira", email: "amira@demo.advisor.network", firstName: "Amira", lastName: "Haddad", locale: "ar-EG", timeZone: "Africa/Cairo", roles: ["client", "advisor"] },
-  { id: "demo|advisor-lucas", email: "lucas@demo.advisor.network", firstName: "Lucas", lastName: "Martin", locale: "fr", timeZone: "Europe/Paris", roles: ["client", "advisor"] },
-  { id: "demo|client-sam", email: "sam@demo.advisor.network", firstName: "Sam", lastName: "Carter", locale: "en", timeZone: "America/New_York", roles: ["client"] },
-  { id: "demo|client-diego", email: "diego@demo.advisor.network", firstName: "Diego", lastName: "Ruiz", locale: "es", timeZone: "Europe/Madrid", roles: ["client"] },
+  {
+    id: "demo|admin",
+    email: "admin@demo.advisor.network",
+    firstName: "Ada",
+    lastName: "Okafor",
+    locale: "en",
+    timeZone: "Europe/London",
+    roles: ["client", "admin"],
+  },
+  {
+    id: "demo|advisor-amira",
+    email: "amira@demo.advisor.network",
+    firstName: "Amira",
+    lastName: "Haddad",
+    locale: "ar-EG",
+    timeZone: "Africa/Cairo",
+    roles: ["client", "advisor"],
+  },
+  {
+    id: "demo|advisor-lucas",
+    email: "lucas@demo.advisor.network",
+    firstName: "Lucas",
+    lastName: "Martin",
+    locale: "fr",
+    timeZone: "Europe/Paris",
+    roles: ["client", "advisor"],
+  },
+  {
+    id: "demo|client-sam",
+    email: "sam@demo.advisor.network",
+    firstName: "Sam",
+    lastName: "Carter",
+    locale: "en",
+    timeZone: "America/New_York",
+    roles: ["client"],
+  },
+  {
+    id: "demo|client-diego",
+    email: "diego@demo.advisor.network",
+    firstName: "Diego",
+    lastName: "Ruiz",
+    locale: "es",
+    timeZone: "Europe/Madrid",
+    roles: ["client"],
+  },
 ];
 
 /**
@@ -32,7 +72,12 @@ export async function seedDemoData(db: Db): Promise<void> {
       const { roles, ...row } = user;
       await tx.insert(users).values(row).onConflictDoNothing();
       for (const role of roles) {
-        await grantRole(tx, { userId: user.id, role, actor: { kind: "system", label: "seed" }, notify: false });
+        await grantRole(tx, {
+          userId: user.id,
+          role,
+          actor: { kind: "system", label: "seed" },
+          notify: false,
+        });
       }
     }
   });

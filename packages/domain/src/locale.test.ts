@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { canonicalizeLocaleTag, localeFallbackChain, matchSupportedLocale, negotiateLocale, parseAcceptLanguage } from "./locale";
+import {
+  canonicalizeLocaleTag,
+  localeFallbackChain,
+  matchSupportedLocale,
+  negotiateLocale,
+  parseAcceptLanguage,
+} from "./locale";
 import { translator } from "./i18n";
 import { MESSAGE_CATALOGS } from "./messages";
 import { SUPPORTED_LOCALES } from "./locale";
@@ -43,7 +49,9 @@ describe("locale tags", () => {
 
 describe("message catalogs", () => {
   const keys = (obj: object, prefix = ""): string[] =>
-    Object.entries(obj).flatMap(([k, v]) => (typeof v === "object" && v !== null ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));
+    Object.entries(obj).flatMap(([k, v]) =>
+      typeof v === "object" && v !== null ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`],
+    );
   const english = keys(MESSAGE_CATALOGS.en).sort();
 
   it.each(["ar", "fr", "es", "de"] as const)("%s translates every English message", (locale) => {
@@ -56,7 +64,9 @@ describe("message catalogs", () => {
   });
 
   it("a regional locale without its own text uses its base language", () => {
-    expect(translator("fr-MA")("errors.TOKEN_EXPIRED")).toBe(translator("fr")("errors.TOKEN_EXPIRED"));
+    expect(translator("fr-MA")("errors.TOKEN_EXPIRED")).toBe(
+      translator("fr")("errors.TOKEN_EXPIRED"),
+    );
     expect(translator("ar-AE")("errors.FORBIDDEN")).toBe("غير مسموح لك بالقيام بذلك.");
   });
 });

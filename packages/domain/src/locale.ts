@@ -2,7 +2,17 @@
  * The locales the product speaks. A regional locale (ar-EG) falls back to its base (ar),
  * and every locale falls back to English.
  */
-export const SUPPORTED_LOCALES = ["en", "ar", "ar-EG", "ar-SA", "ar-AE", "fr", "fr-MA", "es", "de"] as const;
+export const SUPPORTED_LOCALES = [
+  "en",
+  "ar",
+  "ar-EG",
+  "ar-SA",
+  "ar-AE",
+  "fr",
+  "fr-MA",
+  "es",
+  "de",
+] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = "en";
 

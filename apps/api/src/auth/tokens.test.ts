@@ -6,7 +6,7 @@ import { createTokenVerifier, identityFromClaims } from "./tokens";
 
 let jwksServer: Server;
 let jwksUrl: string;
-let privateKey: CryptoKey;
+let privateKey: Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
 
 beforeAll(async () => {
   const pair = await generateKeyPair("RS256");
@@ -21,7 +21,10 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => jwksServer.close(() => r())));
 
-function rs256(claims: Record<string, unknown>, opts: { aud?: string; iss?: string; exp?: string | number } = {}) {
+function rs256(
+  claims: Record<string, unknown>,
+  opts: { aud?: string; iss?: string; exp?: string | number } = {},
+) {
   return new SignJWT(claims)
     .setProtectedHeader({ alg: "RS256", kid: "k1" })
     .setSubject("auth0|abc")
@@ -33,18 +36,35 @@ function rs256(claims: Record<string, unknown>, opts: { aud?: string; iss?: stri
 }
 
 describe("JWKS verification (Auth0 / Supabase style providers)", () => {
-  const config = () => ({ kind: "jwks" as const, jwksUrl, issuer: "https://idp.example/", audience: "advisor-api" });
+  const config = () => ({
+    kind: "jwks" as const,
+    jwksUrl,
+    issuer: "https://idp.example/",
+    audience: "advisor-api",
+  });
 
   it("accepts a token signed by a key in the provider's JWKS", async () => {
     const verify = createTokenVerifier(config());
-    const identity = await verify(await rs256({ email: "Ana@Example.com", name: "Ana María López" }));
-    expect(identity).toEqual({ sub: "auth0|abc", email: "ana@example.com", firstName: "Ana", lastName: "María López", locale: null });
+    const identity = await verify(
+      await rs256({ email: "Ana@Example.com", name: "Ana María López" }),
+    );
+    expect(identity).toEqual({
+      sub: "auth0|abc",
+      email: "ana@example.com",
+      firstName: "Ana",
+      lastName: "María López",
+      locale: null,
+    });
   });
 
   it("rejects the wrong audience or issuer as TOKEN_INVALID", async () => {
     const verify = createTokenVerifier(config());
-    await expect(verify(await rs256({}, { aud: "someone-else" }))).rejects.toMatchObject({ appCode: "TOKEN_INVALID" });
-    await expect(verify(await rs256({}, { iss: "https://evil.example/" }))).rejects.toMatchObject({ appCode: "TOKEN_INVALID" });
+    await expect(verify(await rs256({}, { aud: "someone-else" }))).rejects.toMatchObject({
+      appCode: "TOKEN_INVALID",
+    });
+    await expect(verify(await rs256({}, { iss: "https://evil.example/" }))).rejects.toMatchObject({
+      appCode: "TOKEN_INVALID",
+    });
   });
 
   it("rejects an expired token as TOKEN_EXPIRED", async () => {
@@ -55,7 +75,10 @@ describe("JWKS verification (Auth0 / Supabase style providers)", () => {
 
   it("an unreachable JWKS is the provider's fault (503), not the caller's", async () => {
     const verify = createTokenVerifier({ kind: "jwks", jwksUrl: "http://127.0.0.1:9/jwks.json" });
-    await expect(verify(await rs256({}))).rejects.toMatchObject({ appCode: "AUTH_PROVIDER_UNAVAILABLE", code: "SERVICE_UNAVAILABLE" });
+    await expect(verify(await rs256({}))).rejects.toMatchObject({
+      appCode: "AUTH_PROVIDER_UNAVAILABLE",
+      code: "SERVICE_UNAVAILABLE",
+    });
   });
 
   it("an HS256 token can't pass as a JWKS-signed one", async () => {
@@ -72,7 +95,12 @@ describe("JWKS verification (Auth0 / Supabase style providers)", () => {
 describe("identityFromClaims", () => {
   it("reads Supabase's user_metadata", () => {
     expect(
-      identityFromClaims({ sub: "s1", email: "x@y.z", user_metadata: { first_name: "Lina", last_name: "Aziz" }, locale: "ar-EG" }),
+      identityFromClaims({
+        sub: "s1",
+        email: "x@y.z",
+        user_metadata: { first_name: "Lina", last_name: "Aziz" },
+        locale: "ar-EG",
+      }),
     ).toEqual({ sub: "s1", email: "x@y.z", firstName: "Lina", lastName: "Aziz", locale: "ar-EG" });
   });
 

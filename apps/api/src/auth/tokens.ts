@@ -33,7 +33,10 @@ const CLOCK_TOLERANCE_SECONDS = 5;
 export function createTokenVerifier(config: AuthConfig): TokenVerifier {
   const key =
     config.kind === "jwks"
-      ? createRemoteJWKSet(new URL(config.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 })
+      ? createRemoteJWKSet(new URL(config.jwksUrl), {
+          timeoutDuration: 5000,
+          cooldownDuration: 30_000,
+        })
       : new TextEncoder().encode(config.secret);
   const algorithms = config.kind === "secret" ? ["HS256"] : ["RS256", "ES256", "PS256", "EdDSA"];
   return async (token) => {
@@ -66,14 +69,19 @@ function verifyOptions(config: AuthConfig, algorithms: string[]) {
 }
 
 function mapJoseError(error: unknown): AppError {
-  if (error instanceof joseErrors.JWTExpired) return new AppError("TOKEN_EXPIRED", {}, { cause: error });
-  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JOSEError && error.code === "ERR_JWKS_INVALID") {
+  if (error instanceof joseErrors.JWTExpired)
+    return new AppError("TOKEN_EXPIRED", {}, { cause: error });
+  if (
+    error instanceof joseErrors.JWKSTimeout ||
+    (error instanceof joseErrors.JOSEError && error.code === "ERR_JWKS_INVALID")
+  ) {
     return new AppError("AUTH_PROVIDER_UNAVAILABLE", {}, { cause: error });
   }
   if (error instanceof joseErrors.JWSInvalid || error instanceof joseErrors.JWTInvalid) {
     return new AppError("TOKEN_MALFORMED", {}, { cause: error });
   }
-  if (error instanceof joseErrors.JOSEError) return new AppError("TOKEN_INVALID", {}, { cause: error });
+  if (error instanceof joseErrors.JOSEError)
+    return new AppError("TOKEN_INVALID", {}, { cause: error });
   // Anything else (a network failure fetching the JWKS) is the provider's problem, not the caller's.
   return new AppError("AUTH_PROVIDER_UNAVAILABLE", {}, { cause: error });
 }
@@ -86,9 +94,11 @@ function str(value: unknown): string | null {
  * Reads the person's details from standard OIDC claims, or Supabase's `user_metadata`.
  */
 export function identityFromClaims(claims: JWTPayload & { sub: string }): TokenIdentity {
-  const meta = (typeof claims.user_metadata === "object" && claims.user_metadata !== null
-    ? claims.user_metadata
-    : {}) as Record<string, unknown>;
+  const meta = (
+    typeof claims.user_metadata === "object" && claims.user_metadata !== null
+      ? claims.user_metadata
+      : {}
+  ) as Record<string, unknown>;
   let firstName = str(claims.given_name) ?? str(meta.first_name) ?? str(meta.given_name);
   let lastName = str(claims.family_name) ?? str(meta.last_name) ?? str(meta.family_name);
   const fullName = str(claims.name) ?? str(meta.full_name) ?? str(meta.name);

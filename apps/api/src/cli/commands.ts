@@ -15,7 +15,8 @@ export async function adminGrant(
   params: { email: string; role?: string; operator: string },
 ): Promise<{ changed: boolean; userId: string; role: Role }> {
   const role = params.role ?? "admin";
-  if (!isRole(role)) throw new CliError(`Unknown role '${role}'. Use one of: client, advisor, admin.`);
+  if (!isRole(role))
+    throw new CliError(`Unknown role '${role}'. Use one of: client, advisor, admin.`);
   const user = await findUserByEmail(db, { email: params.email });
   if (!user) {
     throw new CliError(
@@ -23,7 +24,11 @@ export async function adminGrant(
     );
   }
   const result = await db.transaction((tx) =>
-    grantRole(tx, { userId: user.id, role, actor: { kind: "system", label: `cli:admin-grant:${params.operator}` } }),
+    grantRole(tx, {
+      userId: user.id,
+      role,
+      actor: { kind: "system", label: `cli:admin-grant:${params.operator}` },
+    }),
   );
   return { changed: result.changed, userId: user.id, role };
 }
@@ -42,7 +47,10 @@ export async function devToken(db: Db, env: ApiEnv, params: { email: string }) {
     );
   }
   const user = await findUserByEmail(db, { email: params.email });
-  if (!user) throw new CliError(`No user with email ${params.email}. Demo users: run \`npm start\` once to seed them.`);
+  if (!user)
+    throw new CliError(
+      `No user with email ${params.email}. Demo users: run \`npm start\` once to seed them.`,
+    );
   return signDevToken(devAuth.secret, user, {
     ttlSeconds: devAuth.ttlSeconds,
     issuer: devAuth.issuer,

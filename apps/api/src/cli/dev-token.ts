@@ -4,7 +4,9 @@ import { runCli } from "./run";
 
 const [email] = process.argv.slice(2).filter((a) => a !== "--");
 if (process.env.NODE_ENV === "production") {
-  process.stderr.write("Refusing to mint tokens: NODE_ENV is production, where tokens come only from the identity provider.\n");
+  process.stderr.write(
+    "Refusing to mint tokens: NODE_ENV is production, where tokens come only from the identity provider.\n",
+  );
   process.exit(1);
 }
 await runCli(async (db, env) => {

@@ -22,5 +22,7 @@ export const cursorSchema = z
   });
 
 export function encodeCursor(cursor: { createdAt: Date; id: string } | null): string | null {
-  return cursor ? Buffer.from(`${cursor.createdAt.getTime()}:${cursor.id}`, "utf8").toString("base64url") : null;
+  return cursor
+    ? Buffer.from(`${cursor.createdAt.getTime()}:${cursor.id}`, "utf8").toString("base64url")
+    : null;
 }

@@ -1,6 +1,5 @@
 import type { Db } from "@an/db";
 import { DEFAULT_LOCALE, type Locale, type Role } from "@an/domain";
-import type { Translator as TFunction } from "@an/domain";
 import type { Logger } from "pino";
 import pino from "pino";
 import type { AppError } from "../errors";
@@ -46,12 +45,12 @@ export function createContextInner(opts: ContextInnerOptions) {
     db: opts.db,
     user: opts.user ?? null,
     locale,
-    t: translator(locale) as TFunction,
+    t: translator(locale),
     requestId: opts.requestId ?? "internal",
     log: opts.log ?? pino({ level: "silent" }),
     clientIp: opts.clientIp ?? "127.0.0.1",
     rateLimiters: opts.rateLimiters ?? unlimited,
-    devAuth: opts.devAuth ?? ({ enabled: false } as DevAuthConfig),
+    devAuth: opts.devAuth ?? { enabled: false },
     authError: opts.authError ?? null,
     localeError: opts.localeError ?? null,
     setHeader: opts.setHeader ?? (() => undefined),

@@ -1,5 +1,5 @@
 import { DEFAULT_LOCALE, type Locale } from "@an/domain";
-import { TRPCError } from "@trpc/server";
+import type { TRPCError } from "@trpc/server";
 import type { Translator as TFunction } from "@an/domain";
 import { AppError, type AppErrorCode, isAppErrorCode } from "../errors";
 import { translator } from "@an/domain";
@@ -45,30 +45,58 @@ function valueAt(input: unknown, path: (string | number)[]): unknown {
  * One issue in the caller's language. A schema may name an AppError code as its message
  * (`z.enum(ROLES, { error: "UNKNOWN_ROLE" })`) to get that error's wording.
  */
-function localizeIssue(t: TFunction, issue: Issue, input: unknown): { message: string; appCode?: AppErrorCode } {
+function localizeIssue(
+  t: TFunction,
+  issue: Issue,
+  input: unknown,
+): { message: string; appCode?: AppErrorCode } {
   const path = pathOf(issue);
   const value = valueAt(input, path);
   if (isAppErrorCode(issue.message)) {
     const field = path.at(-1);
     return {
       appCode: issue.message,
-      message: t(`errors.${issue.message}`, { value: String(value), [String(field ?? "value")]: String(value) }),
+      message: t(`errors.${issue.message}`, {
+        value: String(value),
+        [String(field ?? "value")]: String(value),
+      }),
     };
   }
-  const kind = issue.origin === "string" ? "string" : issue.origin === "array" || issue.origin === "set" ? "array" : "number";
+  const kind =
+    issue.origin === "string"
+      ? "string"
+      : issue.origin === "array" || issue.origin === "set"
+        ? "array"
+        : "number";
   switch (issue.code) {
     case "invalid_type":
-      return { message: value === undefined ? t("validation.required") : t("validation.invalid_type", { expected: issue.expected }) };
+      return {
+        message:
+          value === undefined
+            ? t("validation.required")
+            : t("validation.invalid_type", { expected: issue.expected }),
+      };
     case "too_small":
       return { message: t(`validation.too_small_${kind}`, { minimum: String(issue.minimum) }) };
     case "too_big":
       return { message: t(`validation.too_big_${kind}`, { maximum: String(issue.maximum) }) };
     case "invalid_format":
-      return { message: issue.format === "email" ? t("validation.invalid_email") : t("validation.invalid_format", { format: issue.format }) };
+      return {
+        message:
+          issue.format === "email"
+            ? t("validation.invalid_email")
+            : t("validation.invalid_format", { format: issue.format }),
+      };
     case "invalid_value":
-      return { message: t("validation.invalid_value", { options: (issue.values ?? []).map(String).join(", ") }) };
+      return {
+        message: t("validation.invalid_value", {
+          options: (issue.values ?? []).map(String).join(", "),
+        }),
+      };
     case "unrecognized_keys":
-      return { message: t("validation.unrecognized_keys", { keys: (issue.keys ?? []).join(", ") }) };
+      return {
+        message: t("validation.unrecognized_keys", { keys: (issue.keys ?? []).join(", ") }),
+      };
     default:
       return { message: t("validation.invalid") };
   }
@@ -87,7 +115,13 @@ export type FormattedError = {
  */
 export function formatAppError(
   error: TRPCError,
-  opts: { locale?: Locale; requestId: string; input: unknown; path?: string; maxBodyBytes?: number },
+  opts: {
+    locale?: Locale;
+    requestId: string;
+    input: unknown;
+    path?: string;
+    maxBodyBytes?: number;
+  },
 ): FormattedError {
   const t = translator(opts.locale ?? DEFAULT_LOCALE);
   const issues = issuesOf(error.cause);
@@ -104,9 +138,15 @@ export function formatAppError(
         single = localized.message;
       }
     }
-    return { appCode, message: single ?? t("errors.VALIDATION_FAILED"), fieldErrors, retryAfterSeconds: null };
+    return {
+      appCode,
+      message: single ?? t("errors.VALIDATION_FAILED"),
+      fieldErrors,
+      retryAfterSeconds: null,
+    };
   }
-  const app = error instanceof AppError ? error : error.cause instanceof AppError ? error.cause : null;
+  const app =
+    error instanceof AppError ? error : error.cause instanceof AppError ? error.cause : null;
   if (app) {
     return {
       appCode: app.appCode,
@@ -136,5 +176,7 @@ export function formatAppError(
 }
 
 function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, "")} MB` : `${Math.ceil(bytes / 1024)} KB`;
+  return bytes >= 1024 * 1024
+    ? `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, "")} MB`
+    : `${Math.ceil(bytes / 1024)} KB`;
 }

@@ -2,7 +2,7 @@ import { initTRPC } from "@trpc/server";
 import type { Role } from "@an/domain";
 import { AppError } from "../errors";
 import { requestStore } from "../http/request-store";
-import type { AuthUser, Context } from "./context";
+import type { Context } from "./context";
 import { formatAppError } from "./error-format";
 
 const t = initTRPC.context<Context>().create({
@@ -17,7 +17,8 @@ const t = initTRPC.context<Context>().create({
       path,
       maxBodyBytes: store?.maxBodyBytes,
     });
-    if (formatted.retryAfterSeconds !== null) ctx?.setHeader("Retry-After", String(formatted.retryAfterSeconds));
+    if (formatted.retryAfterSeconds !== null)
+      ctx?.setHeader("Retry-After", String(formatted.retryAfterSeconds));
     return {
       ...shape,
       message: formatted.message,
@@ -59,8 +60,9 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
 
 function requireRole(role: Role) {
   return protectedProcedure.use(({ ctx, next }) => {
-    if (!ctx.user.roles.includes(role)) throw new AppError("FORBIDDEN_ROLE", { role: ctx.t(`roles.${role}`) });
-    return next({ ctx: { ...ctx, user: ctx.user as AuthUser & { roles: Role[] } } });
+    if (!ctx.user.roles.includes(role))
+      throw new AppError("FORBIDDEN_ROLE", { role: ctx.t(`roles.${role}`) });
+    return next({ ctx });
   });
 }
 

@@ -7,7 +7,9 @@ import type { TaskHandler, WorkerDeps } from "./types";
  */
 export function purgeRateLimits(deps: WorkerDeps): TaskHandler<"purge_expired_rate_limits"> {
   return async () => {
-    const removed = await purgeExpiredRateLimits(deps.db, { olderThan: new Date(Date.now() - 3600_000) });
+    const removed = await purgeExpiredRateLimits(deps.db, {
+      olderThan: new Date(Date.now() - 3600_000),
+    });
     if (removed > 0) deps.log.info({ removed }, "purged expired rate-limit counters");
   };
 }

@@ -1,4 +1,9 @@
-import { getUserWithRoles, markNotificationFailed, markNotificationSent, putNotification } from "@an/db";
+import {
+  getUserWithRoles,
+  markNotificationFailed,
+  markNotificationSent,
+  putNotification,
+} from "@an/db";
 import { negotiateLocale, translator } from "@an/domain";
 import type { TaskHandler, WorkerDeps } from "./types";
 
@@ -12,7 +17,9 @@ export function sendNotification(deps: WorkerDeps): TaskHandler<"send_notificati
   return async (payload, helpers) => {
     const user = await getUserWithRoles(deps.db, { id: payload.userId });
     if (!user) {
-      helpers.logger.warn(`send_notification: user ${payload.userId} no longer exists; nothing to send`);
+      helpers.logger.warn(
+        `send_notification: user ${payload.userId} no longer exists; nothing to send`,
+      );
       return;
     }
     const locale = negotiateLocale({ userLocale: user.locale });
@@ -33,7 +40,10 @@ export function sendNotification(deps: WorkerDeps): TaskHandler<"send_notificati
     });
     if (message.status === "sent" || !deps.mailer) return;
     if (!message.toEmail) {
-      await markNotificationFailed(deps.db, { id: message.id, error: "recipient has no email address" });
+      await markNotificationFailed(deps.db, {
+        id: message.id,
+        error: "recipient has no email address",
+      });
       return;
     }
     try {
@@ -44,7 +54,10 @@ export function sendNotification(deps: WorkerDeps): TaskHandler<"send_notificati
         text: message.body,
         headers: { "X-Notification-Id": message.id },
       })) as { messageId?: string };
-      await markNotificationSent(deps.db, { id: message.id, providerMessageId: info.messageId ?? null });
+      await markNotificationSent(deps.db, {
+        id: message.id,
+        providerMessageId: info.messageId ?? null,
+      });
     } catch (error) {
       await markNotificationFailed(deps.db, { id: message.id, error: String(error) });
       throw error;

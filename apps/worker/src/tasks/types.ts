@@ -12,4 +12,7 @@ export type WorkerDeps = {
   mailFrom: string;
 };
 
-export type TaskHandler<N extends JobName> = (payload: JobPayload<N>, helpers: JobHelpers) => Promise<void>;
+export type TaskHandler<N extends JobName> = (
+  payload: JobPayload<N>,
+  helpers: JobHelpers,
+) => Promise<void>;

@@ -49,7 +49,9 @@ export async function listAuditForSubject(
       at: auditLog.at,
     })
     .from(auditLog)
-    .where(and(eq(auditLog.subjectType, params.subjectType), eq(auditLog.subjectId, params.subjectId)))
+    .where(
+      and(eq(auditLog.subjectType, params.subjectType), eq(auditLog.subjectId, params.subjectId)),
+    )
     .orderBy(desc(auditLog.at), desc(auditLog.id))
     .limit(params.limit ?? 50);
 }

@@ -18,7 +18,10 @@ export type NewNotification = {
  * dedupe key (a retried job must not write a second copy).
  */
 export async function putNotification(ex: Executor, message: NewNotification) {
-  await ex.insert(notifications).values(message).onConflictDoNothing({ target: notifications.dedupeKey });
+  await ex
+    .insert(notifications)
+    .values(message)
+    .onConflictDoNothing({ target: notifications.dedupeKey });
   const [row] = await ex
     .select()
     .from(notifications)
@@ -44,10 +47,17 @@ export async function markNotificationSent(
     .where(eq(notifications.id, params.id));
 }
 
-export async function markNotificationFailed(ex: Executor, params: { id: string; error: string }): Promise<void> {
+export async function markNotificationFailed(
+  ex: Executor,
+  params: { id: string; error: string },
+): Promise<void> {
   await ex
     .update(notifications)
-    .set({ status: "failed", attempts: sql`${notifications.attempts} + 1`, lastError: params.error.slice(0, 2000) })
+    .set({
+      status: "failed",
+      attempts: sql`${notifications.attempts} + 1`,
+      lastError: params.error.slice(0, 2000),
+    })
     .where(eq(notifications.id, params.id));
 }
 

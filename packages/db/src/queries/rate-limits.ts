@@ -3,7 +3,10 @@ import type { Executor } from "../client";
 import { rateLimits } from "../schema";
 
 /** Deletes rate-limit counters that expired before `olderThan`; returns how many. */
-export async function purgeExpiredRateLimits(ex: Executor, params: { olderThan: Date }): Promise<number> {
+export async function purgeExpiredRateLimits(
+  ex: Executor,
+  params: { olderThan: Date },
+): Promise<number> {
   const removed = await ex
     .delete(rateLimits)
     .where(lt(rateLimits.expire, params.olderThan.getTime()))

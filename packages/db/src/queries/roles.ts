@@ -32,7 +32,10 @@ export async function grantRole(tx: Executor, change: RoleChange): Promise<RoleC
       role: change.role,
       grantedBy: change.actor.kind === "user" ? change.actor.userId : null,
     })
-    .onConflictDoNothing({ target: [userRoles.userId, userRoles.role], where: sql`revoked_at is null` })
+    .onConflictDoNothing({
+      target: [userRoles.userId, userRoles.role],
+      where: sql`revoked_at is null`,
+    })
     .returning({ id: userRoles.id });
   if (!grant) return { changed: false, grantId: null };
   await writeAudit(tx, {
@@ -65,7 +68,13 @@ export async function revokeRole(tx: Executor, change: RoleChange): Promise<Role
       revokedAt: sql`now()`,
       revokedBy: change.actor.kind === "user" ? change.actor.userId : null,
     })
-    .where(and(eq(userRoles.userId, change.userId), eq(userRoles.role, change.role), isNull(userRoles.revokedAt)))
+    .where(
+      and(
+        eq(userRoles.userId, change.userId),
+        eq(userRoles.role, change.role),
+        isNull(userRoles.revokedAt),
+      ),
+    )
     .returning({ id: userRoles.id });
   if (!grant) return { changed: false, grantId: null };
   await writeAudit(tx, {

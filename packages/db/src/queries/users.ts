@@ -35,13 +35,19 @@ const userColumns = {
 };
 
 /** One user with their active roles, or null. Roles are read fresh on every call. */
-export async function getUserWithRoles(ex: Executor, params: { id: string }): Promise<UserWithRoles | null> {
+export async function getUserWithRoles(
+  ex: Executor,
+  params: { id: string },
+): Promise<UserWithRoles | null> {
   const [row] = await ex.select(userColumns).from(users).where(eq(users.id, params.id)).limit(1);
   return row ?? null;
 }
 
 /** Looks a user up by email, case-insensitively. */
-export async function findUserByEmail(ex: Executor, params: { email: string }): Promise<UserWithRoles | null> {
+export async function findUserByEmail(
+  ex: Executor,
+  params: { email: string },
+): Promise<UserWithRoles | null> {
   const [row] = await ex
     .select(userColumns)
     .from(users)
@@ -125,8 +131,12 @@ export async function listUsers(ex: Executor, params: ListUsersParams) {
     .where(
       and(
         pattern
-          ? or(ilike(users.email, pattern), ilike(users.firstName, pattern), ilike(users.lastName, pattern),
-              ilike(sql`${users.firstName} || ' ' || ${users.lastName}`, pattern))
+          ? or(
+              ilike(users.email, pattern),
+              ilike(users.firstName, pattern),
+              ilike(users.lastName, pattern),
+              ilike(sql`${users.firstName} || ' ' || ${users.lastName}`, pattern),
+            )
           : undefined,
         params.role
           ? sql`exists (select 1 from user_roles ur where ur.user_id = "users"."id"
@@ -146,6 +156,7 @@ export async function listUsers(ex: Executor, params: ListUsersParams) {
   const last = page.at(-1);
   return {
     items: page,
-    nextCursor: rows.length > params.limit && last ? { createdAt: last.createdAt, id: last.id } : null,
+    nextCursor:
+      rows.length > params.limit && last ? { createdAt: last.createdAt, id: last.id } : null,
   };
 }

@@ -21,5 +21,8 @@ export const auditLog = pgTable(
     requestId: text(),
     at: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
-  (t) => [index("audit_log_subject_idx").on(t.subjectType, t.subjectId, t.at), index("audit_log_at_idx").on(t.at)],
+  (t) => [
+    index("audit_log_subject_idx").on(t.subjectType, t.subjectId, t.at),
+    index("audit_log_at_idx").on(t.at),
+  ],
 );

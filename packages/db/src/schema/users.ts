@@ -1,5 +1,14 @@
 import { sql } from "drizzle-orm";
-import { check, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  check,
+  index,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { ROLES } from "@an/domain";
 import { timestamps } from "./columns";
 
@@ -48,8 +57,13 @@ export const userRoles = pgTable(
     revokedAt: timestamp({ withTimezone: true, precision: 3 }),
   },
   (t) => [
-    uniqueIndex("user_roles_one_active_grant").on(t.userId, t.role).where(sql`${t.revokedAt} is null`),
+    uniqueIndex("user_roles_one_active_grant")
+      .on(t.userId, t.role)
+      .where(sql`${t.revokedAt} is null`),
     index("user_roles_user_idx").on(t.userId),
-    check("user_roles_revoked_after_granted", sql`${t.revokedAt} is null or ${t.revokedAt} >= ${t.grantedAt}`),
+    check(
+      "user_roles_revoked_after_granted",
+      sql`${t.revokedAt} is null or ${t.revokedAt} >= ${t.grantedAt}`,
+    ),
   ],
 );

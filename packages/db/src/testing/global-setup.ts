@@ -6,7 +6,6 @@ import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "../embedded";
 import { migrateDatabase } from "../migrate";
 
-
 function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
@@ -27,7 +26,10 @@ export default async function setup(project: TestProject) {
     serverUrl = embedded.url;
   }
   const template = `an_template_${Date.now().toString(36)}_${process.pid}`;
-  const admin = postgres(withDatabase(serverUrl, "postgres"), { max: 1, onnotice: () => undefined });
+  const admin = postgres(withDatabase(serverUrl, "postgres"), {
+    max: 1,
+    onnotice: () => undefined,
+  });
   try {
     await admin.unsafe(`create database "${template}"`);
   } catch (error) {

@@ -3,7 +3,6 @@ import postgres from "postgres";
 import { inject } from "vitest";
 import { createDb, type DbHandle } from "../client";
 
-
 declare module "vitest" {
   export interface ProvidedContext {
     /** Admin URL of the test server (its `postgres` database). */
@@ -34,7 +33,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = inject("testServerUrl");
   const template = inject("templateDatabase");
   if (!serverUrl || !template) {
-    throw new Error("No test database: run tests through the root vitest config, whose globalSetup builds it.");
+    throw new Error(
+      "No test database: run tests through the root vitest config, whose globalSetup builds it.",
+    );
   }
   const name = `an_test_${randomBytes(6).toString("hex")}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => undefined });

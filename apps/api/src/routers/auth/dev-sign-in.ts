@@ -20,5 +20,9 @@ export const devSignIn = publicProcedure.input(devSignInInput).mutation(async ({
     issuer: ctx.devAuth.issuer,
     audience: ctx.devAuth.audience,
   });
-  return { token, expiresAt, user: { id: user.id, email: user.email, firstName: user.firstName, roles: user.roles } };
+  return {
+    token,
+    expiresAt,
+    user: { id: user.id, email: user.email, firstName: user.firstName, roles: user.roles },
+  };
 });

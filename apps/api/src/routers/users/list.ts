@@ -3,12 +3,13 @@ import { z } from "zod";
 import { adminProcedure } from "../../trpc/init";
 import { cursorSchema, encodeCursor, roleSchema } from "../schemas";
 
-export const listUsersInput = z.object({
-  search: z.string().trim().max(200).optional(),
-  role: roleSchema.optional(),
-  limit: z.number().int().min(1).max(100).default(25),
-  cursor: cursorSchema.nullish(),
-})
+export const listUsersInput = z
+  .object({
+    search: z.string().trim().max(200).optional(),
+    role: roleSchema.optional(),
+    limit: z.number().int().min(1).max(100).default(25),
+    cursor: cursorSchema.nullish(),
+  })
   // Every field is optional, so calling with no input at all means "first page, no filter".
   .prefault({});
 

@@ -11,7 +11,8 @@ export const revokeRoleInput = z.object({ userId: userIdSchema, role: roleSchema
  * role, so the platform can't be left without one by accident.
  */
 export const revokeRole = adminProcedure.input(revokeRoleInput).mutation(async ({ ctx, input }) => {
-  if (input.role === "admin" && input.userId === ctx.user.id) throw new AppError("CANNOT_REVOKE_OWN_ADMIN");
+  if (input.role === "admin" && input.userId === ctx.user.id)
+    throw new AppError("CANNOT_REVOKE_OWN_ADMIN");
   return ctx.db.transaction(async (tx) => {
     const target = await getUserWithRoles(tx, { id: input.userId });
     if (!target) throw new AppError("USER_NOT_FOUND", { ref: input.userId });

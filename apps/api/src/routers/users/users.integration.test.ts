@@ -40,7 +40,10 @@ describe("procedure ladder", () => {
     expect(new Set(ids).size).toBe(5);
     expect(rest.nextCursor).toBeNull();
     const advisors = await caller.users.list({ role: "advisor" });
-    expect(advisors.items.map((u) => u.id).sort()).toEqual(["demo|advisor-amira", "demo|advisor-lucas"]);
+    expect(advisors.items.map((u) => u.id).sort()).toEqual([
+      "demo|advisor-amira",
+      "demo|advisor-lucas",
+    ]);
     const search = await caller.users.list({ search: "haddad" });
     expect(search.items.map((u) => u.email)).toEqual(["amira@demo.advisor.network"]);
     const pct = await caller.users.list({ search: "%" });
@@ -61,17 +64,24 @@ describe("grant and revoke", () => {
     const audit = await t.db.execute<{ actor_id: string; action: string; request_id: string }>(
       sql`select actor_id, action, request_id from audit_log where subject_id = 'demo|client-diego' and action = 'role.granted' and actor_id is not null`,
     );
-    expect(audit).toEqual([{ actor_id: "demo|admin", action: "role.granted", request_id: "req-test" }]);
+    expect(audit).toEqual([
+      { actor_id: "demo|admin", action: "role.granted", request_id: "req-test" },
+    ]);
     const jobs = await t.db.execute<{ payload: { template: string; userId: string } }>(
       sql`select j.payload from graphile_worker._private_jobs j join graphile_worker._private_tasks k on k.id = j.task_id where k.identifier = 'send_notification'`,
     );
-    expect(jobs.map((j) => j.payload)).toContainEqual(expect.objectContaining({ template: "role_granted", userId: "demo|client-diego" }));
+    expect(jobs.map((j) => j.payload)).toContainEqual(
+      expect.objectContaining({ template: "role_granted", userId: "demo|client-diego" }),
+    );
   });
 
   it("granting a held role changes nothing and writes nothing", async () => {
     const admin = await callerFor("demo|admin");
     const before = await t.db.execute<{ n: number }>(sql`select count(*)::int as n from audit_log`);
-    expect(await admin.users.grantRole({ userId: "demo|client-sam", role: "client" })).toEqual({ changed: false, roles: ["client"] });
+    expect(await admin.users.grantRole({ userId: "demo|client-sam", role: "client" })).toEqual({
+      changed: false,
+      roles: ["client"],
+    });
     const after = await t.db.execute<{ n: number }>(sql`select count(*)::int as n from audit_log`);
     expect(after[0]?.n).toBe(before[0]?.n);
   });
@@ -79,8 +89,14 @@ describe("grant and revoke", () => {
   it("revoke keeps history and takes effect at once", async () => {
     const admin = await callerFor("demo|admin");
     await admin.users.grantRole({ userId: "demo|client-sam", role: "advisor" });
-    expect(await admin.users.revokeRole({ userId: "demo|client-sam", role: "advisor" })).toEqual({ changed: true, roles: ["client"] });
-    expect(await admin.users.revokeRole({ userId: "demo|client-sam", role: "advisor" })).toEqual({ changed: false, roles: ["client"] });
+    expect(await admin.users.revokeRole({ userId: "demo|client-sam", role: "advisor" })).toEqual({
+      changed: true,
+      roles: ["client"],
+    });
+    expect(await admin.users.revokeRole({ userId: "demo|client-sam", role: "advisor" })).toEqual({
+      changed: false,
+      roles: ["client"],
+    });
     const detail = await admin.users.get({ userId: "demo|client-sam" });
     const advisorGrants = detail.roleHistory.filter((g) => g.role === "advisor");
     expect(advisorGrants).toHaveLength(1);
@@ -91,21 +107,29 @@ describe("grant and revoke", () => {
   it("a revoked admin loses access on the very next request", async () => {
     const admin = await callerFor("demo|admin");
     await admin.users.grantRole({ userId: "demo|advisor-lucas", role: "admin" });
-    expect((await (await callerFor("demo|advisor-lucas")).users.list({})).items.length).toBeGreaterThan(0);
+    expect(
+      (await (await callerFor("demo|advisor-lucas")).users.list({})).items.length,
+    ).toBeGreaterThan(0);
     await admin.users.revokeRole({ userId: "demo|advisor-lucas", role: "admin" });
-    await expect((await callerFor("demo|advisor-lucas")).users.list({})).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect((await callerFor("demo|advisor-lucas")).users.list({})).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
   });
 
   it("an admin can't revoke their own admin role", async () => {
     const admin = await callerFor("demo|admin");
-    await expect(admin.users.revokeRole({ userId: "demo|admin", role: "admin" })).rejects.toMatchObject({
+    await expect(
+      admin.users.revokeRole({ userId: "demo|admin", role: "admin" }),
+    ).rejects.toMatchObject({
       appCode: "CANNOT_REVOKE_OWN_ADMIN",
     });
   });
 
   it("an unknown user is a 404, not a foreign-key 500", async () => {
     const admin = await callerFor("demo|admin");
-    await expect(admin.users.grantRole({ userId: "nobody", role: "advisor" })).rejects.toMatchObject({
+    await expect(
+      admin.users.grantRole({ userId: "nobody", role: "advisor" }),
+    ).rejects.toMatchObject({
       code: "NOT_FOUND",
       appCode: "USER_NOT_FOUND",
     });
@@ -113,7 +137,9 @@ describe("grant and revoke", () => {
 
   it("non-admins can't grant, even to themselves", async () => {
     const sam = await callerFor("demo|client-sam");
-    await expect(sam.users.grantRole({ userId: "demo|client-sam", role: "admin" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      sam.users.grantRole({ userId: "demo|client-sam", role: "admin" }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect((await getUserWithRoles(t.db, { id: "demo|client-sam" }))?.roles).toEqual(["client"]);
   });
 });
@@ -121,7 +147,10 @@ describe("grant and revoke", () => {
 describe("dev sign-in", () => {
   it("mints a token for a demo user in development", async () => {
     const caller = createCaller(
-      createContextInner({ db: t.db, devAuth: { enabled: true, secret: "x".repeat(40), ttlSeconds: 600 } }),
+      createContextInner({
+        db: t.db,
+        devAuth: { enabled: true, secret: "x".repeat(40), ttlSeconds: 600 },
+      }),
     );
     const result = await caller.auth.devSignIn({ email: "sam@demo.advisor.network" });
     expect(result.user.id).toBe("demo|client-sam");
@@ -130,7 +159,9 @@ describe("dev sign-in", () => {
 
   it("is refused when dev auth is off (production)", async () => {
     const caller = createCaller(createContextInner({ db: t.db, devAuth: { enabled: false } }));
-    await expect(caller.auth.devSignIn({ email: "sam@demo.advisor.network" })).rejects.toMatchObject({
+    await expect(
+      caller.auth.devSignIn({ email: "sam@demo.advisor.network" }),
+    ).rejects.toMatchObject({
       code: "FORBIDDEN",
       appCode: "DEV_ONLY",
     });

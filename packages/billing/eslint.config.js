@@ -1,0 +1,3 @@
+import base from "@an/eslint-config/base";
+
+export default base;
