@@ -1,12 +1,15 @@
 // `npm start`: the whole system on one machine — PostgreSQL (embedded unless DATABASE_URL
 // is set), migrations and demo data, then the API, the worker and the console.
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDb, DEMO_USERS, migrateDatabase, seedDemoData } from "@an/db";
 import { DEFAULT_EMBEDDED_DATA_DIR, DEFAULT_EMBEDDED_PORT, resolveDatabase } from "@an/db/embedded";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+// A local .env (see .env.example) applies to every process started from here.
+if (existsSync(join(root, ".env"))) process.loadEnvFile(join(root, ".env"));
 const apiPort = Number(process.env.PORT ?? 3000);
 const adminPort = Number(process.env.ADMIN_PORT ?? 5173);
 const production = process.env.NODE_ENV === "production";
