@@ -13,7 +13,13 @@ rmSync(report, { force: true });
 
 const result = spawnSync(
   join(root, "node_modules", ".bin", "vitest"),
-  ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  [
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${report}`,
+    ...process.argv.slice(2),
+  ],
   { stdio: "inherit", cwd: root, env: process.env },
 );
 
@@ -29,5 +35,7 @@ if (existsSync(report)) {
   failed = 1;
 }
 if (passed + failed === 0) failed = 1; // a run that ran nothing is a failure, not a pass
-process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`);
+process.stdout.write(
+  `\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`,
+);
 process.exit(result.status === 0 && failed === 0 ? 0 : 1);

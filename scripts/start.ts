@@ -4,8 +4,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createDb, DEMO_USERS, migrateDatabase, seedDemoData } from "@an/db";
-import { DEFAULT_EMBEDDED_DATA_DIR, DEFAULT_EMBEDDED_PORT, resolveDatabase } from "@an/db/embedded";
+import { createDb, DEMO_USERS, seedDemoData } from "@an/db";
+import { databaseEnvShape, openProcessDatabase } from "@an/db/embedded";
+import { z } from "zod";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // A local .env (see .env.example) applies to every process started from here.
@@ -17,18 +18,18 @@ const production = process.env.NODE_ENV === "production";
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 say("Starting Advisor Network…");
-const database = await resolveDatabase({
-  databaseUrl: process.env.DATABASE_URL,
-  production,
-  dataDir: process.env.EMBEDDED_PG_DIR ?? DEFAULT_EMBEDDED_DATA_DIR,
-  port: Number(process.env.EMBEDDED_PG_PORT ?? DEFAULT_EMBEDDED_PORT),
-});
+const database = await openProcessDatabase(
+  z
+    .object(databaseEnvShape)
+    .extend({ NODE_ENV: z.string().default("development") })
+    .parse(process.env),
+  { migrate: true },
+);
 say(
   database.embedded
     ? `• Embedded PostgreSQL ready (data in .data/postgres)`
     : `• Using DATABASE_URL`,
 );
-await migrateDatabase(database.url);
 say("• Migrations applied");
 if (!production) {
   const handle = createDb(database.url, { max: 1 });

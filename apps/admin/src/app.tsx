@@ -34,7 +34,8 @@ export function App() {
     <DirectionProvider>
       <MantineProvider theme={theme}>
         <LocaleEffects>
-          <Notifications position="top-right" />
+          {/* Bottom corner: the header's session controls stay clickable while messages show. */}
+          <Notifications position="bottom-right" />
           <QueryClientProvider client={queryClient}>
             <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
               <BrowserRouter>

@@ -141,15 +141,13 @@ export function createApp(deps: AppDeps) {
   );
 
   app.use((req, res) => {
-    res
-      .status(404)
-      .json({
-        error: {
-          code: "NOT_FOUND",
-          message: `No route ${req.method} ${req.path}`,
-          requestId: res.locals.requestId as string,
-        },
-      });
+    res.status(404).json({
+      error: {
+        code: "NOT_FOUND",
+        message: `No route ${req.method} ${req.path}`,
+        requestId: res.locals.requestId as string,
+      },
+    });
   });
 
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {

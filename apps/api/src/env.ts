@@ -1,3 +1,4 @@
+import { databaseEnvShape } from "@an/db/embedded";
 import { z } from "zod";
 
 /** Development default for AUTH_JWT_SECRET; production refuses to start with it. */
@@ -8,8 +9,7 @@ const schema = z
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().default("0.0.0.0"),
-    /** Unset in development: the embedded PostgreSQL is used. Required in production. */
-    DATABASE_URL: z.string().url().optional(),
+    ...databaseEnvShape,
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
     LOG_LEVEL: z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])

@@ -1,9 +1,9 @@
+import { databaseEnvShape } from "@an/db/embedded";
 import { z } from "zod";
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-  /** Unset in development: the embedded PostgreSQL is used. Required in production. */
-  DATABASE_URL: z.string().url().optional(),
+  ...databaseEnvShape,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Jobs run at once by this process. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(5),

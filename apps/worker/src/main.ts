@@ -1,5 +1,4 @@
-import { migrateDatabase } from "@an/db";
-import { DEFAULT_EMBEDDED_DATA_DIR, DEFAULT_EMBEDDED_PORT, resolveDatabase } from "@an/db/embedded";
+import { openProcessDatabase } from "@an/db/embedded";
 import pino from "pino";
 import { loadWorkerEnv } from "./env";
 import { startWorker } from "./runner";
@@ -11,13 +10,7 @@ const log = pino({
   timestamp: pino.stdTimeFunctions.isoTime,
 });
 
-const database = await resolveDatabase({
-  databaseUrl: env.DATABASE_URL,
-  production: env.NODE_ENV === "production",
-  dataDir: process.env.EMBEDDED_PG_DIR ?? DEFAULT_EMBEDDED_DATA_DIR,
-  port: Number(process.env.EMBEDDED_PG_PORT ?? DEFAULT_EMBEDDED_PORT),
-});
-if (process.env.MIGRATE_ON_START !== "false") await migrateDatabase(database.url);
+const database = await openProcessDatabase(env);
 
 const worker = await startWorker(env, database.url, log);
 log.info({ smtp: Boolean(env.SMTP_URL), concurrency: env.WORKER_CONCURRENCY }, "worker started");

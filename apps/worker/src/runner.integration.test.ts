@@ -15,7 +15,10 @@ afterAll(async () => {
   await t.drop();
 });
 
-async function until<T>(probe: () => Promise<T | null | undefined>, timeoutMs = 15_000): Promise<T> {
+async function until<T>(
+  probe: () => Promise<T | null | undefined>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -31,14 +34,21 @@ describe("worker runner", () => {
     const log = pino({ level: "silent" });
     const workers = await Promise.all([startWorker(env, t.url, log), startWorker(env, t.url, log)]);
     try {
-      const users = ["demo|client-sam", "demo|client-diego", "demo|advisor-amira", "demo|advisor-lucas"];
+      const users = [
+        "demo|client-sam",
+        "demo|client-diego",
+        "demo|advisor-amira",
+        "demo|advisor-lucas",
+      ];
       await t.db.transaction(async (tx) => {
         for (const userId of users) {
           await grantRole(tx, { userId, role: "admin", actor: { kind: "system", label: "test" } });
         }
       });
       const rows = await until(async () => {
-        const r = await t.db.execute<{ user_id: string }>(sql`select user_id from notifications where template = 'role_granted'`);
+        const r = await t.db.execute<{ user_id: string }>(
+          sql`select user_id from notifications where template = 'role_granted'`,
+        );
         return r.length === users.length ? r : null;
       });
       expect(rows.map((r) => r.user_id).sort()).toEqual([...users].sort());

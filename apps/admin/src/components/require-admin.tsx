@@ -18,8 +18,8 @@ function NotAdmin({ me }: { me: Me }) {
         <Stack>
           <Title order={3}>You need the admin role to use the console</Title>
           <Text size="sm">
-            You are signed in as {fullName(me)} ({me.email}). Ask an existing admin to grant you the admin role,
-            then sign in again.
+            You are signed in as {fullName(me)} ({me.email}). Ask an existing admin to grant you the
+            admin role, then sign in again.
           </Text>
           <Group gap="xs">
             <Text size="sm" c="dimmed">

@@ -1,4 +1,16 @@
-import { Alert, Anchor, Badge, Code, Drawer, Group, Loader, Stack, Table, Text, Title } from "@mantine/core";
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Code,
+  Drawer,
+  Group,
+  Loader,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from "@mantine/core";
 import { skipToken, useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { formatDateTime, fullName } from "../lib/format";
@@ -9,10 +21,36 @@ import { RoleBadges } from "./role-badges";
 
 type UserDetail = RouterOutputs["users"]["get"];
 
-/** Compact one-line JSON for audit before/after values. */
-function brief(value: unknown): string {
-  if (value === null || value === undefined) return "—";
-  return JSON.stringify(value);
+/** An audit before/after value as `key: value, …` (JSON for anything that isn't an object). */
+function brief(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== "object" || Array.isArray(value)) return JSON.stringify(value);
+  return Object.entries(value)
+    .map(([key, v]) => `${key}: ${typeof v === "string" ? v : JSON.stringify(v)}`)
+    .join(", ");
+}
+
+function Change({ before, after }: { before: unknown; after: unknown }) {
+  const lines = [
+    { sign: "−", text: brief(before), color: "red" },
+    { sign: "+", text: brief(after), color: "teal" },
+  ].filter((line) => line.text !== null);
+  if (lines.length === 0) return <Text size="xs">—</Text>;
+  return (
+    <Stack gap={2}>
+      {lines.map((line) => (
+        <Text
+          key={line.sign}
+          size="xs"
+          ff="monospace"
+          c={line.color}
+          style={{ overflowWrap: "anywhere" }}
+        >
+          {line.sign} {line.text}
+        </Text>
+      ))}
+    </Stack>
+  );
 }
 
 function Details({ detail }: { detail: UserDetail }) {
@@ -29,7 +67,11 @@ function Details({ detail }: { detail: UserDetail }) {
           Locale {user.locale} · {user.timeZone} · created {formatDateTime(user.createdAt, locale)}
         </Text>
         <RoleBadges roles={user.roles} owner={user.email ?? user.id} />
-        <Anchor component={Link} to={`/notifications?user=${encodeURIComponent(user.id)}`} size="sm">
+        <Anchor
+          component={Link}
+          to={`/notifications?user=${encodeURIComponent(user.id)}`}
+          size="sm"
+        >
           Notifications sent to this user
         </Anchor>
       </Stack>
@@ -51,13 +93,20 @@ function Details({ detail }: { detail: UserDetail }) {
               {roleHistory.map((grant) => (
                 <Table.Tr key={grant.id}>
                   <Table.Td>
-                    <Badge color={ROLE_COLORS[grant.role]} variant={grant.revokedAt ? "outline" : "light"}>
+                    <Badge
+                      color={ROLE_COLORS[grant.role]}
+                      variant={grant.revokedAt ? "outline" : "light"}
+                    >
                       {grant.role}
                     </Badge>
                   </Table.Td>
-                  <Table.Td>{formatDateTime(grant.grantedAt, locale)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>
+                    {formatDateTime(grant.grantedAt, locale)}
+                  </Table.Td>
                   <Table.Td>{grant.grantedBy ?? "system"}</Table.Td>
-                  <Table.Td>{formatDateTime(grant.revokedAt, locale)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>
+                    {formatDateTime(grant.revokedAt, locale)}
+                  </Table.Td>
                   <Table.Td>{grant.revokedAt ? (grant.revokedBy ?? "system") : "—"}</Table.Td>
                 </Table.Tr>
               ))}
@@ -73,31 +122,29 @@ function Details({ detail }: { detail: UserDetail }) {
             Nothing recorded yet.
           </Text>
         ) : (
-          <Table.ScrollContainer minWidth={640}>
+          <Table.ScrollContainer minWidth={760}>
             <Table verticalSpacing={4} fz="sm" aria-label="Audit trail">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>When</Table.Th>
                   <Table.Th>Actor</Table.Th>
                   <Table.Th>Action</Table.Th>
-                  <Table.Th>Before</Table.Th>
-                  <Table.Th>After</Table.Th>
+                  <Table.Th>Change</Table.Th>
                   <Table.Th>Request</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {audit.map((entry) => (
                   <Table.Tr key={entry.id}>
-                    <Table.Td>{formatDateTime(entry.at, locale)}</Table.Td>
+                    <Table.Td style={{ whiteSpace: "nowrap" }}>
+                      {formatDateTime(entry.at, locale)}
+                    </Table.Td>
                     <Table.Td>{entry.actorId ?? entry.actorLabel ?? "—"}</Table.Td>
                     <Table.Td>
                       <Code>{entry.action}</Code>
                     </Table.Td>
                     <Table.Td>
-                      <Code>{brief(entry.before)}</Code>
-                    </Table.Td>
-                    <Table.Td>
-                      <Code>{brief(entry.after)}</Code>
+                      <Change before={entry.before} after={entry.after} />
                     </Table.Td>
                     <Table.Td>
                       <Text size="xs" c="dimmed">
@@ -116,11 +163,23 @@ function Details({ detail }: { detail: UserDetail }) {
 }
 
 /** One user's profile, role history and audit trail, opened from the users table. */
-export function UserDetailDrawer({ userId, onClose }: { userId: string | null; onClose: () => void }) {
+export function UserDetailDrawer({
+  userId,
+  onClose,
+}: {
+  userId: string | null;
+  onClose: () => void;
+}) {
   const trpc = useTRPC();
   const detail = useQuery(trpc.users.get.queryOptions(userId ? { userId } : skipToken));
   return (
-    <Drawer opened={userId !== null} onClose={onClose} position="right" size="xl" title="User details">
+    <Drawer
+      opened={userId !== null}
+      onClose={onClose}
+      position="right"
+      size="xl"
+      title="User details"
+    >
       {detail.isPending ? (
         <Group justify="center" p="xl">
           <Loader aria-label="Loading user" />

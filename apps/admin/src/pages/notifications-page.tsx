@@ -69,7 +69,11 @@ export function NotificationsPage() {
               if (value) setLimit(value);
             }}
           />
-          <Button variant="default" loading={outbox.isFetching} onClick={() => void outbox.refetch()}>
+          <Button
+            variant="default"
+            loading={outbox.isFetching}
+            onClick={() => void outbox.refetch()}
+          >
             Refresh
           </Button>
         </Group>

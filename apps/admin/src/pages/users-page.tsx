@@ -13,7 +13,13 @@ import {
   VisuallyHidden,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
 import { useState } from "react";
 import { useSearchParams } from "react-router";
 import { RoleBadges } from "../components/role-badges";
@@ -101,7 +107,13 @@ function GrantRole({ user }: { user: UserRow }) {
 type PendingRevoke = { user: UserRow; role: Role };
 
 /** Asks before revoking: the user loses access at once and is told by email. */
-function ConfirmRevoke({ pending, onClose }: { pending: PendingRevoke | null; onClose: () => void }) {
+function ConfirmRevoke({
+  pending,
+  onClose,
+}: {
+  pending: PendingRevoke | null;
+  onClose: () => void;
+}) {
   const trpc = useTRPC();
   const invalidate = useInvalidateAfterRoleChange();
   const revoke = useMutation(
@@ -110,7 +122,11 @@ function ConfirmRevoke({ pending, onClose }: { pending: PendingRevoke | null; on
         await invalidate(input.userId);
         onClose();
         const who = pending ? label(pending.user) : input.userId;
-        notifySuccess(result.changed ? `Revoked ${input.role} from ${who}.` : `${who} didn't have the ${input.role} role.`);
+        notifySuccess(
+          result.changed
+            ? `Revoked ${input.role} from ${who}.`
+            : `${who} didn't have the ${input.role} role.`,
+        );
       },
     }),
   );
@@ -119,8 +135,8 @@ function ConfirmRevoke({ pending, onClose }: { pending: PendingRevoke | null; on
       {pending ? (
         <Stack>
           <Text size="sm">
-            Revoke the <b>{pending.role}</b> role from {fullName(pending.user)} ({label(pending.user)})? They lose
-            what it allows immediately and are notified by email.
+            Revoke the <b>{pending.role}</b> role from {fullName(pending.user)} (
+            {label(pending.user)})? They lose what it allows immediately and are notified by email.
           </Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose} disabled={revoke.isPending}>
@@ -178,7 +194,12 @@ function UserTableRow({
         </Text>
       </Table.Td>
       <Table.Td>
-        <Button size="xs" variant="subtle" onClick={onOpen} aria-label={`Details of ${label(user)}`}>
+        <Button
+          size="xs"
+          variant="subtle"
+          onClick={onOpen}
+          aria-label={`Details of ${label(user)}`}
+        >
           Details
         </Button>
       </Table.Td>
@@ -232,7 +253,10 @@ export function UsersPage() {
           <NativeSelect
             label="Role"
             value={role}
-            data={[{ value: "", label: "All roles" }, ...ROLES.map((r) => ({ value: r, label: r }))]}
+            data={[
+              { value: "", label: "All roles" },
+              ...ROLES.map((r) => ({ value: r, label: r })),
+            ]}
             onChange={(event) => {
               const value = event.currentTarget.value;
               setRole(isRole(value) ? value : "");
@@ -255,7 +279,13 @@ export function UsersPage() {
       ) : (
         <>
           <Table.ScrollContainer minWidth={960}>
-            <Table striped highlightOnHover verticalSpacing="xs" aria-label="Users" aria-busy={list.isFetching}>
+            <Table
+              striped
+              highlightOnHover
+              verticalSpacing="xs"
+              aria-label="Users"
+              aria-busy={list.isFetching}
+            >
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Email</Table.Th>
@@ -296,7 +326,11 @@ export function UsersPage() {
               Showing {users.length} {users.length === 1 ? "user" : "users"}
             </Text>
             {list.hasNextPage ? (
-              <Button variant="default" loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+              <Button
+                variant="default"
+                loading={list.isFetchingNextPage}
+                onClick={() => void list.fetchNextPage()}
+              >
                 Load more
               </Button>
             ) : null}

@@ -1,6 +1,6 @@
 import { userInfo } from "node:os";
-import { createDb, type Db, migrateDatabase } from "@an/db";
-import { DEFAULT_EMBEDDED_DATA_DIR, DEFAULT_EMBEDDED_PORT, resolveDatabase } from "@an/db/embedded";
+import { createDb, type Db } from "@an/db";
+import { openProcessDatabase } from "@an/db/embedded";
 import { type ApiEnv, loadApiEnv } from "../env";
 import { CliError } from "./commands";
 
@@ -9,13 +9,7 @@ export async function runCli(command: (db: Db, env: ApiEnv) => Promise<string>):
   let code = 0;
   try {
     const env = loadApiEnv();
-    const database = await resolveDatabase({
-      databaseUrl: env.DATABASE_URL,
-      production: env.NODE_ENV === "production",
-      dataDir: process.env.EMBEDDED_PG_DIR ?? DEFAULT_EMBEDDED_DATA_DIR,
-      port: Number(process.env.EMBEDDED_PG_PORT ?? DEFAULT_EMBEDDED_PORT),
-    });
-    await migrateDatabase(database.url);
+    const database = await openProcessDatabase(env, { migrate: true });
     const handle = createDb(database.url, { max: 2, applicationName: "advisor-network:cli" });
     try {
       process.stdout.write(`${await command(handle.db, env)}\n`);

@@ -38,22 +38,7 @@ export async function grantRole(tx: Executor, change: RoleChange): Promise<RoleC
     })
     .returning({ id: userRoles.id });
   if (!grant) return { changed: false, grantId: null };
-  await writeAudit(tx, {
-    actor: change.actor,
-    action: "role.granted",
-    subjectType: "user",
-    subjectId: change.userId,
-    after: { role: change.role, grantId: grant.id },
-    requestId: change.requestId ?? null,
-  });
-  if (change.notify ?? true) {
-    await enqueueJob(tx, "send_notification", {
-      userId: change.userId,
-      template: "role_granted",
-      params: { role: change.role },
-      dedupeKey: `role_granted:${grant.id}`,
-    });
-  }
+  await recordRoleChange(tx, change, "granted", grant.id);
   return { changed: true, grantId: grant.id };
 }
 
@@ -77,23 +62,34 @@ export async function revokeRole(tx: Executor, change: RoleChange): Promise<Role
     )
     .returning({ id: userRoles.id });
   if (!grant) return { changed: false, grantId: null };
+  await recordRoleChange(tx, change, "revoked", grant.id);
+  return { changed: true, grantId: grant.id };
+}
+
+/** Audits a grant or revoke and enqueues the user's notification, in the caller's transaction. */
+async function recordRoleChange(
+  tx: Executor,
+  change: RoleChange,
+  kind: "granted" | "revoked",
+  grantId: string,
+): Promise<void> {
+  const state = { role: change.role, grantId };
   await writeAudit(tx, {
     actor: change.actor,
-    action: "role.revoked",
+    action: `role.${kind}`,
     subjectType: "user",
     subjectId: change.userId,
-    before: { role: change.role, grantId: grant.id },
+    ...(kind === "granted" ? { after: state } : { before: state }),
     requestId: change.requestId ?? null,
   });
   if (change.notify ?? true) {
     await enqueueJob(tx, "send_notification", {
       userId: change.userId,
-      template: "role_revoked",
+      template: `role_${kind}`,
       params: { role: change.role },
-      dedupeKey: `role_revoked:${grant.id}`,
+      dedupeKey: `role_${kind}:${grantId}`,
     });
   }
-  return { changed: true, grantId: grant.id };
 }
 
 /** The full grant history of one user, newest first. */
