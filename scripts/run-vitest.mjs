@@ -2,7 +2,7 @@
 // Runs the whole Vitest suite once and ends with the plain line `N passed, N failed`
 // (CI reads that line; Vitest's own summary is for people).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -10,6 +10,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const report = join(root, "artifacts", "vitest-report.json");
 mkdirSync(dirname(report), { recursive: true });
 rmSync(report, { force: true });
+rmSync(join(root, "artifacts", "test-summary.txt"), { force: true });
 
 const result = spawnSync(
   join(root, "node_modules", ".bin", "vitest"),
