@@ -96,7 +96,7 @@ if (!production) {
       : user.roles.includes("advisor")
         ? "advisor"
         : "client";
-    say(`  ${label.padEnd(8)} ${user.email.padEnd(30)} pnpm dev:token ${user.email}`);
+    say(`  ${label.padEnd(8)} ${user.email.padEnd(30)} npm run dev:token -- ${user.email}`);
   }
   say(`  then: curl -H "Authorization: Bearer <token>" http://localhost:${apiPort}/trpc/auth.me`);
 }

@@ -6,7 +6,6 @@ import type { Context } from "./context";
 import { formatAppError } from "./error-format";
 
 const t = initTRPC.context<Context>().create({
-  isDev: process.env.NODE_ENV !== "production",
   errorFormatter({ shape, error, ctx, input, path }) {
     const store = requestStore.getStore();
     const requestId = ctx?.requestId ?? store?.requestId ?? "unknown";

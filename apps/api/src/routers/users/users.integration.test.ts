@@ -168,3 +168,27 @@ describe("dev sign-in", () => {
     await expect(caller.auth.devUsers()).rejects.toMatchObject({ appCode: "DEV_ONLY" });
   });
 });
+
+describe("notifications outbox", () => {
+  it("is for admins only", async () => {
+    await expect(
+      (await callerFor("demo|advisor-amira")).notifications.list(),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect((await callerFor(null)).notifications.list()).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+    });
+  });
+
+  it("lists the newest messages, optionally for one user", async () => {
+    await t.db
+      .execute(sql`insert into notifications (dedupe_key, user_id, to_email, template, locale, subject, body)
+      values ('n1', 'demo|client-sam', 'sam@demo.advisor.network', 'role_granted', 'en', 'Hello Sam', 'b'),
+             ('n2', 'demo|client-diego', 'diego@demo.advisor.network', 'role_granted', 'es', 'Hola Diego', 'b')`);
+    const admin = await callerFor("demo|admin");
+    expect((await admin.notifications.list()).map((n) => n.subject)).toEqual(
+      expect.arrayContaining(["Hello Sam", "Hola Diego"]),
+    );
+    const sams = await admin.notifications.list({ userId: "demo|client-sam" });
+    expect(sams.map((n) => [n.subject, n.status])).toEqual([["Hello Sam", "queued"]]);
+  });
+});
