@@ -257,3 +257,36 @@ describe("locale negotiation", () => {
     expect(res.body.error?.message).toBe("Necesitas el rol administrador para hacer esto.");
   });
 });
+
+describe("readiness when the database is down", () => {
+  it("/readyz answers 503 naming the failed check, and /healthz stays up", async () => {
+    const { createDb } = await import("@an/db");
+    const { createApp } = await import("./app");
+    const { unlimited } = await import("./rate-limit");
+    const { createLogger } = await import("./logger");
+    const dead = createDb("postgres://postgres:postgres@127.0.0.1:1/none", { max: 1 });
+    const app = createApp({
+      db: dead.db,
+      log: createLogger("silent"),
+      verifyToken: null,
+      rateLimiters: unlimited,
+      devAuth: { enabled: false },
+      limits: { maxBodyBytes: 1024 * 1024, maxBatchSize: 10 },
+    });
+    const server = app.listen(0, "127.0.0.1");
+    await new Promise((r) => server.once("listening", r));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const ready = await fetch(`${base}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({
+        status: "not_ready",
+        checks: { database: "unreachable", migrations: "unknown" },
+      });
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    } finally {
+      await new Promise((r) => server.close(r));
+      await dead.close();
+    }
+  });
+});
