@@ -1,19 +1,12 @@
 import { sql } from "drizzle-orm";
 import { grantRole, seedDemoData } from "@an/db";
-import { createTestDatabase, type TestDatabase } from "@an/db/testing";
+import { useTestDatabase } from "@an/db/testing";
 import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadWorkerEnv } from "./env";
 import { startWorker } from "./runner";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemoData(t.db);
-});
-afterAll(async () => {
-  await t.drop();
-});
+const t = useTestDatabase((db) => seedDemoData(db.db));
 
 async function until<T>(
   probe: () => Promise<T | null | undefined>,

@@ -1,17 +1,11 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "./testing";
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "./testing";
 import { getMigrationStatus } from "./migrate";
 import { enqueueJob } from "./jobs";
 import { writeAudit } from "./queries/audit";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t.drop();
-});
+const t = useTestDatabase();
 
 describe("migrations", () => {
   it("leave a cloned database current, job queue included", async () => {

@@ -1,19 +1,12 @@
 import { sql } from "drizzle-orm";
-import { createTestDatabase, type TestDatabase } from "@an/db/testing";
+import { useTestDatabase } from "@an/db/testing";
 import { findUserByEmail, seedDemoData } from "@an/db";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadApiEnv } from "../env";
 import { createTokenVerifier } from "../auth/tokens";
 import { adminGrant, devToken } from "./commands";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemoData(t.db);
-});
-afterAll(async () => {
-  await t.drop();
-});
+const t = useTestDatabase((db) => seedDemoData(db.db));
 
 describe("admin:grant", () => {
   it("grants admin once, audited with the operator; running it again changes nothing", async () => {

@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
 import { enqueueJob, grantRole, seedDemoData } from "@an/db";
-import { createTestDatabase, type TestDatabase } from "@an/db/testing";
+import { useTestDatabase } from "@an/db/testing";
 import { Logger, runOnce, type JobHelpers } from "graphile-worker";
 import { createTransport } from "nodemailer";
 import pino from "pino";
@@ -9,7 +9,6 @@ import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHandlers, createTaskList } from "./index";
 
-let t: TestDatabase;
 const log = pino({ level: "silent" });
 // The expected failures below would otherwise print graphile-worker's error logs.
 const logger = new Logger(() => () => undefined);
@@ -30,13 +29,7 @@ const outbox = (userId: string) =>
     sql`select user_id, locale, subject, status, attempts, last_error from notifications where user_id = ${userId}`,
   );
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemoData(t.db);
-});
-afterAll(async () => {
-  await t.drop();
-});
+const t = useTestDatabase((db) => seedDemoData(db.db));
 
 describe("send_notification", () => {
   it("runs from the queue: a role grant ends in the outbox, in the recipient's language", async () => {

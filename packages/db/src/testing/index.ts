@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { createDb, type DbHandle } from "../client";
 
 declare module "vitest" {
@@ -60,4 +60,26 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       }
     },
   };
+}
+
+/**
+ * Gives the calling test file its own cloned database for all its tests: created (and
+ * prepared by `setup`, e.g. seeding) before the first test, dropped after the last. The
+ * returned object stands for that database once the hooks have run.
+ */
+export function useTestDatabase(setup?: (t: TestDatabase) => Promise<void>): TestDatabase {
+  let current: TestDatabase | null = null;
+  beforeAll(async () => {
+    current = await createTestDatabase();
+    await setup?.(current);
+  });
+  afterAll(async () => {
+    await current?.drop();
+  });
+  return new Proxy({} as TestDatabase, {
+    get(_target, key) {
+      if (!current) throw new Error("The test database exists only inside tests and hooks.");
+      return current[key as keyof TestDatabase];
+    },
+  });
 }

@@ -1,24 +1,16 @@
 import { sql } from "drizzle-orm";
-import { createTestDatabase, type TestDatabase } from "@an/db/testing";
+import { useTestDatabase } from "@an/db/testing";
 import { getUserWithRoles, seedDemoData } from "@an/db";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createContextInner } from "../../trpc/context";
 import { createCaller } from "../../trpc/router";
-
-let t: TestDatabase;
 
 async function callerFor(userId: string | null) {
   const user = userId ? await getUserWithRoles(t.db, { id: userId }) : null;
   return createCaller(createContextInner({ db: t.db, user, requestId: "req-test" }));
 }
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemoData(t.db);
-});
-afterAll(async () => {
-  await t.drop();
-});
+const t = useTestDatabase((db) => seedDemoData(db.db));
 
 describe("procedure ladder", () => {
   it.each([
