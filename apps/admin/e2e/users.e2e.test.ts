@@ -5,6 +5,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ApiServer, createLogger, loadApiEnv, startApiServer } from "@an/api";
 import { seedDemoData } from "@an/db";
+import { loadWorkerEnv, startWorker, type WorkerHandle } from "@an/worker";
+import pino from "pino";
 import { createTestDatabase, type TestDatabase } from "@an/db/testing";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { createServer, type ViteDevServer } from "vite";
@@ -20,6 +22,7 @@ const SAM = { id: "demo|client-sam", email: "sam@demo.advisor.network" };
 let t: TestDatabase | undefined;
 let api: ApiServer | undefined;
 let vite: ViteDevServer | undefined;
+let worker: WorkerHandle | undefined;
 let browser: Browser | undefined;
 let page: Page;
 let consoleUrl: string;
@@ -76,6 +79,11 @@ beforeAll(async () => {
     LOG_LEVEL: "silent",
   });
   api = await startApiServer(env, t.url, createLogger("silent"));
+  worker = await startWorker(
+    loadWorkerEnv({ NODE_ENV: "development", LOG_LEVEL: "silent" }),
+    t.url,
+    pino({ level: "silent" }),
+  );
 
   vite = await startConsole(api.url);
   const url = vite.resolvedUrls?.local[0];
@@ -103,6 +111,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await vite?.close();
+  await worker?.stop();
   await api?.close();
   await t?.drop();
 });
@@ -166,6 +175,24 @@ describe("users & roles", () => {
       .filter({ hasText: "role.granted" })
       .filter({ hasText: "demo|admin" })
       .waitFor();
+    await page.keyboard.press("Escape");
+
+    // The worker turned the grant's job into Sam's notification, shown in the outbox.
+    await page.getByRole("link", { name: "Notifications outbox" }).click();
+    const outbox = page.getByRole("table", { name: "Notifications outbox" });
+    const message = outbox
+      .getByRole("row")
+      .filter({ hasText: "You now have the advisor role on Advisor Network" });
+    for (let attempt = 0; (await message.count()) === 0 && attempt < 30; attempt++) {
+      await page.getByRole("button", { name: /refresh/i }).click();
+      await page.waitForTimeout(500);
+    }
+    await message.filter({ hasText: SAM.email }).waitFor();
+    await page.screenshot({
+      path: join(artifactsDir, "notifications-outbox.png"),
+      fullPage: true,
+      animations: "disabled",
+    });
 
     expect(pageErrors).toEqual([]);
   });
