@@ -36,7 +36,8 @@ if (existsSync(report)) {
   failed = 1;
 }
 if (passed + failed === 0) failed = 1; // a run that ran nothing is a failure, not a pass
-process.stdout.write(
-  `\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`,
-);
+const summary = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`;
+// Kept for .ci/run, which repeats it as its very last line (turbo prints after us).
+writeFileSync(join(root, "artifacts", "test-summary.txt"), `${summary}\n`);
+process.stdout.write(`\n${summary}\n`);
 process.exit(result.status === 0 && failed === 0 ? 0 : 1);
