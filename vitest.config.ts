@@ -7,6 +7,15 @@ import { defineConfig } from "vitest/config";
  */
 export default defineConfig({
   test: {
+    // Measured when the README's test command runs (scripts/run-vitest.mjs turns it on).
+    coverage: {
+      provider: "v8",
+      include: ["packages/domain/src/**/*.ts"],
+      exclude: ["**/*.test.ts"],
+      reporter: ["text-summary", "text", "json-summary"],
+      reportsDirectory: "artifacts/coverage",
+      thresholds: { lines: 95 },
+    },
     globalSetup: ["./packages/db/src/testing/global-setup.ts"],
     projects: [
       {

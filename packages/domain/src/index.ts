@@ -3,3 +3,4 @@ export * from "./roles";
 export * from "./locale";
 export * from "./messages";
 export * from "./i18n";
+export * from "./money";
