@@ -4,3 +4,6 @@ export * from "./locale";
 export * from "./messages";
 export * from "./i18n";
 export * from "./money";
+export * from "./pricing";
+export * from "./commission";
+export * from "./quote";
