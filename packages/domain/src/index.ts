@@ -7,3 +7,4 @@ export * from "./money";
 export * from "./pricing";
 export * from "./commission";
 export * from "./quote";
+export * from "./payout-schedule";
