@@ -1,13 +1,22 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type CommissionTerms, DEFAULT_COMMISSION, splitFee, validateCommission } from "./commission";
+import {
+  type CommissionTerms,
+  DEFAULT_COMMISSION,
+  splitFee,
+  validateCommission,
+} from "./commission";
 import { moneyOf } from "./money";
 
 const usd = (n: number) => moneyOf(n, "USD");
 const fee = (price: number, terms: CommissionTerms, override?: CommissionTerms) => {
   const result = splitFee(usd(price), terms, override);
   if (!result.ok) throw new Error(result.error.message);
-  return [result.value.platformFee.amount, result.value.advisorShare.amount, result.value.commissionVersion];
+  return [
+    result.value.platformFee.amount,
+    result.value.advisorShare.amount,
+    result.value.commissionVersion,
+  ];
 };
 
 describe("splitFee", () => {
@@ -18,8 +27,18 @@ describe("splitFee", () => {
     ["20 % + $0.30 fixed", 10_000, { ...base, fixed: { USD: 30 } }, [2_030, 7_970, "c1"]],
     ["raised to the minimum", 1_000, { ...base, minFee: { USD: 300 } }, [300, 700, "c1"]],
     ["lowered to the maximum", 100_000, { ...base, maxFee: { USD: 5_000 } }, [5_000, 95_000, "c1"]],
-    ["never above the price, even with a minimum", 200, { ...base, minFee: { USD: 300 } }, [200, 0, "c1"]],
-    ["bounds for other currencies don't apply", 1_000, { ...base, minFee: { EUR: 300 } }, [200, 800, "c1"]],
+    [
+      "never above the price, even with a minimum",
+      200,
+      { ...base, minFee: { USD: 300 } },
+      [200, 0, "c1"],
+    ],
+    [
+      "bounds for other currencies don't apply",
+      1_000,
+      { ...base, minFee: { EUR: 300 } },
+      [200, 800, "c1"],
+    ],
     ["0 %", 10_000, { version: "free", bps: 0 }, [0, 10_000, "free"]],
     ["100 %", 10_000, { version: "all", bps: 10_000 }, [10_000, 0, "all"]],
   ] as const)("%s", (_name, price, terms, expected) => {
@@ -27,14 +46,22 @@ describe("splitFee", () => {
   });
 
   it("an advisor's override replaces the platform terms and is recorded", () => {
-    expect(fee(10_000, DEFAULT_COMMISSION, { version: "override:amira:v1", bps: 1_000 })).toEqual([1_000, 9_000, "override:amira:v1"]);
+    expect(fee(10_000, DEFAULT_COMMISSION, { version: "override:amira:v1", bps: 1_000 })).toEqual([
+      1_000,
+      9_000,
+      "override:amira:v1",
+    ]);
   });
 
   it.each([
     ["bps above 100 %", { version: "x", bps: 10_001 }, "INVALID_BPS"],
     ["fractional bps", { version: "x", bps: 12.5 }, "INVALID_BPS"],
     ["a negative fixed part", { version: "x", bps: 0, fixed: { USD: -1 } }, "INVALID_FEE_BOUND"],
-    ["min above max", { version: "x", bps: 0, minFee: { USD: 500 }, maxFee: { USD: 100 } }, "MIN_ABOVE_MAX"],
+    [
+      "min above max",
+      { version: "x", bps: 0, minFee: { USD: 500 }, maxFee: { USD: 100 } },
+      "MIN_ABOVE_MAX",
+    ],
   ] as const)("refuses %s", (_name, terms, code) => {
     const result = validateCommission(terms);
     expect(!result.ok && result.error.code).toBe(code);

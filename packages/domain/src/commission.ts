@@ -24,14 +24,25 @@ export const DEFAULT_COMMISSION: CommissionTerms = {
 
 export type CommissionError =
   | { code: "INVALID_BPS"; message: string; bps: number }
-  | { code: "INVALID_FEE_BOUND"; message: string; field: "fixed" | "minFee" | "maxFee"; currency: string }
+  | {
+      code: "INVALID_FEE_BOUND";
+      message: string;
+      field: "fixed" | "minFee" | "maxFee";
+      currency: string;
+    }
   | { code: "MIN_ABOVE_MAX"; message: string; currency: string }
   | { code: "INVALID_PRICE"; message: string };
 
 /** Checks commission terms: bps a whole number in 0–10,000; bounds non-negative; min ≤ max. */
-export function validateCommission(terms: CommissionTerms): Result<CommissionTerms, CommissionError> {
+export function validateCommission(
+  terms: CommissionTerms,
+): Result<CommissionTerms, CommissionError> {
   if (!Number.isInteger(terms.bps) || terms.bps < 0 || terms.bps > BPS_DENOMINATOR) {
-    return err({ code: "INVALID_BPS", message: `commission must be 0–${BPS_DENOMINATOR} basis points, got ${terms.bps}`, bps: terms.bps });
+    return err({
+      code: "INVALID_BPS",
+      message: `commission must be 0–${BPS_DENOMINATOR} basis points, got ${terms.bps}`,
+      bps: terms.bps,
+    });
   }
   for (const field of ["fixed", "minFee", "maxFee"] as const) {
     for (const [currency, value] of Object.entries(terms[field] ?? {})) {
@@ -48,7 +59,11 @@ export function validateCommission(terms: CommissionTerms): Result<CommissionTer
   for (const [currency, min] of Object.entries(terms.minFee ?? {})) {
     const max = terms.maxFee?.[currency as CurrencyCode];
     if (max !== undefined && min > max) {
-      return err({ code: "MIN_ABOVE_MAX", message: `minimum fee ${min} is above maximum fee ${max} for ${currency}`, currency });
+      return err({
+        code: "MIN_ABOVE_MAX",
+        message: `minimum fee ${min} is above maximum fee ${max} for ${currency}`,
+        currency,
+      });
     }
   }
   return ok(terms);
@@ -69,7 +84,10 @@ export function splitFee(
   override?: CommissionTerms | null,
 ): Result<FeeSplit, CommissionError> {
   if (!Number.isSafeInteger(price.amount) || price.amount < 0) {
-    return err({ code: "INVALID_PRICE", message: `price must be a non-negative whole number of minor units, got ${price.amount}` });
+    return err({
+      code: "INVALID_PRICE",
+      message: `price must be a non-negative whole number of minor units, got ${price.amount}`,
+    });
   }
   const valid = validateCommission(override ?? platform);
   if (!valid.ok) return valid;

@@ -8,3 +8,16 @@ export * from "./pricing";
 export * from "./commission";
 export * from "./quote";
 export * from "./payout-schedule";
+export * from "./refund-policy";
+export * from "./consultation-machine";
+// Posting builders have short verbs (release, refund, transfer): reach them as ledger.release(…).
+export * as ledger from "./ledger";
+export type {
+  Account,
+  EntryKind,
+  JournalEntry,
+  LedgerError,
+  LedgerLine,
+  MoneyStage,
+} from "./ledger";
+export { accounts, balanceOf, ENTRY_KINDS, heldBalance, isBalanced } from "./ledger";

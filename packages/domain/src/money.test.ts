@@ -43,7 +43,8 @@ describe("money()", () => {
   });
 
   it("accepts whole minor units in every listed currency, and negatives when asked", () => {
-    for (const c of CURRENCY_CODES) expect(valueOf(money(0, c))).toEqual({ amount: 0, currency: c });
+    for (const c of CURRENCY_CODES)
+      expect(valueOf(money(0, c))).toEqual({ amount: 0, currency: c });
     expect(valueOf(money(-5, "USD", { allowNegative: true })).amount).toBe(-5);
     expect(() => moneyOf(1.5, "USD")).toThrow(RangeError);
   });
@@ -133,7 +134,9 @@ describe("allocate", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: -1e12, max: 1e12 }),
-        fc.array(fc.integer({ min: 0, max: 10_000 }), { minLength: 1, maxLength: 12 }).filter((r) => r.some((x) => x > 0)),
+        fc
+          .array(fc.integer({ min: 0, max: 10_000 }), { minLength: 1, maxLength: 12 })
+          .filter((r) => r.some((x) => x > 0)),
         (total, ratios) => {
           const parts = valueOf(allocate(usd(total), ratios));
           expect(parts.reduce((a, p) => a + p.amount, 0)).toBe(total);
@@ -162,12 +165,15 @@ describe("formatMoney", () => {
     de: { digits: /1\.234,50/, decimal: "," },
   };
 
-  it.each(SUPPORTED_LOCALES)("formats USD for %s with its digits, separators and a currency sign", (locale) => {
-    const text = formatMoney(usd(123_450), locale);
-    const rule = expectations[locale]!;
-    expect(text).toMatch(rule.digits);
-    expect(text).toMatch(/\$|US\$|USD/);
-  });
+  it.each(SUPPORTED_LOCALES)(
+    "formats USD for %s with its digits, separators and a currency sign",
+    (locale) => {
+      const text = formatMoney(usd(123_450), locale);
+      const rule = expectations[locale]!;
+      expect(text).toMatch(rule.digits);
+      expect(text).toMatch(/\$|US\$|USD/);
+    },
+  );
 
   it.each(SUPPORTED_LOCALES)("formats zero-decimal JPY for %s without a fraction", (locale) => {
     const text = formatMoney(moneyOf(1234, "JPY"), locale);

@@ -40,13 +40,25 @@ export type MoneyError =
 
 function checkAmount(amount: number, allowNegative: boolean): MoneyError | null {
   if (!Number.isFinite(amount) || !Number.isInteger(amount)) {
-    return { code: "NOT_AN_INTEGER", message: `amount must be a whole number of minor units, got ${amount}`, value: amount };
+    return {
+      code: "NOT_AN_INTEGER",
+      message: `amount must be a whole number of minor units, got ${amount}`,
+      value: amount,
+    };
   }
   if (!Number.isSafeInteger(amount)) {
-    return { code: "UNSAFE_AMOUNT", message: `amount ${amount} is too large to represent exactly`, value: amount };
+    return {
+      code: "UNSAFE_AMOUNT",
+      message: `amount ${amount} is too large to represent exactly`,
+      value: amount,
+    };
   }
   if (!allowNegative && amount < 0) {
-    return { code: "NEGATIVE_AMOUNT", message: `amount must not be negative, got ${amount}`, value: amount };
+    return {
+      code: "NEGATIVE_AMOUNT",
+      message: `amount must not be negative, got ${amount}`,
+      value: amount,
+    };
   }
   return null;
 }
@@ -61,7 +73,11 @@ export function money(
   options: { allowNegative?: boolean } = {},
 ): Result<Money, MoneyError> {
   if (!isCurrencyCode(currency)) {
-    return err({ code: "UNKNOWN_CURRENCY", message: `unknown or unsupported currency '${currency}'`, value: currency });
+    return err({
+      code: "UNKNOWN_CURRENCY",
+      message: `unknown or unsupported currency '${currency}'`,
+      value: currency,
+    });
   }
   const problem = checkAmount(amount, options.allowNegative ?? false);
   return problem ? err(problem) : ok({ amount, currency });
@@ -116,7 +132,8 @@ export function sum(items: readonly Money[], currency: CurrencyCode): Result<Mon
 
 export const negate = (m: Money): Money => ({ amount: -m.amount || 0, currency: m.currency });
 export const isZero = (m: Money): boolean => m.amount === 0;
-export const equals = (a: Money, b: Money): boolean => a.currency === b.currency && a.amount === b.amount;
+export const equals = (a: Money, b: Money): boolean =>
+  a.currency === b.currency && a.amount === b.amount;
 
 /** a vs b: -1, 0 or 1; mismatched currencies are an error, never a guess. */
 export function compare(a: Money, b: Money): Result<-1 | 0 | 1, MoneyError> {
@@ -132,8 +149,15 @@ export function compare(a: Money, b: Money): Result<-1 | 0 | 1, MoneyError> {
  * ties). Works on negative totals too (the parts are the negated split of |total|).
  */
 export function allocate(total: Money, ratios: readonly number[]): Result<Money[], MoneyError> {
-  if (ratios.length === 0 || ratios.some((r) => !Number.isSafeInteger(r) || r < 0) || ratios.every((r) => r === 0)) {
-    return err({ code: "INVALID_ALLOCATION", message: "ratios must be non-negative whole numbers, not all zero" });
+  if (
+    ratios.length === 0 ||
+    ratios.some((r) => !Number.isSafeInteger(r) || r < 0) ||
+    ratios.every((r) => r === 0)
+  ) {
+    return err({
+      code: "INVALID_ALLOCATION",
+      message: "ratios must be non-negative whole numbers, not all zero",
+    });
   }
   const sign = total.amount < 0 ? -1n : 1n;
   const whole = BigInt(Math.abs(total.amount));
@@ -159,7 +183,10 @@ export const BPS_DENOMINATOR = 10_000;
 /** Splits `total` by basis points that must add up to exactly 10,000. */
 export function allocateBps(total: Money, bps: readonly number[]): Result<Money[], MoneyError> {
   if (bps.reduce((a, b) => a + b, 0) !== BPS_DENOMINATOR) {
-    return err({ code: "INVALID_ALLOCATION", message: `basis points must add up to ${BPS_DENOMINATOR}` });
+    return err({
+      code: "INVALID_ALLOCATION",
+      message: `basis points must add up to ${BPS_DENOMINATOR}`,
+    });
   }
   return allocate(total, bps);
 }
@@ -170,7 +197,12 @@ export type RoundingMode = "half_up" | "floor" | "ceil";
  * `amount × numerator / denominator` in minor units, rounded by `mode` (half_up: halves
  * away from zero). Exact for any safe-integer inputs: the product is taken in BigInt.
  */
-export function mulDiv(amount: number, numerator: number, denominator: number, mode: RoundingMode): number {
+export function mulDiv(
+  amount: number,
+  numerator: number,
+  denominator: number,
+  mode: RoundingMode,
+): number {
   if (denominator <= 0) throw new RangeError("denominator must be positive");
   const n = BigInt(amount) * BigInt(numerator);
   const d = BigInt(denominator);

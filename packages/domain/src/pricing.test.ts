@@ -25,9 +25,23 @@ describe("priceFor", () => {
   });
 
   it.each([
-    ["a rate below the minimum", 1_999, "USD", 60, "RATE_BELOW_MINIMUM", /between \$20\.00 to \$1,000\.00/],
+    [
+      "a rate below the minimum",
+      1_999,
+      "USD",
+      60,
+      "RATE_BELOW_MINIMUM",
+      /between \$20\.00 to \$1,000\.00/,
+    ],
     ["a rate above the maximum", 100_001, "USD", 60, "RATE_ABOVE_MAXIMUM", /\$1,000\.00/],
-    ["a length not offered", 5_000, "USD", 50, "LENGTH_NOT_ALLOWED", /15, 30, 45, 60, 90 minutes, not 50/],
+    [
+      "a length not offered",
+      5_000,
+      "USD",
+      50,
+      "LENGTH_NOT_ALLOWED",
+      /15, 30, 45, 60, 90 minutes, not 50/,
+    ],
     ["a currency not offered", 5_000, "EUR", 60, "CURRENCY_NOT_OFFERED", /EUR/],
     ["a negative rate", -5_000, "USD", 60, "NEGATIVE_AMOUNT", /negative/],
     ["a fractional rate", 5_000.5, "USD", 60, "NOT_AN_INTEGER", /whole number/],
@@ -44,17 +58,25 @@ describe("priceFor", () => {
     const result = validateHourlyRate(moneyOf(1, "USD"), DEFAULT_PRICING_RULES);
     expect(result).toMatchObject({
       ok: false,
-      error: { code: "RATE_BELOW_MINIMUM", minimum: { amount: 2_000, currency: "USD" }, maximum: { amount: 100_000, currency: "USD" } },
+      error: {
+        code: "RATE_BELOW_MINIMUM",
+        minimum: { amount: 2_000, currency: "USD" },
+        maximum: { amount: 100_000, currency: "USD" },
+      },
     });
   });
 
   it("is within half a minor unit of the exact price, for every valid rate and length", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2_000, max: 100_000 }), fc.constantFrom(15, 30, 45, 60, 90), (rate, minutes) => {
-        const result = priceFor(moneyOf(rate, "USD"), minutes, rules);
-        if (!result.ok) throw new Error(result.error.message);
-        expect(Math.abs(result.value.amount - (rate * minutes) / 60)).toBeLessThanOrEqual(0.5);
-      }),
+      fc.property(
+        fc.integer({ min: 2_000, max: 100_000 }),
+        fc.constantFrom(15, 30, 45, 60, 90),
+        (rate, minutes) => {
+          const result = priceFor(moneyOf(rate, "USD"), minutes, rules);
+          if (!result.ok) throw new Error(result.error.message);
+          expect(Math.abs(result.value.amount - (rate * minutes) / 60)).toBeLessThanOrEqual(0.5);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

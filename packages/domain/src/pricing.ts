@@ -1,4 +1,11 @@
-import { type CurrencyCode, formatMoney, type Money, money, type MoneyError, mulDiv } from "./money";
+import {
+  type CurrencyCode,
+  formatMoney,
+  type Money,
+  money,
+  type MoneyError,
+  mulDiv,
+} from "./money";
 import { err, ok, type Result } from "./result";
 
 /** What the platform allows in one currency. Amounts are minor units of that currency. */
@@ -25,7 +32,11 @@ export const DEFAULT_PRICING_RULES: PricingRules = {
   version: "pricing-2026-11-v1",
   limits: {
     // USD is live: $20–$1,000 an hour.
-    USD: { minHourlyRate: 2_000, maxHourlyRate: 100_000, allowedLengths: [15, 30, 45, 60, 90, 120] },
+    USD: {
+      minHourlyRate: 2_000,
+      maxHourlyRate: 100_000,
+      allowedLengths: [15, 30, 45, 60, 90, 120],
+    },
   },
 };
 
@@ -36,11 +47,18 @@ export type PricingError =
   | { code: "RATE_ABOVE_MAXIMUM"; message: string; minimum: Money; maximum: Money }
   | { code: "LENGTH_NOT_ALLOWED"; message: string; allowedLengths: readonly number[] };
 
-function limitsFor(rules: PricingRules, currency: CurrencyCode): Result<CurrencyLimits, PricingError> {
+function limitsFor(
+  rules: PricingRules,
+  currency: CurrencyCode,
+): Result<CurrencyLimits, PricingError> {
   const limits = rules.limits[currency];
   return limits
     ? ok(limits)
-    : err({ code: "CURRENCY_NOT_OFFERED", message: `the platform doesn't offer consultations in ${currency}`, currency });
+    : err({
+        code: "CURRENCY_NOT_OFFERED",
+        message: `the platform doesn't offer consultations in ${currency}`,
+        currency,
+      });
 }
 
 /**
@@ -57,10 +75,20 @@ export function validateHourlyRate(rate: Money, rules: PricingRules): Result<Mon
   const maximum = { amount: limits.value.maxHourlyRate, currency: rate.currency };
   const range = `${formatMoney(minimum, "en")} to ${formatMoney(maximum, "en")}`;
   if (rate.amount < minimum.amount) {
-    return err({ code: "RATE_BELOW_MINIMUM", message: `hourly rate must be between ${range}`, minimum, maximum });
+    return err({
+      code: "RATE_BELOW_MINIMUM",
+      message: `hourly rate must be between ${range}`,
+      minimum,
+      maximum,
+    });
   }
   if (rate.amount > maximum.amount) {
-    return err({ code: "RATE_ABOVE_MAXIMUM", message: `hourly rate must be between ${range}`, minimum, maximum });
+    return err({
+      code: "RATE_ABOVE_MAXIMUM",
+      message: `hourly rate must be between ${range}`,
+      minimum,
+      maximum,
+    });
   }
   return ok(rate);
 }
@@ -70,7 +98,11 @@ export function validateHourlyRate(rate: Money, rules: PricingRules): Result<Mon
  * currency's minor unit** (a half cent, or half yen, goes up). The rate must be within
  * limits and the length one the platform offers.
  */
-export function priceFor(hourlyRate: Money, durationMinutes: number, rules: PricingRules): Result<Money, PricingError> {
+export function priceFor(
+  hourlyRate: Money,
+  durationMinutes: number,
+  rules: PricingRules,
+): Result<Money, PricingError> {
   const rate = validateHourlyRate(hourlyRate, rules);
   if (!rate.ok) return rate;
   const limits = limitsFor(rules, hourlyRate.currency);
@@ -82,5 +114,8 @@ export function priceFor(hourlyRate: Money, durationMinutes: number, rules: Pric
       allowedLengths: limits.value.allowedLengths,
     });
   }
-  return ok({ amount: mulDiv(hourlyRate.amount, durationMinutes, 60, "half_up"), currency: hourlyRate.currency });
+  return ok({
+    amount: mulDiv(hourlyRate.amount, durationMinutes, 60, "half_up"),
+    currency: hourlyRate.currency,
+  });
 }

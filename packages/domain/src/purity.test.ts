@@ -13,8 +13,16 @@ async function lint(code: string) {
 
 describe("packages/domain stays pure (lint-enforced)", () => {
   it.each([
-    ["a workspace import", `import { createDb } from "@an/db";\nexport const x = createDb;\n`, "no-restricted-imports"],
-    ["file-system I/O", `import { readFileSync } from "node:fs";\nexport const x = readFileSync;\n`, "no-restricted-imports"],
+    [
+      "a workspace import",
+      `import { createDb } from "@an/db";\nexport const x = createDb;\n`,
+      "no-restricted-imports",
+    ],
+    [
+      "file-system I/O",
+      `import { readFileSync } from "node:fs";\nexport const x = readFileSync;\n`,
+      "no-restricted-imports",
+    ],
     ["reading the clock", `export const now = () => Date.now();\n`, "no-restricted-syntax"],
     ["a no-argument Date", `export const now = () => new Date();\n`, "no-restricted-syntax"],
     ["randomness", `export const r = () => Math.random();\n`, "no-restricted-syntax"],

@@ -1,0 +1,334 @@
+import { type CurrencyCode, type Money } from "./money";
+import { err, ok, type Result } from "./result";
+
+/**
+ * Ledger accounts. Global accounts are plain names; per-owner accounts carry the owner's
+ * id after a colon (`client_funds_held:<consultationId>`, `advisor_payable:<advisorId>`).
+ *
+ * - `stripe_balance` (asset): the platform's balance at Stripe.
+ * - `disputed_funds` (asset): money Stripe withdrew for an open chargeback, pending the outcome.
+ * - `advisor_receivable:<advisor>` (asset): what an advisor owes back (clawbacks).
+ * - `client_funds_held:<consultation>` (liability): paid, not yet released or refunded.
+ * - `advisor_payable:<advisor>` (liability): released advisor shares not yet transferred.
+ * - `platform_fee_revenue` (revenue), `processing_fees` (expense), `dispute_losses` (expense).
+ */
+export type Account =
+  | "stripe_balance"
+  | "disputed_funds"
+  | "platform_fee_revenue"
+  | "processing_fees"
+  | "dispute_losses"
+  | `client_funds_held:${string}`
+  | `advisor_payable:${string}`
+  | `advisor_receivable:${string}`;
+
+export const accounts = {
+  stripeBalance: "stripe_balance",
+  disputedFunds: "disputed_funds",
+  platformFeeRevenue: "platform_fee_revenue",
+  processingFees: "processing_fees",
+  disputeLosses: "dispute_losses",
+  clientFundsHeld: (consultationId: string) => `client_funds_held:${consultationId}` as const,
+  advisorPayable: (advisorId: string) => `advisor_payable:${advisorId}` as const,
+  advisorReceivable: (advisorId: string) => `advisor_receivable:${advisorId}` as const,
+} as const;
+
+/**
+ * One line of a journal entry. Sign convention: **debit positive, credit negative**. So
+ * assets and expenses carry positive balances, liabilities and revenue negative ones.
+ */
+export type LedgerLine = { readonly account: Account; readonly amount: Money };
+
+export const ENTRY_KINDS = [
+  "payment_captured",
+  "processing_fee",
+  "release",
+  "refund",
+  "transfer",
+  "transfer_reversal",
+  "chargeback_opened",
+  "chargeback_won",
+  "chargeback_lost",
+  "clawback",
+] as const;
+export type EntryKind = (typeof ENTRY_KINDS)[number];
+
+/**
+ * A balanced journal entry: its lines sum to zero in every currency. Zero-amount lines are
+ * left out. Ids and timestamps are added by whoever stores it.
+ */
+export type JournalEntry = {
+  readonly kind: EntryKind;
+  readonly consultationId: string | null;
+  readonly lines: readonly LedgerLine[];
+};
+
+export type LedgerError =
+  { code: "INVALID_AMOUNT"; message: string } | { code: "CURRENCY_MISMATCH"; message: string };
+
+/** Where the consultation's money sits when a refund or chargeback loss hits it. */
+export type MoneyStage = "held" | "released" | "paid_out";
+
+type Leg = readonly [Account, Money, "debit" | "credit"];
+
+function entry(
+  kind: EntryKind,
+  consultationId: string | null,
+  legs: readonly Leg[],
+): Result<JournalEntry, LedgerError> {
+  const currency = legs[0]?.[1].currency;
+  for (const [account, m] of legs) {
+    if (!Number.isSafeInteger(m.amount) || m.amount < 0) {
+      return err({
+        code: "INVALID_AMOUNT",
+        message: `${kind}: amount for ${account} must be a non-negative whole number of minor units, got ${m.amount}`,
+      });
+    }
+    if (m.currency !== currency) {
+      return err({
+        code: "CURRENCY_MISMATCH",
+        message: `${kind}: can't mix ${currency} and ${m.currency} in one entry`,
+      });
+    }
+  }
+  const lines = legs
+    .filter(([, m]) => m.amount !== 0)
+    .map(([account, m, side]) => ({
+      account,
+      amount: { amount: side === "debit" ? m.amount : -m.amount, currency: m.currency },
+    }));
+  const result: JournalEntry = { kind, consultationId, lines };
+  // Every builder pairs its legs; this guards against a future edit that doesn't.
+  if (!isBalanced(result)) {
+    return err({ code: "INVALID_AMOUNT", message: `${kind}: debits and credits differ` });
+  }
+  return ok(result);
+}
+
+/** Client pays: Stripe balance up, money held for the consultation. */
+export function paymentCaptured(input: {
+  consultationId: string;
+  amount: Money;
+}): Result<JournalEntry, LedgerError> {
+  const { consultationId, amount } = input;
+  return entry("payment_captured", consultationId, [
+    [accounts.stripeBalance, amount, "debit"],
+    [accounts.clientFundsHeld(consultationId), amount, "credit"],
+  ]);
+}
+
+/** Stripe's processing fee, deducted from the platform balance; the platform bears it. */
+export function processingFee(input: {
+  consultationId: string;
+  fee: Money;
+}): Result<JournalEntry, LedgerError> {
+  return entry("processing_fee", input.consultationId, [
+    [accounts.processingFees, input.fee, "debit"],
+    [accounts.stripeBalance, input.fee, "credit"],
+  ]);
+}
+
+/** Held money becomes the advisor's payable share and the platform's fee revenue. */
+export function release(input: {
+  consultationId: string;
+  advisorId: string;
+  advisorShare: Money;
+  platformFee: Money;
+}): Result<JournalEntry, LedgerError> {
+  const { consultationId, advisorId, advisorShare, platformFee } = input;
+  if (advisorShare.currency !== platformFee.currency) {
+    return err({
+      code: "CURRENCY_MISMATCH",
+      message: `release: can't mix ${advisorShare.currency} and ${platformFee.currency}`,
+    });
+  }
+  const total = {
+    amount: advisorShare.amount + platformFee.amount,
+    currency: advisorShare.currency,
+  };
+  return entry("release", consultationId, [
+    [accounts.clientFundsHeld(consultationId), total, "debit"],
+    [accounts.advisorPayable(advisorId), advisorShare, "credit"],
+    [accounts.platformFeeRevenue, platformFee, "credit"],
+  ]);
+}
+
+/**
+ * Money back to the client, `fromAdvisorShare + fromPlatformFee` in total, out of the
+ * Stripe balance. Before release it comes out of held funds; after release out of the
+ * advisor's payable and the fee revenue; after payout the advisor's part becomes a
+ * receivable (recovered by {@link transferReversal} or {@link clawback}).
+ */
+export function refund(input: {
+  consultationId: string;
+  advisorId: string;
+  fromAdvisorShare: Money;
+  fromPlatformFee: Money;
+  stage: MoneyStage;
+}): Result<JournalEntry, LedgerError> {
+  const { consultationId, advisorId, fromAdvisorShare: a, fromPlatformFee: f, stage } = input;
+  if (a.currency !== f.currency) {
+    return err({
+      code: "CURRENCY_MISMATCH",
+      message: `refund: can't mix ${a.currency} and ${f.currency}`,
+    });
+  }
+  const total = { amount: a.amount + f.amount, currency: a.currency };
+  const legs: Leg[] =
+    stage === "held"
+      ? [[accounts.clientFundsHeld(consultationId), total, "debit"]]
+      : [
+          [
+            stage === "released"
+              ? accounts.advisorPayable(advisorId)
+              : accounts.advisorReceivable(advisorId),
+            a,
+            "debit",
+          ],
+          [accounts.platformFeeRevenue, f, "debit"],
+        ];
+  return entry("refund", consultationId, [...legs, [accounts.stripeBalance, total, "credit"]]);
+}
+
+/** Stripe Connect transfer of a payable share to the advisor's connected account. */
+export function transfer(input: {
+  consultationId: string | null;
+  advisorId: string;
+  amount: Money;
+}): Result<JournalEntry, LedgerError> {
+  return entry("transfer", input.consultationId, [
+    [accounts.advisorPayable(input.advisorId), input.amount, "debit"],
+    [accounts.stripeBalance, input.amount, "credit"],
+  ]);
+}
+
+/** A transfer reversal pulls money back from the advisor's account, settling a receivable. */
+export function transferReversal(input: {
+  consultationId: string | null;
+  advisorId: string;
+  amount: Money;
+}): Result<JournalEntry, LedgerError> {
+  return entry("transfer_reversal", input.consultationId, [
+    [accounts.stripeBalance, input.amount, "debit"],
+    [accounts.advisorReceivable(input.advisorId), input.amount, "credit"],
+  ]);
+}
+
+/** Recovers a receivable by withholding it from the advisor's later earnings (payable). */
+export function clawback(input: {
+  consultationId: string | null;
+  advisorId: string;
+  amount: Money;
+}): Result<JournalEntry, LedgerError> {
+  return entry("clawback", input.consultationId, [
+    [accounts.advisorPayable(input.advisorId), input.amount, "debit"],
+    [accounts.advisorReceivable(input.advisorId), input.amount, "credit"],
+  ]);
+}
+
+/** Stripe withdraws the disputed amount (pending the outcome) and its dispute fee (a loss). */
+export function chargebackOpened(input: {
+  consultationId: string;
+  amount: Money;
+  fee: Money;
+}): Result<JournalEntry, LedgerError> {
+  return entry("chargeback_opened", input.consultationId, [
+    [accounts.disputedFunds, input.amount, "debit"],
+    [accounts.disputeLosses, input.fee, "debit"],
+    [
+      accounts.stripeBalance,
+      { amount: input.amount.amount + input.fee.amount, currency: input.amount.currency },
+      "credit",
+    ],
+  ]);
+}
+
+/** Chargeback won: the disputed amount comes back. The dispute fee stays a loss. */
+export function chargebackWon(input: {
+  consultationId: string;
+  amount: Money;
+}): Result<JournalEntry, LedgerError> {
+  return entry("chargeback_won", input.consultationId, [
+    [accounts.stripeBalance, input.amount, "debit"],
+    [accounts.disputedFunds, input.amount, "credit"],
+  ]);
+}
+
+/**
+ * Chargeback lost: the disputed money is gone for good. If it was still held, the held
+ * liability absorbs it (the client got the money back, as with a refund). After release,
+ * the advisor's part is taken back (from payable, or as a receivable once paid out) and
+ * the platform's part is a dispute loss.
+ */
+export function chargebackLost(input: {
+  consultationId: string;
+  advisorId: string;
+  fromAdvisorShare: Money;
+  fromPlatformFee: Money;
+  stage: MoneyStage;
+}): Result<JournalEntry, LedgerError> {
+  const { consultationId, advisorId, fromAdvisorShare: a, fromPlatformFee: f, stage } = input;
+  if (a.currency !== f.currency) {
+    return err({
+      code: "CURRENCY_MISMATCH",
+      message: `chargeback_lost: can't mix ${a.currency} and ${f.currency}`,
+    });
+  }
+  const total = { amount: a.amount + f.amount, currency: a.currency };
+  const legs: Leg[] =
+    stage === "held"
+      ? [[accounts.clientFundsHeld(consultationId), total, "debit"]]
+      : [
+          [
+            stage === "released"
+              ? accounts.advisorPayable(advisorId)
+              : accounts.advisorReceivable(advisorId),
+            a,
+            "debit",
+          ],
+          [accounts.disputeLosses, f, "debit"],
+        ];
+  return entry("chargeback_lost", consultationId, [
+    ...legs,
+    [accounts.disputedFunds, total, "credit"],
+  ]);
+}
+
+/** True when the entry's lines sum to zero in every currency. */
+export function isBalanced(e: JournalEntry): boolean {
+  const totals = new Map<CurrencyCode, number>();
+  for (const line of e.lines)
+    totals.set(line.amount.currency, (totals.get(line.amount.currency) ?? 0) + line.amount.amount);
+  return [...totals.values()].every((t) => t === 0);
+}
+
+/**
+ * Balance of `account` over `entries` in `currency`, with the ledger's sign (debit +).
+ * A liability's balance is therefore ≤ 0 while it owes something.
+ */
+export function balanceOf(
+  entries: readonly JournalEntry[],
+  account: Account,
+  currency: CurrencyCode,
+): Money {
+  let total = 0;
+  for (const e of entries) {
+    for (const line of e.lines) {
+      if (line.account === account && line.amount.currency === currency)
+        total += line.amount.amount;
+    }
+  }
+  return { amount: total, currency };
+}
+
+/** What the platform still holds for a consultation, as a positive amount (credit balance negated). */
+export function heldBalance(
+  entries: readonly JournalEntry[],
+  consultationId: string,
+  currency: CurrencyCode,
+): Money {
+  return {
+    amount: -balanceOf(entries, accounts.clientFundsHeld(consultationId), currency).amount || 0,
+    currency,
+  };
+}
