@@ -7,3 +7,4 @@ export * from "./queries/users";
 export * from "./queries/roles";
 export * from "./queries/notifications";
 export * from "./queries/rate-limits";
+export * from "./queries/advisor-search";

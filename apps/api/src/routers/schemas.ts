@@ -15,7 +15,7 @@ export const cursorSchema = z
     const sep = decoded.indexOf(":");
     const ms = Number(decoded.slice(0, sep));
     if (sep < 1 || !Number.isFinite(ms)) {
-      ctx.addIssue({ code: "custom", message: "invalid cursor" });
+      ctx.addIssue({ code: "custom", message: "INVALID_CURSOR" });
       return z.NEVER;
     }
     return { createdAt: new Date(ms), id: decoded.slice(sep + 1) };
