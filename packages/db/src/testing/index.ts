@@ -83,3 +83,4 @@ export function useTestDatabase(setup?: (t: TestDatabase) => Promise<void>): Tes
     },
   });
 }
+export * from "./fixtures";

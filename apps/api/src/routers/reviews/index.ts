@@ -1,3 +1,7 @@
 import { router } from "../../trpc/init";
+import { create } from "./create";
+import { forAdvisor, moderationList } from "./list";
+import { hide, unhide } from "./moderate";
+import { reply } from "./reply";
 
-export const reviewsRouter = router({});
+export const reviewsRouter = router({ create, reply, hide, unhide, forAdvisor, moderationList });

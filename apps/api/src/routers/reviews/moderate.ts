@@ -1,0 +1,30 @@
+import { setReviewHidden } from "@an/db";
+import { z } from "zod";
+import { AppError } from "../../errors";
+import { adminProcedure } from "../../trpc/init";
+
+export const moderateInput = z.object({
+  reviewId: z.uuid(),
+  reason: z.string().trim().min(3).max(500),
+});
+
+function moderation(hidden: boolean) {
+  return adminProcedure.input(moderateInput).mutation(({ ctx, input }) =>
+    ctx.db.transaction(async (tx) => {
+      const outcome = await setReviewHidden(tx, {
+        reviewId: input.reviewId,
+        hidden,
+        reason: input.reason,
+        actor: { kind: "user", userId: ctx.user.id },
+        requestId: ctx.requestId,
+      });
+      if (outcome === "not_found") throw new AppError("REVIEW_NOT_FOUND", { ref: input.reviewId });
+      return { changed: outcome === "changed" };
+    }),
+  );
+}
+
+/** Hides a review from the public and from the rating (reason required, audited). */
+export const hide = moderation(true);
+/** Shows a hidden review again (reason required, audited). */
+export const unhide = moderation(false);
