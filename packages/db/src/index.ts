@@ -8,3 +8,4 @@ export * from "./queries/roles";
 export * from "./queries/notifications";
 export * from "./queries/rate-limits";
 export * from "./queries/advisor-search";
+export * from "./queries/reviews";

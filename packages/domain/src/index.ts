@@ -21,3 +21,4 @@ export type {
   MoneyStage,
 } from "./ledger";
 export { accounts, balanceOf, ENTRY_KINDS, heldBalance, isBalanced } from "./ledger";
+export * from "./privacy";
