@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { canonicalizeLocaleTag, negotiateLocale } from "@an/domain";
+import { canonicalizeLocaleTag, type Locale, negotiateLocale } from "@an/domain";
 import { type Db, getMigrationStatus } from "@an/db";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express, { type NextFunction, type Request, type Response } from "express";
@@ -13,6 +13,8 @@ import type { RateLimiters } from "./rate-limit";
 import { createContextInner, type DevAuthConfig } from "./trpc/context";
 import { formatAppError } from "./trpc/error-format";
 import { appRouter } from "./trpc/router";
+import { avatarRoute } from "./uploads/avatar-route";
+import type { FileStorage } from "./uploads/storage";
 
 export type AppDeps = {
   db: Db;
@@ -20,7 +22,8 @@ export type AppDeps = {
   verifyToken: TokenVerifier | null;
   rateLimiters: RateLimiters;
   devAuth: DevAuthConfig;
-  limits: { maxBodyBytes: number; maxBatchSize: number };
+  limits: { maxBodyBytes: number; maxBatchSize: number; maxAvatarBytes: number };
+  storage: FileStorage;
   trustProxy?: string;
 };
 
@@ -75,19 +78,44 @@ export function createApp(deps: AppDeps) {
     }
   });
 
-  app.use("/trpc", (req, res, next) => {
+  // The response locale for every route, from the headers (the user's own locale joins
+  // once they are known). A malformed X-Locale is reported by each route as a 400.
+  app.use((req, res, next) => {
     const explicit = req.header("x-locale");
     const explicitValid = explicit ? canonicalizeLocaleTag(explicit) !== null : true;
-    const locale = negotiateLocale({
+    res.locals.locale = negotiateLocale({
       explicit: explicitValid ? explicit : null,
       acceptLanguage: req.header("accept-language") ?? null,
     });
-    res.locals.locale = locale;
     res.locals.localeError = explicitValid
       ? null
       : new AppError("INVALID_LOCALE", { value: explicit ?? "" });
+    next();
+  });
+
+  app.use(
+    avatarRoute({
+      db: deps.db,
+      verifyToken: deps.verifyToken,
+      storage: deps.storage,
+      rateLimiters: deps.rateLimiters,
+      maxBytes: deps.limits.maxAvatarBytes,
+    }),
+  );
+  if (deps.storage.localDir) {
+    app.use(
+      "/uploads",
+      express.static(deps.storage.localDir, { immutable: true, maxAge: "365d", index: false }),
+    );
+  }
+
+  app.use("/trpc", (req, res, next) => {
     requestStore.run(
-      { requestId: res.locals.requestId as string, locale, maxBodyBytes: deps.limits.maxBodyBytes },
+      {
+        requestId: res.locals.requestId as string,
+        locale: res.locals.locale as Locale,
+        maxBodyBytes: deps.limits.maxBodyBytes,
+      },
       () => refuseOversizedBatch(req, res, next, deps.limits.maxBatchSize),
     );
   });

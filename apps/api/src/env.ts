@@ -1,5 +1,17 @@
 import { databaseEnvShape } from "@an/db/embedded";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
+
+/** `<repo>/.data/uploads`, git-ignored, for development. */
+const DEFAULT_UPLOAD_DIR = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "..",
+  ".data",
+  "uploads",
+);
 
 /** Development default for AUTH_JWT_SECRET; production refuses to start with it. */
 export const DEV_JWT_SECRET = "dev-only-secret-change-me-in-production-0123456789";
@@ -37,6 +49,24 @@ const schema = z
       .min(1024)
       .max(50 * 1024 * 1024)
       .default(1024 * 1024),
+    /** Largest avatar upload. */
+    AVATAR_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(20 * 1024 * 1024)
+      .default(2 * 1024 * 1024),
+    /** Where uploads go without S3: a folder the API serves at /uploads. */
+    UPLOAD_DIR: z.string().default(DEFAULT_UPLOAD_DIR),
+    /** The API's public origin, for upload URLs. */
+    PUBLIC_BASE_URL: z.string().url().optional(),
+    /** S3-compatible storage for uploads; all of bucket, region and keys, or none. */
+    S3_BUCKET: z.string().optional(),
+    S3_REGION: z.string().default("auto"),
+    S3_ENDPOINT: z.string().url().optional(),
+    S3_ACCESS_KEY_ID: z.string().optional(),
+    S3_SECRET_ACCESS_KEY: z.string().optional(),
+    S3_PUBLIC_BASE_URL: z.string().url().optional(),
     /** Most calls in one tRPC batch. */
     MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(10),
     /** Mutations per user (or IP when signed out) per window. */
@@ -49,6 +79,17 @@ const schema = z
     TRUST_PROXY: z.string().default("loopback"),
   })
   .superRefine((env, ctx) => {
+    if (
+      env.S3_BUCKET &&
+      !(env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY && env.S3_PUBLIC_BASE_URL)
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["S3_BUCKET"],
+        message:
+          "S3 storage needs S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY and S3_PUBLIC_BASE_URL too",
+      });
+    }
     if (env.NODE_ENV !== "production") return;
     if (!env.DATABASE_URL) {
       ctx.addIssue({

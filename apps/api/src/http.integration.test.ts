@@ -271,7 +271,8 @@ describe("readiness when the database is down", () => {
       verifyToken: null,
       rateLimiters: unlimited,
       devAuth: { enabled: false },
-      limits: { maxBodyBytes: 1024 * 1024, maxBatchSize: 10 },
+      limits: { maxBodyBytes: 1024 * 1024, maxBatchSize: 10, maxAvatarBytes: 1024 * 1024 },
+      storage: { kind: "s3", put: () => Promise.resolve(), urlFor: (key) => key },
     });
     const server = app.listen(0, "127.0.0.1");
     await new Promise((r) => server.once("listening", r));

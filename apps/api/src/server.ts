@@ -6,6 +6,7 @@ import { createApp } from "./app";
 import { type AuthConfig, createTokenVerifier, DEV_TOKEN_ISSUER } from "./auth/tokens";
 import type { ApiEnv } from "./env";
 import { createRateLimiters } from "./rate-limit";
+import { type FileStorage, localDiskStorage, s3Storage } from "./uploads/storage";
 import type { DevAuthConfig } from "./trpc/context";
 
 export type ApiServer = {
@@ -19,6 +20,22 @@ function authConfig(env: ApiEnv): AuthConfig | null {
   if (env.AUTH_JWKS_URL) return { kind: "jwks", jwksUrl: env.AUTH_JWKS_URL, ...common };
   if (env.AUTH_JWT_SECRET) return { kind: "secret", secret: env.AUTH_JWT_SECRET, ...common };
   return null;
+}
+
+/** S3 when a bucket is configured, else the local upload folder served by the API. */
+function storageFor(env: ApiEnv): FileStorage {
+  if (env.S3_BUCKET && env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY && env.S3_PUBLIC_BASE_URL) {
+    return s3Storage({
+      bucket: env.S3_BUCKET,
+      region: env.S3_REGION,
+      endpoint: env.S3_ENDPOINT,
+      accessKeyId: env.S3_ACCESS_KEY_ID,
+      secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+      publicBaseUrl: env.S3_PUBLIC_BASE_URL,
+    });
+  }
+  const base = env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`;
+  return localDiskStorage(env.UPLOAD_DIR, `${base.replace(/\/$/, "")}/uploads`);
 }
 
 /**
@@ -71,7 +88,12 @@ export async function startApiServer(
       },
     }),
     devAuth: devAuthConfig(env),
-    limits: { maxBodyBytes: env.MAX_BODY_BYTES, maxBatchSize: env.MAX_BATCH_SIZE },
+    limits: {
+      maxBodyBytes: env.MAX_BODY_BYTES,
+      maxBatchSize: env.MAX_BATCH_SIZE,
+      maxAvatarBytes: env.AVATAR_MAX_BYTES,
+    },
+    storage: storageFor(env),
     trustProxy: env.TRUST_PROXY,
   });
   const server = app.listen(env.PORT, env.HOST);

@@ -1,3 +1,6 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createTestDatabase, type TestDatabase } from "@an/db/testing";
 import { seedDemoData } from "@an/db";
 import { signDevToken } from "./auth/tokens";
@@ -5,7 +8,7 @@ import { DEV_JWT_SECRET, loadApiEnv } from "./env";
 import { createLogger } from "./logger";
 import { type ApiServer, startApiServer } from "./server";
 
-export type TestApi = ApiServer & { db: TestDatabase };
+export type TestApi = ApiServer & { db: TestDatabase; uploadDir: string };
 
 /**
  * A real API instance on a free port over its own cloned database, seeded with the demo
@@ -16,11 +19,13 @@ export async function startTestApi(
 ): Promise<TestApi> {
   const db = options.db ?? (await createTestDatabase());
   if (options.seed ?? true) await seedDemoData(db.db);
+  const uploads = await mkdtemp(join(tmpdir(), "an-uploads-"));
   const env = loadApiEnv({
     NODE_ENV: "test",
     PORT: "0",
     HOST: "127.0.0.1",
     LOG_LEVEL: "silent",
+    UPLOAD_DIR: uploads,
     ...options.env,
   });
   const server = await startApiServer(
@@ -28,7 +33,7 @@ export async function startTestApi(
     db.url,
     createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
   );
-  return { ...server, db };
+  return { ...server, db, uploadDir: uploads };
 }
 
 /** An HS256 token as the dev identity provider would mint it. */
