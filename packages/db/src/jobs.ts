@@ -8,14 +8,35 @@ import type { Executor } from "./client";
  * worker runs against this one definition, and both parse payloads with it.
  */
 export const JOBS = {
-  send_notification: z.object({
-    /** Recipient. */
-    userId: z.string().min(1),
-    template: z.enum(["role_granted", "role_revoked"]),
-    params: z.object({ role: z.enum(ROLES) }),
-    /** Writing the same message twice (a retried job, a repeated event) is a no-op. */
-    dedupeKey: z.string().min(1).max(200),
-  }),
+  send_notification: z
+    .object({
+      /** Recipient. */
+      userId: z.string().min(1),
+      /** Writing the same message twice (a retried job, a repeated event) is a no-op. */
+      dedupeKey: z.string().min(1).max(200),
+    })
+    .and(
+      // Each template says which params its text needs, so a message never renders with a
+      // hole in it (a rejection always carries its reason, a change request its notes).
+      z.discriminatedUnion("template", [
+        z.object({
+          template: z.enum(["role_granted", "role_revoked"]),
+          params: z.object({ role: z.enum(ROLES) }),
+        }),
+        z.object({
+          template: z.enum(["application_submitted", "application_approved"]),
+          params: z.object({}).default({}),
+        }),
+        z.object({
+          template: z.literal("application_rejected"),
+          params: z.object({ reason: z.string().min(1).max(2000) }),
+        }),
+        z.object({
+          template: z.literal("application_changes_requested"),
+          params: z.object({ notes: z.string().min(1).max(4000) }),
+        }),
+      ]),
+    ),
   /** Crontab; graphile-worker adds its own `_cron` details to the payload. */
   purge_expired_rate_limits: z.looseObject({}),
 } as const;

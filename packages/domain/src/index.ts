@@ -22,3 +22,4 @@ export type {
 } from "./ledger";
 export { accounts, balanceOf, ENTRY_KINDS, heldBalance, isBalanced } from "./ledger";
 export * from "./privacy";
+export * from "./skills";

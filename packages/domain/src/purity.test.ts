@@ -11,7 +11,8 @@ async function lint(code: string) {
   return (result?.messages ?? []).map((m) => m.ruleId);
 }
 
-describe("packages/domain stays pure (lint-enforced)", () => {
+// Type-aware ESLint takes seconds to start, more so while the rest of the suite runs.
+describe("packages/domain stays pure (lint-enforced)", { timeout: 60_000 }, () => {
   it.each([
     [
       "a workspace import",

@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
-import { enqueueJob, grantRole, seedDemoData } from "@an/db";
+import { enqueueJob, grantRole, JOBS, seedDemoData } from "@an/db";
 import { useTestDatabase } from "@an/db/testing";
 import { Logger, runOnce, type JobHelpers } from "graphile-worker";
 import { createTransport } from "nodemailer";
@@ -75,6 +75,36 @@ describe("send_notification", () => {
     const rows = await outbox("demo|client-diego");
     expect(rows).toHaveLength(1);
     expect(rows[0]?.subject).toBe("Ahora tienes el rol asesor en Advisor Network");
+  });
+
+  it("renders an application decision with its reason, in the recipient's language", async () => {
+    await t.db.execute(
+      sql`insert into users (id, email, first_name, locale) values ('test|claire', 'claire@example.com', 'Claire', 'fr')`,
+    );
+    const handlers = createHandlers({ db: t.db, log, mailer: null, mailFrom: "x@y.z" });
+    await handlers.send_notification(
+      {
+        userId: "test|claire",
+        template: "application_rejected",
+        params: { reason: "Profil trop succinct." },
+        dedupeKey: "app-rejected-1",
+      },
+      helpers,
+    );
+    const rows = await t.db.execute<{ subject: string; body: string }>(
+      sql`select subject, body from notifications where dedupe_key = 'app-rejected-1'`,
+    );
+    expect(rows[0]?.subject).toBe("À propos de votre candidature de conseiller");
+    expect(rows[0]?.body).toContain("Motif : Profil trop succinct.");
+    // A rejection without its reason breaks the contract rather than sending a hollow message.
+    expect(
+      JOBS.send_notification.safeParse({
+        userId: "test|claire",
+        template: "application_rejected",
+        params: {},
+        dedupeKey: "app-rejected-2",
+      }).success,
+    ).toBe(false);
   });
 
   it("a job whose payload breaks the contract fails instead of running", async () => {

@@ -1,11 +1,31 @@
 import {
   getUserWithRoles,
+  type JobPayload,
   markNotificationFailed,
   markNotificationSent,
   putNotification,
 } from "@an/db";
 import { negotiateLocale, translator } from "@an/domain";
 import type { TaskHandler, WorkerDeps } from "./types";
+
+/** The values a template interpolates beyond the recipient's name, already localized. */
+function templateVars(
+  payload: JobPayload<"send_notification">,
+  t: ReturnType<typeof translator>,
+): Record<string, string> {
+  switch (payload.template) {
+    case "role_granted":
+    case "role_revoked":
+      return { role: t(`roles.${payload.params.role}`) };
+    case "application_rejected":
+      return { reason: payload.params.reason };
+    case "application_changes_requested":
+      return { notes: payload.params.notes };
+    case "application_submitted":
+    case "application_approved":
+      return {};
+  }
+}
 
 /**
  * Renders a notification in the recipient's locale into the outbox, then sends it by SMTP
@@ -26,7 +46,7 @@ export function sendNotification(deps: WorkerDeps): TaskHandler<"send_notificati
     const t = translator(locale);
     const vars = {
       name: user.firstName ?? user.email ?? "",
-      role: t(`roles.${payload.params.role}`),
+      ...templateVars(payload, t),
     };
     const message = await putNotification(deps.db, {
       dedupeKey: payload.dedupeKey,

@@ -1,3 +1,28 @@
 import { router } from "../../trpc/init";
+import { clearFlag } from "./clear-flag";
+import { get } from "./get";
+import { list } from "./list";
+import { me } from "./me";
+import { reinstate } from "./reinstate";
+import { setAccepting } from "./set-accepting";
+import { setCalcomEventType } from "./set-calcom-event-type";
+import { setPayoutCadence } from "./set-payout-cadence";
+import { setRate } from "./set-rate";
+import { suspend } from "./suspend";
+import { updateProfile } from "./update-profile";
 
-export const advisorsRouter = router({});
+export const advisorsRouter = router({
+  // The advisor's own portal: every one acts on the caller's row only.
+  me,
+  updateProfile,
+  setRate,
+  setAccepting,
+  setPayoutCadence,
+  setCalcomEventType,
+  // Admins.
+  list,
+  get,
+  suspend,
+  reinstate,
+  clearFlag,
+});

@@ -1,3 +1,5 @@
 import { router } from "../../trpc/init";
+import { profile } from "./profile";
+import { search } from "./search";
 
-export const discoveryRouter = router({});
+export const discoveryRouter = router({ search, profile });

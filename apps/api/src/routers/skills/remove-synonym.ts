@@ -1,0 +1,24 @@
+import { removeSkillSynonym } from "@an/db";
+import { z } from "zod";
+import { adminProcedure } from "../../trpc/init";
+import { skillError } from "./errors";
+import { skillIdSchema } from "./schemas";
+
+export const removeSynonymInput = z.object({
+  skillId: skillIdSchema,
+  term: z.string().trim().min(1).max(100),
+});
+
+/** Removes a term from the skill; a term it doesn't have changes nothing. */
+export const removeSynonym = adminProcedure.input(removeSynonymInput).mutation(({ ctx, input }) =>
+  ctx.db.transaction(async (tx) => {
+    const result = await removeSkillSynonym(tx, {
+      skillId: input.skillId,
+      term: input.term,
+      actor: { kind: "user", userId: ctx.user.id },
+      requestId: ctx.requestId,
+    });
+    if (!result.ok) throw skillError(result.error);
+    return result.value;
+  }),
+);

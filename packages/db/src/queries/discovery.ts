@@ -1,0 +1,399 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { Executor } from "../client";
+
+export const DISCOVERY_SORTS = ["relevance", "rating", "price_asc", "price_desc"] as const;
+export type DiscoverySort = (typeof DISCOVERY_SORTS)[number];
+
+/**
+ * Where the previous page ended: the sort it belongs to, that row's sort key and its
+ * user id (the tie-breaker), so the next page starts exactly after it.
+ */
+export type DiscoveryCursor = { sort: DiscoverySort; key: number[]; userId: string };
+
+export type SearchAdvisorsParams = {
+  /** Free text over name, headline, bio and skills (with synonyms); typos tolerated. */
+  q?: string | null;
+  /** The advisor must have every one of these skills; a merged skill means its survivor. */
+  skillIds?: readonly string[];
+  /** BCP-47 code the advisor speaks, e.g. "en". */
+  language?: string | null;
+  /** Currency of `minRate`/`maxRate`; only applied when a rate bound is. Default "USD". */
+  currency?: string;
+  /** Hourly rate bounds, inclusive, in minor units of `currency`. */
+  minRate?: number | null;
+  maxRate?: number | null;
+  /** Minimum average rating, 1–5; unrated advisors count as 0. */
+  minRating?: number | null;
+  /** Default: relevance when `q` has words, else rating. */
+  sort?: DiscoverySort;
+  /** Page size; one more row is read to know whether another page follows. */
+  limit: number;
+  cursor?: DiscoveryCursor | null;
+};
+
+/** What anyone may see of an advisor in search results. Never email or last name. */
+export type AdvisorCard = {
+  userId: string;
+  displayName: string;
+  headline: string;
+  avatarPath: string | null;
+  /** Minor units of `currency`. */
+  hourlyRate: number;
+  currency: string;
+  rating: { average: number | null; count: number };
+  /** Skill names (a merged skill shows as its survivor), alphabetical. */
+  skills: string[];
+  languages: string[];
+};
+
+export type AdvisorSearchPage = { items: AdvisorCard[]; nextCursor: DiscoveryCursor | null };
+
+/** Opaque form of a cursor for callers: base64url JSON. */
+export function encodeDiscoveryCursor(cursor: DiscoveryCursor | null): string | null {
+  if (!cursor) return null;
+  return Buffer.from(JSON.stringify([cursor.sort, cursor.key, cursor.userId]), "utf8").toString(
+    "base64url",
+  );
+}
+
+/** The cursor inside an opaque string, or null if it isn't one this module made. */
+export function decodeDiscoveryCursor(value: string): DiscoveryCursor | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 3) return null;
+  const [sort, key, userId] = parsed as unknown[];
+  if (typeof sort !== "string" || !(DISCOVERY_SORTS as readonly string[]).includes(sort))
+    return null;
+  const sortName = sort as DiscoverySort;
+  if (!Array.isArray(key) || key.length !== KEY_LENGTH[sortName]) return null;
+  if (!key.every((k) => typeof k === "number" && Number.isFinite(k))) return null;
+  if (typeof userId !== "string" || userId.length === 0 || userId.length > 255) return null;
+  return { sort: sortName, key: key as number[], userId };
+}
+
+const KEY_LENGTH: Record<DiscoverySort, number> = {
+  relevance: 1,
+  rating: 2,
+  price_asc: 1,
+  price_desc: 1,
+};
+
+/** Words longer than this many characters are never "corrected". */
+const MIN_FUZZY_LENGTH = 4;
+/** Trigram similarity a skill word needs to stand in for a misspelled query word. */
+const FUZZY_SIMILARITY = 0.25;
+const MAX_WORDS = 8;
+/** How many matches (the best-rated) a relevance sort ranks; see `searchAdvisors`. */
+export const RELEVANCE_WINDOW = 1000;
+
+type TextQuery = { tsquery: string; normalized: string };
+
+/**
+ * The text query as a tsquery: each word matches as a prefix; a word of 4+ letters that is
+ * not (a prefix of) any skill word also matches the two skill words nearest to it by
+ * trigram similarity ("pyhton" → python). Null when the text has no words.
+ */
+async function buildTextQuery(ex: Executor, q: string): Promise<TextQuery | null> {
+  const words = [
+    ...new Set(
+      q
+        .normalize("NFC")
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter(Boolean),
+    ),
+  ].slice(0, MAX_WORDS);
+  if (words.length === 0) return null;
+  // Words are normalized by the same function as the indexed text, and quoted as tsquery
+  // literals, so no input can make a syntax error. The vocabulary is the (small) skills
+  // taxonomy, where misspellings matter most.
+  const rows = await ex.execute<{ tsquery: string | null; normalized: string | null }>(sql`
+    with words as (
+      select distinct on (n.w) n.w, u.ord
+        from unnest(${sql.param(words)}::text[]) with ordinality as u(raw, ord)
+        cross join lateral regexp_split_to_table(discovery_normalize(u.raw), '\\s+') as n(w)
+       where n.w <> ''
+       order by n.w, u.ord
+    ),
+    vocab as (
+      select distinct v.w
+        from (select discovery_normalize(s.name || ' ' || s.slug) as t
+                from skills s where s.merged_into_id is null
+              union all
+              select discovery_normalize(ss.term) from skill_synonyms ss) src
+        cross join lateral regexp_split_to_table(src.t, '\\s+') as v(w)
+       where length(v.w) >= 2
+    ),
+    alternatives as (
+      select words.w, words.ord,
+             concat_ws(' | ', quote_literal(words.w) || ':*',
+               (select string_agg(quote_literal(c.w), ' | ')
+                  from (select v.w from vocab v
+                         where length(words.w) >= ${MIN_FUZZY_LENGTH}
+                           and not exists (select 1 from vocab e where starts_with(e.w, words.w))
+                           and similarity(v.w, words.w) >= ${FUZZY_SIMILARITY}
+                         order by similarity(v.w, words.w) desc, v.w
+                         limit 2) c)) as alts
+        from words
+    )
+    select string_agg('(' || alts || ')', ' & ' order by ord)::tsquery::text as tsquery,
+           string_agg(w, ' ' order by ord) as normalized
+      from alternatives`);
+  const row = rows[0];
+  if (!row?.tsquery || !row.normalized) return null;
+  return { tsquery: row.tsquery, normalized: row.normalized };
+}
+
+/**
+ * For each requested skill id, every skill id in its merge family (the survivor it was
+ * merged into, transitively, and everything merged into that), so old references match.
+ */
+async function resolveSkillFamilies(
+  ex: Executor,
+  skillIds: readonly string[],
+): Promise<string[][]> {
+  const unique = [...new Set(skillIds)];
+  const rows = await ex.execute<{ req: string; ids: string[] }>(sql`
+    with recursive up(req, id, parent, depth) as (
+      select s.id, s.id, s.merged_into_id, 0 from skills s where s.id = any(${sql.param(unique)}::uuid[])
+      union all
+      select up.req, s.id, s.merged_into_id, up.depth + 1
+        from up join skills s on s.id = up.parent where up.depth < 20
+    ),
+    down(req, id, depth) as (
+      select req, id, 0 from up where parent is null
+      union all
+      select down.req, s.id, down.depth + 1
+        from down join skills s on s.merged_into_id = down.id where down.depth < 20
+    )
+    select req::text as req, array_agg(distinct id::text) as ids from down group by req`);
+  const byId = new Map(rows.map((r) => [r.req, r.ids]));
+  // An unknown skill has an empty family: nobody has it, so nothing matches.
+  return unique.map((id) => byId.get(id) ?? []);
+}
+
+/** Sort keys, as output columns k0, k1; `order` names output columns only. */
+type SortPlan = { keys: SQL[]; order: SQL; after: (cursor: DiscoveryCursor) => SQL };
+
+function sortPlan(sort: DiscoverySort, text: TextQuery | null): SortPlan {
+  switch (sort) {
+    case "relevance": {
+      // Full-text rank (name > headline > the rest) plus how close the text is to the
+      // name, which is what lifts a misspelled name. Without text, relevance is rating.
+      if (!text) return sortPlan("rating", null);
+      const rank = sql`(ts_rank(a.search_vector, ${text.tsquery}::tsquery)
+        + similarity(a.search_name, ${text.normalized}))::float8`;
+      return {
+        keys: [rank],
+        order: sql`k0 desc, user_id desc`,
+        after: (c) => sql`(${rank}, a.user_id) < (${c.key[0]}::float8, ${c.userId})`,
+      };
+    }
+    case "rating":
+      return {
+        keys: [sql`a.rating_avg`, sql`a.rating_count::float8`],
+        order: sql`rating_avg desc, rating_count desc, user_id desc`,
+        after: (c) =>
+          sql`(a.rating_avg, a.rating_count, a.user_id) < (${c.key[0]}::float8, ${c.key[1]}::int, ${c.userId})`,
+      };
+    case "price_asc":
+      return {
+        keys: [sql`a.hourly_rate::float8`],
+        order: sql`hourly_rate asc, user_id asc`,
+        after: (c) => sql`(a.hourly_rate, a.user_id) > (${c.key[0]}::int, ${c.userId})`,
+      };
+    case "price_desc":
+      return {
+        keys: [sql`a.hourly_rate::float8`],
+        order: sql`hourly_rate desc, user_id desc`,
+        after: (c) => sql`(a.hourly_rate, a.user_id) < (${c.key[0]}::int, ${c.userId})`,
+      };
+  }
+}
+
+/**
+ * Discoverable advisors (active and accepting bookings) matching the text and filters, one
+ * page at a time with keyset pagination: a cursor from one sort is rejected by another
+ * (returns an empty page), and pages never overlap or skip while the data stands still.
+ */
+export async function searchAdvisors(
+  ex: Executor,
+  params: SearchAdvisorsParams,
+): Promise<AdvisorSearchPage> {
+  const text = params.q ? await buildTextQuery(ex, params.q) : null;
+  const families = params.skillIds?.length ? await resolveSkillFamilies(ex, params.skillIds) : [];
+  const sort = params.sort ?? (text ? "relevance" : "rating");
+  if (params.cursor && params.cursor.sort !== sort) return { items: [], nextCursor: null };
+  const plan = sortPlan(sort, text);
+
+  const conditions: SQL[] = [sql`a.status = 'active' and a.accepting_bookings`];
+  if (text) {
+    conditions.push(sql`(a.search_vector @@ ${text.tsquery}::tsquery
+      or a.search_name % ${text.normalized})`);
+  }
+  for (const family of families) {
+    conditions.push(sql`exists (select 1 from advisor_skills ak
+      where ak.advisor_id = a.user_id and ak.skill_id = any(${sql.param(family)}::uuid[]))`);
+  }
+  if (params.language) {
+    conditions.push(sql`exists (select 1 from advisor_languages al
+      where al.advisor_id = a.user_id and al.language = ${params.language})`);
+  }
+  if (params.minRate != null || params.maxRate != null) {
+    conditions.push(sql`a.currency = ${params.currency ?? "USD"}`);
+    if (params.minRate != null) conditions.push(sql`a.hourly_rate >= ${params.minRate}::int`);
+    if (params.maxRate != null) conditions.push(sql`a.hourly_rate <= ${params.maxRate}::int`);
+  }
+  if (params.minRating != null) {
+    conditions.push(sql`a.rating_avg >= ${params.minRating}::float8`);
+  }
+  // Relevance ranks a bounded window: the best-rated RELEVANCE_WINDOW matches, found by
+  // walking the rating index. Ranking every match of a common word ("python" matches a
+  // fifth of all advisors) costs far more than the page; the window keeps the ranking
+  // deterministic, so keyset pages over it stay exact.
+  const windowed = sort === "relevance" && text !== null;
+  const filters = sql.join(conditions, sql` and `);
+  const after = params.cursor ? plan.after(params.cursor) : null;
+  const source = windowed
+    ? sql`(select a.user_id, a.display_name, a.headline, a.avatar_path, a.hourly_rate,
+                  a.currency, a.rating_count, a.rating_avg, a.search_vector, a.search_name
+             from advisors a
+            where ${filters}
+            order by a.rating_avg desc, a.rating_count desc, a.user_id desc
+            limit ${RELEVANCE_WINDOW})`
+    : sql`advisors`;
+  const where = windowed ? (after ?? sql`true`) : after ? sql`${filters} and ${after}` : filters;
+  const keyColumns = sql.join(
+    plan.keys.map((k, i) => sql`${k} as ${sql.raw(`k${i}`)}`),
+    sql`, `,
+  );
+  // The page is chosen first; skills and languages are looked up for its rows only.
+  const rows = await ex.execute<{
+    user_id: string;
+    display_name: string;
+    headline: string;
+    avatar_path: string | null;
+    hourly_rate: number;
+    currency: string;
+    rating_count: number;
+    rating_avg: number;
+    k0: number;
+    k1?: number;
+    skills: string[];
+    languages: string[];
+  }>(sql`
+    select page.*,
+           array(select distinct coalesce(m.name, s.name)
+                   from advisor_skills ak
+                   join skills s on s.id = ak.skill_id
+                   left join skills m on m.id = s.merged_into_id
+                  where ak.advisor_id = page.user_id
+                  order by 1) as skills,
+           array(select al.language from advisor_languages al
+                  where al.advisor_id = page.user_id order by al.language) as languages
+      from (select a.user_id, a.display_name, a.headline, a.avatar_path, a.hourly_rate,
+                   a.currency, a.rating_count, a.rating_avg, ${keyColumns}
+              from ${source} a
+             where ${where}
+             order by ${plan.order}
+             limit ${params.limit + 1}) page
+     order by ${plan.order}`);
+
+  const hasMore = rows.length > params.limit;
+  const pageRows = hasMore ? rows.slice(0, params.limit) : [...rows];
+  const last = pageRows.at(-1);
+  return {
+    items: pageRows.map((r) => ({
+      userId: r.user_id,
+      displayName: r.display_name,
+      headline: r.headline,
+      avatarPath: r.avatar_path,
+      hourlyRate: r.hourly_rate,
+      currency: r.currency,
+      rating: {
+        average: r.rating_count > 0 ? Math.round(r.rating_avg * 100) / 100 : null,
+        count: r.rating_count,
+      },
+      skills: r.skills,
+      languages: r.languages,
+    })),
+    nextCursor:
+      hasMore && last
+        ? {
+            sort,
+            key: plan.keys.map((_, i) => Number(i === 0 ? last.k0 : last.k1)),
+            userId: last.user_id,
+          }
+        : null,
+  };
+}
+
+/** What anyone may see on an advisor's profile page. Never email or last name. */
+export type PublicAdvisorProfile = AdvisorCard & {
+  bio: string;
+  yearsExperience: number;
+  timeZone: string;
+  links: { portfolio: string | null; linkedin: string | null; github: string | null };
+  skills: string[];
+};
+
+/** A discoverable advisor's public profile, or null (unknown, suspended or paused). */
+export async function getPublicAdvisorProfile(
+  ex: Executor,
+  params: { advisorId: string },
+): Promise<PublicAdvisorProfile | null> {
+  const rows = await ex.execute<{
+    user_id: string;
+    display_name: string;
+    headline: string;
+    bio: string;
+    avatar_path: string | null;
+    time_zone: string;
+    years_experience: number;
+    portfolio_url: string | null;
+    linkedin_url: string | null;
+    github_url: string | null;
+    hourly_rate: number;
+    currency: string;
+    rating_count: number;
+    rating_avg: number;
+    skills: string[];
+    languages: string[];
+  }>(sql`
+    select a.user_id, a.display_name, a.headline, a.bio, a.avatar_path, a.time_zone,
+           a.years_experience, a.portfolio_url, a.linkedin_url, a.github_url,
+           a.hourly_rate, a.currency, a.rating_count, a.rating_avg,
+           array(select distinct coalesce(m.name, s.name)
+                   from advisor_skills ak
+                   join skills s on s.id = ak.skill_id
+                   left join skills m on m.id = s.merged_into_id
+                  where ak.advisor_id = a.user_id
+                  order by 1) as skills,
+           array(select al.language from advisor_languages al
+                  where al.advisor_id = a.user_id order by al.language) as languages
+      from advisors a
+     where a.user_id = ${params.advisorId} and a.status = 'active' and a.accepting_bookings`);
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    userId: r.user_id,
+    displayName: r.display_name,
+    headline: r.headline,
+    bio: r.bio,
+    avatarPath: r.avatar_path,
+    timeZone: r.time_zone,
+    yearsExperience: r.years_experience,
+    links: { portfolio: r.portfolio_url, linkedin: r.linkedin_url, github: r.github_url },
+    hourlyRate: r.hourly_rate,
+    currency: r.currency,
+    rating: {
+      average: r.rating_count > 0 ? Math.round(r.rating_avg * 100) / 100 : null,
+      count: r.rating_count,
+    },
+    skills: r.skills,
+    languages: r.languages,
+  };
+}
