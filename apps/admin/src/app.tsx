@@ -7,8 +7,13 @@ import { RequireAdmin } from "./components/require-admin";
 import { createQueryClient } from "./lib/query-client";
 import { directionOf, useLocale } from "./lib/session";
 import { createApiClient, TRPCProvider } from "./lib/trpc";
+import { AdvisorsPage } from "./pages/advisors-page";
+import { ApplicationReviewPage } from "./pages/application-review-page";
+import { ApplicationsPage } from "./pages/applications-page";
 import { NotificationsPage } from "./pages/notifications-page";
+import { ReviewsPage } from "./pages/reviews-page";
 import { SignInPage } from "./pages/sign-in-page";
+import { SkillsPage } from "./pages/skills-page";
 import { UsersPage } from "./pages/users-page";
 
 const theme = createTheme({
@@ -43,6 +48,11 @@ export function App() {
                   <Route path="/sign-in" element={<SignInPage />} />
                   <Route element={<RequireAdmin />}>
                     <Route path="/users" element={<UsersPage />} />
+                    <Route path="/applications" element={<ApplicationsPage />} />
+                    <Route path="/applications/:id" element={<ApplicationReviewPage />} />
+                    <Route path="/advisors" element={<AdvisorsPage />} />
+                    <Route path="/skills" element={<SkillsPage />} />
+                    <Route path="/reviews" element={<ReviewsPage />} />
                     <Route path="/notifications" element={<NotificationsPage />} />
                     <Route path="*" element={<Navigate to="/users" replace />} />
                   </Route>

@@ -12,6 +12,10 @@ import { RoleBadges } from "./role-badges";
 type Me = RouterOutputs["auth"]["me"];
 
 const NAV = [
+  { to: "/applications", label: "Applications" },
+  { to: "/advisors", label: "Advisors" },
+  { to: "/skills", label: "Skills" },
+  { to: "/reviews", label: "Reviews" },
   { to: "/users", label: "Users & roles" },
   { to: "/notifications", label: "Notifications outbox" },
 ] as const;

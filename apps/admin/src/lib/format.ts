@@ -15,3 +15,29 @@ export function formatDateTime(value: string | null | undefined, locale: Console
 export function fullName(user: { firstName: string | null; lastName: string | null }): string {
   return [user.firstName, user.lastName].filter(Boolean).join(" ") || "—";
 }
+
+/**
+ * An amount in minor units of `currency` (cents for USD) as local currency text, with the
+ * currency's own number of decimals ("$150.00", "¥1,500"); "—" when either part is absent.
+ */
+export function formatMoney(
+  amount: number | null | undefined,
+  currency: string | null | undefined,
+  locale: ConsoleLocale,
+): string {
+  if (amount === null || amount === undefined || !currency) return "—";
+  let format: Intl.NumberFormat;
+  try {
+    format = new Intl.NumberFormat(locale, { style: "currency", currency });
+  } catch {
+    return `${amount} ${currency} (minor units)`;
+  }
+  const exponent = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(amount / 10 ** exponent);
+}
+
+/** An average star rating from a count and a sum, e.g. "4.5 (2)", or "No ratings". */
+export function formatRating(count: number, sum: number): string {
+  if (count === 0) return "No ratings";
+  return `${(sum / count).toFixed(1)} (${count})`;
+}

@@ -1,0 +1,75 @@
+import { createSkill } from "@an/db";
+import { insertAdvisor } from "@an/db/testing";
+import { describe, expect, it } from "vitest";
+import {
+  expectNoPageErrors,
+  screenshot,
+  screenshotOnFailure,
+  signInAsAdmin,
+  useStack,
+} from "./stack";
+
+const LUCAS = "demo|advisor-lucas";
+const ids = { react: "", reactjs: "" };
+
+const stack = useStack(async (t) => {
+  const actor = { kind: "system", label: "e2e" } as const;
+  await t.db.transaction(async (tx) => {
+    for (const [key, name, synonyms] of [
+      ["react", "React", []],
+      ["reactjs", "ReactJS", ["react.js"]],
+    ] as const) {
+      const created = await createSkill(tx, { name, synonyms, actor });
+      if (!created.ok) throw new Error(`fixture skill ${name}: ${created.error.code}`);
+      ids[key] = created.value.id;
+    }
+    await createSkill(tx, { name: "TypeScript", synonyms: ["ts"], actor });
+  });
+  await insertAdvisor(t.db, { userId: LUCAS, displayName: "Lucas Martin" });
+  await t.sql`insert into advisor_skills (advisor_id, skill_id) values (${LUCAS}, ${ids.reactjs})`;
+});
+
+describe("skills", () => {
+  it("an admin merges a duplicate skill into the one to keep", async () => {
+    const { page, t } = stack;
+    screenshotOnFailure(stack, "skills");
+
+    await signInAsAdmin(stack, "/skills");
+    await page.getByRole("heading", { name: "Skills" }).waitFor();
+    const table = page.getByRole("table", { name: "Skills" });
+    const reactjsRow = table.locator(`tr[data-skill-id="${ids.reactjs}"]`);
+    await reactjsRow.getByRole("list", { name: "Synonyms of ReactJS" }).waitFor();
+
+    await reactjsRow.getByRole("button", { name: "Merge ReactJS into another skill" }).click();
+    const dialog = page.getByRole("dialog", { name: "Merge ReactJS" });
+    await dialog.getByRole("textbox", { name: "Merge into" }).click();
+    await page.getByRole("option", { name: "React", exact: true }).click();
+    await dialog.getByRole("button", { name: "Continue" }).click();
+    await dialog.getByText("this can't be undone from the console").waitFor();
+    await dialog.getByRole("button", { name: "Merge ReactJS into React" }).click();
+    await page.getByText("Merged ReactJS into React; 1 advisor moved.").waitFor();
+    await dialog.waitFor({ state: "hidden" });
+
+    await reactjsRow.waitFor({ state: "detached" });
+    const reactSynonyms = table
+      .locator(`tr[data-skill-id="${ids.react}"]`)
+      .getByRole("list", { name: "Synonyms of React" });
+    await reactSynonyms
+      .getByRole("listitem")
+      .filter({ hasText: /^reactjs$/ })
+      .waitFor();
+    await screenshot(stack, "skills");
+
+    const held = await t.sql<{ skill_id: string }[]>`
+      select skill_id from advisor_skills where advisor_id = ${LUCAS}`;
+    expect(held).toEqual([{ skill_id: ids.react }]);
+    const [merged] = await t.sql<{ merged_into_id: string | null }[]>`
+      select merged_into_id from skills where id = ${ids.reactjs}`;
+    expect(merged?.merged_into_id).toBe(ids.react);
+    const [search] = await t.sql<{ search_text: string }[]>`
+      select search_text from advisors where user_id = ${LUCAS}`;
+    expect(search?.search_text).toContain("React");
+
+    expectNoPageErrors(stack);
+  });
+});
