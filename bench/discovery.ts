@@ -427,6 +427,16 @@ async function seed(sql: DbHandle["sql"]) {
                      (select string_agg(ss.term, ' ') from skill_synonyms ss where ss.skill_id = s.id)), ' ') as text
               from advisor_skills ak join skills s on s.id = ak.skill_id group by ak.advisor_id) sk
      where sk.advisor_id = a.user_id`;
+  // ...and its vocabulary for typo correction: skill words, synonyms and name words.
+  await sql`
+    insert into discovery_terms (term)
+    select distinct w.term
+      from (select s.name || ' ' || s.slug as t from skills s
+            union all select ss.term from skill_synonyms ss
+            union all select a.display_name from advisors a) src
+      cross join lateral regexp_split_to_table(discovery_normalize(src.t), '\\s+') as w(term)
+     where length(w.term) >= 2
+    on conflict do nothing`;
   // The bulk update above left a dead copy of every row; production tables are compacted.
   await sql`vacuum full advisors`;
   await sql`vacuum analyze`;

@@ -1,9 +1,7 @@
 import {
   Badge,
   Button,
-  Center,
   Group,
-  Loader,
   NativeSelect,
   Stack,
   Table,
@@ -26,6 +24,7 @@ import { formatDateTime, formatMoney } from "../lib/format";
 import { notifySuccess } from "../lib/notify";
 import { type ConsoleLocale, useLocale } from "../lib/session";
 import { type RouterOutputs, useTRPC } from "../lib/trpc";
+import { EmptyRow, ListStates, LoadMore } from "../components/list-states";
 
 type AdvisorRow = RouterOutputs["advisors"]["list"]["items"][number];
 type AdvisorStatus = AdvisorRow["status"];
@@ -286,78 +285,44 @@ export function AdvisorsPage() {
         </Group>
       </Group>
 
-      {list.isPending ? (
-        <Center p="xl">
-          <Loader aria-label="Loading advisors" />
-        </Center>
-      ) : list.isError && advisors.length === 0 ? (
-        <Stack align="center" p="xl" gap="xs">
-          <Text c="red">Couldn&apos;t load advisors.</Text>
-          <Button variant="light" size="xs" onClick={() => void list.refetch()}>
-            Try again
-          </Button>
-        </Stack>
-      ) : (
-        <>
-          <Table.ScrollContainer minWidth={1100}>
-            <Table
-              striped
-              highlightOnHover
-              verticalSpacing="xs"
-              aria-label="Advisors"
-              aria-busy={list.isFetching}
-            >
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Advisor</Table.Th>
-                  <Table.Th>Headline</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Re-check</Table.Th>
-                  <Table.Th>Rate</Table.Th>
-                  <Table.Th>Accepting</Table.Th>
-                  <Table.Th>Since</Table.Th>
-                  <Table.Th>
-                    <VisuallyHidden>Actions</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {advisors.map((advisor) => (
-                  <AdvisorTableRow
-                    key={advisor.userId}
-                    advisor={advisor}
-                    locale={locale}
-                    onChangeStatus={(action) => setPending({ advisor, action })}
-                  />
-                ))}
-                {advisors.length === 0 ? (
-                  <Table.Tr>
-                    <Table.Td colSpan={8}>
-                      <Text size="sm" c="dimmed" ta="center" p="md">
-                        No advisors match.
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ) : null}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          <Group justify="space-between">
-            <Text size="sm" c="dimmed">
-              Showing {advisors.length} {advisors.length === 1 ? "advisor" : "advisors"}
-            </Text>
-            {list.hasNextPage ? (
-              <Button
-                variant="default"
-                loading={list.isFetchingNextPage}
-                onClick={() => void list.fetchNextPage()}
-              >
-                Load more
-              </Button>
-            ) : null}
-          </Group>
-        </>
-      )}
+      <ListStates query={list} shown={advisors.length} noun="advisors">
+        <Table.ScrollContainer minWidth={1100}>
+          <Table
+            striped
+            highlightOnHover
+            verticalSpacing="xs"
+            aria-label="Advisors"
+            aria-busy={list.isFetching}
+          >
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Advisor</Table.Th>
+                <Table.Th>Headline</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>Re-check</Table.Th>
+                <Table.Th>Rate</Table.Th>
+                <Table.Th>Accepting</Table.Th>
+                <Table.Th>Since</Table.Th>
+                <Table.Th>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {advisors.map((advisor) => (
+                <AdvisorTableRow
+                  key={advisor.userId}
+                  advisor={advisor}
+                  locale={locale}
+                  onChangeStatus={(action) => setPending({ advisor, action })}
+                />
+              ))}
+              {advisors.length === 0 ? <EmptyRow colSpan={8}>No advisors match.</EmptyRow> : null}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+        <LoadMore shown={advisors.length} singular="advisor" plural="advisors" query={list} />
+      </ListStates>
 
       <StatusChangeModal pending={pending} onClose={() => setPending(null)} />
     </Stack>

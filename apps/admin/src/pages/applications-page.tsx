@@ -1,9 +1,7 @@
 import {
   Badge,
   Button,
-  Center,
   Group,
-  Loader,
   MultiSelect,
   NativeSelect,
   NumberInput,
@@ -26,6 +24,7 @@ import {
 import { formatDateTime } from "../lib/format";
 import { useLocale } from "../lib/session";
 import { type RouterOutputs, useTRPC } from "../lib/trpc";
+import { EmptyRow, ListStates, LoadMore } from "../components/list-states";
 
 type QueueItem = RouterOutputs["applications"]["queue"]["items"][number];
 
@@ -114,121 +113,87 @@ export function ApplicationsPage() {
         </Group>
       </Group>
 
-      {queue.isPending ? (
-        <Center p="xl">
-          <Loader aria-label="Loading applications" />
-        </Center>
-      ) : queue.isError && items.length === 0 ? (
-        <Stack align="center" p="xl" gap="xs">
-          <Text c="red">Couldn&apos;t load the queue.</Text>
-          <Button variant="light" size="xs" onClick={() => void queue.refetch()}>
-            Try again
-          </Button>
-        </Stack>
-      ) : (
-        <>
-          <Table.ScrollContainer minWidth={960}>
-            <Table
-              striped
-              highlightOnHover
-              verticalSpacing="xs"
-              aria-label="Applications"
-              aria-busy={queue.isFetching}
-            >
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Applicant</Table.Th>
-                  <Table.Th>Headline</Table.Th>
-                  <Table.Th>Skills</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Round</Table.Th>
-                  <Table.Th>In queue since</Table.Th>
-                  <Table.Th>
-                    <VisuallyHidden>Actions</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((item) => {
-                  const display = APPLICATION_STATUS_DISPLAY[item.status];
-                  return (
-                    <Table.Tr key={item.id} data-application-id={item.id}>
-                      <Table.Td>
-                        <Text size="sm" fw={500}>
-                          {item.displayName ?? "—"}
-                        </Text>
-                        <Text size="xs" c="dimmed">
-                          {item.applicantEmail ?? item.userId}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm" lineClamp={2}>
-                          {item.headline ?? "—"}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Group gap={4}>
-                          {item.skillIds.map((id) => (
-                            <Badge key={id} variant="outline" size="sm">
-                              {skillNames.get(id) ?? "Unknown skill"}
-                            </Badge>
-                          ))}
-                        </Group>
-                      </Table.Td>
-                      <Table.Td>
-                        <Badge color={display.color} variant="light">
-                          {display.label}
-                        </Badge>
-                      </Table.Td>
-                      <Table.Td>{item.round}</Table.Td>
-                      <Table.Td style={{ whiteSpace: "nowrap" }}>
-                        <Text size="sm">{formatDateTime(item.queuedAt, locale)}</Text>
-                        <Text size="xs" c="dimmed">
-                          {waiting(item.queuedAt)}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Button
-                          size="xs"
-                          variant="light"
-                          component={Link}
-                          to={`/applications/${item.id}`}
-                          aria-label={`Review the application of ${applicantLabel(item)}`}
-                        >
-                          Review
-                        </Button>
-                      </Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-                {items.length === 0 ? (
-                  <Table.Tr>
-                    <Table.Td colSpan={7}>
-                      <Text size="sm" c="dimmed" ta="center" p="md">
-                        No applications match.
+      <ListStates query={queue} shown={items.length} noun="applications">
+        <Table.ScrollContainer minWidth={960}>
+          <Table
+            striped
+            highlightOnHover
+            verticalSpacing="xs"
+            aria-label="Applications"
+            aria-busy={queue.isFetching}
+          >
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Applicant</Table.Th>
+                <Table.Th>Headline</Table.Th>
+                <Table.Th>Skills</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>Round</Table.Th>
+                <Table.Th>In queue since</Table.Th>
+                <Table.Th>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((item) => {
+                const display = APPLICATION_STATUS_DISPLAY[item.status];
+                return (
+                  <Table.Tr key={item.id} data-application-id={item.id}>
+                    <Table.Td>
+                      <Text size="sm" fw={500}>
+                        {item.displayName ?? "—"}
+                      </Text>
+                      <Text size="xs" c="dimmed">
+                        {item.applicantEmail ?? item.userId}
                       </Text>
                     </Table.Td>
+                    <Table.Td>
+                      <Text size="sm" lineClamp={2}>
+                        {item.headline ?? "—"}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={4}>
+                        {item.skillIds.map((id) => (
+                          <Badge key={id} variant="outline" size="sm">
+                            {skillNames.get(id) ?? "Unknown skill"}
+                          </Badge>
+                        ))}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>
+                      <Badge color={display.color} variant="light">
+                        {display.label}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>{item.round}</Table.Td>
+                    <Table.Td style={{ whiteSpace: "nowrap" }}>
+                      <Text size="sm">{formatDateTime(item.queuedAt, locale)}</Text>
+                      <Text size="xs" c="dimmed">
+                        {waiting(item.queuedAt)}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Button
+                        size="xs"
+                        variant="light"
+                        component={Link}
+                        to={`/applications/${item.id}`}
+                        aria-label={`Review the application of ${applicantLabel(item)}`}
+                      >
+                        Review
+                      </Button>
+                    </Table.Td>
                   </Table.Tr>
-                ) : null}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          <Group justify="space-between">
-            <Text size="sm" c="dimmed">
-              Showing {items.length} {items.length === 1 ? "application" : "applications"}
-            </Text>
-            {queue.hasNextPage ? (
-              <Button
-                variant="default"
-                loading={queue.isFetchingNextPage}
-                onClick={() => void queue.fetchNextPage()}
-              >
-                Load more
-              </Button>
-            ) : null}
-          </Group>
-        </>
-      )}
+                );
+              })}
+              {items.length === 0 ? <EmptyRow colSpan={7}>No applications match.</EmptyRow> : null}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+        <LoadMore shown={items.length} singular="application" plural="applications" query={queue} />
+      </ListStates>
     </Stack>
   );
 }

@@ -2,10 +2,8 @@ import {
   Anchor,
   Badge,
   Button,
-  Center,
   CloseButton,
   Group,
-  Loader,
   NativeSelect,
   Rating,
   Stack,
@@ -27,6 +25,7 @@ import { formatDateTime } from "../lib/format";
 import { notifySuccess } from "../lib/notify";
 import { type ConsoleLocale, useLocale } from "../lib/session";
 import { type RouterOutputs, useTRPC } from "../lib/trpc";
+import { EmptyRow, ListStates, LoadMore } from "../components/list-states";
 
 type ReviewRow = RouterOutputs["reviews"]["moderationList"]["items"][number];
 
@@ -131,6 +130,11 @@ function ReviewTableRow({
         >
           {review.advisorName}
         </Anchor>
+        <Text size="xs" c="dimmed">
+          {review.advisorRatingCount > 0
+            ? `${(review.advisorRatingSum / review.advisorRatingCount).toFixed(1)} ★ from ${review.advisorRatingCount}`
+            : "no rating yet"}
+        </Text>
       </Table.Td>
       <Table.Td>
         <Rating
@@ -143,6 +147,9 @@ function ReviewTableRow({
       <Table.Td maw={420}>
         <Text size="sm" style={{ whiteSpace: "pre-wrap" }}>
           {review.body}
+        </Text>
+        <Text size="xs" c="dimmed" mt={2}>
+          by {review.reviewerName}
         </Text>
         {review.reply ? (
           <Text size="xs" c="dimmed" mt={4} style={{ whiteSpace: "pre-wrap" }}>
@@ -253,71 +260,37 @@ export function ReviewsPage() {
         </Group>
       </Group>
 
-      {list.isPending ? (
-        <Center p="xl">
-          <Loader aria-label="Loading reviews" />
-        </Center>
-      ) : list.isError && reviews.length === 0 ? (
-        <Stack align="center" p="xl" gap="xs">
-          <Text c="red">Couldn&apos;t load reviews.</Text>
-          <Button variant="light" size="xs" onClick={() => void list.refetch()}>
-            Try again
-          </Button>
-        </Stack>
-      ) : (
-        <>
-          <Table.ScrollContainer minWidth={1000}>
-            <Table striped verticalSpacing="xs" aria-label="Reviews" aria-busy={list.isFetching}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Written</Table.Th>
-                  <Table.Th>Advisor</Table.Th>
-                  <Table.Th>Rating</Table.Th>
-                  <Table.Th>Review</Table.Th>
-                  <Table.Th>Visibility</Table.Th>
-                  <Table.Th>
-                    <VisuallyHidden>Actions</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {reviews.map((review) => (
-                  <ReviewTableRow
-                    key={review.id}
-                    review={review}
-                    locale={locale}
-                    onModerate={(action) => setPending({ review, action })}
-                    onFilterAdvisor={() => setSearchParams({ advisor: review.advisorId })}
-                  />
-                ))}
-                {reviews.length === 0 ? (
-                  <Table.Tr>
-                    <Table.Td colSpan={6}>
-                      <Text size="sm" c="dimmed" ta="center" p="md">
-                        No reviews match.
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ) : null}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          <Group justify="space-between">
-            <Text size="sm" c="dimmed">
-              Showing {reviews.length} {reviews.length === 1 ? "review" : "reviews"}
-            </Text>
-            {list.hasNextPage ? (
-              <Button
-                variant="default"
-                loading={list.isFetchingNextPage}
-                onClick={() => void list.fetchNextPage()}
-              >
-                Load more
-              </Button>
-            ) : null}
-          </Group>
-        </>
-      )}
+      <ListStates query={list} shown={reviews.length} noun="reviews">
+        <Table.ScrollContainer minWidth={1000}>
+          <Table striped verticalSpacing="xs" aria-label="Reviews" aria-busy={list.isFetching}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Written</Table.Th>
+                <Table.Th>Advisor</Table.Th>
+                <Table.Th>Rating</Table.Th>
+                <Table.Th>Review</Table.Th>
+                <Table.Th>Visibility</Table.Th>
+                <Table.Th>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {reviews.map((review) => (
+                <ReviewTableRow
+                  key={review.id}
+                  review={review}
+                  locale={locale}
+                  onModerate={(action) => setPending({ review, action })}
+                  onFilterAdvisor={() => setSearchParams({ advisor: review.advisorId })}
+                />
+              ))}
+              {reviews.length === 0 ? <EmptyRow colSpan={6}>No reviews match.</EmptyRow> : null}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+        <LoadMore shown={reviews.length} singular="review" plural="reviews" query={list} />
+      </ListStates>
 
       <ModerationModal pending={pending} onClose={() => setPending(null)} />
     </Stack>

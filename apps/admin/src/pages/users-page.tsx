@@ -1,8 +1,6 @@
 import {
   Button,
-  Center,
   Group,
-  Loader,
   Modal,
   NativeSelect,
   Stack,
@@ -29,6 +27,7 @@ import { notifySuccess } from "../lib/notify";
 import { isRole, type Role, ROLES } from "../lib/roles";
 import { type ConsoleLocale, useLocale } from "../lib/session";
 import { type RouterOutputs, useTRPC } from "../lib/trpc";
+import { EmptyRow, ListStates, LoadMore } from "../components/list-states";
 
 type UserRow = RouterOutputs["users"]["list"]["items"][number];
 
@@ -265,78 +264,44 @@ export function UsersPage() {
         </Group>
       </Group>
 
-      {list.isPending ? (
-        <Center p="xl">
-          <Loader aria-label="Loading users" />
-        </Center>
-      ) : list.isError && users.length === 0 ? (
-        <Stack align="center" p="xl" gap="xs">
-          <Text c="red">Couldn&apos;t load users.</Text>
-          <Button variant="light" size="xs" onClick={() => void list.refetch()}>
-            Try again
-          </Button>
-        </Stack>
-      ) : (
-        <>
-          <Table.ScrollContainer minWidth={960}>
-            <Table
-              striped
-              highlightOnHover
-              verticalSpacing="xs"
-              aria-label="Users"
-              aria-busy={list.isFetching}
-            >
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Email</Table.Th>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Roles</Table.Th>
-                  <Table.Th>Grant role</Table.Th>
-                  <Table.Th>Created</Table.Th>
-                  <Table.Th>
-                    <VisuallyHidden>Actions</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {users.map((user) => (
-                  <UserTableRow
-                    key={user.id}
-                    user={user}
-                    selfId={me.data?.id}
-                    locale={locale}
-                    onRevoke={(r) => setPendingRevoke({ user, role: r })}
-                    onOpen={() => setOpenUser(user.id)}
-                  />
-                ))}
-                {users.length === 0 ? (
-                  <Table.Tr>
-                    <Table.Td colSpan={6}>
-                      <Text size="sm" c="dimmed" ta="center" p="md">
-                        No users match.
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ) : null}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          <Group justify="space-between">
-            <Text size="sm" c="dimmed">
-              Showing {users.length} {users.length === 1 ? "user" : "users"}
-            </Text>
-            {list.hasNextPage ? (
-              <Button
-                variant="default"
-                loading={list.isFetchingNextPage}
-                onClick={() => void list.fetchNextPage()}
-              >
-                Load more
-              </Button>
-            ) : null}
-          </Group>
-        </>
-      )}
+      <ListStates query={list} shown={users.length} noun="users">
+        <Table.ScrollContainer minWidth={960}>
+          <Table
+            striped
+            highlightOnHover
+            verticalSpacing="xs"
+            aria-label="Users"
+            aria-busy={list.isFetching}
+          >
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Email</Table.Th>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Roles</Table.Th>
+                <Table.Th>Grant role</Table.Th>
+                <Table.Th>Created</Table.Th>
+                <Table.Th>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {users.map((user) => (
+                <UserTableRow
+                  key={user.id}
+                  user={user}
+                  selfId={me.data?.id}
+                  locale={locale}
+                  onRevoke={(r) => setPendingRevoke({ user, role: r })}
+                  onOpen={() => setOpenUser(user.id)}
+                />
+              ))}
+              {users.length === 0 ? <EmptyRow colSpan={6}>No users match.</EmptyRow> : null}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+        <LoadMore shown={users.length} singular="user" plural="users" query={list} />
+      </ListStates>
 
       <ConfirmRevoke pending={pendingRevoke} onClose={() => setPendingRevoke(null)} />
       <UserDetailDrawer userId={openUserId} onClose={() => setOpenUser(null)} />

@@ -82,20 +82,31 @@ const KEY_LENGTH: Record<DiscoverySort, number> = {
   price_desc: 1,
 };
 
-/** Words longer than this many characters are never "corrected". */
+/**
+ * Shorter words match whole words only: "c" or "js" as a prefix would match a large part of
+ * the vocabulary, and a short prefix can't use the text index's fast intersection.
+ */
+const MIN_PREFIX_LENGTH = 3;
+/** Words shorter than this many characters are never "corrected". */
 const MIN_FUZZY_LENGTH = 4;
-/** Trigram similarity a skill word needs to stand in for a misspelled query word. */
+/** Trigram similarity a term needs to stand in for a misspelled query word. */
 const FUZZY_SIMILARITY = 0.25;
 const MAX_WORDS = 8;
-/** How many matches (the best-rated) a relevance sort ranks; see `searchAdvisors`. */
-export const RELEVANCE_WINDOW = 1000;
+/**
+ * How many matches (the best-rated) a relevance sort ranks, i.e. ten pages of 20; see
+ * `searchAdvisors`. Filling it walks ~200/selectivity rows, so it bounds the latency.
+ */
+export const RELEVANCE_WINDOW = 200;
 
 type TextQuery = { tsquery: string; normalized: string };
 
 /**
- * The text query as a tsquery: each word matches as a prefix; a word of 4+ letters that is
- * not (a prefix of) any skill word also matches the two skill words nearest to it by
- * trigram similarity ("pyhton" → python). Null when the text has no words.
+ * The text query as a tsquery: each word of 3+ characters matches as a prefix, shorter ones
+ * as whole words; a word of 4+ letters that is not (a prefix of) any word in
+ * `discovery_terms` (skill words, synonyms and advisors' name words) also matches the two
+ * terms nearest to it by trigram similarity ("pyhton" → python, "hadad" → haddad). Null
+ * when the text has no words. Expects `pg_trgm.similarity_threshold` = FUZZY_SIMILARITY,
+ * so `%` can use the terms' trigram index.
  */
 async function buildTextQuery(ex: Executor, q: string): Promise<TextQuery | null> {
   const words = [
@@ -108,8 +119,8 @@ async function buildTextQuery(ex: Executor, q: string): Promise<TextQuery | null
   ].slice(0, MAX_WORDS);
   if (words.length === 0) return null;
   // Words are normalized by the same function as the indexed text, and quoted as tsquery
-  // literals, so no input can make a syntax error. The vocabulary is the (small) skills
-  // taxonomy, where misspellings matter most.
+  // literals, so no input can make a syntax error. Normalizing strips every ASCII
+  // punctuation mark, so a word is a safe LIKE prefix.
   const rows = await ex.execute<{ tsquery: string | null; normalized: string | null }>(sql`
     with words as (
       select distinct on (n.w) n.w, u.ord
@@ -118,24 +129,17 @@ async function buildTextQuery(ex: Executor, q: string): Promise<TextQuery | null
        where n.w <> ''
        order by n.w, u.ord
     ),
-    vocab as (
-      select distinct v.w
-        from (select discovery_normalize(s.name || ' ' || s.slug) as t
-                from skills s where s.merged_into_id is null
-              union all
-              select discovery_normalize(ss.term) from skill_synonyms ss) src
-        cross join lateral regexp_split_to_table(src.t, '\\s+') as v(w)
-       where length(v.w) >= 2
-    ),
     alternatives as (
       select words.w, words.ord,
-             concat_ws(' | ', quote_literal(words.w) || ':*',
-               (select string_agg(quote_literal(c.w), ' | ')
-                  from (select v.w from vocab v
+             concat_ws(' | ', quote_literal(words.w)
+                 || case when length(words.w) >= ${MIN_PREFIX_LENGTH} then ':*' else '' end,
+               (select string_agg(quote_literal(c.term), ' | ')
+                  from (select v.term from discovery_terms v
                          where length(words.w) >= ${MIN_FUZZY_LENGTH}
-                           and not exists (select 1 from vocab e where starts_with(e.w, words.w))
-                           and similarity(v.w, words.w) >= ${FUZZY_SIMILARITY}
-                         order by similarity(v.w, words.w) desc, v.w
+                           and not exists (select 1 from discovery_terms e
+                                            where e.term like words.w || '%')
+                           and v.term % words.w
+                         order by similarity(v.term, words.w) desc, v.term
                          limit 2) c)) as alts
         from words
     )
@@ -223,6 +227,21 @@ export async function searchAdvisors(
   ex: Executor,
   params: SearchAdvisorsParams,
 ): Promise<AdvisorSearchPage> {
+  return ex.transaction(async (tx) => {
+    // The same statement text serves a rare skill and a common one; a cached generic plan
+    // would fit one and be wrong for the other, so each search is planned for its values.
+    // Both settings are transaction-local (inside a caller's transaction, they last to its
+    // end).
+    await tx.execute(sql`select set_config('plan_cache_mode', 'force_custom_plan', true),
+      set_config('pg_trgm.similarity_threshold', ${String(FUZZY_SIMILARITY)}, true)`);
+    return searchAdvisorsIn(tx, params);
+  });
+}
+
+async function searchAdvisorsIn(
+  ex: Executor,
+  params: SearchAdvisorsParams,
+): Promise<AdvisorSearchPage> {
   const text = params.q ? await buildTextQuery(ex, params.q) : null;
   const families = params.skillIds?.length ? await resolveSkillFamilies(ex, params.skillIds) : [];
   const sort = params.sort ?? (text ? "relevance" : "rating");
@@ -231,16 +250,15 @@ export async function searchAdvisors(
 
   const conditions: SQL[] = [sql`a.status = 'active' and a.accepting_bookings`];
   if (text) {
-    conditions.push(sql`(a.search_vector @@ ${text.tsquery}::tsquery
-      or a.search_name % ${text.normalized})`);
+    conditions.push(sql`a.search_vector @@ ${text.tsquery}::tsquery`);
   }
+  // skill_ids and languages mirror advisor_skills and advisor_languages (kept by triggers),
+  // so these are GIN-indexable array tests on the advisor row itself.
   for (const family of families) {
-    conditions.push(sql`exists (select 1 from advisor_skills ak
-      where ak.advisor_id = a.user_id and ak.skill_id = any(${sql.param(family)}::uuid[]))`);
+    conditions.push(sql`a.skill_ids && ${sql.param(family)}::uuid[]`);
   }
   if (params.language) {
-    conditions.push(sql`exists (select 1 from advisor_languages al
-      where al.advisor_id = a.user_id and al.language = ${params.language})`);
+    conditions.push(sql`a.languages @> array[${params.language}]::text[]`);
   }
   if (params.minRate != null || params.maxRate != null) {
     conditions.push(sql`a.currency = ${params.currency ?? "USD"}`);
@@ -251,9 +269,10 @@ export async function searchAdvisors(
     conditions.push(sql`a.rating_avg >= ${params.minRating}::float8`);
   }
   // Relevance ranks a bounded window: the best-rated RELEVANCE_WINDOW matches, found by
-  // walking the rating index. Ranking every match of a common word ("python" matches a
-  // fifth of all advisors) costs far more than the page; the window keeps the ranking
-  // deterministic, so keyset pages over it stay exact.
+  // walking the rating index (common words) or from the text index (rare ones). Ranking
+  // every match of a common word ("python" matches a fifth of all advisors) costs far more
+  // than the page, and filling the window costs a heap visit per row; the window keeps the
+  // ranking deterministic, so keyset pages over it stay exact.
   const windowed = sort === "relevance" && text !== null;
   const filters = sql.join(conditions, sql` and `);
   const after = params.cursor ? plan.after(params.cursor) : null;

@@ -201,7 +201,11 @@ export async function listReviewsForModeration(
       consultationId: reviews.consultationId,
       advisorId: reviews.advisorId,
       advisorName: advisors.displayName,
+      advisorRatingCount: advisors.ratingCount,
+      advisorRatingSum: advisors.ratingSum,
       clientId: reviews.clientId,
+      // Admins moderate, so they see who wrote it.
+      reviewerName: sql<string>`concat_ws(' ', ${users.firstName}, ${users.lastName})`,
       rating: reviews.rating,
       body: reviews.body,
       reply: reviews.reply,
@@ -211,6 +215,7 @@ export async function listReviewsForModeration(
     })
     .from(reviews)
     .innerJoin(advisors, eq(advisors.userId, reviews.advisorId))
+    .innerJoin(users, eq(users.id, reviews.clientId))
     .where(
       and(
         params.hidden === undefined

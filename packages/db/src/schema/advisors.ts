@@ -50,6 +50,16 @@ export const skillSynonyms = pgTable("skill_synonyms", {
   createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
 });
 
+/**
+ * Words a misspelled search word may be corrected to: skill names, slugs and synonyms and
+ * advisors' name words, normalized like the searched text. Kept by
+ * `refreshAdvisorSearchText`; never pruned, as a stale word only adds an alternative that
+ * matches nothing.
+ */
+export const discoveryTerms = pgTable("discovery_terms", { term: text().primaryKey() }, (t) => [
+  index("discovery_terms_trgm_idx").using("gin", t.term.op("gin_trgm_ops")),
+]);
+
 export const ADVISOR_STATUSES = ["active", "suspended"] as const;
 export const advisorStatus = pgEnum("advisor_status", ADVISOR_STATUSES);
 export const PAYOUT_CADENCES = ["weekly", "biweekly", "monthly"] as const;

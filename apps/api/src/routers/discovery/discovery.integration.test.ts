@@ -1,6 +1,6 @@
-import { eq } from "drizzle-orm";
+import { and, eq, TransactionRollbackError } from "drizzle-orm";
 import { advisorLanguages, advisorSkills, skills, skillSynonyms, users } from "@an/db/schema";
-import { refreshAdvisorSearchText } from "@an/db";
+import { refreshAdvisorSearchText, type SearchAdvisorsParams, searchAdvisors } from "@an/db";
 import { insertAdvisor, useTestDatabase } from "@an/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, startTestApi, type TestApi } from "../../testing";
@@ -220,6 +220,29 @@ describe("discovery.search: filters", () => {
     expect(await ids({ skills: [skillIds.react] })).toEqual(["adv-chen"]);
     expect(await ids({ skills: [skillIds.reactjs] })).toEqual(["adv-chen"]);
     expect(await ids({ skills: ["00000000-0000-4000-8000-000000000000"] })).toEqual([]);
+  });
+
+  it("follow later edits to an advisor's skills and languages", async () => {
+    // Rolled back, so the other tests keep the seeded data.
+    const edited = t.db.transaction(async (tx) => {
+      const found = async (params: Omit<SearchAdvisorsParams, "limit">) =>
+        (await searchAdvisors(tx, { limit: 20, ...params })).items.map((i) => i.userId).sort();
+      await tx.delete(advisorLanguages).where(eq(advisorLanguages.advisorId, "adv-dalia"));
+      await tx.insert(advisorLanguages).values({ advisorId: "adv-dalia", language: "de" });
+      await tx
+        .update(advisorSkills)
+        .set({ skillId: skillIds.go })
+        .where(
+          and(eq(advisorSkills.advisorId, "adv-dalia"), eq(advisorSkills.skillId, skillIds.node)),
+        );
+      expect(await found({ language: "de" })).toEqual(["adv-dalia"]);
+      expect(await found({ language: "ar" })).toEqual(["adv-amira"]);
+      expect(await found({ skillIds: [skillIds.go] })).toEqual(["adv-bruno", "adv-dalia"]);
+      expect(await found({ skillIds: [skillIds.node] })).toEqual(["adv-chen"]);
+      tx.rollback();
+    });
+    await expect(edited).rejects.toBeInstanceOf(TransactionRollbackError);
+    expect(await ids({ language: "de" })).toEqual([]);
   });
 
   it("by language", async () => {

@@ -149,9 +149,10 @@ describe("reviews", () => {
     const publicList = await (await callerFor(null)).reviews.forAdvisor({ advisorId: LUCAS });
     expect(publicList.items.map((r) => r.id)).not.toContain(reviewId);
     const hidden = await admin.reviews.moderationList({ hidden: true });
-    expect(hidden.items.map((r) => [r.id, r.hiddenReason])).toContainEqual([
+    expect(hidden.items.map((r) => [r.id, r.hiddenReason, r.reviewerName])).toContainEqual([
       reviewId,
       "Abusive language",
+      "Sam Carter",
     ]);
     const audit = await t.db.execute<{ action: string }>(
       sql`select action from audit_log where subject_id = ${reviewId}`,
