@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createDb, DEMO_USERS, seedDemoData } from "@an/db";
+import { createDb, DEMO_USERS, seedDemoData, seedDemoMarketplace } from "@an/db";
 import { databaseEnvShape, openProcessDatabase } from "@an/db/embedded";
 import { z } from "zod";
 
@@ -34,8 +34,9 @@ say("• Migrations applied");
 if (!production) {
   const handle = createDb(database.url, { max: 1 });
   await seedDemoData(handle.db);
+  await seedDemoMarketplace(handle.db);
   await handle.close();
-  say("• Demo users seeded");
+  say("• Demo users, skills, two approved advisors and one pending application seeded");
 }
 
 const children: ChildProcess[] = [];

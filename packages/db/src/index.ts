@@ -13,3 +13,4 @@ export * from "./queries/skills";
 export * from "./queries/advisors";
 export * from "./queries/discovery";
 export * from "./queries/applications";
+export * from "./seed-marketplace";
