@@ -159,35 +159,8 @@ export function release(input: {
  * advisor's payable and the fee revenue; after payout the advisor's part becomes a
  * receivable (recovered by {@link transferReversal} or {@link clawback}).
  */
-export function refund(input: {
-  consultationId: string;
-  advisorId: string;
-  fromAdvisorShare: Money;
-  fromPlatformFee: Money;
-  stage: MoneyStage;
-}): Result<JournalEntry, LedgerError> {
-  const { consultationId, advisorId, fromAdvisorShare: a, fromPlatformFee: f, stage } = input;
-  if (a.currency !== f.currency) {
-    return err({
-      code: "CURRENCY_MISMATCH",
-      message: `refund: can't mix ${a.currency} and ${f.currency}`,
-    });
-  }
-  const total = { amount: a.amount + f.amount, currency: a.currency };
-  const legs: Leg[] =
-    stage === "held"
-      ? [[accounts.clientFundsHeld(consultationId), total, "debit"]]
-      : [
-          [
-            stage === "released"
-              ? accounts.advisorPayable(advisorId)
-              : accounts.advisorReceivable(advisorId),
-            a,
-            "debit",
-          ],
-          [accounts.platformFeeRevenue, f, "debit"],
-        ];
-  return entry("refund", consultationId, [...legs, [accounts.stripeBalance, total, "credit"]]);
+export function refund(input: TakeBackInput): Result<JournalEntry, LedgerError> {
+  return takeBack("refund", input, accounts.platformFeeRevenue, accounts.stripeBalance);
 }
 
 /** Stripe Connect transfer of a payable share to the advisor's connected account. */
@@ -260,38 +233,49 @@ export function chargebackWon(input: {
  * the advisor's part is taken back (from payable, or as a receivable once paid out) and
  * the platform's part is a dispute loss.
  */
-export function chargebackLost(input: {
+export function chargebackLost(input: TakeBackInput): Result<JournalEntry, LedgerError> {
+  return takeBack("chargeback_lost", input, accounts.disputeLosses, accounts.disputedFunds);
+}
+
+type TakeBackInput = {
   consultationId: string;
   advisorId: string;
   fromAdvisorShare: Money;
   fromPlatformFee: Money;
   stage: MoneyStage;
-}): Result<JournalEntry, LedgerError> {
+};
+
+/**
+ * Money leaving a consultation (a refund, a lost chargeback), credited to `source`: while
+ * held it comes out of the held funds; once released the advisor's part comes out of their
+ * payable (a receivable once paid out) and the platform's part is debited to `feeAccount`.
+ */
+function takeBack(
+  kind: "refund" | "chargeback_lost",
+  input: TakeBackInput,
+  feeAccount: Account,
+  source: Account,
+): Result<JournalEntry, LedgerError> {
   const { consultationId, advisorId, fromAdvisorShare: a, fromPlatformFee: f, stage } = input;
   if (a.currency !== f.currency) {
     return err({
       code: "CURRENCY_MISMATCH",
-      message: `chargeback_lost: can't mix ${a.currency} and ${f.currency}`,
+      message: `${kind}: can't mix ${a.currency} and ${f.currency}`,
     });
   }
   const total = { amount: a.amount + f.amount, currency: a.currency };
+  const advisorAccount =
+    stage === "released"
+      ? accounts.advisorPayable(advisorId)
+      : accounts.advisorReceivable(advisorId);
   const legs: Leg[] =
     stage === "held"
       ? [[accounts.clientFundsHeld(consultationId), total, "debit"]]
       : [
-          [
-            stage === "released"
-              ? accounts.advisorPayable(advisorId)
-              : accounts.advisorReceivable(advisorId),
-            a,
-            "debit",
-          ],
-          [accounts.disputeLosses, f, "debit"],
+          [advisorAccount, a, "debit"],
+          [feeAccount, f, "debit"],
         ];
-  return entry("chargeback_lost", consultationId, [
-    ...legs,
-    [accounts.disputedFunds, total, "credit"],
-  ]);
+  return entry(kind, consultationId, [...legs, [source, total, "credit"]]);
 }
 
 /** True when the entry's lines sum to zero in every currency. */
