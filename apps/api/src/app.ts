@@ -5,6 +5,7 @@ import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
+import type { BillingConfig, Providers } from "@an/billing";
 import { authenticate } from "./auth/authenticate";
 import type { TokenVerifier } from "./auth/tokens";
 import { AppError } from "./errors";
@@ -13,7 +14,9 @@ import type { RateLimiters } from "./rate-limit";
 import { createContextInner, type DevAuthConfig } from "./trpc/context";
 import { formatAppError } from "./trpc/error-format";
 import { appRouter } from "./trpc/router";
+import { simulatorRoutes } from "./simulator/routes";
 import { avatarRoute } from "./uploads/avatar-route";
+import { webhookRoutes } from "./webhooks/routes";
 import type { FileStorage } from "./uploads/storage";
 
 export type AppDeps = {
@@ -25,6 +28,10 @@ export type AppDeps = {
   limits: { maxBodyBytes: number; maxBatchSize: number; maxAvatarBytes: number };
   storage: FileStorage;
   trustProxy?: string;
+  billing: BillingConfig;
+  providers: Providers;
+  /** The clock; tests pass their own. */
+  now?: () => Date;
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -78,6 +85,10 @@ export function createApp(deps: AppDeps) {
     }
   });
 
+  const now = deps.now ?? (() => new Date());
+  // Raw bodies: signatures are checked on the exact bytes, before any JSON parsing.
+  app.use(webhookRoutes({ db: deps.db, log: deps.log, billing: deps.billing, now }));
+
   // The response locale for every route, from the headers (the user's own locale joins
   // once they are known). A malformed X-Locale is reported by each route as a 400.
   app.use((req, res, next) => {
@@ -106,6 +117,18 @@ export function createApp(deps: AppDeps) {
     app.use(
       "/uploads",
       express.static(deps.storage.localDir, { immutable: true, maxAge: "365d", index: false }),
+    );
+  }
+
+  if (deps.billing.choice.payments === "simulated" || deps.billing.choice.scheduling === "simulated") {
+    app.use(
+      simulatorRoutes({
+        db: deps.db,
+        log: deps.log,
+        billing: deps.billing,
+        providers: deps.providers,
+        now,
+      }),
     );
   }
 
@@ -151,6 +174,9 @@ export function createApp(deps: AppDeps) {
           clientIp: req.ip ?? "unknown",
           rateLimiters: deps.rateLimiters,
           devAuth: deps.devAuth,
+          billing: deps.billing,
+          providers: deps.providers,
+          now,
           setHeader: (name, value) => {
             if (!res.headersSent) res.setHeader(name, value);
           },

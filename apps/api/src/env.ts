@@ -1,3 +1,4 @@
+import { billingEnvShape } from "@an/billing";
 import { databaseEnvShape } from "@an/db/embedded";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -77,6 +78,7 @@ const schema = z
     RATE_LIMIT_SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
     /** Express "trust proxy" setting, so rate limits key on the real client IP behind a proxy. */
     TRUST_PROXY: z.string().default("loopback"),
+    ...billingEnvShape,
   })
   .superRefine((env, ctx) => {
     if (

@@ -264,6 +264,7 @@ describe("readiness when the database is down", () => {
     const { createApp } = await import("./app");
     const { unlimited } = await import("./rate-limit");
     const { createLogger } = await import("./logger");
+    const { developmentBilling } = await import("./trpc/context");
     const dead = createDb("postgres://postgres:postgres@127.0.0.1:1/none", { max: 1 });
     const app = createApp({
       db: dead.db,
@@ -273,6 +274,7 @@ describe("readiness when the database is down", () => {
       devAuth: { enabled: false },
       limits: { maxBodyBytes: 1024 * 1024, maxBatchSize: 10, maxAvatarBytes: 1024 * 1024 },
       storage: { kind: "s3", put: () => Promise.resolve(), urlFor: (key) => key },
+      ...developmentBilling(),
     });
     const server = app.listen(0, "127.0.0.1");
     await new Promise((r) => server.once("listening", r));

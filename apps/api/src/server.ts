@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
-import { createDb } from "@an/db";
+import { createProviders, resolveBillingConfig } from "@an/billing";
+import { createDb, createPgSimStore, enqueueJob } from "@an/db";
 import pg from "pg";
 import type { Logger } from "pino";
 import { createApp } from "./app";
@@ -73,6 +74,16 @@ export async function startApiServer(
     application_name: "advisor-network:api-ratelimit",
   });
   const auth = authConfig(env);
+  // Refuses to start in production on simulated providers or development secrets.
+  const billing = resolveBillingConfig(env, {
+    production: env.NODE_ENV === "production",
+    defaultApiUrl: `http://127.0.0.1:${env.PORT}`,
+  });
+  const providers = createProviders(billing, {
+    store: createPgSimStore(handle.db),
+    deliver: (provider, body) =>
+      enqueueJob(handle.db, "deliver_simulated_webhook", { provider, body }),
+  });
   const app = createApp({
     db: handle.db,
     log,
@@ -95,6 +106,8 @@ export async function startApiServer(
     },
     storage: storageFor(env),
     trustProxy: env.TRUST_PROXY,
+    billing,
+    providers,
   });
   const server = app.listen(env.PORT, env.HOST);
   await new Promise<void>((resolve, reject) => {
@@ -102,6 +115,9 @@ export async function startApiServer(
     server.once("error", reject);
   });
   const port = (server.address() as AddressInfo).port;
+  // With PORT=0 (tests) the origin is known only now; nothing has used it yet.
+  if (!env.PUBLIC_API_URL) billing.publicApiUrl = `http://127.0.0.1:${port}`;
+  if (!env.CLIENT_APP_URL) billing.clientAppUrl = billing.publicApiUrl;
   return {
     port,
     url: `http://127.0.0.1:${port}`,

@@ -1,3 +1,4 @@
+import { billingEnvShape } from "@an/billing";
 import { databaseEnvShape } from "@an/db/embedded";
 import { z } from "zod";
 
@@ -10,6 +11,9 @@ const schema = z.object({
   /** e.g. smtp://user:pass@smtp.example.com:587. Unset: messages stay in the outbox. */
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().default("Advisor Network <no-reply@advisor.network>"),
+  /** The API's port, for the simulators' webhook deliveries when PUBLIC_API_URL is unset. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  ...billingEnvShape,
 });
 
 export type WorkerEnv = z.infer<typeof schema>;

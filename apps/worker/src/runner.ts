@@ -1,8 +1,10 @@
+import { resolveBillingConfig } from "@an/billing";
 import { createDb } from "@an/db";
 import { parseCrontab, run, type Runner } from "graphile-worker";
 import { createTransport } from "nodemailer";
 import type { Logger } from "pino";
 import type { WorkerEnv } from "./env";
+import { buildWorkerDeps } from "./deps";
 import { CRONTAB, createTaskList } from "./tasks";
 
 export type WorkerHandle = { runner: Runner; stop: () => Promise<void> };
@@ -24,7 +26,18 @@ export async function startWorker(
   const runner = await run({
     connectionString: databaseUrl,
     concurrency: env.WORKER_CONCURRENCY,
-    taskList: createTaskList({ db: handle.db, log, mailer, mailFrom: env.MAIL_FROM }),
+    taskList: createTaskList(
+      buildWorkerDeps({
+        db: handle.db,
+        log,
+        mailer,
+        mailFrom: env.MAIL_FROM,
+        billing: resolveBillingConfig(env, {
+          production: env.NODE_ENV === "production",
+          defaultApiUrl: `http://127.0.0.1:${env.PORT}`,
+        }),
+      }),
+    ),
     parsedCronItems: parseCrontab(CRONTAB),
     // We stop the runner ourselves, after in-flight jobs finish.
     noHandleSignals: true,

@@ -14,3 +14,7 @@ export * from "./queries/advisors";
 export * from "./queries/discovery";
 export * from "./queries/applications";
 export * from "./seed-marketplace";
+export * from "./queries/ledger";
+export * from "./queries/incidents";
+export * from "./queries/consultations";
+export * from "./queries/sim-store";

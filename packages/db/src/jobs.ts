@@ -1,6 +1,36 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { ROLES } from "@an/domain";
+import { ROLES, TIMERS } from "@an/domain";
+
+/**
+ * Everything we tell a client, advisor or admin about a consultation. The machine's
+ * `notify` effects use the first group's names; the rest come from the booking flow.
+ */
+export const CONSULTATION_NOTICES = [
+  "booking_confirmed",
+  "payment_failed",
+  "payment_expired",
+  "reschedule_requested",
+  "rescheduled",
+  "cancelled",
+  "consultation_completed",
+  "no_show_reported",
+  "no_show_rejected",
+  "no_show_upheld",
+  "refunded",
+  "dispute_opened",
+  "dispute_resolved",
+  "earnings_released",
+  "payout_sent",
+  "chargeback_opened",
+  "chargeback_won",
+  "chargeback_lost",
+  "payment_link",
+  "booking_refused",
+  "security_incident",
+] as const;
+export type ConsultationNotice = (typeof CONSULTATION_NOTICES)[number];
+export const NOTICE_ROLES = ["client", "advisor", "admin"] as const;
 import type { Executor } from "./client";
 
 /**
@@ -35,8 +65,49 @@ export const JOBS = {
           template: z.literal("application_changes_requested"),
           params: z.object({ notes: z.string().min(1).max(4000) }),
         }),
+        // Rendered from the consultation's current row, in the recipient's locale and time
+        // zone; `amount` (minor units of the consultation's currency) for refunds.
+        z.object({
+          template: z.literal("consultation_notice"),
+          params: z.object({
+            notice: z.enum(CONSULTATION_NOTICES),
+            role: z.enum(NOTICE_ROLES),
+            consultationId: z.uuid(),
+            amount: z.number().int().nonnegative().optional(),
+            url: z.url().optional(),
+            reason: z.string().max(2000).optional(),
+          }),
+        }),
       ]),
     ),
+  /** Processes one stored webhook delivery; safe to run any number of times. */
+  process_webhook_event: z.object({ webhookEventId: z.uuid() }),
+  /** A consultation timer firing (payment expiry, scheduled end, hold window). */
+  consultation_timer: z.object({
+    consultationId: z.uuid(),
+    timer: z.enum(TIMERS),
+    at: z.iso.datetime({ offset: true }),
+  }),
+  /** Opens the checkout session for a consultation awaiting payment (idempotent by payment row). */
+  create_checkout: z.object({ consultationId: z.uuid() }),
+  /** Expires an open checkout session so it can no longer be paid. */
+  expire_checkout: z.object({ paymentId: z.uuid() }),
+  /** Asks the provider for a refund decided earlier; the refund row id is the idempotency key. */
+  refund_payment: z.object({ refundId: z.uuid() }),
+  /** Cancels a booking on the scheduler (Cal.com), e.g. one made without a valid token. */
+  cancel_booking: z.object({
+    bookingUid: z.string().min(1).max(200),
+    reason: z.string().min(1).max(500),
+  }),
+  /** The simulated providers' webhook delivery to our own routes (development and tests). */
+  deliver_simulated_webhook: z.object({
+    provider: z.enum(["stripe", "calcom"]),
+    body: z.string().min(2),
+  }),
+  /** Crontab: polls Cal.com for bookings whose webhooks never came. */
+  reconcile_calcom_bookings: z.looseObject({}),
+  /** Crontab: drops webhook bodies past the retention period, keeping hashes and outcomes. */
+  purge_webhook_payloads: z.looseObject({}),
   /** Crontab; graphile-worker adds its own `_cron` details to the payload. */
   purge_expired_rate_limits: z.looseObject({}),
 } as const;

@@ -1,3 +1,11 @@
+import {
+  type BillingConfig,
+  createProviders,
+  memorySimStore,
+  parseBillingEnv,
+  type Providers,
+  resolveBillingConfig,
+} from "@an/billing";
 import type { Db } from "@an/db";
 import { DEFAULT_LOCALE, type Locale, type Role } from "@an/domain";
 import type { Logger } from "pino";
@@ -33,7 +41,29 @@ export type ContextInnerOptions = {
   localeError?: AppError | null;
   /** Sets a response header (Retry-After); a no-op outside HTTP. */
   setHeader?: (name: string, value: string) => void;
+  /** Payments and bookings configuration; defaults to development settings. */
+  billing?: BillingConfig;
+  /** Payment and scheduling providers; defaults to in-memory simulators. */
+  providers?: Providers;
+  now?: () => Date;
 };
+
+let defaults: { billing: BillingConfig; providers: Providers } | null = null;
+/** Development billing settings with in-memory simulators, for contexts built without them. */
+export function developmentBilling(): { billing: BillingConfig; providers: Providers } {
+  if (!defaults) {
+    const billing = resolveBillingConfig(parseBillingEnv({}), {
+      production: false,
+      defaultApiUrl: "http://127.0.0.1:3000",
+    });
+    const providers = createProviders(billing, {
+      store: memorySimStore(),
+      deliver: async () => undefined,
+    });
+    defaults = { billing, providers };
+  }
+  return defaults;
+}
 
 /**
  * The context every procedure sees. The Express adapter is a thin wrapper over this, and
@@ -54,6 +84,9 @@ export function createContextInner(opts: ContextInnerOptions) {
     authError: opts.authError ?? null,
     localeError: opts.localeError ?? null,
     setHeader: opts.setHeader ?? (() => undefined),
+    billing: opts.billing ?? developmentBilling().billing,
+    providers: opts.providers ?? developmentBilling().providers,
+    now: opts.now ?? (() => new Date()),
   };
 }
 

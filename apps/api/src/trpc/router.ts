@@ -1,11 +1,16 @@
 import { advisorsRouter } from "../routers/advisors";
 import { applicationsRouter } from "../routers/applications";
 import { authRouter } from "../routers/auth";
+import { bookingsRouter } from "../routers/bookings";
+import { consultationsRouter } from "../routers/consultations";
 import { discoveryRouter } from "../routers/discovery";
+import { incidentsRouter } from "../routers/incidents";
+import { ledgerRouter } from "../routers/ledger";
 import { notificationsRouter } from "../routers/notifications";
 import { reviewsRouter } from "../routers/reviews";
 import { skillsRouter } from "../routers/skills";
 import { usersRouter } from "../routers/users";
+import { webhookEventsRouter } from "../routers/webhook-events";
 import { createCallerFactory, router } from "./init";
 
 export const appRouter = router({
@@ -17,6 +22,11 @@ export const appRouter = router({
   advisors: advisorsRouter,
   discovery: discoveryRouter,
   reviews: reviewsRouter,
+  bookings: bookingsRouter,
+  consultations: consultationsRouter,
+  incidents: incidentsRouter,
+  ledger: ledgerRouter,
+  webhookEvents: webhookEventsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,5 +1,14 @@
 import { JOBS, type JobName } from "@an/db";
 import type { Task, TaskList } from "graphile-worker";
+import { cancelBooking } from "./cancel-booking";
+import { consultationTimer } from "./consultation-timer";
+import { createCheckout } from "./create-checkout";
+import { deliverSimulatedWebhook } from "./deliver-simulated-webhook";
+import { expireCheckout } from "./expire-checkout";
+import { processWebhookEvent } from "./process-webhook-event";
+import { purgeWebhookPayloads } from "./purge-webhook-payloads";
+import { reconcileCalcomBookings } from "./reconcile-calcom-bookings";
+import { refundPayment } from "./refund-payment";
 import { purgeRateLimits } from "./purge-rate-limits";
 import { sendNotification } from "./send-notification";
 import type { TaskHandler, WorkerDeps } from "./types";
@@ -11,6 +20,15 @@ export function createHandlers(deps: WorkerDeps): Handlers {
   return {
     send_notification: sendNotification(deps),
     purge_expired_rate_limits: purgeRateLimits(deps),
+    process_webhook_event: processWebhookEvent(deps),
+    consultation_timer: consultationTimer(deps),
+    create_checkout: createCheckout(deps),
+    expire_checkout: expireCheckout(deps),
+    refund_payment: refundPayment(deps),
+    cancel_booking: cancelBooking(deps),
+    deliver_simulated_webhook: deliverSimulatedWebhook(deps),
+    reconcile_calcom_bookings: reconcileCalcomBookings(deps),
+    purge_webhook_payloads: purgeWebhookPayloads(deps),
   };
 }
 
@@ -34,4 +52,7 @@ export function createTaskList(deps: WorkerDeps): TaskList {
 export const CRONTAB = [
   "# m h dom mon dow task ?opts",
   "17 * * * * purge_expired_rate_limits ?max=3",
+  // Cal.com mostly never retries a webhook: look for bookings we never heard about.
+  "*/10 * * * * reconcile_calcom_bookings ?max=1",
+  "41 3 * * * purge_webhook_payloads ?max=3",
 ].join("\n");

@@ -7,6 +7,7 @@ import { createTransport } from "nodemailer";
 import pino from "pino";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testWorkerDeps } from "../testing";
 import { createHandlers, createTaskList } from "./index";
 
 const log = pino({ level: "silent" });
@@ -43,7 +44,7 @@ describe("send_notification", () => {
     await runOnce({
       connectionString: t.url,
       logger,
-      taskList: createTaskList({ db: t.db, log, mailer: null, mailFrom: "x@y.z" }),
+      taskList: createTaskList(testWorkerDeps(t.db, { log, mailer: null, mailFrom: "x@y.z" })),
     });
     const rows = await outbox("demo|advisor-amira");
     expect(rows).toEqual([
@@ -63,7 +64,7 @@ describe("send_notification", () => {
   });
 
   it("is idempotent: the same job run twice writes one message", async () => {
-    const handlers = createHandlers({ db: t.db, log, mailer: null, mailFrom: "x@y.z" });
+    const handlers = createHandlers(testWorkerDeps(t.db, { log, mailer: null, mailFrom: "x@y.z" }));
     const payload = {
       userId: "demo|client-diego",
       template: "role_granted" as const,
@@ -81,7 +82,7 @@ describe("send_notification", () => {
     await t.db.execute(
       sql`insert into users (id, email, first_name, locale) values ('test|claire', 'claire@example.com', 'Claire', 'fr')`,
     );
-    const handlers = createHandlers({ db: t.db, log, mailer: null, mailFrom: "x@y.z" });
+    const handlers = createHandlers(testWorkerDeps(t.db, { log, mailer: null, mailFrom: "x@y.z" }));
     await handlers.send_notification(
       {
         userId: "test|claire",
@@ -114,7 +115,7 @@ describe("send_notification", () => {
     await runOnce({
       connectionString: t.url,
       logger,
-      taskList: createTaskList({ db: t.db, log, mailer: null, mailFrom: "x@y.z" }),
+      taskList: createTaskList(testWorkerDeps(t.db, { log, mailer: null, mailFrom: "x@y.z" })),
     });
     const jobs = await t.db.execute<{ last_error: string }>(
       sql`select last_error from graphile_worker._private_jobs`,
@@ -156,12 +157,9 @@ describe("send_notification with SMTP", () => {
   const mailer = () => createTransport({ host: "127.0.0.1", port, secure: false, ignoreTLS: true });
 
   it("sends through SMTP and marks the message sent, once", async () => {
-    const handlers = createHandlers({
-      db: t.db,
-      log,
-      mailer: mailer(),
-      mailFrom: "Advisor Network <no-reply@advisor.network>",
-    });
+    const handlers = createHandlers(
+      testWorkerDeps(t.db, { log, mailer: mailer(), mailFrom: "Advisor Network <no-reply@advisor.network>" }),
+    );
     const payload = {
       userId: "demo|advisor-lucas",
       template: "role_revoked" as const,
@@ -179,12 +177,9 @@ describe("send_notification with SMTP", () => {
 
   it("a refused send is recorded and rethrown so the queue retries it", async () => {
     reject = true;
-    const handlers = createHandlers({
-      db: t.db,
-      log,
-      mailer: mailer(),
-      mailFrom: "x@advisor.network",
-    });
+    const handlers = createHandlers(
+      testWorkerDeps(t.db, { log, mailer: mailer(), mailFrom: "x@advisor.network" }),
+    );
     const payload = {
       userId: "demo|client-sam",
       template: "role_granted" as const,
@@ -220,7 +215,7 @@ describe("enqueue → worker, end to end", () => {
     await runOnce({
       connectionString: t.url,
       logger,
-      taskList: createTaskList({ db: t.db, log, mailer: null, mailFrom: "x@y.z" }),
+      taskList: createTaskList(testWorkerDeps(t.db, { log, mailer: null, mailFrom: "x@y.z" })),
     });
     expect(await outbox("demo|admin")).toEqual([]);
   });

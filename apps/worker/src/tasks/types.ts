@@ -1,3 +1,4 @@
+import type { BillingConfig, PaymentPort, SchedulingPort } from "@an/billing";
 import type { Db, JobName, JobPayload } from "@an/db";
 import type { JobHelpers } from "graphile-worker";
 import type { Transporter } from "nodemailer";
@@ -10,6 +11,13 @@ export type WorkerDeps = {
   /** Null when SMTP_URL is unset: messages stay in the outbox. */
   mailer: Transporter | null;
   mailFrom: string;
+  /** The payment provider (Stripe or the simulator). */
+  payments: PaymentPort;
+  /** The scheduler (Cal.com or the simulated booking page). */
+  scheduling: SchedulingPort;
+  billing: BillingConfig;
+  /** The clock; tests pass their own. */
+  now: () => Date;
 };
 
 export type TaskHandler<N extends JobName> = (

@@ -3,6 +3,7 @@ import {
   check,
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
   text,
@@ -10,16 +11,25 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { CONSULTATION_STATES } from "@an/domain";
+import {
+  CONSULTATION_STATES,
+  DEFAULT_REFUND_POLICY,
+  type OpenDispute,
+  type RefundPolicy,
+} from "@an/domain";
 import { advisors } from "./advisors";
 import { timestamps } from "./columns";
 import { users } from "./users";
 
 export const consultationStatus = pgEnum("consultation_status", CONSULTATION_STATES);
 
+/** The JSON form of the domain's open dispute (amount as plain minor units). */
+export type StoredDispute = Omit<OpenDispute, "amount"> & { amount: number };
+
 /**
- * A booked consultation with its frozen quote (integer minor units of `currency`). The
- * bookings work extends this; reviews already hang off it.
+ * A booked consultation: its frozen quote (integer minor units of `currency`), the frozen
+ * refund policy and hold window, and the state the domain machine works on. `refundable*`
+ * is what the client paid minus what was refunded, split like the quote.
  */
 export const consultations = pgTable(
   "consultations",
@@ -39,11 +49,34 @@ export const consultations = pgTable(
     price: integer().notNull(),
     platformFee: integer().notNull(),
     advisorShare: integer().notNull(),
+    /** What is still refundable, split like the quote; starts equal to it. */
+    refundablePrice: integer().notNull(),
+    refundableFee: integer().notNull(),
+    refundableShare: integer().notNull(),
+    hourlyRate: integer().notNull().default(0),
+    /** Versions of the pricing and commission rules that made the quote. */
+    quoteRules: jsonb().$type<{ pricing: string; commission: string }>(),
+    refundPolicy: jsonb().$type<RefundPolicy>().notNull().default(DEFAULT_REFUND_POLICY),
+    holdWindowHours: integer().notNull().default(48),
+    holdEndsAt: timestamp({ withTimezone: true, precision: 3 }),
+    paymentExpiresAt: timestamp({ withTimezone: true, precision: 3 }),
+    dispute: jsonb().$type<StoredDispute>(),
+    transferId: text(),
+    /** The current Cal.com booking uid (reschedules move it; old uids stay as aliases). */
+    bookingUid: text(),
+    /** The client's optional project reference, free text. */
+    project: text(),
     /** When the meeting reached completion (reviews open for 14 days from here). */
     completedAt: timestamp({ withTimezone: true, precision: 3 }),
     ...timestamps,
   },
   (t) => [
+    uniqueIndex("consultations_booking_uid_key").on(t.bookingUid),
+    index("consultations_status_idx").on(t.status, t.startsAt),
+    check(
+      "consultations_refundable_within_paid",
+      sql`${t.refundablePrice} >= 0 and ${t.refundableFee} >= 0 and ${t.refundableShare} >= 0 and ${t.refundableFee} + ${t.refundableShare} = ${t.refundablePrice} and ${t.refundablePrice} <= ${t.price}`,
+    ),
     index("consultations_client_idx").on(t.clientId, t.startsAt),
     index("consultations_advisor_idx").on(t.advisorId, t.startsAt),
     check(

@@ -4,3 +4,6 @@ export * from "./notifications";
 export * from "./rate-limits";
 export * from "./advisors";
 export * from "./consultations";
+export * from "./bookings";
+export * from "./ledger";
+export * from "./webhooks";

@@ -41,6 +41,9 @@ export async function insertConsultation(
       price: 12_000,
       platformFee: 2_400,
       advisorShare: 9_600,
+      refundablePrice: consultation.price ?? 12_000,
+      refundableFee: consultation.platformFee ?? 2_400,
+      refundableShare: consultation.advisorShare ?? 9_600,
       ...consultation,
     })
     .returning({ id: consultations.id });

@@ -1,0 +1,43 @@
+import {
+  type BillingConfig,
+  createProviders,
+  type PaymentPort,
+  type SchedulingPort,
+} from "@an/billing";
+import { createPgSimStore, type Db, enqueueJob } from "@an/db";
+import type { Transporter } from "nodemailer";
+import type { Logger } from "pino";
+import type { WorkerDeps } from "./tasks/types";
+
+/**
+ * Builds the worker's dependencies. The simulated providers keep their state in
+ * PostgreSQL and deliver their webhooks through a job, like the real ones do over HTTP.
+ */
+export function buildWorkerDeps(input: {
+  db: Db;
+  log: Logger;
+  billing: BillingConfig;
+  mailer?: Transporter | null;
+  mailFrom?: string;
+  now?: () => Date;
+  /** Tests may swap in their own provider (e.g. the real adapter against a loopback server). */
+  payments?: PaymentPort;
+  scheduling?: SchedulingPort;
+}): WorkerDeps {
+  const now = input.now ?? (() => new Date());
+  const providers = createProviders(input.billing, {
+    store: createPgSimStore(input.db),
+    deliver: (provider, body) => enqueueJob(input.db, "deliver_simulated_webhook", { provider, body }),
+    now,
+  });
+  return {
+    db: input.db,
+    log: input.log,
+    mailer: input.mailer ?? null,
+    mailFrom: input.mailFrom ?? "Advisor Network <no-reply@advisor.network>",
+    payments: input.payments ?? providers.payments,
+    scheduling: input.scheduling ?? providers.scheduling,
+    billing: input.billing,
+    now,
+  };
+}

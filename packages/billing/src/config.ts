@@ -1,0 +1,121 @@
+import { z } from "zod";
+import { chooseProviders, type ProviderChoice, ProviderConfigError } from "./providers";
+
+/** Development defaults: the simulators sign with these; production refuses them. */
+export const DEV_STRIPE_WEBHOOK_SECRET = "whsec_dev_simulated_stripe_0123456789";
+export const DEV_CALCOM_WEBHOOK_SECRET = "dev-simulated-calcom-secret-0123456789";
+export const DEV_BOOKING_TOKEN_SECRET = "dev-only-booking-token-secret-0123456789";
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  );
+
+/**
+ * Environment variables for payments and bookings, shared by the API and the worker
+ * (each app parses them in its own env.ts; packages never read process.env).
+ */
+export const billingEnvShape = {
+  /** Real Stripe when set; the simulated provider otherwise (development only). */
+  STRIPE_SECRET_KEY: z.string().optional(),
+  /** Comma-separated `whsec_…`: the platform endpoint's, the Connect endpoint's, and during a roll the old one. */
+  STRIPE_WEBHOOK_SECRETS: list,
+  /** Only for tests against a loopback server: e.g. http://127.0.0.1:12111. */
+  STRIPE_API_BASE: z.url().optional(),
+  /** Real Cal.com when set; the simulated booking page otherwise. */
+  CALCOM_API_KEY: z.string().optional(),
+  CALCOM_API_URL: z.url().default("https://api.cal.com"),
+  /** Where booking pages live: `<base>/<event type slug path>`. */
+  CALCOM_BOOKING_BASE_URL: z.url().default("https://cal.com"),
+  CALCOM_WEBHOOK_SECRET: z.string().optional(),
+  /** Signs the booking token carried through Cal.com's metadata. */
+  BOOKING_TOKEN_SECRET: z.string().min(32).optional(),
+  /** How long a prepared booking link stays valid. */
+  BOOKING_TOKEN_TTL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(120),
+  /** Time a client has to pay after booking (Stripe allows 30 min – 24 h). */
+  PAYMENT_WINDOW_MINUTES: z.coerce.number().int().min(30).max(1440).default(60),
+  /** Hours after a meeting during which no-shows and disputes can be reported. */
+  HOLD_WINDOW_HOURS: z.coerce.number().int().min(0).max(720).default(48),
+  /** Raw webhook bodies are dropped after this many days (hashes and outcomes stay). */
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** The API's public origin: webhook routes, simulator pages and checkout return URLs. */
+  PUBLIC_API_URL: z.url().optional(),
+  /** Where clients land after checkout (success/cancel pages). */
+  CLIENT_APP_URL: z.url().optional(),
+};
+
+const billingEnvSchema = z.object(billingEnvShape);
+export type BillingEnv = z.output<typeof billingEnvSchema>;
+
+export type BillingConfig = {
+  choice: ProviderChoice;
+  stripe: { secretKey: string | null; webhookSecrets: string[]; apiBase: string | null };
+  calcom: {
+    apiKey: string | null;
+    apiUrl: string;
+    bookingBaseUrl: string;
+    webhookSecret: string;
+  };
+  bookingTokenSecret: string;
+  bookingTokenTtlMinutes: number;
+  paymentWindowMinutes: number;
+  holdWindowHours: number;
+  webhookRetentionDays: number;
+  publicApiUrl: string;
+  clientAppUrl: string;
+};
+
+/** Parses just the billing variables (tests and scripts; apps parse them in their env.ts). */
+export function parseBillingEnv(source: Record<string, string | undefined>): BillingEnv {
+  return billingEnvSchema.parse(source);
+}
+
+/**
+ * Resolves the billing configuration: real or simulated providers, and secrets (with the
+ * documented development defaults outside production). Throws `ProviderConfigError` naming
+ * what production is missing.
+ */
+export function resolveBillingConfig(
+  env: BillingEnv,
+  options: { production: boolean; defaultApiUrl: string },
+): BillingConfig {
+  const choice = chooseProviders({
+    production: options.production,
+    stripeSecretKey: env.STRIPE_SECRET_KEY,
+    stripeWebhookSecrets: env.STRIPE_WEBHOOK_SECRETS,
+    calcomApiKey: env.CALCOM_API_KEY,
+    calcomWebhookSecret: env.CALCOM_WEBHOOK_SECRET,
+  });
+  if (options.production && (!env.BOOKING_TOKEN_SECRET || env.BOOKING_TOKEN_SECRET === DEV_BOOKING_TOKEN_SECRET)) {
+    throw new ProviderConfigError("Production needs a real BOOKING_TOKEN_SECRET (32+ characters).");
+  }
+  const stripeSecrets =
+    env.STRIPE_WEBHOOK_SECRETS.length > 0 ? env.STRIPE_WEBHOOK_SECRETS : [DEV_STRIPE_WEBHOOK_SECRET];
+  const publicApiUrl = (env.PUBLIC_API_URL ?? options.defaultApiUrl).replace(/\/$/, "");
+  return {
+    choice,
+    stripe: {
+      secretKey: env.STRIPE_SECRET_KEY ?? null,
+      webhookSecrets: stripeSecrets,
+      apiBase: env.STRIPE_API_BASE ?? null,
+    },
+    calcom: {
+      apiKey: env.CALCOM_API_KEY ?? null,
+      apiUrl: env.CALCOM_API_URL.replace(/\/$/, ""),
+      bookingBaseUrl: env.CALCOM_BOOKING_BASE_URL.replace(/\/$/, ""),
+      webhookSecret: env.CALCOM_WEBHOOK_SECRET ?? DEV_CALCOM_WEBHOOK_SECRET,
+    },
+    bookingTokenSecret: env.BOOKING_TOKEN_SECRET ?? DEV_BOOKING_TOKEN_SECRET,
+    bookingTokenTtlMinutes: env.BOOKING_TOKEN_TTL_MINUTES,
+    paymentWindowMinutes: env.PAYMENT_WINDOW_MINUTES,
+    holdWindowHours: env.HOLD_WINDOW_HOURS,
+    webhookRetentionDays: env.WEBHOOK_RETENTION_DAYS,
+    publicApiUrl,
+    clientAppUrl: (env.CLIENT_APP_URL ?? publicApiUrl).replace(/\/$/, ""),
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * Where the simulated providers keep their state. Backed by PostgreSQL in the apps
+ * (`createPgSimStore` in @an/db), so every API and worker process sees the same simulated
+ * Stripe and Cal.com; tests may use `memorySimStore`.
+ */
+export interface SimStore {
+  get<T>(kind: string, id: string): Promise<T | null>;
+  /** Inserts or replaces. */
+  put<T>(kind: string, id: string, data: T): Promise<void>;
+  /** Inserts unless present; returns what is stored (for idempotency keys). */
+  putIfAbsent<T>(kind: string, id: string, data: T): Promise<{ created: boolean; data: T }>;
+  /** Reads, changes and writes one object atomically; null when absent. */
+  update<T>(kind: string, id: string, change: (current: T) => T): Promise<T | null>;
+  /** Objects of a kind, oldest first. */
+  list<T>(kind: string): Promise<T[]>;
+}
+
+/** Sends a webhook body to our own route, later and signed (the app decides how). */
+export type SimDelivery = (provider: "stripe" | "calcom", body: string) => Promise<void>;
+
+/** An in-memory store for unit tests; single process only. */
+export function memorySimStore(): SimStore {
+  const data = new Map<string, unknown>();
+  const key = (kind: string, id: string) => `${kind}\u0000${id}`;
+  return {
+    async get<T>(kind: string, id: string) {
+      return (data.get(key(kind, id)) as T | undefined) ?? null;
+    },
+    async put<T>(kind: string, id: string, value: T) {
+      data.set(key(kind, id), structuredClone(value));
+    },
+    async putIfAbsent<T>(kind: string, id: string, value: T) {
+      const k = key(kind, id);
+      if (data.has(k)) return { created: false, data: data.get(k) as T };
+      data.set(k, structuredClone(value));
+      return { created: true, data: value };
+    },
+    async update<T>(kind: string, id: string, change: (current: T) => T) {
+      const k = key(kind, id);
+      if (!data.has(k)) return null;
+      const next = change(structuredClone(data.get(k) as T));
+      data.set(k, next);
+      return next;
+    },
+    async list<T>(kind: string) {
+      const prefix = `${kind}\u0000`;
+      return [...data.entries()].filter(([k]) => k.startsWith(prefix)).map(([, v]) => v as T);
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import {
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  jsonb,
+} from "drizzle-orm/pg-core";
+
+const at = () => timestamp({ withTimezone: true, precision: 3 });
+
+export const WEBHOOK_PROVIDERS = ["stripe", "calcom"] as const;
+export const webhookProvider = pgEnum("webhook_provider", WEBHOOK_PROVIDERS);
+
+/**
+ * `received`: stored, its job queued. `processed`: applied (or found to change nothing).
+ * `ignored`: a type we don't act on. `deferred`: about a consultation we don't know yet,
+ * retried later. `failed`: gave up after retries; an admin can replay it.
+ */
+export const WEBHOOK_EVENT_STATUSES = [
+  "received",
+  "processed",
+  "ignored",
+  "deferred",
+  "failed",
+] as const;
+export const webhookEventStatus = pgEnum("webhook_event_status", WEBHOOK_EVENT_STATUSES);
+
+/**
+ * Every verified delivery, kept for audit. Dedup: Stripe's event id; for Cal.com, which
+ * has none, sha256 of the body plus trigger and booking uid. The body is dropped after the
+ * retention period (`body` null, `bodyPurgedAt` set); hash and outcome stay.
+ */
+export const webhookEvents = pgTable(
+  "webhook_events",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    provider: webhookProvider().notNull(),
+    dedupeKey: text().notNull(),
+    /** Stripe `evt_…`; null for Cal.com. */
+    providerEventId: text(),
+    eventType: text().notNull(),
+    /** The booking uid or the Stripe object id it is about, for lookups. */
+    subject: text(),
+    body: text(),
+    bodySha256: text().notNull(),
+    status: webhookEventStatus().notNull().default("received"),
+    outcome: text(),
+    attempts: integer().notNull().default(0),
+    consultationId: uuid(),
+    receivedAt: at().notNull().defaultNow(),
+    processedAt: at(),
+    bodyPurgedAt: at(),
+    /** Set by an admin replay. */
+    replayedAt: at(),
+    replayedBy: text(),
+    details: jsonb(),
+  },
+  (t) => [
+    uniqueIndex("webhook_events_dedupe_key").on(t.provider, t.dedupeKey),
+    index("webhook_events_received_idx").on(t.receivedAt),
+    index("webhook_events_status_idx").on(t.status, t.receivedAt),
+    index("webhook_events_consultation_idx").on(t.consultationId, t.receivedAt),
+    index("webhook_events_subject_idx").on(t.subject),
+  ],
+);
+
+/**
+ * State of the simulated Stripe and Cal.com (development and tests only), so every API and
+ * worker process sees the same simulated provider. `kind` is e.g. `checkout_session`.
+ */
+export const simObjects = pgTable(
+  "sim_objects",
+  {
+    kind: text().notNull(),
+    id: text().notNull(),
+    data: jsonb().notNull(),
+    createdAt: at().notNull().defaultNow(),
+    updatedAt: at().notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("sim_objects_pk").on(t.kind, t.id),
+    index("sim_objects_kind_idx").on(t.kind, t.createdAt),
+  ],
+);
