@@ -4,3 +4,4 @@ export * from "./config";
 export * from "./booking-token";
 export * from "./factory";
 export * from "./simulated/store";
+export * from "./webhooks/signatures";
