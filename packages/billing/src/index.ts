@@ -5,3 +5,7 @@ export * from "./booking-token";
 export * from "./factory";
 export * from "./simulated/store";
 export * from "./webhooks/signatures";
+export { stripeIdempotencyKeys } from "./stripe/payments";
+export * from "./simulated/events";
+export * from "./simulated/payments";
+export * from "./simulated/scheduling";

@@ -1,0 +1,705 @@
+import type { BillingConfig } from "../config";
+import type { SimulatorRuntime } from "../factory";
+import {
+  type ChargeInfo,
+  type CheckoutSession,
+  type CreateCheckoutInput,
+  type PaymentPort,
+  ProviderRejectedError,
+  ProviderUnavailableError,
+  type RefundInput,
+  type RefundResult,
+} from "../ports";
+import {
+  SIM_DISPUTE_FEE,
+  type SimBalanceTransactionObject,
+  type SimChargeObject,
+  type SimCheckoutSessionObject,
+  type SimDisputeObject,
+  type SimPaymentIntentObject,
+  type SimRefundObject,
+  simProcessingFee,
+  simStripeId,
+  stripeEvent,
+  type StripeMetadata,
+  unixSeconds,
+} from "./events";
+
+/** A simulated Checkout Session with what the simulated page needs beside Stripe's object. */
+export type SimCheckoutRecord = {
+  session: SimCheckoutSessionObject;
+  /** The line the client sees ("60-minute consultation with …"). */
+  description: string;
+  advisorId: string;
+  /** Copied onto the payment intent and its charge when the session is paid. */
+  paymentIntentData: { metadata: StripeMetadata; transfer_group: string };
+  chargeId: string | null;
+};
+
+/** A simulated charge and its balance transaction's fee. */
+export type SimChargeRecord = {
+  charge: SimChargeObject;
+  /** Stripe's processing fee, minor units of the charge's currency. */
+  fee: number;
+  sessionId: string;
+};
+
+/** The simulated payment provider: the port plus what the simulated pages do. */
+export type SimulatedPayments = PaymentPort & {
+  readonly mode: "simulated";
+  getCheckout(sessionId: string): Promise<SimCheckoutRecord | null>;
+  getCharge(chargeId: string): Promise<SimChargeRecord | null>;
+  /** Disputes of one charge, oldest first. */
+  listDisputes(chargeId: string): Promise<SimDisputeObject[]>;
+  /** The client pays by card: session complete and paid, `checkout.session.completed`. */
+  paySession(sessionId: string): Promise<SimCheckoutRecord>;
+  /**
+   * The client pays with a delayed payment method that later fails: the session completes
+   * unpaid (`checkout.session.completed`, payment_status `unpaid`), then
+   * `checkout.session.async_payment_failed`. As on Stripe the session stays `complete` and
+   * `unpaid` for good, with a payment intent back in `requires_payment_method` and no
+   * successful charge; paying again needs a new session.
+   */
+  failSession(sessionId: string): Promise<SimCheckoutRecord>;
+  /** The client walks away: the session expires (`checkout.session.expired`). */
+  abandonSession(sessionId: string): Promise<SimCheckoutRecord>;
+  /** The cardholder disputes the charge: `charge.dispute.created`, 15.00 fee withdrawn. */
+  openDispute(chargeId: string): Promise<SimDisputeObject>;
+  /**
+   * The card network decides: `charge.dispute.closed`. Won reinstates the disputed amount
+   * (one more balance transaction) while the 15.00 dispute fee stays charged, as Stripe
+   * does today and as our ledger books it; lost keeps both withdrawn.
+   */
+  closeDispute(disputeId: string, outcome: "won" | "lost"): Promise<SimDisputeObject>;
+};
+
+const KIND = {
+  session: "checkout_session",
+  paymentIntent: "payment_intent",
+  charge: "charge",
+  refund: "refund",
+  dispute: "dispute",
+  idempotency: "idem",
+} as const;
+
+// Stripe's limits for `expires_at`; the lower bound gets a minute of slack because the
+// caller computes it a moment before the request arrives.
+const MIN_EXPIRY_MS = 30 * 60_000 - 60_000;
+const MAX_EXPIRY_MS = 24 * 60 * 60_000;
+// An idempotency key whose first request never finished (a crashed process) can be
+// taken over after this long; Stripe answers 409 `idempotency_key_in_use` until then.
+const IDEMPOTENCY_STALE_MS = 60_000;
+
+type IdempotencyRecord = {
+  operation: string;
+  params: string;
+  state: "pending" | "done" | "released";
+  startedAt: string;
+  result: unknown;
+};
+
+const missing = (what: string, id: string) =>
+  new ProviderRejectedError(`No such ${what}: '${id}'`, { code: "resource_missing" });
+
+/**
+ * The simulated Stripe: Checkout Sessions, payment intents, charges (with Stripe's
+ * standard fee), refunds and disputes kept in the `SimStore`, and Stripe-shaped events
+ * handed to `runtime.deliver`, which signs and posts them to our own webhook route.
+ * Mutating calls honour idempotency keys the way Stripe does: the same key returns the
+ * first result; the same key with other parameters is refused (`idempotency_error`).
+ */
+export function createSimulatedPayments(
+  config: BillingConfig,
+  runtime: SimulatorRuntime,
+): SimulatedPayments {
+  const store = runtime.store;
+  const now = runtime.now ?? (() => new Date());
+  const deliver = (event: unknown) => runtime.deliver("stripe", JSON.stringify(event));
+
+  async function idempotent<T>(
+    key: string,
+    operation: string,
+    params: unknown,
+    run: () => Promise<T>,
+  ): Promise<T> {
+    const serialized = JSON.stringify(params);
+    const startedAt = now().toISOString();
+    const fresh: IdempotencyRecord = {
+      operation,
+      params: serialized,
+      state: "pending",
+      startedAt,
+      result: null,
+    };
+    const claim = await store.putIfAbsent<IdempotencyRecord>(KIND.idempotency, key, fresh);
+    if (!claim.created) {
+      const mismatch = (r: IdempotencyRecord) =>
+        r.operation !== operation || r.params !== serialized;
+      const refuseMismatch = () =>
+        new ProviderRejectedError(
+          `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+          { code: "idempotency_error" },
+        );
+      if (claim.data.state === "done") {
+        if (mismatch(claim.data)) throw refuseMismatch();
+        return claim.data.result as T;
+      }
+      // A released key (its request was refused) or an abandoned one is free for any
+      // request; one in flight answers 409, as on Stripe.
+      const flag = { taken: false };
+      const after = await store.update<IdempotencyRecord>(KIND.idempotency, key, (current) => {
+        const stale =
+          current.state === "pending" &&
+          now().getTime() - new Date(current.startedAt).getTime() > IDEMPOTENCY_STALE_MS;
+        if (current.state === "released" || stale) {
+          flag.taken = true;
+          return fresh;
+        }
+        return current;
+      });
+      if (!flag.taken) {
+        if (after && mismatch(after)) throw refuseMismatch();
+        if (after?.state === "done") return after.result as T;
+        throw new ProviderUnavailableError(
+          `There is currently another in-progress request using this idempotency key ('${key}').`,
+          { retryAfterSeconds: 1 },
+        );
+      }
+    }
+    try {
+      const result = await run();
+      await store.put<IdempotencyRecord>(KIND.idempotency, key, {
+        ...fresh,
+        state: "done",
+        result,
+      });
+      return result;
+    } catch (error) {
+      // Like Stripe, a refused request isn't saved: the key may be used again.
+      await store.put<IdempotencyRecord>(KIND.idempotency, key, { ...fresh, state: "released" });
+      throw error;
+    }
+  }
+
+  async function loadCheckout(sessionId: string): Promise<SimCheckoutRecord> {
+    const record = await store.get<SimCheckoutRecord>(KIND.session, sessionId);
+    if (!record) throw missing("checkout.session", sessionId);
+    return record;
+  }
+
+  /**
+   * Moves an open session to `expired` and sends `checkout.session.expired`, once: the
+   * change happens under the store's lock, and only the call that made it delivers.
+   */
+  async function expire(
+    sessionId: string,
+    request?: { id: string; idempotencyKey: string | null },
+  ): Promise<SimCheckoutRecord> {
+    const flag = { changed: false };
+    const record = await store.update<SimCheckoutRecord>(KIND.session, sessionId, (current) => {
+      if (current.session.status !== "open") return current;
+      flag.changed = true;
+      return { ...current, session: { ...current.session, status: "expired", url: null } };
+    });
+    if (!record) throw missing("checkout.session", sessionId);
+    if (flag.changed) {
+      await deliver(
+        stripeEvent("checkout.session.expired", record.session, {
+          now: now(),
+          previousAttributes: { status: "open", url: sessionUrl(sessionId) },
+          ...(request ? { request } : {}),
+        }),
+      );
+    }
+    return record;
+  }
+
+  /** Stripe expires a session at `expires_at` by itself; the simulator does it when next touched. */
+  async function current(sessionId: string): Promise<SimCheckoutRecord> {
+    const record = await loadCheckout(sessionId);
+    if (record.session.status === "open" && unixSeconds(now()) >= record.session.expires_at) {
+      return expire(sessionId);
+    }
+    return record;
+  }
+
+  function sessionUrl(sessionId: string): string {
+    return `${config.publicApiUrl}/sim/checkout/${sessionId}`;
+  }
+
+  function assertOpen(record: SimCheckoutRecord): void {
+    if (record.session.status !== "open") {
+      throw new ProviderRejectedError(
+        `This Checkout Session is ${record.session.status}; only an open session can be paid or expired.`,
+        { code: "checkout_session_not_open" },
+      );
+    }
+  }
+
+  /** Completes an open session with the given payment; refused unless still open. */
+  async function complete(
+    sessionId: string,
+    paymentStatus: "paid" | "unpaid",
+    paymentIntentId: string,
+    chargeId: string | null,
+  ): Promise<SimCheckoutRecord> {
+    const record = await store.update<SimCheckoutRecord>(KIND.session, sessionId, (cur) => {
+      assertOpen(cur);
+      return {
+        ...cur,
+        chargeId,
+        session: {
+          ...cur.session,
+          status: "complete",
+          payment_status: paymentStatus,
+          payment_intent: paymentIntentId,
+          url: null,
+          customer_details: { email: cur.session.customer_email, name: null },
+        },
+      };
+    });
+    if (!record) throw missing("checkout.session", sessionId);
+    return record;
+  }
+
+  function toCheckoutSession(record: SimCheckoutRecord): CheckoutSession {
+    const s = record.session;
+    return {
+      id: s.id,
+      url: s.url,
+      status: s.status,
+      paymentStatus: s.payment_status,
+      amount: s.amount_total,
+      currency: s.currency.toUpperCase(),
+      paymentIntentId: s.payment_intent,
+      consultationId: s.metadata.consultation_id ?? null,
+      paymentId: s.metadata.payment_id ?? null,
+      expiresAt: new Date(s.expires_at * 1000),
+    };
+  }
+
+  async function chargeOfPaymentIntent(paymentIntentId: string): Promise<SimChargeRecord> {
+    const pi = await store.get<SimPaymentIntentObject>(KIND.paymentIntent, paymentIntentId);
+    if (!pi) throw missing("payment_intent", paymentIntentId);
+    if (!pi.latest_charge) {
+      // As the Stripe adapter reports it: no charge yet is worth asking again later.
+      throw new ProviderUnavailableError(
+        `Simulated payment intent ${paymentIntentId} has no charge (status ${pi.status}).`,
+      );
+    }
+    const charge = await store.get<SimChargeRecord>(KIND.charge, pi.latest_charge);
+    if (!charge) throw missing("charge", pi.latest_charge);
+    return charge;
+  }
+
+  async function disputesOf(chargeId: string): Promise<SimDisputeObject[]> {
+    const all = await store.list<SimDisputeObject>(KIND.dispute);
+    return all.filter((d) => d.charge === chargeId);
+  }
+
+  return {
+    mode: "simulated",
+
+    async createCheckoutSession(input: CreateCheckoutInput) {
+      const params = {
+        paymentId: input.paymentId,
+        consultationId: input.consultationId,
+        advisorId: input.advisorId,
+        amount: input.amount.amount,
+        currency: input.amount.currency,
+        description: input.description,
+        customerEmail: input.customerEmail,
+        expiresAt: input.expiresAt.toISOString(),
+        successUrl: input.successUrl,
+        cancelUrl: input.cancelUrl,
+        locale: input.locale ?? null,
+      };
+      const sessionId = await idempotent(
+        `checkout:${input.paymentId}`,
+        "checkout.sessions.create",
+        params,
+        async () => {
+          const at = now();
+          if (!Number.isInteger(input.amount.amount) || input.amount.amount <= 0) {
+            throw new ProviderRejectedError("amount must be a positive integer", {
+              code: "parameter_invalid_integer",
+            });
+          }
+          const ahead = input.expiresAt.getTime() - at.getTime();
+          if (ahead < MIN_EXPIRY_MS || ahead > MAX_EXPIRY_MS) {
+            throw new ProviderRejectedError(
+              "The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.",
+              { code: "parameter_invalid_integer" },
+            );
+          }
+          const id = simStripeId("cs");
+          const metadata = {
+            consultation_id: input.consultationId,
+            payment_id: input.paymentId,
+            advisor_id: input.advisorId,
+          };
+          const record: SimCheckoutRecord = {
+            session: {
+              id,
+              object: "checkout.session",
+              amount_subtotal: input.amount.amount,
+              amount_total: input.amount.amount,
+              cancel_url: input.cancelUrl,
+              client_reference_id: input.consultationId,
+              created: unixSeconds(at),
+              currency: input.amount.currency.toLowerCase(),
+              customer_details: null,
+              customer_email: input.customerEmail,
+              expires_at: unixSeconds(input.expiresAt),
+              livemode: false,
+              locale: input.locale ?? null,
+              metadata,
+              mode: "payment",
+              payment_intent: null,
+              payment_method_types: ["card"],
+              payment_status: "unpaid",
+              status: "open",
+              success_url: input.successUrl,
+              url: sessionUrl(id),
+            },
+            description: input.description,
+            advisorId: input.advisorId,
+            paymentIntentData: {
+              metadata,
+              transfer_group: `consultation_${input.consultationId}`,
+            },
+            chargeId: null,
+          };
+          await store.put(KIND.session, id, record);
+          return id;
+        },
+      );
+      return toCheckoutSession(await loadCheckout(sessionId));
+    },
+
+    async expireCheckoutSession({ sessionId, idempotencyKey }) {
+      await idempotent(idempotencyKey, "checkout.sessions.expire", { sessionId }, async () => {
+        // Expired or completed both mean the page can no longer be paid, which is what the
+        // caller wants (the Stripe adapter treats Stripe's refusal the same way).
+        await current(sessionId);
+        await expire(sessionId, { id: simStripeId("req"), idempotencyKey });
+        return true;
+      });
+    },
+
+    async retrieveCheckoutSession(sessionId) {
+      return toCheckoutSession(await current(sessionId));
+    },
+
+    async retrieveCharge({ paymentIntentId }): Promise<ChargeInfo> {
+      const { charge, fee } = await chargeOfPaymentIntent(paymentIntentId);
+      return {
+        chargeId: charge.id,
+        amount: charge.amount,
+        currency: charge.currency.toUpperCase(),
+        amountRefunded: charge.amount_refunded,
+        processingFee: fee,
+      };
+    },
+
+    async refund(input: RefundInput): Promise<RefundResult> {
+      const params = {
+        paymentIntentId: input.paymentIntentId,
+        amount: input.amount.amount,
+        currency: input.amount.currency,
+        reason: input.reason,
+        consultationId: input.consultationId,
+      };
+      const key = `refund:${input.refundId}`;
+      return idempotent(key, "refunds.create", params, async () => {
+        const { charge: found } = await chargeOfPaymentIntent(input.paymentIntentId);
+        const at = now();
+        const refund: SimRefundObject = {
+          id: simStripeId("re"),
+          object: "refund",
+          amount: input.amount.amount,
+          balance_transaction: simStripeId("txn"),
+          charge: found.id,
+          created: unixSeconds(at),
+          currency: found.currency,
+          metadata: { consultation_id: input.consultationId, refund_id: input.refundId },
+          payment_intent: input.paymentIntentId,
+          reason: input.reason,
+          status: "succeeded",
+        };
+        const disputes = await disputesOf(found.id);
+        const updated = await store.update<SimChargeRecord>(KIND.charge, found.id, (cur) => {
+          const c = cur.charge;
+          if (input.amount.currency.toLowerCase() !== c.currency) {
+            throw new ProviderRejectedError(
+              `The refund's currency (${input.amount.currency}) differs from the charge's (${c.currency.toUpperCase()}).`,
+              { code: "parameter_invalid" },
+            );
+          }
+          if (!Number.isInteger(input.amount.amount) || input.amount.amount <= 0) {
+            throw new ProviderRejectedError("Refund amount must be a positive integer.", {
+              code: "parameter_invalid_integer",
+            });
+          }
+          if (disputes.some((d) => d.status !== "won")) {
+            throw new ProviderRejectedError(`Charge ${c.id} has been disputed.`, {
+              code: "charge_disputed",
+            });
+          }
+          const left = c.amount - c.amount_refunded;
+          if (left === 0) {
+            throw new ProviderRejectedError(`Charge ${c.id} has already been refunded.`, {
+              code: "charge_already_refunded",
+            });
+          }
+          if (input.amount.amount > left) {
+            throw new ProviderRejectedError(
+              `Refund amount (${input.amount.amount}) is greater than unrefunded amount on charge (${left}).`,
+              { code: "amount_too_large" },
+            );
+          }
+          const amountRefunded = c.amount_refunded + input.amount.amount;
+          const refunds = [refund, ...c.refunds.data];
+          return {
+            ...cur,
+            charge: {
+              ...c,
+              amount_refunded: amountRefunded,
+              refunded: amountRefunded === c.amount,
+              refunds: { ...c.refunds, data: refunds, total_count: refunds.length },
+            },
+          };
+        });
+        if (!updated) throw missing("charge", found.id);
+        await store.put(KIND.refund, refund.id, refund);
+        await deliver(
+          stripeEvent("charge.refunded", updated.charge, {
+            now: at,
+            // A refunded charge can't be refunded again, so `refunded` was false before.
+            previousAttributes: {
+              amount_refunded: updated.charge.amount_refunded - input.amount.amount,
+              ...(updated.charge.refunded ? { refunded: false } : {}),
+            },
+            request: { id: simStripeId("req"), idempotencyKey: key },
+          }),
+        );
+        return { providerRefundId: refund.id, status: "succeeded" as const };
+      });
+    },
+
+    getCheckout: (sessionId) => store.get<SimCheckoutRecord>(KIND.session, sessionId),
+    getCharge: (chargeId) => store.get<SimChargeRecord>(KIND.charge, chargeId),
+    listDisputes: disputesOf,
+
+    async paySession(sessionId) {
+      const open = await current(sessionId);
+      assertOpen(open);
+      const at = now();
+      const s = open.session;
+      const piId = simStripeId("pi");
+      const chargeId = simStripeId("ch");
+      const fee = simProcessingFee(s.amount_total);
+      const { metadata, transfer_group } = open.paymentIntentData;
+      const pi: SimPaymentIntentObject = {
+        id: piId,
+        object: "payment_intent",
+        amount: s.amount_total,
+        amount_received: s.amount_total,
+        created: unixSeconds(at),
+        currency: s.currency,
+        last_payment_error: null,
+        latest_charge: chargeId,
+        livemode: false,
+        metadata,
+        status: "succeeded",
+        transfer_group,
+      };
+      const charge: SimChargeObject = {
+        id: chargeId,
+        object: "charge",
+        amount: s.amount_total,
+        amount_captured: s.amount_total,
+        amount_refunded: 0,
+        balance_transaction: simStripeId("txn"),
+        captured: true,
+        created: unixSeconds(at),
+        currency: s.currency,
+        disputed: false,
+        livemode: false,
+        metadata,
+        paid: true,
+        payment_intent: piId,
+        refunded: false,
+        refunds: {
+          object: "list",
+          data: [],
+          has_more: false,
+          total_count: 0,
+          url: `/v1/charges/${chargeId}/refunds`,
+        },
+        status: "succeeded",
+        transfer_group,
+      };
+      // The payment exists before the session points at it; should the session have
+      // changed meanwhile, the unused intent and charge are never referenced.
+      await store.put(KIND.paymentIntent, piId, pi);
+      await store.put<SimChargeRecord>(KIND.charge, chargeId, { charge, fee, sessionId });
+      const record = await complete(sessionId, "paid", piId, chargeId);
+      await deliver(stripeEvent("checkout.session.completed", record.session, { now: at }));
+      return record;
+    },
+
+    async failSession(sessionId) {
+      const open = await current(sessionId);
+      assertOpen(open);
+      const at = now();
+      const s = open.session;
+      const piId = simStripeId("pi");
+      await store.put<SimPaymentIntentObject>(KIND.paymentIntent, piId, {
+        id: piId,
+        object: "payment_intent",
+        amount: s.amount_total,
+        amount_received: 0,
+        created: unixSeconds(at),
+        currency: s.currency,
+        last_payment_error: {
+          code: "payment_method_declined",
+          message: "The bank declined the delayed debit (simulated).",
+          type: "card_error",
+        },
+        latest_charge: null,
+        livemode: false,
+        metadata: open.paymentIntentData.metadata,
+        status: "requires_payment_method",
+        transfer_group: open.paymentIntentData.transfer_group,
+      });
+      const record = await complete(sessionId, "unpaid", piId, null);
+      await deliver(stripeEvent("checkout.session.completed", record.session, { now: at }));
+      await deliver(
+        stripeEvent("checkout.session.async_payment_failed", record.session, { now: now() }),
+      );
+      return record;
+    },
+
+    async abandonSession(sessionId) {
+      const record = await current(sessionId);
+      assertOpen(record);
+      return expire(sessionId);
+    },
+
+    async openDispute(chargeId) {
+      const found = await store.get<SimChargeRecord>(KIND.charge, chargeId);
+      if (!found) throw missing("charge", chargeId);
+      const at = now();
+      const disputeId = simStripeId("dp");
+      const seen = { amount: 0 };
+      const updated = await store.update<SimChargeRecord>(KIND.charge, chargeId, (cur) => {
+        if (cur.charge.disputed) {
+          throw new ProviderRejectedError(`Charge ${chargeId} is already disputed.`, {
+            code: "charge_disputed",
+          });
+        }
+        seen.amount = cur.charge.amount - cur.charge.amount_refunded;
+        if (seen.amount <= 0) {
+          throw new ProviderRejectedError(
+            `Charge ${chargeId} is fully refunded; there is nothing to dispute.`,
+            { code: "charge_already_refunded" },
+          );
+        }
+        return { ...cur, charge: { ...cur.charge, disputed: true } };
+      });
+      if (!updated) throw missing("charge", chargeId);
+      const { amount } = seen;
+      const currency = updated.charge.currency;
+      const withdrawal: SimBalanceTransactionObject = {
+        id: simStripeId("txn"),
+        object: "balance_transaction",
+        amount: -amount,
+        created: unixSeconds(at),
+        currency,
+        description: `Chargeback withdrawal for ${chargeId}`,
+        fee: SIM_DISPUTE_FEE,
+        fee_details: [
+          { amount: SIM_DISPUTE_FEE, currency, description: "Dispute fee", type: "stripe_fee" },
+        ],
+        net: -amount - SIM_DISPUTE_FEE,
+        reporting_category: "dispute",
+        status: "available",
+        type: "adjustment",
+      };
+      const dispute: SimDisputeObject = {
+        id: disputeId,
+        object: "dispute",
+        amount,
+        balance_transactions: [withdrawal],
+        charge: chargeId,
+        created: unixSeconds(at),
+        currency,
+        evidence_details: {
+          due_by: unixSeconds(at) + 7 * 24 * 3600,
+          has_evidence: false,
+          past_due: false,
+          submission_count: 0,
+        },
+        is_charge_refundable: false,
+        livemode: false,
+        metadata: {},
+        payment_intent: updated.charge.payment_intent,
+        reason: "fraudulent",
+        status: "needs_response",
+      };
+      await store.put(KIND.dispute, disputeId, dispute);
+      await deliver(stripeEvent("charge.dispute.created", dispute, { now: at }));
+      return dispute;
+    },
+
+    async closeDispute(disputeId, outcome) {
+      const at = now();
+      const seen: { status: SimDisputeObject["status"] } = { status: "needs_response" };
+      const dispute = await store.update<SimDisputeObject>(KIND.dispute, disputeId, (cur) => {
+        if (cur.status === "won" || cur.status === "lost") {
+          throw new ProviderRejectedError(
+            `Dispute ${disputeId} is already closed (${cur.status}).`,
+            {
+              code: "dispute_already_closed",
+            },
+          );
+        }
+        seen.status = cur.status;
+        const reinstatement: SimBalanceTransactionObject[] =
+          outcome === "won"
+            ? [
+                {
+                  id: simStripeId("txn"),
+                  object: "balance_transaction",
+                  amount: cur.amount,
+                  created: unixSeconds(at),
+                  currency: cur.currency,
+                  description: `Chargeback reversal for ${cur.charge}`,
+                  fee: 0,
+                  fee_details: [],
+                  net: cur.amount,
+                  reporting_category: "dispute_reversal",
+                  status: "available",
+                  type: "adjustment",
+                },
+              ]
+            : [];
+        return {
+          ...cur,
+          status: outcome,
+          is_charge_refundable: false,
+          balance_transactions: [...cur.balance_transactions, ...reinstatement],
+        };
+      });
+      if (!dispute) throw missing("dispute", disputeId);
+      await deliver(
+        stripeEvent("charge.dispute.closed", dispute, {
+          now: at,
+          previousAttributes: { status: seen.status },
+        }),
+      );
+      return dispute;
+    },
+  };
+}
