@@ -59,7 +59,10 @@ export function createApp(deps: AppDeps) {
       genReqId: (_req, res) => (res as Response).locals.requestId as string,
       customAttributeKeys: { reqId: "requestId" },
       quietReqLogger: true,
-      autoLogging: { ignore: (req) => req.url === "/healthz" },
+      // Webhook routes log one line of their own per delivery (the hot path).
+      autoLogging: {
+        ignore: (req) => req.url === "/healthz" || (req.url ?? "").startsWith("/webhooks/"),
+      },
     }),
   );
 

@@ -1,0 +1,34 @@
+import { listWebhookEvents } from "@an/db";
+import { WEBHOOK_EVENT_STATUSES, WEBHOOK_PROVIDERS } from "@an/db/schema";
+import { z } from "zod";
+import { adminProcedure } from "../../trpc/init";
+import { cursorSchema, encodeCursor } from "../schemas";
+
+export const listInput = z
+  .object({
+    provider: z.enum(WEBHOOK_PROVIDERS).optional(),
+    status: z.enum(WEBHOOK_EVENT_STATUSES).optional(),
+    /** Exact event type: `checkout.session.completed`, `BOOKING_CREATED`, … */
+    type: z.string().trim().min(1).max(255).optional(),
+    consultationId: z.uuid().optional(),
+    /** Exact booking uid or Stripe object id. */
+    subject: z.string().trim().min(1).max(255).optional(),
+    limit: z.number().int().min(1).max(100).default(25),
+    cursor: cursorSchema.nullish(),
+  })
+  .prefault({});
+
+/** Stored deliveries, newest first, filtered; bodies are left out (see `get`). */
+export const list = adminProcedure.input(listInput).query(async ({ ctx, input }) => {
+  const { cursor, ...filters } = input;
+  const page = await listWebhookEvents(ctx.db, {
+    ...filters,
+    cursor: cursor ? { receivedAt: cursor.createdAt, id: cursor.id } : null,
+  });
+  return {
+    items: page.items,
+    nextCursor: encodeCursor(
+      page.nextCursor && { createdAt: page.nextCursor.receivedAt, id: page.nextCursor.id },
+    ),
+  };
+});

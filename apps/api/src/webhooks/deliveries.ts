@@ -1,0 +1,182 @@
+import { createHash } from "node:crypto";
+import { verifyCalcomSignature, verifyStripeWebhook } from "@an/billing";
+import type { IngestWebhookEventInput } from "@an/db";
+import { z } from "zod";
+
+/** Why a delivery is refused: answered as 400 `{ error: { code, message } }`, nothing stored. */
+export type DeliveryRefusal = {
+  ok: false;
+  code: "WEBHOOK_SIGNATURE_INVALID" | "WEBHOOK_BODY_NOT_JSON" | "WEBHOOK_BODY_INVALID";
+  message: string;
+};
+
+export type DeliveryOutcome =
+  | { ok: true; event: IngestWebhookEventInput }
+  /** A Cal.com test ping: verified, answered 2xx so the "Ping test" button works, not stored. */
+  | { ok: true; ping: true }
+  | DeliveryRefusal;
+
+const refuse = (code: DeliveryRefusal["code"], message: string): DeliveryRefusal => ({
+  ok: false,
+  code,
+  message,
+});
+
+const sha256Hex = (raw: Buffer) => createHash("sha256").update(raw).digest("hex");
+
+function parsesAsJson(raw: Buffer): boolean {
+  try {
+    JSON.parse(raw.toString("utf8"));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Stripe's SDK default: signatures older than five minutes are refused. */
+const STRIPE_TOLERANCE_SECONDS = 300;
+
+/** Seconds since the `t=` of a `Stripe-Signature` header, or null without one. */
+function signatureAgeSeconds(header: string, now: Date): number | null {
+  const match = /(?:^|,)\s*t=(\d+)/.exec(header);
+  return match ? Math.floor(now.getTime() / 1000) - Number(match[1]) : null;
+}
+
+/** The little of a Stripe event ingest needs; the processor reads the rest. */
+const stripeEventShape = z.looseObject({
+  id: z.string().min(1).max(255),
+  type: z.string().min(1).max(255),
+  data: z.looseObject({
+    object: z.looseObject({ id: z.string().min(1).max(255).optional() }),
+  }),
+});
+
+/**
+ * A Stripe delivery: the signature checked on the raw bytes against every configured
+ * secret (platform, Connect, and the previous one during a roll), then the event's id,
+ * type and object id. Deduplicated on the event id, which Stripe keeps across retries.
+ */
+export function parseStripeDelivery(
+  raw: Buffer,
+  header: string | undefined,
+  secrets: readonly string[],
+  now: Date,
+): DeliveryOutcome {
+  const verified = verifyStripeWebhook(raw, header, secrets, now);
+  if (!verified.ok) {
+    // The SDK parses JSON only after a signature matched, and reports a parse failure
+    // the same way as a bad signature: tell them apart for the sender.
+    if (header && !parsesAsJson(raw)) {
+      return refuse("WEBHOOK_BODY_NOT_JSON", "The body is not valid JSON.");
+    }
+    const age = header ? signatureAgeSeconds(header, now) : null;
+    if (age !== null && age > STRIPE_TOLERANCE_SECONDS) {
+      // With several secrets, the reason reported is the last secret's ("no match"), not
+      // the one whose signature matched but was too old: name the staleness ourselves.
+      return refuse(
+        "WEBHOOK_SIGNATURE_INVALID",
+        `Stripe signature timestamp is ${age} s old, outside the ${STRIPE_TOLERANCE_SECONDS} s tolerance ` +
+          "(a replayed delivery, or this server's clock is wrong).",
+      );
+    }
+    return refuse("WEBHOOK_SIGNATURE_INVALID", verified.reason);
+  }
+  const parsed = stripeEventShape.safeParse(verified.event);
+  if (!parsed.success) {
+    return refuse(
+      "WEBHOOK_BODY_INVALID",
+      `Not a Stripe event: ${describeIssues(parsed.error)} (expected id, type and data.object).`,
+    );
+  }
+  const event = parsed.data;
+  return {
+    ok: true,
+    event: {
+      provider: "stripe",
+      dedupeKey: event.id,
+      providerEventId: event.id,
+      eventType: event.type,
+      subject: event.data.object.id ?? null,
+      body: raw.toString("utf8"),
+      bodySha256: sha256Hex(raw),
+    },
+  };
+}
+
+/** Cal.com's envelope `{triggerEvent, createdAt, payload}`, or the flat MEETING_* body. */
+const calcomEnvelope = z.looseObject({
+  triggerEvent: z.string().min(1).max(100),
+  payload: z.unknown().optional(),
+});
+const calcomBooking = z.looseObject({
+  uid: z.string().min(1).max(200).optional(),
+  /** BOOKING_NO_SHOW_UPDATED and the Cal Video no-show triggers carry only this. */
+  bookingUid: z.string().min(1).max(200).optional(),
+});
+
+/**
+ * A Cal.com delivery: the hex HMAC of the raw bytes, then the trigger and the booking
+ * uid, read defensively (`payload ?? body`, `uid ?? bookingUid`; unknown keys allowed).
+ * Cal.com has no delivery id, so the dedupe key is the body's hash plus trigger and uid:
+ * a byte-identical resend is a duplicate, a new body about the same booking is not.
+ */
+export function parseCalcomDelivery(
+  raw: Buffer,
+  header: string | undefined,
+  secret: string,
+): DeliveryOutcome {
+  const verified = verifyCalcomSignature(raw, header, secret);
+  if (!verified.ok) return refuse("WEBHOOK_SIGNATURE_INVALID", verified.reason);
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString("utf8"));
+  } catch {
+    return refuse(
+      "WEBHOOK_BODY_NOT_JSON",
+      "The body is not valid JSON; a Cal.com payload template must render JSON.",
+    );
+  }
+  const envelope = calcomEnvelope.safeParse(body);
+  if (!envelope.success) {
+    return refuse(
+      "WEBHOOK_BODY_INVALID",
+      `Not a Cal.com webhook: ${describeIssues(envelope.error)} (expected triggerEvent).`,
+    );
+  }
+  const trigger = envelope.data.triggerEvent;
+  if (trigger === "PING") return { ok: true, ping: true };
+  const booking = calcomBooking.safeParse(envelope.data.payload ?? envelope.data);
+  if (!booking.success) {
+    return refuse(
+      "WEBHOOK_BODY_INVALID",
+      `Cal.com ${trigger}: ${describeIssues(booking.error)} (expected payload.uid or payload.bookingUid).`,
+    );
+  }
+  const uid = booking.data.uid ?? booking.data.bookingUid;
+  if (!uid) {
+    return refuse(
+      "WEBHOOK_BODY_INVALID",
+      `Cal.com ${trigger} has no booking uid (payload.uid or payload.bookingUid).`,
+    );
+  }
+  const bodySha256 = sha256Hex(raw);
+  return {
+    ok: true,
+    event: {
+      provider: "calcom",
+      dedupeKey: `${bodySha256}:${trigger}:${uid}`,
+      providerEventId: null,
+      eventType: trigger,
+      subject: uid,
+      body: raw.toString("utf8"),
+      bodySha256,
+    },
+  };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length ? issue.path.join(".") : "body"}: ${issue.message}`)
+    .join("; ");
+}

@@ -1,0 +1,122 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "../testing";
+import {
+  getWebhookEvent,
+  ingestWebhookEvent,
+  listWebhookEvents,
+  markWebhookEventProcessed,
+  replayWebhookEvent,
+} from "./webhook-events";
+
+const t = useTestDatabase();
+
+const delivery = (subject = `uid-${randomUUID()}`) => ({
+  provider: "calcom" as const,
+  dedupeKey: `hash:BOOKING_CREATED:${subject}`,
+  providerEventId: null,
+  eventType: "BOOKING_CREATED",
+  subject,
+  body: `{"triggerEvent":"BOOKING_CREATED","payload":{"uid":"${subject}"}}`,
+  bodySha256: "0".repeat(64),
+});
+
+const jobCount = async (id: string) =>
+  (
+    await t.db.execute<{ n: number }>(sql`
+      select count(*)::int as n from graphile_worker._private_jobs j
+      join graphile_worker._private_tasks k on k.id = j.task_id
+      where k.identifier = 'process_webhook_event' and j.payload->>'webhookEventId' = ${id}`)
+  )[0]!.n;
+
+describe("webhook event queries", () => {
+  it("ingest stores once and queues once; a duplicate points at the stored row", async () => {
+    const input = delivery();
+    const first = await ingestWebhookEvent(t.db, input);
+    expect(first).toEqual({ duplicate: false, id: expect.any(String) as string });
+    const again = await ingestWebhookEvent(t.db, { ...input, body: "{}" });
+    expect(again).toEqual({ duplicate: true, id: first.id });
+    expect(await jobCount(first.id!)).toBe(1);
+    expect((await getWebhookEvent(t.db, { id: first.id! }))?.body).toBe(input.body);
+  });
+
+  it("an ingest rolled back with its transaction leaves neither row nor job", async () => {
+    const input = delivery();
+    await t.db
+      .transaction(async (tx) => {
+        await ingestWebhookEvent(tx, input);
+        throw new Error("rollback");
+      })
+      .catch(() => undefined);
+    const page = await listWebhookEvents(t.db, { limit: 10, subject: input.subject });
+    expect(page.items).toEqual([]);
+    const [jobs] = await t.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from graphile_worker.jobs where task_identifier = 'process_webhook_event'`,
+    );
+    const [rows] = await t.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from webhook_events`,
+    );
+    expect(jobs!.n).toBe(rows!.n);
+  });
+
+  it("markWebhookEventProcessed records the verdict, counts attempts and keeps a known consultation", async () => {
+    const { id } = await ingestWebhookEvent(t.db, delivery());
+    const consultationId = randomUUID();
+    expect(
+      await markWebhookEventProcessed(t.db, {
+        id: id!,
+        status: "deferred",
+        outcome: "consultation not known yet",
+      }),
+    ).toEqual({ attempts: 1 });
+    expect(
+      await markWebhookEventProcessed(t.db, {
+        id: id!,
+        status: "processed",
+        outcome: "awaiting_payment → confirmed",
+        consultationId,
+        details: { from: "awaiting_payment" },
+      }),
+    ).toEqual({ attempts: 2 });
+    await markWebhookEventProcessed(t.db, {
+      id: id!,
+      status: "processed",
+      outcome: "duplicate",
+      consultationId: null,
+    });
+    const row = await getWebhookEvent(t.db, { id: id! });
+    expect(row).toMatchObject({
+      status: "processed",
+      outcome: "duplicate",
+      attempts: 3,
+      consultationId,
+      details: { from: "awaiting_payment" },
+    });
+    expect(row?.processedAt).toBeInstanceOf(Date);
+    expect(
+      await markWebhookEventProcessed(t.db, { id: randomUUID(), status: "failed", outcome: "x" }),
+    ).toBeNull();
+
+    const byConsultation = await listWebhookEvents(t.db, { limit: 10, consultationId });
+    expect(byConsultation.items.map((i) => i.id)).toEqual([id]);
+    const processed = await listWebhookEvents(t.db, { limit: 100, status: "processed" });
+    expect(processed.items.map((i) => i.id)).toContain(id);
+    const received = await listWebhookEvents(t.db, { limit: 100, status: "received" });
+    expect(received.items.map((i) => i.id)).not.toContain(id);
+  });
+
+  it("replay re-queues, repeated replays fold into one pending job", async () => {
+    const { id } = await ingestWebhookEvent(t.db, delivery());
+    const first = await t.db.transaction((tx) =>
+      replayWebhookEvent(tx, { id: id!, by: "demo|admin" }),
+    );
+    expect(first).toMatchObject({ ok: true, previousStatus: "received" });
+    await t.db.transaction((tx) => replayWebhookEvent(tx, { id: id!, by: "demo|admin" }));
+    expect(await jobCount(id!)).toBe(2);
+    expect(await replayWebhookEvent(t.db, { id: randomUUID(), by: "x" })).toEqual({
+      ok: false,
+      code: "WEBHOOK_EVENT_NOT_FOUND",
+    });
+  });
+});
