@@ -1,8 +1,48 @@
+import { signCalcomPayload, signStripePayload } from "@an/billing";
 import type { TaskHandler, WorkerDeps } from "./types";
 
-export function deliverSimulatedWebhook(deps: WorkerDeps): TaskHandler<"deliver_simulated_webhook"> {
-  return async () => {
-    void deps;
-    throw new Error("deliver_simulated_webhook: not implemented yet");
+/** The Cal.com payload version the simulator builds (and our receiver pins). */
+const CALCOM_WEBHOOK_VERSION = "2021-10-20";
+
+/** How long one delivery may take before it counts as failed (and is retried). */
+export const DELIVERY_TIMEOUT_MS = 10_000;
+
+/**
+ * Posts a simulated provider's webhook to our own route, the way the provider would: the
+ * body exactly as built, signed now (Stripe's signature carries a timestamp checked within
+ * five minutes, so signing at enqueue time would fail on a late retry). A non-2xx answer
+ * or a network error throws, and graphile-worker retries with backoff.
+ */
+export function deliverSimulatedWebhook(
+  deps: WorkerDeps,
+): TaskHandler<"deliver_simulated_webhook"> {
+  return async ({ provider, body }) => {
+    const { billing } = deps;
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (provider === "stripe") {
+      const secret = billing.stripe.webhookSecrets[0];
+      if (!secret)
+        throw new Error("deliver_simulated_webhook: no Stripe webhook secret configured");
+      headers["stripe-signature"] = signStripePayload(body, secret, deps.now());
+    } else {
+      headers["x-cal-signature-256"] = signCalcomPayload(body, billing.calcom.webhookSecret);
+      headers["x-cal-webhook-version"] = CALCOM_WEBHOOK_VERSION;
+    }
+    const url = `${billing.publicApiUrl}/webhooks/${provider}`;
+    const response = await fetch(url, {
+      method: "POST",
+      headers,
+      body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+    });
+    if (response.status < 200 || response.status >= 300) {
+      const answer = (await response.text().catch(() => "")).slice(0, 500);
+      throw new Error(
+        `${provider} webhook delivery to ${url} answered ${response.status}: ${answer}`,
+      );
+    }
+    // Drain the body so the connection goes back to the pool.
+    await response.arrayBuffer();
   };
 }
