@@ -86,6 +86,41 @@ export const MATRIX: Record<string, [Rung, () => unknown]> = {
   "applications.requestChanges": ["admin", () => ({ id: UUID, notes: "Please add links" })],
   "discovery.search": ["public", () => ({ q: "ship" })],
   "discovery.profile": ["public", () => ({ advisorId: "demo|advisor-amira" })],
+  "bookings.prepare": ["signed_in", () => ({ advisorId: "nobody", durationMinutes: 60 })],
+  "consultations.list": ["signed_in", () => ({ as: "client" })],
+  "consultations.get": ["signed_in", () => ({ consultationId: UUID })],
+  "consultations.cancel": ["signed_in", () => ({ consultationId: UUID })],
+  "consultations.reportNoShow": ["signed_in", () => ({ consultationId: UUID })],
+  "consultations.openDispute": [
+    "signed_in",
+    () => ({ consultationId: UUID, reason: "The session did not happen as agreed" }),
+  ],
+  "consultations.adminList": ["admin", () => ({})],
+  "consultations.adminGet": ["admin", () => ({ consultationId: UUID })],
+  "consultations.refundPreview": ["admin", () => ({ consultationId: UUID, amount: 100 })],
+  "consultations.refund": [
+    "admin",
+    () => ({ consultationId: UUID, amount: 100, reason: "goodwill" }),
+  ],
+  "consultations.resolveDispute": [
+    "admin",
+    () => ({ consultationId: UUID, refundAmount: 0, reason: "no fault found" }),
+  ],
+  "consultations.resolveNoShow": [
+    "admin",
+    () => ({ consultationId: UUID, upheld: false, reason: "client attended" }),
+  ],
+  "consultations.markNoShow": [
+    "admin",
+    () => ({ consultationId: UUID, absent: "client", reason: "no client in call" }),
+  ],
+  "incidents.list": ["admin", () => ({})],
+  "incidents.resolve": ["admin", () => ({ id: UUID, resolution: "handled" })],
+  "ledger.balances": ["admin", () => ({})],
+  "ledger.forConsultation": ["admin", () => ({ consultationId: UUID })],
+  "webhookEvents.list": ["admin", () => ({})],
+  "webhookEvents.get": ["admin", () => ({ id: UUID })],
+  "webhookEvents.replay": ["admin", () => ({ id: UUID, reason: "fixed the handler" })],
 };
 
 const procedures = Object.keys(appRouter._def.procedures);
@@ -231,6 +266,21 @@ describe("privacy: what an advisor can see of clients", () => {
       for (const secret of secrets) expect(text, `${path} leaks ${secret}`).not.toContain(secret);
     }
     expect(answered).toBeGreaterThan(8);
+    // The advisor's own consultation views, over the consultations both clients booked.
+    const mine = (await caller.consultations!.list!({ as: "advisor" })) as {
+      items: { id: string }[];
+    };
+    expect(mine.items.length).toBeGreaterThanOrEqual(2);
+    for (const response of [
+      mine,
+      ...(await Promise.all(
+        mine.items.map((c) => caller.consultations!.get!({ consultationId: c.id })),
+      )),
+    ]) {
+      const text = JSON.stringify(response);
+      for (const secret of secrets)
+        expect(text, `consultations leak ${secret}`).not.toContain(secret);
+    }
     const reviews = await caller.reviews!.forAdvisor!({ advisorId: "demo|advisor-amira" });
     expect(JSON.stringify(reviews)).toContain("Sam");
   });

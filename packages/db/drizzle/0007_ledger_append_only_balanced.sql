@@ -32,10 +32,16 @@ CREATE TRIGGER consultation_events_append_only
 -- fails as a whole, whatever the application code did.
 CREATE FUNCTION journal_entry_check_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  entry uuid := CASE WHEN TG_TABLE_NAME = 'journal_entries' THEN NEW.id ELSE NEW.entry_id END;
+  entry uuid;
   lines integer;
   unbalanced text;
 BEGIN
+  -- Two IFs, not a CASE: PL/pgSQL resolves every NEW field it sees, and entries have no entry_id.
+  IF TG_TABLE_NAME = 'journal_entries' THEN
+    entry := NEW.id;
+  ELSE
+    entry := NEW.entry_id;
+  END IF;
   SELECT count(*) INTO lines FROM journal_postings WHERE entry_id = entry;
   IF lines < 2 THEN
     RAISE EXCEPTION 'journal entry % has % posting(s); an entry needs at least two', entry, lines

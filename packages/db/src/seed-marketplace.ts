@@ -62,7 +62,7 @@ const APPLICANTS: DemoApplicant[] = [
       linkedinUrl: "https://www.linkedin.com/in/lucas-demo",
       hourlyRate: 12_000,
       currency: "USD",
-      calcomEventType: "lucas/60min",
+      calcomEventType: "lucas/consultation",
     },
   },
   {

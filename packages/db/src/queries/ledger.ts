@@ -62,7 +62,8 @@ export async function listEntriesForConsultation(
     .select()
     .from(journalEntries)
     .where(eq(journalEntries.consultationId, params.consultationId))
-    .orderBy(asc(journalEntries.postedAt), asc(journalEntries.id));
+    // Entries of one transaction share postedAt; the dedupe key keeps their effect order.
+    .orderBy(asc(journalEntries.postedAt), asc(journalEntries.dedupeKey));
   if (entries.length === 0) return [];
   const postings = await ex
     .select()

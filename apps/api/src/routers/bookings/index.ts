@@ -1,3 +1,4 @@
 import { router } from "../../trpc/init";
+import { prepare } from "./prepare";
 
-export const bookingsRouter = router({});
+export const bookingsRouter = router({ prepare });

@@ -1,0 +1,21 @@
+import { getConsultationForAdmin } from "@an/db";
+import { isRefundable } from "@an/domain";
+import { z } from "zod";
+import { AppError } from "../../errors";
+import { adminProcedure } from "../../trpc/init";
+import { consultationIdSchema } from "./schemas";
+
+export const adminGetConsultationInput = z.object({ consultationId: consultationIdSchema });
+
+/**
+ * Everything about one consultation: parties, quote and rules, the full timeline (refused
+ * events too), ledger entries with postings, payments, refunds, incidents, webhook
+ * deliveries (without bodies) and the audit trail.
+ */
+export const adminGet = adminProcedure
+  .input(adminGetConsultationInput)
+  .query(async ({ ctx, input }) => {
+    const found = await getConsultationForAdmin(ctx.db, { consultationId: input.consultationId });
+    if (!found) throw new AppError("CONSULTATION_NOT_FOUND", { ref: input.consultationId });
+    return { ...found, refundable: isRefundable(found.consultation.status) };
+  });

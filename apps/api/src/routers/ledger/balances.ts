@@ -1,0 +1,29 @@
+import { accountBalances, findUnbalancedEntries } from "@an/db";
+import { z } from "zod";
+import { adminProcedure } from "../../trpc/init";
+
+export const ledgerBalancesInput = z
+  .object({
+    /** One account family, e.g. `advisor_payable:` or `client_funds_held:`. */
+    prefix: z.string().trim().max(200).optional(),
+  })
+  .prefault({});
+
+/**
+ * Balance per account and currency (debit positive, credit negative), their totals per
+ * currency (zero over the whole ledger), and whether every entry balances.
+ */
+export const balances = adminProcedure.input(ledgerBalancesInput).query(async ({ ctx, input }) => {
+  const [accounts, unbalanced] = await Promise.all([
+    accountBalances(ctx.db, { prefix: input.prefix || undefined }),
+    findUnbalancedEntries(ctx.db),
+  ]);
+  const totals = new Map<string, number>();
+  for (const a of accounts) totals.set(a.currency, (totals.get(a.currency) ?? 0) + a.balance);
+  return {
+    accounts,
+    totals: [...totals].map(([currency, balance]) => ({ currency, balance })),
+    balanced: unbalanced.length === 0,
+    unbalancedEntryIds: unbalanced,
+  };
+});
