@@ -23,3 +23,4 @@ export type {
 export { accounts, balanceOf, ENTRY_KINDS, heldBalance, isBalanced } from "./ledger";
 export * from "./privacy";
 export * from "./skills";
+export * from "./consultation-notice";

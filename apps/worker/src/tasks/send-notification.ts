@@ -4,15 +4,21 @@ import {
   markNotificationFailed,
   markNotificationSent,
   putNotification,
+  type UserWithRoles,
 } from "@an/db";
-import { negotiateLocale, translator } from "@an/domain";
+import { type Locale, negotiateLocale, translator, type Translator } from "@an/domain";
+import {
+  loadConsultationNoticeContext,
+  renderConsultationNotice,
+} from "../notifications/consultation-notice";
 import type { TaskHandler, WorkerDeps } from "./types";
 
-/** The values a template interpolates beyond the recipient's name, already localized. */
-function templateVars(
-  payload: JobPayload<"send_notification">,
-  t: ReturnType<typeof translator>,
-): Record<string, string> {
+type Payload = JobPayload<"send_notification">;
+/** Templates whose text needs nothing beyond the payload itself. */
+type SimplePayload = Exclude<Payload, { template: "consultation_notice" }>;
+
+/** The values a simple template interpolates beyond the recipient's name, already localized. */
+function templateVars(payload: SimplePayload, t: Translator): Record<string, string> {
   switch (payload.template) {
     case "role_granted":
     case "role_revoked":
@@ -25,6 +31,37 @@ function templateVars(
     case "application_approved":
       return {};
   }
+}
+
+/**
+ * The message's subject and body in the recipient's locale, or null when there is nothing
+ * left to tell (the consultation a notice is about no longer exists).
+ */
+async function render(
+  deps: WorkerDeps,
+  payload: Payload,
+  user: UserWithRoles,
+  locale: Locale,
+): Promise<{ subject: string; body: string } | null> {
+  const t = translator(locale);
+  if (payload.template === "consultation_notice") {
+    const context = await loadConsultationNoticeContext(deps.db, {
+      consultationId: payload.params.consultationId,
+    });
+    if (!context) return null;
+    return renderConsultationNotice({
+      context,
+      params: payload.params,
+      recipient: user,
+      locale,
+      t,
+    });
+  }
+  const vars = { name: user.firstName ?? user.email ?? "", ...templateVars(payload, t) };
+  return {
+    subject: t(`notifications.${payload.template}.subject`, vars),
+    body: t(`notifications.${payload.template}.body`, vars),
+  };
 }
 
 /**
@@ -43,11 +80,13 @@ export function sendNotification(deps: WorkerDeps): TaskHandler<"send_notificati
       return;
     }
     const locale = negotiateLocale({ userLocale: user.locale });
-    const t = translator(locale);
-    const vars = {
-      name: user.firstName ?? user.email ?? "",
-      ...templateVars(payload, t),
-    };
+    const rendered = await render(deps, payload, user, locale);
+    if (!rendered) {
+      helpers.logger.warn(
+        `send_notification ${payload.dedupeKey}: what it is about no longer exists; nothing to send`,
+      );
+      return;
+    }
     const message = await putNotification(deps.db, {
       dedupeKey: payload.dedupeKey,
       userId: user.id,
@@ -55,8 +94,8 @@ export function sendNotification(deps: WorkerDeps): TaskHandler<"send_notificati
       template: payload.template,
       params: payload.params,
       locale,
-      subject: t(`notifications.${payload.template}.subject`, vars),
-      body: t(`notifications.${payload.template}.body`, vars),
+      subject: rendered.subject,
+      body: rendered.body,
     });
     if (message.status === "sent" || !deps.mailer) return;
     if (!message.toEmail) {

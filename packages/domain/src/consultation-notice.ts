@@ -1,0 +1,81 @@
+/**
+ * Pure formatting for consultation notices: meeting times in a person's own time zone,
+ * durations, and which catalog keys a notice's subject and body come from. No clock and no
+ * I/O: the caller passes the instants, the zone and the locale.
+ */
+
+/** The zone used when a stored time zone isn't one the runtime knows. */
+export const FALLBACK_TIME_ZONE = "UTC";
+
+/** Whether `timeZone` is an IANA zone name (or offset) this runtime can format in. */
+export function isValidTimeZone(timeZone: string): boolean {
+  if (timeZone.trim() === "") return false;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The zone to show a time in: the person's own when it is valid, else UTC. A bad stored
+ * zone must not stop a message from going out; UTC is always labelled, so it can't be
+ * mistaken for local time.
+ */
+export function resolveTimeZone(timeZone: string | null | undefined): string {
+  return timeZone && isValidTimeZone(timeZone) ? timeZone : FALLBACK_TIME_ZONE;
+}
+
+/**
+ * A meeting's start as the reader sees it: weekday, date and time of day in `timeZone`,
+ * with the zone's short name (`Friday, March 20, 2026 at 6:00 AM EDT`, `vendredi 20 mars
+ * 2026 à 11:00 UTC+1`). The offset comes from the IANA rules for that instant, so it is
+ * right on either side of a daylight-saving change. An unknown zone falls back to UTC.
+ */
+export function formatMeetingTime(at: Date, timeZone: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, {
+    weekday: "long",
+    year: "numeric",
+    month: "long",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZone: resolveTimeZone(timeZone),
+    timeZoneName: "short",
+  }).format(at);
+}
+
+/** A duration in minutes in words, in the locale (`60 minutes`, `60 Minuten`, `٦٠ دقيقة`). */
+export function formatDuration(minutes: number, locale: string): string {
+  return new Intl.NumberFormat(locale, {
+    style: "unit",
+    unit: "minute",
+    unitDisplay: "long",
+  }).format(minutes);
+}
+
+/** Who a consultation notice is written for. */
+export type NoticeRecipientRole = "client" | "advisor" | "admin";
+
+/** Where a notice's texts live in the message catalogs. */
+export const CONSULTATION_NOTICE_PREFIX = "notifications.consultation";
+
+/**
+ * The catalog keys for a notice's subject and body, most specific first, for a translator
+ * that takes the first key it finds: the notice's own text for the role, then the role's
+ * generic text, so a (notice, role) pair without its own text still sends something true.
+ * With `refund`, a body variant that states the refunded amount (`body_refund`) comes first.
+ */
+export function consultationNoticeKeys(
+  notice: string,
+  role: NoticeRecipientRole,
+  options: { refund?: boolean } = {},
+): { subject: string[]; body: string[] } {
+  const own = `${CONSULTATION_NOTICE_PREFIX}.${notice}.${role}`;
+  const generic = `${CONSULTATION_NOTICE_PREFIX}.generic.${role}`;
+  return {
+    subject: [`${own}.subject`, `${generic}.subject`],
+    body: [...(options.refund ? [`${own}.body_refund`] : []), `${own}.body`, `${generic}.body`],
+  };
+}
