@@ -11,6 +11,10 @@ const schema = z.object({
   /** e.g. smtp://user:pass@smtp.example.com:587. Unset: messages stay in the outbox. */
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().default("Advisor Network <no-reply@advisor.network>"),
+  /** How often this process records that it is alive. */
+  WORKER_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
+  /** A process silent this long is dead: its jobs are released to the others. */
+  WORKER_STALE_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
   /** The API's port, for the simulators' webhook deliveries when PUBLIC_API_URL is unset. */
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   ...billingEnvShape,

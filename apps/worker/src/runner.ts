@@ -1,10 +1,12 @@
 import { resolveBillingConfig } from "@an/billing";
 import { createDb } from "@an/db";
-import { parseCrontab, run, type Runner } from "graphile-worker";
+import { EventEmitter } from "node:events";
+import { parseCrontab, run, type Runner, type WorkerEvents } from "graphile-worker";
 import { createTransport } from "nodemailer";
 import type { Logger } from "pino";
 import type { WorkerEnv } from "./env";
 import { buildWorkerDeps } from "./deps";
+import { startLiveness } from "./liveness";
 import { CRONTAB, createTaskList } from "./tasks";
 
 export type WorkerHandle = { runner: Runner; stop: () => Promise<void> };
@@ -23,7 +25,16 @@ export async function startWorker(
     applicationName: "advisor-network:worker",
   });
   const mailer = env.SMTP_URL ? createTransport(env.SMTP_URL) : null;
+  const events: WorkerEvents = new EventEmitter();
+  const liveness = startLiveness({
+    db: handle.db,
+    events,
+    log,
+    intervalMs: env.WORKER_HEARTBEAT_SECONDS * 1000,
+    staleSeconds: env.WORKER_STALE_SECONDS,
+  });
   const runner = await run({
+    events,
     connectionString: databaseUrl,
     concurrency: env.WORKER_CONCURRENCY,
     taskList: createTaskList(
@@ -47,6 +58,7 @@ export async function startWorker(
     runner,
     stop: async () => {
       await runner.stop();
+      await liveness.stop();
       mailer?.close();
       await handle.close();
     },

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import {
   index,
   integer,
@@ -65,6 +66,8 @@ export const webhookEvents = pgTable(
     index("webhook_events_status_idx").on(t.status, t.receivedAt),
     index("webhook_events_consultation_idx").on(t.consultationId, t.receivedAt),
     index("webhook_events_subject_idx").on(t.subject),
+    // The retention job scans only rows that still have a body.
+    index("webhook_events_body_kept_idx").on(t.receivedAt).where(sql`${t.body} is not null`),
   ],
 );
 
@@ -86,3 +89,15 @@ export const simObjects = pgTable(
     index("sim_objects_kind_idx").on(t.kind, t.createdAt),
   ],
 );
+
+/**
+ * One row per running worker process, refreshed by its heartbeat. A process that stops
+ * beating (killed, lost its machine) has its graphile-worker job locks released by the
+ * others, so its in-flight jobs run again instead of waiting for the 4-hour lock expiry.
+ */
+export const workerHeartbeats = pgTable("worker_heartbeats", {
+  processId: text().primaryKey(),
+  workerIds: text().array().notNull(),
+  startedAt: at().notNull().defaultNow(),
+  heartbeatAt: at().notNull().defaultNow(),
+});
