@@ -67,7 +67,14 @@ function launch(name: string, cwd: string, args: string[], env: Record<string, s
 }
 
 const tsx = join(root, "node_modules", "tsx", "dist", "cli.mjs");
-const shared = { DATABASE_URL: database.url, MIGRATE_ON_START: "false" };
+const shared = {
+  DATABASE_URL: database.url,
+  MIGRATE_ON_START: "false",
+  // The simulators' pages and webhook deliveries go to the API; after checkout the client
+  // returns to the console's sandbox.
+  PUBLIC_API_URL: process.env.PUBLIC_API_URL ?? `http://localhost:${apiPort}`,
+  CLIENT_APP_URL: process.env.CLIENT_APP_URL ?? `http://localhost:${adminPort}/sandbox`,
+};
 launch("api", "apps/api", [tsx, "src/main.ts"], { ...shared, PORT: String(apiPort) });
 launch("worker", "apps/worker", [tsx, "src/main.ts"], shared);
 const vite = join(root, "apps", "admin", "node_modules", "vite", "bin", "vite.js");
