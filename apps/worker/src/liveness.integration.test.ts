@@ -9,10 +9,12 @@ import { useTestDatabase } from "@an/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-const tsx = join(root, "node_modules", "tsx", "dist", "cli.mjs");
+// `node --import tsx`, not the tsx CLI: the CLI runs the code in a child process, which a
+// SIGKILL of the CLI would leave running.
+const tsxLoader = join(root, "node_modules", "tsx", "dist", "esm", "index.mjs");
 
 function startWorkerProcess(databaseUrl: string, apiUrl: string): ChildProcess {
-  return spawn(process.execPath, [tsx, "src/main.ts"], {
+  return spawn(process.execPath, ["--import", tsxLoader, "src/main.ts"], {
     cwd: join(root, "apps", "worker"),
     env: {
       ...process.env,

@@ -12,7 +12,7 @@ export type Liveness = { processId: string; stop: () => Promise<void> };
 
 /**
  * Heartbeat for this worker process, and the reaper for dead ones: every `intervalMs` it
- * records its graphile-worker worker ids, and releases the job locks of processes that
+ * records its graphile-worker pool and worker ids, and releases the job locks of processes that
  * stopped beating `staleSeconds` ago. So a worker killed with SIGKILL mid-job loses
  * nothing: another process picks its jobs up within about `staleSeconds`.
  */
@@ -26,6 +26,12 @@ export function startLiveness(input: {
 }): Liveness {
   const processId = `${process.pid}-${randomUUID()}`;
   const workerIds = new Set<string>();
+  // Jobs are locked by the pool's id when fetched in batches, by a worker's id otherwise:
+  // record both.
+  input.events.on("pool:create", ({ workerPool }) => {
+    workerIds.add(workerPool.id);
+    void beat();
+  });
   input.events.on("worker:create", ({ worker }) => {
     workerIds.add(worker.workerId);
     void beat();
@@ -34,7 +40,14 @@ export function startLiveness(input: {
     workerIds.delete(worker.workerId);
   });
   let stopped = false;
-  async function beat() {
+  // One beat at a time, each reading the ids when it runs: a slow first beat must not
+  // overwrite a later one that already knows the pool.
+  let chain: Promise<void> = Promise.resolve();
+  function beat(): Promise<void> {
+    chain = chain.then(beatOnce);
+    return chain;
+  }
+  async function beatOnce() {
     if (stopped) return;
     try {
       await beatWorkerHeartbeat(input.db, { processId, workerIds: [...workerIds] });

@@ -18,3 +18,8 @@ export * from "./queries/ledger";
 export * from "./queries/incidents";
 export * from "./queries/consultations";
 export * from "./queries/sim-store";
+export * from "./queries/worker-heartbeats";
+export * from "./queries/webhook-events";
+export * from "./queries/bookings";
+export * from "./queries/consultation-views";
+export * from "./queries/payments";

@@ -134,7 +134,7 @@ describe("the booking page", () => {
         triggerEvent: "BOOKING_CREATED",
         payload: {
           uid,
-          type: "amira/consultation",
+          type: "consultation",
           startTime: start,
           endTime: new Date(new Date(start).getTime() + 90 * 60_000).toISOString(),
           length: 90,

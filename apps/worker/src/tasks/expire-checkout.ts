@@ -1,8 +1,29 @@
+import { ProviderRejectedError } from "@an/billing";
+import { closePayment, getPayment } from "@an/db";
 import type { TaskHandler, WorkerDeps } from "./types";
 
+/**
+ * Expires a checkout session so it can't be paid any more (the consultation was cancelled,
+ * expired, or paid through another session). A paid payment is left alone. The provider
+ * refusing (the session completed meanwhile) is not an error here: the payment webhook
+ * decides what that money means.
+ */
 export function expireCheckout(deps: WorkerDeps): TaskHandler<"expire_checkout"> {
-  return async () => {
-    void deps;
-    throw new Error("expire_checkout: not implemented yet");
+  return async ({ paymentId }) => {
+    const payment = await getPayment(deps.db, { id: paymentId });
+    if (!payment || payment.status === "paid") return;
+    if (payment.providerSessionId) {
+      try {
+        await deps.payments.expireCheckoutSession({
+          sessionId: payment.providerSessionId,
+          idempotencyKey: `expire:${payment.id}`,
+        });
+      } catch (error) {
+        if (!(error instanceof ProviderRejectedError)) throw error;
+        deps.log.info({ paymentId, err: error.message }, "checkout session not expired");
+        return;
+      }
+    }
+    await deps.db.transaction((tx) => closePayment(tx, { id: payment.id, status: "expired" }));
   };
 }

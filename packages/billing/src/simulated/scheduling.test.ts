@@ -121,7 +121,7 @@ describe("bookings", () => {
         uid: booking.uid,
         bookingId: booking.id,
         eventTypeId: expect.any(Number),
-        type: "amira/consultation",
+        type: "consultation",
         title: "Consultation between Amira Haddad and Sam Carter",
         startTime: "2030-01-12T09:00:00.000Z",
         endTime: "2030-01-12T10:00:00.000Z",

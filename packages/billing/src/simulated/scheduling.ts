@@ -280,7 +280,8 @@ export function createSimulatedScheduling(
         id: await nextNumber("booking"),
         uid,
         eventTypeId: await stableId(KIND.eventType, input.eventType, "event_type"),
-        eventTypeSlug: input.eventType,
+        // Cal.com's `type` is the slug alone; the username is the organizer's.
+        eventTypeSlug: input.eventType.split("/").pop() || input.eventType,
         eventTitle,
         title: `${eventTitle} between ${input.organizer.name} and ${name}`,
         length: input.durationMinutes,

@@ -24,21 +24,40 @@ export async function removeWorkerHeartbeat(ex: Executor, params: { processId: s
 /**
  * Releases the job locks of worker processes that stopped beating more than `staleSeconds`
  * ago (crashed or killed), so their jobs run again now rather than after graphile-worker's
- * 4-hour lock expiry, and forgets those processes. Returns the released worker ids.
- * Tasks are idempotent, so a job that had half-run is safe to run again.
+ * 4-hour lock expiry, and forgets those processes. Also releases locks held that long by
+ * an id no live process claims (a process killed before its first heartbeat landed).
+ * Returns the released ids. Tasks are idempotent, so a half-run job is safe to run again.
  */
 export async function releaseDeadWorkers(
   ex: Executor,
   params: { staleSeconds: number },
 ): Promise<string[]> {
-  const rows = await ex.execute<{ worker_ids: string[] }>(sql`
-    delete from worker_heartbeats
-    where heartbeat_at < now() - make_interval(secs => ${params.staleSeconds})
-    returning worker_ids
+  // One statement: find the dead, forget them and release their locks together.
+  const rows = await ex.execute<{ ids: string[] }>(sql`
+    with dead as (
+      delete from worker_heartbeats
+      where heartbeat_at < now() - make_interval(secs => ${params.staleSeconds})
+      returning worker_ids
+    ),
+    orphans as (
+      select distinct j.locked_by as id
+      from graphile_worker._private_jobs j
+      where j.locked_by is not null
+        and j.locked_at < now() - make_interval(secs => ${params.staleSeconds})
+        and not exists (
+          select 1 from worker_heartbeats h
+          where j.locked_by = any(h.worker_ids)
+            and h.heartbeat_at >= now() - make_interval(secs => ${params.staleSeconds})
+        )
+    ),
+    released as (
+      select coalesce(
+        array(select unnest(worker_ids) from dead union select id from orphans),
+        '{}'::text[]
+      ) as ids
+    )
+    select ids, graphile_worker.force_unlock_workers(ids) is null as done from released
   `);
-  const ids = rows.flatMap((r) => r.worker_ids);
-  if (ids.length > 0) {
-    await ex.execute(sql`select graphile_worker.force_unlock_workers(${ids}::text[])`);
-  }
+  const ids = rows[0]?.ids ?? [];
   return ids;
 }

@@ -1,0 +1,620 @@
+import { type ChargeInfo, ProviderRejectedError } from "@an/billing";
+import {
+  applyConsultationEvent,
+  type ConsultationRow,
+  closePayment,
+  enqueueJob,
+  type Executor,
+  expireOpenPayments,
+  findConsultationIdForPayment,
+  findOpenPayment,
+  findPaymentForCharge,
+  findPaymentForSession,
+  findRefundByProviderId,
+  getRefund,
+  insertPayment,
+  insertRefund,
+  listRefunds,
+  lockConsultation,
+  markPaymentPaid,
+  notifyAboutConsultation,
+  type PaymentRow,
+  postJournalEntry,
+  raiseIncident,
+  saveRefundResult,
+} from "@an/db";
+import { type CurrencyCode, ledger, type Money } from "@an/domain";
+import type { z } from "zod";
+import type { WorkerDeps } from "../tasks/types";
+import {
+  DeferProcessing,
+  describeApply,
+  type Handler,
+  ignored,
+  type Outcome,
+  processed,
+  type ProcessingContext,
+} from "./outcome";
+import {
+  charge,
+  checkoutSession,
+  type CheckoutSessionObject,
+  dispute,
+  stripeEvent,
+} from "./schemas";
+import { wasChargebackOpened } from "./store";
+
+const money = (amount: number, currency: string): Money => ({
+  amount,
+  currency: currency as CurrencyCode,
+});
+
+export type StripePlan =
+  { ok: true; type: string; eventId: string; handler: Handler } | { ok: false; reason: string };
+
+const parseObject = <S extends z.ZodType>(schema: S, object: unknown, type: string) => {
+  const parsed = schema.safeParse(object);
+  return parsed.success
+    ? ({ ok: true, value: parsed.data } as const)
+    : ({
+        ok: false,
+        reason: `${type}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      } as const);
+};
+
+/**
+ * Reads a stored Stripe event and picks its handler. Provider calls the handler needs (the
+ * charge behind a paid session) happen here, before the processing transaction opens, so
+ * no database lock is held across the network; `ProviderUnavailableError` propagates and
+ * the job is retried.
+ */
+export async function planStripeEvent(body: unknown, deps: WorkerDeps): Promise<StripePlan> {
+  const event = stripeEvent.safeParse(body);
+  if (!event.success) return { ok: false, reason: "not a Stripe event" };
+  const { id: eventId, type } = event.data;
+  const object = event.data.data.object;
+  const plan = (handler: Handler): StripePlan => ({ ok: true, type, eventId, handler });
+  switch (type) {
+    case "checkout.session.completed":
+    case "checkout.session.async_payment_succeeded": {
+      const s = parseObject(checkoutSession, object, type);
+      if (!s.ok) return s;
+      const session = s.value;
+      if (session.payment_status !== "paid") {
+        return plan(async (tx) => {
+          const consultationId = await consultationOfSession(tx, session);
+          return processed("awaiting delayed payment", consultationId);
+        });
+      }
+      const fetched = await fetchCharge(deps, session.payment_intent);
+      return plan((tx, ctx) => paymentSucceeded(tx, ctx, { eventId, session, ...fetched }));
+    }
+    case "checkout.session.async_payment_failed": {
+      const s = parseObject(checkoutSession, object, type);
+      if (!s.ok) return s;
+      return plan((tx, ctx) => sessionClosed(tx, ctx, { eventId, session: s.value, as: "failed" }));
+    }
+    case "checkout.session.expired": {
+      const s = parseObject(checkoutSession, object, type);
+      if (!s.ok) return s;
+      return plan((tx, ctx) =>
+        sessionClosed(tx, ctx, { eventId, session: s.value, as: "expired" }),
+      );
+    }
+    case "charge.refunded": {
+      const c = parseObject(charge, object, type);
+      if (!c.ok) return c;
+      return plan((tx, ctx) => chargeRefunded(tx, ctx, { eventId, charge: c.value }));
+    }
+    case "charge.dispute.created":
+    case "charge.dispute.closed": {
+      const d = parseObject(dispute, object, type);
+      if (!d.ok) return d;
+      return plan((tx, ctx) =>
+        type === "charge.dispute.created"
+          ? disputeCreated(tx, ctx, { eventId, dispute: d.value })
+          : disputeClosed(tx, ctx, { eventId, dispute: d.value }),
+      );
+    }
+    default:
+      return plan(() => Promise.resolve(ignored(`${type} is not acted on`)));
+  }
+}
+
+/** The charge behind a payment intent; a refusal is kept to report, unavailability retries. */
+async function fetchCharge(
+  deps: WorkerDeps,
+  paymentIntentId: string | null,
+): Promise<{ charge: ChargeInfo | null; chargeError: string | null }> {
+  if (!paymentIntentId) return { charge: null, chargeError: "the session has no payment intent" };
+  try {
+    return { charge: await deps.payments.retrieveCharge({ paymentIntentId }), chargeError: null };
+  } catch (error) {
+    if (error instanceof ProviderRejectedError) return { charge: null, chargeError: error.message };
+    throw error;
+  }
+}
+
+async function consultationOfSession(
+  tx: Executor,
+  s: CheckoutSessionObject,
+): Promise<string | null> {
+  return findConsultationIdForPayment(tx, {
+    consultationId: s.metadata.consultation_id ?? s.client_reference_id ?? null,
+    paymentId: s.metadata.payment_id ?? null,
+    sessionId: s.id,
+    paymentIntentId: s.payment_intent,
+  });
+}
+
+/**
+ * The session's payment row, locked, and the consultation, locked (events of one
+ * consultation apply one at a time). The row found through the session wins over the
+ * metadata; a session we don't know at all waits (our checkout write may be behind).
+ */
+async function lockSessionTarget(
+  tx: Executor,
+  s: CheckoutSessionObject,
+): Promise<{ consultation: ConsultationRow; payment: PaymentRow | null }> {
+  const found = await findPaymentForSession(tx, {
+    sessionId: s.id,
+    paymentId: s.metadata.payment_id ?? null,
+  });
+  const consultationId = found?.consultationId ?? (await consultationOfSession(tx, s));
+  if (!consultationId) {
+    throw new DeferProcessing(`checkout session ${s.id} of a consultation we don't know yet`);
+  }
+  const consultation = await lockConsultation(tx, { id: consultationId });
+  if (!consultation) throw new DeferProcessing("consultation not found", consultationId);
+  const payment = await findPaymentForSession(tx, {
+    sessionId: s.id,
+    paymentId: s.metadata.payment_id ?? null,
+    forUpdate: true,
+  });
+  return {
+    consultation,
+    payment: payment && payment.consultationId === consultationId ? payment : null,
+  };
+}
+
+/**
+ * A paid session: the payment row records the charge, and the consultation is confirmed
+ * if the amount is the frozen quote's. A different amount or currency never confirms and
+ * raises a security incident. A payment for a consultation no longer awaiting one (expired,
+ * cancelled, or already paid through another session) is refunded in full, with the
+ * ledger showing the money in and out.
+ */
+async function paymentSucceeded(
+  tx: Executor,
+  ctx: ProcessingContext,
+  p: {
+    eventId: string;
+    session: CheckoutSessionObject;
+    charge: ChargeInfo | null;
+    chargeError: string | null;
+  },
+): Promise<Outcome> {
+  const s = p.session;
+  const target = await lockSessionTarget(tx, s);
+  const c = target.consultation;
+  let payment = target.payment;
+  if (payment?.status === "paid") return ignored("payment already recorded", c.id);
+  const amount = money(s.amount_total ?? 0, s.currency ?? c.currency);
+  if (!payment && amount.amount > 0) {
+    payment = await insertPayment(tx, {
+      consultationId: c.id,
+      amount: amount.amount,
+      currency: amount.currency,
+      expiresAt: ctx.now,
+      providerSessionId: s.id,
+    });
+  }
+  if (payment) {
+    await markPaymentPaid(tx, {
+      id: payment.id,
+      providerSessionId: s.id,
+      paymentIntentId: s.payment_intent,
+      chargeId: p.charge?.chargeId ?? null,
+      processingFee: p.charge?.processingFee ?? null,
+      paidAt: ctx.now,
+    });
+  }
+  if (p.chargeError) {
+    await raiseIncident(tx, {
+      kind: "provider_action_failed",
+      dedupeKey: `charge-unknown:${p.eventId}`,
+      message: `Payment ${s.id} succeeded but its charge could not be read (${p.chargeError}); payouts need the charge id.`,
+      consultationId: c.id,
+      webhookEventId: ctx.webhookEventId,
+      details: { sessionId: s.id, paymentIntentId: s.payment_intent },
+    });
+  }
+  const fee =
+    p.charge?.processingFee != null && p.charge.processingFee > 0
+      ? money(p.charge.processingFee, amount.currency)
+      : undefined;
+  const details = { paymentId: payment?.id ?? null, sessionId: s.id };
+  const result = await applyConsultationEvent(tx, {
+    consultationId: c.id,
+    event: {
+      type: "payment_succeeded",
+      id: p.eventId,
+      actor: "system",
+      amount,
+      ...(fee ? { processingFee: fee } : {}),
+    },
+    now: ctx.now,
+    origin: { source: ctx.source, data: { ...details, chargeId: p.charge?.chargeId ?? null } },
+  });
+  if (result.kind === "not_found") throw new DeferProcessing("consultation vanished", c.id);
+  if (result.kind === "applied") {
+    // Any other session still open for this consultation must not take a second payment.
+    await expireOpenPayments(tx, c.id);
+    return { ...describeApply(result, "paid"), details };
+  }
+  if (result.kind === "duplicate") return { ...ignored("payment already applied", c.id), details };
+  if (result.error.code === "AMOUNT_MISMATCH") {
+    await raiseIncident(tx, {
+      kind: "amount_mismatch",
+      dedupeKey: `amount-mismatch:${p.eventId}`,
+      message: `Consultation ${c.id}: ${result.error.message}`,
+      consultationId: c.id,
+      webhookEventId: ctx.webhookEventId,
+      details: {
+        paid: amount,
+        quoted: { amount: c.price, currency: c.currency },
+        sessionId: s.id,
+        paymentIntentId: s.payment_intent,
+      },
+    });
+    return processed(`not confirmed: ${result.error.message}`, c.id, details);
+  }
+  if (result.consultation.status !== "awaiting_payment" && payment) {
+    return refundLatePayment(tx, ctx, {
+      eventId: p.eventId,
+      consultation: result.consultation,
+      payment,
+      amount,
+      fee,
+    });
+  }
+  await raiseIncident(tx, {
+    kind: "unknown_charge",
+    dedupeKey: `payment-refused:${p.eventId}`,
+    message: `Consultation ${c.id}: a payment of ${amount.amount} ${amount.currency} was taken but not applied: ${result.error.message}`,
+    consultationId: c.id,
+    webhookEventId: ctx.webhookEventId,
+    details: { sessionId: s.id, code: result.error.code },
+  });
+  return processed(`payment not applied (${result.error.code}): incident raised`, c.id, details);
+}
+
+/**
+ * Money taken for a consultation that no longer wants it: the ledger records the capture
+ * and the refund (held funds net to zero), a refund row and its provider job are queued,
+ * admins are told, and so is the client.
+ */
+async function refundLatePayment(
+  tx: Executor,
+  ctx: ProcessingContext,
+  p: {
+    eventId: string;
+    consultation: ConsultationRow;
+    payment: PaymentRow;
+    amount: Money;
+    fee?: Money;
+  },
+): Promise<Outcome> {
+  const c = p.consultation;
+  const memo = `Payment ${p.payment.id} arrived after the consultation was ${c.status}; refunded in full.`;
+  const entries = [
+    ledger.paymentCaptured({ consultationId: c.id, amount: p.amount }),
+    ledger.refund({
+      consultationId: c.id,
+      advisorId: c.advisorId,
+      fromAdvisorShare: p.amount,
+      fromPlatformFee: money(0, p.amount.currency),
+      stage: "held",
+    }),
+    ...(p.fee ? [ledger.processingFee({ consultationId: c.id, fee: p.fee })] : []),
+  ];
+  let index = 0;
+  for (const entry of entries) {
+    index += 1;
+    if (!entry.ok) throw new Error(`late payment ledger entry refused: ${entry.error.message}`);
+    await postJournalEntry(tx, {
+      entry: entry.value,
+      dedupeKey: `late-payment:${p.eventId}:${index}`,
+      memo,
+    });
+  }
+  const refund = await insertRefund(tx, {
+    consultationId: c.id,
+    amount: p.amount.amount,
+    currency: p.amount.currency,
+    reason: memo,
+    eventId: p.eventId,
+  });
+  if (refund.created) await enqueueJob(tx, "refund_payment", { refundId: refund.id });
+  await raiseIncident(tx, {
+    kind: "unknown_charge",
+    dedupeKey: `late-payment:${p.eventId}`,
+    message: `Consultation ${c.id} received a payment of ${p.amount.amount} ${p.amount.currency} while ${c.status}; it is being refunded in full.`,
+    consultationId: c.id,
+    webhookEventId: ctx.webhookEventId,
+    details: { paymentId: p.payment.id, refundId: refund.id },
+  });
+  await notifyAboutConsultation(tx, {
+    consultation: c,
+    to: "client",
+    notice: "refunded",
+    cause: `late-payment:${p.eventId}`,
+    amount: p.amount.amount,
+    reason: memo,
+  });
+  return processed(`payment arrived while ${c.status}: refunded in full`, c.id, {
+    paymentId: p.payment.id,
+    refundId: refund.id,
+    latePayment: true,
+  });
+}
+
+/**
+ * A session that failed (delayed payment method) or expired: the payment row closes and
+ * the consultation hears of it. An expiry before the consultation's own payment deadline
+ * (someone expired the session early) leaves it awaiting payment, with a fresh checkout.
+ */
+async function sessionClosed(
+  tx: Executor,
+  ctx: ProcessingContext,
+  p: { eventId: string; session: CheckoutSessionObject; as: "failed" | "expired" },
+): Promise<Outcome> {
+  const { consultation: c, payment } = await lockSessionTarget(tx, p.session);
+  if (payment?.status === "paid") return ignored("payment already recorded as paid", c.id);
+  if (payment) await closePayment(tx, { id: payment.id, status: p.as });
+  const result = await applyConsultationEvent(tx, {
+    consultationId: c.id,
+    event: {
+      type: p.as === "failed" ? "payment_failed" : "payment_expired",
+      id: p.eventId,
+      actor: "system",
+    },
+    now: ctx.now,
+    origin: {
+      source: ctx.source,
+      data: { sessionId: p.session.id, paymentId: payment?.id ?? null },
+    },
+  });
+  if (result.kind === "not_found") throw new DeferProcessing("consultation vanished", c.id);
+  if (
+    result.kind !== "duplicate" &&
+    result.consultation.status === "awaiting_payment" &&
+    !(await findOpenPayment(tx, { consultationId: c.id }))
+  ) {
+    await enqueueJob(tx, "create_checkout", { consultationId: c.id });
+    const o = describeApply(result, p.as === "failed" ? "payment failed" : "session expired");
+    return { ...o, status: "processed", outcome: `${o.outcome}; a new checkout is being prepared` };
+  }
+  return describeApply(result, p.as === "failed" ? "payment failed" : "session expired");
+}
+
+/**
+ * A charge was refunded: our refund rows are matched by the provider's refund id (or our
+ * id in its metadata) and marked. A refund we can't match while one of ours still waits
+ * for its provider id is retried (the webhook beat our write); one we never asked for is
+ * raised to admins and changes nothing else.
+ */
+async function chargeRefunded(
+  tx: Executor,
+  ctx: ProcessingContext,
+  p: { eventId: string; charge: z.output<typeof charge> },
+): Promise<Outcome> {
+  const ch = p.charge;
+  const payment = await findPaymentForCharge(tx, {
+    chargeId: ch.id,
+    paymentIntentId: ch.payment_intent,
+  });
+  const consultationId =
+    payment?.consultationId ??
+    (await findConsultationIdForPayment(tx, {
+      consultationId: ch.metadata.consultation_id ?? null,
+      paymentId: ch.metadata.payment_id ?? null,
+    }));
+  if (!consultationId)
+    throw new DeferProcessing(`refund of charge ${ch.id}, which we don't know yet`);
+  await lockConsultation(tx, { id: consultationId });
+  const ours = await listRefunds(tx, { consultationId });
+  const waiting = ours.filter((r) => r.status === "pending" && !r.providerRefundId);
+  const notes: string[] = [];
+
+  if (!ch.refunds) {
+    // No refund list in this API version: reconcile on the refunded total instead.
+    const asked = ours.filter((r) => r.status !== "failed").reduce((t, r) => t + r.amount, 0);
+    if (ch.amount_refunded > asked) {
+      if (waiting.length > 0)
+        throw new DeferProcessing("refund not yet recorded on our side", consultationId);
+      await unrequestedRefund(tx, ctx, {
+        consultationId,
+        key: `${ch.id}:${ch.amount_refunded}`,
+        message: `Charge ${ch.id} shows ${ch.amount_refunded} ${ch.currency} refunded but we asked for ${asked}.`,
+      });
+      return processed("refund we didn't ask for: incident raised", consultationId);
+    }
+    for (const r of ours) {
+      if (r.status === "pending" && r.providerRefundId) {
+        await saveRefundResult(tx, { id: r.id, status: "succeeded" });
+        notes.push(`refund ${r.id} succeeded`);
+      }
+    }
+    return notes.length
+      ? processed(notes.join("; "), consultationId)
+      : ignored("refunds already recorded", consultationId);
+  }
+
+  for (const stripeRefund of ch.refunds.data) {
+    const row =
+      (await findRefundByProviderId(tx, { providerRefundId: stripeRefund.id })) ??
+      (stripeRefund.metadata.refund_id
+        ? await getRefund(tx, { id: stripeRefund.metadata.refund_id })
+        : null);
+    if (!row || row.consultationId !== consultationId) {
+      if (waiting.length > 0) {
+        throw new DeferProcessing(
+          `refund ${stripeRefund.id} not yet recorded on our side`,
+          consultationId,
+        );
+      }
+      await unrequestedRefund(tx, ctx, {
+        consultationId,
+        key: stripeRefund.id,
+        message: `Refund ${stripeRefund.id} of ${stripeRefund.amount} ${stripeRefund.currency} on charge ${ch.id} was not asked for by the platform.`,
+      });
+      notes.push(`unrequested refund ${stripeRefund.id}: incident raised`);
+      continue;
+    }
+    const status =
+      stripeRefund.status === "succeeded"
+        ? "succeeded"
+        : stripeRefund.status === "failed" || stripeRefund.status === "canceled"
+          ? "failed"
+          : "pending";
+    if (row.status === status && row.providerRefundId === stripeRefund.id) continue;
+    await saveRefundResult(tx, {
+      id: row.id,
+      providerRefundId: stripeRefund.id,
+      status,
+      ...(status === "failed"
+        ? { failureMessage: `refund ${stripeRefund.status ?? "failed"}` }
+        : {}),
+    });
+    if (status === "failed") {
+      await raiseIncident(tx, {
+        kind: "provider_action_failed",
+        dedupeKey: `refund-failed:${row.id}`,
+        message: `Refund ${row.id} (${row.amount} ${row.currency}) ${stripeRefund.status ?? "failed"} at the provider.`,
+        consultationId,
+        webhookEventId: ctx.webhookEventId,
+        details: { refundId: row.id, providerRefundId: stripeRefund.id },
+      });
+    }
+    notes.push(`refund ${row.id} ${status}`);
+  }
+  return notes.length
+    ? processed(notes.join("; "), consultationId)
+    : ignored("refunds already recorded", consultationId);
+}
+
+async function unrequestedRefund(
+  tx: Executor,
+  ctx: ProcessingContext,
+  p: { consultationId: string; key: string; message: string },
+): Promise<void> {
+  await raiseIncident(tx, {
+    kind: "provider_action_failed",
+    dedupeKey: `unrequested-refund:${p.key}`,
+    message: p.message,
+    consultationId: p.consultationId,
+    webhookEventId: ctx.webhookEventId,
+    details: { source: ctx.source },
+  });
+}
+
+async function consultationOfDispute(tx: Executor, d: z.output<typeof dispute>): Promise<string> {
+  const payment = await findPaymentForCharge(tx, {
+    chargeId: d.charge,
+    paymentIntentId: d.payment_intent,
+  });
+  const id =
+    payment?.consultationId ??
+    (await findConsultationIdForPayment(tx, {
+      consultationId: d.metadata.consultation_id ?? null,
+    }));
+  if (!id)
+    throw new DeferProcessing(
+      `dispute ${d.id} on charge ${d.charge ?? "?"}, which we don't know yet`,
+    );
+  return id;
+}
+
+/**
+ * A chargeback opened: the money is frozen (the domain posts the withdrawal and the dispute
+ * fee). One that can't apply is raised to admins, since Stripe has taken the money anyway.
+ */
+async function disputeCreated(
+  tx: Executor,
+  ctx: ProcessingContext,
+  p: { eventId: string; dispute: z.output<typeof dispute> },
+): Promise<Outcome> {
+  const d = p.dispute;
+  const consultationId = await consultationOfDispute(tx, d);
+  const bt = d.balance_transactions?.[0];
+  // Stripe's fee is in the settlement currency; only the same currency can sit in one entry.
+  const fee = bt?.fee && (bt.currency ?? d.currency).toUpperCase() === d.currency ? bt.fee : 0;
+  const result = await applyConsultationEvent(tx, {
+    consultationId,
+    event: {
+      type: "chargeback_opened",
+      id: p.eventId,
+      actor: "system",
+      amount: money(d.amount, d.currency),
+      fee: money(fee, d.currency),
+    },
+    now: ctx.now,
+    origin: { source: ctx.source, data: { disputeId: d.id, chargeId: d.charge } },
+  });
+  if (result.kind === "not_found")
+    throw new DeferProcessing("consultation vanished", consultationId);
+  if (result.kind === "refused" && result.error.code === "TOO_EARLY") {
+    // The payment that confirms it hasn't been processed yet.
+    throw new DeferProcessing(
+      `chargeback can't apply yet (${result.error.message})`,
+      consultationId,
+    );
+  }
+  if (result.kind === "refused") {
+    await raiseIncident(tx, {
+      kind: result.error.code === "AMOUNT_MISMATCH" ? "amount_mismatch" : "unknown_charge",
+      dedupeKey: `chargeback:${d.id}`,
+      message: `Chargeback ${d.id} of ${d.amount} ${d.currency} on consultation ${consultationId} could not be applied: ${result.error.message}. Handle it in Stripe.`,
+      consultationId,
+      webhookEventId: ctx.webhookEventId,
+      details: { disputeId: d.id, code: result.error.code },
+    });
+    return processed(
+      `chargeback not applied (${result.error.code}): incident raised`,
+      consultationId,
+    );
+  }
+  return describeApply(result, "chargeback opened");
+}
+
+/** A chargeback decided by the bank: won returns the money, lost takes it for good. */
+async function disputeClosed(
+  tx: Executor,
+  ctx: ProcessingContext,
+  p: { eventId: string; dispute: z.output<typeof dispute> },
+): Promise<Outcome> {
+  const d = p.dispute;
+  if (d.status !== "won" && d.status !== "lost") return ignored(`dispute closed as ${d.status}`);
+  const consultationId = await consultationOfDispute(tx, d);
+  const result = await applyConsultationEvent(tx, {
+    consultationId,
+    event: {
+      type: d.status === "won" ? "chargeback_won" : "chargeback_lost",
+      id: p.eventId,
+      actor: "system",
+    },
+    now: ctx.now,
+    origin: { source: ctx.source, data: { disputeId: d.id } },
+  });
+  if (result.kind === "not_found")
+    throw new DeferProcessing("consultation vanished", consultationId);
+  if (
+    result.kind === "refused" &&
+    !(await wasChargebackOpened(tx, { consultationId, disputeId: d.id }))
+  ) {
+    // The close overtook the open: wait for charge.dispute.created.
+    throw new DeferProcessing(`dispute ${d.id} closed before it was opened here`, consultationId);
+  }
+  return describeApply(result, `chargeback ${d.status}`);
+}
