@@ -108,7 +108,8 @@ export function useStack(setup?: (t: TestDatabase) => Promise<void>): Stack {
     });
     api = await startApiServer(env, t.url, createLogger("silent"));
     worker = await startWorker(
-      loadWorkerEnv({ NODE_ENV: "development", LOG_LEVEL: "silent" }),
+      // The simulated Stripe and Cal.com deliver their webhooks from the worker to this API.
+      loadWorkerEnv({ NODE_ENV: "development", LOG_LEVEL: "silent", PUBLIC_API_URL: api.url }),
       t.url,
       pino({ level: "silent" }),
     );
@@ -183,6 +184,8 @@ export async function apiClientFor(
 /** Saves a full-page screenshot of `name` under artifacts/e2e/ once animations settle. */
 export async function screenshot(stack: Stack, name: string): Promise<void> {
   await mkdir(artifactsDir, { recursive: true });
+  // From the top: a scrolled page would leave the fixed header in the middle of the picture.
+  await stack.page.evaluate(() => window.scrollTo(0, 0));
   await stack.page.screenshot({
     path: join(artifactsDir, `${name}.png`),
     fullPage: true,

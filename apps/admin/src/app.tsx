@@ -10,11 +10,17 @@ import { createApiClient, TRPCProvider } from "./lib/trpc";
 import { AdvisorsPage } from "./pages/advisors-page";
 import { ApplicationReviewPage } from "./pages/application-review-page";
 import { ApplicationsPage } from "./pages/applications-page";
+import { ConsultationDetailPage } from "./pages/consultation-detail-page";
+import { ConsultationsPage } from "./pages/consultations-page";
+import { IncidentsPage } from "./pages/incidents-page";
+import { LedgerPage } from "./pages/ledger-page";
 import { NotificationsPage } from "./pages/notifications-page";
 import { ReviewsPage } from "./pages/reviews-page";
+import { SandboxPage } from "./pages/sandbox-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { SkillsPage } from "./pages/skills-page";
 import { UsersPage } from "./pages/users-page";
+import { WebhookEventsPage } from "./pages/webhook-events-page";
 
 const theme = createTheme({
   primaryColor: "indigo",
@@ -54,6 +60,15 @@ export function App() {
                     <Route path="/skills" element={<SkillsPage />} />
                     <Route path="/reviews" element={<ReviewsPage />} />
                     <Route path="/notifications" element={<NotificationsPage />} />
+                    <Route path="/consultations" element={<ConsultationsPage />} />
+                    <Route path="/consultations/:id" element={<ConsultationDetailPage />} />
+                    <Route path="/ledger" element={<LedgerPage />} />
+                    <Route path="/incidents" element={<IncidentsPage />} />
+                    <Route path="/webhook-events" element={<WebhookEventsPage />} />
+                    {/* Development only, like dev sign-in: acts as a demo client. */}
+                    {import.meta.env.DEV ? (
+                      <Route path="/sandbox" element={<SandboxPage />} />
+                    ) : null}
                     <Route path="*" element={<Navigate to="/users" replace />} />
                   </Route>
                 </Routes>

@@ -12,12 +12,18 @@ import { RoleBadges } from "./role-badges";
 type Me = RouterOutputs["auth"]["me"];
 
 const NAV = [
+  { to: "/consultations", label: "Consultations" },
+  { to: "/ledger", label: "Ledger" },
+  { to: "/incidents", label: "Security incidents" },
+  { to: "/webhook-events", label: "Webhook events" },
   { to: "/applications", label: "Applications" },
   { to: "/advisors", label: "Advisors" },
   { to: "/skills", label: "Skills" },
   { to: "/reviews", label: "Reviews" },
   { to: "/users", label: "Users & roles" },
   { to: "/notifications", label: "Notifications outbox" },
+  // Development only, like dev sign-in: book and pay as a demo client.
+  ...(import.meta.env.DEV ? [{ to: "/sandbox", label: "Sandbox" }] : []),
 ] as const;
 
 /** Forgets the token and every cached answer, which sends the router to sign-in. */

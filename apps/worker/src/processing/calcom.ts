@@ -9,7 +9,7 @@ import {
   lockConsultation,
   raiseIncident,
 } from "@an/db";
-import type { Actor, ConsultationEvent } from "@an/domain";
+import { type Actor, type ConsultationEvent, isTerminal } from "@an/domain";
 import type { z } from "zod";
 import {
   DeferProcessing,
@@ -285,6 +285,10 @@ export async function handleBookingCancelled(
   const row = await lockConsultation(tx, { id: consultationId });
   if (row && row.bookingUid !== null && row.bookingUid !== c.uid) {
     return ignored(`booking ${c.uid} was replaced by ${row.bookingUid}`, consultationId);
+  }
+  // Cal.com echoing a cancellation we made (or a late one): already reflected, not refused.
+  if (row && !c.requestReschedule && isTerminal(row.status)) {
+    return ignored(`consultation already ${row.status}`, consultationId);
   }
   const id = calcomEventId(c.trigger, c.uid);
   const event: ConsultationEvent = c.requestReschedule

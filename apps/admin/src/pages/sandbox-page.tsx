@@ -1,0 +1,765 @@
+import type { AppRouter } from "@an/api/router";
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Center,
+  Grid,
+  Group,
+  Loader,
+  Modal,
+  NativeSelect,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from "@mantine/core";
+import { QueryClient, skipToken, useMutation, useQuery } from "@tanstack/react-query";
+import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
+import { type FormEvent, useMemo, useState } from "react";
+import { Link } from "react-router";
+import { ConsultationStatusBadge } from "../components/consultation-status-badge";
+import { ConsultationTimeline } from "../components/consultation-timeline";
+import { LedgerEntries } from "../components/ledger-entries";
+import { formatDateTime, formatMoney, fullName } from "../lib/format";
+import { notifySuccess } from "../lib/notify";
+import { getLocale, useLocale } from "../lib/session";
+import { describeError, type RouterOutputs, useTRPC } from "../lib/trpc";
+
+type Prepared = RouterOutputs["bookings"]["prepare"];
+type ClientConsultation = RouterOutputs["consultations"]["get"];
+type AdminDetail = RouterOutputs["consultations"]["adminGet"];
+
+/** Live views poll this often, so a webhook's effect shows within a couple of seconds. */
+const POLL_MS = 2_000;
+/** The lengths `bookings.prepare` accepts, in minutes. */
+const DURATIONS = [30, 45, 60, 90, 120] as const;
+const SESSION_KEY = "an.admin.sandbox.client";
+
+/** The demo client the sandbox acts as: their own token, never the admin's. */
+type ClientSession = {
+  token: string;
+  email: string;
+  name: string;
+};
+
+/**
+ * The sandbox client's answers live in their own cache: they never mix with the admin's,
+ * and a failure as the client (an expired demo token's 401, say) never signs the admin out.
+ */
+const sandboxQueryClient = new QueryClient({
+  defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 0 } },
+});
+
+function loadSession(): ClientSession | null {
+  try {
+    const raw = window.sessionStorage.getItem(SESSION_KEY);
+    if (!raw) return null;
+    const parsed = JSON.parse(raw) as Partial<ClientSession>;
+    return typeof parsed.token === "string" &&
+      typeof parsed.email === "string" &&
+      typeof parsed.name === "string"
+      ? { token: parsed.token, email: parsed.email, name: parsed.name }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+function saveSession(session: ClientSession | null): void {
+  try {
+    if (session) window.sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+    else window.sessionStorage.removeItem(SESSION_KEY);
+  } catch {
+    // Storage disabled: the session lasts as long as the page.
+  }
+}
+
+/** A tRPC client of its own, carrying the demo client's token (or none, for signing in). */
+function createSandboxClient(token: string | null) {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({
+        url: "/trpc",
+        maxItems: 10,
+        headers: () => ({
+          "X-Locale": getLocale(),
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        }),
+      }),
+    ],
+  });
+}
+
+function useSandboxApi(token: string | null) {
+  return useMemo(
+    () =>
+      createTRPCOptionsProxy<AppRouter>({
+        client: createSandboxClient(token),
+        queryClient: sandboxQueryClient,
+      }),
+    [token],
+  );
+}
+
+type SandboxApi = ReturnType<typeof useSandboxApi>;
+
+function ErrorNote({ error, title }: { error: unknown; title: string }) {
+  if (!error) return null;
+  const failure = describeError(error);
+  return (
+    <Alert color="red" title={title} role="alert">
+      <Text size="sm">{failure.message}</Text>
+      {failure.requestId ? (
+        <Text size="xs" c="dimmed">
+          Request id: {failure.requestId}
+        </Text>
+      ) : null}
+    </Alert>
+  );
+}
+
+/** Step 1: pick a demo client and sign in as them, into the sandbox's own client. */
+function PickClient({
+  session,
+  onSession,
+}: {
+  session: ClientSession | null;
+  onSession: (session: ClientSession | null) => void;
+}) {
+  const trpc = useTRPC();
+  const anonymous = useSandboxApi(null);
+  const users = useQuery(trpc.auth.devUsers.queryOptions());
+  const clients = (users.data ?? []).filter((u) => u.roles.includes("client"));
+  const [email, setEmail] = useState("");
+  // A plain client by default: advisors and admins are clients too, but less telling.
+  const picked =
+    clients.find((u) => u.email === email) ??
+    clients.find((u) => u.roles.length === 1) ??
+    clients[0];
+  const signIn = useMutation(
+    anonymous.auth.devSignIn.mutationOptions({
+      onSuccess: (result) => {
+        const name = fullName({
+          firstName: result.user.firstName,
+          lastName: picked?.lastName ?? null,
+        });
+        onSession({ token: result.token, email: result.user.email ?? email, name });
+      },
+    }),
+    sandboxQueryClient,
+  );
+
+  return (
+    <Card withBorder padding="md" component="section" aria-label="Client">
+      <Stack gap="sm">
+        <Title order={4}>1. Act as a client</Title>
+        {users.isPending ? (
+          <Loader size="sm" aria-label="Loading demo users" />
+        ) : users.isError ? (
+          <Alert color="red" title="Dev sign-in is unavailable">
+            {describeError(users.error).message}
+          </Alert>
+        ) : session ? (
+          <Group justify="space-between">
+            <Text size="sm" data-testid="sandbox-acting-as">
+              Acting as <b>{session.name}</b> ({session.email})
+            </Text>
+            <Button variant="default" size="xs" onClick={() => onSession(null)}>
+              Switch client
+            </Button>
+          </Group>
+        ) : (
+          <Group align="flex-end">
+            <NativeSelect
+              label="Demo client"
+              value={picked?.email ?? ""}
+              data={clients.map((u) => ({
+                value: u.email,
+                label: `${fullName(u)} (${u.email})`,
+              }))}
+              onChange={(event) => setEmail(event.currentTarget.value)}
+              w={360}
+            />
+            <Button
+              loading={signIn.isPending}
+              disabled={!picked}
+              onClick={() => {
+                if (picked) signIn.mutate({ email: picked.email });
+              }}
+            >
+              Act as this client
+            </Button>
+          </Group>
+        )}
+        <ErrorNote error={signIn.error} title="Couldn't sign in as the client" />
+        <Text size="xs" c="dimmed">
+          The client gets a token of their own, used only on this page: your admin session stays as
+          it is.
+        </Text>
+      </Stack>
+    </Card>
+  );
+}
+
+/** Step 2: pick an advisor and a length, prepare the booking and open its booking page. */
+function Book({
+  api,
+  onPrepared,
+  prepared,
+}: {
+  api: SandboxApi;
+  prepared: Prepared | null;
+  onPrepared: (prepared: Prepared | null) => void;
+}) {
+  const locale = useLocale();
+  const advisors = useQuery(api.discovery.search.queryOptions({ limit: 50 }), sandboxQueryClient);
+  const [advisorId, setAdvisorId] = useState("");
+  const [duration, setDuration] = useState<(typeof DURATIONS)[number]>(60);
+  const [project, setProject] = useState("");
+  const items = advisors.data?.items ?? [];
+  const advisor = items.find((a) => a.userId === advisorId) ?? items[0];
+  const prepare = useMutation(
+    // The previous link goes while a new one is prepared: it would book the old quote.
+    api.bookings.prepare.mutationOptions({
+      onMutate: () => onPrepared(null),
+      onSuccess: onPrepared,
+    }),
+    sandboxQueryClient,
+  );
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!advisor) return;
+    prepare.mutate({
+      advisorId: advisor.userId,
+      durationMinutes: duration,
+      project: project.trim() || undefined,
+    });
+  };
+  return (
+    <Card withBorder padding="md" component="section" aria-label="Book">
+      <Stack gap="sm">
+        <Title order={4}>2. Book an advisor</Title>
+        {advisors.isPending ? (
+          <Loader size="sm" aria-label="Loading advisors" />
+        ) : advisors.isError ? (
+          <ErrorNote error={advisors.error} title="Couldn't load advisors" />
+        ) : items.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            No bookable advisor yet: approve an application first (or run the quick start&apos;s
+            marketplace seed).
+          </Text>
+        ) : (
+          <form onSubmit={submit}>
+            <Stack gap="sm">
+              <Group align="flex-end" grow>
+                <NativeSelect
+                  label="Advisor"
+                  value={advisor?.userId ?? ""}
+                  data={items.map((a) => ({
+                    value: a.userId,
+                    label: `${a.displayName} · ${formatMoney(a.hourlyRate, a.currency, locale)}/h`,
+                  }))}
+                  onChange={(event) => setAdvisorId(event.currentTarget.value)}
+                />
+                <NativeSelect
+                  label="Length"
+                  value={String(duration)}
+                  data={DURATIONS.map((d) => ({ value: String(d), label: `${d} minutes` }))}
+                  onChange={(event) => {
+                    const next = DURATIONS.find((d) => String(d) === event.currentTarget.value);
+                    if (next) setDuration(next);
+                  }}
+                />
+              </Group>
+              <TextInput
+                label="Project (optional)"
+                maxLength={200}
+                value={project}
+                onChange={(event) => setProject(event.currentTarget.value)}
+              />
+              <Group>
+                <Button type="submit" loading={prepare.isPending}>
+                  Prepare booking
+                </Button>
+              </Group>
+            </Stack>
+          </form>
+        )}
+        <ErrorNote error={prepare.error} title="Couldn't prepare the booking" />
+        {prepared ? (
+          <Stack gap="xs" data-testid="sandbox-prepared" data-intent-id={prepared.intentId}>
+            <Text size="sm">
+              Quote frozen: <b>{prepared.quote.formatted}</b> for {prepared.quote.durationMinutes}{" "}
+              minutes · refund policy {prepared.refundPolicy.version} · link valid until{" "}
+              {formatDateTime(prepared.expiresAt, locale)}
+            </Text>
+            <Group>
+              <Button
+                component="a"
+                href={prepared.bookingUrl}
+                target="_blank"
+                rel="noopener"
+                variant="light"
+              >
+                Open the booking page
+              </Button>
+              <Text size="xs" c="dimmed">
+                Opens the simulated Cal.com in a new tab (its pages refuse to be framed). Book
+                there; the consultation appears below.
+              </Text>
+            </Group>
+          </Stack>
+        ) : null}
+      </Stack>
+    </Card>
+  );
+}
+
+/** The API's origin (where the simulator pages live), from any absolute URL it gave us. */
+function originOf(...urls: (string | null | undefined)[]): string | null {
+  for (const url of urls) {
+    if (!url) continue;
+    try {
+      return new URL(url).origin;
+    } catch {
+      // Not absolute: try the next.
+    }
+  }
+  return null;
+}
+
+type PartyDialog = "cancel" | "no_show" | "dispute" | null;
+
+/** A party action's dialog: an optional or required reason, as the API wants it. */
+function PartyActionModal({
+  dialog,
+  pending,
+  error,
+  onConfirm,
+  onClose,
+}: {
+  dialog: PartyDialog;
+  pending: boolean;
+  error: unknown;
+  onConfirm: (reason: string) => void;
+  onClose: () => void;
+}) {
+  const [reason, setReason] = useState("");
+  const minLength = dialog === "dispute" ? 10 : 0;
+  const short = reason.trim().length < minLength;
+  const title =
+    dialog === "cancel"
+      ? "Cancel the consultation"
+      : dialog === "no_show"
+        ? "Report the advisor absent"
+        : "Open a dispute";
+  return (
+    <Modal
+      opened={dialog !== null}
+      onClose={onClose}
+      title={title}
+      centered
+      onExitTransitionEnd={() => setReason("")}
+    >
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (!short) onConfirm(reason.trim());
+        }}
+      >
+        <Stack>
+          <Text size="sm">
+            {dialog === "cancel"
+              ? "The frozen refund policy decides what goes back to the client; the booking is cancelled on the (simulated) Cal.com."
+              : dialog === "no_show"
+                ? "The money stays held until an admin decides."
+                : "The money stays held; admins are told and decide."}
+          </Text>
+          <Textarea
+            label={minLength > 0 ? "What went wrong" : "Reason (optional)"}
+            required={minLength > 0}
+            description={minLength > 0 ? `At least ${minLength} characters.` : undefined}
+            autosize
+            minRows={2}
+            maxLength={dialog === "cancel" ? 500 : 2000}
+            value={reason}
+            onChange={(event) => setReason(event.currentTarget.value)}
+            data-autofocus
+          />
+          <ErrorNote error={error} title="Refused" />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose} disabled={pending}>
+              Back
+            </Button>
+            <Button type="submit" color="red" loading={pending} disabled={short}>
+              {dialog === "cancel"
+                ? "Cancel consultation"
+                : dialog === "no_show"
+                  ? "Report no-show"
+                  : "Open dispute"}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+/** The selected consultation as its client sees it, with what the client can do. */
+function ClientView({
+  api,
+  consultationId,
+  adminDetail,
+  prepared,
+}: {
+  api: SandboxApi;
+  consultationId: string;
+  adminDetail: AdminDetail | undefined;
+  prepared: Prepared | null;
+}) {
+  const locale = useLocale();
+  const [dialog, setDialog] = useState<PartyDialog>(null);
+  const view = useQuery(
+    api.consultations.get.queryOptions({ consultationId }, { refetchInterval: POLL_MS }),
+    sandboxQueryClient,
+  );
+  const onDone =
+    (done: string) => (result: { status: string; refunded: number; currency: string }) => {
+      setDialog(null);
+      void view.refetch();
+      notifySuccess(
+        `${done}${result.refunded > 0 ? ` ${formatMoney(result.refunded, result.currency, locale)} goes back to the client.` : ""}`,
+      );
+    };
+  const cancel = useMutation(
+    api.consultations.cancel.mutationOptions({ onSuccess: onDone("Cancelled as the client.") }),
+    sandboxQueryClient,
+  );
+  const noShow = useMutation(
+    api.consultations.reportNoShow.mutationOptions({
+      onSuccess: onDone("Reported the advisor absent."),
+    }),
+    sandboxQueryClient,
+  );
+  const dispute = useMutation(
+    api.consultations.openDispute.mutationOptions({ onSuccess: onDone("Dispute opened.") }),
+    sandboxQueryClient,
+  );
+  const open = (next: PartyDialog) => {
+    cancel.reset();
+    noShow.reset();
+    dispute.reset();
+    setDialog(next);
+  };
+
+  if (view.isPending) return <Loader size="sm" aria-label="Loading the client's view" />;
+  if (view.isError) return <ErrorNote error={view.error} title="Couldn't load the consultation" />;
+  const c: ClientConsultation = view.data;
+  const bookingUid = adminDetail?.consultation.bookingUid ?? null;
+  const apiOrigin = originOf(
+    c.checkoutUrl,
+    ...(adminDetail?.payments.map((p) => p.url) ?? []),
+    prepared?.bookingUrl,
+  );
+  const simBookingUrl =
+    apiOrigin && bookingUid ? `${apiOrigin}/sim/bookings/${encodeURIComponent(bookingUid)}` : null;
+
+  return (
+    <Stack gap="sm" aria-label="Client's view" data-testid="sandbox-client-view">
+      <Group gap="xs">
+        <Text size="sm">Status as the client sees it:</Text>
+        <ConsultationStatusBadge status={c.status} testId="sandbox-client-status" />
+      </Group>
+      <Text size="sm">
+        {c.advisor.displayName} · {formatDateTime(c.startsAt, locale)} · {c.durationMinutes} min ·{" "}
+        {c.quote.price.formatted} · refundable {c.refundable.formatted}
+      </Text>
+      {c.checkoutUrl ? (
+        <Alert color="blue" title="Waiting for payment">
+          <Anchor
+            href={c.checkoutUrl}
+            target="_blank"
+            rel="noopener"
+            data-testid="sandbox-checkout-link"
+          >
+            Pay on the simulated checkout
+          </Anchor>
+          {c.paymentExpiresAt ? (
+            <Text size="xs" c="dimmed">
+              Due by {formatDateTime(c.paymentExpiresAt, locale)}
+            </Text>
+          ) : null}
+        </Alert>
+      ) : null}
+      {c.refunds.length > 0 ? (
+        <Text size="sm" data-testid="sandbox-client-refunds">
+          Refunds: {c.refunds.map((r) => `${r.formatted} (${r.status})`).join(", ")}
+        </Text>
+      ) : null}
+      <Group gap="xs">
+        <Button
+          size="xs"
+          color="red"
+          variant="light"
+          disabled={!c.actions.canCancel}
+          onClick={() => open("cancel")}
+        >
+          Cancel
+        </Button>
+        <Button
+          size="xs"
+          color="orange"
+          variant="light"
+          disabled={!c.actions.canReportNoShow}
+          onClick={() => open("no_show")}
+        >
+          Report advisor no-show
+        </Button>
+        <Button
+          size="xs"
+          color="grape"
+          variant="light"
+          disabled={!c.actions.canDispute}
+          onClick={() => open("dispute")}
+        >
+          Open dispute
+        </Button>
+      </Group>
+      {simBookingUrl ? (
+        <Stack gap={2}>
+          <Text size="sm">
+            As Cal.com would:{" "}
+            <Anchor
+              href={simBookingUrl}
+              target="_blank"
+              rel="noopener"
+              data-testid="sandbox-sim-booking-link"
+            >
+              the simulated booking page
+            </Anchor>
+          </Text>
+          <Text size="xs" c="dimmed">
+            End the meeting, mark the client absent (host no-show), reschedule, request a reschedule
+            or cancel as the attendee there; the webhooks come back here.
+          </Text>
+        </Stack>
+      ) : null}
+      <PartyActionModal
+        dialog={dialog}
+        pending={cancel.isPending || noShow.isPending || dispute.isPending}
+        error={cancel.error ?? noShow.error ?? dispute.error}
+        onClose={() => setDialog(null)}
+        onConfirm={(reason) => {
+          if (dialog === "cancel") cancel.mutate({ consultationId, reason: reason || undefined });
+          if (dialog === "no_show") noShow.mutate({ consultationId, reason: reason || undefined });
+          if (dialog === "dispute") dispute.mutate({ consultationId, reason });
+        }}
+      />
+    </Stack>
+  );
+}
+
+/** The same consultation as the admin sees it: status, timeline, ledger, live. */
+function AdminView({ detail }: { detail: AdminDetail }) {
+  const locale = useLocale();
+  const c = detail.consultation;
+  const held = detail.ledger
+    .flatMap((e) => e.postings)
+    .filter((p) => p.account === `client_funds_held:${c.id}`)
+    .reduce((sum, p) => sum - p.amount, 0);
+  return (
+    <Stack gap="md" data-testid="sandbox-admin-view">
+      <Group justify="space-between">
+        <Group gap="xs">
+          <Text size="sm">Status:</Text>
+          <ConsultationStatusBadge status={c.status} testId="sandbox-admin-status" />
+        </Group>
+        <Anchor component={Link} to={`/consultations/${c.id}`} size="sm">
+          Open in the console
+        </Anchor>
+      </Group>
+      <Text size="sm">
+        Paid {formatMoney(c.price, c.currency, locale)} · refundable{" "}
+        {formatMoney(c.refundablePrice, c.currency, locale)} · held now{" "}
+        <span data-testid="sandbox-held">{formatMoney(held, c.currency, locale)}</span>
+      </Text>
+      <ConsultationTimeline timeline={detail.timeline} compact />
+      <LedgerEntries entries={detail.ledger} />
+    </Stack>
+  );
+}
+
+/** Step 3: the client's consultations (live), and the selected one side by side with the admin's view. */
+function Watch({ api, prepared }: { api: SandboxApi; prepared: Prepared | null }) {
+  const trpc = useTRPC();
+  const locale = useLocale();
+  const [selected, setSelected] = useState<string | null>(null);
+  const list = useQuery(
+    api.consultations.list.queryOptions({ as: "client", limit: 20 }, { refetchInterval: POLL_MS }),
+    sandboxQueryClient,
+  );
+  const items = list.data?.items ?? [];
+  // The newest booking is followed until another one is picked.
+  const selectedId = selected ?? items[0]?.id ?? null;
+  const admin = useQuery(
+    trpc.consultations.adminGet.queryOptions(
+      selectedId ? { consultationId: selectedId } : skipToken,
+      {
+        refetchInterval: POLL_MS,
+      },
+    ),
+  );
+
+  return (
+    <Stack gap="md">
+      <Card withBorder padding="md" component="section" aria-label="The client's consultations">
+        <Stack gap="sm">
+          <Group justify="space-between">
+            <Title order={4}>3. The client&apos;s consultations</Title>
+            {list.isFetching ? <Loader size="xs" aria-label="Refreshing" /> : null}
+          </Group>
+          {list.isPending ? (
+            <Loader size="sm" aria-label="Loading the client's consultations" />
+          ) : list.isError ? (
+            <ErrorNote error={list.error} title="Couldn't load the client's consultations" />
+          ) : items.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              None yet. Book on the booking page: the consultation shows up here once the simulated
+              Cal.com&apos;s webhook is processed.
+            </Text>
+          ) : (
+            <Table verticalSpacing={4} fz="sm" highlightOnHover aria-label="Sandbox consultations">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Starts</Table.Th>
+                  <Table.Th>Advisor</Table.Th>
+                  <Table.Th>Price</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th />
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((item) => (
+                  <Table.Tr
+                    key={item.id}
+                    data-consultation-id={item.id}
+                    data-status={item.status}
+                    bg={item.id === selectedId ? "var(--mantine-primary-color-light)" : undefined}
+                  >
+                    <Table.Td style={{ whiteSpace: "nowrap" }}>
+                      {formatDateTime(item.startsAt, locale)}
+                    </Table.Td>
+                    <Table.Td>{item.advisor.displayName}</Table.Td>
+                    <Table.Td>{formatMoney(item.price, item.currency, locale)}</Table.Td>
+                    <Table.Td>
+                      <ConsultationStatusBadge status={item.status} />
+                    </Table.Td>
+                    <Table.Td>
+                      <Button
+                        size="compact-xs"
+                        variant={item.id === selectedId ? "filled" : "default"}
+                        onClick={() => setSelected(item.id)}
+                        aria-pressed={item.id === selectedId}
+                        aria-label={`Watch the consultation on ${formatDateTime(item.startsAt, locale)}`}
+                      >
+                        Watch
+                      </Button>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
+        </Stack>
+      </Card>
+
+      {selectedId ? (
+        // The admin's side gets more room: its timeline and ledger are tables.
+        <Grid gutter="md">
+          <Grid.Col span={{ base: 12, lg: 5 }}>
+            <Card withBorder padding="md" component="section" aria-label="As the client" h="100%">
+              <Stack gap="sm">
+                <Title order={4}>As the client</Title>
+                <ClientView
+                  key={selectedId}
+                  api={api}
+                  consultationId={selectedId}
+                  adminDetail={admin.data}
+                  prepared={prepared}
+                />
+              </Stack>
+            </Card>
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, lg: 7 }}>
+            <Card withBorder padding="md" component="section" aria-label="As the admin">
+              <Stack gap="sm">
+                <Title order={4}>As the admin</Title>
+                {admin.isPending ? (
+                  <Loader size="sm" aria-label="Loading the admin's view" />
+                ) : admin.isError ? (
+                  <ErrorNote error={admin.error} title="Couldn't load the admin's view" />
+                ) : (
+                  <AdminView detail={admin.data} />
+                )}
+              </Stack>
+            </Card>
+          </Grid.Col>
+        </Grid>
+      ) : null}
+    </Stack>
+  );
+}
+
+/**
+ * Development only: act as a demo client through the whole booking flow — prepare,
+ * book on the simulated Cal.com, pay on the simulated Stripe checkout, end the meeting,
+ * cancel, report a no-show or dispute — and watch the consultation and its ledger change
+ * as the admin sees them.
+ */
+export function SandboxPage() {
+  const [session, setSession] = useState<ClientSession | null>(loadSession);
+  const [prepared, setPrepared] = useState<Prepared | null>(null);
+  const api = useSandboxApi(session?.token ?? null);
+  const changeSession = (next: ClientSession | null) => {
+    saveSession(next);
+    setSession(next);
+    setPrepared(null);
+    sandboxQueryClient.clear();
+  };
+
+  return (
+    <Stack gap="lg" maw={1400}>
+      <Stack gap={4}>
+        <Group gap="sm">
+          <Title order={2}>Sandbox</Title>
+          <Badge color="orange" variant="light">
+            development only
+          </Badge>
+        </Group>
+        <Text size="sm" c="dimmed">
+          Book, pay and finish a consultation as a demo client on the simulated Cal.com and Stripe
+          pages, and watch what the admin sees change: status, timeline, ledger.
+        </Text>
+      </Stack>
+      <PickClient session={session} onSession={changeSession} />
+      {session ? (
+        <>
+          <Book api={api} prepared={prepared} onPrepared={setPrepared} />
+          <Watch key={session.token} api={api} prepared={prepared} />
+        </>
+      ) : (
+        <Center p="md">
+          <Text size="sm" c="dimmed">
+            Pick a demo client to start.
+          </Text>
+        </Center>
+      )}
+    </Stack>
+  );
+}
