@@ -126,6 +126,19 @@ export type EnqueueOptions = {
 };
 
 /**
+ * Default priorities (graphile-worker runs lower numbers first; 0 if unset): state
+ * changes from webhooks and timers go ahead of messages about them, so a burst of
+ * notifications never delays a payment or a meeting's end.
+ */
+const DEFAULT_PRIORITY: Partial<Record<JobName, number>> = {
+  send_notification: 10,
+  deliver_simulated_webhook: 5,
+  purge_webhook_payloads: 20,
+  purge_expired_rate_limits: 20,
+  reconcile_calcom_bookings: 15,
+};
+
+/**
  * Enqueues a job inside the caller's transaction, so the job exists if and only if the
  * state change that caused it commits. The payload is validated against the contract.
  */
@@ -144,7 +157,7 @@ export async function enqueueJob<N extends JobName>(
       run_at => ${options.runAt?.toISOString() ?? null}::timestamptz,
       max_attempts => ${options.maxAttempts ?? null}::int,
       job_key => ${options.jobKey ?? null},
-      priority => ${options.priority ?? null}::int
+      priority => ${options.priority ?? DEFAULT_PRIORITY[name] ?? null}::int
     )
   `);
 }

@@ -1,0 +1,481 @@
+// Webhook benchmark, in one run on this machine:
+//  1. ingest throughput: signed Stripe deliveries through the real HTTP route (verify +
+//     dedup + enqueue) from a closed loop of keep-alive connections, next to the same SQL
+//     statement issued directly with the same concurrency;
+//  2. latency at a fixed offered rate (open loop: latency counts from the scheduled send
+//     time, so a slow server can't hide its queue);
+//  3. event-to-state: with two worker processes running, Cal.com MEETING_ENDED deliveries
+//     for confirmed consultations; the time from the 2xx to the consultation showing
+//     `completed` in the database.
+//
+//   node_modules/.bin/tsx bench/webhooks.ts
+//
+// BENCH_DATABASE_URL: a disposable database; otherwise an ephemeral embedded PostgreSQL.
+// BENCH_SECONDS (default 10), BENCH_CONCURRENCY (32), BENCH_RATE (500),
+// BENCH_STATE_EVENTS (600), BENCH_STATE_RATE (60).
+import { type ChildProcess, spawn } from "node:child_process";
+import { createHash, randomUUID } from "node:crypto";
+import { mkdtemp } from "node:fs/promises";
+import http from "node:http";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import {
+  DEV_CALCOM_WEBHOOK_SECRET,
+  DEV_STRIPE_WEBHOOK_SECRET,
+  signCalcomPayload,
+  signStripePayload,
+} from "@an/billing";
+import {
+  applyConsultationEvent,
+  createConsultationFromIntent,
+  createDb,
+  type Db,
+  createWebhookIngestBatcher,
+  migrateDatabase,
+  seedDemoData,
+  seedDemoMarketplace,
+} from "@an/db";
+import { startEmbeddedPostgres } from "@an/db/embedded";
+import { bookingIntents } from "@an/db/schema";
+import { DEFAULT_REFUND_POLICY } from "@an/domain";
+import { sql } from "drizzle-orm";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const RATE = Number(process.env.BENCH_RATE ?? 500);
+const STATE_EVENTS = Number(process.env.BENCH_STATE_EVENTS ?? 600);
+const STATE_RATE = Number(process.env.BENCH_STATE_RATE ?? 60);
+const TARGETS = { rate: 1000, p99AtRate: 25, ratio: 0.6, stateP50: 25, stateP99: 100 };
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+// `node --import tsx` rather than the tsx CLI, so killing a child kills the process itself.
+const tsxLoader = join(root, "node_modules", "tsx", "dist", "esm", "index.mjs");
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+const ms = (n: number) => n.toFixed(2);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function launch(name: string, cwd: string, env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ["--import", tsxLoader, "src/main.ts"], {
+    cwd: join(root, cwd),
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  child.on("exit", (code, signal) => {
+    if (code !== 0 && signal === null) console.error(`${name} exited with ${code}`);
+  });
+  return child;
+}
+
+async function waitFor(url: string) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+/** A realistic Stripe event body (a completed checkout session), unique per call. */
+function stripeEvent(i: number): string {
+  const id = `evt_bench_${i}_${randomUUID().slice(0, 8)}`;
+  return JSON.stringify({
+    id,
+    object: "event",
+    api_version: "2026-10-28.endive",
+    created: Math.floor(Date.now() / 1000),
+    type: "checkout.session.completed",
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    data: {
+      object: {
+        id: `cs_bench_${i}`,
+        object: "checkout.session",
+        amount_total: 12000,
+        currency: "usd",
+        client_reference_id: randomUUID(),
+        metadata: { consultation_id: randomUUID(), payment_id: randomUUID() },
+        payment_intent: `pi_bench_${i}`,
+        payment_status: "paid",
+        status: "complete",
+        mode: "payment",
+        expires_at: Math.floor(Date.now() / 1000) + 3600,
+        success_url: "https://example.com/ok",
+        cancel_url: "https://example.com/cancel",
+      },
+    },
+  });
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
+
+function post(
+  port: number,
+  path: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        path,
+        method: "POST",
+        agent,
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          ...headers,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+type Signed = { body: string; signature: string };
+
+/**
+ * Bodies signed before a phase starts: signing is Stripe's work, not ours, and on a
+ * 2-core machine the load generator's CPU is taken from the server under test.
+ */
+function presign(count: number, offset: number): Signed[] {
+  return Array.from({ length: count }, (_, i) => {
+    const body = stripeEvent(offset + i);
+    return { body, signature: signStripePayload(body, DEV_STRIPE_WEBHOOK_SECRET) };
+  });
+}
+
+function postStripe(port: number, d: Signed) {
+  return post(port, "/webhooks/stripe", d.body, { "stripe-signature": d.signature });
+}
+
+/** Runs `one` from `CONCURRENCY` loops for `seconds`; returns completed operations/s and latencies. */
+async function closedLoop(seconds: number, one: (i: number) => Promise<void>) {
+  let next = 0;
+  const latencies: number[] = [];
+  const started = performance.now();
+  const end = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < end) {
+        const i = next++;
+        const t0 = performance.now();
+        await one(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { rate: latencies.length / elapsed, count: latencies.length, latencies };
+}
+
+async function clearQueue(db: Db) {
+  await db.execute(sql`delete from graphile_worker._private_jobs`);
+}
+
+/**
+ * Between phases: the queued jobs go (in production the workers would have taken them),
+ * and the tables are vacuumed, so one phase's leftovers don't tax the next.
+ */
+async function settle(db: Db) {
+  await clearQueue(db);
+  await db.execute(sql`vacuum analyze webhook_events`);
+  await db.execute(sql`vacuum analyze graphile_worker._private_jobs`);
+  await db.execute(sql`checkpoint`);
+}
+
+async function main() {
+  let databaseUrl = process.env.BENCH_DATABASE_URL;
+  let stopEmbedded: (() => Promise<void>) | null = null;
+  if (!databaseUrl) {
+    const dir = await mkdtemp(join(tmpdir(), "an-bench-"));
+    const pg = await startEmbeddedPostgres({ dataDir: join(dir, "data"), ephemeral: true });
+    stopEmbedded = pg.stop;
+    const admin = createDb(pg.url, { max: 1 });
+    await admin.sql`create database bench`;
+    await admin.close();
+    databaseUrl = pg.urlFor("bench");
+    console.log("Embedded PostgreSQL started (ephemeral).");
+  }
+  const children: ChildProcess[] = [];
+  const handle = createDb(databaseUrl, { max: CONCURRENCY, applicationName: "an-bench" });
+  try {
+    await migrateDatabase(databaseUrl);
+    await seedDemoData(handle.db);
+    await seedDemoMarketplace(handle.db);
+    const port = await freePort();
+    const apiUrl = `http://127.0.0.1:${port}`;
+    const common = {
+      NODE_ENV: "development",
+      DATABASE_URL: databaseUrl,
+      MIGRATE_ON_START: "false",
+      PUBLIC_API_URL: apiUrl,
+    };
+    // The API runs in its own process, logging at info like production; the load comes from this one.
+    children.push(
+      launch("api", "apps/api", {
+        ...common,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        LOG_LEVEL: "info",
+        DATABASE_POOL_SIZE: "20",
+      }),
+    );
+    await waitFor(`${apiUrl}/readyz`);
+    console.log(
+      `Machine: ${(await import("node:os")).cpus().length} cores; API pid ${children[0]!.pid}; ` +
+        `${CONCURRENCY} connections, ${SECONDS} s per phase.\n`,
+    );
+
+    // Warm-up: JIT, connection pools, plans.
+    const warm = presign(3000, 1_000_000);
+    await closedLoop(2, async (i) => {
+      await postStripe(port, warm[i % warm.length]!);
+    });
+    await settle(handle.db);
+
+    // 1. Throughput: HTTP route vs the same statement directly. Enough bodies for 2,500/s.
+    const closed = presign(SECONDS * 2500, 0);
+    const httpRun = await closedLoop(SECONDS, async (i) => {
+      const status = await postStripe(port, closed[i]!);
+      if (status !== 200) throw new Error(`ingest answered ${status}`);
+    });
+    await settle(handle.db);
+    // The route's own statements, grouped the same way, minus HTTP and signature checks.
+    const direct = createWebhookIngestBatcher(handle.db);
+    const directRun = await closedLoop(SECONDS, async (i) => {
+      const body = closed[i]!.body.replace("evt_bench_", "evt_direct_");
+      const parsed = JSON.parse(body) as { id: string; type: string; data: { object: { id: string } } };
+      await direct.ingest({
+        provider: "stripe",
+        dedupeKey: parsed.id,
+        providerEventId: parsed.id,
+        eventType: parsed.type,
+        subject: parsed.data.object.id,
+        body,
+        bodySha256: createHash("sha256").update(body).digest("hex"),
+      });
+    });
+
+    await settle(handle.db);
+
+    // 2. Latency at a fixed offered rate (open loop).
+    const total = RATE * SECONDS;
+    const open = presign(total, 4_000_000);
+    const lat: number[] = [];
+    let errors = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: total }, async (_, i) => {
+        const due = t0 + (i * 1000) / RATE;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const status = await postStripe(port, open[i]!);
+        if (status !== 200) errors += 1;
+        lat.push(performance.now() - due);
+      }),
+    );
+    lat.sort((a, b) => a - b);
+    const achieved = total / ((performance.now() - t0) / 1000);
+
+    // 3. Event-to-state latency with two worker processes.
+    await clearQueue(handle.db);
+    const ids = await confirmedConsultations(handle.db, STATE_EVENTS);
+    for (let w = 0; w < 2; w += 1) {
+      children.push(
+        launch(`worker-${w}`, "apps/worker", {
+          ...common,
+          LOG_LEVEL: "warn",
+          WORKER_CONCURRENCY: "5",
+        }),
+      );
+    }
+    await new Promise((r) => setTimeout(r, 3000));
+    const state = await eventToState(handle.db, port, ids);
+
+    const ratio = httpRun.rate / directRun.rate;
+    const p = (xs: number[], q: number) => ms(percentile(xs, q));
+    const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
+    console.log("Ingest (verify + dedup + enqueue), closed loop:");
+    console.log(
+      `  HTTP route   ${httpRun.rate.toFixed(0).padStart(6)} deliveries/s  (${httpRun.count} in ${SECONDS} s; p50 ${p(httpRun.latencies, 50)} ms, p99 ${p(httpRun.latencies, 99)} ms)`,
+    );
+    console.log(
+      `  direct SQL   ${directRun.rate.toFixed(0).padStart(6)} statements/s  (${directRun.count}; p50 ${p(directRun.latencies, 50)} ms, p99 ${p(directRun.latencies, 99)} ms)`,
+    );
+    console.log(
+      `  HTTP / direct = ${ratio.toFixed(2)}  target ≥ ${TARGETS.ratio}: ${verdict(ratio >= TARGETS.ratio)}; ` +
+        `HTTP rate target ≥ ${TARGETS.rate}/s: ${verdict(httpRun.rate >= TARGETS.rate)}`,
+    );
+    console.log(`Open loop at ${RATE}/s offered for ${SECONDS} s (achieved ${achieved.toFixed(0)}/s, ${errors} errors):`);
+    console.log(
+      `  p50 ${p(lat, 50)} ms, p95 ${p(lat, 95)} ms, p99 ${p(lat, 99)} ms, max ${p(lat, 100)} ms  ` +
+        `target p99 ≤ ${TARGETS.p99AtRate} ms: ${verdict(percentile(lat, 99) <= TARGETS.p99AtRate)}`,
+    );
+    console.log(
+      `Event to state (2xx → consultation completed), ${state.count} MEETING_ENDED at ${STATE_RATE}/s, two workers:`,
+    );
+    console.log(
+      `  p50 ${p(state.latencies, 50)} ms, p95 ${p(state.latencies, 95)} ms, p99 ${p(state.latencies, 99)} ms, max ${p(state.latencies, 100)} ms  ` +
+        `targets p50 ≤ ${TARGETS.stateP50}: ${verdict(percentile(state.latencies, 50) <= TARGETS.stateP50)}, ` +
+        `p99 ≤ ${TARGETS.stateP99}: ${verdict(percentile(state.latencies, 99) <= TARGETS.stateP99)}`,
+    );
+  } finally {
+    for (const c of children) c.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+    agent.destroy();
+    await handle.close();
+    await stopEmbedded?.();
+  }
+}
+
+/** `n` paid consultations whose meeting has started, booked through the real functions. */
+async function confirmedConsultations(db: Db, n: number) {
+  const [client] = await db.execute<{ id: string }>(
+    sql`select id from users where id like 'demo|client%' order by id limit 1`,
+  );
+  const [advisor] = await db.execute<{ user_id: string }>(
+    sql`select user_id from advisors order by user_id limit 1`,
+  );
+  const now = new Date();
+  const result: { id: string; uid: string }[] = [];
+  for (let i = 0; i < n; i += 1) {
+    const uid = `bench-${i}-${randomUUID().slice(0, 8)}`;
+    await db.transaction(async (tx) => {
+      const [intent] = await tx
+        .insert(bookingIntents)
+        .values({
+          clientId: client!.id,
+          advisorId: advisor!.user_id,
+          durationMinutes: 60,
+          quote: {
+            currency: "USD",
+            hourlyRate: 12000,
+            price: 12000,
+            platformFee: 2400,
+            advisorShare: 9600,
+            rules: { pricing: "bench", commission: "bench" },
+          },
+          refundPolicy: DEFAULT_REFUND_POLICY,
+          holdWindowHours: 48,
+          expiresAt: new Date(now.getTime() + 3_600_000),
+        })
+        .returning({ id: bookingIntents.id });
+      const made = await createConsultationFromIntent(tx, {
+        intentId: intent!.id,
+        bookingUid: uid,
+        startsAt: new Date(now.getTime() - 10 * 60_000),
+        endsAt: new Date(now.getTime() + 50 * 60_000),
+        now,
+        paymentWindowMinutes: 60,
+        origin: { source: "bench" },
+      });
+      if (made.kind !== "created") throw new Error(`booking failed: ${made.kind}`);
+      const paid = await applyConsultationEvent(tx, {
+        consultationId: made.consultation.id,
+        event: {
+          id: `bench-pay-${i}`,
+          type: "payment_succeeded",
+          actor: "system",
+          amount: { amount: 12000, currency: "USD" },
+        },
+        now,
+        origin: { source: "bench" },
+      });
+      if (paid.kind !== "applied") throw new Error(`payment failed: ${paid.kind}`);
+      result.push({ id: made.consultation.id, uid });
+    });
+  }
+  await clearQueue(db);
+  return result;
+}
+
+async function eventToState(db: Db, port: number, items: { id: string; uid: string }[]) {
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let polling = true;
+  const poller = (async () => {
+    while (polling || sentAt.size > 0) {
+      const pending = [...sentAt.keys()];
+      if (pending.length > 0) {
+        const rows = await db.execute<{ id: string }>(
+          sql`select id from consultations where id = any(${`{${pending.join(",")}}`}::uuid[]) and status = 'completed'`,
+        );
+        const seen = performance.now();
+        for (const r of rows) {
+          const t = sentAt.get(r.id);
+          if (t !== undefined) {
+            latencies.push(seen - t);
+            sentAt.delete(r.id);
+          }
+        }
+      }
+      await new Promise((r) => setTimeout(r, 2));
+      if (!polling && performance.now() - lastSent > 30_000) break;
+    }
+  })();
+  let lastSent = performance.now();
+  const start = performance.now();
+  await Promise.all(
+    items.map(async (item, i) => {
+      const due = start + (i * 1000) / STATE_RATE;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const body = JSON.stringify({
+        triggerEvent: "MEETING_ENDED",
+        id: i + 1,
+        uid: item.uid,
+        title: "Consultation",
+        startTime: new Date(Date.now() - 10 * 60_000).toISOString(),
+        endTime: new Date(Date.now() + 50 * 60_000).toISOString(),
+        createdAt: new Date(Date.now() - 3_600_000).toISOString(),
+        status: "ACCEPTED",
+        attendees: [],
+        metadata: {},
+      });
+      const status = await post(port, "/webhooks/calcom", body, {
+        "x-cal-signature-256": signCalcomPayload(body, DEV_CALCOM_WEBHOOK_SECRET),
+        "x-cal-webhook-version": "2021-10-20",
+      });
+      if (status !== 200) throw new Error(`MEETING_ENDED answered ${status}`);
+      sentAt.set(item.id, performance.now());
+      lastSent = performance.now();
+    }),
+  );
+  polling = false;
+  await poller;
+  latencies.sort((a, b) => a - b);
+  if (sentAt.size > 0) console.log(`  ${sentAt.size} consultations never reached completed`);
+  return { count: latencies.length, latencies };
+}
+
+await main();
