@@ -280,7 +280,11 @@ async function main() {
     const direct = createWebhookIngestBatcher(handle.db);
     const directRun = await closedLoop(SECONDS, async (i) => {
       const body = closed[i]!.body.replace("evt_bench_", "evt_direct_");
-      const parsed = JSON.parse(body) as { id: string; type: string; data: { object: { id: string } } };
+      const parsed = JSON.parse(body) as {
+        id: string;
+        type: string;
+        data: { object: { id: string } };
+      };
       await direct.ingest({
         provider: "stripe",
         dedupeKey: parsed.id,
@@ -342,7 +346,9 @@ async function main() {
       `  HTTP / direct = ${ratio.toFixed(2)}  target ≥ ${TARGETS.ratio}: ${verdict(ratio >= TARGETS.ratio)}; ` +
         `HTTP rate target ≥ ${TARGETS.rate}/s: ${verdict(httpRun.rate >= TARGETS.rate)}`,
     );
-    console.log(`Open loop at ${RATE}/s offered for ${SECONDS} s (achieved ${achieved.toFixed(0)}/s, ${errors} errors):`);
+    console.log(
+      `Open loop at ${RATE}/s offered for ${SECONDS} s (achieved ${achieved.toFixed(0)}/s, ${errors} errors):`,
+    );
     console.log(
       `  p50 ${p(lat, 50)} ms, p95 ${p(lat, 95)} ms, p99 ${p(lat, 99)} ms, max ${p(lat, 100)} ms  ` +
         `target p99 ≤ ${TARGETS.p99AtRate} ms: ${verdict(percentile(lat, 99) <= TARGETS.p99AtRate)}`,
@@ -431,6 +437,7 @@ async function eventToState(db: Db, port: number, items: { id: string; uid: stri
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   let polling = true;
+  let lastSent = performance.now();
   const poller = (async () => {
     while (polling || sentAt.size > 0) {
       const pending = [...sentAt.keys()];
@@ -451,7 +458,6 @@ async function eventToState(db: Db, port: number, items: { id: string; uid: stri
       if (!polling && performance.now() - lastSent > 30_000) break;
     }
   })();
-  let lastSent = performance.now();
   const start = performance.now();
   await Promise.all(
     items.map(async (item, i) => {

@@ -123,7 +123,10 @@ export function createApp(deps: AppDeps) {
     );
   }
 
-  if (deps.billing.choice.payments === "simulated" || deps.billing.choice.scheduling === "simulated") {
+  if (
+    deps.billing.choice.payments === "simulated" ||
+    deps.billing.choice.scheduling === "simulated"
+  ) {
     app.use(
       simulatorRoutes({
         db: deps.db,

@@ -129,8 +129,9 @@ describe("reliability: shuffled, duplicated and tampered deliveries with two wor
   }
 
   const captured: Delivery[] = [];
-  const capture: SimDelivery = async (provider, body) => {
+  const capture: SimDelivery = (provider, body) => {
     captured.push({ provider, body });
+    return Promise.resolve();
   };
   const take = () => captured.splice(0, captured.length);
 
@@ -152,7 +153,10 @@ describe("reliability: shuffled, duplicated and tampered deliveries with two wor
       }
       if (random() < 0.06) {
         // Same signature, one byte of the body changed: a forgery or a corrupted proxy.
-        const changed = d.body.replace(/"(\d)/, (_m, digit: string) => `"${(Number(digit) + 1) % 10}`);
+        const changed = d.body.replace(
+          /"(\d)/,
+          (_m, digit: string) => `"${(Number(digit) + 1) % 10}`,
+        );
         const body = changed === d.body ? `${d.body} ` : changed;
         tamperedHashes.push(createHash("sha256").update(body).digest("hex"));
         wire.push({ d: { ...d, body }, headers, tampered: true });
@@ -319,7 +323,11 @@ describe("reliability: shuffled, duplicated and tampered deliveries with two wor
 
     // Each real booking became a consultation with an open checkout session.
     await until("every consultation's checkout", async () => {
-      const rows = await db.db.execute<{ uid: string; consultation_id: string; session: string | null }>(sql`
+      const rows = await db.db.execute<{
+        uid: string;
+        consultation_id: string;
+        session: string | null;
+      }>(sql`
         select c.booking_uid as uid, c.id as consultation_id, p.provider_session_id as session
         from consultations c left join payments p on p.consultation_id = c.id and p.status = 'open'
       `);
@@ -425,7 +433,9 @@ describe("reliability: shuffled, duplicated and tampered deliveries with two wor
       expect({ id: s.id, balance }).toEqual({ id: s.id, balance: 0 });
     }
     for (const b of bookings.filter((x) => x.scenario === "paid" || x.scenario === "rescheduled")) {
-      const balance = held.find((h) => h.account === `client_funds_held:${b.consultationId}`)?.balance;
+      const balance = held.find(
+        (h) => h.account === `client_funds_held:${b.consultationId}`,
+      )?.balance;
       expect(balance).toBe(-PRICE);
     }
 

@@ -27,7 +27,8 @@ export function buildWorkerDeps(input: {
   const now = input.now ?? (() => new Date());
   const providers = createProviders(input.billing, {
     store: createPgSimStore(input.db),
-    deliver: (provider, body) => enqueueJob(input.db, "deliver_simulated_webhook", { provider, body }),
+    deliver: (provider, body) =>
+      enqueueJob(input.db, "deliver_simulated_webhook", { provider, body }),
     now,
   });
   return {

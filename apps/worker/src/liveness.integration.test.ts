@@ -76,7 +76,9 @@ describe("a worker killed with SIGKILL mid-job", () => {
 
     const first = startWorkerProcess(t.url, apiUrl);
     children.push(first);
-    await until("the first delivery attempt", async () => (received.length > 0 ? true : null));
+    await until("the first delivery attempt", () =>
+      Promise.resolve(received.length > 0 ? true : null),
+    );
     const [locked] = await t.db.execute<{ locked_by: string | null }>(
       sql`select locked_by from graphile_worker.jobs where task_identifier = 'deliver_simulated_webhook'`,
     );

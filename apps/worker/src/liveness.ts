@@ -1,10 +1,5 @@
 import { randomUUID } from "node:crypto";
-import {
-  beatWorkerHeartbeat,
-  type Db,
-  releaseDeadWorkers,
-  removeWorkerHeartbeat,
-} from "@an/db";
+import { beatWorkerHeartbeat, type Db, releaseDeadWorkers, removeWorkerHeartbeat } from "@an/db";
 import type { WorkerEvents } from "graphile-worker";
 import type { Logger } from "pino";
 

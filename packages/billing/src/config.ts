@@ -36,7 +36,12 @@ export const billingEnvShape = {
   /** Signs the booking token carried through Cal.com's metadata. */
   BOOKING_TOKEN_SECRET: z.string().min(32).optional(),
   /** How long a prepared booking link stays valid. */
-  BOOKING_TOKEN_TTL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(120),
+  BOOKING_TOKEN_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .default(120),
   /** Time a client has to pay after booking (Stripe allows 30 min – 24 h). */
   PAYMENT_WINDOW_MINUTES: z.coerce.number().int().min(30).max(1440).default(60),
   /** Hours after a meeting during which no-shows and disputes can be reported. */
@@ -91,11 +96,16 @@ export function resolveBillingConfig(
     calcomApiKey: env.CALCOM_API_KEY,
     calcomWebhookSecret: env.CALCOM_WEBHOOK_SECRET,
   });
-  if (options.production && (!env.BOOKING_TOKEN_SECRET || env.BOOKING_TOKEN_SECRET === DEV_BOOKING_TOKEN_SECRET)) {
+  if (
+    options.production &&
+    (!env.BOOKING_TOKEN_SECRET || env.BOOKING_TOKEN_SECRET === DEV_BOOKING_TOKEN_SECRET)
+  ) {
     throw new ProviderConfigError("Production needs a real BOOKING_TOKEN_SECRET (32+ characters).");
   }
   const stripeSecrets =
-    env.STRIPE_WEBHOOK_SECRETS.length > 0 ? env.STRIPE_WEBHOOK_SECRETS : [DEV_STRIPE_WEBHOOK_SECRET];
+    env.STRIPE_WEBHOOK_SECRETS.length > 0
+      ? env.STRIPE_WEBHOOK_SECRETS
+      : [DEV_STRIPE_WEBHOOK_SECRET];
   const publicApiUrl = (env.PUBLIC_API_URL ?? options.defaultApiUrl).replace(/\/$/, "");
   return {
     choice,

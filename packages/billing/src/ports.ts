@@ -108,7 +108,10 @@ export interface SchedulingPort {
 /** A provider call failed in a way worth retrying later (5xx, network, 429). */
 export class ProviderUnavailableError extends Error {
   readonly retryAfterSeconds: number | null;
-  constructor(message: string, options: { cause?: unknown; retryAfterSeconds?: number | null } = {}) {
+  constructor(
+    message: string,
+    options: { cause?: unknown; retryAfterSeconds?: number | null } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = "ProviderUnavailableError";
     this.retryAfterSeconds = options.retryAfterSeconds ?? null;

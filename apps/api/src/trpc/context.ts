@@ -58,7 +58,7 @@ export function developmentBilling(): { billing: BillingConfig; providers: Provi
     });
     const providers = createProviders(billing, {
       store: memorySimStore(),
-      deliver: async () => undefined,
+      deliver: () => Promise.resolve(),
     });
     defaults = { billing, providers };
   }

@@ -158,7 +158,11 @@ describe("send_notification with SMTP", () => {
 
   it("sends through SMTP and marks the message sent, once", async () => {
     const handlers = createHandlers(
-      testWorkerDeps(t.db, { log, mailer: mailer(), mailFrom: "Advisor Network <no-reply@advisor.network>" }),
+      testWorkerDeps(t.db, {
+        log,
+        mailer: mailer(),
+        mailFrom: "Advisor Network <no-reply@advisor.network>",
+      }),
     );
     const payload = {
       userId: "demo|advisor-lucas",

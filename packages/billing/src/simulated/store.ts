@@ -23,28 +23,31 @@ export function memorySimStore(): SimStore {
   const data = new Map<string, unknown>();
   const key = (kind: string, id: string) => `${kind}\u0000${id}`;
   return {
-    async get<T>(kind: string, id: string) {
-      return (data.get(key(kind, id)) as T | undefined) ?? null;
+    get<T>(kind: string, id: string) {
+      return Promise.resolve((data.get(key(kind, id)) as T | undefined) ?? null);
     },
-    async put<T>(kind: string, id: string, value: T) {
+    put<T>(kind: string, id: string, value: T) {
       data.set(key(kind, id), structuredClone(value));
+      return Promise.resolve();
     },
-    async putIfAbsent<T>(kind: string, id: string, value: T) {
+    putIfAbsent<T>(kind: string, id: string, value: T) {
       const k = key(kind, id);
-      if (data.has(k)) return { created: false, data: data.get(k) as T };
+      if (data.has(k)) return Promise.resolve({ created: false, data: data.get(k) as T });
       data.set(k, structuredClone(value));
-      return { created: true, data: value };
+      return Promise.resolve({ created: true, data: value });
     },
-    async update<T>(kind: string, id: string, change: (current: T) => T) {
+    update<T>(kind: string, id: string, change: (current: T) => T) {
       const k = key(kind, id);
-      if (!data.has(k)) return null;
+      if (!data.has(k)) return Promise.resolve(null);
       const next = change(structuredClone(data.get(k) as T));
       data.set(k, next);
-      return next;
+      return Promise.resolve(next);
     },
-    async list<T>(kind: string) {
+    list<T>(kind: string) {
       const prefix = `${kind}\u0000`;
-      return [...data.entries()].filter(([k]) => k.startsWith(prefix)).map(([, v]) => v as T);
+      return Promise.resolve(
+        [...data.entries()].filter(([k]) => k.startsWith(prefix)).map(([, v]) => v as T),
+      );
     },
   };
 }

@@ -61,7 +61,10 @@ export function verifyCalcomSignature(
 ): { ok: true } | SignatureFailure {
   if (!header) return { ok: false, reason: "missing X-Cal-Signature-256 header" };
   if (header === "no-secret-provided") {
-    return { ok: false, reason: "the Cal.com webhook has no secret; set one and CALCOM_WEBHOOK_SECRET" };
+    return {
+      ok: false,
+      reason: "the Cal.com webhook has no secret; set one and CALCOM_WEBHOOK_SECRET",
+    };
   }
   if (!/^[0-9a-f]{64}$/i.test(header)) {
     return { ok: false, reason: "X-Cal-Signature-256 must be 64 hex characters" };

@@ -36,7 +36,12 @@ export type EventOrigin = {
 };
 
 export type ApplyOutcome =
-  | { kind: "applied"; from: ConsultationStatus; consultation: ConsultationRow; effects: readonly Effect[] }
+  | {
+      kind: "applied";
+      from: ConsultationStatus;
+      consultation: ConsultationRow;
+      effects: readonly Effect[];
+    }
   | { kind: "duplicate"; consultation: ConsultationRow }
   | { kind: "refused"; consultation: ConsultationRow; error: TransitionError }
   | { kind: "not_found" };
@@ -78,7 +83,11 @@ export function toMachine(row: ConsultationRow, appliedEventIds: readonly string
     id: row.id,
     advisorId: row.advisorId,
     status: row.status,
-    paid: { price: m(row.price), platformFee: m(row.platformFee), advisorShare: m(row.advisorShare) },
+    paid: {
+      price: m(row.price),
+      platformFee: m(row.platformFee),
+      advisorShare: m(row.advisorShare),
+    },
     refundable: {
       price: m(row.refundablePrice),
       platformFee: m(row.refundableFee),
@@ -167,8 +176,7 @@ export async function applyConsultationEvent(
       holdEndsAt: next.holdEndsAt,
       dispute: next.dispute ? { ...next.dispute, amount: next.dispute.amount.amount } : null,
       transferId: next.transferId,
-      completedAt:
-        next.status === "completed" && !row.completedAt ? now : row.completedAt,
+      completedAt: next.status === "completed" && !row.completedAt ? now : row.completedAt,
       updatedAt: now,
     })
     .where(eq(consultations.id, row.id))
@@ -193,10 +201,19 @@ export async function applyConsultationEvent(
     effects: result.value.effects,
     origin,
   });
-  if (row.status === "awaiting_payment" && next.status !== "awaiting_payment" && next.status !== "confirmed") {
+  if (
+    row.status === "awaiting_payment" &&
+    next.status !== "awaiting_payment" &&
+    next.status !== "confirmed"
+  ) {
     await expireOpenPayments(tx, row.id);
   }
-  return { kind: "applied", from: row.status, consultation: updated!, effects: result.value.effects };
+  return {
+    kind: "applied",
+    from: row.status,
+    consultation: updated!,
+    effects: result.value.effects,
+  };
 }
 
 /** Queues expiry of any checkout session still open for the consultation. */
@@ -256,7 +273,12 @@ export async function notifyAboutConsultation(
 
 async function performEffects(
   tx: Executor,
-  input: { consultation: ConsultationRow; eventId: string; effects: readonly Effect[]; origin: EventOrigin },
+  input: {
+    consultation: ConsultationRow;
+    eventId: string;
+    effects: readonly Effect[];
+    origin: EventOrigin;
+  },
 ): Promise<void> {
   const { consultation: c, eventId, origin } = input;
   const refunded = input.effects
@@ -282,7 +304,9 @@ async function performEffects(
         );
         break;
       case "cancel_timer":
-        await tx.execute(sql`select graphile_worker.remove_job(${timerJobKey(c.id, effect.timer)})`);
+        await tx.execute(
+          sql`select graphile_worker.remove_job(${timerJobKey(c.id, effect.timer)})`,
+        );
         break;
       case "notify":
         await notifyAboutConsultation(tx, {
@@ -410,7 +434,10 @@ export async function createConsultationFromIntent(
     })
     .returning();
   await tx.insert(bookingUidAliases).values({ uid: input.bookingUid, consultationId: id });
-  await tx.update(bookingIntents).set({ consultationId: id }).where(eq(bookingIntents.id, intent.id));
+  await tx
+    .update(bookingIntents)
+    .set({ consultationId: id })
+    .where(eq(bookingIntents.id, intent.id));
   await tx.insert(consultationEvents).values({
     consultationId: id,
     eventId: `booked:${input.bookingUid}`,

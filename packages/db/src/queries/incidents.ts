@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import { enqueueJob } from "../jobs";
-import { INCIDENT_KINDS, securityIncidents, userRoles } from "../schema";
+import { type INCIDENT_KINDS, securityIncidents, userRoles } from "../schema";
 
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -76,7 +76,8 @@ export async function listIncidents(
   const filters = [];
   if (params.open === true) filters.push(isNull(securityIncidents.resolvedAt));
   if (params.open === false) filters.push(sql`${securityIncidents.resolvedAt} is not null`);
-  if (params.consultationId) filters.push(eq(securityIncidents.consultationId, params.consultationId));
+  if (params.consultationId)
+    filters.push(eq(securityIncidents.consultationId, params.consultationId));
   if (params.cursor) {
     filters.push(
       or(

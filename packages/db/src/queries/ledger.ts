@@ -110,7 +110,11 @@ export async function accountBalances(
     .where(filters.length ? and(...filters) : undefined)
     .groupBy(journalPostings.account, journalPostings.currency)
     .orderBy(journalPostings.account, journalPostings.currency);
-  return rows.map((r) => ({ account: r.account, currency: r.currency, balance: Number(r.balance) }));
+  return rows.map((r) => ({
+    account: r.account,
+    currency: r.currency,
+    balance: Number(r.balance),
+  }));
 }
 
 /** Entries whose postings don't sum to zero per currency (should always be empty). */

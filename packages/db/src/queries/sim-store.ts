@@ -24,7 +24,11 @@ export function createPgSimStore(db: Db) {
           set: { data, updatedAt: sql`now()` },
         });
     },
-    async putIfAbsent<T>(kind: string, id: string, data: T): Promise<{ created: boolean; data: T }> {
+    async putIfAbsent<T>(
+      kind: string,
+      id: string,
+      data: T,
+    ): Promise<{ created: boolean; data: T }> {
       const [row] = await db
         .insert(simObjects)
         .values({ kind, id, data })

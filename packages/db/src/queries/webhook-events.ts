@@ -269,7 +269,12 @@ export async function ingestWebhookEvents(
     body: input.body,
     body_sha256: input.bodySha256,
   }));
-  const result = await ex.execute<{ provider: string; dedupe_key: string; id: string; inserted: boolean }>(sql`
+  const result = await ex.execute<{
+    provider: string;
+    dedupe_key: string;
+    id: string;
+    inserted: boolean;
+  }>(sql`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
         ord int, provider text, dedupe_key text, provider_event_id text, event_type text,

@@ -67,7 +67,9 @@ export const webhookEvents = pgTable(
     index("webhook_events_consultation_idx").on(t.consultationId, t.receivedAt),
     index("webhook_events_subject_idx").on(t.subject),
     // The retention job scans only rows that still have a body.
-    index("webhook_events_body_kept_idx").on(t.receivedAt).where(sql`${t.body} is not null`),
+    index("webhook_events_body_kept_idx")
+      .on(t.receivedAt)
+      .where(sql`${t.body} is not null`),
   ],
 );
 
