@@ -217,6 +217,8 @@ function formError(error: z.ZodError): string {
 function slotSelect(name: string, days: ReturnType<typeof slotDays>, now: Date): SafeHtml {
   // A start a few minutes away, for trying the whole flow without waiting for a slot.
   const soon = new Date(Math.ceil((now.getTime() + 5 * 60_000) / 60_000) * 60_000);
+  // Starting this minute: the meeting can be ended (or a no-show marked) right away.
+  const startingNow = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
   return html`<select name="${name}" required>
     ${days.map(
       (day) =>
@@ -230,6 +232,9 @@ function slotSelect(name: string, days: ReturnType<typeof slotDays>, now: Date):
         </optgroup>`,
     )}
     <optgroup label="For testing">
+      <option value="${startingNow.toISOString()}">
+        Starting now, so it can be ended at once (${startingNow.toISOString()})
+      </option>
       <option value="${soon.toISOString()}">In 5 minutes (${soon.toISOString()})</option>
     </optgroup>
   </select>`;
