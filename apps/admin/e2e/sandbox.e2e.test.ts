@@ -115,7 +115,7 @@ describe("sandbox", () => {
     const startingNow = await booking
       .locator('select[name="start"] option', { hasText: "Starting now" })
       .getAttribute("value");
-    await booking.locator('select[name="start"]').selectOption(startingNow!);
+    await booking.locator('select[name="start"]').selectOption(startingNow);
     await booking.getByRole("button", { name: "Book", exact: true }).click();
     await booking.getByText("accepted", { exact: true }).waitFor();
 
