@@ -1,5 +1,7 @@
-import { Button, Center, Group, Loader, Stack, Table, Text } from "@mantine/core";
+import { Alert, Anchor, Button, Center, Group, Loader, Stack, Table, Text } from "@mantine/core";
 import type { ReactNode } from "react";
+import { Link } from "react-router";
+import { describeError } from "../lib/trpc";
 
 type ListQuery = {
   isPending: boolean;
@@ -78,5 +80,37 @@ export function LoadMore(props: {
         </Button>
       ) : null}
     </Group>
+  );
+}
+
+/**
+ * The loading and failed states of one object's page or drawer: a labelled loader, or the
+ * API's error with a way back. Render it while `isPending || isError`; after that the
+ * query's data is there.
+ */
+export function DetailStates(props: {
+  query: { isPending: boolean; error: unknown };
+  /** e.g. "consultation": read as "Loading consultation" and "Couldn't load this consultation". */
+  noun: string;
+  back?: { to: string; label: string };
+}) {
+  if (props.query.isPending) {
+    return (
+      <Center p="xl">
+        <Loader aria-label={`Loading ${props.noun}`} />
+      </Center>
+    );
+  }
+  return (
+    <Stack>
+      {props.back && (
+        <Anchor component={Link} to={props.back.to} size="sm">
+          ← {props.back.label}
+        </Anchor>
+      )}
+      <Alert color="red" title={`Couldn't load this ${props.noun}`}>
+        {describeError(props.query.error).message}
+      </Alert>
+    </Stack>
   );
 }

@@ -5,9 +5,7 @@ import {
   Badge,
   Button,
   Card,
-  Center,
   Group,
-  Loader,
   SimpleGrid,
   Stack,
   Table,
@@ -23,7 +21,8 @@ import { APPLICATION_STATUS_DISPLAY } from "../lib/application-status";
 import { formatDateTime, formatMoney, fullName } from "../lib/format";
 import { notifySuccess } from "../lib/notify";
 import { type ConsoleLocale, useLocale } from "../lib/session";
-import { describeError, type RouterOutputs, useTRPC } from "../lib/trpc";
+import { type RouterOutputs, useTRPC } from "../lib/trpc";
+import { DetailStates } from "../components/list-states";
 import { uploadUrl } from "../lib/uploads";
 
 type Detail = RouterOutputs["applications"]["get"];
@@ -375,23 +374,13 @@ export function ApplicationReviewPage() {
   const locale = useLocale();
   const detail = useQuery(trpc.applications.get.queryOptions({ id }));
 
-  if (detail.isPending) {
+  if (detail.isPending || detail.isError) {
     return (
-      <Center p="xl">
-        <Loader aria-label="Loading application" />
-      </Center>
-    );
-  }
-  if (detail.isError) {
-    return (
-      <Stack>
-        <Anchor component={Link} to="/applications" size="sm">
-          ← Applications
-        </Anchor>
-        <Alert color="red" title="Couldn't load this application">
-          {describeError(detail.error).message}
-        </Alert>
-      </Stack>
+      <DetailStates
+        query={detail}
+        noun="application"
+        back={{ to: "/applications", label: "Applications" }}
+      />
     );
   }
 

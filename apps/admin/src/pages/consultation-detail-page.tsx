@@ -3,10 +3,8 @@ import {
   Anchor,
   Badge,
   Card,
-  Center,
   Code,
   Group,
-  Loader,
   SimpleGrid,
   Stack,
   Table,
@@ -25,7 +23,8 @@ import { providerLabel, WebhookStatusBadge } from "../components/webhook-status"
 import { consultationStatusLabel } from "../lib/consultation-status";
 import { formatDateTime, formatMoney, fullName } from "../lib/format";
 import { type ConsoleLocale, useLocale } from "../lib/session";
-import { describeError, type RouterOutputs, useTRPC } from "../lib/trpc";
+import { type RouterOutputs, useTRPC } from "../lib/trpc";
+import { DetailStates } from "../components/list-states";
 
 type Detail = RouterOutputs["consultations"]["adminGet"];
 
@@ -501,23 +500,13 @@ export function ConsultationDetailPage() {
     ),
   );
 
-  if (detail.isPending) {
+  if (detail.isPending || detail.isError) {
     return (
-      <Center p="xl">
-        <Loader aria-label="Loading consultation" />
-      </Center>
-    );
-  }
-  if (detail.isError) {
-    return (
-      <Stack>
-        <Anchor component={Link} to="/consultations" size="sm">
-          ← Consultations
-        </Anchor>
-        <Alert color="red" title="Couldn't load this consultation">
-          {describeError(detail.error).message}
-        </Alert>
-      </Stack>
+      <DetailStates
+        query={detail}
+        noun="consultation"
+        back={{ to: "/consultations", label: "Consultations" }}
+      />
     );
   }
 

@@ -7,7 +7,6 @@ import {
   Code,
   Drawer,
   Group,
-  Loader,
   NativeSelect,
   SimpleGrid,
   Stack,
@@ -29,7 +28,7 @@ import {
 import { type ReactNode, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { JsonBlock } from "../components/json-block";
-import { EmptyRow, ListStates, LoadMore } from "../components/list-states";
+import { DetailStates, EmptyRow, ListStates, LoadMore } from "../components/list-states";
 import { ReasonModal } from "../components/reason-modal";
 import {
   isWebhookProvider,
@@ -182,14 +181,8 @@ function DeliveryDrawer({ id, onClose }: { id: string | null; onClose: () => voi
       size="xl"
       title="Webhook delivery"
     >
-      {detail.isPending ? (
-        <Group justify="center" p="xl">
-          <Loader aria-label="Loading delivery" />
-        </Group>
-      ) : detail.isError ? (
-        <Alert color="red" title="Couldn't load this delivery">
-          {describeError(detail.error).message}
-        </Alert>
+      {detail.isPending || detail.isError ? (
+        <DetailStates query={detail} noun="delivery" />
       ) : (
         <DeliveryDetails event={detail.data} onReplay={() => setReplaying(true)} />
       )}
