@@ -101,7 +101,7 @@ export const JOBS = {
   }),
   /** The simulated providers' webhook delivery to our own routes (development and tests). */
   deliver_simulated_webhook: z.object({
-    provider: z.enum(["stripe", "calcom"]),
+    provider: z.enum(["stripe", "stripe_connect", "calcom"]),
     body: z.string().min(2),
   }),
   /** Crontab: polls Cal.com for bookings whose webhooks never came. */
@@ -110,6 +110,33 @@ export const JOBS = {
   purge_webhook_payloads: z.looseObject({}),
   /** Crontab; graphile-worker adds its own `_cron` details to the payload. */
   purge_expired_rate_limits: z.looseObject({}),
+  /** Crontab: finds advisors whose payout run is due and queues a batch for each. */
+  plan_payouts: z.looseObject({}),
+  /**
+   * Builds one advisor's payout batch, items and ledger entries in one transaction, for the
+   * scheduled run at `scheduledFor`, or off-cycle (an admin asked; `requestedBy`).
+   */
+  prepare_payout_batch: z.discriminatedUnion("kind", [
+    z.object({
+      kind: z.literal("scheduled"),
+      advisorId: z.string().min(1),
+      scheduledFor: z.iso.datetime({ offset: true }),
+    }),
+    z.object({
+      kind: z.literal("off_cycle"),
+      advisorId: z.string().min(1),
+      requestedBy: z.string().min(1),
+      requestedAt: z.iso.datetime({ offset: true }),
+    }),
+  ]),
+  /** Sends one payout item's transfer (idempotency key = the item id). */
+  send_payout_item: z.object({ itemId: z.uuid() }),
+  /** Reverses (part of) a transfer after a refund or lost chargeback on a paid-out consultation. */
+  reverse_transfer: z.object({ reversalId: z.uuid() }),
+  /** Compares our records and ledger with the provider's for the report's period. */
+  reconcile_provider: z.object({ reportId: z.uuid() }),
+  /** Crontab: the nightly reconciliation of the previous UTC day. */
+  reconcile_provider_nightly: z.looseObject({}),
 } as const;
 
 export type JobName = keyof typeof JOBS;
@@ -136,6 +163,13 @@ const DEFAULT_PRIORITY: Partial<Record<JobName, number>> = {
   purge_webhook_payloads: 20,
   purge_expired_rate_limits: 20,
   reconcile_calcom_bookings: 15,
+  reconcile_provider: 15,
+  reconcile_provider_nightly: 15,
+  // Transfers go behind webhook processing and timers but ahead of messages.
+  plan_payouts: 2,
+  prepare_payout_batch: 3,
+  send_payout_item: 4,
+  reverse_transfer: 4,
 };
 
 /**

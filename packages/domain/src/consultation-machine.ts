@@ -106,7 +106,15 @@ export type EventPayload =
   | { readonly type: "dispute_opened" }
   | { readonly type: "dispute_resolved"; readonly refund: Money }
   | { readonly type: "hold_window_elapsed" }
-  | { readonly type: "payout_sent"; readonly transferId: string; readonly amount: Money }
+  | {
+      readonly type: "payout_sent";
+      /** Null when nothing was transferred: the whole share was netted against a receivable. */
+      readonly transferId: string | null;
+      /** What the transfer carried. */
+      readonly amount: Money;
+      /** What was withheld to recover the advisor's receivable (already booked as a clawback). */
+      readonly netted?: Money;
+    }
   | { readonly type: "chargeback_opened"; readonly amount: Money; readonly fee: Money }
   | { readonly type: "chargeback_won" }
   | { readonly type: "chargeback_lost" }
@@ -621,10 +629,12 @@ export const TRANSITIONS: readonly TransitionRow[] = [
     actors: ["system"],
     to: ["paid_out"],
     run(c, e) {
-      if (!sameMoney(e.amount, c.refundable.advisorShare)) {
+      const netted = e.netted ?? { amount: 0, currency: e.amount.currency };
+      const paid = { amount: e.amount.amount + netted.amount, currency: e.amount.currency };
+      if (netted.currency !== e.amount.currency || !sameMoney(paid, c.refundable.advisorShare)) {
         return fail(
           "AMOUNT_MISMATCH",
-          `transfer of ${e.amount.amount} ${e.amount.currency} doesn't match the payable share ${c.refundable.advisorShare.amount}`,
+          `transfer of ${e.amount.amount} ${e.amount.currency} plus ${netted.amount} netted doesn't match the payable share ${c.refundable.advisorShare.amount}`,
         );
       }
       const entry = posted(

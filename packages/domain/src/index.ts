@@ -8,6 +8,7 @@ export * from "./pricing";
 export * from "./commission";
 export * from "./quote";
 export * from "./payout-schedule";
+export * from "./payout-plan";
 export * from "./refund-policy";
 export * from "./consultation-machine";
 // Posting builders have short verbs (release, refund, transfer): reach them as ledger.release(…).

@@ -9,6 +9,8 @@ import {
   clawback,
   heldBalance,
   isBalanced,
+  payoutReserved,
+  payoutReturned,
   type JournalEntry,
   type LedgerError,
   type MoneyStage,
@@ -94,7 +96,17 @@ describe("postings", () => {
     [
       "transfer",
       transfer({ consultationId: C, advisorId: A, amount: usd(8_000) }),
-      { "advisor_payable:adv1": 8_000, stripe_balance: -8_000 },
+      { "advisor_payout_in_transit:adv1": 8_000, stripe_balance: -8_000 },
+    ],
+    [
+      "payout reserved",
+      payoutReserved({ consultationId: C, advisorId: A, amount: usd(8_000) }),
+      { "advisor_payable:adv1": 8_000, "advisor_payout_in_transit:adv1": -8_000 },
+    ],
+    [
+      "payout returned",
+      payoutReturned({ consultationId: C, advisorId: A, amount: usd(8_000) }),
+      { "advisor_payout_in_transit:adv1": 8_000, "advisor_payable:adv1": -8_000 },
     ],
     [
       "transfer reversal",
@@ -296,10 +308,12 @@ describe("ledger properties", () => {
               platformFee: usd(f - fromF),
             }),
           ),
+          value(payoutReserved({ consultationId: C, advisorId: A, amount: usd(a - fromA) })),
           value(transfer({ consultationId: C, advisorId: A, amount: usd(a - fromA) })),
         ];
         expect(heldBalance(entries, C, "USD").amount).toBe(0);
         expect(balanceOf(entries, accounts.advisorPayable(A), "USD").amount).toBe(0);
+        expect(balanceOf(entries, accounts.advisorPayoutInTransit(A), "USD").amount).toBe(0);
         expect(balanceOf(entries, accounts.stripeBalance, "USD").amount).toBe(f - fromF);
       }),
       { numRuns: 1000 },

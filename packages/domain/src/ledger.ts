@@ -9,7 +9,9 @@ import { err, ok, type Result } from "./result";
  * - `disputed_funds` (asset): money Stripe withdrew for an open chargeback, pending the outcome.
  * - `advisor_receivable:<advisor>` (asset): what an advisor owes back (clawbacks).
  * - `client_funds_held:<consultation>` (liability): paid, not yet released or refunded.
- * - `advisor_payable:<advisor>` (liability): released advisor shares not yet transferred.
+ * - `advisor_payable:<advisor>` (liability): released advisor shares not yet in a payout.
+ * - `advisor_payout_in_transit:<advisor>` (liability): shares in a payout item whose
+ *   transfer the provider hasn't confirmed yet (pending, being sent, failed and retryable).
  * - `platform_fee_revenue` (revenue), `processing_fees` (expense), `dispute_losses` (expense).
  */
 export type Account =
@@ -20,6 +22,7 @@ export type Account =
   | "dispute_losses"
   | `client_funds_held:${string}`
   | `advisor_payable:${string}`
+  | `advisor_payout_in_transit:${string}`
   | `advisor_receivable:${string}`;
 
 export const accounts = {
@@ -31,6 +34,7 @@ export const accounts = {
   clientFundsHeld: (consultationId: string) => `client_funds_held:${consultationId}` as const,
   advisorPayable: (advisorId: string) => `advisor_payable:${advisorId}` as const,
   advisorReceivable: (advisorId: string) => `advisor_receivable:${advisorId}` as const,
+  advisorPayoutInTransit: (advisorId: string) => `advisor_payout_in_transit:${advisorId}` as const,
 } as const;
 
 /**
@@ -44,6 +48,8 @@ export const ENTRY_KINDS = [
   "processing_fee",
   "release",
   "refund",
+  "payout_reserved",
+  "payout_returned",
   "transfer",
   "transfer_reversal",
   "chargeback_opened",
@@ -163,14 +169,44 @@ export function refund(input: TakeBackInput): Result<JournalEntry, LedgerError> 
   return takeBack("refund", input, accounts.platformFeeRevenue, accounts.stripeBalance);
 }
 
-/** Stripe Connect transfer of a payable share to the advisor's connected account. */
+/**
+ * A payout item is created: its share leaves the advisor's payable for "in transit", so a
+ * later run can't pick it up again and a refund meanwhile can see where the money is.
+ */
+export function payoutReserved(input: {
+  consultationId: string | null;
+  advisorId: string;
+  amount: Money;
+}): Result<JournalEntry, LedgerError> {
+  return entry("payout_reserved", input.consultationId, [
+    [accounts.advisorPayable(input.advisorId), input.amount, "debit"],
+    [accounts.advisorPayoutInTransit(input.advisorId), input.amount, "credit"],
+  ]);
+}
+
+/** A payout item withdrawn before its transfer (refund, dispute, admin): back to payable. */
+export function payoutReturned(input: {
+  consultationId: string | null;
+  advisorId: string;
+  amount: Money;
+}): Result<JournalEntry, LedgerError> {
+  return entry("payout_returned", input.consultationId, [
+    [accounts.advisorPayoutInTransit(input.advisorId), input.amount, "debit"],
+    [accounts.advisorPayable(input.advisorId), input.amount, "credit"],
+  ]);
+}
+
+/**
+ * The provider confirmed a Stripe Connect transfer of a payout item to the advisor's
+ * connected account: the in-transit share leaves the platform balance.
+ */
 export function transfer(input: {
   consultationId: string | null;
   advisorId: string;
   amount: Money;
 }): Result<JournalEntry, LedgerError> {
   return entry("transfer", input.consultationId, [
-    [accounts.advisorPayable(input.advisorId), input.amount, "debit"],
+    [accounts.advisorPayoutInTransit(input.advisorId), input.amount, "debit"],
     [accounts.stripeBalance, input.amount, "credit"],
   ]);
 }

@@ -23,6 +23,7 @@ import {
 } from "../schema";
 import { raiseIncident } from "./incidents";
 import { postJournalEntry } from "./ledger";
+import { requestTransferReversal, withdrawUnsentPayoutItem } from "./payouts";
 
 export type ConsultationRow = typeof consultations.$inferSelect;
 
@@ -164,6 +165,15 @@ export async function applyConsultationEvent(
   }
 
   const next = result.value.consultation;
+  if (row.status === "released" && event.type !== "payout_sent") {
+    // Whatever happens to released money (refund, dispute, chargeback) must not race a
+    // payout of it: an unsent item is withdrawn first; one being sent makes this wait.
+    await withdrawUnsentPayoutItem(tx, {
+      consultationId: row.id,
+      now,
+      reason: `withdrawn: ${event.type} (${event.id})`,
+    });
+  }
   const [updated] = await tx
     .update(consultations)
     .set({
@@ -335,13 +345,13 @@ async function performEffects(
         break;
       }
       case "reverse_transfer":
-        // Payouts (and so transfer reversals) are not automated yet: an admin recovers it.
-        await raiseIncident(tx, {
-          kind: "reversal_required",
-          dedupeKey: `reversal:${c.id}:${eventId}`,
-          message: `Consultation ${c.id} was refunded after payout: reverse ${effect.amount.amount} ${effect.amount.currency} from the advisor's transfer ${c.transferId ?? "(unknown)"}.`,
-          consultationId: c.id,
-          details: { amount: effect.amount.amount, currency: effect.amount.currency, eventId },
+        // The refund entry booked the advisor's part as a receivable; the reversal settles
+        // it, or, if the advisor's balance can't cover it, later payouts net it.
+        await requestTransferReversal(tx, {
+          consultation: c,
+          amount: effect.amount,
+          dedupeKey: `consultation:${c.id}:${eventId}`,
+          reason: origin.reason ?? eventId,
         });
         break;
     }

@@ -93,6 +93,20 @@ export const advisors = pgTable(
     suspendedReason: text(),
     suspendedAt: timestamp({ withTimezone: true, precision: 3 }),
     payoutCadence: payoutCadence().notNull().default("monthly"),
+    /** Weekly runs: ISO weekday (1 = Monday). */
+    payoutWeekday: integer().notNull().default(1),
+    /** Monthly runs: day of month (a shorter month runs on its last day). */
+    payoutDayOfMonth: integer().notNull().default(1),
+    /** Biweekly runs: a local date that is a run day (YYYY-MM-DD); null = the default anchor. */
+    payoutAnchorDate: text(),
+    /** Local run time HH:MM in `timeZone`. */
+    payoutRunAt: text().notNull().default("09:00"),
+    /** The next scheduled payout run (UTC); null until the planner first computes it. */
+    nextPayoutAt: timestamp({ withTimezone: true, precision: 3 }),
+    /** An admin's hold: earnings accrue, nothing is paid until it is lifted. */
+    payoutsHeldAt: timestamp({ withTimezone: true, precision: 3 }),
+    payoutsHeldReason: text(),
+    payoutsHeldBy: text(),
     /** Set when an approved advisor changes a sensitive field (name, links): an admin re-checks. */
     flaggedForReviewAt: timestamp({ withTimezone: true, precision: 3 }),
     ratingCount: integer().notNull().default(0),
@@ -107,6 +121,15 @@ export const advisors = pgTable(
     check(
       "advisors_rating_consistent",
       sql`${t.ratingCount} >= 0 and ${t.ratingSum} between ${t.ratingCount} and 5 * ${t.ratingCount}`,
+    ),
+    index("advisors_next_payout_idx")
+      .on(t.nextPayoutAt)
+      .where(sql`${t.payoutsHeldAt} is null`),
+    check("advisors_payout_weekday", sql`${t.payoutWeekday} between 1 and 7`),
+    check("advisors_payout_day_of_month", sql`${t.payoutDayOfMonth} between 1 and 31`),
+    check(
+      "advisors_payout_hold_has_reason",
+      sql`${t.payoutsHeldAt} is null or ${t.payoutsHeldReason} is not null`,
     ),
     check(
       "advisors_suspension_has_reason",

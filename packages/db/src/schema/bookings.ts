@@ -191,6 +191,9 @@ export const INCIDENT_KINDS = [
   "unknown_charge",
   "provider_action_failed",
   "reversal_required",
+  "payout_failed",
+  "reversal_failed",
+  "reconciliation_difference",
 ] as const;
 export const incidentKind = pgEnum("incident_kind", INCIDENT_KINDS);
 

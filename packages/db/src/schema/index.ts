@@ -7,3 +7,4 @@ export * from "./consultations";
 export * from "./bookings";
 export * from "./ledger";
 export * from "./webhooks";
+export * from "./payouts";

@@ -13,7 +13,8 @@ import {
 
 const at = () => timestamp({ withTimezone: true, precision: 3 });
 
-export const WEBHOOK_PROVIDERS = ["stripe", "calcom"] as const;
+/** `stripe_connect`: the Connect endpoint (events of connected accounts, its own secret). */
+export const WEBHOOK_PROVIDERS = ["stripe", "calcom", "stripe_connect"] as const;
 export const webhookProvider = pgEnum("webhook_provider", WEBHOOK_PROVIDERS);
 
 /**
