@@ -3,6 +3,7 @@ import { chooseProviders, type ProviderChoice, ProviderConfigError } from "./pro
 
 /** Development defaults: the simulators sign with these; production refuses them. */
 export const DEV_STRIPE_WEBHOOK_SECRET = "whsec_dev_simulated_stripe_0123456789";
+export const DEV_STRIPE_CONNECT_WEBHOOK_SECRET = "whsec_dev_simulated_stripe_connect_0123456789";
 export const DEV_CALCOM_WEBHOOK_SECRET = "dev-simulated-calcom-secret-0123456789";
 export const DEV_BOOKING_TOKEN_SECRET = "dev-only-booking-token-secret-0123456789";
 
@@ -23,8 +24,23 @@ const list = z
 export const billingEnvShape = {
   /** Real Stripe when set; the simulated provider otherwise (development only). */
   STRIPE_SECRET_KEY: z.string().optional(),
-  /** Comma-separated `whsec_…`: the platform endpoint's, the Connect endpoint's, and during a roll the old one. */
+  /** Comma-separated `whsec_…` of the platform endpoint: its current one, and during a roll the old one. */
   STRIPE_WEBHOOK_SECRETS: list,
+  /** Comma-separated `whsec_…` of the Connect endpoint (`account.updated` etc.), own route. */
+  STRIPE_CONNECT_WEBHOOK_SECRETS: list,
+  /** Country of new Express accounts (ISO 3166-1 alpha-2). */
+  CONNECT_ACCOUNT_COUNTRY: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .default("US"),
+  /** Smallest payout, in minor units of the advisor's currency (earnings below it carry over). */
+  PAYOUT_MINIMUM_MINOR: z.coerce.number().int().min(0).default(2000),
+  /** Requests per second payout runs may send to the provider, shared by all workers. */
+  PAYOUT_REQUESTS_PER_SECOND: z.coerce.number().positive().max(1000).default(20),
+  /** Attempts per transfer before it is marked failed for an admin to retry. */
+  PAYOUT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  /** Simulated Stripe only: answer 429 with Retry-After above this many requests/s (0 = no limit). */
+  SIM_STRIPE_RATE_LIMIT: z.coerce.number().int().min(0).default(0),
   /** Only for tests against a loopback server: e.g. http://127.0.0.1:12111. */
   STRIPE_API_BASE: z.url().optional(),
   /** Real Cal.com when set; the simulated booking page otherwise. */
@@ -59,7 +75,20 @@ export type BillingEnv = z.output<typeof billingEnvSchema>;
 
 export type BillingConfig = {
   choice: ProviderChoice;
-  stripe: { secretKey: string | null; webhookSecrets: string[]; apiBase: string | null };
+  stripe: {
+    secretKey: string | null;
+    webhookSecrets: string[];
+    /** The Connect endpoint's secrets (a separate route). */
+    connectWebhookSecrets: string[];
+    apiBase: string | null;
+  };
+  connect: {
+    country: string;
+    minimumPayoutMinor: number;
+    requestsPerSecond: number;
+    maxAttempts: number;
+  };
+  simulator: { stripeRateLimit: number };
   calcom: {
     apiKey: string | null;
     apiUrl: string;
@@ -102,6 +131,18 @@ export function resolveBillingConfig(
   ) {
     throw new ProviderConfigError("Production needs a real BOOKING_TOKEN_SECRET (32+ characters).");
   }
+  if (
+    options.production &&
+    choice.payments === "real" &&
+    (env.STRIPE_CONNECT_WEBHOOK_SECRETS.length === 0 ||
+      env.STRIPE_CONNECT_WEBHOOK_SECRETS.includes(DEV_STRIPE_CONNECT_WEBHOOK_SECRET))
+  ) {
+    // Without its own secret the Connect route would accept bodies signed with the
+    // published development secret: anyone could mark an account as able to receive transfers.
+    throw new ProviderConfigError(
+      "Production needs STRIPE_CONNECT_WEBHOOK_SECRETS (the Connect endpoint's whsec_…).",
+    );
+  }
   const stripeSecrets =
     env.STRIPE_WEBHOOK_SECRETS.length > 0
       ? env.STRIPE_WEBHOOK_SECRETS
@@ -112,8 +153,19 @@ export function resolveBillingConfig(
     stripe: {
       secretKey: env.STRIPE_SECRET_KEY ?? null,
       webhookSecrets: stripeSecrets,
+      connectWebhookSecrets:
+        env.STRIPE_CONNECT_WEBHOOK_SECRETS.length > 0
+          ? env.STRIPE_CONNECT_WEBHOOK_SECRETS
+          : [DEV_STRIPE_CONNECT_WEBHOOK_SECRET],
       apiBase: env.STRIPE_API_BASE ?? null,
     },
+    connect: {
+      country: env.CONNECT_ACCOUNT_COUNTRY,
+      minimumPayoutMinor: env.PAYOUT_MINIMUM_MINOR,
+      requestsPerSecond: env.PAYOUT_REQUESTS_PER_SECOND,
+      maxAttempts: env.PAYOUT_MAX_ATTEMPTS,
+    },
+    simulator: { stripeRateLimit: env.SIM_STRIPE_RATE_LIMIT },
     calcom: {
       apiKey: env.CALCOM_API_KEY ?? null,
       apiUrl: env.CALCOM_API_URL.replace(/\/$/, ""),

@@ -9,3 +9,5 @@ export { stripeIdempotencyKeys } from "./stripe/payments";
 export * from "./simulated/events";
 export * from "./simulated/payments";
 export * from "./simulated/scheduling";
+export * from "./simulated/connect";
+export * from "./simulated/rate-limit";

@@ -17,7 +17,127 @@ export interface PaymentPort {
   retrieveCharge(input: { paymentIntentId: string }): Promise<ChargeInfo>;
   /** Refunds part or all of a payment. */
   refund(input: RefundInput): Promise<RefundResult>;
+
+  // --- Stripe Connect (separate charges and transfers) ---
+
+  /**
+   * Creates the advisor's Express account (v1 accounts with controller properties,
+   * `transfers` requested). The idempotency key is derived from the advisor id, so a
+   * second call (a double click, a retried job) returns the same account.
+   */
+  createExpressAccount(input: CreateExpressAccountInput): Promise<ConnectAccount>;
+  /** A fresh single-use onboarding link (`account_onboarding`); never store or log its url. */
+  createAccountLink(input: {
+    accountId: string;
+    refreshUrl: string;
+    returnUrl: string;
+  }): Promise<AccountLink>;
+  /** The account as the provider has it now (capabilities, requirements). */
+  retrieveAccount(accountId: string): Promise<ConnectAccount>;
+  /**
+   * Transfers a payout item's amount to a connected account, funded by the charge it came
+   * from (`source_transaction`). The item id is the idempotency key. Refusals are
+   * `ProviderRejectedError` with Stripe's code: `balance_insufficient`,
+   * `insufficient_capabilities_for_transfer`, …; timeouts and 5xx/429 are
+   * `ProviderUnavailableError` (the request may have reached the provider: retry with the
+   * same key).
+   */
+  createTransfer(input: CreateTransferInput): Promise<TransferInfo>;
+  /** Reverses (part of) a transfer; the reversal row id is the idempotency key. */
+  createTransferReversal(input: CreateReversalInput): Promise<TransferReversalInfo>;
+  /** The provider's own records, for reconciliation: everything created in `[from, to)`, all pages. */
+  listTransfers(input: { from: Date; to: Date }): Promise<TransferInfo[]>;
+  listRefunds(input: { from: Date; to: Date }): Promise<RefundInfo[]>;
+  listBalanceTransactions(input: { from: Date; to: Date }): Promise<BalanceTransactionInfo[]>;
 }
+
+export type CreateExpressAccountInput = {
+  advisorId: string;
+  email: string | null;
+  /** ISO 3166-1 alpha-2, e.g. "US". */
+  country: string;
+  /** E.g. `account:<advisor id>`. */
+  idempotencyKey: string;
+};
+
+export type ConnectAccount = {
+  id: string;
+  /** `capabilities.transfers`; null when not requested. */
+  transfersCapability: "active" | "inactive" | "pending" | null;
+  payoutsEnabled: boolean;
+  detailsSubmitted: boolean;
+  currentlyDue: string[];
+  eventuallyDue: string[];
+  pastDue: string[];
+  disabledReason: string | null;
+};
+
+export type AccountLink = { url: string; expiresAt: Date };
+
+export type CreateTransferInput = {
+  /** Our payout item id: the idempotency key (`transfer:<id>`) and metadata. */
+  payoutItemId: string;
+  consultationId: string;
+  amount: Money;
+  destinationAccountId: string;
+  /** The charge id (`ch_…`), never a payment intent id. */
+  sourceChargeId: string;
+  transferGroup: string;
+};
+
+export type TransferInfo = {
+  id: string;
+  amount: number;
+  currency: string;
+  destination: string;
+  sourceTransaction: string | null;
+  transferGroup: string | null;
+  amountReversed: number;
+  /** Our ids from the metadata. */
+  payoutItemId: string | null;
+  consultationId: string | null;
+  created: Date;
+};
+
+export type CreateReversalInput = {
+  /** Our reversal row id: the idempotency key (`reversal:<id>`). */
+  reversalId: string;
+  transferId: string;
+  amount: Money;
+  consultationId: string;
+};
+
+export type TransferReversalInfo = {
+  id: string;
+  transferId: string;
+  amount: number;
+  currency: string;
+};
+
+export type RefundInfo = {
+  id: string;
+  amount: number;
+  currency: string;
+  status: string;
+  paymentIntentId: string | null;
+  chargeId: string | null;
+  /** Our refund row id from the metadata. */
+  refundId: string | null;
+  created: Date;
+};
+
+export type BalanceTransactionInfo = {
+  id: string;
+  /** Stripe's `type`: `charge`, `refund`, `transfer`, `transfer_refund`, `adjustment`, … */
+  type: string;
+  amount: number;
+  fee: number;
+  net: number;
+  currency: string;
+  /** The object it is for (`ch_…`, `re_…`, `tr_…`, `trr_…`, `dp_…`). */
+  source: string | null;
+  created: Date;
+};
 
 export type CreateCheckoutInput = {
   /** Our payment row id; also the idempotency key's base. */
@@ -108,13 +228,16 @@ export interface SchedulingPort {
 /** A provider call failed in a way worth retrying later (5xx, network, 429). */
 export class ProviderUnavailableError extends Error {
   readonly retryAfterSeconds: number | null;
+  /** The provider's code when it gave one, e.g. `rate_limit` for a 429. */
+  readonly code: string | null;
   constructor(
     message: string,
-    options: { cause?: unknown; retryAfterSeconds?: number | null } = {},
+    options: { cause?: unknown; retryAfterSeconds?: number | null; code?: string | null } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = "ProviderUnavailableError";
     this.retryAfterSeconds = options.retryAfterSeconds ?? null;
+    this.code = options.code ?? null;
   }
 }
 

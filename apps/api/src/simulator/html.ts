@@ -92,15 +92,25 @@ export function layout(title: string, body: SafeHtml): string {
     </html>`.value;
 }
 
-/** Sends a page with headers that keep it from being framed, cached or indexed. */
-export function sendPage(res: Response, status: number, title: string, body: SafeHtml): void {
+/**
+ * Sends a page with headers that keep it from being framed, cached or indexed. Its forms
+ * post to this origin only; `formRedirectOrigins` adds origins a form's answer may
+ * redirect to (browsers apply `form-action` to the redirect too).
+ */
+export function sendPage(
+  res: Response,
+  status: number,
+  title: string,
+  body: SafeHtml,
+  options: { formRedirectOrigins?: string[] } = {},
+): void {
+  const formAction = ["'self'", ...(options.formRedirectOrigins ?? [])].join(" ");
   res
     .status(status)
     .set({
       "Content-Type": "text/html; charset=utf-8",
       "Cache-Control": "no-store",
-      "Content-Security-Policy":
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+      "Content-Security-Policy": `default-src 'none'; style-src 'unsafe-inline'; form-action ${formAction}; base-uri 'none'; frame-ancestors 'none'`,
       "X-Robots-Tag": "noindex",
     })
     .send(layout(title, body));

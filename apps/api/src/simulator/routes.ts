@@ -10,6 +10,7 @@ import express, { Router } from "express";
 import type { Logger } from "pino";
 import { bookingPages } from "./booking-pages";
 import { checkoutPages } from "./checkout-pages";
+import { connectPages } from "./connect-pages";
 
 export type SimulatorRouteDeps = {
   db: Db;
@@ -34,7 +35,7 @@ export function simulatorRuntime(deps: Pick<SimulatorRouteDeps, "db" | "now">): 
 }
 
 /**
- * The simulated checkout and booking pages (development only): server-rendered HTML with
+ * The simulated checkout, Connect onboarding and booking pages (development only): server-rendered HTML with
  * plain forms. Only the simulated providers get pages, and never in production, whatever
  * the billing configuration says.
  */
@@ -59,7 +60,9 @@ export function simulatorRoutes(deps: SimulatorRouteDeps): Router {
     );
   }
   if (deps.billing.choice.payments === "simulated") {
-    router.use(checkoutPages({ payments: createSimulatedPayments(deps.billing, runtime), form }));
+    const payments = createSimulatedPayments(deps.billing, runtime);
+    router.use(checkoutPages({ payments, form }));
+    router.use(connectPages({ payments, form }));
   }
   return router;
 }

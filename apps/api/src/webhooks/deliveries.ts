@@ -45,6 +45,8 @@ function signatureAgeSeconds(header: string, now: Date): number | null {
 /** The little of a Stripe event ingest needs; the processor reads the rest. */
 const stripeEventShape = z.looseObject({
   id: z.string().min(1).max(255),
+  /** Connect events: the connected account (`acct_…`). */
+  account: z.string().min(1).max(255).optional(),
   type: z.string().min(1).max(255),
   data: z.looseObject({
     object: z.looseObject({ id: z.string().min(1).max(255).optional() }),
@@ -52,15 +54,18 @@ const stripeEventShape = z.looseObject({
 });
 
 /**
- * A Stripe delivery: the signature checked on the raw bytes against every configured
- * secret (platform, Connect, and the previous one during a roll), then the event's id,
+ * A Stripe delivery: the signature checked on the raw bytes against the endpoint's
+ * secrets (its current one, and the previous one during a roll), then the event's id,
  * type and object id. Deduplicated on the event id, which Stripe keeps across retries.
+ * `stripe_connect` is the Connect endpoint: events of connected accounts, which name
+ * their account (`event.account`), under that endpoint's own secrets.
  */
 export function parseStripeDelivery(
   raw: Buffer,
   header: string | undefined,
   secrets: readonly string[],
   now: Date,
+  provider: "stripe" | "stripe_connect" = "stripe",
 ): DeliveryOutcome {
   const verified = verifyStripeWebhook(raw, header, secrets, now);
   if (!verified.ok) {
@@ -89,10 +94,16 @@ export function parseStripeDelivery(
     );
   }
   const event = parsed.data;
+  if (provider === "stripe_connect" && typeof event.account !== "string") {
+    return refuse(
+      "WEBHOOK_BODY_INVALID",
+      "Not a Connect event: `account` (the connected account) is missing.",
+    );
+  }
   return {
     ok: true,
     event: {
-      provider: "stripe",
+      provider,
       dedupeKey: event.id,
       providerEventId: event.id,
       eventType: event.type,

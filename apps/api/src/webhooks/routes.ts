@@ -11,14 +11,18 @@ import {
 
 export type WebhookRouteDeps = { db: Db; log: Logger; billing: BillingConfig; now: () => Date };
 
-const PATHS = { stripe: "/webhooks/stripe", calcom: "/webhooks/calcom" } as const;
+const PATHS = {
+  stripe: "/webhooks/stripe",
+  stripe_connect: "/webhooks/stripe/connect",
+  calcom: "/webhooks/calcom",
+} as const;
 type Provider = keyof typeof PATHS;
 
 /** Larger than any Stripe event or Cal.com booking payload; the rest is someone else's. */
 const MAX_BODY = "1mb";
 
 /**
- * `POST /webhooks/stripe` and `POST /webhooks/calcom`. The body is read raw on these
+ * `POST /webhooks/stripe`, `POST /webhooks/stripe/connect` and `POST /webhooks/calcom`. The body is read raw on these
  * paths only (whatever its Content-Type), the signature checked on those exact bytes,
  * then the delivery is stored and its processing queued in one statement and answered
  * 200 at once: providers retry slow or failed answers, and Cal.com mostly doesn't retry
@@ -63,6 +67,22 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
         req.header("stripe-signature"),
         deps.billing.stripe.webhookSecrets,
         deps.now(),
+      ),
+    ),
+  );
+  // The Connect endpoint (`account.updated`, `payout.*` of connected accounts) has its own
+  // secrets: a body signed with the platform endpoint's secret is refused here, and the
+  // other way round, so neither endpoint's events can be passed off as the other's.
+  route.post(
+    PATHS.stripe_connect,
+    raw,
+    handle("stripe_connect", (body, req) =>
+      parseStripeDelivery(
+        body,
+        req.header("stripe-signature"),
+        deps.billing.stripe.connectWebhookSecrets,
+        deps.now(),
+        "stripe_connect",
       ),
     ),
   );

@@ -3,6 +3,7 @@ import type { WorkerDeps } from "../tasks/types";
 import { planCalcomEvent } from "./calcom";
 import { DeferProcessing, type Handler, type Outcome, type ProcessingContext } from "./outcome";
 import { planStripeEvent } from "./stripe";
+import { planStripeConnectEvent } from "./stripe-connect";
 
 export type ProcessResult =
   | (Outcome & { kind: "done" })
@@ -40,7 +41,9 @@ export async function processWebhookDelivery(
   const plan =
     row.provider === "stripe"
       ? await planStripeEvent(body, deps)
-      : planCalcomEvent(body, row.receivedAt);
+      : row.provider === "stripe_connect"
+        ? await planStripeConnectEvent(body, deps)
+        : planCalcomEvent(body, row.receivedAt);
   if (!plan.ok) return fail(`unreadable ${row.provider} event: ${plan.reason}`);
 
   const ctx: ProcessingContext = {

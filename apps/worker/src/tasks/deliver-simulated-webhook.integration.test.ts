@@ -81,6 +81,28 @@ describe("deliver_simulated_webhook", () => {
     expect(req!.headers["stripe-signature"]).toContain(`t=${Math.floor(now.getTime() / 1000)},`);
   });
 
+  it("posts a Connect event to the Connect route, signed with the Connect secret only", async () => {
+    const d = deps();
+    const body = JSON.stringify({
+      id: "evt_sim_2",
+      object: "event",
+      account: "acct_sim_1",
+      type: "account.updated",
+      data: { object: { id: "acct_sim_1", object: "account" } },
+    });
+    await deliverSimulatedWebhook(d)({ provider: "stripe_connect", body }, helpers);
+    const [req] = received;
+    expect(req).toMatchObject({ method: "POST", url: "/webhooks/stripe/connect" });
+    expect(req!.body.toString("utf8")).toBe(body);
+    const signature = req!.headers["stripe-signature"] as string;
+    expect(
+      verifyStripeWebhook(req!.body, signature, d.billing.stripe.connectWebhookSecrets, now).ok,
+    ).toBe(true);
+    expect(verifyStripeWebhook(req!.body, signature, d.billing.stripe.webhookSecrets, now).ok).toBe(
+      false,
+    );
+  });
+
   it("posts a Cal.com body with its hex signature and the pinned payload version", async () => {
     const d = deps();
     await deliverSimulatedWebhook(d)({ provider: "calcom", body: calcomBody }, helpers);

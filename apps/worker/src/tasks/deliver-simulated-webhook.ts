@@ -4,6 +4,13 @@ import type { TaskHandler, WorkerDeps } from "./types";
 /** The Cal.com payload version the simulator builds (and our receiver pins). */
 const CALCOM_WEBHOOK_VERSION = "2021-10-20";
 
+/** Our webhook route per simulated provider. */
+const ROUTES = {
+  stripe: "/webhooks/stripe",
+  stripe_connect: "/webhooks/stripe/connect",
+  calcom: "/webhooks/calcom",
+} as const;
+
 /** How long one delivery may take before it counts as failed (and is retried). */
 export const DELIVERY_TIMEOUT_MS = 10_000;
 
@@ -19,16 +26,20 @@ export function deliverSimulatedWebhook(
   return async ({ provider, body }) => {
     const { billing } = deps;
     const headers: Record<string, string> = { "content-type": "application/json" };
-    if (provider === "stripe") {
-      const secret = billing.stripe.webhookSecrets[0];
-      if (!secret)
-        throw new Error("deliver_simulated_webhook: no Stripe webhook secret configured");
-      headers["stripe-signature"] = signStripePayload(body, secret, deps.now());
-    } else {
+    if (provider === "calcom") {
       headers["x-cal-signature-256"] = signCalcomPayload(body, billing.calcom.webhookSecret);
       headers["x-cal-webhook-version"] = CALCOM_WEBHOOK_VERSION;
+    } else {
+      // Each Stripe endpoint signs with its own secret: Connect events under the Connect one.
+      const secret =
+        provider === "stripe_connect"
+          ? billing.stripe.connectWebhookSecrets[0]
+          : billing.stripe.webhookSecrets[0];
+      if (!secret)
+        throw new Error(`deliver_simulated_webhook: no ${provider} webhook secret configured`);
+      headers["stripe-signature"] = signStripePayload(body, secret, deps.now());
     }
-    const url = `${billing.publicApiUrl}/webhooks/${provider}`;
+    const url = `${billing.publicApiUrl}${ROUTES[provider]}`;
     const response = await fetch(url, {
       method: "POST",
       headers,

@@ -22,7 +22,8 @@ function randomString(alphabet: string, length: number): string {
   return out;
 }
 
-export type StripeIdPrefix = "cs" | "pi" | "ch" | "re" | "evt" | "dp" | "txn" | "req";
+export type StripeIdPrefix =
+  "cs" | "pi" | "ch" | "re" | "evt" | "dp" | "txn" | "req" | "acct" | "link" | "tr" | "trr" | "po";
 
 /** A Stripe-looking id, e.g. `cs_sim_4fQ…` (24 random alphanumerics after the prefix). */
 export function simStripeId(prefix: StripeIdPrefix): string {
@@ -175,6 +176,8 @@ export type StripeEventEnvelope<T = unknown> = {
   pending_webhooks: number;
   request: { id: string | null; idempotency_key: string | null };
   type: string;
+  /** Connect events only: the connected account the event happened on. */
+  account?: string;
 };
 
 /**
@@ -189,9 +192,12 @@ export function stripeEvent<T>(
     now: Date;
     previousAttributes?: Record<string, unknown>;
     request?: { id: string; idempotencyKey: string | null };
+    /** The connected account, for events sent to the Connect endpoint. */
+    account?: string;
   },
 ): StripeEventEnvelope<T> {
   return {
+    ...(options.account ? { account: options.account } : {}),
     id: simStripeId("evt"),
     object: "event",
     api_version: SIM_STRIPE_API_VERSION,
@@ -207,6 +213,88 @@ export function stripeEvent<T>(
     type,
   };
 }
+
+// ---------------------------------------------------------------------------------------
+// Stripe Connect
+
+/** A connected Express account as Stripe returns it and sends it in `account.updated`. */
+export type SimAccountObject = {
+  id: string;
+  object: "account";
+  business_type: "individual";
+  capabilities: { transfers: "active" | "inactive" | "pending" };
+  charges_enabled: false;
+  controller: {
+    fees: { payer: "application" };
+    is_controller: true;
+    losses: { payments: "application" };
+    requirement_collection: "stripe";
+    stripe_dashboard: { type: "express" };
+    type: "application";
+  };
+  country: string;
+  created: number;
+  default_currency: string;
+  details_submitted: boolean;
+  email: string | null;
+  metadata: StripeMetadata;
+  payouts_enabled: boolean;
+  requirements: {
+    current_deadline: number | null;
+    currently_due: string[];
+    disabled_reason: string | null;
+    errors: never[];
+    eventually_due: string[];
+    past_due: string[];
+    pending_verification: string[];
+  };
+  type: "express";
+};
+
+export type SimTransferReversalObject = {
+  id: string;
+  object: "transfer_reversal";
+  amount: number;
+  balance_transaction: string;
+  created: number;
+  currency: string;
+  metadata: StripeMetadata;
+  transfer: string;
+};
+
+export type SimTransferObject = {
+  id: string;
+  object: "transfer";
+  amount: number;
+  amount_reversed: number;
+  balance_transaction: string;
+  created: number;
+  currency: string;
+  destination: string;
+  livemode: false;
+  metadata: StripeMetadata;
+  reversed: boolean;
+  source_transaction: string | null;
+  transfer_group: string | null;
+};
+
+/**
+ * One movement of the platform's balance, as `GET /v1/balance_transactions` lists it:
+ * `charge` (amount and Stripe's fee), `refund`, `adjustment` (disputes), `transfer` (to a
+ * connected account, negative) and `transfer_refund` (a reversal, positive).
+ */
+export type SimPlatformBalanceTransaction = {
+  id: string;
+  object: "balance_transaction";
+  type: "charge" | "refund" | "adjustment" | "transfer" | "transfer_refund";
+  amount: number;
+  fee: number;
+  net: number;
+  currency: string;
+  /** The object it is for: `ch_…`, `re_…`, `dp_…`, `tr_…`, `trr_…`. */
+  source: string;
+  created: number;
+};
 
 /** Stripe's standard card fee in the simulator: 2.9 % + 30 minor units, rounded half up. */
 export function simProcessingFee(amount: number): number {

@@ -11,6 +11,15 @@ import {
   type RefundResult,
 } from "../ports";
 import {
+  createSimulatedConnect,
+  recordSimBalanceTransaction,
+  type SimConnectApi,
+  type SimConnectControls,
+} from "./connect";
+import { simIdempotency } from "./idempotency";
+import { SIM_KIND } from "./kinds";
+import { createSimRateLimiter, type SimRateLimiter, type SimRequestStats } from "./rate-limit";
+import {
   SIM_DISPUTE_FEE,
   type SimBalanceTransactionObject,
   type SimChargeObject,
@@ -42,61 +51,49 @@ export type SimChargeRecord = {
   /** Stripe's processing fee, minor units of the charge's currency. */
   fee: number;
   sessionId: string;
+  /** The sum of transfers funded by this charge (`source_transaction`); absent = 0. */
+  transferred?: number;
 };
 
 /** The simulated payment provider: the port plus what the simulated pages do. */
-export type SimulatedPayments = PaymentPort & {
-  readonly mode: "simulated";
-  getCheckout(sessionId: string): Promise<SimCheckoutRecord | null>;
-  getCharge(chargeId: string): Promise<SimChargeRecord | null>;
-  /** Disputes of one charge, oldest first. */
-  listDisputes(chargeId: string): Promise<SimDisputeObject[]>;
-  /** The client pays by card: session complete and paid, `checkout.session.completed`. */
-  paySession(sessionId: string): Promise<SimCheckoutRecord>;
-  /**
-   * The client pays with a delayed payment method that later fails: the session completes
-   * unpaid (`checkout.session.completed`, payment_status `unpaid`), then
-   * `checkout.session.async_payment_failed`. As on Stripe the session stays `complete` and
-   * `unpaid` for good, with a payment intent back in `requires_payment_method` and no
-   * successful charge; paying again needs a new session.
-   */
-  failSession(sessionId: string): Promise<SimCheckoutRecord>;
-  /** The client walks away: the session expires (`checkout.session.expired`). */
-  abandonSession(sessionId: string): Promise<SimCheckoutRecord>;
-  /** The cardholder disputes the charge: `charge.dispute.created`, 15.00 fee withdrawn. */
-  openDispute(chargeId: string): Promise<SimDisputeObject>;
-  /**
-   * The card network decides: `charge.dispute.closed`. Won reinstates the disputed amount
-   * (one more balance transaction) while the 15.00 dispute fee stays charged, as Stripe
-   * does today and as our ledger books it; lost keeps both withdrawn.
-   */
-  closeDispute(disputeId: string, outcome: "won" | "lost"): Promise<SimDisputeObject>;
-};
+export type SimulatedPayments = PaymentPort &
+  SimConnectControls & {
+    /** Requests the simulated API accepted and refused for the rate limit, since the last reset. */
+    getRequestStats(): Promise<SimRequestStats>;
+    resetRequestStats(): Promise<void>;
+    readonly mode: "simulated";
+    getCheckout(sessionId: string): Promise<SimCheckoutRecord | null>;
+    getCharge(chargeId: string): Promise<SimChargeRecord | null>;
+    /** Disputes of one charge, oldest first. */
+    listDisputes(chargeId: string): Promise<SimDisputeObject[]>;
+    /** The client pays by card: session complete and paid, `checkout.session.completed`. */
+    paySession(sessionId: string): Promise<SimCheckoutRecord>;
+    /**
+     * The client pays with a delayed payment method that later fails: the session completes
+     * unpaid (`checkout.session.completed`, payment_status `unpaid`), then
+     * `checkout.session.async_payment_failed`. As on Stripe the session stays `complete` and
+     * `unpaid` for good, with a payment intent back in `requires_payment_method` and no
+     * successful charge; paying again needs a new session.
+     */
+    failSession(sessionId: string): Promise<SimCheckoutRecord>;
+    /** The client walks away: the session expires (`checkout.session.expired`). */
+    abandonSession(sessionId: string): Promise<SimCheckoutRecord>;
+    /** The cardholder disputes the charge: `charge.dispute.created`, 15.00 fee withdrawn. */
+    openDispute(chargeId: string): Promise<SimDisputeObject>;
+    /**
+     * The card network decides: `charge.dispute.closed`. Won reinstates the disputed amount
+     * (one more balance transaction) while the 15.00 dispute fee stays charged, as Stripe
+     * does today and as our ledger books it; lost keeps both withdrawn.
+     */
+    closeDispute(disputeId: string, outcome: "won" | "lost"): Promise<SimDisputeObject>;
+  };
 
-const KIND = {
-  session: "checkout_session",
-  paymentIntent: "payment_intent",
-  charge: "charge",
-  refund: "refund",
-  dispute: "dispute",
-  idempotency: "idem",
-} as const;
+const KIND = SIM_KIND;
 
 // Stripe's limits for `expires_at`; the lower bound gets a minute of slack because the
 // caller computes it a moment before the request arrives.
 const MIN_EXPIRY_MS = 30 * 60_000 - 60_000;
 const MAX_EXPIRY_MS = 24 * 60 * 60_000;
-// An idempotency key whose first request never finished (a crashed process) can be
-// taken over after this long; Stripe answers 409 `idempotency_key_in_use` until then.
-const IDEMPOTENCY_STALE_MS = 60_000;
-
-type IdempotencyRecord = {
-  operation: string;
-  params: string;
-  state: "pending" | "done" | "released";
-  startedAt: string;
-  result: unknown;
-};
 
 const missing = (what: string, id: string) =>
   new ProviderRejectedError(`No such ${what}: '${id}'`, { code: "resource_missing" });
@@ -116,70 +113,7 @@ export function createSimulatedPayments(
   const now = runtime.now ?? (() => new Date());
   const deliver = (event: unknown) => runtime.deliver("stripe", JSON.stringify(event));
 
-  async function idempotent<T>(
-    key: string,
-    operation: string,
-    params: unknown,
-    run: () => Promise<T>,
-  ): Promise<T> {
-    const serialized = JSON.stringify(params);
-    const startedAt = now().toISOString();
-    const fresh: IdempotencyRecord = {
-      operation,
-      params: serialized,
-      state: "pending",
-      startedAt,
-      result: null,
-    };
-    const claim = await store.putIfAbsent<IdempotencyRecord>(KIND.idempotency, key, fresh);
-    if (!claim.created) {
-      const mismatch = (r: IdempotencyRecord) =>
-        r.operation !== operation || r.params !== serialized;
-      const refuseMismatch = () =>
-        new ProviderRejectedError(
-          `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
-          { code: "idempotency_error" },
-        );
-      if (claim.data.state === "done") {
-        if (mismatch(claim.data)) throw refuseMismatch();
-        return claim.data.result as T;
-      }
-      // A released key (its request was refused) or an abandoned one is free for any
-      // request; one in flight answers 409, as on Stripe.
-      const flag = { taken: false };
-      const after = await store.update<IdempotencyRecord>(KIND.idempotency, key, (current) => {
-        const stale =
-          current.state === "pending" &&
-          now().getTime() - new Date(current.startedAt).getTime() > IDEMPOTENCY_STALE_MS;
-        if (current.state === "released" || stale) {
-          flag.taken = true;
-          return fresh;
-        }
-        return current;
-      });
-      if (!flag.taken) {
-        if (after && mismatch(after)) throw refuseMismatch();
-        if (after?.state === "done") return after.result as T;
-        throw new ProviderUnavailableError(
-          `There is currently another in-progress request using this idempotency key ('${key}').`,
-          { retryAfterSeconds: 1 },
-        );
-      }
-    }
-    try {
-      const result = await run();
-      await store.put<IdempotencyRecord>(KIND.idempotency, key, {
-        ...fresh,
-        state: "done",
-        result,
-      });
-      return result;
-    } catch (error) {
-      // Like Stripe, a refused request isn't saved: the key may be used again.
-      await store.put<IdempotencyRecord>(KIND.idempotency, key, { ...fresh, state: "released" });
-      throw error;
-    }
-  }
+  const idempotent = simIdempotency(store, now);
 
   async function loadCheckout(sessionId: string): Promise<SimCheckoutRecord> {
     const record = await store.get<SimCheckoutRecord>(KIND.session, sessionId);
@@ -297,7 +231,10 @@ export function createSimulatedPayments(
     return all.filter((d) => d.charge === chargeId);
   }
 
-  return {
+  const port: Omit<
+    SimulatedPayments,
+    keyof SimConnectApi | keyof SimConnectControls | "getRequestStats" | "resetRequestStats"
+  > = {
     mode: "simulated",
 
     async createCheckoutSession(input: CreateCheckoutInput) {
@@ -472,6 +409,15 @@ export function createSimulatedPayments(
         });
         if (!updated) throw missing("charge", found.id);
         await store.put(KIND.refund, refund.id, refund);
+        await recordSimBalanceTransaction(store, {
+          id: refund.balance_transaction,
+          type: "refund",
+          amount: -refund.amount,
+          fee: 0,
+          currency: refund.currency,
+          source: refund.id,
+          created: refund.created,
+        });
         await deliver(
           stripeEvent("charge.refunded", updated.charge, {
             now: at,
@@ -544,6 +490,15 @@ export function createSimulatedPayments(
       // changed meanwhile, the unused intent and charge are never referenced.
       await store.put(KIND.paymentIntent, piId, pi);
       await store.put<SimChargeRecord>(KIND.charge, chargeId, { charge, fee, sessionId });
+      await recordSimBalanceTransaction(store, {
+        id: charge.balance_transaction,
+        type: "charge",
+        amount: charge.amount,
+        fee,
+        currency: charge.currency,
+        source: chargeId,
+        created: charge.created,
+      });
       const record = await complete(sessionId, "paid", piId, chargeId);
       await deliver(stripeEvent("checkout.session.completed", record.session, { now: at }));
       return record;
@@ -649,6 +604,16 @@ export function createSimulatedPayments(
         status: "needs_response",
       };
       await store.put(KIND.dispute, disputeId, dispute);
+      await recordSimBalanceTransaction(store, {
+        id: withdrawal.id,
+        type: "adjustment",
+        amount: withdrawal.amount,
+        fee: withdrawal.fee,
+        net: withdrawal.net,
+        currency,
+        source: disputeId,
+        created: withdrawal.created,
+      });
       await deliver(stripeEvent("charge.dispute.created", dispute, { now: at }));
       return dispute;
     },
@@ -693,6 +658,21 @@ export function createSimulatedPayments(
         };
       });
       if (!dispute) throw missing("dispute", disputeId);
+      const reinstated = dispute.balance_transactions.find(
+        (t) => t.reporting_category === "dispute_reversal",
+      );
+      if (outcome === "won" && reinstated) {
+        await recordSimBalanceTransaction(store, {
+          id: reinstated.id,
+          type: "adjustment",
+          amount: reinstated.amount,
+          fee: reinstated.fee,
+          net: reinstated.net,
+          currency: reinstated.currency,
+          source: disputeId,
+          created: reinstated.created,
+        });
+      }
       await deliver(
         stripeEvent("charge.dispute.closed", dispute, {
           now: at,
@@ -702,4 +682,53 @@ export function createSimulatedPayments(
       return dispute;
     },
   };
+
+  const connect = createSimulatedConnect({
+    config,
+    store,
+    now,
+    idempotent,
+    deliver: runtime.deliver,
+  });
+  const limiter = createSimRateLimiter(store, now, config.simulator.stripeRateLimit);
+  return {
+    ...port,
+    ...connect,
+    ...throttled({ ...port, ...connect }, limiter),
+    mode: "simulated",
+    getRequestStats: () => limiter.stats(),
+    resetRequestStats: () => limiter.reset(),
+  };
+}
+
+type ApiMethods = Omit<PaymentPort, "mode">;
+
+/** Every API call of the port (not the simulator's controls): each one counts against the rate limit. */
+const API_METHODS: Record<keyof ApiMethods, true> = {
+  createCheckoutSession: true,
+  expireCheckoutSession: true,
+  retrieveCheckoutSession: true,
+  retrieveCharge: true,
+  refund: true,
+  createExpressAccount: true,
+  createAccountLink: true,
+  retrieveAccount: true,
+  createTransfer: true,
+  createTransferReversal: true,
+  listTransfers: true,
+  listRefunds: true,
+  listBalanceTransactions: true,
+};
+
+/** The API calls, each admitted by the rate limiter first (a refused one does nothing). */
+function throttled(api: ApiMethods, limiter: SimRateLimiter): ApiMethods {
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(API_METHODS) as (keyof ApiMethods)[]) {
+    const method = api[name] as (...args: unknown[]) => Promise<unknown>;
+    out[name] = async (...args: unknown[]) => {
+      await limiter.admit();
+      return method(...args);
+    };
+  }
+  return out as ApiMethods;
 }

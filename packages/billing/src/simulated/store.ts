@@ -15,8 +15,14 @@ export interface SimStore {
   list<T>(kind: string): Promise<T[]>;
 }
 
-/** Sends a webhook body to our own route, later and signed (the app decides how). */
-export type SimDelivery = (provider: "stripe" | "calcom", body: string) => Promise<void>;
+/**
+ * Sends a webhook body to our own route, later and signed (the app decides how).
+ * `stripe_connect`: events of connected accounts, for the Connect endpoint and its secret.
+ */
+export type SimDelivery = (
+  provider: "stripe" | "stripe_connect" | "calcom",
+  body: string,
+) => Promise<void>;
 
 /** An in-memory store for unit tests; single process only. */
 export function memorySimStore(): SimStore {

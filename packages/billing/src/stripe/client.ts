@@ -65,6 +65,7 @@ export function mapStripeError(error: unknown, what: string): unknown {
     return new ProviderUnavailableError(message, {
       cause: error,
       retryAfterSeconds: parseRetryAfter(header(error, "retry-after")),
+      code: error.code ?? null,
     });
   }
   return new ProviderRejectedError(message, {

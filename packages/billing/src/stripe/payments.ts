@@ -11,6 +11,7 @@ import {
 } from "../ports";
 import { resolveRetryOptions, type RetryOptions, withRetries } from "../retry";
 import { createStripeClient, mapStripeError } from "./client";
+import { stripeConnectKeys, stripeConnectMethods } from "./connect";
 
 export type StripePaymentsOptions = {
   /** In-process retries per call (defaults: 3 attempts, 250 ms base, 5 s cap). */
@@ -48,6 +49,7 @@ export const stripeIdempotencyKeys = {
   /** For `expireCheckoutSession`, which takes the key from its caller. */
   checkoutExpire: (sessionId: string) => `checkout-expire:${sessionId}`,
   refund: (refundId: string) => `refund:${refundId}`,
+  ...stripeConnectKeys,
 };
 
 const SESSION_STATUSES: readonly CheckoutSession["status"][] = ["open", "complete", "expired"];
@@ -212,6 +214,8 @@ export function createStripePayments(
         processingFee: fee,
       };
     },
+
+    ...stripeConnectMethods(stripe, call),
 
     async refund(input) {
       const refund = await call("creating refund", () =>

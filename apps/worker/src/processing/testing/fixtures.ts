@@ -2,9 +2,11 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import {
   type ChargeInfo,
   type CheckoutSession,
+  type ConnectAccount,
   type CreateCheckoutInput,
   DEV_BOOKING_TOKEN_SECRET,
   type PaymentPort,
+  ProviderRejectedError,
   type RefundInput,
   type RefundResult,
   type SchedulingBooking,
@@ -158,7 +160,7 @@ export function checkoutSessionObject(input: {
  */
 export async function storeDelivery(
   db: Db,
-  provider: "stripe" | "calcom",
+  provider: "stripe" | "stripe_connect" | "calcom",
   body: unknown,
   receivedAt: Date = T0,
 ): Promise<string> {
@@ -178,10 +180,10 @@ export async function storeDelivery(
       provider,
       // A unique key per call: tests store the "same" delivery twice on purpose.
       dedupeKey: `${sha}:${randomUUID()}`,
-      providerEventId: provider === "stripe" ? (parsed.id ?? null) : null,
-      eventType: (provider === "stripe" ? parsed.type : parsed.triggerEvent) ?? "unknown",
+      providerEventId: provider === "calcom" ? null : (parsed.id ?? null),
+      eventType: (provider === "calcom" ? parsed.triggerEvent : parsed.type) ?? "unknown",
       subject:
-        provider === "stripe"
+        provider !== "calcom"
           ? (parsed.data?.object?.id ?? null)
           : (parsed.payload?.uid ?? parsed.payload?.bookingUid ?? parsed.uid ?? null),
       body: raw,
@@ -261,6 +263,42 @@ export class FakePayments implements PaymentPort {
       status: this.refundStatus,
     });
   }
+
+  /** Connected accounts as the provider has them now; `retrieveAccount` reads these. */
+  readonly accounts = new Map<string, ConnectAccount>();
+  readonly accountLookups: string[] = [];
+  /** Thrown by the next `retrieveAccount`, then cleared. */
+  failRetrieveAccount: Error | null = null;
+
+  retrieveAccount(accountId: string): Promise<ConnectAccount> {
+    this.accountLookups.push(accountId);
+    const error = this.failRetrieveAccount;
+    if (error) {
+      this.failRetrieveAccount = null;
+      return Promise.reject(error);
+    }
+    const account = this.accounts.get(accountId);
+    return account
+      ? Promise.resolve(structuredClone(account))
+      : Promise.reject(
+          new ProviderRejectedError(`No such account: '${accountId}'`, {
+            code: "resource_missing",
+          }),
+        );
+  }
+
+  // Payouts run against the simulated provider in their own tests; these aren't used here.
+  createExpressAccount = notUsed;
+  createAccountLink = notUsed;
+  createTransfer = notUsed;
+  createTransferReversal = notUsed;
+  listTransfers = notUsed;
+  listRefunds = notUsed;
+  listBalanceTransactions = notUsed;
+}
+
+function notUsed(): Promise<never> {
+  return Promise.reject(new Error("not used by these tests"));
 }
 
 /** The scheduler, faked: records cancellations and lists the bookings a test gives it. */

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { DEV_STRIPE_CONNECT_WEBHOOK_SECRET, parseBillingEnv, resolveBillingConfig } from "./config";
+import { ProviderConfigError } from "./providers";
+
+const realProduction = {
+  STRIPE_SECRET_KEY: "sk_live_x",
+  STRIPE_WEBHOOK_SECRETS: "whsec_platform",
+  CALCOM_API_KEY: "cal_live_x",
+  CALCOM_WEBHOOK_SECRET: "calcom-secret",
+  BOOKING_TOKEN_SECRET: "a-real-booking-token-secret-0123456789",
+};
+const resolve = (env: Record<string, string>, production: boolean) =>
+  resolveBillingConfig(parseBillingEnv(env), { production, defaultApiUrl: "https://api.test" });
+
+describe("the Connect endpoint's webhook secrets", () => {
+  it.each([
+    ["missing", {}],
+    [
+      "the development default",
+      { STRIPE_CONNECT_WEBHOOK_SECRETS: DEV_STRIPE_CONNECT_WEBHOOK_SECRET },
+    ],
+  ])("production with real Stripe refuses them %s", (_name, extra) => {
+    expect(() => resolve({ ...realProduction, ...extra }, true)).toThrow(ProviderConfigError);
+    expect(() => resolve({ ...realProduction, ...extra }, true)).toThrow(
+      /STRIPE_CONNECT_WEBHOOK_SECRETS/,
+    );
+  });
+
+  it("production keeps them apart from the platform endpoint's", () => {
+    const config = resolve(
+      { ...realProduction, STRIPE_CONNECT_WEBHOOK_SECRETS: "whsec_connect_new, whsec_connect_old" },
+      true,
+    );
+    expect(config.stripe.webhookSecrets).toEqual(["whsec_platform"]);
+    expect(config.stripe.connectWebhookSecrets).toEqual(["whsec_connect_new", "whsec_connect_old"]);
+  });
+
+  it("development on the simulators signs and checks with the development default", () => {
+    expect(resolve({}, false).stripe.connectWebhookSecrets).toEqual([
+      DEV_STRIPE_CONNECT_WEBHOOK_SECRET,
+    ]);
+  });
+
+  it("reads the payout settings, with their defaults", () => {
+    const config = resolve({ PAYOUT_MINIMUM_MINOR: "5000", SIM_STRIPE_RATE_LIMIT: "100" }, false);
+    expect(config.connect).toEqual({
+      country: "US",
+      minimumPayoutMinor: 5000,
+      requestsPerSecond: 20,
+      maxAttempts: 8,
+    });
+    expect(config.simulator).toEqual({ stripeRateLimit: 100 });
+  });
+});
