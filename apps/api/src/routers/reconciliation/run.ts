@@ -1,0 +1,33 @@
+import { createReconciliationReport, writeAudit } from "@an/db";
+import { adminProcedure } from "../../trpc/init";
+import { periodInput, requirePeriod } from "../finance/period";
+
+/**
+ * Starts a reconciliation of `[from, to)` (at most 93 days) against the provider's
+ * records; a job runs it. Audited. Returns the running report.
+ */
+export const run = adminProcedure.input(periodInput).mutation(({ ctx, input }) => {
+  requirePeriod(input, 93);
+  return ctx.db.transaction(async (tx) => {
+    const report = await createReconciliationReport(tx, {
+      from: input.from,
+      to: input.to,
+      requestedBy: ctx.user.id,
+    });
+    await writeAudit(tx, {
+      actor: { kind: "user", userId: ctx.user.id },
+      action: "reconciliation.started",
+      subjectType: "reconciliation_report",
+      subjectId: report.id,
+      after: { periodFrom: report.periodFrom, periodTo: report.periodTo },
+      requestId: ctx.requestId,
+    });
+    return {
+      id: report.id,
+      status: report.status,
+      periodFrom: report.periodFrom,
+      periodTo: report.periodTo,
+      startedAt: report.startedAt,
+    };
+  });
+});
