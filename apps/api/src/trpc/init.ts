@@ -1,4 +1,5 @@
 import { initTRPC } from "@trpc/server";
+import { PayoutInFlightError } from "@an/db";
 import type { Role } from "@an/domain";
 import { AppError } from "../errors";
 import { requestStore } from "../http/request-store";
@@ -48,7 +49,13 @@ export const publicProcedure = t.procedure.use(async ({ ctx, type, next }) => {
   if (type === "mutation") {
     await ctx.rateLimiters.mutation(ctx.user ? `user:${ctx.user.id}` : `ip:${ctx.clientIp}`);
   }
-  return next();
+  const result = await next();
+  // A refund or dispute on money a payout is sending right now: nothing was changed (the
+  // transaction rolled back), and a retry shortly after will go through.
+  if (!result.ok && result.error.cause instanceof PayoutInFlightError) {
+    throw new AppError("PAYOUT_IN_FLIGHT", {}, { cause: result.error, retryAfterSeconds: 30 });
+  }
+  return result;
 });
 
 /** Signed in: `ctx.user` is an AuthUser from here on. */

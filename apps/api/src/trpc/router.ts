@@ -4,9 +4,13 @@ import { authRouter } from "../routers/auth";
 import { bookingsRouter } from "../routers/bookings";
 import { consultationsRouter } from "../routers/consultations";
 import { discoveryRouter } from "../routers/discovery";
+import { earningsRouter } from "../routers/earnings";
+import { financeRouter } from "../routers/finance";
 import { incidentsRouter } from "../routers/incidents";
 import { ledgerRouter } from "../routers/ledger";
 import { notificationsRouter } from "../routers/notifications";
+import { payoutsRouter } from "../routers/payouts";
+import { reconciliationRouter } from "../routers/reconciliation";
 import { reviewsRouter } from "../routers/reviews";
 import { skillsRouter } from "../routers/skills";
 import { usersRouter } from "../routers/users";
@@ -27,6 +31,10 @@ export const appRouter = router({
   incidents: incidentsRouter,
   ledger: ledgerRouter,
   webhookEvents: webhookEventsRouter,
+  payouts: payoutsRouter,
+  earnings: earningsRouter,
+  finance: financeRouter,
+  reconciliation: reconciliationRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,9 +5,16 @@ import { consultationTimer } from "./consultation-timer";
 import { createCheckout } from "./create-checkout";
 import { deliverSimulatedWebhook } from "./deliver-simulated-webhook";
 import { expireCheckout } from "./expire-checkout";
+import {
+  planPayouts,
+  preparePayoutBatchTask,
+  reverseTransfer,
+  sendPayoutItem,
+} from "./payouts";
 import { processWebhookEvent } from "./process-webhook-event";
 import { purgeWebhookPayloads } from "./purge-webhook-payloads";
 import { reconcileCalcomBookings } from "./reconcile-calcom-bookings";
+import { reconcileProvider, reconcileProviderNightly } from "./reconcile-provider";
 import { refundPayment } from "./refund-payment";
 import { purgeRateLimits } from "./purge-rate-limits";
 import { sendNotification } from "./send-notification";
@@ -29,6 +36,12 @@ export function createHandlers(deps: WorkerDeps): Handlers {
     deliver_simulated_webhook: deliverSimulatedWebhook(deps),
     reconcile_calcom_bookings: reconcileCalcomBookings(deps),
     purge_webhook_payloads: purgeWebhookPayloads(deps),
+    plan_payouts: planPayouts(deps),
+    prepare_payout_batch: preparePayoutBatchTask(deps),
+    send_payout_item: sendPayoutItem(deps),
+    reverse_transfer: reverseTransfer(deps),
+    reconcile_provider: reconcileProvider(deps),
+    reconcile_provider_nightly: reconcileProviderNightly(deps),
   };
 }
 
@@ -55,4 +68,8 @@ export const CRONTAB = [
   // Cal.com mostly never retries a webhook: look for bookings we never heard about.
   "*/10 * * * * reconcile_calcom_bookings ?max=1",
   "41 3 * * * purge_webhook_payloads ?max=3",
+  // Payout runs happen at each advisor's local time: look for due runs every five minutes.
+  "*/5 * * * * plan_payouts ?max=3",
+  // Yesterday (UTC) against the provider's records, once the day's events have settled.
+  "23 2 * * * reconcile_provider_nightly ?max=3",
 ].join("\n");

@@ -1,0 +1,33 @@
+import { holdAdvisorPayouts, writeAudit } from "@an/db";
+import { z } from "zod";
+import { AppError } from "../../errors";
+import { adminProcedure } from "../../trpc/init";
+
+/** Holds an advisor's payouts: earnings accrue, runs skip them, unsent items wait. Audited. */
+export const hold = adminProcedure
+  .input(
+    z.object({ advisorId: z.string().min(1).max(200), reason: z.string().trim().min(3).max(500) }),
+  )
+  .mutation(({ ctx, input }) =>
+    ctx.db.transaction(async (tx) => {
+      const outcome = await holdAdvisorPayouts(tx, {
+        advisorId: input.advisorId,
+        reason: input.reason,
+        by: ctx.user.id,
+        now: ctx.now(),
+      });
+      if (outcome.kind === "advisor_not_found") {
+        throw new AppError("ADVISOR_NOT_FOUND", { ref: input.advisorId });
+      }
+      await writeAudit(tx, {
+        actor: { kind: "user", userId: ctx.user.id },
+        action: "payouts.held",
+        subjectType: "advisor",
+        subjectId: input.advisorId,
+        before: null,
+        after: { held: true, reason: input.reason },
+        requestId: ctx.requestId,
+      });
+      return { advisorId: input.advisorId, held: true, changed: outcome.changed };
+    }),
+  );

@@ -1,0 +1,31 @@
+import { releaseAdvisorPayoutHold, writeAudit } from "@an/db";
+import { z } from "zod";
+import { AppError } from "../../errors";
+import { adminProcedure } from "../../trpc/init";
+
+/** Lifts a payout hold; waiting items go out again and the next run includes the advisor. Audited. */
+export const releaseHold = adminProcedure
+  .input(z.object({ advisorId: z.string().min(1).max(200) }))
+  .mutation(({ ctx, input }) =>
+    ctx.db.transaction(async (tx) => {
+      const outcome = await releaseAdvisorPayoutHold(tx, {
+        advisorId: input.advisorId,
+        now: ctx.now(),
+      });
+      if (outcome.kind === "advisor_not_found") {
+        throw new AppError("ADVISOR_NOT_FOUND", { ref: input.advisorId });
+      }
+      if (outcome.changed) {
+        await writeAudit(tx, {
+          actor: { kind: "user", userId: ctx.user.id },
+          action: "payouts.hold_released",
+          subjectType: "advisor",
+          subjectId: input.advisorId,
+          before: { held: true },
+          after: { held: false },
+          requestId: ctx.requestId,
+        });
+      }
+      return { advisorId: input.advisorId, held: false, changed: outcome.changed };
+    }),
+  );

@@ -1,0 +1,272 @@
+// Payout benchmark: one scheduled payout run for many advisors with released earnings,
+// against the simulated Stripe limited to a request rate (429 + Retry-After above it, as
+// Stripe does), with the API and two worker processes running as in production.
+//
+//   node_modules/.bin/tsx bench/payouts.ts
+//
+// Reports the run's wall time (plan → every transfer recorded), the request rate the
+// provider accepted as a fraction of its limit, the 429s it answered and how many of them
+// were left unhandled (an item failed for it), and duplicate transfers (provider transfers
+// per payout item and per charge). The baseline, measured in the same run on a smaller
+// set: the same run with no shared pacing, leaning on 429 + Retry-After alone.
+//
+// BENCH_DATABASE_URL: a disposable database; otherwise an ephemeral embedded PostgreSQL.
+// BENCH_PAYOUT_ADVISORS (10000), BENCH_BASELINE_ADVISORS (2000), BENCH_RATE_LIMIT (100),
+// BENCH_WORKER_CONCURRENCY (4 jobs per worker process).
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  createSimulatedPayments,
+  parseBillingEnv,
+  resolveBillingConfig,
+  seedSimulatedConnect,
+} from "@an/billing";
+import {
+  createDb,
+  createPgSimStore,
+  type Db,
+  enqueueJob,
+  findUnbalancedEntries,
+  migrateDatabase,
+  seedReleasedEarnings,
+} from "@an/db";
+import { startEmbeddedPostgres } from "@an/db/embedded";
+import { sql } from "drizzle-orm";
+
+const ADVISORS = Number(process.env.BENCH_PAYOUT_ADVISORS ?? 10_000);
+const BASELINE_ADVISORS = Number(process.env.BENCH_BASELINE_ADVISORS ?? 2_000);
+const LIMIT = Number(process.env.BENCH_RATE_LIMIT ?? 100);
+const WORKER_CONCURRENCY = process.env.BENCH_WORKER_CONCURRENCY ?? "4";
+const TARGET_FRACTION = 0.95;
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+// `node --import tsx` rather than the tsx CLI, so killing a child kills the process itself.
+const tsxLoader = join(root, "node_modules", "tsx", "dist", "esm", "index.mjs");
+
+let stopping = false;
+
+function launch(name: string, cwd: string, env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ["--import", tsxLoader, "src/main.ts"], {
+    cwd: join(root, cwd),
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  child.on("exit", (code, signal) => {
+    if (!stopping && code !== 0) console.error(`${name} exited early (${signal ?? code})`);
+  });
+  return child;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForUrl(url: string) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+async function count(db: Db, query: ReturnType<typeof sql>): Promise<number> {
+  const [row] = await db.execute<{ n: string }>(query);
+  return Number(row?.n ?? 0);
+}
+
+type RunResult = {
+  advisors: number;
+  wallSeconds: number;
+  sendSeconds: number;
+  accepted: number;
+  throttled: number;
+  transferRequests: number;
+  achievedRate: number;
+  fraction: number;
+  sent: number;
+  unhandled429: number;
+  failed: number;
+  duplicateTransfers: number;
+  unbalanced: number;
+};
+
+async function run(
+  db: Db,
+  input: { prefix: string; advisors: number; paced: boolean; env: Record<string, string> },
+): Promise<RunResult> {
+  const now = new Date();
+  process.stdout.write(`  seeding ${input.advisors} advisors with released earnings… `);
+  const seededAt = Date.now();
+  const earnings = await seedReleasedEarnings(db, {
+    prefix: input.prefix,
+    count: input.advisors,
+    now,
+  });
+  const store = createPgSimStore(db);
+  await seedSimulatedConnect(store, earnings);
+  await db.execute(sql`vacuum analyze`);
+  console.log(`${((Date.now() - seededAt) / 1000).toFixed(1)} s`);
+
+  const config = resolveBillingConfig(parseBillingEnv({ SIM_STRIPE_RATE_LIMIT: String(LIMIT) }), {
+    production: false,
+    defaultApiUrl: "http://127.0.0.1:9",
+  });
+  const sim = createSimulatedPayments(config, { store, deliver: () => Promise.resolve() });
+  await sim.resetRequestStats();
+
+  const workers = [1, 2].map((n) =>
+    launch(`worker ${n}`, "apps/worker", {
+      ...input.env,
+      WORKER_CONCURRENCY,
+      SIM_STRIPE_RATE_LIMIT: String(LIMIT),
+      // Paced: the workers share the provider's budget through PostgreSQL. Unpaced
+      // (baseline): a budget far above the limit, so only 429 + Retry-After hold them back.
+      PAYOUT_REQUESTS_PER_SECOND: String(input.paced ? LIMIT : LIMIT * 10),
+    }),
+  );
+  const started = Date.now();
+  await enqueueJob(db, "plan_payouts", {});
+  const mine = sql`advisor_id like ${`${input.prefix}|%`}`;
+  let last = -1;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const done = await count(
+      db,
+      sql`select count(*) as n from payout_items where ${mine} and status in ('sent', 'failed')`,
+    );
+    if (done !== last && (done - last >= 1000 || done === input.advisors)) {
+      process.stdout.write(`  ${done}/${input.advisors} items settled after ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+      last = done;
+    }
+    if (done >= input.advisors) break;
+    if (Date.now() - started > 30 * 60_000) throw new Error("payout run did not finish in 30 minutes");
+  }
+  const wallSeconds = (Date.now() - started) / 1000;
+  stopping = true;
+  for (const w of workers) w.kill("SIGTERM");
+  await Promise.all(workers.map((w) => new Promise((r) => w.once("exit", r))));
+  stopping = false;
+
+  const stats = await sim.getRequestStats();
+  const transfers = await sim.listTransfers({
+    from: new Date(started - 60_000),
+    to: new Date(Date.now() + 60_000),
+  });
+  const ours = transfers.filter((t) => t.destination.startsWith(`acct_${input.prefix}_`));
+  const firstAt = Math.min(...ours.map((t) => t.created.getTime()));
+  const lastAt = Math.max(...ours.map((t) => t.created.getTime()));
+  // Stripe's `created` is whole seconds: the window is at least one second long.
+  const sendSeconds = Math.max(1, (lastAt - firstAt) / 1000 + 1);
+  const itemsPerTransfer = new Set(ours.map((t) => t.payoutItemId)).size;
+  const chargesPerTransfer = new Set(ours.map((t) => t.sourceTransaction)).size;
+  const accepted = stats.accepted;
+  const achievedRate = accepted / sendSeconds;
+  return {
+    advisors: input.advisors,
+    wallSeconds,
+    sendSeconds,
+    accepted,
+    throttled: stats.throttled,
+    transferRequests: ours.length,
+    achievedRate,
+    fraction: achievedRate / LIMIT,
+    sent: await count(db, sql`select count(*) as n from payout_items where ${mine} and status = 'sent'`),
+    unhandled429: await count(
+      db,
+      sql`select count(*) as n from payout_items where ${mine} and status = 'failed' and last_error_code = 'rate_limit'`,
+    ),
+    failed: await count(db, sql`select count(*) as n from payout_items where ${mine} and status = 'failed'`),
+    duplicateTransfers:
+      ours.length - itemsPerTransfer + (ours.length - chargesPerTransfer),
+    unbalanced: (await findUnbalancedEntries(db)).length,
+  };
+}
+
+function report(label: string, r: RunResult) {
+  console.log(`\n${label}: ${r.advisors} advisors, one released consultation each`);
+  console.log(`  wall time (plan → last transfer recorded): ${r.wallSeconds.toFixed(1)} s`);
+  console.log(
+    `  provider requests accepted: ${r.accepted} in a ${r.sendSeconds.toFixed(0)} s sending window → ${r.achievedRate.toFixed(1)} req/s = ${r.fraction.toFixed(3)} of the ${LIMIT} req/s limit`,
+  );
+  console.log(`  429s answered by the provider: ${r.throttled}; left unhandled (item failed on a 429): ${r.unhandled429}`);
+  console.log(`  items sent: ${r.sent}/${r.advisors}; failed: ${r.failed}`);
+  console.log(`  transfers at the provider: ${r.transferRequests}; duplicates: ${r.duplicateTransfers}; unbalanced entries: ${r.unbalanced}`);
+}
+
+async function main() {
+  let databaseUrl = process.env.BENCH_DATABASE_URL;
+  let stopEmbedded: (() => Promise<void>) | null = null;
+  if (!databaseUrl) {
+    const dir = await mkdtemp(join(tmpdir(), "an-bench-"));
+    const pg = await startEmbeddedPostgres({ dataDir: join(dir, "data"), ephemeral: true });
+    stopEmbedded = pg.stop;
+    const admin = createDb(pg.url, { max: 1 });
+    await admin.sql`create database bench`;
+    await admin.close();
+    databaseUrl = pg.urlFor("bench");
+    console.log("Embedded PostgreSQL started (ephemeral).");
+  }
+  const handle = createDb(databaseUrl, { max: 4, applicationName: "an-bench" });
+  let api: ChildProcess | null = null;
+  try {
+    await migrateDatabase(databaseUrl);
+    const port = await freePort();
+    const apiUrl = `http://127.0.0.1:${port}`;
+    const common = {
+      NODE_ENV: "development",
+      DATABASE_URL: databaseUrl,
+      MIGRATE_ON_START: "false",
+      PUBLIC_API_URL: apiUrl,
+      LOG_LEVEL: "warn",
+    };
+    // The API receives the simulated Stripe's webhooks about the transfers, as in production.
+    api = launch("api", "apps/api", { ...common, PORT: String(port), HOST: "127.0.0.1" });
+    await waitForUrl(`${apiUrl}/readyz`);
+    console.log(
+      `Machine: ${(await import("node:os")).cpus().length} cores; simulated Stripe limited to ${LIMIT} req/s; 2 worker processes × ${WORKER_CONCURRENCY} jobs.`,
+    );
+
+    console.log("\nBaseline (no shared pacing: 429 + Retry-After only)");
+    const baseline = await run(handle.db, {
+      prefix: "base",
+      advisors: BASELINE_ADVISORS,
+      paced: false,
+      env: common,
+    });
+    console.log("\nPaced run (workers share the provider's budget through PostgreSQL)");
+    const paced = await run(handle.db, { prefix: "bench", advisors: ADVISORS, paced: true, env: common });
+
+    report("Baseline", baseline);
+    report("Payout run", paced);
+    const ok =
+      paced.fraction >= TARGET_FRACTION &&
+      paced.unhandled429 === 0 &&
+      paced.duplicateTransfers === 0 &&
+      paced.sent === paced.advisors;
+    console.log(
+      `\nTarget: achieved ≥ ${TARGET_FRACTION} of the limit, zero unhandled 429s, zero duplicate transfers — ${ok ? "met" : "NOT met"}.`,
+    );
+  } finally {
+    stopping = true;
+    api?.kill("SIGTERM");
+    await handle.close();
+    await stopEmbedded?.();
+  }
+}
+
+await main();
