@@ -293,6 +293,9 @@ export function createSimulatedConnect(deps: SimConnectDeps): SimConnectApi & Si
   /** Takes one injected transfer fault, if any are left. */
   async function takeFault(): Promise<SimTransferFaults["mode"] | null> {
     const taken: { mode: SimTransferFaults["mode"] | null } = { mode: null };
+    // Faults are rare: a plain read first spares every transfer a write.
+    const current = await store.get<SimTransferFaults>(KIND.fault, FAULT_ID);
+    if (!current || current.count <= 0) return null;
     await store.update<SimTransferFaults>(KIND.fault, FAULT_ID, (f) => {
       if (f.count <= 0) return f;
       taken.mode = f.mode;

@@ -494,6 +494,26 @@ export async function claimPayoutItem(
   db: Db,
   input: { itemId: string; now: Date },
 ): Promise<ClaimOutcome> {
+  // The common case in one statement (a run sends thousands): claimable, not held, and
+  // the account can receive transfers. Anything else takes the slower path that says why.
+  const now = input.now.toISOString();
+  const stale = new Date(input.now.getTime() - STALE_CLAIM_MS).toISOString();
+  const fast = await db.execute<{ id: string }>(sql`
+    update payout_items i
+    set status = 'sending', claimed_at = ${now}::timestamptz, attempts = i.attempts + 1,
+        next_attempt_at = null, updated_at = ${now}::timestamptz
+    from advisors a, payout_accounts pa
+    where i.id = ${input.itemId}
+      and a.user_id = i.advisor_id and a.payouts_held_at is null
+      and pa.advisor_id = i.advisor_id
+      and (pa.transfers_capability = 'active' or i.last_error_code = ${OUTCOME_UNKNOWN})
+      and (i.status in ('pending', 'retrying')
+           or (i.status = 'sending' and i.claimed_at < ${stale}::timestamptz))
+    returning i.id`);
+  if (fast.length > 0) {
+    const [item] = await db.select().from(payoutItems).where(eq(payoutItems.id, input.itemId));
+    return { kind: "claimed", item: item! };
+  }
   return db.transaction(async (tx) => {
     const [row] = await tx
       .select({
