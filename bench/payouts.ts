@@ -12,7 +12,7 @@
 //
 // BENCH_DATABASE_URL: a disposable database; otherwise an ephemeral embedded PostgreSQL.
 // BENCH_PAYOUT_ADVISORS (10000), BENCH_BASELINE_ADVISORS (2000), BENCH_RATE_LIMIT (100),
-// BENCH_WORKER_CONCURRENCY (4 jobs per worker process).
+// BENCH_WORKER_CONCURRENCY (8 jobs per worker process: a send mostly waits for its slot).
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { createServer } from "node:net";
@@ -40,7 +40,7 @@ import { sql } from "drizzle-orm";
 const ADVISORS = Number(process.env.BENCH_PAYOUT_ADVISORS ?? 10_000);
 const BASELINE_ADVISORS = Number(process.env.BENCH_BASELINE_ADVISORS ?? 2_000);
 const LIMIT = Number(process.env.BENCH_RATE_LIMIT ?? 100);
-const WORKER_CONCURRENCY = process.env.BENCH_WORKER_CONCURRENCY ?? "4";
+const WORKER_CONCURRENCY = process.env.BENCH_WORKER_CONCURRENCY ?? "8";
 const TARGET_FRACTION = 0.95;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -91,6 +91,8 @@ async function count(db: Db, query: ReturnType<typeof sql>): Promise<number> {
 
 type RunResult = {
   advisors: number;
+  prepareSeconds: number;
+  profile: string;
   wallSeconds: number;
   sendSeconds: number;
   accepted: number;
@@ -150,11 +152,14 @@ async function run(
       sql`select count(*) as n from payout_items where ${mine} and status in ('sent', 'failed')`,
     );
     if (done !== last && (done - last >= 1000 || done === input.advisors)) {
-      process.stdout.write(`  ${done}/${input.advisors} items settled after ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+      process.stdout.write(
+        `  ${done}/${input.advisors} items settled after ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+      );
       last = done;
     }
     if (done >= input.advisors) break;
-    if (Date.now() - started > 30 * 60_000) throw new Error("payout run did not finish in 30 minutes");
+    if (Date.now() - started > 30 * 60_000)
+      throw new Error("payout run did not finish in 30 minutes");
   }
   const wallSeconds = (Date.now() - started) / 1000;
   stopping = true;
@@ -172,12 +177,29 @@ async function run(
   const lastAt = Math.max(...ours.map((t) => t.created.getTime()));
   // Stripe's `created` is whole seconds: the window is at least one second long.
   const sendSeconds = Math.max(1, (lastAt - firstAt) / 1000 + 1);
+  const prepared = (
+    await db.execute<{ first: string; last: string }>(sql`
+      select min(created_at) as first, max(created_at) as last from payout_batches where ${mine}`)
+  )[0]!;
+  const prepareSeconds = (new Date(prepared.last).getTime() - started) / 1000;
+  // Transfers per 10 s of the run, to show where the rate was reached.
+  const buckets = new Map<number, number>();
+  for (const t of ours) {
+    const b = Math.floor((t.created.getTime() - started) / 10_000);
+    buckets.set(b, (buckets.get(b) ?? 0) + 1);
+  }
+  const profile = [...buckets.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([b, n]) => `${b * 10}s:${(n / 10).toFixed(0)}/s`)
+    .join(" ");
   const itemsPerTransfer = new Set(ours.map((t) => t.payoutItemId)).size;
   const chargesPerTransfer = new Set(ours.map((t) => t.sourceTransaction)).size;
   const accepted = stats.accepted;
   const achievedRate = accepted / sendSeconds;
   return {
     advisors: input.advisors,
+    prepareSeconds,
+    profile,
     wallSeconds,
     sendSeconds,
     accepted,
@@ -185,14 +207,19 @@ async function run(
     transferRequests: ours.length,
     achievedRate,
     fraction: achievedRate / LIMIT,
-    sent: await count(db, sql`select count(*) as n from payout_items where ${mine} and status = 'sent'`),
+    sent: await count(
+      db,
+      sql`select count(*) as n from payout_items where ${mine} and status = 'sent'`,
+    ),
     unhandled429: await count(
       db,
       sql`select count(*) as n from payout_items where ${mine} and status = 'failed' and last_error_code = 'rate_limit'`,
     ),
-    failed: await count(db, sql`select count(*) as n from payout_items where ${mine} and status = 'failed'`),
-    duplicateTransfers:
-      ours.length - itemsPerTransfer + (ours.length - chargesPerTransfer),
+    failed: await count(
+      db,
+      sql`select count(*) as n from payout_items where ${mine} and status = 'failed'`,
+    ),
+    duplicateTransfers: ours.length - itemsPerTransfer + (ours.length - chargesPerTransfer),
     unbalanced: (await findUnbalancedEntries(db)).length,
   };
 }
@@ -201,11 +228,19 @@ function report(label: string, r: RunResult) {
   console.log(`\n${label}: ${r.advisors} advisors, one released consultation each`);
   console.log(`  wall time (plan → last transfer recorded): ${r.wallSeconds.toFixed(1)} s`);
   console.log(
+    `  every batch and item created (with its ledger entries) after ${r.prepareSeconds.toFixed(1)} s`,
+  );
+  console.log(`  transfers per second, by 10 s of the run: ${r.profile}`);
+  console.log(
     `  provider requests accepted: ${r.accepted} in a ${r.sendSeconds.toFixed(0)} s sending window → ${r.achievedRate.toFixed(1)} req/s = ${r.fraction.toFixed(3)} of the ${LIMIT} req/s limit`,
   );
-  console.log(`  429s answered by the provider: ${r.throttled}; left unhandled (item failed on a 429): ${r.unhandled429}`);
+  console.log(
+    `  429s answered by the provider: ${r.throttled}; left unhandled (item failed on a 429): ${r.unhandled429}`,
+  );
   console.log(`  items sent: ${r.sent}/${r.advisors}; failed: ${r.failed}`);
-  console.log(`  transfers at the provider: ${r.transferRequests}; duplicates: ${r.duplicateTransfers}; unbalanced entries: ${r.unbalanced}`);
+  console.log(
+    `  transfers at the provider: ${r.transferRequests}; duplicates: ${r.duplicateTransfers}; unbalanced entries: ${r.unbalanced}`,
+  );
 }
 
 async function main() {
@@ -249,7 +284,12 @@ async function main() {
       env: common,
     });
     console.log("\nPaced run (workers share the provider's budget through PostgreSQL)");
-    const paced = await run(handle.db, { prefix: "bench", advisors: ADVISORS, paced: true, env: common });
+    const paced = await run(handle.db, {
+      prefix: "bench",
+      advisors: ADVISORS,
+      paced: true,
+      env: common,
+    });
 
     report("Baseline", baseline);
     report("Payout run", paced);

@@ -7,15 +7,21 @@ import { RequireAdmin } from "./components/require-admin";
 import { createQueryClient } from "./lib/query-client";
 import { directionOf, useLocale } from "./lib/session";
 import { createApiClient, TRPCProvider } from "./lib/trpc";
+import { AdvisorPayoutsPage } from "./pages/advisor-payouts-page";
 import { AdvisorsPage } from "./pages/advisors-page";
 import { ApplicationReviewPage } from "./pages/application-review-page";
 import { ApplicationsPage } from "./pages/applications-page";
 import { ConsultationDetailPage } from "./pages/consultation-detail-page";
 import { ConsultationsPage } from "./pages/consultations-page";
+import { FinancePage } from "./pages/finance-page";
 import { IncidentsPage } from "./pages/incidents-page";
 import { LedgerPage } from "./pages/ledger-page";
 import { NotificationsPage } from "./pages/notifications-page";
+import { PayoutBatchPage } from "./pages/payout-batch-page";
+import { PayoutsPage } from "./pages/payouts-page";
+import { ReconciliationPage, ReconciliationReportPage } from "./pages/reconciliation-page";
 import { ReviewsPage } from "./pages/reviews-page";
+import { SandboxOnboardingReturnPage } from "./pages/sandbox-onboarding-return-page";
 import { SandboxPage } from "./pages/sandbox-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { SkillsPage } from "./pages/skills-page";
@@ -63,11 +69,23 @@ export function App() {
                     <Route path="/consultations" element={<ConsultationsPage />} />
                     <Route path="/consultations/:id" element={<ConsultationDetailPage />} />
                     <Route path="/ledger" element={<LedgerPage />} />
+                    <Route path="/payouts" element={<PayoutsPage />} />
+                    <Route path="/payouts/batches/:id" element={<PayoutBatchPage />} />
+                    <Route path="/payouts/advisors/:advisorId" element={<AdvisorPayoutsPage />} />
+                    <Route path="/reconciliation" element={<ReconciliationPage />} />
+                    <Route path="/reconciliation/:id" element={<ReconciliationReportPage />} />
+                    <Route path="/finance" element={<FinancePage />} />
                     <Route path="/incidents" element={<IncidentsPage />} />
                     <Route path="/webhook-events" element={<WebhookEventsPage />} />
                     {/* Development only, like dev sign-in: acts as a demo client. */}
                     {import.meta.env.DEV ? (
-                      <Route path="/sandbox" element={<SandboxPage />} />
+                      <>
+                        <Route path="/sandbox" element={<SandboxPage />} />
+                        <Route
+                          path="/sandbox/payouts/onboarding"
+                          element={<SandboxOnboardingReturnPage />}
+                        />
+                      </>
                     ) : null}
                     <Route path="*" element={<Navigate to="/users" replace />} />
                   </Route>

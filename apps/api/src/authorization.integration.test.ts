@@ -121,6 +121,35 @@ export const MATRIX: Record<string, [Rung, () => unknown]> = {
   "webhookEvents.list": ["admin", () => ({})],
   "webhookEvents.get": ["admin", () => ({ id: UUID })],
   "webhookEvents.replay": ["admin", () => ({ id: UUID, reason: "fixed the handler" })],
+  "payouts.onboardingLink": ["advisor", () => ({})],
+  "payouts.account": ["advisor", () => ({})],
+  "payouts.updateSchedule": ["advisor", () => ({ cadence: "weekly", weekday: 5 })],
+  "payouts.listBatches": ["admin", () => ({})],
+  "payouts.getBatch": ["admin", () => ({ id: UUID })],
+  "payouts.listItems": ["admin", () => ({})],
+  "payouts.listReversals": ["admin", () => ({})],
+  "payouts.advisorDetail": ["admin", () => ({ advisorId: "demo|advisor-amira" })],
+  "payouts.retryItem": ["admin", () => ({ itemId: UUID })],
+  "payouts.cancelItem": ["admin", () => ({ itemId: UUID, reason: "duplicate booking" })],
+  "payouts.hold": ["admin", () => ({ advisorId: "demo|advisor-lucas", reason: "KYC review" })],
+  "payouts.releaseHold": ["admin", () => ({ advisorId: "demo|advisor-lucas" })],
+  "payouts.runOffCycle": ["admin", () => ({ advisorId: "demo|advisor-lucas" })],
+  "payouts.retryReversal": ["admin", () => ({ reversalId: UUID })],
+  // Dev-only as well (refused outside development sign-in; tested in the payouts router).
+  "payouts.endHoldWindow": ["admin", () => ({ consultationId: UUID })],
+  "earnings.summary": ["advisor", () => ({})],
+  "earnings.payouts": ["advisor", () => ({})],
+  "earnings.consultations": ["advisor", () => ({})],
+  "finance.summary": [
+    "admin",
+    () => ({ from: "2026-11-01T00:00:00Z", to: "2026-11-24T00:00:00Z", currency: "USD" }),
+  ],
+  "reconciliation.run": [
+    "admin",
+    () => ({ from: "2026-11-01T00:00:00Z", to: "2026-11-24T00:00:00Z" }),
+  ],
+  "reconciliation.list": ["admin", () => ({})],
+  "reconciliation.get": ["admin", () => ({ id: UUID })],
 };
 
 const procedures = Object.keys(appRouter._def.procedures);

@@ -106,9 +106,11 @@ describe("payout lifecycle against the simulated provider", () => {
     }
   }
 
-  async function row<T>(query: ReturnType<typeof sql>): Promise<T | undefined> {
-    const rows = await api.db.db.execute<T & Record<string, unknown>>(query);
-    return rows[0];
+  async function row<T extends Record<string, unknown>>(
+    query: ReturnType<typeof sql>,
+  ): Promise<T | undefined> {
+    const rows = await api.db.db.execute(query);
+    return rows[0] as T | undefined;
   }
 
   async function ledger(consultationId: string) {

@@ -14,6 +14,9 @@ type Me = RouterOutputs["auth"]["me"];
 const NAV = [
   { to: "/consultations", label: "Consultations" },
   { to: "/ledger", label: "Ledger" },
+  { to: "/payouts", label: "Payouts" },
+  { to: "/finance", label: "Finance" },
+  { to: "/reconciliation", label: "Reconciliation" },
   { to: "/incidents", label: "Security incidents" },
   { to: "/webhook-events", label: "Webhook events" },
   { to: "/applications", label: "Applications" },

@@ -19,6 +19,7 @@ export const WEBHOOK_STATUSES = Object.keys(WEBHOOK_STATUS_COLORS) as WebhookSta
 
 export const WEBHOOK_PROVIDERS = [
   { value: "stripe", label: "Stripe" },
+  { value: "stripe_connect", label: "Stripe Connect" },
   { value: "calcom", label: "Cal.com" },
 ] as const satisfies readonly { value: WebhookProvider; label: string }[];
 

@@ -1,4 +1,5 @@
 import {
+  Anchor,
   Badge,
   Button,
   Group,
@@ -19,6 +20,8 @@ import {
   useQueryClient,
 } from "@tanstack/react-query";
 import { useState } from "react";
+import { Link } from "react-router";
+import { advisorPayoutsPath } from "../components/payout-tables";
 import { ReasonModal } from "../components/reason-modal";
 import { formatDateTime, formatMoney } from "../lib/format";
 import { notifySuccess } from "../lib/notify";
@@ -146,6 +149,14 @@ function AdvisorTableRow({
         <Text size="xs" c="dimmed">
           {advisor.email ?? advisor.userId}
         </Text>
+        <Anchor
+          component={Link}
+          to={advisorPayoutsPath(advisor.userId)}
+          size="xs"
+          aria-label={`Payouts to ${label(advisor)}`}
+        >
+          Payouts
+        </Anchor>
       </Table.Td>
       <Table.Td>
         <Text size="sm" lineClamp={2}>

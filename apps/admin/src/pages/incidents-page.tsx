@@ -44,6 +44,9 @@ export const INCIDENT_KIND_LABELS: Record<IncidentKind, string> = {
   unknown_charge: "Charge we don't know",
   provider_action_failed: "Provider call keeps failing",
   reversal_required: "Transfer reversal needed",
+  payout_failed: "Payout to an advisor failed",
+  reversal_failed: "Transfer reversal failed",
+  reconciliation_difference: "Reconciliation found differences",
 };
 
 function IncidentRow({

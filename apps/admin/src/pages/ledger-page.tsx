@@ -19,6 +19,7 @@ import { skipToken, useQuery } from "@tanstack/react-query";
 import { type FormEvent, Fragment, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { LedgerEntries } from "../components/ledger-entries";
+import { advisorPayoutsPath } from "../components/payout-tables";
 import { formatMoney } from "../lib/format";
 import { type ConsoleLocale, useLocale } from "../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../lib/trpc";
@@ -56,7 +57,13 @@ const FAMILIES: { family: string; kind: string; meaning: string; perOwner?: true
     family: "advisor_payable",
     perOwner: true,
     kind: "liability",
-    meaning: "Released advisor shares not yet transferred, per advisor.",
+    meaning: "Released advisor shares not yet in a payout, per advisor.",
+  },
+  {
+    family: "advisor_payout_in_transit",
+    perOwner: true,
+    kind: "liability",
+    meaning: "Advisor shares in payout items Stripe hasn't confirmed yet, per advisor.",
   },
   { family: "platform_fee_revenue", kind: "revenue", meaning: "Commission earned." },
   { family: "processing_fees", kind: "expense", meaning: "Stripe's fees on charges." },
@@ -81,6 +88,13 @@ function Owner({ account }: { account: string }) {
   if (family === "client_funds_held" && UUID.test(owner)) {
     return (
       <Anchor component={Link} to={`/consultations/${owner}`} size="xs" ff="monospace">
+        {owner}
+      </Anchor>
+    );
+  }
+  if (family === "advisor_payout_in_transit") {
+    return (
+      <Anchor component={Link} to={advisorPayoutsPath(owner)} size="xs" ff="monospace">
         {owner}
       </Anchor>
     );

@@ -21,11 +21,12 @@ import {
 import { QueryClient, skipToken, useMutation, useQuery } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
-import { type FormEvent, useMemo, useState } from "react";
+import { type FormEvent, type ReactNode, useMemo, useState } from "react";
 import { Link } from "react-router";
 import { ConsultationStatusBadge } from "../components/consultation-status-badge";
 import { ConsultationTimeline } from "../components/consultation-timeline";
 import { LedgerEntries } from "../components/ledger-entries";
+import { PayoutItemStatusBadge } from "../components/payout-status";
 import { formatDateTime, formatMoney, fullName } from "../lib/format";
 import { notifySuccess } from "../lib/notify";
 import { getLocale, useLocale } from "../lib/session";
@@ -595,6 +596,233 @@ function AdminView({ detail }: { detail: AdminDetail }) {
   );
 }
 
+/** Statuses from which the sandbox offers to carry a consultation on to a payout. */
+const PAYABLE_PATH: readonly string[] = ["completed", "released", "paid_out"];
+
+/** One step of the payout walk-through: its number, what it does, and whether it's done. */
+function PayoutStep({
+  n,
+  title,
+  done,
+  children,
+}: {
+  n: number;
+  title: string;
+  done: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <Stack gap={4} data-payout-step={n} data-done={done}>
+      <Group gap="xs">
+        <Badge color={done ? "teal" : "gray"} variant={done ? "filled" : "light"} circle>
+          {n}
+        </Badge>
+        <Text size="sm" fw={500}>
+          {title}
+        </Text>
+        {done ? (
+          <Text size="xs" c="teal">
+            done
+          </Text>
+        ) : null}
+      </Group>
+      <Stack gap={4} pl={34}>
+        {children}
+      </Stack>
+    </Stack>
+  );
+}
+
+/**
+ * Signs in as the advisor (dev sign-in, like the client) and mints a Stripe onboarding link
+ * as them. The link is single-use and short-lived: it is opened at once, never kept.
+ */
+async function onboardingLinkAs(email: string): Promise<string> {
+  const signedIn = await createSandboxClient(null).auth.devSignIn.mutate({ email });
+  const link = await createSandboxClient(signedIn.token).payouts.onboardingLink.mutate({});
+  return link.url;
+}
+
+/**
+ * Step 4: carries a completed consultation to a payout — onboard its advisor on the
+ * simulated Stripe, end the hold window, pay now — and shows the payout and its ledger entry.
+ */
+function PayoutSteps({ detail }: { detail: AdminDetail }) {
+  const trpc = useTRPC();
+  const locale = useLocale();
+  const c = detail.consultation;
+  const advisorId = detail.advisor.id;
+  const advisorEmail = detail.advisor.email;
+  const payouts = useQuery(
+    trpc.payouts.advisorDetail.queryOptions({ advisorId }, { refetchInterval: POLL_MS }),
+  );
+  const items = useQuery(
+    trpc.payouts.listItems.queryOptions({ advisorId, limit: 100 }, { refetchInterval: POLL_MS }),
+  );
+  const onboard = useMutation({
+    mutationFn: async () => {
+      // Opened now, while the click still counts as the user's: a window opened after the
+      // request returns would be blocked as a pop-up.
+      const tab = window.open("", "_blank");
+      try {
+        const url = await onboardingLinkAs(advisorEmail ?? "");
+        if (tab) {
+          tab.opener = null;
+          tab.location.href = url;
+        } else {
+          window.location.assign(url);
+        }
+      } catch (error) {
+        tab?.close();
+        throw error;
+      }
+    },
+  });
+  const endHold = useMutation(
+    trpc.payouts.endHoldWindow.mutationOptions({
+      onSuccess: () => notifySuccess("Hold window ended: the advisor's share is released."),
+    }),
+  );
+  const payNow = useMutation(
+    trpc.payouts.runOffCycle.mutationOptions({
+      onSuccess: () => notifySuccess("Payout requested: the worker builds and sends it."),
+    }),
+  );
+
+  const setup = payouts.data;
+  const ready = setup?.ready ?? false;
+  const held = setup?.hold != null;
+  const mine = (items.data?.items ?? []).filter((i) => i.consultationId === c.id);
+  const item = mine.find((i) => i.status !== "cancelled") ?? mine[0];
+  const transfers = detail.ledger.filter((e) => e.kind === "transfer");
+  const released = c.status === "released" || c.status === "paid_out";
+
+  return (
+    <Card withBorder padding="md" component="section" aria-label="Payout">
+      <Stack gap="md" data-testid="sandbox-payout">
+        <Group justify="space-between">
+          <Title order={4}>4. Carry it to a payout</Title>
+          <Anchor
+            component={Link}
+            to={`/payouts/advisors/${encodeURIComponent(advisorId)}`}
+            size="sm"
+          >
+            The advisor&apos;s payouts
+          </Anchor>
+        </Group>
+
+        <PayoutStep n={1} title="Onboard the advisor to Stripe (simulated)" done={ready}>
+          <Group gap="xs">
+            <Text size="sm">
+              {detail.advisor.displayName}&apos;s Stripe account:{" "}
+              <b data-testid="sandbox-account-state">
+                {payouts.isPending
+                  ? "…"
+                  : ready
+                    ? "ready for payouts"
+                    : setup?.account
+                      ? `not ready (transfers ${setup.account.transfersCapability ?? "not requested"})`
+                      : "not onboarded"}
+              </b>
+            </Text>
+          </Group>
+          {!ready ? (
+            <Group gap="xs">
+              <Button
+                size="xs"
+                variant="light"
+                loading={onboard.isPending}
+                disabled={!advisorEmail}
+                onClick={() => onboard.mutate()}
+              >
+                Onboard the advisor to Stripe (simulated)
+              </Button>
+              <Text size="xs" c="dimmed">
+                Signs in as the advisor and opens a fresh onboarding link on the simulated Stripe in
+                a new tab; complete it there. Stripe&apos;s webhook then marks the account ready.
+              </Text>
+            </Group>
+          ) : null}
+          <ErrorNote error={onboard.error} title="Couldn't open the onboarding page" />
+          <ErrorNote error={payouts.error} title="Couldn't load the advisor's payouts" />
+        </PayoutStep>
+
+        <PayoutStep n={2} title="End the hold window now" done={released}>
+          {c.status === "completed" ? (
+            <Group gap="xs">
+              <Button
+                size="xs"
+                variant="light"
+                loading={endHold.isPending}
+                onClick={() => endHold.mutate({ consultationId: c.id })}
+              >
+                End hold window now
+              </Button>
+              <Text size="xs" c="dimmed">
+                Normally the share is released {c.holdWindowHours} h after the meeting (
+                {formatDateTime(c.holdEndsAt, locale)}), once no-shows and disputes are ruled out.
+              </Text>
+            </Group>
+          ) : null}
+          <ErrorNote error={endHold.error} title="Couldn't end the hold window" />
+        </PayoutStep>
+
+        <PayoutStep n={3} title="Pay now (off-cycle)" done={item !== undefined}>
+          {item === undefined ? (
+            <Group gap="xs">
+              <Button
+                size="xs"
+                variant="light"
+                loading={payNow.isPending}
+                disabled={!released || !ready || held}
+                onClick={() => payNow.mutate({ advisorId })}
+              >
+                Pay now
+              </Button>
+              <Text size="xs" c="dimmed">
+                {held
+                  ? "The advisor's payouts are held."
+                  : !ready
+                    ? "Onboard the advisor first."
+                    : !released
+                      ? "End the hold window first."
+                      : "Pays the advisor's released earnings now, outside their schedule."}
+              </Text>
+            </Group>
+          ) : null}
+          <ErrorNote error={payNow.error} title="Couldn't request the payout" />
+        </PayoutStep>
+
+        <PayoutStep n={4} title="The payout" done={c.status === "paid_out"}>
+          {item ? (
+            <Group gap="xs" data-testid="sandbox-payout-item" data-status={item.status}>
+              <Text size="sm">
+                Payout item of {formatMoney(item.amount, item.currency, locale)}:
+              </Text>
+              <PayoutItemStatusBadge status={item.status} />
+              <Anchor component={Link} to={`/payouts/batches/${item.batchId}`} size="sm">
+                Open its batch
+              </Anchor>
+            </Group>
+          ) : (
+            <Text size="sm" c="dimmed">
+              No payout item for this consultation yet.
+            </Text>
+          )}
+          {transfers.length > 0 ? (
+            <Stack gap={4} data-testid="sandbox-transfer-entry">
+              <Text size="sm">
+                The transfer in the consultation&apos;s ledger (in transit → Stripe balance):
+              </Text>
+              <LedgerEntries entries={transfers} />
+            </Stack>
+          ) : null}
+        </PayoutStep>
+      </Stack>
+    </Card>
+  );
+}
+
 /** Step 3: the client's consultations (live), and the selected one side by side with the admin's view. */
 function Watch({ api, prepared }: { api: SandboxApi; prepared: Prepared | null }) {
   const trpc = useTRPC();
@@ -712,6 +940,9 @@ function Watch({ api, prepared }: { api: SandboxApi; prepared: Prepared | null }
           </Grid.Col>
         </Grid>
       ) : null}
+      {admin.data && PAYABLE_PATH.includes(admin.data.consultation.status) ? (
+        <PayoutSteps key={admin.data.consultation.id} detail={admin.data} />
+      ) : null}
     </Stack>
   );
 }
@@ -720,7 +951,8 @@ function Watch({ api, prepared }: { api: SandboxApi; prepared: Prepared | null }
  * Development only: act as a demo client through the whole booking flow — prepare,
  * book on the simulated Cal.com, pay on the simulated Stripe checkout, end the meeting,
  * cancel, report a no-show or dispute — and watch the consultation and its ledger change
- * as the admin sees them.
+ * as the admin sees them; then onboard the advisor to the simulated Stripe Connect and pay
+ * the consultation out.
  */
 export function SandboxPage() {
   const [session, setSession] = useState<ClientSession | null>(loadSession);
@@ -744,7 +976,8 @@ export function SandboxPage() {
         </Group>
         <Text size="sm" c="dimmed">
           Book, pay and finish a consultation as a demo client on the simulated Cal.com and Stripe
-          pages, and watch what the admin sees change: status, timeline, ledger.
+          pages, watch what the admin sees change (status, timeline, ledger), then carry it to a
+          payout to the advisor.
         </Text>
       </Stack>
       <PickClient session={session} onSession={changeSession} />

@@ -336,7 +336,9 @@ export async function preparePayoutBatch(
         earnings: group.map((e) => ({
           id: e.consultationId,
           amount: money(e.share, currency),
-          completedAt: e.holdEndsAt ?? now,
+          // Released means out of the hold window, whatever the stored end says (an admin or
+          // the sandbox may have ended it early).
+          completedAt: e.holdEndsAt && e.holdEndsAt < now ? e.holdEndsAt : now,
         })),
         receivable: money(receivables.get(currency) ?? 0, currency),
         runAt: now,
@@ -724,21 +726,24 @@ export async function recordTransferFailure(
 /**
  * Shared pacing of provider requests (GCRA over one row): reserves the next slot at
  * `ratePerSecond` and returns how long to wait for it. Every worker process uses the same
- * row, so together they never exceed the rate; the database clock is the one clock.
+ * row, so together they keep to the rate; the database clock is the one clock. Slots left
+ * unused while the senders were busy elsewhere may be caught up on, up to `burstSeconds`
+ * of them (the provider's own bucket allows a second's worth of burst, as Stripe's does).
  */
 export async function reserveProviderSlot(
   db: Executor,
-  input: { key: string; ratePerSecond: number },
+  input: { key: string; ratePerSecond: number; burstSeconds?: number },
 ): Promise<number> {
   const intervalMs = 1000 / input.ratePerSecond;
   const interval = `${intervalMs.toFixed(3)} milliseconds`;
+  const tolerance = `${Math.round((input.burstSeconds ?? 0.5) * 1000)} milliseconds`;
   const [row] = await db
     .insert(providerThrottles)
     .values({ key: input.key, nextSlotAt: sql`clock_timestamp() + ${interval}::interval` })
     .onConflictDoUpdate({
       target: providerThrottles.key,
       set: {
-        nextSlotAt: sql`greatest(${providerThrottles.nextSlotAt}, clock_timestamp()) + ${interval}::interval`,
+        nextSlotAt: sql`greatest(${providerThrottles.nextSlotAt}, clock_timestamp() - ${tolerance}::interval) + ${interval}::interval`,
       },
     })
     .returning({

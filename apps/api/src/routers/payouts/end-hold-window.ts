@@ -1,4 +1,6 @@
 import { applyConsultationEvent, lockConsultation, writeAudit } from "@an/db";
+import { consultations } from "@an/db/schema";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
@@ -17,12 +19,15 @@ export const endHoldWindow = adminProcedure
       const row = await lockConsultation(tx, { id: input.consultationId });
       if (!row) throw new AppError("CONSULTATION_NOT_FOUND", { ref: input.consultationId });
       const now = ctx.now();
-      // The machine checks the window against the clock it is given: hand it the window's end.
-      const at = row.holdEndsAt && row.holdEndsAt > now ? row.holdEndsAt : now;
+      // The window is shortened to end now (the timeline and the payout run then agree on
+      // when it ended); the original timer, when it fires, finds the consultation released.
+      if (row.status === "completed" && row.holdEndsAt && row.holdEndsAt > now) {
+        await tx.update(consultations).set({ holdEndsAt: now }).where(eq(consultations.id, row.id));
+      }
       const outcome = await applyConsultationEvent(tx, {
         consultationId: row.id,
         event: { id: `sandbox:hold:${row.id}`, actor: "system", type: "hold_window_elapsed" },
-        now: at,
+        now,
         origin: {
           source: "sandbox:end_hold_window",
           actorUserId: ctx.user.id,
