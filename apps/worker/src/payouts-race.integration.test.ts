@@ -89,7 +89,9 @@ describe("payout run raced by two worker processes", () => {
     startWorker();
 
     // Once the items exist, queue every send once more (no key) while the first go out.
-    await waitFor(async () => (await count(sql`select count(*) from payout_items`)) === earnings.length);
+    await waitFor(
+      async () => (await count(sql`select count(*) from payout_items`)) === earnings.length,
+    );
     const ids = await db.db.select({ id: payoutItems.id }).from(payoutItems);
     for (const { id } of ids) await enqueueJob(db.db, "send_payout_item", { itemId: id });
 
@@ -121,9 +123,9 @@ describe("payout run raced by two worker processes", () => {
     expect(new Set(transfers.map((t) => t.payoutItemId)).size).toBe(earnings.length);
     expect(new Set(transfers.map((t) => t.sourceTransaction)).size).toBe(earnings.length);
 
-    expect(
-      await count(sql`select count(*) from consultations where status = 'paid_out'`),
-    ).toBe(earnings.length);
+    expect(await count(sql`select count(*) from consultations where status = 'paid_out'`)).toBe(
+      earnings.length,
+    );
     expect(await findUnbalancedEntries(db.db)).toEqual([]);
     const owed = await accountBalances(db.db, { prefix: "advisor_pay" });
     expect(owed.filter((b) => b.balance !== 0)).toEqual([]);
