@@ -5,12 +5,7 @@ import { consultationTimer } from "./consultation-timer";
 import { createCheckout } from "./create-checkout";
 import { deliverSimulatedWebhook } from "./deliver-simulated-webhook";
 import { expireCheckout } from "./expire-checkout";
-import {
-  planPayouts,
-  preparePayoutBatchTask,
-  reverseTransfer,
-  sendPayoutItem,
-} from "./payouts";
+import { planPayouts, preparePayoutBatchTask, reverseTransfer, sendPayoutItem } from "./payouts";
 import { processWebhookEvent } from "./process-webhook-event";
 import { purgeWebhookPayloads } from "./purge-webhook-payloads";
 import { reconcileCalcomBookings } from "./reconcile-calcom-bookings";

@@ -21,7 +21,6 @@ import {
   refunds,
   userRoles,
 } from "../schema";
-import { raiseIncident } from "./incidents";
 import { postJournalEntry } from "./ledger";
 import { requestTransferReversal, withdrawUnsentPayoutItem } from "./payouts";
 

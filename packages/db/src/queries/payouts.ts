@@ -213,7 +213,7 @@ export async function planDuePayouts(db: Db, input: { now: Date }): Promise<{ qu
     if (unscheduled.length === 0) break;
     const rows = unscheduled.map((a) => ({
       id: a.userId,
-      next: nextRunFor(a as AdvisorScheduleRow, input.now).toISOString(),
+      next: nextRunFor(a, input.now).toISOString(),
     }));
     await db.execute(sql`
       update advisors a set next_payout_at = v.next
@@ -315,7 +315,7 @@ export async function preparePayoutBatch(
     const after = now.getTime() > request.scheduledFor.getTime() ? now : request.scheduledFor;
     await tx
       .update(advisors)
-      .set({ nextPayoutAt: nextRunFor(advisor as AdvisorScheduleRow, after) })
+      .set({ nextPayoutAt: nextRunFor(advisor, after) })
       .where(eq(advisors.userId, request.advisorId));
   }
 
@@ -1174,7 +1174,7 @@ export async function updateAdvisorPayoutSchedule(
     .for("update");
   if (!advisor) return null;
   const settings: AdvisorScheduleRow = {
-    ...(advisor as AdvisorScheduleRow),
+    ...advisor,
     payoutCadence: input.cadence,
     payoutWeekday: input.weekday,
     payoutDayOfMonth: input.dayOfMonth,
