@@ -10,6 +10,7 @@ import {
   transferReversals,
   users,
 } from "../schema";
+import { nextRunFor } from "./payouts";
 
 /** A keyset position: the row's sort time and its id (the tie-break). */
 export type PayoutCursor = { createdAt: Date; id: string };
@@ -446,7 +447,7 @@ export type PayoutHold = { reason: string | null; by: string | null; at: Date } 
  */
 export async function getAdvisorPayoutSetup(
   ex: Executor,
-  params: { advisorId: string },
+  params: { advisorId: string; now?: Date },
 ): Promise<{
   advisorId: string;
   displayName: string;
@@ -472,7 +473,8 @@ export async function getAdvisorPayoutSetup(
       anchorDate: a.payoutAnchorDate,
       runAt: a.payoutRunAt,
       timeZone: a.timeZone,
-      nextPayoutAt: a.nextPayoutAt,
+      // Until the planner's first tick stores it, show what it will compute.
+      nextPayoutAt: a.nextPayoutAt ?? nextRunFor(a, params.now ?? new Date()),
     },
     hold: a.payoutsHeldAt
       ? { reason: a.payoutsHeldReason, by: a.payoutsHeldBy, at: a.payoutsHeldAt }

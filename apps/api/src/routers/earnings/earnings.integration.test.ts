@@ -98,7 +98,9 @@ const usd = (amount: number, formatted: string) => ({ amount, currency: "USD", f
 
 describe("earnings.summary", () => {
   it("shows pending, released, in transit, paid out and owed, formatted in the caller's locale", async () => {
-    const amira = await callerFor(t.db, AMIRA);
+    // Before the planner first stores a run, the next one is computed from the schedule
+    // (monthly on the 1st, 09:00 in the advisor's zone).
+    const amira = await callerFor(t.db, AMIRA, { now: new Date("2026-11-24T12:00:00Z") });
     const summary = await amira.earnings.summary();
     expect(summary).toEqual({
       balances: [
@@ -111,7 +113,7 @@ describe("earnings.summary", () => {
           owed: usd(1_000, "$10.00"),
         },
       ],
-      nextPayoutAt: null,
+      nextPayoutAt: new Date("2026-12-01T09:00:00Z"),
       payoutsHeld: false,
       accountOnboarded: false,
       accountReady: false,

@@ -10,7 +10,7 @@ import { moneyView } from "./money";
  */
 export const summary = advisorProcedure.query(async ({ ctx }) => {
   const [setup, balances] = await Promise.all([
-    getAdvisorPayoutSetup(ctx.db, { advisorId: ctx.user.id }),
+    getAdvisorPayoutSetup(ctx.db, { advisorId: ctx.user.id, now: ctx.now() }),
     advisorEarningsBalances(ctx.db, { advisorId: ctx.user.id }),
   ]);
   if (!setup) throw new AppError("NOT_AN_ADVISOR");

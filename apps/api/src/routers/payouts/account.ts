@@ -56,7 +56,7 @@ export function accountView(account: PayoutAccountRow | null) {
  * their schedule with the next payout.
  */
 export const account = advisorProcedure.query(async ({ ctx }) => {
-  const setup = await getAdvisorPayoutSetup(ctx.db, { advisorId: ctx.user.id });
+  const setup = await getAdvisorPayoutSetup(ctx.db, { advisorId: ctx.user.id, now: ctx.now() });
   if (!setup) throw new AppError("NOT_AN_ADVISOR");
   return {
     account: accountView(setup.account),

@@ -23,7 +23,7 @@ export const advisorDetail = adminProcedure
   .input(advisorDetailInput)
   .query(async ({ ctx, input }) => {
     const advisorId = input.advisorId;
-    const setup = await getAdvisorPayoutSetup(ctx.db, { advisorId });
+    const setup = await getAdvisorPayoutSetup(ctx.db, { advisorId, now: ctx.now() });
     if (!setup) throw new AppError("ADVISOR_NOT_FOUND", { ref: advisorId });
     const [balances, batches, openItems, reversals] = await Promise.all([
       advisorEarningsBalances(ctx.db, { advisorId }),

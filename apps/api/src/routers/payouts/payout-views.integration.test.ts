@@ -205,7 +205,7 @@ describe("payouts admin views", () => {
   });
 
   it("advisorDetail: account and what Stripe needs, schedule, hold, balances, batches, open items, reversals", async () => {
-    const admin = await callerFor(t.db, ADMIN);
+    const admin = await callerFor(t.db, ADMIN, { now: new Date("2026-11-24T12:00:00Z") });
     const before = await admin.payouts.advisorDetail({ advisorId: AMIRA });
     expect(before).toMatchObject({
       advisorId: AMIRA,
@@ -213,7 +213,13 @@ describe("payouts admin views", () => {
       account: null,
       ready: false,
       hold: null,
-      schedule: { cadence: "monthly", runAt: "09:00", timeZone: "UTC", nextPayoutAt: null },
+      // Not planned yet: the run the schedule gives (monthly on the 1st, 09:00 UTC).
+      schedule: {
+        cadence: "monthly",
+        runAt: "09:00",
+        timeZone: "UTC",
+        nextPayoutAt: new Date("2026-12-01T09:00:00Z"),
+      },
       // c1 paid out; c2 and c3 reserved in items not yet sent.
       balances: [
         { currency: "USD", pending: 0, released: 0, inTransit: 24_000, paidOut: 12_000, owed: 0 },
@@ -265,13 +271,13 @@ describe("payouts admin views", () => {
 
 describe("payouts.account", () => {
   it("is null before onboarding, then shows what Stripe needs with labels and whether payouts can go", async () => {
-    const amira = await callerFor(t.db, AMIRA);
+    const amira = await callerFor(t.db, AMIRA, { now: new Date("2026-11-24T12:00:00Z") });
     expect(await amira.payouts.account()).toMatchObject({
       account: null,
       ready: false,
       payoutsHeld: false,
       schedule: { cadence: "monthly", dayOfMonth: 1 },
-      nextPayoutAt: null,
+      nextPayoutAt: new Date("2026-12-01T09:00:00Z"),
     });
 
     await t.db.insert(payoutAccounts).values({
