@@ -24,6 +24,7 @@ export * from "./queries/bookings";
 export * from "./queries/consultation-views";
 export * from "./queries/payments";
 export * from "./queries/payouts";
+export * from "./queries/transfer-reversals";
 export * from "./queries/payout-views";
 export * from "./queries/earnings";
 export * from "./queries/finance";

@@ -22,7 +22,8 @@ import {
   userRoles,
 } from "../schema";
 import { postJournalEntry } from "./ledger";
-import { requestTransferReversal, withdrawUnsentPayoutItem } from "./payouts";
+import { withdrawUnsentPayoutItem } from "./payouts";
+import { requestTransferReversal } from "./transfer-reversals";
 
 export type ConsultationRow = typeof consultations.$inferSelect;
 

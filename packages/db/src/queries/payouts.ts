@@ -1,12 +1,5 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import {
-  accounts,
-  advisorPayoutSchedule,
-  type CurrencyCode,
-  ledger,
-  nextPayoutRun,
-  planPayout,
-} from "@an/domain";
+import { accounts, advisorPayoutSchedule, ledger, nextPayoutRun, planPayout } from "@an/domain";
 import type { Db, Executor } from "../client";
 import { enqueueJob } from "../jobs";
 import {
@@ -17,15 +10,14 @@ import {
   payoutBatches,
   payoutItems,
   providerThrottles,
-  transferReversals,
 } from "../schema";
-import { applyConsultationEvent, type ConsultationRow } from "./consultations";
+import { applyConsultationEvent } from "./consultations";
 import { raiseIncident } from "./incidents";
 import { postJournalEntry } from "./ledger";
+import { orThrow, storedMoney } from "./stored-money";
 
 export type PayoutItemRow = typeof payoutItems.$inferSelect;
 export type PayoutBatchRow = typeof payoutBatches.$inferSelect;
-export type TransferReversalRow = typeof transferReversals.$inferSelect;
 
 /**
  * The error code we store when a transfer request may have reached the provider but we
@@ -57,16 +49,6 @@ export class PayoutInFlightError extends Error {
     super(`a payout for consultation ${consultationId} is being sent; try again shortly`);
     this.name = "PayoutInFlightError";
   }
-}
-
-const money = (amount: number, currency: string) => ({
-  amount,
-  currency: currency as CurrencyCode,
-});
-
-function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value;
 }
 
 /** Exponential backoff with jitter for a transfer's `attempts`-th failure. */
@@ -129,11 +111,11 @@ async function cancelItem(
     .returning();
   if (item.amount > 0) {
     await postJournalEntry(tx, {
-      entry: unwrap(
+      entry: orThrow(
         ledger.payoutReturned({
           consultationId: item.consultationId,
           advisorId: item.advisorId,
-          amount: money(item.amount, item.currency),
+          amount: storedMoney(item.amount, item.currency),
         }),
       ),
       dedupeKey: `payout_item:${item.id}:returned`,
@@ -171,7 +153,7 @@ type AdvisorScheduleRow = {
 
 /** The advisor's next scheduled run strictly after `after`, by the domain's schedule rules. */
 export function nextRunFor(a: AdvisorScheduleRow, after: Date): Date {
-  return unwrap(
+  return orThrow(
     nextPayoutRun(
       advisorPayoutSchedule({
         cadence: a.payoutCadence,
@@ -331,21 +313,24 @@ export async function preparePayoutBatch(
   const items: PayoutItemRow[] = [];
   let sawBelowMinimum = false;
   for (const [currency, group] of byCurrency) {
-    const plan = unwrap(
+    const plan = orThrow(
       planPayout({
         earnings: group.map((e) => ({
           id: e.consultationId,
-          amount: money(e.share, currency),
+          amount: storedMoney(e.share, currency),
           // Released means out of the hold window, whatever the stored end says (an admin or
           // the sandbox may have ended it early).
           completedAt: e.holdEndsAt && e.holdEndsAt < now ? e.holdEndsAt : now,
         })),
-        receivable: money(receivables.get(currency) ?? 0, currency),
+        receivable: storedMoney(receivables.get(currency) ?? 0, currency),
         runAt: now,
         // Released consultations are out of their hold window by definition.
         holdWindowHours: 0,
         // An admin's off-cycle payout pays whatever is there.
-        minimumPayout: money(request.kind === "off_cycle" ? 0 : input.minimumPayoutMinor, currency),
+        minimumPayout: storedMoney(
+          request.kind === "off_cycle" ? 0 : input.minimumPayoutMinor,
+          currency,
+        ),
       }),
     );
     if (plan.outcome !== "pay") {
@@ -392,11 +377,11 @@ export async function preparePayoutBatch(
     for (const item of inserted) {
       if (item.nettedAmount > 0) {
         await postJournalEntry(tx, {
-          entry: unwrap(
+          entry: orThrow(
             ledger.clawback({
               consultationId: item.consultationId,
               advisorId: item.advisorId,
-              amount: money(item.nettedAmount, currency),
+              amount: storedMoney(item.nettedAmount, currency),
             }),
           ),
           dedupeKey: `payout_item:${item.id}:clawback`,
@@ -405,11 +390,11 @@ export async function preparePayoutBatch(
       }
       if (item.amount > 0) {
         await postJournalEntry(tx, {
-          entry: unwrap(
+          entry: orThrow(
             ledger.payoutReserved({
               consultationId: item.consultationId,
               advisorId: item.advisorId,
-              amount: money(item.amount, currency),
+              amount: storedMoney(item.amount, currency),
             }),
           ),
           dedupeKey: `payout_item:${item.id}:reserved`,
@@ -460,8 +445,11 @@ async function loadEarnings(tx: Executor, advisorId: string): Promise<Earning[]>
   return rows.filter((r): r is Earning => r.chargeId !== null);
 }
 
-/** What the advisor owes back per currency (positive), from the ledger. */
-async function receivableBalances(tx: Executor, advisorId: string): Promise<Map<string, number>> {
+/** What the advisor owes back per currency (positive), from the ledger. Internal to payouts. */
+export async function receivableBalances(
+  tx: Executor,
+  advisorId: string,
+): Promise<Map<string, number>> {
   const rows = await tx
     .select({
       currency: journalPostings.currency,
@@ -604,8 +592,8 @@ async function markItemSent(
       actor: "system",
       type: "payout_sent",
       transferId,
-      amount: money(item.amount, item.currency),
-      netted: money(item.nettedAmount, item.currency),
+      amount: storedMoney(item.amount, item.currency),
+      netted: storedMoney(item.nettedAmount, item.currency),
     },
     now,
     origin: { source: `payout:${item.batchId}`, data: { payoutItemId: item.id, transferId } },
@@ -614,11 +602,11 @@ async function markItemSent(
     // The money left anyway: book it, and tell admins the consultation disagrees.
     if (item.amount > 0) {
       await postJournalEntry(tx, {
-        entry: unwrap(
+        entry: orThrow(
           ledger.transfer({
             consultationId: item.consultationId,
             advisorId: item.advisorId,
-            amount: money(item.amount, item.currency),
+            amount: storedMoney(item.amount, item.currency),
           }),
         ),
         dedupeKey: `payout_item:${item.id}:transfer`,
@@ -647,6 +635,30 @@ export type TransferFailure = {
 };
 
 /**
+ * What a failed provider call leads to, for transfers and reversals alike: retried at
+ * `runAt` (a 429 waits its Retry-After and gives its attempt back; other retryable
+ * failures back off exponentially until `maxAttempts`), or given up.
+ */
+export function retryDecision(input: {
+  failure: TransferFailure;
+  attempts: number;
+  maxAttempts: number;
+  now: Date;
+}): { retry: true; attempts: number; runAt: Date } | { retry: false; attempts: number } {
+  const { failure, now } = input;
+  const throttled = failure.code === RATE_LIMITED;
+  const attempts = throttled ? Math.max(0, input.attempts - 1) : input.attempts;
+  if (!failure.retryable || (!throttled && attempts >= input.maxAttempts)) {
+    return { retry: false, attempts };
+  }
+  const delay = Math.max(
+    (failure.retryAfterSeconds ?? 0) * 1000,
+    throttled ? 0 : payoutRetryDelayMs(attempts),
+  );
+  return { retry: true, attempts, runAt: new Date(now.getTime() + delay) };
+}
+
+/**
  * Records a failed send. Retryable failures go back in the queue with backoff (a 429
  * waits its Retry-After and doesn't use up an attempt); out of attempts or refused, the
  * item is `failed`, admins are told, and its money stays in transit until an admin
@@ -664,14 +676,15 @@ export async function recordTransferFailure(
       .where(eq(payoutItems.id, input.itemId))
       .for("update");
     if (!item || item.status === "sent" || item.status === "cancelled") return item ?? null;
-    const throttled = failure.code === RATE_LIMITED;
-    const attempts = throttled ? Math.max(0, item.attempts - 1) : item.attempts;
-    if (failure.retryable && (throttled || attempts < input.maxAttempts)) {
-      const delay = Math.max(
-        (failure.retryAfterSeconds ?? 0) * 1000,
-        throttled ? 0 : payoutRetryDelayMs(attempts),
-      );
-      const runAt = new Date(now.getTime() + delay);
+    const decision = retryDecision({
+      failure,
+      attempts: item.attempts,
+      maxAttempts: input.maxAttempts,
+      now,
+    });
+    const { attempts } = decision;
+    if (decision.retry) {
+      const { runAt } = decision;
       const [row] = await tx
         .update(payoutItems)
         .set({
@@ -679,7 +692,9 @@ export async function recordTransferFailure(
           attempts,
           // Keep knowing that an earlier attempt may have reached the provider.
           lastErrorCode:
-            item.lastErrorCode === OUTCOME_UNKNOWN && throttled ? OUTCOME_UNKNOWN : failure.code,
+            item.lastErrorCode === OUTCOME_UNKNOWN && failure.code === RATE_LIMITED
+              ? OUTCOME_UNKNOWN
+              : failure.code,
           lastError: failure.message.slice(0, 2000),
           nextAttemptAt: runAt,
           claimedAt: null,
@@ -919,239 +934,6 @@ export async function requestOffCyclePayout(
     requestedAt: input.now.toISOString(),
   });
   return { kind: "queued" };
-}
-
-// ---------------------------------------------------------------------------------------
-// Transfer reversals
-// ---------------------------------------------------------------------------------------
-
-/**
- * A refund or lost chargeback hit a paid-out consultation (the receivable is already
- * booked by the refund entry): asks the provider to reverse up to `amount` of its
- * transfer. Capped at what the transfer carried less what is already being reversed; a
- * share that was netted rather than transferred stays a receivable for later payouts.
- */
-export async function requestTransferReversal(
-  tx: Executor,
-  input: {
-    consultation: Pick<ConsultationRow, "id" | "advisorId">;
-    amount: { amount: number; currency: string };
-    dedupeKey: string;
-    reason: string;
-  },
-): Promise<TransferReversalRow | null> {
-  const [item] = await tx
-    .select()
-    .from(payoutItems)
-    .where(
-      and(
-        eq(payoutItems.consultationId, input.consultation.id),
-        eq(payoutItems.status, "sent"),
-        sql`${payoutItems.providerTransferId} is not null`,
-      ),
-    );
-  if (!item?.providerTransferId) return null;
-  const [reversed] = await tx
-    .select({ total: sql<string>`coalesce(sum(${transferReversals.amount}), 0)` })
-    .from(transferReversals)
-    .where(
-      and(
-        eq(transferReversals.payoutItemId, item.id),
-        sql`${transferReversals.status} <> 'failed'`,
-      ),
-    );
-  const amount = Math.min(input.amount.amount, item.amount - Number(reversed?.total ?? 0));
-  if (amount <= 0) return null;
-  const [row] = await tx
-    .insert(transferReversals)
-    .values({
-      consultationId: input.consultation.id,
-      payoutItemId: item.id,
-      advisorId: item.advisorId,
-      providerTransferId: item.providerTransferId,
-      amount,
-      currency: item.currency,
-      dedupeKey: input.dedupeKey,
-      reason: input.reason.slice(0, 500),
-    })
-    .onConflictDoNothing()
-    .returning();
-  if (row) {
-    await enqueueJob(
-      tx,
-      "reverse_transfer",
-      { reversalId: row.id },
-      { jobKey: `reversal:${row.id}` },
-    );
-  }
-  return row ?? null;
-}
-
-export type ReversalClaim =
-  | { kind: "claimed"; reversal: TransferReversalRow }
-  | { kind: "not_claimable"; status: string | null };
-
-/** Claims a reversal for one attempt (pending or retrying only). */
-export async function claimTransferReversal(
-  db: Db,
-  input: { reversalId: string; now: Date },
-): Promise<ReversalClaim> {
-  const [row] = await db
-    .update(transferReversals)
-    .set({ attempts: sql`${transferReversals.attempts} + 1`, updatedAt: input.now })
-    .where(
-      and(
-        eq(transferReversals.id, input.reversalId),
-        inArray(transferReversals.status, ["pending", "retrying"]),
-      ),
-    )
-    .returning();
-  if (row) return { kind: "claimed", reversal: row };
-  const [existing] = await db
-    .select({ status: transferReversals.status })
-    .from(transferReversals)
-    .where(eq(transferReversals.id, input.reversalId));
-  return { kind: "not_claimable", status: existing?.status ?? null };
-}
-
-/** The provider reversed it: the receivable is settled by a `transfer_reversal` entry. */
-export async function recordReversalSucceeded(
-  db: Db,
-  input: { reversalId: string; providerReversalId: string; now: Date },
-): Promise<void> {
-  await db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(transferReversals)
-      .set({
-        status: "succeeded",
-        providerReversalId: input.providerReversalId,
-        lastErrorCode: null,
-        lastError: null,
-        updatedAt: input.now,
-      })
-      .where(
-        and(
-          eq(transferReversals.id, input.reversalId),
-          sql`${transferReversals.status} <> 'succeeded'`,
-        ),
-      )
-      .returning();
-    if (!row) return;
-    await postJournalEntry(tx, {
-      entry: unwrap(
-        ledger.transferReversal({
-          consultationId: row.consultationId,
-          advisorId: row.advisorId,
-          amount: money(row.amount, row.currency),
-        }),
-      ),
-      dedupeKey: `transfer_reversal:${row.id}`,
-    });
-  });
-}
-
-/**
- * A reversal failed. Retryable failures are requeued with backoff; a refusal (typically
- * the advisor's balance is too low) leaves the receivable booked, to be netted against
- * their later payouts, and tells admins.
- */
-export async function recordReversalFailure(
-  db: Db,
-  input: { reversalId: string; failure: TransferFailure; now: Date; maxAttempts: number },
-): Promise<TransferReversalRow | null> {
-  const { failure, now } = input;
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .select()
-      .from(transferReversals)
-      .where(eq(transferReversals.id, input.reversalId))
-      .for("update");
-    if (!row || row.status === "succeeded") return row ?? null;
-    const throttled = failure.code === RATE_LIMITED;
-    const attempts = throttled ? Math.max(0, row.attempts - 1) : row.attempts;
-    if (failure.retryable && (throttled || attempts < input.maxAttempts)) {
-      const runAt = new Date(
-        now.getTime() +
-          Math.max(
-            (failure.retryAfterSeconds ?? 0) * 1000,
-            throttled ? 0 : payoutRetryDelayMs(attempts),
-          ),
-      );
-      const [updated] = await tx
-        .update(transferReversals)
-        .set({
-          status: "retrying",
-          attempts,
-          lastErrorCode: failure.code,
-          lastError: failure.message.slice(0, 2000),
-          updatedAt: now,
-        })
-        .where(eq(transferReversals.id, row.id))
-        .returning();
-      await enqueueJob(
-        tx,
-        "reverse_transfer",
-        { reversalId: row.id },
-        { jobKey: `reversal:${row.id}`, runAt },
-      );
-      return updated!;
-    }
-    const [updated] = await tx
-      .update(transferReversals)
-      .set({
-        status: "failed",
-        attempts,
-        lastErrorCode: failure.code,
-        lastError: failure.message.slice(0, 2000),
-        updatedAt: now,
-      })
-      .where(eq(transferReversals.id, row.id))
-      .returning();
-    await raiseIncident(tx, {
-      kind: "reversal_failed",
-      dedupeKey: `reversal-failed:${row.id}:${attempts}`,
-      message: `Reversing ${row.amount} ${row.currency} of transfer ${row.providerTransferId} failed (${failure.code}): ${failure.message}. The advisor's receivable stays booked and is netted against their next payouts.`,
-      consultationId: row.consultationId,
-      details: { reversalId: row.id, code: failure.code },
-    });
-    return updated!;
-  });
-}
-
-export type ReversalActionOutcome =
-  | { kind: "ok"; reversal: TransferReversalRow }
-  | { kind: "not_found" }
-  | { kind: "wrong_status"; status: string };
-
-/**
- * An admin retries a failed reversal — only while the receivable it recovers is still
- * owed: once a payout netted it, reversing as well would take the money twice.
- */
-export async function retryTransferReversal(
-  tx: Executor,
-  input: { reversalId: string; now: Date },
-): Promise<ReversalActionOutcome> {
-  const [row] = await tx
-    .select()
-    .from(transferReversals)
-    .where(eq(transferReversals.id, input.reversalId))
-    .for("update");
-  if (!row) return { kind: "not_found" };
-  if (row.status !== "failed") return { kind: "wrong_status", status: row.status };
-  const owed = (await receivableBalances(tx, row.advisorId)).get(row.currency) ?? 0;
-  if (owed < row.amount) return { kind: "wrong_status", status: "netted" };
-  const [updated] = await tx
-    .update(transferReversals)
-    .set({ status: "retrying", attempts: 0, updatedAt: input.now })
-    .where(eq(transferReversals.id, row.id))
-    .returning();
-  await enqueueJob(
-    tx,
-    "reverse_transfer",
-    { reversalId: row.id },
-    { jobKey: `reversal:${row.id}` },
-  );
-  return { kind: "ok", reversal: updated! };
 }
 
 /** The advisor's payout settings as stored, for the schedule procedures. */

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { payoutRetryDelayMs, retryDecision } from "./payouts";
+
+const now = new Date("2026-11-24T12:00:00Z");
+const failure = (code: string, retryable: boolean, retryAfterSeconds: number | null = null) => ({
+  code,
+  message: code,
+  retryable,
+  retryAfterSeconds,
+});
+
+describe("retryDecision", () => {
+  it("a 429 waits its Retry-After and gives its attempt back", () => {
+    expect(
+      retryDecision({ failure: failure("rate_limit", true, 2), attempts: 3, maxAttempts: 3, now }),
+    ).toEqual({ retry: true, attempts: 2, runAt: new Date(now.getTime() + 2_000) });
+  });
+
+  it("other retryable failures back off until the attempts run out", () => {
+    const first = retryDecision({
+      failure: failure("outcome_unknown", true),
+      attempts: 1,
+      maxAttempts: 3,
+      now,
+    });
+    expect(first.retry).toBe(true);
+    const wait = first.retry ? first.runAt.getTime() - now.getTime() : 0;
+    expect(wait).toBeGreaterThanOrEqual(15_000);
+    expect(wait).toBeLessThanOrEqual(30_000);
+    expect(
+      retryDecision({
+        failure: failure("outcome_unknown", true),
+        attempts: 3,
+        maxAttempts: 3,
+        now,
+      }),
+    ).toEqual({ retry: false, attempts: 3 });
+  });
+
+  it("a refusal is never retried automatically", () => {
+    expect(
+      retryDecision({
+        failure: failure("balance_insufficient", false),
+        attempts: 1,
+        maxAttempts: 8,
+        now,
+      }),
+    ).toEqual({ retry: false, attempts: 1 });
+  });
+});
+
+describe("payoutRetryDelayMs", () => {
+  it("doubles from 30 s with jitter, capped at an hour", () => {
+    expect(payoutRetryDelayMs(1, () => 0)).toBe(15_000);
+    expect(payoutRetryDelayMs(2, () => 1)).toBe(60_000);
+    expect(payoutRetryDelayMs(20, () => 1)).toBe(3_600_000);
+  });
+});
