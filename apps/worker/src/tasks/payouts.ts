@@ -21,6 +21,15 @@ import type { TaskHandler, WorkerDeps } from "./types";
 /** All provider calls of payout runs share one pace, across every worker process. */
 const THROTTLE_KEY = "stripe:payouts";
 
+/** Waits for this request's slot in the provider budget all workers share. */
+async function waitForProviderSlot(deps: WorkerDeps): Promise<void> {
+  const wait = await reserveProviderSlot(deps.db, {
+    key: THROTTLE_KEY,
+    ratePerSecond: deps.billing.connect.requestsPerSecond,
+  });
+  if (wait > 0) await sleep(wait);
+}
+
 /** Crontab: queues a batch for every advisor whose payout run is due. */
 export function planPayouts(deps: WorkerDeps): TaskHandler<"plan_payouts"> {
   return async () => {
@@ -115,11 +124,7 @@ export function sendPayoutItem(deps: WorkerDeps): TaskHandler<"send_payout_item"
       return;
     }
     const { item } = claim;
-    const wait = await reserveProviderSlot(deps.db, {
-      key: THROTTLE_KEY,
-      ratePerSecond: deps.billing.connect.requestsPerSecond,
-    });
-    if (wait > 0) await sleep(wait);
+    await waitForProviderSlot(deps);
     try {
       const transfer = await deps.payments.createTransfer({
         payoutItemId: item.id,
@@ -153,11 +158,7 @@ export function reverseTransfer(deps: WorkerDeps): TaskHandler<"reverse_transfer
     const claim = await claimTransferReversal(deps.db, { reversalId, now: deps.now() });
     if (claim.kind !== "claimed") return;
     const { reversal } = claim;
-    const wait = await reserveProviderSlot(deps.db, {
-      key: THROTTLE_KEY,
-      ratePerSecond: deps.billing.connect.requestsPerSecond,
-    });
-    if (wait > 0) await sleep(wait);
+    await waitForProviderSlot(deps);
     try {
       const result = await deps.payments.createTransferReversal({
         reversalId: reversal.id,
