@@ -224,22 +224,9 @@ export function PayoutItemsTable({
             {items.map((item) => (
               <Table.Tr key={item.id} data-item-id={item.id} data-status={item.status}>
                 {showAdvisor ? (
-                  <Table.Td>
-                    <Anchor component={Link} to={advisorPayoutsPath(item.advisorId)} size="sm">
-                      {item.advisorName}
-                    </Anchor>
-                  </Table.Td>
+                  <AdvisorCell advisorId={item.advisorId} name={item.advisorName} />
                 ) : null}
-                <Table.Td>
-                  <Anchor
-                    component={Link}
-                    to={`/consultations/${item.consultationId}`}
-                    size="sm"
-                    ff="monospace"
-                  >
-                    {item.consultationId.slice(0, 8)}
-                  </Anchor>
-                </Table.Td>
+                <ConsultationCell consultationId={item.consultationId} />
                 <Table.Td ta="end" style={{ whiteSpace: "nowrap" }}>
                   {formatMoney(item.amount, item.currency, locale)}
                   {item.nettedAmount > 0 ? (
@@ -424,23 +411,8 @@ export function ReversalsTable({
               <Table.Td style={{ whiteSpace: "nowrap" }}>
                 {formatDateTime(r.createdAt, locale)}
               </Table.Td>
-              {showAdvisor ? (
-                <Table.Td>
-                  <Anchor component={Link} to={advisorPayoutsPath(r.advisorId)} size="sm">
-                    {r.advisorName}
-                  </Anchor>
-                </Table.Td>
-              ) : null}
-              <Table.Td>
-                <Anchor
-                  component={Link}
-                  to={`/consultations/${r.consultationId}`}
-                  size="sm"
-                  ff="monospace"
-                >
-                  {r.consultationId.slice(0, 8)}
-                </Anchor>
-              </Table.Td>
+              {showAdvisor ? <AdvisorCell advisorId={r.advisorId} name={r.advisorName} /> : null}
+              <ConsultationCell consultationId={r.consultationId} />
               <Table.Td ta="end" style={{ whiteSpace: "nowrap" }}>
                 {formatMoney(r.amount, r.currency, locale)}
               </Table.Td>
@@ -480,5 +452,27 @@ export function ReversalsTable({
         </Table.Tbody>
       </Table>
     </Table.ScrollContainer>
+  );
+}
+
+/** A table cell linking to the advisor's payout page. */
+function AdvisorCell({ advisorId, name }: { advisorId: string; name: string | undefined }) {
+  return (
+    <Table.Td>
+      <Anchor component={Link} to={advisorPayoutsPath(advisorId)} size="sm">
+        {name}
+      </Anchor>
+    </Table.Td>
+  );
+}
+
+/** A table cell linking to the consultation, by the start of its id. */
+function ConsultationCell({ consultationId }: { consultationId: string }) {
+  return (
+    <Table.Td>
+      <Anchor component={Link} to={`/consultations/${consultationId}`} size="sm" ff="monospace">
+        {consultationId.slice(0, 8)}
+      </Anchor>
+    </Table.Td>
   );
 }
