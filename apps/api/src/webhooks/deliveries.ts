@@ -169,9 +169,9 @@ const calcomBooking = z.looseObject({
 export function parseCalcomDelivery(
   raw: Buffer,
   header: string | undefined,
-  secret: string,
+  secrets: readonly string[],
 ): DeliveryOutcome {
-  const verified = verifyCalcomSignature(raw, header, secret);
+  const verified = verifyCalcomSignature(raw, header, secrets);
   if (!verified.ok) return refuse("WEBHOOK_SIGNATURE_INVALID", verified.reason);
   const text = decodeUtf8(raw);
   if (text === null) return refuse("WEBHOOK_BODY_NOT_JSON", NOT_UTF8);

@@ -107,7 +107,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
       parseCalcomDelivery(
         body,
         req.header("x-cal-signature-256"),
-        deps.billing.calcom.webhookSecret,
+        deps.billing.calcom.webhookSecrets,
       ),
     ),
   );

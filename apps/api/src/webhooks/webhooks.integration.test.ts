@@ -8,13 +8,18 @@ import { call, startTestApi, type TestApi, tokenFor } from "../testing";
 
 const STRIPE_SECRETS = ["whsec_platform_endpoint_a", "whsec_connect_endpoint_b"] as const;
 const CALCOM_SECRET = "calcom-test-secret-0123456789abcdef";
+/** The secret being rolled away from: still accepted while the roll is under way. */
+const CALCOM_PREVIOUS_SECRET = "calcom-previous-secret-0123456789";
+/** Set under the older single-secret name: still read, and accepted alongside. */
+const CALCOM_LEGACY_SECRET = "calcom-legacy-single-secret-0123";
 
 let api: TestApi;
 beforeAll(async () => {
   api = await startTestApi({
     env: {
       STRIPE_WEBHOOK_SECRETS: STRIPE_SECRETS.join(","),
-      CALCOM_WEBHOOK_SECRET: CALCOM_SECRET,
+      CALCOM_WEBHOOK_SECRETS: `${CALCOM_SECRET}, ${CALCOM_PREVIOUS_SECRET}`,
+      CALCOM_WEBHOOK_SECRET: CALCOM_LEGACY_SECRET,
     },
   });
 });
@@ -279,6 +284,19 @@ describe("POST /webhooks/calcom", () => {
     const rows = await rowsWhere("subject", booking.uid);
     expect(rows.map((r) => r.event_type).sort()).toEqual(["BOOKING_CANCELLED", "BOOKING_CREATED"]);
     expect((await jobsFor(rows[0]!.id)).length + (await jobsFor(rows[1]!.id)).length).toBe(2);
+  });
+
+  it.each([
+    ["the current secret", CALCOM_SECRET],
+    ["the previous secret (a roll under way)", CALCOM_PREVIOUS_SECRET],
+    ["the secret under the older CALCOM_WEBHOOK_SECRET name", CALCOM_LEGACY_SECRET],
+  ])("accepts a delivery signed with %s", async (_name, secret) => {
+    const booking = calcomBooking();
+    expect(await sendCalcom(booking.body, signCalcomPayload(booking.body, secret))).toEqual({
+      status: 200,
+      body: { received: true, duplicate: false },
+    });
+    expect(await rowsWhere("subject", booking.uid)).toHaveLength(1);
   });
 
   it("accepts the signature in uppercase hex too (Cal.com sends lowercase)", async () => {

@@ -66,8 +66,8 @@ type Body = Record<string, unknown> & {
 function bodies(): Body[] {
   return sent.map(({ provider, body }) => {
     expect(provider).toBe("calcom");
-    const header = signCalcomPayload(body, config.calcom.webhookSecret);
-    expect(verifyCalcomSignature(Buffer.from(body), header, config.calcom.webhookSecret)).toEqual({
+    const header = signCalcomPayload(body, config.calcom.webhookSecrets[0]!);
+    expect(verifyCalcomSignature(Buffer.from(body), header, config.calcom.webhookSecrets)).toEqual({
       ok: true,
     });
     return JSON.parse(body) as Body;
