@@ -181,6 +181,16 @@ describe("bookings", () => {
     expect(new Set([a.id, b.id, c.id]).size).toBe(3);
   });
 
+  it("an event type set by its numeric id is booked as that Cal.com event type: eventTypeId is the id, type a slug", async () => {
+    await scheduling.createBooking(bookingInput({ eventType: "48213" }));
+    const [body] = take();
+    expect(body?.payload).toMatchObject({
+      eventTypeId: 48213,
+      type: "consultation",
+      organizer: expect.objectContaining({ username: "amira-haddad" }) as unknown,
+    });
+  });
+
   it("refuses a taken slot, a past start, a bad length and an unknown time zone", async () => {
     await scheduling.createBooking(bookingInput());
     const overlapping = new Date(start.getTime() + 30 * 60_000);
