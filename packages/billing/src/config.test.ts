@@ -89,6 +89,22 @@ describe("the Cal.com webhook's secrets", () => {
     );
   });
 
+  it.each(["CALCOM_WEBHOOK_SECRETS", "CALCOM_WEBHOOK_SECRET"])(
+    "production refuses the published development secret in %s, even next to a real one",
+    (name) => {
+      const env = {
+        ...realProduction,
+        STRIPE_CONNECT_WEBHOOK_SECRETS: "whsec_connect",
+        CALCOM_WEBHOOK_SECRETS: "cal-new",
+        [name]:
+          name === "CALCOM_WEBHOOK_SECRETS"
+            ? `cal-new,${DEV_CALCOM_WEBHOOK_SECRET}`
+            : DEV_CALCOM_WEBHOOK_SECRET,
+      };
+      expect(() => resolve(env, true)).toThrow(/development Cal.com webhook secret/);
+    },
+  );
+
   it("development on the simulator signs and checks with the development default", () => {
     expect(resolve({}, false).calcom.webhookSecrets).toEqual([DEV_CALCOM_WEBHOOK_SECRET]);
   });

@@ -151,6 +151,12 @@ export function resolveBillingConfig(
       "Production needs STRIPE_CONNECT_WEBHOOK_SECRETS (the Connect endpoint's whsec_…).",
     );
   }
+  if (options.production && calcomWebhookSecretsOf(env).includes(DEV_CALCOM_WEBHOOK_SECRET)) {
+    // The development secret is published: with it in the list, anyone could sign bookings.
+    throw new ProviderConfigError(
+      "Production refuses the development Cal.com webhook secret in CALCOM_WEBHOOK_SECRETS.",
+    );
+  }
   const stripeSecrets =
     env.STRIPE_WEBHOOK_SECRETS.length > 0
       ? env.STRIPE_WEBHOOK_SECRETS
