@@ -170,7 +170,8 @@ function bodyReadRefusal(
     message?: unknown;
   };
   if (typeof status !== "number" || status < 400 || status > 499) return null;
-  const encoding = (contentEncoding ?? "identity").trim().toLowerCase();
+  // Echoed in the answer, so kept short: the header is the sender's, any length.
+  const encoding = (contentEncoding ?? "identity").trim().toLowerCase().slice(0, 64);
   if (type === "entity.too.large") {
     return {
       status: 413,
@@ -199,6 +200,6 @@ function bodyReadRefusal(
     message:
       encoding === "identity"
         ? `The body could not be read${detail}.`
-        : `The body is not valid ${encoding} data, as its Content-Encoding says${detail}.`,
+        : `Content-Encoding is ${encoding}, but the body is not valid ${encoding} data${detail}.`,
   };
 }
