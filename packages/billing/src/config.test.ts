@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { DEV_STRIPE_CONNECT_WEBHOOK_SECRET, parseBillingEnv, resolveBillingConfig } from "./config";
+import {
+  DEV_CALCOM_WEBHOOK_SECRET,
+  DEV_STRIPE_CONNECT_WEBHOOK_SECRET,
+  parseBillingEnv,
+  resolveBillingConfig,
+} from "./config";
 import { ProviderConfigError } from "./providers";
 
 const realProduction = {
@@ -50,5 +55,57 @@ describe("the Connect endpoint's webhook secrets", () => {
       maxAttempts: 8,
     });
     expect(config.simulator).toEqual({ stripeRateLimit: 100 });
+  });
+});
+
+describe("the Cal.com webhook's secrets", () => {
+  it.each([
+    [
+      "the list alone (a roll under way: new, then old)",
+      { CALCOM_WEBHOOK_SECRETS: "cal-new, cal-old" },
+      ["cal-new", "cal-old"],
+    ],
+    ["the older single variable alone", { CALCOM_WEBHOOK_SECRET: "cal-only" }, ["cal-only"]],
+    [
+      "both: the single one joins the list",
+      { CALCOM_WEBHOOK_SECRETS: "cal-new", CALCOM_WEBHOOK_SECRET: "cal-old" },
+      ["cal-new", "cal-old"],
+    ],
+    [
+      "both naming the same secret: listed once",
+      { CALCOM_WEBHOOK_SECRETS: "cal-new,cal-old", CALCOM_WEBHOOK_SECRET: "cal-old" },
+      ["cal-new", "cal-old"],
+    ],
+  ])("reads %s", (_name, env, expected) => {
+    const { CALCOM_WEBHOOK_SECRET: _single, ...real } = realProduction;
+    const connect = { STRIPE_CONNECT_WEBHOOK_SECRETS: "whsec_connect" };
+    expect(resolve({ ...real, ...connect, ...env }, true).calcom.webhookSecrets).toEqual(expected);
+  });
+
+  it("real Cal.com without any secret is refused, naming the variable", () => {
+    const { CALCOM_WEBHOOK_SECRET: _single, ...real } = realProduction;
+    expect(() => resolve({ ...real, STRIPE_CONNECT_WEBHOOK_SECRETS: "whsec_c" }, true)).toThrow(
+      /CALCOM_WEBHOOK_SECRETS/,
+    );
+  });
+
+  it.each(["CALCOM_WEBHOOK_SECRETS", "CALCOM_WEBHOOK_SECRET"])(
+    "production refuses the published development secret in %s, even next to a real one",
+    (name) => {
+      const env = {
+        ...realProduction,
+        STRIPE_CONNECT_WEBHOOK_SECRETS: "whsec_connect",
+        CALCOM_WEBHOOK_SECRETS: "cal-new",
+        [name]:
+          name === "CALCOM_WEBHOOK_SECRETS"
+            ? `cal-new,${DEV_CALCOM_WEBHOOK_SECRET}`
+            : DEV_CALCOM_WEBHOOK_SECRET,
+      };
+      expect(() => resolve(env, true)).toThrow(/development Cal.com webhook secret/);
+    },
+  );
+
+  it("development on the simulator signs and checks with the development default", () => {
+    expect(resolve({}, false).calcom.webhookSecrets).toEqual([DEV_CALCOM_WEBHOOK_SECRET]);
   });
 });

@@ -48,6 +48,13 @@ export const billingEnvShape = {
   CALCOM_API_URL: z.url().default("https://api.cal.com"),
   /** Where booking pages live: `<base>/<event type slug path>`. */
   CALCOM_BOOKING_BASE_URL: z.url().default("https://cal.com"),
+  /**
+   * Comma-separated secrets of the Cal.com webhook: its current one, and during a roll the
+   * previous one (a delivery signed with any of them is accepted). The first signs the
+   * simulator's deliveries.
+   */
+  CALCOM_WEBHOOK_SECRETS: list,
+  /** The older single-secret name; still read, and accepted alongside CALCOM_WEBHOOK_SECRETS. */
   CALCOM_WEBHOOK_SECRET: z.string().optional(),
   /** Signs the booking token carried through Cal.com's metadata. */
   BOOKING_TOKEN_SECRET: z.string().min(32).optional(),
@@ -93,7 +100,8 @@ export type BillingConfig = {
     apiKey: string | null;
     apiUrl: string;
     bookingBaseUrl: string;
-    webhookSecret: string;
+    /** Every secret a delivery may be signed with (never empty); the first is the current one. */
+    webhookSecrets: string[];
   };
   bookingTokenSecret: string;
   bookingTokenTtlMinutes: number;
@@ -123,7 +131,7 @@ export function resolveBillingConfig(
     stripeSecretKey: env.STRIPE_SECRET_KEY,
     stripeWebhookSecrets: env.STRIPE_WEBHOOK_SECRETS,
     calcomApiKey: env.CALCOM_API_KEY,
-    calcomWebhookSecret: env.CALCOM_WEBHOOK_SECRET,
+    calcomWebhookSecrets: calcomWebhookSecretsOf(env),
   });
   if (
     options.production &&
@@ -141,6 +149,12 @@ export function resolveBillingConfig(
     // published development secret: anyone could mark an account as able to receive transfers.
     throw new ProviderConfigError(
       "Production needs STRIPE_CONNECT_WEBHOOK_SECRETS (the Connect endpoint's whsec_…).",
+    );
+  }
+  if (options.production && calcomWebhookSecretsOf(env).includes(DEV_CALCOM_WEBHOOK_SECRET)) {
+    // The development secret is published: with it in the list, anyone could sign bookings.
+    throw new ProviderConfigError(
+      "Production refuses the development Cal.com webhook secret in CALCOM_WEBHOOK_SECRETS.",
     );
   }
   const stripeSecrets =
@@ -170,7 +184,10 @@ export function resolveBillingConfig(
       apiKey: env.CALCOM_API_KEY ?? null,
       apiUrl: env.CALCOM_API_URL.replace(/\/$/, ""),
       bookingBaseUrl: env.CALCOM_BOOKING_BASE_URL.replace(/\/$/, ""),
-      webhookSecret: env.CALCOM_WEBHOOK_SECRET ?? DEV_CALCOM_WEBHOOK_SECRET,
+      webhookSecrets:
+        calcomWebhookSecretsOf(env).length > 0
+          ? calcomWebhookSecretsOf(env)
+          : [DEV_CALCOM_WEBHOOK_SECRET],
     },
     bookingTokenSecret: env.BOOKING_TOKEN_SECRET ?? DEV_BOOKING_TOKEN_SECRET,
     bookingTokenTtlMinutes: env.BOOKING_TOKEN_TTL_MINUTES,
@@ -180,4 +197,12 @@ export function resolveBillingConfig(
     publicApiUrl,
     clientAppUrl: (env.CLIENT_APP_URL ?? publicApiUrl).replace(/\/$/, ""),
   };
+}
+
+/** CALCOM_WEBHOOK_SECRETS, then the single CALCOM_WEBHOOK_SECRET when it isn't already listed. */
+function calcomWebhookSecretsOf(env: BillingEnv): string[] {
+  const single = env.CALCOM_WEBHOOK_SECRET?.trim();
+  return single && !env.CALCOM_WEBHOOK_SECRETS.includes(single)
+    ? [...env.CALCOM_WEBHOOK_SECRETS, single]
+    : env.CALCOM_WEBHOOK_SECRETS;
 }

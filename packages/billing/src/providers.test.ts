@@ -16,7 +16,7 @@ describe("chooseProviders", () => {
         stripeSecretKey: "sk_live_x",
         stripeWebhookSecrets: ["whsec_1"],
         calcomApiKey: "cal_live_x",
-        calcomWebhookSecret: "s",
+        calcomWebhookSecrets: ["s"],
       }),
     ).toEqual({ payments: "real", scheduling: "real" });
   });
@@ -40,7 +40,7 @@ describe("chooseProviders", () => {
         stripeSecretKey: "sk_test_x",
         stripeWebhookSecrets: ["w"],
         calcomApiKey: "k",
-        calcomWebhookSecret: "s",
+        calcomWebhookSecrets: ["s"],
       }),
     ).toThrow(/test-mode key/);
   });

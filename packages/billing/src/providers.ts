@@ -10,7 +10,7 @@ export type ProviderSettings = {
   stripeSecretKey?: string | undefined;
   stripeWebhookSecrets?: readonly string[] | undefined;
   calcomApiKey?: string | undefined;
-  calcomWebhookSecret?: string | undefined;
+  calcomWebhookSecrets?: readonly string[] | undefined;
 };
 
 export type ProviderChoice = { payments: ProviderMode; scheduling: ProviderMode };
@@ -24,7 +24,8 @@ export function chooseProviders(settings: ProviderSettings): ProviderChoice {
   const scheduling: ProviderMode = settings.calcomApiKey ? "real" : "simulated";
   if (payments === "real" && !settings.stripeWebhookSecrets?.length)
     missing.push("STRIPE_WEBHOOK_SECRETS");
-  if (scheduling === "real" && !settings.calcomWebhookSecret) missing.push("CALCOM_WEBHOOK_SECRET");
+  if (scheduling === "real" && !settings.calcomWebhookSecrets?.length)
+    missing.push("CALCOM_WEBHOOK_SECRETS");
   if (settings.production) {
     if (payments === "simulated") missing.push("STRIPE_SECRET_KEY");
     if (scheduling === "simulated") missing.push("CALCOM_API_KEY");

@@ -158,6 +158,38 @@ describe("the booking page", () => {
     });
   });
 
+  it("an advisor who set Cal.com's numeric event type id is booked on it: eventTypeId is that id", async () => {
+    const amira = sql`user_id = (select id from users where email = 'amira@demo.advisor.network')`;
+    const [before] = await api.db.db.execute<{ calcom_event_type: string | null }>(
+      sql`select calcom_event_type from advisors where ${amira}`,
+    );
+    await api.db.db.execute(sql`update advisors set calcom_event_type = '48213' where ${amira}`);
+    try {
+      const res = await post("/sim/book/48213", {
+        bookingToken: "v1.token-from-prepare",
+        name: sam.name,
+        email: sam.email,
+        timeZone: "America/New_York",
+        start: slot(),
+        duration: "60",
+      });
+      expect(res.status).toBe(303);
+      const [delivery] = await takeDeliveries();
+      expect(delivery?.body).toMatchObject({
+        triggerEvent: "BOOKING_CREATED",
+        payload: {
+          eventTypeId: 48213,
+          type: "consultation",
+          organizer: { email: "amira@demo.advisor.network" },
+        },
+      });
+    } finally {
+      await api.db.db.execute(
+        sql`update advisors set calcom_event_type = ${before!.calcom_event_type} where ${amira}`,
+      );
+    }
+  });
+
   it("refuses bad forms with 400 and a taken slot with 409, queuing nothing", async () => {
     const base = {
       bookingToken: "",

@@ -74,16 +74,14 @@ export function avatarRoute(deps: AvatarRouteDeps): Router {
       res.status(201).json({ avatarPath: key, url: deps.storage.urlFor(key) });
     },
   );
-  // Errors from reading the body: too large, or a broken stream.
+  // Errors from reading the body: too large, or bytes that can't be read as sent (not in
+  // their Content-Encoding, an unknown encoding), which can't be a picture either.
   route.use(
     "/uploads/avatar",
     (error: unknown, req: Request, res: Response, next: NextFunction) => {
-      if (
-        typeof error === "object" &&
-        error !== null &&
-        "type" in error &&
-        error.type === "entity.too.large"
-      ) {
+      if (typeof error !== "object" || error === null) return next(error);
+      const { type, status } = error as { type?: unknown; status?: unknown };
+      if (type === "entity.too.large") {
         const mb = deps.maxBytes / (1024 * 1024);
         return sendError(
           req,
@@ -92,6 +90,9 @@ export function avatarRoute(deps: AvatarRouteDeps): Router {
             limit: `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`,
           }),
         );
+      }
+      if (typeof status === "number" && status >= 400 && status < 500) {
+        return sendError(req, res, new AppError("AVATAR_NOT_IMAGE"));
       }
       next(error);
     },

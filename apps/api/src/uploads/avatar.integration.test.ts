@@ -67,6 +67,20 @@ describe("POST /uploads/avatar", () => {
     expect(body.error.message).toBe("L'image doit être au format PNG, JPEG ou WebP.");
   });
 
+  it.each(["gzip", "deflate", "compress"])(
+    "415 AVATAR_NOT_IMAGE for a body that can't be read in its Content-Encoding (%s), not a 500",
+    async (encoding) => {
+      const token = await tokenFor({ id: "demo|client-sam" });
+      const res = await upload(PNG, {
+        authorization: `Bearer ${token}`,
+        "content-encoding": encoding,
+      });
+      expect(res.status).toBe(415);
+      const body = (await res.json()) as { error: { appCode: string } };
+      expect(body.error.appCode).toBe("AVATAR_NOT_IMAGE");
+    },
+  );
+
   it("413 AVATAR_TOO_LARGE over the limit, naming it", async () => {
     const token = await tokenFor({ id: "demo|client-sam" });
     const big = Buffer.concat([PNG, Buffer.alloc(4096)]);

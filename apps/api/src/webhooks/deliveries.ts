@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { verifyCalcomSignature, verifyStripeWebhook } from "@an/billing";
 import type { IngestWebhookEventInput } from "@an/db";
 import { z } from "zod";
+import { findUnstorableText } from "./storable-text";
 
 /** Why a delivery is refused: answered as 400 `{ error: { code, message } }`, nothing stored. */
 export type DeliveryRefusal = {
@@ -23,6 +24,36 @@ const refuse = (code: DeliveryRefusal["code"], message: string): DeliveryRefusal
 });
 
 const sha256Hex = (raw: Buffer) => createHash("sha256").update(raw).digest("hex");
+
+/** Strict: invalid bytes throw instead of becoming U+FFFD; a BOM is kept, not eaten. */
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** The body as text, exactly as received, or null when it isn't UTF-8 (as JSON must be). */
+function decodeUtf8(raw: Buffer): string | null {
+  try {
+    return utf8.decode(raw);
+  } catch {
+    return null;
+  }
+}
+
+const NOT_UTF8 =
+  "The body is not valid UTF-8 (JSON must be UTF-8), so it can't be stored as received.";
+
+/**
+ * A refusal for a decoded body holding text PostgreSQL can't store (U+0000, lone
+ * surrogates), or null. Refused before storing: otherwise the row would fail at insert
+ * and, written in a shared batch, take other deliveries' answers with it.
+ */
+function unstorable(body: unknown): DeliveryRefusal | null {
+  const found = findUnstorableText(body);
+  return found
+    ? refuse(
+        "WEBHOOK_BODY_INVALID",
+        `${found.path} ${found.problem}; such text can't be stored, so the delivery is refused.`,
+      )
+    : null;
+}
 
 function parsesAsJson(raw: Buffer): boolean {
   try {
@@ -86,6 +117,10 @@ export function parseStripeDelivery(
     }
     return refuse("WEBHOOK_SIGNATURE_INVALID", verified.reason);
   }
+  const text = decodeUtf8(raw);
+  if (text === null) return refuse("WEBHOOK_BODY_NOT_JSON", NOT_UTF8);
+  const bad = unstorable(verified.event);
+  if (bad) return bad;
   const parsed = stripeEventShape.safeParse(verified.event);
   if (!parsed.success) {
     return refuse(
@@ -108,7 +143,7 @@ export function parseStripeDelivery(
       providerEventId: event.id,
       eventType: event.type,
       subject: event.data.object.id ?? null,
-      body: raw.toString("utf8"),
+      body: text,
       bodySha256: sha256Hex(raw),
     },
   };
@@ -134,19 +169,23 @@ const calcomBooking = z.looseObject({
 export function parseCalcomDelivery(
   raw: Buffer,
   header: string | undefined,
-  secret: string,
+  secrets: readonly string[],
 ): DeliveryOutcome {
-  const verified = verifyCalcomSignature(raw, header, secret);
+  const verified = verifyCalcomSignature(raw, header, secrets);
   if (!verified.ok) return refuse("WEBHOOK_SIGNATURE_INVALID", verified.reason);
+  const text = decodeUtf8(raw);
+  if (text === null) return refuse("WEBHOOK_BODY_NOT_JSON", NOT_UTF8);
   let body: unknown;
   try {
-    body = JSON.parse(raw.toString("utf8"));
+    body = JSON.parse(text);
   } catch {
     return refuse(
       "WEBHOOK_BODY_NOT_JSON",
       "The body is not valid JSON; a Cal.com payload template must render JSON.",
     );
   }
+  const bad = unstorable(body);
+  if (bad) return bad;
   const envelope = calcomEnvelope.safeParse(body);
   if (!envelope.success) {
     return refuse(
@@ -179,7 +218,7 @@ export function parseCalcomDelivery(
       providerEventId: null,
       eventType: trigger,
       subject: uid,
-      body: raw.toString("utf8"),
+      body: text,
       bodySha256,
     },
   };

@@ -1,5 +1,6 @@
 import type { BillingConfig } from "@an/billing";
-import { createWebhookIngestBatcher, type Db } from "@an/db";
+import { createWebhookIngestBatcher, type Db, isDataException } from "@an/db";
+import zlib from "node:zlib";
 import express, { type NextFunction, type Request, type Response, Router } from "express";
 import type { Logger } from "pino";
 import {
@@ -45,7 +46,20 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
         req.log.info({ provider, type: "PING" }, "webhook ping answered");
         return res.status(200).json({ received: true, duplicate: false });
       }
-      const result = await batcher.ingest(outcome.event);
+      let result;
+      try {
+        result = await batcher.ingest(outcome.event);
+      } catch (error) {
+        // The database refused this delivery's own values (the batcher isolates a failing
+        // row, so this is about this delivery alone): sending it again can't help.
+        if (!isDataException(error)) throw error;
+        req.log.warn({ provider, err: error }, "webhook refused: the database can't store it");
+        return refuse(req, res, provider, {
+          ok: false,
+          code: "WEBHOOK_BODY_INVALID",
+          message: "The delivery holds values that can't be stored; it is refused.",
+        });
+      }
       req.log.info(
         {
           provider,
@@ -93,26 +107,24 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
       parseCalcomDelivery(
         body,
         req.header("x-cal-signature-256"),
-        deps.billing.calcom.webhookSecret,
+        deps.billing.calcom.webhookSecrets,
       ),
     ),
   );
 
-  // Errors from reading the body (too large, aborted, unknown encoding): a JSON 4xx with
-  // the reason, like every other refusal. Anything else goes on to the app's 500.
+  // Errors from reading the body (too large, aborted, not in its Content-Encoding, an
+  // unknown encoding): a JSON 4xx with the reason, like every other refusal. Anything
+  // else goes on to the app's 500.
   route.use(
     Object.values(PATHS),
     (error: unknown, req: Request, res: Response, next: NextFunction) => {
-      const type = bodyErrorType(error);
-      if (!type) return next(error);
-      const tooLarge = type === "entity.too.large";
-      req.log.warn({ reason: type }, "webhook refused: unreadable body");
-      res.status(tooLarge ? 413 : 400).json({
+      const refusal = bodyReadRefusal(error, req.header("content-encoding"));
+      if (!refusal) return next(error);
+      req.log.warn({ reason: refusal.message }, "webhook refused: unreadable body");
+      res.status(refusal.status).json({
         error: {
-          code: tooLarge ? "WEBHOOK_BODY_TOO_LARGE" : "WEBHOOK_BODY_UNREADABLE",
-          message: tooLarge
-            ? `The body is larger than ${MAX_BODY}.`
-            : `The body could not be read (${type}).`,
+          code: refusal.code,
+          message: refusal.message,
           requestId: res.locals.requestId as string,
         },
       });
@@ -133,9 +145,61 @@ function refuse(req: Request, res: Response, provider: Provider, refusal: Delive
   });
 }
 
-/** body-parser's error `type` (`entity.too.large`, `request.aborted`, …), if it is one. */
-function bodyErrorType(error: unknown): string | null {
-  if (typeof error !== "object" || error === null || !("type" in error)) return null;
-  const { type } = error;
-  return typeof type === "string" && "status" in error ? type : null;
+/** What body-parser can undo: `identity`, and these (zstd where this Node has it). */
+const SUPPORTED_ENCODINGS = [
+  "gzip",
+  "deflate",
+  "br",
+  ...("createZstdDecompress" in zlib ? ["zstd"] : []),
+];
+
+/**
+ * The answer to an error body-parser raised while reading a webhook body, or null when
+ * the error isn't one (it goes on to the app's 500). body-parser marks its own errors with
+ * a `type`; a body that isn't in its declared Content-Encoding surfaces as zlib's error
+ * with a 4xx status and no type.
+ */
+function bodyReadRefusal(
+  error: unknown,
+  contentEncoding: string | undefined,
+): { status: number; code: string; message: string } | null {
+  if (typeof error !== "object" || error === null) return null;
+  const { type, status, message } = error as {
+    type?: unknown;
+    status?: unknown;
+    message?: unknown;
+  };
+  if (typeof status !== "number" || status < 400 || status > 499) return null;
+  // Echoed in the answer, so kept short: the header is the sender's, any length.
+  const encoding = (contentEncoding ?? "identity").trim().toLowerCase().slice(0, 64);
+  if (type === "entity.too.large") {
+    return {
+      status: 413,
+      code: "WEBHOOK_BODY_TOO_LARGE",
+      message: `The body is larger than ${MAX_BODY}.`,
+    };
+  }
+  if (type === "encoding.unsupported") {
+    return {
+      status: 415,
+      code: "WEBHOOK_BODY_ENCODING_UNSUPPORTED",
+      message: `Content-Encoding "${encoding}" is not supported; send the body as is (identity) or as ${SUPPORTED_ENCODINGS.join(", ")}.`,
+    };
+  }
+  if (typeof type === "string") {
+    return {
+      status: 400,
+      code: "WEBHOOK_BODY_UNREADABLE",
+      message: `The body could not be read (${type}).`,
+    };
+  }
+  const detail = typeof message === "string" && message ? `: ${message}` : "";
+  return {
+    status: 400,
+    code: "WEBHOOK_BODY_UNREADABLE",
+    message:
+      encoding === "identity"
+        ? `The body could not be read${detail}.`
+        : `Content-Encoding is ${encoding}, but the body is not valid ${encoding} data${detail}.`,
+  };
 }

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import { signCalcomPayload, signStripePayload } from "@an/billing";
 import { purgeWebhookPayloads } from "@an/db";
 import { sql } from "drizzle-orm";
@@ -7,13 +8,18 @@ import { call, startTestApi, type TestApi, tokenFor } from "../testing";
 
 const STRIPE_SECRETS = ["whsec_platform_endpoint_a", "whsec_connect_endpoint_b"] as const;
 const CALCOM_SECRET = "calcom-test-secret-0123456789abcdef";
+/** The secret being rolled away from: still accepted while the roll is under way. */
+const CALCOM_PREVIOUS_SECRET = "calcom-previous-secret-0123456789";
+/** Set under the older single-secret name: still read, and accepted alongside. */
+const CALCOM_LEGACY_SECRET = "calcom-legacy-single-secret-0123";
 
 let api: TestApi;
 beforeAll(async () => {
   api = await startTestApi({
     env: {
       STRIPE_WEBHOOK_SECRETS: STRIPE_SECRETS.join(","),
-      CALCOM_WEBHOOK_SECRET: CALCOM_SECRET,
+      CALCOM_WEBHOOK_SECRETS: `${CALCOM_SECRET}, ${CALCOM_PREVIOUS_SECRET}`,
+      CALCOM_WEBHOOK_SECRET: CALCOM_LEGACY_SECRET,
     },
   });
 });
@@ -280,6 +286,19 @@ describe("POST /webhooks/calcom", () => {
     expect((await jobsFor(rows[0]!.id)).length + (await jobsFor(rows[1]!.id)).length).toBe(2);
   });
 
+  it.each([
+    ["the current secret", CALCOM_SECRET],
+    ["the previous secret (a roll under way)", CALCOM_PREVIOUS_SECRET],
+    ["the secret under the older CALCOM_WEBHOOK_SECRET name", CALCOM_LEGACY_SECRET],
+  ])("accepts a delivery signed with %s", async (_name, secret) => {
+    const booking = calcomBooking();
+    expect(await sendCalcom(booking.body, signCalcomPayload(booking.body, secret))).toEqual({
+      status: 200,
+      body: { received: true, duplicate: false },
+    });
+    expect(await rowsWhere("subject", booking.uid)).toHaveLength(1);
+  });
+
   it("accepts the signature in uppercase hex too (Cal.com sends lowercase)", async () => {
     const booking = calcomBooking();
     const upper = signCalcomPayload(booking.body, CALCOM_SECRET).toUpperCase();
@@ -392,6 +411,182 @@ describe("POST /webhooks/calcom", () => {
     expect(answer.body.error?.message).toMatch(reason);
     expect(await totalRows()).toBe(rowsBefore);
     expect(await totalJobs()).toBe(jobsBefore);
+  });
+});
+
+describe("each delivery's outcome is its own", () => {
+  it("a poison delivery (U+0000 in the uid) in a concurrent burst is refused alone; all 60 others are stored", async () => {
+    const good = Array.from({ length: 60 }, () => calcomBooking());
+    const poisonUid = `poison${randomUUID().slice(0, 8)}\u0000tail`;
+    const poison = JSON.stringify({
+      triggerEvent: "BOOKING_CREATED",
+      createdAt: new Date().toISOString(),
+      payload: { uid: poisonUid, eventTypeId: 123, metadata: { bookingToken: "tok" } },
+    });
+    const jobsBefore = await totalJobs();
+    // The poison goes in the middle, so it shares a group-commit batch with others.
+    const sends = good.map((b) => () => sendCalcom(b.body));
+    sends.splice(30, 0, () => sendCalcom(poison));
+    const answers = await Promise.all(sends.map((send) => send()));
+    const poisonAnswer = answers.splice(30, 1)[0]!;
+    expect(answers.map((a) => a.status)).toEqual(good.map(() => 200));
+    expect(poisonAnswer.status).toBe(400);
+    expect(poisonAnswer.body.error?.code).toBe("WEBHOOK_BODY_INVALID");
+    expect(poisonAnswer.body.error?.message).toMatch(/payload\.uid.*U\+0000/);
+    const stored = await api.db.db.execute<{ subject: string }>(
+      sql`select subject from webhook_events where subject in ${good.map((b) => b.uid)}`,
+    );
+    expect(stored).toHaveLength(60);
+    expect(await totalJobs()).toBe(jobsBefore + 60);
+  });
+
+  it("any row the database refuses fails alone: the rest of its group-commit batch is stored", async () => {
+    // A rule only the database knows (as a future constraint would be), so the row gets
+    // past every check in the route and fails inside the shared batch statement.
+    await api.db.db.execute(
+      sql`alter table webhook_events add constraint test_refuses_boom check (subject not like 'boom%') not valid`,
+    );
+    try {
+      const good = Array.from({ length: 40 }, () => calcomBooking());
+      const bad = calcomBooking("BOOKING_CREATED", { uid: `boom${randomUUID().slice(0, 8)}` });
+      const sends = good.map((b) => () => sendCalcom(b.body));
+      sends.splice(20, 0, () => sendCalcom(bad.body));
+      const answers = await Promise.all(sends.map((send) => send()));
+      const badAnswer = answers.splice(20, 1)[0]!;
+      expect(answers.map((a) => a.status)).toEqual(good.map(() => 200));
+      // Not the sender's mistake as far as we can tell: 5xx, so a retrying sender retries.
+      expect(badAnswer.status).toBe(500);
+      const stored = await api.db.db.execute<{ subject: string }>(
+        sql`select subject from webhook_events where subject in ${good.map((b) => b.uid)}`,
+      );
+      expect(stored).toHaveLength(40);
+    } finally {
+      await api.db.db.execute(sql`alter table webhook_events drop constraint test_refuses_boom`);
+    }
+  });
+
+  it.each([
+    {
+      name: "U+0000 deep in the body",
+      text: "Sam\\u0000",
+      reason: /payload\.attendees\.0\.name.*U\+0000/,
+    },
+    {
+      name: "a lone high surrogate",
+      text: "Sam\\ud800",
+      reason: /payload\.attendees\.0\.name.*surrogate/,
+    },
+    {
+      name: "a lone low surrogate",
+      text: "\\udc00Sam",
+      reason: /payload\.attendees\.0\.name.*surrogate/,
+    },
+  ])(
+    "refuses a signed body with $name (400, the reason, nothing stored)",
+    async ({ text, reason }) => {
+      const uid = `uid${randomUUID().slice(0, 8)}`;
+      const body = `{"triggerEvent":"BOOKING_CREATED","payload":{"uid":"${uid}","attendees":[{"name":"${text}","email":"sam@example.com"}]}}`;
+      const before = await totalRows();
+      const answer = await sendCalcom(body);
+      expect(answer.status).toBe(400);
+      expect(answer.body.error?.code).toBe("WEBHOOK_BODY_INVALID");
+      expect(answer.body.error?.message).toMatch(reason);
+      expect(await totalRows()).toBe(before);
+    },
+  );
+
+  it("a paired surrogate (an emoji written as an escape) is fine", async () => {
+    const uid = `uid${randomUUID().slice(0, 8)}`;
+    const body = `{"triggerEvent":"BOOKING_CREATED","payload":{"uid":"${uid}","title":"Hi \\ud83d\\ude00"}}`;
+    expect((await sendCalcom(body)).status).toBe(200);
+    expect(await rowsWhere("subject", uid)).toHaveLength(1);
+  });
+
+  it("refuses a signed Stripe event with U+0000 in a key too", async () => {
+    const event = stripeEvent({ metadata: { "a\u0000b": "x" } });
+    const answer = await sendStripe(event.body);
+    expect(answer.status).toBe(400);
+    expect(answer.body.error?.message).toMatch(/U\+0000/);
+    expect(await rowsWhere("provider_event_id", event.id)).toHaveLength(0);
+  });
+});
+
+describe("request encodings on /webhooks/*", () => {
+  it.each(["stripe", "stripe/connect", "calcom"])(
+    "Content-Encoding gzip with a body that isn't gzip on /webhooks/%s is 400 with the reason",
+    async (path) => {
+      const before = await totalRows();
+      const res = await fetch(`${api.url}/webhooks/${path}`, {
+        method: "POST",
+        body: '{"hello":"world"}',
+        headers: { "content-type": "application/json", "content-encoding": "gzip" },
+      });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as Answer["body"];
+      expect(body.error?.code).toBe("WEBHOOK_BODY_UNREADABLE");
+      expect(body.error?.message).toMatch(/gzip/);
+      expect(await totalRows()).toBe(before);
+    },
+  );
+
+  it.each(["deflate", "br"])(
+    "Content-Encoding %s with a body that isn't in it is 400 with the reason",
+    async (encoding) => {
+      const res = await fetch(`${api.url}/webhooks/calcom`, {
+        method: "POST",
+        body: '{"hello":"world"}',
+        headers: { "content-type": "application/json", "content-encoding": encoding },
+      });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as Answer["body"];
+      expect(body.error?.code).toBe("WEBHOOK_BODY_UNREADABLE");
+      expect(body.error?.message).toMatch(new RegExp(encoding));
+    },
+  );
+
+  it("an unsupported Content-Encoding is 415 naming it", async () => {
+    const res = await fetch(`${api.url}/webhooks/calcom`, {
+      method: "POST",
+      body: '{"hello":"world"}',
+      headers: { "content-type": "application/json", "content-encoding": "compress" },
+    });
+    expect(res.status).toBe(415);
+    const body = (await res.json()) as Answer["body"];
+    expect(body.error?.code).toBe("WEBHOOK_BODY_ENCODING_UNSUPPORTED");
+    expect(body.error?.message).toMatch(/compress/);
+  });
+
+  it("a really gzipped, signed delivery is accepted and the signature checked on the inflated bytes", async () => {
+    const booking = calcomBooking();
+    const res = await fetch(`${api.url}/webhooks/calcom`, {
+      method: "POST",
+      body: gzipSync(booking.body),
+      headers: {
+        "content-type": "application/json",
+        "content-encoding": "gzip",
+        "x-cal-signature-256": signCalcomPayload(booking.body, CALCOM_SECRET),
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(await rowsWhere("subject", booking.uid)).toEqual([
+      expect.objectContaining({ body: booking.body }),
+    ]);
+  });
+
+  it("a signed body that isn't UTF-8 is refused (it could not be stored as received)", async () => {
+    const raw = Buffer.concat([
+      Buffer.from('{"triggerEvent":"BOOKING_CREATED","payload":{"uid":"x'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}}'),
+    ]);
+    const before = await totalRows();
+    const answer = await post("calcom", raw, {
+      "x-cal-signature-256": signCalcomPayload(raw, CALCOM_SECRET),
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error?.code).toBe("WEBHOOK_BODY_NOT_JSON");
+    expect(answer.body.error?.message).toMatch(/UTF-8/);
+    expect(await totalRows()).toBe(before);
   });
 });
 

@@ -186,6 +186,164 @@ describe("BOOKING_CREATED", () => {
     expect(await findConsultationIdByBookingUid(t.db, { uid: own })).not.toBeNull();
   });
 
+  /** A BOOKING_CREATED payload as Cal.com sends it (2021-10-20), for one event type. */
+  const realShaped = (input: {
+    uid: string;
+    token: string;
+    eventTypeId: number;
+    slug: string;
+    organizer: { id: number; name: string; username: string; email: string };
+  }) =>
+    calcomEnvelope("BOOKING_CREATED", {
+      type: input.slug,
+      title: `Consultation between ${input.organizer.name} and Sam`,
+      description: "",
+      additionalNotes: "",
+      customInputs: {},
+      startTime: MEETING_START.toISOString(),
+      endTime: MEETING_END.toISOString(),
+      organizer: {
+        ...input.organizer,
+        timeZone: "Africa/Cairo",
+        language: { locale: "ar" },
+        timeFormat: "h:mma",
+        utcOffset: 120,
+      },
+      responses: {
+        name: { label: "your_name", value: "Sam Carter", isHidden: false },
+        email: { label: "email_address", value: CLIENT.email, isHidden: false },
+      },
+      userFieldsResponses: {},
+      attendees: [
+        {
+          email: CLIENT.email,
+          name: "Sam Carter",
+          firstName: "Sam",
+          lastName: "Carter",
+          timeZone: "America/New_York",
+          language: { locale: "en" },
+          utcOffset: -300,
+        },
+      ],
+      location: "integrations:daily",
+      destinationCalendar: null,
+      hideCalendarNotes: false,
+      requiresConfirmation: false,
+      eventTypeId: input.eventTypeId,
+      seatsShowAttendees: true,
+      seatsPerTimeSlot: null,
+      schedulingType: null,
+      iCalUID: `${input.uid}@Cal.com`,
+      iCalSequence: 0,
+      uid: input.uid,
+      bookingId: 100,
+      metadata: {
+        bookingToken: input.token,
+        videoCallUrl: `https://app.cal.com/video/${input.uid}`,
+      },
+      eventTitle: "Consultation",
+      eventDescription: null,
+      price: 0,
+      currency: "usd",
+      length: 60,
+      bookerUrl: "https://cal.com",
+      status: "ACCEPTED",
+    });
+  /** Runs `fn` with the advisor's event type set to `setting`, then puts the old one back. */
+  const withEventType = async (setting: string, fn: () => Promise<void>) => {
+    const [before] = await t.db.execute<{ calcom_event_type: string | null }>(
+      sql`select calcom_event_type from advisors where user_id = ${ADVISOR.id}`,
+    );
+    await t.db.execute(
+      sql`update advisors set calcom_event_type = ${setting} where user_id = ${ADVISOR.id}`,
+    );
+    try {
+      await fn();
+    } finally {
+      await t.db.execute(
+        sql`update advisors set calcom_event_type = ${before!.calcom_event_type} where user_id = ${ADVISOR.id}`,
+      );
+    }
+  };
+  const amiraOrganizer = { id: 7, name: "Amira", username: "amira", email: ADVISOR.email };
+  const lucasOrganizer = {
+    id: 8,
+    name: "Lucas",
+    username: "lucas",
+    email: "lucas@demo.advisor.network",
+  };
+
+  it.each([
+    ["Cal.com's numeric event type id", "48213"],
+    ["the event type's username/slug", "amira/consultation"],
+    ["the event type's booking URL", "https://cal.com/amira/consultation"],
+  ])(
+    "an advisor who set %s is booked; the token on another event type is refused",
+    (_name, setting) =>
+      withEventType(setting, async () => {
+        const { token } = await insertIntent(t.db);
+        const elsewhere = newUid();
+        const refused = await deliver(
+          w,
+          "calcom",
+          realShaped({
+            uid: elsewhere,
+            token,
+            eventTypeId: 51234,
+            slug: "60min",
+            organizer: lucasOrganizer,
+          }),
+        );
+        expect(refused.outcome).toContain(`the token was prepared for`);
+        expect(await findConsultationIdByBookingUid(t.db, { uid: elsewhere })).toBeNull();
+
+        const own = newUid();
+        const accepted = await deliver(
+          w,
+          "calcom",
+          realShaped({
+            uid: own,
+            token,
+            eventTypeId: 48213,
+            slug: "consultation",
+            organizer: amiraOrganizer,
+          }),
+        );
+        expect(accepted).toMatchObject({
+          status: "processed",
+          outcome: "consultation created, awaiting payment",
+          error: null,
+        });
+        expect(await findConsultationIdByBookingUid(t.db, { uid: own })).toBe(
+          accepted.consultationId,
+        );
+        const found = await incidents(t.db, "booking_token_invalid");
+        expect(found.map((i) => i.dedupe_key)).not.toContain(`booking-token:${own}`);
+        const cancels = await queuedJobs(t.db, "cancel_booking");
+        expect(cancels.map((j) => j.payload.bookingUid)).not.toContain(own);
+      }),
+  );
+
+  it("a numeric event type is matched on eventTypeId, not on the organizer's username/slug", () =>
+    withEventType("48213", async () => {
+      const { token } = await insertIntent(t.db);
+      // Amira's username and slug, but another of her event types: not the one she set.
+      const refused = await deliver(
+        w,
+        "calcom",
+        realShaped({
+          uid: newUid(),
+          token,
+          eventTypeId: 48214,
+          slug: "consultation",
+          organizer: amiraOrganizer,
+        }),
+      );
+      expect(refused.outcome).toContain(
+        "booked event type 48214 but the token was prepared for event type 48213",
+      );
+    }));
+
   it("refuses a second booking with the same token", async () => {
     const first = await book(w);
     const uid = newUid();

@@ -60,6 +60,8 @@ export type NewBookingFacts = {
   bookedAt: Date;
   /** `<organizer username>/<event type slug>` when the payload says so (webhooks do, polls don't). */
   eventType?: string | null;
+  /** Cal.com's numeric event type id (`eventTypeId`), when known. */
+  eventTypeId?: number | null;
 };
 
 /**
@@ -103,15 +105,12 @@ export async function handleBookingCreated(
   }
   // The token binds the intent's advisor: a link prepared for one advisor (and price)
   // can't be used to book another advisor's event type.
-  if (
-    b.eventType &&
-    intent.advisorEventType &&
-    !sameEventType(b.eventType, intent.advisorEventType)
-  ) {
+  const otherEventType = eventTypeMismatch(b, intent.advisorEventType);
+  if (otherEventType) {
     return refuseBooking(tx, ctx, {
       uid: b.uid,
       kind: "booking_token_invalid",
-      why: `booked event type ${b.eventType} but the token was prepared for ${intent.advisorEventType}`,
+      why: otherEventType,
     });
   }
   const minutes = Math.round((b.endsAt.getTime() - b.startsAt.getTime()) / 60_000);
@@ -158,6 +157,27 @@ export async function handleBookingCreated(
   }
 }
 
+/**
+ * Why the booked event type isn't the one the advisor set, or null when it is (or when the
+ * booking doesn't say). The advisor sets either Cal.com's numeric event type id, compared
+ * with `eventTypeId`, or its `username/slug` path (or booking URL), compared with the
+ * organizer's username and the event type slug.
+ */
+function eventTypeMismatch(
+  b: Pick<NewBookingFacts, "eventType" | "eventTypeId">,
+  prepared: string | null,
+): string | null {
+  if (!prepared) return null;
+  const setting = prepared.trim();
+  if (/^\d+$/.test(setting)) {
+    const id = Number(setting);
+    if (b.eventTypeId === undefined || b.eventTypeId === null || b.eventTypeId === id) return null;
+    return `booked event type ${b.eventTypeId} but the token was prepared for event type ${id}`;
+  }
+  if (!b.eventType || sameEventType(b.eventType, setting)) return null;
+  return `booked event type ${b.eventType} but the token was prepared for ${setting}`;
+}
+
 /** Event types compare by their `username/slug` path, ignoring case and a full booking URL's origin. */
 function sameEventType(booked: string, prepared: string): boolean {
   const path = (v: string) =>
@@ -174,6 +194,14 @@ function eventTypeOf(booking: { organizer?: unknown; type?: unknown }): string |
   const username = typeof organizer?.username === "string" ? organizer.username : null;
   const slug = typeof booking.type === "string" ? booking.type : null;
   return username && slug ? `${username}/${slug}` : null;
+}
+
+/** Cal.com's `eventTypeId` from a booking payload (a number; tolerated as a numeric string). */
+function eventTypeIdOf(booking: Record<string, unknown>): number | null {
+  const id = booking.eventTypeId;
+  if (typeof id === "number" && Number.isSafeInteger(id)) return id;
+  if (typeof id === "string" && /^\d{1,15}$/.test(id)) return Number(id);
+  return null;
 }
 
 /** Flags a booking for admins and cancels it on Cal.com, in the caller's transaction. */
@@ -455,6 +483,7 @@ export function planCalcomEvent(body: unknown, receivedAt: Date): Plan {
             bookingToken: token(b.booking.metadata),
             bookedAt,
             eventType: eventTypeOf(b.booking),
+            eventTypeId: eventTypeIdOf(b.booking),
           }),
       };
     }

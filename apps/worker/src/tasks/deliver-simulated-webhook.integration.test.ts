@@ -114,7 +114,7 @@ describe("deliver_simulated_webhook", () => {
       verifyCalcomSignature(
         req!.body,
         req!.headers["x-cal-signature-256"] as string,
-        d.billing.calcom.webhookSecret,
+        d.billing.calcom.webhookSecrets,
       ),
     ).toEqual({ ok: true });
   });

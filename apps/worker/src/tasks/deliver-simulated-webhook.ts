@@ -27,7 +27,7 @@ export function deliverSimulatedWebhook(
     const { billing } = deps;
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (provider === "calcom") {
-      headers["x-cal-signature-256"] = signCalcomPayload(body, billing.calcom.webhookSecret);
+      headers["x-cal-signature-256"] = signCalcomPayload(body, billing.calcom.webhookSecrets[0]!);
       headers["x-cal-webhook-version"] = CALCOM_WEBHOOK_VERSION;
     } else {
       // Each Stripe endpoint signs with its own secret: Connect events under the Connect one.

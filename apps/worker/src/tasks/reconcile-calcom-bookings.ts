@@ -85,6 +85,7 @@ export function reconcileCalcomBookings(
           endsAt: b.endTime,
           bookingToken: token,
           bookedAt: now,
+          eventTypeId: b.eventTypeId,
         });
       });
     }

@@ -23,7 +23,7 @@ export type SimOrganizerInput = {
 };
 
 export type SimCreateBookingInput = {
-  /** The event type's slug path, e.g. `amira/consultation`. */
+  /** The event type as the advisor set it: its slug path (`amira/consultation`) or Cal.com's numeric id (`48213`). */
   eventType: string;
   /** `metadata[bookingToken]` from the booking link; null books without one. */
   token: string | null;
@@ -275,13 +275,18 @@ export function createSimulatedScheduling(
       await assertFree(input.organizer.email, input.startTime, end);
       const at = now().toISOString();
       const uid = simCalcomUid();
-      const eventTitle = humanize(input.eventType);
+      // An event type set by its numeric id is that Cal.com event type: the id is sent as
+      // is, and its slug (which the id doesn't tell) is a plain one, as a real one would be.
+      const numericId = /^\d+$/.test(input.eventType) ? Number(input.eventType) : null;
+      const slug =
+        numericId === null ? input.eventType.split("/").pop() || input.eventType : "consultation";
+      const eventTitle = humanize(slug);
       const booking: SimBooking = {
         id: await nextNumber("booking"),
         uid,
-        eventTypeId: await stableId(KIND.eventType, input.eventType, "event_type"),
+        eventTypeId: numericId ?? (await stableId(KIND.eventType, input.eventType, "event_type")),
         // Cal.com's `type` is the slug alone; the username is the organizer's.
-        eventTypeSlug: input.eventType.split("/").pop() || input.eventType,
+        eventTypeSlug: slug,
         eventTitle,
         title: `${eventTitle} between ${input.organizer.name} and ${name}`,
         length: input.durationMinutes,

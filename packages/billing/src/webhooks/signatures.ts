@@ -50,29 +50,31 @@ export function signCalcomPayload(body: string | Buffer, secret: string): string
 }
 
 /**
- * Verifies a Cal.com delivery: the header must be the hex HMAC-SHA256 of the raw body,
- * compared in constant time. `no-secret-provided` (a webhook set up without a secret) is
- * refused, as is anything that isn't 64 hex characters.
+ * Verifies a Cal.com delivery: the header must be the hex HMAC-SHA256 of the raw body
+ * under one of `secrets` (the current one, and during a roll the previous one), compared
+ * in constant time. `no-secret-provided` (a webhook set up without a secret) is refused,
+ * as is anything that isn't 64 hex characters.
  */
 export function verifyCalcomSignature(
   raw: Buffer,
   header: string | undefined,
-  secret: string,
+  secrets: string | readonly string[],
 ): { ok: true } | SignatureFailure {
   if (!header) return { ok: false, reason: "missing X-Cal-Signature-256 header" };
   if (header === "no-secret-provided") {
     return {
       ok: false,
-      reason: "the Cal.com webhook has no secret; set one and CALCOM_WEBHOOK_SECRET",
+      reason: "the Cal.com webhook has no secret; set one and add it to CALCOM_WEBHOOK_SECRETS",
     };
   }
   if (!/^[0-9a-f]{64}$/i.test(header)) {
     return { ok: false, reason: "X-Cal-Signature-256 must be 64 hex characters" };
   }
-  const expected = Buffer.from(signCalcomPayload(raw, secret), "hex");
   const given = Buffer.from(header, "hex");
-  if (!timingSafeEqual(expected, given)) {
-    return { ok: false, reason: "Cal.com signature does not match the body" };
-  }
-  return { ok: true };
+  const matches = (typeof secrets === "string" ? [secrets] : secrets).some((secret) =>
+    timingSafeEqual(Buffer.from(signCalcomPayload(raw, secret), "hex"), given),
+  );
+  return matches
+    ? { ok: true }
+    : { ok: false, reason: "Cal.com signature does not match the body" };
 }

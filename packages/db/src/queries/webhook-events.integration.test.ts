@@ -3,7 +3,9 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "../testing";
 import {
+  createWebhookIngestBatcher,
   getWebhookEvent,
+  isDataException,
   ingestWebhookEvent,
   listWebhookEvents,
   markWebhookEventProcessed,
@@ -118,5 +120,33 @@ describe("webhook event queries", () => {
       ok: false,
       code: "WEBHOOK_EVENT_NOT_FOUND",
     });
+  });
+
+  it("the ingest batcher isolates a row the database refuses: every other delivery of the burst is stored once", async () => {
+    const batcher = createWebhookIngestBatcher(t.db, { maxBatch: 100 });
+    const good = Array.from({ length: 30 }, () => delivery());
+    // U+0000 can't be stored in text: the statement holding this row fails.
+    const poison = delivery(`uid-${randomUUID()}\u0000`);
+    // The same delivery twice, far apart: whichever halves they land in, one is stored.
+    const twice = delivery();
+    const inputs = [twice, ...good.slice(0, 15), poison, ...good.slice(15), twice];
+    const outcomes = await Promise.allSettled(inputs.map((input) => batcher.ingest(input)));
+    const poisonOutcome = outcomes[16]!;
+    expect(poisonOutcome.status).toBe("rejected");
+    expect(isDataException((poisonOutcome as PromiseRejectedResult).reason)).toBe(true);
+    const fulfilled = outcomes.filter((o) => o.status === "fulfilled").map((o) => o.value);
+    expect(fulfilled).toHaveLength(32);
+    expect(fulfilled.filter((r) => !r.duplicate)).toHaveLength(31);
+    const [first, last] = [outcomes[0], outcomes.at(-1)] as PromiseFulfilledResult<{
+      duplicate: boolean;
+      id: string | null;
+    }>[];
+    expect([first!.value.duplicate, last!.value.duplicate]).toEqual([false, true]);
+    expect(last!.value.id).toBe(first!.value.id);
+    for (const input of [...good, twice]) {
+      const page = await listWebhookEvents(t.db, { limit: 10, subject: input.subject });
+      expect(page.items).toHaveLength(1);
+      expect(await jobCount(page.items[0]!.id)).toBe(1);
+    }
   });
 });

@@ -326,12 +326,51 @@ export async function ingestWebhookEvents(
 }
 
 /**
+ * The SQLSTATE of an error PostgreSQL raised, looking through drizzle's wrapper; null for
+ * anything else (a dropped connection, a timeout on our side, a bug).
+ */
+export function postgresErrorCode(error: unknown): string | null {
+  for (let e = error, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
+    const { code, severity } = e as { code?: unknown; severity?: unknown };
+    if (typeof code === "string" && typeof severity === "string" && /^[0-9A-Z]{5}$/.test(code)) {
+      return code;
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+/**
+ * Whether a failed statement may have failed because of one of its rows: an error the
+ * server raised about the statement, not about the connection, resources or the server
+ * itself (classes 08, 53, 57, 58), after which retrying row by row would only repeat it.
+ */
+function mayBeRowSpecific(error: unknown): boolean {
+  const code = postgresErrorCode(error);
+  return code !== null && !["08", "53", "57", "58"].includes(code.slice(0, 2));
+}
+
+/**
+ * A data exception (SQLSTATE class 22: invalid text, number out of range, …): the values
+ * themselves can't be stored, so sending them again can't help.
+ */
+export function isDataException(error: unknown): boolean {
+  return postgresErrorCode(error)?.startsWith("22") ?? false;
+}
+
+/**
  * Group commit for webhook ingest: deliveries that arrive while a batch is being written
  * wait and go together in the next statement, so under load one commit (and one
  * graphile-worker NOTIFY, which PostgreSQL serialises across the whole database) serves
  * many deliveries, and at low load a delivery is written at once, alone. Each caller
  * still gets its own result only after its delivery is durably committed with its job.
  * Per process; every API instance has its own, and they share nothing.
+ *
+ * A batch whose statement fails because of a row is split in halves and each half written
+ * again, down to single rows, so one delivery the database can't hold fails alone and
+ * every other delivery of its batch is still stored and answered (each outcome is its
+ * own). Errors that aren't about a row (connection lost, server shutting down) fail the
+ * whole batch at once instead of being retried row by row.
  */
 export function createWebhookIngestBatcher(ex: Executor, options: { maxBatch?: number } = {}) {
   const maxBatch = options.maxBatch ?? 100;
@@ -343,20 +382,32 @@ export function createWebhookIngestBatcher(ex: Executor, options: { maxBatch?: n
   let queue: Waiting[] = [];
   let writing = false;
 
+  /** Writes `batch`; halves it on a row-specific failure. Halves go in order, so a key
+   * repeated across them is inserted by the first and a duplicate in the second. */
+  async function write(batch: Waiting[]): Promise<void> {
+    try {
+      const results = await ingestWebhookEvents(
+        ex,
+        batch.map((w) => w.input),
+      );
+      batch.forEach((w, i) => w.resolve(results[i]!));
+    } catch (error) {
+      if (batch.length === 1 || !mayBeRowSpecific(error)) {
+        batch.forEach((w) => w.reject(error));
+        return;
+      }
+      const half = Math.ceil(batch.length / 2);
+      await write(batch.slice(0, half));
+      await write(batch.slice(half));
+    }
+  }
+
   async function drain() {
     writing = true;
     while (queue.length > 0) {
       const batch = queue.slice(0, maxBatch);
       queue = queue.slice(batch.length);
-      try {
-        const results = await ingestWebhookEvents(
-          ex,
-          batch.map((w) => w.input),
-        );
-        batch.forEach((w, i) => w.resolve(results[i]!));
-      } catch (error) {
-        batch.forEach((w) => w.reject(error));
-      }
+      await write(batch);
     }
     writing = false;
   }
