@@ -98,7 +98,10 @@ export async function changePayoutSchedule(
       action: "advisor.payout_schedule_changed",
       subjectType: "advisor",
       subjectId: row.userId,
-      before: { ...changedOnly(before, after), nextPayoutAt: row.nextPayoutAt?.toISOString() ?? null },
+      before: {
+        ...changedOnly(before, after),
+        nextPayoutAt: row.nextPayoutAt?.toISOString() ?? null,
+      },
       after: { ...changedOnly(after, before), nextPayoutAt: nextPayoutAt.toISOString() },
       requestId: input.requestId ?? null,
     });
