@@ -935,4 +935,3 @@ export async function requestOffCyclePayout(
   });
   return { kind: "queued" };
 }
-
