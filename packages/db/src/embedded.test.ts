@@ -2,7 +2,12 @@ import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ensureExecutable, foldersBlocking, startEmbeddedPostgres } from "./embedded";
+import {
+  allowPassingThrough,
+  ensureExecutable,
+  foldersBlocking,
+  startEmbeddedPostgres,
+} from "./embedded";
 
 const made: string[] = [];
 /** A fresh folder that only its owner may enter (what `mktemp -d` makes). */
@@ -29,6 +34,17 @@ describe("embedded PostgreSQL from a folder other users can't traverse", () => {
     expect(await foldersBlocking([target], owner)).toEqual([]);
     await chmod(dir, 0o701);
     expect(await foldersBlocking([target], stranger)).toEqual([]);
+  });
+
+  it("opens the data folder's own parent for passing through only, keeping its other bits", async () => {
+    const dir = await privateFolder();
+    await allowPassingThrough(dir);
+    expect((await stat(dir)).mode & 0o7777).toBe(0o701);
+    const shared = join(dir, "shared");
+    await mkdir(shared);
+    await chmod(shared, 0o1777); // like /tmp: sticky and world-writable, left as it is
+    await allowPassingThrough(shared);
+    expect((await stat(shared)).mode & 0o7777).toBe(0o1777);
   });
 
   it("makes the binaries executable before anything spawns them", async () => {

@@ -50,9 +50,10 @@ export async function startEmbeddedPostgres(
   // spawns them: binaries unpacked without their execute bit would lose that race.
   await ensureExecutable([binaries.initdb, binaries.postgres, binaries.pg_ctl]);
   if (isRoot) {
-    // The postgres user must be able to reach the data directory through its parents.
+    // The postgres user must be able to reach the data directory through its parents; the
+    // direct parent is ours (often a mktemp folder).
     await mkdir(dataDir, { recursive: true });
-    await chmod(resolve(dataDir, ".."), 0o755);
+    await allowPassingThrough(resolve(dataDir, ".."));
     const blocked = await foldersBlocking(
       [dirname(binaries.postgres), resolve(dataDir, "..")],
       postgresAccount(),
@@ -120,6 +121,15 @@ export async function ensureExecutable(files: string[]): Promise<void> {
     const { mode } = await stat(file);
     if ((mode & 0o555) !== 0o555) await chmod(file, mode | 0o555);
   }
+}
+
+/**
+ * Lets other users pass through `dir` (o+x) without listing it; every other bit is kept, so
+ * a folder such as /tmp keeps its sticky, world-writable mode.
+ */
+export async function allowPassingThrough(dir: string): Promise<void> {
+  const { mode } = await stat(dir);
+  if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
 }
 
 /** Who the cluster runs as when we are root; `null` ids for a user not created yet. */
