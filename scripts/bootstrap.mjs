@@ -11,11 +11,13 @@ const marker = join(root, "node_modules", ".modules.yaml");
 const lockfile = join(root, "pnpm-lock.yaml");
 const stale = !existsSync(marker) || statSync(marker).mtimeMs < statSync(lockfile).mtimeMs;
 if (stale) {
-  console.log("Installing dependencies (first run)…");
+  // stderr: a command's stdout may be captured (`TOKEN=$(npm run -s dev:token -- …)`).
+  console.error("Installing dependencies (first run)…");
   const r = spawnSync(
     process.execPath,
     [join(root, "scripts", "pnpm.mjs"), "install", "--frozen-lockfile"],
-    { stdio: "inherit", cwd: root },
+    // pnpm's progress goes to stderr too, for the same reason.
+    { stdio: ["inherit", process.stderr, "inherit"], cwd: root },
   );
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createLogFormatState, formatLogLine } from "@an/api/log-format";
 import { createDb, DEMO_USERS, seedDemoData, seedDemoMarketplace } from "@an/db";
 import { databaseEnvShape, openProcessDatabase } from "@an/db/embedded";
 import { z } from "zod";
@@ -39,6 +40,9 @@ if (!production) {
   say("• Demo users, skills, two approved advisors and one pending application seeded");
 }
 
+// Development: one readable line per log entry (quiet health checks, repeated polls once a
+// minute). Production: the processes' JSON, untouched, for log pipelines.
+const logFormat = production ? null : createLogFormatState();
 const children: ChildProcess[] = [];
 function launch(name: string, cwd: string, args: string[], env: Record<string, string>) {
   const child = spawn(process.execPath, args, {
@@ -53,7 +57,10 @@ function launch(name: string, cwd: string, args: string[], env: Record<string, s
       buffered += chunk.toString("utf8");
       const lines = buffered.split("\n");
       buffered = lines.pop() ?? "";
-      for (const line of lines) process.stdout.write(prefix + line + "\n");
+      for (const line of lines) {
+        const shown = logFormat ? formatLogLine(line, logFormat) : line;
+        if (shown !== null) process.stdout.write(prefix + shown + "\n");
+      }
     });
   }
   child.on("exit", (code, signal) => {
@@ -104,9 +111,12 @@ if (!production) {
       : user.roles.includes("advisor")
         ? "advisor"
         : "client";
-    say(`  ${label.padEnd(8)} ${user.email.padEnd(30)} npm run dev:token -- ${user.email}`);
+    say(`  ${label.padEnd(8)} ${user.email.padEnd(30)} npm run -s dev:token -- ${user.email}`);
   }
-  say(`  then: curl -H "Authorization: Bearer <token>" http://localhost:${apiPort}/trpc/auth.me`);
+  say(
+    `  e.g.  TOKEN=$(npm run -s dev:token -- ${DEMO_USERS[0]?.email ?? "EMAIL"}); ` +
+      `curl -H "Authorization: Bearer $TOKEN" http://localhost:${apiPort}/trpc/auth.me`,
+  );
 }
 say("");
 say("Press Ctrl+C to stop.");

@@ -69,7 +69,6 @@ export const MATRIX: Record<string, [Rung, () => unknown]> = {
   "advisors.updateProfile": ["advisor", () => ({ headline: "Still helping teams ship" })],
   "advisors.setRate": ["advisor", () => ({ amount: 15_000, currency: "USD" })],
   "advisors.setAccepting": ["advisor", () => ({ accepting: true })],
-  "advisors.setPayoutCadence": ["advisor", () => ({ cadence: "weekly" })],
   "advisors.setCalcomEventType": ["advisor", () => ({ eventType: "amira/consult" })],
   "advisors.list": ["admin", () => ({})],
   "advisors.get": ["admin", () => ({ advisorId: "demo|advisor-amira" })],

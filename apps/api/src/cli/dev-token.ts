@@ -1,4 +1,6 @@
-// Usage: pnpm dev:token <email>   (development only)
+// Usage: npm run -s dev:token -- <email>   (development only)
+// Prints the token alone on stdout, so `TOKEN=$(npm run -s dev:token -- EMAIL)` works;
+// everything else goes to stderr.
 import { CliError, devToken } from "./commands";
 import { runCli } from "./run";
 
@@ -12,5 +14,8 @@ if (process.env.NODE_ENV === "production") {
 await runCli(async (db, env) => {
   if (!email) throw new CliError("Usage: pnpm dev:token <email>");
   const { token, expiresAt } = await devToken(db, env, { email });
-  return `${token}\n# expires ${expiresAt.toISOString()}; use as: Authorization: Bearer <token>`;
+  process.stderr.write(
+    `Token for ${email}, expires ${expiresAt.toISOString()}; send it as: Authorization: Bearer <token>\n`,
+  );
+  return token;
 });

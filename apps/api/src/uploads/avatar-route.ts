@@ -9,6 +9,7 @@ import { AppError } from "../errors";
 import type { RateLimiters } from "../rate-limit";
 import { formatAppError } from "../trpc/error-format";
 import { detectImageType } from "./image-type";
+import { reencodeImage } from "./reencode";
 import type { FileStorage } from "./storage";
 
 export type AvatarRouteDeps = {
@@ -40,8 +41,9 @@ function sendError(req: Request, res: Response, error: AppError) {
 
 /**
  * `POST /uploads/avatar`: the raw image as the body (PNG, JPEG or WebP, by its bytes; at
- * most `maxBytes`). Signed-in users only; answers `{ avatarPath, url }`, the path to put
- * on an application or profile.
+ * most `maxBytes`). Stored re-encoded in the same format, upright, at most
+ * `AVATAR_MAX_SIDE` pixels on its longest side and without any metadata. Signed-in users
+ * only; answers `{ avatarPath, url }`, the path to put on an application or profile.
  */
 export function avatarRoute(deps: AvatarRouteDeps): Router {
   const route = Router();
@@ -68,9 +70,13 @@ export function avatarRoute(deps: AvatarRouteDeps): Router {
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const type = detectImageType(body);
       if (!type) return sendError(req, res, new AppError("AVATAR_NOT_IMAGE"));
+      // Stored only re-encoded: the original's metadata (a phone photo's GPS position)
+      // never reaches the public URL.
+      const image = await reencodeImage(body, type);
+      if (!image) return sendError(req, res, new AppError("AVATAR_NOT_IMAGE"));
       const key = `${avatarPrefix(auth.user.id)}${randomUUID()}.${type.extension}`;
-      await deps.storage.put(key, body, type.mime);
-      req.log.info({ key, bytes: body.length }, "avatar uploaded");
+      await deps.storage.put(key, image, type.mime);
+      req.log.info({ key, bytes: image.length, uploadedBytes: body.length }, "avatar uploaded");
       res.status(201).json({ avatarPath: key, url: deps.storage.urlFor(key) });
     },
   );

@@ -1,14 +1,16 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi, tokenFor } from "../testing";
 import { detectImageType } from "./image-type";
 import { s3Storage } from "./storage";
 
+// A valid 1×1 transparent PNG (every chunk's CRC right: the upload decodes it).
 const PNG = Buffer.from(
-  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5d9d6b50000000049454e44ae426082",
+  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000970485973000003e8000003e801b57b526b0000000d494441540899636060606000000005000187a14ed40000000049454e44ae426082",
   "hex",
 );
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0]);
@@ -20,7 +22,7 @@ const WEBP = Buffer.concat([
 
 let api: TestApi;
 beforeAll(async () => {
-  api = await startTestApi({ env: { AVATAR_MAX_BYTES: "2048" } });
+  api = await startTestApi({ env: { AVATAR_MAX_BYTES: String(64 * 1024) } });
 });
 afterAll(async () => {
   await api.close();
@@ -41,10 +43,66 @@ describe("POST /uploads/avatar", () => {
     expect(res.status).toBe(201);
     const body = (await res.json()) as { avatarPath: string; url: string };
     expect(body.avatarPath).toMatch(/^avatars\/[0-9a-f]{16}\/[0-9a-f-]{36}\.png$/);
-    expect(await readFile(join(api.uploadDir, body.avatarPath))).toEqual(PNG);
+    const stored = await readFile(join(api.uploadDir, body.avatarPath));
+    expect(await sharp(stored).metadata()).toMatchObject({ format: "png", width: 1, height: 1 });
     const served = await fetch(`${api.url}/uploads/${body.avatarPath}`);
     expect(served.status).toBe(200);
-    expect(Buffer.from(await served.arrayBuffer())).toEqual(PNG);
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(stored);
+  });
+
+  it("stores a phone photo without its metadata (GPS position included), upright and at most 1024 px", async () => {
+    // A 2000×1500 camera JPEG, rotated by its EXIF orientation (6: turn 90° clockwise to
+    // view), carrying the camera make and a GPS position (Paris).
+    const photo = await sharp({
+      create: { width: 2000, height: 1500, channels: 3, background: { r: 200, g: 80, b: 40 } },
+    })
+      .jpeg({ quality: 60 })
+      .withMetadata({ orientation: 6 })
+      .withExif({
+        IFD0: { Make: "SpyCam", Model: "Tracker 1" },
+        IFD3: {
+          GPSLatitudeRef: "N",
+          GPSLatitude: "48/1 51/1 2400/100",
+          GPSLongitudeRef: "E",
+          GPSLongitude: "2/1 17/1 4000/100",
+        },
+      })
+      .toBuffer();
+    const original = await sharp(photo).metadata();
+    expect(original.orientation).toBe(6);
+    expect(original.exif?.toString("latin1")).toContain("SpyCam");
+
+    const token = await tokenFor({ id: "demo|client-sam" });
+    const res = await upload(photo, {
+      authorization: `Bearer ${token}`,
+      "content-type": "image/jpeg",
+    });
+    expect(res.status).toBe(201);
+    const { avatarPath } = (await res.json()) as { avatarPath: string };
+    expect(avatarPath).toMatch(/\.jpg$/);
+    const stored = await readFile(join(api.uploadDir, avatarPath));
+    const meta = await sharp(stored).metadata();
+    expect(meta).toMatchObject({ format: "jpeg", width: 768, height: 1024 });
+    expect(meta.exif).toBeUndefined();
+    expect(meta.xmp).toBeUndefined();
+    expect(meta.iptc).toBeUndefined();
+    expect(meta.icc).toBeUndefined();
+    expect(meta.orientation).toBeUndefined();
+    // Not hidden anywhere else in the file either.
+    const bytes = stored.toString("latin1");
+    for (const marker of ["Exif", "SpyCam", "Tracker", "GPS"]) expect(bytes).not.toContain(marker);
+  });
+
+  it("415 for bytes that start like an image but don't decode, nothing stored", async () => {
+    const token = await tokenFor({ id: "demo|client-sam" });
+    const files = async () => (await readdir(api.uploadDir, { recursive: true })).length;
+    const before = await files();
+    const res = await upload(JPEG, { authorization: `Bearer ${token}` });
+    expect(res.status).toBe(415);
+    expect(((await res.json()) as { error: { appCode: string } }).error.appCode).toBe(
+      "AVATAR_NOT_IMAGE",
+    );
+    expect(await files()).toBe(before);
   });
 
   it("401 for anonymous callers, nothing stored", async () => {
@@ -83,7 +141,7 @@ describe("POST /uploads/avatar", () => {
 
   it("413 AVATAR_TOO_LARGE over the limit, naming it", async () => {
     const token = await tokenFor({ id: "demo|client-sam" });
-    const big = Buffer.concat([PNG, Buffer.alloc(4096)]);
+    const big = Buffer.concat([PNG, Buffer.alloc(70 * 1024)]);
     const res = await upload(big, { authorization: `Bearer ${token}` });
     expect(res.status).toBe(413);
     const body = (await res.json()) as { error: { appCode: string; message: string } };

@@ -5,6 +5,7 @@ import { advisorLanguages, advisors, advisorSkills, skills, users } from "../sch
 import { refreshAdvisorSearchText } from "./advisor-search";
 import { type Actor, writeAudit } from "./audit";
 import { resolveSkills } from "./skills";
+import { rescheduleNextPayout } from "../workflows/payout-schedule";
 
 type AdvisorStatus = (typeof advisors.status.enumValues)[number];
 type PayoutCadence = (typeof advisors.payoutCadence.enumValues)[number];
@@ -188,11 +189,20 @@ export async function updateAdvisorProfile(
         .values(unique.map((language) => ({ advisorId: before.userId, language })));
     }
   }
+  // The stored next payout run is a local time in the advisor's zone: a new zone moves it.
+  const rescheduled =
+    changedFields.timeZone !== undefined
+      ? await rescheduleNextPayout(tx, { advisorId: before.userId, now: params.now })
+      : null;
   await refreshAdvisorSearchText(tx, { advisorId: before.userId });
   const after = await getAdvisorProfile(tx, { advisorId: before.userId });
   if (!after) throw new Error(`advisor ${before.userId} vanished during update`);
 
   const diff = diffProfiles(before, after);
+  if (rescheduled) {
+    diff.before.nextPayoutAt = rescheduled.before.toISOString();
+    diff.after.nextPayoutAt = rescheduled.after.toISOString();
+  }
   if (Object.keys(diff.before).length > 0) {
     await writeAudit(tx, {
       actor: params.actor,
@@ -270,7 +280,6 @@ export type AdvisorSettings = {
   hourlyRate?: number;
   currency?: string;
   acceptingBookings?: boolean;
-  payoutCadence?: PayoutCadence;
   /** Null clears it. */
   calcomEventType?: string | null;
 };

@@ -237,14 +237,8 @@ describe("advisor portal", () => {
     ]);
   });
 
-  it("sets the payout cadence and the Cal.com event type", async () => {
+  it("sets the Cal.com event type", async () => {
     const amira = await callerFor(AMIRA);
-    expect(await amira.advisors.setPayoutCadence({ cadence: "weekly" })).toEqual({
-      payoutCadence: "weekly",
-    });
-    await expect(
-      amira.advisors.setPayoutCadence({ cadence: "daily" as "weekly" }),
-    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     expect(await amira.advisors.setCalcomEventType({ eventType: "amira/60min" })).toEqual({
       calcomEventType: "amira/60min",
     });
@@ -252,7 +246,6 @@ describe("advisor portal", () => {
       amira.advisors.setCalcomEventType({ eventType: "amira 60 min" }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     expect(await amira.advisors.me()).toMatchObject({
-      payoutCadence: "weekly",
       calcomEventType: "amira/60min",
     });
   });

@@ -6,18 +6,17 @@ import { me } from "./me";
 import { reinstate } from "./reinstate";
 import { setAccepting } from "./set-accepting";
 import { setCalcomEventType } from "./set-calcom-event-type";
-import { setPayoutCadence } from "./set-payout-cadence";
 import { setRate } from "./set-rate";
 import { suspend } from "./suspend";
 import { updateProfile } from "./update-profile";
 
 export const advisorsRouter = router({
-  // The advisor's own portal: every one acts on the caller's row only.
+  // The advisor's own portal: every one acts on the caller's row only. The payout
+  // schedule has one procedure of its own, `payouts.updateSchedule`.
   me,
   updateProfile,
   setRate,
   setAccepting,
-  setPayoutCadence,
   setCalcomEventType,
   // Admins.
   list,

@@ -33,7 +33,7 @@ export const updateProfile = advisorProcedure.input(updateProfileInput).mutation
     const result = await updateAdvisorProfile(tx, {
       advisorId: ctx.user.id,
       patch: input,
-      now: new Date(),
+      now: ctx.now(),
       actor: { kind: "user", userId: ctx.user.id },
       requestId: ctx.requestId,
     });

@@ -6,9 +6,9 @@ import {
   seedReleasedEarnings,
   type SeededEarning,
 } from "@an/db";
-import { auditLog, payoutAccounts, payoutItems } from "@an/db/schema";
+import { advisors, auditLog, payoutAccounts, payoutItems } from "@an/db/schema";
 import { insertAdvisor, useTestDatabase } from "@an/db/testing";
-import { and, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createContextInner } from "../../trpc/context";
 import { createCaller } from "../../trpc/router";
@@ -250,6 +250,83 @@ describe("advisor: onboardingLink / updateSchedule", () => {
     const friday = await amira.payouts.updateSchedule({ cadence: "weekly", weekday: 5 });
     // Tuesday 2026-11-24 → Friday 2026-11-27, 09:00 UTC.
     expect(friday.nextPayoutAt).toEqual(new Date("2026-11-27T09:00:00.000Z"));
+  });
+
+  it("changing the schedule recomputes next_payout_at in the same step and audits it", async () => {
+    const amira = await callerFor(t.db, AMIRA, { now: NOW });
+    // A monthly advisor whose stored next run is the 1st of next month.
+    const monthly = await amira.payouts.updateSchedule({ cadence: "monthly", dayOfMonth: 1 });
+    expect(monthly.nextPayoutAt).toEqual(new Date("2026-12-01T09:00:00.000Z"));
+    const stored = async () => {
+      const [row] = await t.db
+        .select({ next: advisors.nextPayoutAt, cadence: advisors.payoutCadence })
+        .from(advisors)
+        .where(eq(advisors.userId, AMIRA));
+      return row!;
+    };
+    const scheduleAudits = () =>
+      t.db
+        .select({ before: auditLog.before, after: auditLog.after, actorId: auditLog.actorId })
+        .from(auditLog)
+        .where(
+          and(
+            eq(auditLog.action, "advisor.payout_schedule_changed"),
+            eq(auditLog.subjectId, AMIRA),
+          ),
+        )
+        .orderBy(auditLog.id);
+    const audits = (await scheduleAudits()).length;
+
+    await amira.payouts.updateSchedule({ cadence: "weekly", weekday: 5 });
+    // The planner reads the stored run: it must be the new cadence's, not December's.
+    expect(await stored()).toEqual({
+      next: new Date("2026-11-27T09:00:00.000Z"),
+      cadence: "weekly",
+    });
+    const rows = await scheduleAudits();
+    expect(rows).toHaveLength(audits + 1);
+    expect(rows.at(-1)).toEqual({
+      actorId: AMIRA,
+      before: {
+        payoutCadence: "monthly",
+        payoutWeekday: 1,
+        nextPayoutAt: "2026-12-01T09:00:00.000Z",
+      },
+      after: {
+        payoutCadence: "weekly",
+        payoutWeekday: 5,
+        nextPayoutAt: "2026-11-27T09:00:00.000Z",
+      },
+    });
+
+    // Saving the same schedule again changes and records nothing.
+    await amira.payouts.updateSchedule({ cadence: "weekly", weekday: 5 });
+    expect((await scheduleAudits()).length).toBe(audits + 1);
+    // The cadence has one procedure: the portal's old shortcut is gone.
+    expect("setPayoutCadence" in amira.advisors).toBe(false);
+  });
+
+  it("moving to another time zone moves the stored next run with it (audited)", async () => {
+    const amira = await callerFor(t.db, AMIRA, { now: NOW });
+    await amira.payouts.updateSchedule({ cadence: "weekly", weekday: 5, runAt: "09:00" });
+    await amira.advisors.updateProfile({ timeZone: "Asia/Dubai" });
+    const [row] = await t.db
+      .select({ next: advisors.nextPayoutAt })
+      .from(advisors)
+      .where(eq(advisors.userId, AMIRA));
+    // Friday 09:00 in Dubai (UTC+4) is 05:00 UTC.
+    expect(row!.next).toEqual(new Date("2026-11-27T05:00:00.000Z"));
+    const [audit] = await t.db
+      .select({ before: auditLog.before, after: auditLog.after })
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "advisor.profile_updated"), eq(auditLog.subjectId, AMIRA)))
+      .orderBy(desc(auditLog.id))
+      .limit(1);
+    expect(audit).toMatchObject({
+      before: { timeZone: "UTC", nextPayoutAt: "2026-11-27T09:00:00.000Z" },
+      after: { timeZone: "Asia/Dubai", nextPayoutAt: "2026-11-27T05:00:00.000Z" },
+    });
+    await amira.advisors.updateProfile({ timeZone: "UTC" });
   });
 
   it("endHoldWindow is refused outside development", async () => {

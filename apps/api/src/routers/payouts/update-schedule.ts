@@ -1,9 +1,8 @@
-import { updateAdvisorPayoutSchedule } from "@an/db";
+import { changePayoutSchedule } from "@an/db";
 import { DEFAULT_BIWEEKLY_ANCHOR } from "@an/domain";
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { advisorProcedure } from "../../trpc/init";
-import { requireAdvisor } from "./advisor-guard";
 
 export const updateScheduleInput = z
   .object({
@@ -23,25 +22,29 @@ export const updateScheduleInput = z
   .strict();
 
 /**
- * The advisor chooses when they are paid; the next run is recomputed in their time zone
- * (by the domain's schedule rules) and returned.
+ * The advisor chooses when they are paid — the one procedure that changes a payout
+ * schedule. The next run is recomputed in their time zone (by the domain's schedule rules)
+ * in the same transaction, audited, and returned.
  */
 export const updateSchedule = advisorProcedure
   .input(updateScheduleInput)
-  .mutation(async ({ ctx, input }) => {
-    await requireAdvisor(ctx.db, ctx.user.id);
-    return ctx.db.transaction(async (tx) => {
-      const result = await updateAdvisorPayoutSchedule(tx, {
+  .mutation(({ ctx, input }) =>
+    ctx.db.transaction(async (tx) => {
+      const result = await changePayoutSchedule(tx, {
         advisorId: ctx.user.id,
-        cadence: input.cadence,
-        weekday: input.weekday,
-        dayOfMonth: input.dayOfMonth,
-        anchorDate:
-          input.cadence === "biweekly" ? (input.anchorDate ?? DEFAULT_BIWEEKLY_ANCHOR) : null,
-        runAt: input.runAt,
+        schedule: {
+          cadence: input.cadence,
+          weekday: input.weekday,
+          dayOfMonth: input.dayOfMonth,
+          anchorDate:
+            input.cadence === "biweekly" ? (input.anchorDate ?? DEFAULT_BIWEEKLY_ANCHOR) : null,
+          runAt: input.runAt,
+        },
         now: ctx.now(),
+        actor: { kind: "user", userId: ctx.user.id },
+        requestId: ctx.requestId,
       });
-      if (!result) throw new AppError("NOT_AN_ADVISOR");
-      return { ...input, nextPayoutAt: result.nextPayoutAt };
-    });
-  });
+      if (!result.ok) throw new AppError("NOT_AN_ADVISOR");
+      return { ...input, nextPayoutAt: result.value.nextPayoutAt };
+    }),
+  );
