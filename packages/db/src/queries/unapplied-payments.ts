@@ -182,7 +182,7 @@ export async function refundUnappliedPayment(
     .set({
       resolvedAt: sql`now()`,
       resolvedBy: input.adminId,
-      resolution: `Charge refunded in full (${charge.outstanding} ${charge.currency}, refund ${refund.id}): ${input.reason}`,
+      resolution: `The charge was refunded in full (${charge.outstanding} ${charge.currency}, refund ${refund.id}): ${input.reason}`,
     })
     .where(
       and(
