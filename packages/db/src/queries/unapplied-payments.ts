@@ -80,7 +80,7 @@ export async function listUnappliedCharges(
     .where(and(eq(payments.consultationId, params.consultationId), eq(payments.status, "paid")))
     .groupBy(payments.id)
     .orderBy(payments.paidAt, payments.id);
-  return rows.map(({ balance, ...r }) => ({ ...r, outstanding: -Number(balance) }));
+  return rows.map(({ balance, ...r }) => ({ ...r, outstanding: -Number(balance) || 0 }));
 }
 
 /** Why an unapplied charge can't be refunded as asked. */
