@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
-import { type CurrencyCode, type JournalEntry, ledger, type Money } from "@an/domain";
+import { type CurrencyCode, isRefundable, type JournalEntry, ledger, type Money } from "@an/domain";
 import type { Executor } from "../client";
 import { enqueueJob } from "../jobs";
 import { consultations, journalPostings, payments, securityIncidents } from "../schema";
@@ -81,6 +81,25 @@ export async function listUnappliedCharges(
     .groupBy(payments.id)
     .orderBy(payments.paidAt, payments.id);
   return rows.map(({ balance, ...r }) => ({ ...r, outstanding: -Number(balance) || 0 }));
+}
+
+/**
+ * What "refund this consultation" means for one whose own status refunds nothing (it was
+ * never confirmed, or is final) but which has unapplied charges outstanding: its one such
+ * charge, or several to choose from. `none` leaves the decision to the state machine.
+ */
+export async function unappliedChargeInPlaceOf(
+  ex: Executor,
+  params: { consultationId: string },
+): Promise<
+  { kind: "none" } | { kind: "one"; paymentId: string } | { kind: "several"; count: number }
+> {
+  const consultation = await getConsultationRow(ex, params.consultationId);
+  if (!consultation || isRefundable(consultation.status)) return { kind: "none" };
+  const outstanding = (await listUnappliedCharges(ex, params)).filter((c) => c.outstanding > 0);
+  if (outstanding.length === 0) return { kind: "none" };
+  if (outstanding.length === 1) return { kind: "one", paymentId: outstanding[0]!.paymentId };
+  return { kind: "several", count: outstanding.length };
 }
 
 /** Why an unapplied charge can't be refunded as asked. */

@@ -5,7 +5,7 @@ import { AppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
 import { consultationIdSchema } from "./schemas";
 import { transitionError } from "./transition-error";
-import { unappliedChargeError, unappliedPaymentIdSchema } from "./unapplied-charge";
+import { chargeToRefund, unappliedChargeError, unappliedPaymentIdSchema } from "./unapplied-charge";
 
 export const refundPreviewInput = z.object({
   consultationId: consultationIdSchema,
@@ -19,23 +19,25 @@ export const refundPreviewInput = z.object({
  * What `consultations.refund` with this amount would do, computed by the same domain
  * transition and written nowhere: the refund, how it splits between the platform's fee and
  * the advisor's share, the resulting status and the ledger lines it would post. With
- * `paymentId`, the refund of that unapplied charge: exactly what was charged, out of its
- * own suspense account, the consultation unchanged.
+ * `paymentId` (or without, as for `consultations.refund`), the refund of that unapplied
+ * charge: exactly what was charged, out of its own suspense account, the consultation
+ * unchanged.
  */
 export const refundPreview = adminProcedure
   .input(refundPreviewInput)
   .query(async ({ ctx, input }) => {
-    if (input.paymentId) {
+    const paymentId = await chargeToRefund(ctx.db, input);
+    if (paymentId) {
       const plan = await planUnappliedRefund(ctx.db, {
         consultationId: input.consultationId,
-        paymentId: input.paymentId,
+        paymentId,
         amount: input.amount,
       });
       if (plan.kind === "not_found") {
         throw new AppError("CONSULTATION_NOT_FOUND", { ref: input.consultationId });
       }
       if (plan.kind === "refused") {
-        throw unappliedChargeError(plan.refusal, input.paymentId, ctx.locale);
+        throw unappliedChargeError(plan.refusal, paymentId, ctx.locale);
       }
       const { consultation: c, charge } = plan;
       const currency = charge.currency as CurrencyCode;

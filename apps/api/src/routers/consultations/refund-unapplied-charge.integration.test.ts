@@ -1,6 +1,8 @@
+import { randomUUID } from "node:crypto";
 import {
   accountBalances,
   applyConsultationEvent,
+  findPaymentToRefund,
   findUnbalancedEntries,
   insertPayment,
   listIncidents,
@@ -53,13 +55,26 @@ async function paidTheWrongAmount(amount: number, currency: CurrencyCode) {
     startsAt: at(72),
     paid: false,
   });
-  const paymentId = await t.db.transaction(async (tx) => {
+  const paymentId = await chargeOf(booked, amount, currency);
+  return { ...booked, paymentId };
+}
+
+/**
+ * One checkout of `c` paid with `amount` `currency`: the payment row records the charge and
+ * the machine decides; a refused amount is booked in suspense with its incident.
+ */
+async function chargeOf(
+  c: { id: string; price: number; currency: CurrencyCode },
+  amount: number,
+  currency: CurrencyCode,
+): Promise<string> {
+  return t.db.transaction(async (tx) => {
     const payment = await insertPayment(tx, {
-      consultationId: booked.id,
-      amount: booked.price,
-      currency: booked.currency,
+      consultationId: c.id,
+      amount: c.price,
+      currency: c.currency,
       expiresAt: at(1),
-      providerSessionId: `cs_${booked.id.slice(0, 8)}`,
+      providerSessionId: `cs_${randomUUID()}`,
     });
     await markPaymentPaid(tx, {
       id: payment.id,
@@ -71,7 +86,7 @@ async function paidTheWrongAmount(amount: number, currency: CurrencyCode) {
       paidAt: at(0.5),
     });
     const applied = await applyConsultationEvent(tx, {
-      consultationId: booked.id,
+      consultationId: c.id,
       event: {
         type: "payment_succeeded",
         id: `evt_${payment.id}`,
@@ -81,11 +96,12 @@ async function paidTheWrongAmount(amount: number, currency: CurrencyCode) {
       now: at(0.5),
       origin: { source: "test:stripe" },
     });
+    if (applied.kind === "applied") return payment.id;
     if (applied.kind !== "refused" || applied.error.code !== "AMOUNT_MISMATCH") {
       throw new Error(`expected a mismatch, got ${applied.kind}`);
     }
     await recordUnappliedPayment(tx, {
-      consultationId: booked.id,
+      consultationId: c.id,
       paymentId: payment.id,
       amount: { amount, currency },
       memo: applied.error.message,
@@ -94,12 +110,11 @@ async function paidTheWrongAmount(amount: number, currency: CurrencyCode) {
       kind: "amount_mismatch",
       dedupeKey: `amount-mismatch:evt_${payment.id}`,
       message: applied.error.message,
-      consultationId: booked.id,
+      consultationId: c.id,
       details: { paymentId: payment.id },
     });
     return payment.id;
   });
-  return { ...booked, paymentId };
 }
 
 const refundRows = (consultationId: string) =>
@@ -110,10 +125,10 @@ describe("refunding a charge the consultation didn't accept", () => {
     const c = await paidTheWrongAmount(100, "USD");
     const admin = await callerFor(t.db, ADMIN, { now: at(1) });
 
-    // The consultation itself has nothing refundable: that refusal stands.
-    await expect(
-      admin.consultations.refundPreview({ consultationId: c.id, amount: 100 }),
-    ).rejects.toMatchObject({ code: "CONFLICT" });
+    // The consultation itself has nothing refundable: refunding it means its one charge.
+    expect(
+      await admin.consultations.refundPreview({ consultationId: c.id, amount: 100 }),
+    ).toMatchObject({ currency: "USD", refund: 100, charge: { paymentId: c.paymentId } });
 
     const detail = await admin.consultations.adminGet({ consultationId: c.id });
     expect(detail.payments[0]).toMatchObject({ amount: 100, currency: "USD", status: "paid" });
@@ -290,5 +305,60 @@ describe("refunding a charge the consultation didn't accept", () => {
     expect(await accountBalances(t.db, { accounts: [`unapplied_payment:${c.paymentId}`] })).toEqual(
       [{ account: `unapplied_payment:${c.paymentId}`, currency: "USD", balance: -100 }],
     );
+  });
+
+  it("a consultation confirmed by a later payment refunds its own money; the unapplied charge only by name", async () => {
+    const booked = await bookConsultation(t.db, {
+      clientId: SAM,
+      advisorId: AMIRA,
+      bookedAt: T0,
+      startsAt: at(72),
+      paid: false,
+    });
+    const wrong = await chargeOf(booked, 100, "USD");
+    const right = await chargeOf(booked, booked.price, booked.currency);
+    const admin = await callerFor(t.db, ADMIN, { now: at(1) });
+    expect(
+      await admin.consultations.refund({
+        consultationId: booked.id,
+        amount: 5_000,
+        reason: "Goodwill: started late",
+      }),
+    ).toMatchObject({ status: "confirmed", refunded: 5_000, currency: "USD" });
+    const [own] = await refundRows(booked.id);
+    expect(own).toMatchObject({ amount: 5_000, paymentId: null });
+    // The provider refund comes out of the payment that confirmed it, not the unapplied one.
+    expect((await findPaymentToRefund(t.db, { refund: own! }))?.id).toBe(right);
+    expect(
+      await admin.consultations.refund({
+        consultationId: booked.id,
+        paymentId: wrong,
+        amount: 100,
+        reason: "Return the wrong charge",
+      }),
+    ).toMatchObject({ status: "confirmed", refunded: 100 });
+    expect((await refundRows(booked.id)).map((r) => [r.amount, r.paymentId])).toEqual(
+      expect.arrayContaining([
+        [5_000, null],
+        [100, wrong],
+      ]),
+    );
+    expect(await findUnbalancedEntries(t.db)).toEqual([]);
+  });
+
+  it("several unapplied charges must be told apart by paymentId", async () => {
+    const c = await paidTheWrongAmount(100, "USD");
+    await chargeOf(c, 200, "USD");
+    const admin = await callerFor(t.db, ADMIN, { now: at(1) });
+    await expect(
+      admin.consultations.refundPreview({ consultationId: c.id, amount: 100 }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", appCode: "CHARGE_CHOOSE_ONE" });
+    expect(
+      await admin.consultations.refundPreview({
+        consultationId: c.id,
+        paymentId: c.paymentId,
+        amount: 100,
+      }),
+    ).toMatchObject({ refund: 100 });
   });
 });

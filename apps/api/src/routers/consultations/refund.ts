@@ -5,7 +5,7 @@ import { AppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
 import { consultationIdSchema, decisionReasonSchema } from "./schemas";
 import { settle } from "./transition-error";
-import { unappliedChargeError, unappliedPaymentIdSchema } from "./unapplied-charge";
+import { chargeToRefund, unappliedChargeError, unappliedPaymentIdSchema } from "./unapplied-charge";
 
 export const refundInput = z.object({
   consultationId: consultationIdSchema,
@@ -22,13 +22,15 @@ export const refundInput = z.object({
 /**
  * Refunds part or all of what is still refundable (audited, reason required). Taken from
  * the platform's fee and the advisor's share in proportion; a full refund ends the
- * consultation as `refunded`. With `paymentId`, returns that unapplied charge (money the
- * provider took that the consultation never accepted) in full, through the same refund
- * job, resolving the incidents raised about it; the consultation is left as it is.
+ * consultation as `refunded`. With `paymentId` — or without it, when the consultation
+ * itself has nothing refundable and one unapplied charge outstanding — returns that
+ * unapplied charge (money the provider took that the consultation never accepted) in
+ * full, through the same refund job, resolving the incidents raised about it; the
+ * consultation is left as it is.
  * Preview either with `consultations.refundPreview`.
  */
 export const refund = adminProcedure.input(refundInput).mutation(async ({ ctx, input }) => {
-  const { paymentId } = input;
+  const paymentId = await chargeToRefund(ctx.db, input);
   if (paymentId) {
     const outcome = await ctx.db.transaction((tx) =>
       refundUnappliedPayment(tx, {

@@ -1,4 +1,9 @@
-import type { UnappliedCharge, UnappliedRefundRefusal } from "@an/db";
+import {
+  type Executor,
+  type UnappliedCharge,
+  unappliedChargeInPlaceOf,
+  type UnappliedRefundRefusal,
+} from "@an/db";
 import { type CurrencyCode, formatMoney, type Locale } from "@an/domain";
 import { z } from "zod";
 import { AppError } from "../../errors";
@@ -35,4 +40,20 @@ export function unappliedChargeError(
         amount: formatted(refusal.charge, locale),
       });
   }
+}
+
+/**
+ * The unapplied charge a refund request is about: the one named, else — when the
+ * consultation itself has nothing refundable — its one outstanding unapplied charge (so an
+ * admin refunding such a consultation returns the money actually taken). Several of them
+ * must be told apart by `paymentId`. Null: the consultation's own refund.
+ */
+export async function chargeToRefund(
+  db: Executor,
+  input: { consultationId: string; paymentId?: string | undefined },
+): Promise<string | null> {
+  if (input.paymentId) return input.paymentId;
+  const found = await unappliedChargeInPlaceOf(db, { consultationId: input.consultationId });
+  if (found.kind === "several") throw new AppError("CHARGE_CHOOSE_ONE", { count: found.count });
+  return found.kind === "one" ? found.paymentId : null;
 }
