@@ -417,7 +417,12 @@ describe("bookings console", () => {
     expect(payment).toMatchObject({ amount: 100, currency: "USD" });
     expect(wrong.price).not.toBe(100);
 
-    await signInAsAdmin(stack, `/consultations/${wrong.id}`);
+    // Signed in already when the earlier tests ran; on its own, sign in first.
+    if (page.url().startsWith(stack.consoleUrl)) {
+      await page.goto(`${stack.consoleUrl}/consultations/${wrong.id}`);
+    } else {
+      await signInAsAdmin(stack, `/consultations/${wrong.id}`);
+    }
     await page
       .getByTestId("consultation-status")
       .and(page.locator('[data-status="awaiting_payment"]'))
