@@ -56,6 +56,7 @@ async function bookAndPay(
   s: Stack,
   advisorId: string,
   startsAt: Date,
+  options: { charge?: number } = {},
 ): Promise<{ id: string; uid: string; price: number }> {
   const sam = await apiClientFor(s, SAM);
   const prepared = await sam.bookings.prepare.mutate({ advisorId, durationMinutes: 60 });
@@ -83,8 +84,27 @@ async function bookAndPay(
       { timeout: WEBHOOK_WAIT_MS },
     )
     .toBeTruthy();
+  if (options.charge !== undefined) {
+    // A checkout that charges something other than the quote (tampered or misconfigured).
+    await s.t.sql`
+      update sim_objects set data = jsonb_set(data, '{session,amount_total}', ${String(options.charge)}::jsonb)
+       where kind = 'checkout_session' and id = ${session!.provider_session_id}`;
+  }
   await simPost(s, `/sim/checkout/${session!.provider_session_id}/pay`, {});
-  await waitForStatus(s, session!.id, "confirmed");
+  if (options.charge === undefined) {
+    await waitForStatus(s, session!.id, "confirmed");
+  } else {
+    await expect
+      .poll(
+        async () => {
+          const [row] = await s.t.sql<{ status: string }[]>`
+            select status from payments where provider_session_id = ${session!.provider_session_id}`;
+          return row?.status;
+        },
+        { timeout: WEBHOOK_WAIT_MS },
+      )
+      .toBe("paid");
+  }
   return { id: session!.id, uid, price: session!.price };
 }
 
@@ -380,6 +400,92 @@ describe("bookings console", () => {
       { type: "no_show_resolved", to_status: "completed" },
       { type: "dispute_resolved", to_status: "released" },
     ]);
+    await expectLedgerBalanced(stack);
+    expectNoPageErrors(stack);
+  });
+
+  it("a charge that isn't the quote is recorded as charged and an admin refunds exactly it from the console", async () => {
+    const { page, t } = stack;
+    screenshotOnFailure(stack, "consultation-unapplied-charge");
+    const wrong = await bookAndPay(stack, AMIRA, new Date(Date.now() + 96 * HOUR), {
+      charge: 100,
+    });
+    // Not confirmed, and the payment row holds what the provider took, not the quote.
+    await waitForStatus(stack, wrong.id, "awaiting_payment");
+    const [payment] = await t.sql<{ id: string; amount: number; currency: string }[]>`
+      select id, amount, currency from payments where consultation_id = ${wrong.id} and status = 'paid'`;
+    expect(payment).toMatchObject({ amount: 100, currency: "USD" });
+    expect(wrong.price).not.toBe(100);
+
+    // Signed in already when the earlier tests ran; on its own, sign in first.
+    if (page.url().startsWith(stack.consoleUrl)) {
+      await page.goto(`${stack.consoleUrl}/consultations/${wrong.id}`);
+    } else {
+      await signInAsAdmin(stack, `/consultations/${wrong.id}`);
+    }
+    await page
+      .getByTestId("consultation-status")
+      .and(page.locator('[data-status="awaiting_payment"]'))
+      .waitFor();
+    const paidRow = page
+      .getByRole("table", { name: "Payment sessions" })
+      .locator('tr[data-payment-status="paid"]');
+    await paidRow.getByText("Not applied").waitFor();
+    await paidRow.getByText("$1.00").waitFor();
+    // The consultation's own refund isn't offered: nothing of it was paid.
+    await expect(page.getByRole("button", { name: "Refund", exact: true }).count()).resolves.toBe(
+      0,
+    );
+
+    await page.getByRole("button", { name: "Refund charge of $1.00" }).click();
+    const dialog = page.getByRole("dialog", { name: "Refund an unapplied charge" });
+    await dialog
+      .getByText(
+        /^The provider charged \$1\.00, which this consultation didn't accept: its quote is \$150\.00\./,
+      )
+      .waitFor();
+    await dialog.getByTestId("charge-refund-amount").getByText("$1.00").waitFor();
+    await dialog.getByText("unapplied_payment").waitFor();
+    await dialog
+      .getByRole("textbox", { name: "Reason" })
+      .fill("Charged $1.00 instead of the quote; returning it.");
+    await screenshot(stack, "consultation-unapplied-charge-preview");
+    await dialog.getByRole("button", { name: "Refund $1.00" }).click();
+    await page
+      .getByText("Refund of $1.00 recorded; the provider is returning it to the client.")
+      .waitFor();
+    await dialog.waitFor({ state: "hidden" });
+    await page
+      .getByRole("button", { name: "Refund charge of $1.00" })
+      .waitFor({ state: "detached" });
+
+    // The worker asks the provider for exactly that charge; its webhook settles the row.
+    await expect
+      .poll(
+        async () =>
+          t.sql<{ amount: number; currency: string; payment_id: string; status: string }[]>`
+            select amount, currency, payment_id, status from refunds
+             where consultation_id = ${wrong.id}`,
+        { timeout: WEBHOOK_WAIT_MS },
+      )
+      .toEqual([{ amount: 100, currency: "USD", payment_id: payment!.id, status: "succeeded" }]);
+    await page.getByRole("table", { name: "Refund rows" }).getByText("succeeded").waitFor({
+      timeout: WEBHOOK_WAIT_MS,
+    });
+    const [atProvider] = await t.sql<{ amount_refunded: number }[]>`
+      select (data->'charge'->>'amount_refunded')::int as amount_refunded from sim_objects
+       where kind = 'charge' and data->'charge'->>'payment_intent' = (
+         select payment_intent_id from payments where id = ${payment!.id})`;
+    expect(atProvider?.amount_refunded).toBe(100);
+    const [suspense] = await t.sql<{ balance: number }[]>`
+      select coalesce(sum(amount), 0)::int as balance from journal_postings
+       where account = ${`unapplied_payment:${payment!.id}`}`;
+    expect(suspense!.balance).toBe(0);
+    const open = await t.sql`
+      select id from security_incidents
+       where consultation_id = ${wrong.id} and kind = 'amount_mismatch' and resolved_at is null`;
+    expect(open).toEqual([]);
+    await screenshot(stack, "consultation-unapplied-charge");
     await expectLedgerBalanced(stack);
     expectNoPageErrors(stack);
   });

@@ -23,6 +23,7 @@ export * from "./queries/webhook-events";
 export * from "./queries/bookings";
 export * from "./queries/consultation-views";
 export * from "./queries/payments";
+export * from "./queries/unapplied-payments";
 export * from "./queries/payouts";
 export * from "./queries/transfer-reversals";
 export * from "./queries/payout-views";

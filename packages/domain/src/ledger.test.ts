@@ -15,11 +15,13 @@ import {
   type LedgerError,
   type MoneyStage,
   paymentCaptured,
+  paymentUnapplied,
   processingFee,
   refund,
   release,
   transfer,
   transferReversal,
+  unappliedPaymentRefunded,
 } from "./ledger";
 import { moneyOf } from "./money";
 import { type Result } from "./result";
@@ -318,5 +320,39 @@ describe("ledger properties", () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe("a charge the consultation didn't accept", () => {
+  const P = "pay1";
+  it.each([
+    ["the quote's currency", moneyOf(100, "USD")],
+    ["another currency", moneyOf(15_000, "EUR")],
+    ["a zero-decimal currency", moneyOf(1_500, "JPY")],
+  ])(
+    "in %s: booked apart from held funds, and its refund brings every account back to zero",
+    (_, charged) => {
+      const received = value(
+        paymentUnapplied({ consultationId: C, paymentId: P, amount: charged }),
+      );
+      const returned = value(
+        unappliedPaymentRefunded({ consultationId: C, paymentId: P, amount: charged }),
+      );
+      expect(received.kind).toBe("payment_unapplied");
+      expect(returned.kind).toBe("refund");
+      const both = [received, returned];
+      for (const e of both) expect(isBalanced(e)).toBe(true);
+      expect(balanceOf([received], accounts.unappliedPayment(P), charged.currency).amount).toBe(
+        -charged.amount,
+      );
+      expect(heldBalance([received], C, charged.currency).amount).toBe(0);
+      for (const account of [accounts.unappliedPayment(P), accounts.stripeBalance] as const) {
+        expect(balanceOf(both, account, charged.currency).amount).toBe(0);
+      }
+    },
+  );
+
+  it("refuses a negative amount", () => {
+    expect(paymentUnapplied({ consultationId: C, paymentId: P, amount: usd(-1) }).ok).toBe(false);
   });
 });

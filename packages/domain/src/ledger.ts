@@ -12,6 +12,9 @@ import { err, ok, type Result } from "./result";
  * - `advisor_payable:<advisor>` (liability): released advisor shares not yet in a payout.
  * - `advisor_payout_in_transit:<advisor>` (liability): shares in a payout item whose
  *   transfer the provider hasn't confirmed yet (pending, being sent, failed and retryable).
+ * - `unapplied_payment:<payment>` (liability): money the provider charged that no
+ *   consultation accepted (e.g. an amount that isn't the quote's), owed back to the client
+ *   until it is refunded.
  * - `platform_fee_revenue` (revenue), `processing_fees` (expense), `dispute_losses` (expense).
  */
 export type Account =
@@ -23,7 +26,8 @@ export type Account =
   | `client_funds_held:${string}`
   | `advisor_payable:${string}`
   | `advisor_payout_in_transit:${string}`
-  | `advisor_receivable:${string}`;
+  | `advisor_receivable:${string}`
+  | `unapplied_payment:${string}`;
 
 export const accounts = {
   stripeBalance: "stripe_balance",
@@ -35,6 +39,7 @@ export const accounts = {
   advisorPayable: (advisorId: string) => `advisor_payable:${advisorId}` as const,
   advisorReceivable: (advisorId: string) => `advisor_receivable:${advisorId}` as const,
   advisorPayoutInTransit: (advisorId: string) => `advisor_payout_in_transit:${advisorId}` as const,
+  unappliedPayment: (paymentId: string) => `unapplied_payment:${paymentId}` as const,
 } as const;
 
 /**
@@ -45,6 +50,7 @@ export type LedgerLine = { readonly account: Account; readonly amount: Money };
 
 export const ENTRY_KINDS = [
   "payment_captured",
+  "payment_unapplied",
   "processing_fee",
   "release",
   "refund",
@@ -120,6 +126,34 @@ export function paymentCaptured(input: {
   return entry("payment_captured", consultationId, [
     [accounts.stripeBalance, amount, "debit"],
     [accounts.clientFundsHeld(consultationId), amount, "credit"],
+  ]);
+}
+
+/**
+ * The provider charged a client but the consultation didn't accept it (amount or currency
+ * not the quote's): the money is in the Stripe balance, owed back to the client, and held
+ * apart from the consultation's funds. Booked in the currency actually charged.
+ */
+export function paymentUnapplied(input: {
+  consultationId: string;
+  paymentId: string;
+  amount: Money;
+}): Result<JournalEntry, LedgerError> {
+  return entry("payment_unapplied", input.consultationId, [
+    [accounts.stripeBalance, input.amount, "debit"],
+    [accounts.unappliedPayment(input.paymentId), input.amount, "credit"],
+  ]);
+}
+
+/** An unapplied charge goes back to the client in full: its suspense account returns to zero. */
+export function unappliedPaymentRefunded(input: {
+  consultationId: string;
+  paymentId: string;
+  amount: Money;
+}): Result<JournalEntry, LedgerError> {
+  return entry("refund", input.consultationId, [
+    [accounts.unappliedPayment(input.paymentId), input.amount, "debit"],
+    [accounts.stripeBalance, input.amount, "credit"],
   ]);
 }
 

@@ -23,6 +23,7 @@ import {
 import { type FormEvent, type ReactNode, useState } from "react";
 import { consultationStatusLabel } from "../lib/consultation-status";
 import { formatMoney } from "../lib/format";
+import { useT } from "../lib/i18n";
 import { notifySuccess } from "../lib/notify";
 import { useLocale } from "../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../lib/trpc";
@@ -32,6 +33,7 @@ import { MIN_REASON_LENGTH, ReasonModal } from "./reason-modal";
 
 type Detail = RouterOutputs["consultations"]["adminGet"];
 type Settled = RouterOutputs["consultations"]["refund"];
+type UnappliedCharge = Detail["unappliedCharges"][number];
 
 /** The API's longest decision reason. */
 const REASON_MAX = 2000;
@@ -282,6 +284,138 @@ function AmountReasonForm({
   );
 }
 
+/**
+ * Refunding a charge the consultation never accepted (not the quote's amount or currency):
+ * always the whole charge, in the currency charged, previewed by the API before it is
+ * confirmed. The consultation's own status and money are untouched.
+ */
+function UnappliedChargeRefund({
+  detail,
+  charge,
+  onClose,
+}: {
+  detail: Detail;
+  charge: UnappliedCharge;
+  onClose: () => void;
+}) {
+  const trpc = useTRPC();
+  const locale = useLocale();
+  const t = useT();
+  const afterDecision = useAfterDecision();
+  const [reason, setReason] = useState("");
+  const [touched, setTouched] = useState(false);
+  const c = detail.consultation;
+  const input = { consultationId: c.id, paymentId: charge.paymentId, amount: charge.outstanding };
+  const amount = formatMoney(charge.outstanding, charge.currency, locale);
+  const preview = useQuery(
+    trpc.consultations.refundPreview.queryOptions(input),
+    previewQueryClient,
+  );
+  const refund = useMutation(
+    trpc.consultations.refund.mutationOptions({
+      onSuccess: async (result) => {
+        await afterDecision();
+        onClose();
+        notifySuccess(
+          t("unappliedCharge.done", {
+            amount: formatMoney(result.refunded, result.currency, locale),
+          }),
+        );
+      },
+    }),
+  );
+  const reasonError =
+    touched && reason.trim().length < MIN_REASON_LENGTH
+      ? t("unappliedCharge.reasonTooShort", { min: MIN_REASON_LENGTH })
+      : undefined;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setTouched(true);
+    if (reason.trim().length >= MIN_REASON_LENGTH && preview.isSuccess) {
+      refund.mutate({ ...input, reason: reason.trim() });
+    }
+  };
+  const money = (minor: number, currency: string) => formatMoney(minor, currency, locale);
+  return (
+    <form onSubmit={submit}>
+      <Stack>
+        <Text size="sm">
+          {t("unappliedCharge.explanation", {
+            amount,
+            quote: money(c.price, c.currency),
+            status: consultationStatusLabel(c.status),
+          })}
+        </Text>
+        {preview.isPending ? (
+          <Loader size="sm" aria-label={t("unappliedCharge.previewLoading")} />
+        ) : preview.isError ? (
+          <Failure error={preview.error} title={t("unappliedCharge.previewRefused")} />
+        ) : (
+          <Stack gap="xs" aria-label={t("unappliedCharge.previewLabel")}>
+            <SimpleGrid cols={2} spacing={4}>
+              <Text size="sm">{t("unappliedCharge.charged")}</Text>
+              <Text size="sm">{money(charge.amount, charge.currency)}</Text>
+              <Text size="sm">{t("unappliedCharge.backToClient")}</Text>
+              <Text size="sm" fw={600} data-testid="charge-refund-amount">
+                {preview.data.formatted}
+              </Text>
+            </SimpleGrid>
+            {preview.data.ledger.map((entry, index) => (
+              <Stack key={`${entry.kind}:${index}`} gap={2}>
+                <Text size="xs" c="dimmed">
+                  {t("unappliedCharge.posts")} <Code>{entry.kind}</Code>
+                </Text>
+                <Table verticalSpacing={1} fz="xs">
+                  <Table.Tbody>
+                    {entry.lines.map((line, i) => (
+                      <Table.Tr key={`${line.account}:${i}`}>
+                        <Table.Td>
+                          <AccountName account={line.account} />
+                        </Table.Td>
+                        <Table.Td ta="end">
+                          {line.amount > 0 ? `Dr ${money(line.amount, line.currency)}` : ""}
+                        </Table.Td>
+                        <Table.Td ta="end">
+                          {line.amount < 0 ? `Cr ${money(-line.amount, line.currency)}` : ""}
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Stack>
+            ))}
+          </Stack>
+        )}
+        <Textarea
+          label={t("unappliedCharge.reason")}
+          description={t("unappliedCharge.reasonDescription")}
+          required
+          autosize
+          minRows={3}
+          maxLength={REASON_MAX}
+          value={reason}
+          onChange={(event) => setReason(event.currentTarget.value)}
+          error={reasonError}
+        />
+        <Failure error={refund.error} title={t("unappliedCharge.refused")} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose} disabled={refund.isPending}>
+            {t("unappliedCharge.cancel")}
+          </Button>
+          <Button
+            type="submit"
+            color="grape"
+            loading={refund.isPending}
+            disabled={!preview.isSuccess || reason.trim().length < MIN_REASON_LENGTH}
+          >
+            {t("unappliedCharge.confirm", { amount })}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
 type Dialog = "refund" | "dispute" | "no_show_upheld" | "no_show_rejected" | "mark_no_show" | null;
 
 /**
@@ -293,7 +427,9 @@ export function ConsultationActions({ detail }: { detail: Detail }) {
   const trpc = useTRPC();
   const locale = useLocale();
   const afterDecision = useAfterDecision();
+  const t = useT();
   const [dialog, setDialog] = useState<Dialog>(null);
+  const [chargeToRefund, setChargeToRefund] = useState<UnappliedCharge | null>(null);
   const [absent, setAbsent] = useState<"client" | "advisor">("advisor");
   const c = detail.consultation;
   const consultationId = c.id;
@@ -333,6 +469,21 @@ export function ConsultationActions({ detail }: { detail: Detail }) {
     actions.push(
       <Button key="refund" color="grape" onClick={() => open("refund")}>
         Refund
+      </Button>,
+    );
+  }
+  for (const charge of detail.unappliedCharges) {
+    if (charge.outstanding <= 0) continue;
+    actions.push(
+      <Button
+        key={`charge:${charge.paymentId}`}
+        color="grape"
+        variant="outline"
+        onClick={() => setChargeToRefund(charge)}
+      >
+        {t("unappliedCharge.refundButton", {
+          amount: formatMoney(charge.outstanding, charge.currency, locale),
+        })}
       </Button>,
     );
   }
@@ -397,6 +548,22 @@ export function ConsultationActions({ detail }: { detail: Detail }) {
             )}
             onConfirm={(amount, reason) => refund.mutate({ consultationId, amount, reason })}
             onClose={close}
+          />
+        ) : null}
+      </Modal>
+
+      <Modal
+        opened={chargeToRefund !== null}
+        onClose={() => setChargeToRefund(null)}
+        title={t("unappliedCharge.dialogTitle")}
+        centered
+        size="lg"
+      >
+        {chargeToRefund ? (
+          <UnappliedChargeRefund
+            detail={detail}
+            charge={chargeToRefund}
+            onClose={() => setChargeToRefund(null)}
           />
         ) : null}
       </Modal>

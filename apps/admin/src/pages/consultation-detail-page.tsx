@@ -22,6 +22,7 @@ import { LedgerEntries } from "../components/ledger-entries";
 import { providerLabel, WebhookStatusBadge } from "../components/webhook-status";
 import { consultationStatusLabel } from "../lib/consultation-status";
 import { formatDateTime, formatMoney, fullName } from "../lib/format";
+import { useT } from "../lib/i18n";
 import { type ConsoleLocale, useLocale } from "../lib/session";
 import { type RouterOutputs, useTRPC } from "../lib/trpc";
 import { DetailStates } from "../components/list-states";
@@ -277,6 +278,8 @@ function Nothing({ children }: { children: ReactNode }) {
 }
 
 function Payments({ detail, locale }: { detail: Detail; locale: ConsoleLocale }) {
+  const t = useT();
+  const unapplied = new Set(detail.unappliedCharges.map((c) => c.paymentId));
   return (
     <Section title="Payments">
       {detail.payments.length === 0 ? (
@@ -308,6 +311,16 @@ function Payments({ detail, locale }: { detail: Detail; locale: ConsoleLocale })
                     >
                       {p.status}
                     </Badge>
+                    {unapplied.has(p.id) ? (
+                      <Badge
+                        variant="light"
+                        color="red"
+                        ms={4}
+                        title={t("unappliedCharge.badgeTitle")}
+                      >
+                        {t("unappliedCharge.badge")}
+                      </Badge>
+                    ) : null}
                   </Table.Td>
                   <Table.Td ta="end">{formatMoney(p.amount, p.currency, locale)}</Table.Td>
                   <Table.Td ta="end">{formatMoney(p.processingFee, p.currency, locale)}</Table.Td>

@@ -65,6 +65,13 @@ const FAMILIES: { family: string; kind: string; meaning: string; perOwner?: true
     kind: "liability",
     meaning: "Advisor shares in payout items Stripe hasn't confirmed yet, per advisor.",
   },
+  {
+    family: "unapplied_payment",
+    perOwner: true,
+    kind: "liability",
+    meaning:
+      "Charges no consultation accepted, owed back to the client until refunded, per payment.",
+  },
   { family: "platform_fee_revenue", kind: "revenue", meaning: "Commission earned." },
   { family: "processing_fees", kind: "expense", meaning: "Stripe's fees on charges." },
   { family: "dispute_losses", kind: "expense", meaning: "Chargebacks lost." },

@@ -106,7 +106,9 @@ describe("checkout.session.completed", () => {
     expect(r.status).toBe("processed");
     expect(r.outcome).toContain("not confirmed");
     expect((await consultationRow(t.db, b.consultationId)).status).toBe("awaiting_payment");
-    expect(await kinds(b.consultationId)).toEqual([]);
+    // The money taken is booked apart from the consultation's (nothing held for it).
+    expect(await kinds(b.consultationId)).toEqual(["payment_unapplied", "processing_fee"]);
+    expect(await heldFor(t.db, b.consultationId)).toBe(0);
     const found = await incidents(t.db, "amount_mismatch");
     expect(found.find((i) => i.consultation_id === b.consultationId)).toBeDefined();
     // The same for a currency that differs.

@@ -21,6 +21,7 @@ import {
   type PaymentRow,
   postJournalEntry,
   raiseIncident,
+  recordUnappliedPayment,
   saveRefundResult,
 } from "@an/db";
 import { type CurrencyCode, ledger, type Money } from "@an/domain";
@@ -199,7 +200,11 @@ async function paymentSucceeded(
   const c = target.consultation;
   let payment = target.payment;
   if (payment?.status === "paid") return ignored("payment already recorded", c.id);
-  const amount = money(s.amount_total ?? 0, s.currency ?? c.currency);
+  // What the provider actually charged: the session's total, else the charge's; never the quote.
+  const amount = money(
+    s.amount_total ?? p.charge?.amount ?? 0,
+    (s.currency ?? p.charge?.currency ?? c.currency).toUpperCase(),
+  );
   if (!payment && amount.amount > 0) {
     payment = await insertPayment(tx, {
       consultationId: c.id,
@@ -212,6 +217,9 @@ async function paymentSucceeded(
   if (payment) {
     await markPaymentPaid(tx, {
       id: payment.id,
+      // A zero total took no money: the row keeps what was asked (amounts are > 0).
+      amount: amount.amount > 0 ? amount.amount : payment.amount,
+      currency: amount.amount > 0 ? amount.currency : payment.currency,
       providerSessionId: s.id,
       paymentIntentId: s.payment_intent,
       chargeId: p.charge?.chargeId ?? null,
@@ -254,6 +262,15 @@ async function paymentSucceeded(
   }
   if (result.kind === "duplicate") return { ...ignored("payment already applied", c.id), details };
   if (result.error.code === "AMOUNT_MISMATCH") {
+    if (payment && amount.amount > 0) {
+      await recordUnappliedPayment(tx, {
+        consultationId: c.id,
+        paymentId: payment.id,
+        amount,
+        ...(fee ? { fee } : {}),
+        memo: `Payment ${payment.id} not applied: ${result.error.message}`,
+      });
+    }
     await raiseIncident(tx, {
       kind: "amount_mismatch",
       dedupeKey: `amount-mismatch:${p.eventId}`,
@@ -263,6 +280,7 @@ async function paymentSucceeded(
       details: {
         paid: amount,
         quoted: { amount: c.price, currency: c.currency },
+        paymentId: payment?.id ?? null,
         sessionId: s.id,
         paymentIntentId: s.payment_intent,
       },
@@ -278,13 +296,22 @@ async function paymentSucceeded(
       fee,
     });
   }
+  if (payment && amount.amount > 0) {
+    await recordUnappliedPayment(tx, {
+      consultationId: c.id,
+      paymentId: payment.id,
+      amount,
+      ...(fee ? { fee } : {}),
+      memo: `Payment ${payment.id} not applied: ${result.error.message}`,
+    });
+  }
   await raiseIncident(tx, {
     kind: "unknown_charge",
     dedupeKey: `payment-refused:${p.eventId}`,
     message: `Consultation ${c.id}: a payment of ${amount.amount} ${amount.currency} was taken but not applied: ${result.error.message}`,
     consultationId: c.id,
     webhookEventId: ctx.webhookEventId,
-    details: { sessionId: s.id, code: result.error.code },
+    details: { sessionId: s.id, paymentId: payment?.id ?? null, code: result.error.code },
   });
   return processed(`payment not applied (${result.error.code}): incident raised`, c.id, details);
 }
@@ -334,6 +361,7 @@ async function refundLatePayment(
     currency: p.amount.currency,
     reason: memo,
     eventId: p.eventId,
+    paymentId: p.payment.id,
   });
   if (refund.created) await enqueueJob(tx, "refund_payment", { refundId: refund.id });
   await raiseIncident(tx, {

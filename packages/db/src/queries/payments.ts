@@ -1,6 +1,14 @@
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Executor } from "../client";
-import { advisors, consultations, payments, refunds, users, webhookEvents } from "../schema";
+import {
+  advisors,
+  consultations,
+  journalPostings,
+  payments,
+  refunds,
+  users,
+  webhookEvents,
+} from "../schema";
 
 export type PaymentRow = typeof payments.$inferSelect;
 export type RefundRow = typeof refunds.$inferSelect;
@@ -145,11 +153,17 @@ export async function savePaymentSession(
   return getPayment(tx, { id: params.id });
 }
 
-/** Records a captured payment: its payment intent, charge and Stripe fee. */
+/**
+ * Records a captured payment: what the provider actually charged (amount and currency,
+ * whatever the quote said), its payment intent, charge and Stripe fee.
+ */
 export async function markPaymentPaid(
   tx: Executor,
   params: {
     id: string;
+    /** Minor units of `currency`, as charged; must be > 0. */
+    amount: number;
+    currency: string;
     providerSessionId?: string | null;
     paymentIntentId: string | null;
     chargeId: string | null;
@@ -161,6 +175,8 @@ export async function markPaymentPaid(
     .update(payments)
     .set({
       status: "paid",
+      amount: params.amount,
+      currency: params.currency,
       paymentIntentId: params.paymentIntentId,
       chargeId: params.chargeId,
       processingFee: params.processingFee,
@@ -233,11 +249,17 @@ export async function insertRefund(
     reason: string;
     eventId: string;
     requestedBy?: string | null;
+    /** The charge to refund, when it isn't the consultation's own payment. */
+    paymentId?: string | null;
   },
 ): Promise<{ id: string; created: boolean }> {
   const [row] = await tx
     .insert(refunds)
-    .values({ ...input, requestedBy: input.requestedBy ?? null })
+    .values({
+      ...input,
+      requestedBy: input.requestedBy ?? null,
+      paymentId: input.paymentId ?? null,
+    })
     .onConflictDoNothing()
     .returning({ id: refunds.id });
   if (row) return { id: row.id, created: true };
@@ -317,15 +339,22 @@ export async function listPayments(
 }
 
 /**
- * The captured payment a refund comes out of. A refund for a payment that arrived too late
+ * The captured payment a refund comes out of. A refund naming its payment (an unapplied
+ * charge) comes out of exactly that one. A refund for a payment that arrived too late
  * is linked to that payment through the Stripe event that decided it (its processing
  * details name the payment); any other refund comes out of the consultation's first paid
- * payment, the one that confirmed it (any later one was refunded as late).
+ * payment that it accepted, the one that confirmed it (any later one was refunded as late).
  */
 export async function findPaymentToRefund(
   ex: Executor,
-  params: { refund: Pick<RefundRow, "consultationId" | "eventId"> },
+  params: { refund: Pick<RefundRow, "consultationId" | "eventId" | "paymentId"> },
 ): Promise<PaymentRow | null> {
+  if (params.refund.paymentId) {
+    const named = await getPayment(ex, { id: params.refund.paymentId });
+    return named?.status === "paid" && named.consultationId === params.refund.consultationId
+      ? named
+      : null;
+  }
   const [linked] = await ex
     .select({ paymentId: sql<string | null>`${webhookEvents.details}->>'paymentId'` })
     .from(webhookEvents)
@@ -351,6 +380,8 @@ export async function findPaymentToRefund(
         eq(payments.consultationId, params.refund.consultationId),
         eq(payments.status, "paid"),
         sql`${payments.paymentIntentId} is not null`,
+        // A charge the consultation never accepted is not the one its refunds come out of.
+        sql`not exists (select 1 from ${journalPostings} where ${journalPostings.account} = 'unapplied_payment:' || ${payments.id})`,
       ),
     )
     .orderBy(payments.paidAt, payments.createdAt)

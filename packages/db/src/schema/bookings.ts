@@ -89,6 +89,10 @@ export const payments = pgTable(
     providerSessionId: text(),
     url: text(),
     status: paymentStatus().notNull().default("open"),
+    /**
+     * What we asked for while open; once paid, what the provider actually charged (which a
+     * tampered or misconfigured checkout can make differ from the consultation's quote).
+     */
     amount: integer().notNull(),
     currency: text().notNull(),
     paymentIntentId: text(),
@@ -134,6 +138,11 @@ export const refunds = pgTable(
     failureMessage: text(),
     /** The consultation event that decided it. */
     eventId: text().notNull(),
+    /**
+     * The charge it returns, when it isn't the consultation's own payment (a charge the
+     * consultation never accepted is refunded from exactly that payment).
+     */
+    paymentId: uuid().references(() => payments.id),
     requestedBy: text().references(() => users.id),
     createdAt: at().notNull().defaultNow(),
     updatedAt: at()
@@ -144,6 +153,7 @@ export const refunds = pgTable(
   (t) => [
     uniqueIndex("refunds_provider_refund_key").on(t.providerRefundId),
     uniqueIndex("refunds_event_key").on(t.consultationId, t.eventId),
+    index("refunds_payment_idx").on(t.paymentId),
     check("refunds_amount_positive", sql`${t.amount} > 0`),
   ],
 );

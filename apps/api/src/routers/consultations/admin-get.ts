@@ -1,4 +1,4 @@
-import { getConsultationForAdmin } from "@an/db";
+import { getConsultationForAdmin, listUnappliedCharges } from "@an/db";
 import { isRefundable } from "@an/domain";
 import { z } from "zod";
 import { AppError } from "../../errors";
@@ -10,12 +10,17 @@ export const adminGetConsultationInput = z.object({ consultationId: consultation
 /**
  * Everything about one consultation: parties, quote and rules, the full timeline (refused
  * events too), ledger entries with postings, payments, refunds, incidents, webhook
- * deliveries (without bodies) and the audit trail.
+ * deliveries (without bodies) and the audit trail. `unappliedCharges` are charges the
+ * consultation didn't accept (amount or currency not the quote's), each refundable in full
+ * while `outstanding` is above zero.
  */
 export const adminGet = adminProcedure
   .input(adminGetConsultationInput)
   .query(async ({ ctx, input }) => {
     const found = await getConsultationForAdmin(ctx.db, { consultationId: input.consultationId });
     if (!found) throw new AppError("CONSULTATION_NOT_FOUND", { ref: input.consultationId });
-    return { ...found, refundable: isRefundable(found.consultation.status) };
+    const unappliedCharges = await listUnappliedCharges(ctx.db, {
+      consultationId: found.consultation.id,
+    });
+    return { ...found, refundable: isRefundable(found.consultation.status), unappliedCharges };
   });
