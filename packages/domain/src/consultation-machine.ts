@@ -330,6 +330,24 @@ function complete(c: Consultation, now: Date): RunResult {
 }
 
 /**
+ * The meeting ended while a chargeback opened before its end is pending: the money stays
+ * frozen, but the consultation took place, so a won chargeback resumes it as completed
+ * with the hold window that started at the end — as if the end had been seen first.
+ */
+function endDuringChargeback(c: Consultation, now: Date): RunResult {
+  const d = c.dispute;
+  if (d?.kind !== "chargeback" || d.resumeStatus !== "confirmed") {
+    return ok({ status: "disputed", effects: [] });
+  }
+  const holdEndsAt = new Date(later(now, c.endsAt).getTime() + c.holdWindowHours * HOUR_MS);
+  return ok({
+    status: "disputed",
+    patch: { dispute: { ...d, resumeStatus: "completed" }, holdEndsAt },
+    effects: [],
+  });
+}
+
+/**
  * The transition table: for each event, the states that accept it, who may send it, the
  * possible next states, and `run` (guard + effects as data). At most one row per
  * (state, event). Every predicate below is derived from this table.
@@ -478,9 +496,9 @@ export const TRANSITIONS: readonly TransitionRow[] = [
   }),
   row({
     event: "meeting_ended",
-    from: ["confirmed", "completed"],
+    from: ["confirmed", "completed", "disputed"],
     actors: ["system"],
-    to: ["completed"],
+    to: ["completed", "disputed"],
     run(c, _e, now) {
       if (now.getTime() < c.startsAt.getTime()) {
         return fail(
@@ -488,6 +506,7 @@ export const TRANSITIONS: readonly TransitionRow[] = [
           `a meeting can't end before its start at ${c.startsAt.toISOString()}`,
         );
       }
+      if (c.status === "disputed") return endDuringChargeback(c, now);
       return complete(c, now);
     },
   }),
