@@ -224,6 +224,8 @@ type Story = {
         kind: "meeting";
         rescheduled: boolean;
         after: "nothing" | "no_show" | "dispute_open" | "dispute_won" | "dispute_lost";
+        /** A chargeback opened before the meeting took place (it still ends). */
+        disputeBeforeEnd: boolean;
       };
   adminRefund: boolean;
 };
@@ -253,6 +255,7 @@ const storyArb: fc.Arbitrary<Story> = fc.record({
         "dispute_won" as const,
         "dispute_lost" as const,
       ),
+      disputeBeforeEnd: fc.boolean(),
     }),
   ),
   adminRefund: fc.boolean(),
@@ -361,7 +364,7 @@ function eventsOf(story: Story, b: Booked, bookedAt: Date): ProviderEvent[] {
     }
     if (p.after.startsWith("dispute")) {
       const disputeId = `dp_${randomBytes(6).toString("hex")}`;
-      const opened = addMinutes(end, 2 * HOUR);
+      const opened = p.disputeBeforeEnd ? addMinutes(start, -2 * HOUR) : addMinutes(end, 2 * HOUR);
       stripe(
         "dispute opened",
         opened,
