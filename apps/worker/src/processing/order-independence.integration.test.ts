@@ -486,6 +486,27 @@ describe("paid, then cancelled: the cancellation reaching us first", () => {
     );
   });
 
+  it("a payment Stripe stamps with the cancellation's own second counts as made first, in either order", async () => {
+    for (const cancellationFirst of [true, false]) {
+      const b = await booked(addMinutes(T0, 1));
+      const at = addMinutes(MEETING_START, -10 * HOUR);
+      const cancel: ProviderEvent = {
+        name: "cancel by client",
+        provider: "calcom",
+        at,
+        body: calcomEnvelope("BOOKING_CANCELLED", cancelledBody(b.uid, b.token, "client"), at),
+      };
+      const payment: ProviderEvent = { name: "payment", provider: "stripe", at, body: paid(b, at) };
+      await run(cancellationFirst ? [cancel, payment] : [payment, cancel]);
+      const o = await observe(b.consultationId);
+      expect({ cancellationFirst, refunds: o.refunds, incidents: o.incidents }).toEqual({
+        cancellationFirst,
+        refunds: [PRICE.price / 2],
+        incidents: [],
+      });
+    }
+  });
+
   it("a payment that really happened after the cancellation is refunded in full, in either order", async () => {
     for (const cancellationFirst of [true, false]) {
       const bookedAt = addMinutes(T0, 1);

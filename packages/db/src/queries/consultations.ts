@@ -355,7 +355,8 @@ export async function applyPaymentBeforeUnpaidCancellation(
   if (await wasApplied(tx, row.id, event.id)) return { kind: "duplicate", consultation: row };
   if (row.status !== "cancelled") return { kind: "not_applicable", consultation: row };
   const cancellation = await findUnpaidCancellation(tx, row.id);
-  if (!cancellation || input.paidAt.getTime() >= cancellation.at.getTime()) {
+  // A tie counts as paid first, as `applyCancellationBeforeLatePayment` sees it too.
+  if (!cancellation || input.paidAt.getTime() > cancellation.at.getTime()) {
     return { kind: "not_applicable", consultation: row };
   }
   const result = applyPaymentBeforeCancellation(toMachine(row, []), event, input.paidAt, {
