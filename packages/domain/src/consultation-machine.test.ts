@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import {
   acceptedEvents,
   ACTORS,
+  applyCancellationBeforePayment,
   applyEvent,
+  applyPaymentBeforeCancellation,
   canReceive,
   type Consultation,
   CONSULTATION_EVENTS,
@@ -576,6 +578,107 @@ describe("the table and its derived predicates", () => {
     expect(TERMINAL_STATES.includes(status)).toBe(terminal);
     expect(acceptedEvents(status).every((e) => canReceive(status, e))).toBe(true);
   });
+});
+
+describe("events applied in another order than they happened in", () => {
+  const refundsOf = (effects: readonly Effect[]) =>
+    effects.flatMap((e) => (e.type === "refund_payment" ? [e.amount.amount] : []));
+  const kindsOf = (effects: readonly Effect[]) =>
+    entriesOf(effects)
+      .map((e) => e.kind)
+      .sort();
+
+  it.each([
+    ["client", 10, 5_000],
+    ["client", 30, 10_000],
+    ["client", 1, 0],
+    ["advisor", 1, 10_000],
+  ] as const)(
+    "paid, then cancelled by the %s %s h before the start, the cancellation seen first: the same money as in that order",
+    (actor, hoursBefore, refund) => {
+      const payment = paid()[0] as Extract<ConsultationEvent, { type: "payment_succeeded" }>;
+      const cancel = ev(actor, { type: "cancelled" });
+      const inOrder = run(fresh(), [
+        [payment, 0.1],
+        [cancel, START_H - hoursBefore],
+      ]);
+      const unpaid = run(fresh(), [[cancel, START_H - hoursBefore]]).c;
+      const replay = applyPaymentBeforeCancellation(unpaid, payment, at(0.1), {
+        id: cancel.id,
+        actor,
+        at: at(START_H - hoursBefore),
+      });
+      if (!replay.ok) throw new Error(replay.error.message);
+      expect(replay.value.consultation.status).toBe("cancelled");
+      expect(replay.value.consultation.refundable).toEqual(inOrder.c.refundable);
+      expect(refundsOf(replay.value.effects)).toEqual(refundsOf(inOrder.effects));
+      expect(refundsOf(replay.value.effects)).toEqual(refund > 0 ? [refund] : []);
+      expect(entriesOf(replay.value.effects)).toEqual(inOrder.entries);
+      expect(heldBalance(entriesOf(replay.value.effects), "c1", "USD").amount).toBe(0);
+      expect(replay.value.effects.some((e) => e.type === "schedule_timer")).toBe(false);
+      // A replay of the same payment changes nothing.
+      const again = applyPaymentBeforeCancellation(replay.value.consultation, payment, at(0.1), {
+        id: cancel.id,
+        actor,
+        at: at(START_H - hoursBefore),
+      });
+      expect(again.ok && again.value.effects).toEqual([]);
+    },
+  );
+
+  it("only a cancelled consultation takes a payment replayed before its cancellation", () => {
+    const payment = paid()[0] as Extract<ConsultationEvent, { type: "payment_succeeded" }>;
+    const r = applyPaymentBeforeCancellation(fresh(), payment, at(0.1), {
+      id: "x",
+      actor: "client",
+      at: at(1),
+    });
+    expect(r.ok ? null : r.error.code).toBe("NOT_ALLOWED");
+  });
+
+  it("cancelled before a payment that was seen first: the whole payment goes back, nothing is kept", () => {
+    const confirmed = run(fresh(), [paid()]);
+    const cancel = ev("client", { type: "cancelled" }) as Extract<
+      ConsultationEvent,
+      { type: "cancelled" }
+    >;
+    const r = applyCancellationBeforePayment(confirmed.c, cancel);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.consultation.status).toBe("cancelled");
+    expect(refundsOf(r.value.effects)).toEqual([10_000]);
+    expect(kindsOf([...confirmed.effects, ...r.value.effects])).toEqual([
+      "payment_captured",
+      "processing_fee",
+      "refund",
+    ]);
+    expect(
+      heldBalance(entriesOf([...confirmed.effects, ...r.value.effects]), "c1", "USD").amount,
+    ).toBe(0);
+    expect(r.value.effects).toContainEqual({ type: "cancel_timer", timer: "scheduled_end" });
+    const completed = run(fresh(), [paid(), ended()]).c;
+    const refused = applyCancellationBeforePayment(completed, cancel);
+    expect(refused.ok ? null : refused.error.code).toBe("NOT_ALLOWED");
+  });
+
+  it.each(["won", "lost"] as const)(
+    "a chargeback opened before the meeting ended, %s: the same whichever of the end and the chargeback is seen first",
+    (verdict) => {
+      const opened = (): [ConsultationEvent, number] => [
+        ev("system", { type: "chargeback_opened", amount: usd(10_000), fee: usd(1_500) }),
+        START_H - 2,
+      ];
+      const closed = (): [ConsultationEvent, number] => [
+        ev("system", { type: verdict === "won" ? "chargeback_won" : "chargeback_lost" }),
+        START_H + 200,
+      ];
+      const endFirst = run(fresh(), [paid(), ended(), opened(), closed()]);
+      const chargebackFirst = run(fresh(), [paid(), opened(), ended(), closed()]);
+      expect(chargebackFirst.c.status).toBe(endFirst.c.status);
+      expect(chargebackFirst.c.status).toBe(verdict === "won" ? "completed" : "refunded");
+      expect(chargebackFirst.c.holdEndsAt).toEqual(endFirst.c.holdEndsAt);
+      expect(chargebackFirst.entries).toEqual(endFirst.entries);
+    },
+  );
 });
 
 describe("README diagram", () => {

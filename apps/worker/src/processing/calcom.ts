@@ -1,5 +1,6 @@
 import { verifyBookingToken } from "@an/billing";
 import {
+  applyCancellationBeforeLatePayment,
   applyConsultationEvent,
   createConsultationFromIntent,
   enqueueJob,
@@ -19,6 +20,7 @@ import {
   type Outcome,
   processed,
   type ProcessingContext,
+  providerTime,
 } from "./outcome";
 import {
   calcomBooking,
@@ -241,8 +243,16 @@ async function refuseBooking(
 export async function handleBookingRescheduled(
   tx: Executor,
   ctx: ProcessingContext,
-  b: { uid: string; rescheduleUid: string; startsAt: Date; endsAt: Date },
+  b: {
+    uid: string;
+    rescheduleUid: string;
+    startsAt: Date;
+    endsAt: Date;
+    /** When Cal.com says it happened; the machine decides by it. */
+    occurredAt?: Date | null;
+  },
 ): Promise<Outcome> {
+  const occurredAt = providerTime(ctx, b.occurredAt);
   const consultationId = await findConsultationIdByBookingUid(tx, { uid: b.rescheduleUid });
   if (!consultationId) {
     throw new DeferProcessing(`reschedule of booking ${b.rescheduleUid}, which we don't know yet`);
@@ -257,6 +267,7 @@ export async function handleBookingRescheduled(
       endsAt: b.endsAt,
     },
     now: ctx.now,
+    ...(occurredAt ? { occurredAt } : {}),
     origin: origin(ctx, { bookingUid: b.uid, previousBookingUid: b.rescheduleUid }),
   });
   if (result.kind === "not_found")
@@ -287,6 +298,8 @@ export type CancellationFacts = {
   requestReschedule: boolean;
   actor: Actor;
   reason: string | null;
+  /** When Cal.com says it was cancelled (its `createdAt`); the refund tier is taken at it. */
+  occurredAt?: Date | null;
 };
 
 /**
@@ -319,6 +332,33 @@ export async function handleBookingCancelled(
     return ignored(`consultation already ${row.status}`, consultationId);
   }
   const id = calcomEventId(c.trigger, c.uid);
+  const occurredAt = providerTime(ctx, c.occurredAt);
+  if (row?.status === "confirmed" && !c.requestReschedule && occurredAt) {
+    // The payment may have reached us first although the booking was cancelled before it.
+    const replay = await applyCancellationBeforeLatePayment(tx, {
+      consultationId,
+      event: { type: "cancelled", id, actor: c.actor },
+      cancelledAt: occurredAt,
+      now: ctx.now,
+      origin: origin(ctx, { bookingUid: c.uid }, c.reason),
+    });
+    if (replay.kind === "applied") {
+      const price = replay.consultation.price;
+      const currency = replay.consultation.currency;
+      await raiseIncident(tx, {
+        kind: "unknown_charge",
+        dedupeKey: `late-payment:${replay.paymentEventId ?? id}`,
+        message: `Consultation ${consultationId} received a payment of ${price} ${currency} after it was cancelled; it is being refunded in full.`,
+        consultationId,
+        webhookEventId: ctx.webhookEventId,
+        details: { cancellation: id, paymentEventId: replay.paymentEventId ?? null },
+      });
+      return processed(
+        `cancelled by the ${c.actor} before the payment: the payment is refunded in full`,
+        consultationId,
+      );
+    }
+  }
   const event: ConsultationEvent = c.requestReschedule
     ? { type: "reschedule_requested", id, actor: "advisor" }
     : { type: "cancelled", id, actor: c.actor };
@@ -326,6 +366,7 @@ export async function handleBookingCancelled(
     consultationId,
     event,
     now: ctx.now,
+    ...(occurredAt ? { occurredAt } : {}),
     origin: origin(ctx, { bookingUid: c.uid }, c.reason),
   });
   if (result.kind === "not_found")
@@ -351,8 +392,13 @@ export async function handleBookingCancelled(
 async function handleNoShow(
   tx: Executor,
   ctx: ProcessingContext,
-  n: { uid: string; attendees: { email: string | null; noShow?: boolean | null }[] },
+  n: {
+    uid: string;
+    attendees: { email: string | null; noShow?: boolean | null }[];
+    occurredAt: Date | null;
+  },
 ): Promise<Outcome> {
+  const occurredAt = providerTime(ctx, n.occurredAt);
   const absent = n.attendees
     .map((a, i) => ({ key: a.email ?? `attendee-${i}`, noShow: a.noShow === true }))
     .filter((a) => a.noShow);
@@ -376,6 +422,7 @@ async function handleNoShow(
         absent: "client",
       },
       now: ctx.now,
+      ...(occurredAt ? { occurredAt } : {}),
       origin: origin(ctx, { bookingUid: n.uid, attendee: a.key }),
     });
     if (result.kind === "not_found")
@@ -400,8 +447,9 @@ async function handleNoShow(
 async function handleMeetingEnded(
   tx: Executor,
   ctx: ProcessingContext,
-  m: { uid: string; ours: boolean },
+  m: { uid: string; ours: boolean; occurredAt: Date | null },
 ): Promise<Outcome> {
+  const occurredAt = providerTime(ctx, m.occurredAt);
   const consultationId = await findConsultationIdByBookingUid(tx, { uid: m.uid });
   if (!consultationId) {
     if (!m.ours) return ignored("not a marketplace booking (no booking token)");
@@ -413,10 +461,18 @@ async function handleMeetingEnded(
     consultationId,
     event: { type: "meeting_ended", id: calcomEventId("MEETING_ENDED", m.uid), actor: "system" },
     now: ctx.now,
+    ...(occurredAt ? { occurredAt } : {}),
     origin: origin(ctx, { bookingUid: m.uid }),
   });
   if (result.kind === "not_found")
     throw new DeferProcessing("consultation vanished", consultationId);
+  if (result.kind === "refused" && result.consultation.status === "awaiting_payment") {
+    // The payment that confirms it hasn't been processed yet: the meeting end waits for it.
+    throw new DeferProcessing(
+      `meeting end before the payment is known (${result.error.message})`,
+      consultationId,
+    );
+  }
   return describeApply(result, "meeting ended");
 }
 
@@ -449,6 +505,13 @@ export function planCalcomEvent(body: unknown, receivedAt: Date): Plan {
   if (!envelope.success) return { ok: false, reason: "not a Cal.com envelope" };
   const trigger = envelope.data.triggerEvent;
   const payload = envelope.data.payload ?? envelope.data;
+  // The envelope's `createdAt` is when Cal.com built the webhook, i.e. when the change
+  // happened; a flat MEETING_* body's `createdAt` is the booking's (see meetingTime).
+  const createdAt =
+    envelope.data.payload !== undefined && envelope.data.createdAt
+      ? new Date(envelope.data.createdAt)
+      : null;
+  const occurredAt = createdAt && Number.isFinite(createdAt.getTime()) ? createdAt : null;
   const describe = (issues: z.core.$ZodIssue[]) =>
     `${trigger}: ${issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`;
   const parseTimed = () => {
@@ -519,6 +582,7 @@ export function planCalcomEvent(body: unknown, receivedAt: Date): Plan {
             rescheduleUid,
             startsAt: startTime,
             endsAt: endTime,
+            occurredAt,
           }),
       };
     }
@@ -545,6 +609,7 @@ export function planCalcomEvent(body: unknown, receivedAt: Date): Plan {
                     attendeeEmails: (p.attendees ?? []).map((a) => a.email),
                   }),
             reason: p.cancellationReason ?? p.rejectionReason ?? null,
+            occurredAt,
           }),
       };
     }
@@ -556,7 +621,8 @@ export function planCalcomEvent(body: unknown, receivedAt: Date): Plan {
       return {
         ok: true,
         trigger,
-        handler: (tx, ctx) => handleNoShow(tx, ctx, { uid, attendees: n.data.attendees }),
+        handler: (tx, ctx) =>
+          handleNoShow(tx, ctx, { uid, attendees: n.data.attendees, occurredAt }),
       };
     }
     case "MEETING_ENDED": {
@@ -566,7 +632,12 @@ export function planCalcomEvent(body: unknown, receivedAt: Date): Plan {
         ok: true,
         trigger,
         handler: (tx, ctx) =>
-          handleMeetingEnded(tx, ctx, { uid: m.data.uid, ours: token(m.data.metadata) !== null }),
+          handleMeetingEnded(tx, ctx, {
+            uid: m.data.uid,
+            ours: token(m.data.metadata) !== null,
+            // Cal.com fires MEETING_ENDED at the booking's end time.
+            occurredAt: m.data.endTime ?? null,
+          }),
       };
     }
     default:

@@ -67,3 +67,17 @@ export function describeApply(
       return ignored(`${what} refused (${result.error.code}): ${result.error.message}`, id);
   }
 }
+
+/**
+ * When an event happened at its provider, as the processor may use it: the provider's own
+ * time when it has one that isn't after ours (clocks drift), else undefined (the caller
+ * then decides by processing time). Decisions that depend on order — a refund tier, which
+ * of a payment and a cancellation came first — go by this, never by arrival.
+ */
+export function providerTime(
+  ctx: ProcessingContext,
+  at: Date | null | undefined,
+): Date | undefined {
+  if (!at || !Number.isFinite(at.getTime())) return undefined;
+  return at.getTime() <= ctx.now.getTime() ? at : ctx.now;
+}

@@ -61,6 +61,8 @@ export const timedBooking = calcomBooking.extend({ startTime: instant, endTime: 
 /** MEETING_ENDED: only the uid matters (it is a clock signal); metadata says whether it is ours. */
 export const calcomMeeting = z.looseObject({
   uid: z.string().min(1),
+  /** The booking's end: when Cal.com's MEETING_ENDED fires. */
+  endTime: instant.nullish().catch(null),
   metadata: z.record(z.string(), z.unknown()).nullish(),
 });
 
@@ -75,6 +77,8 @@ export const calcomNoShow = z.looseObject({
 export const stripeEvent = z.looseObject({
   id: z.string().min(1),
   type: z.string().min(1),
+  /** When the event happened at Stripe, in whole seconds since the epoch. */
+  created: z.number().int().nonnegative().nullish(),
   data: z.looseObject({ object: z.unknown() }),
 });
 

@@ -1,6 +1,7 @@
 import { type ChargeInfo, ProviderRejectedError } from "@an/billing";
 import {
   applyConsultationEvent,
+  applyPaymentBeforeUnpaidCancellation,
   type ConsultationRow,
   closePayment,
   enqueueJob,
@@ -35,6 +36,7 @@ import {
   type Outcome,
   processed,
   type ProcessingContext,
+  providerTime,
 } from "./outcome";
 import {
   charge,
@@ -74,6 +76,7 @@ export async function planStripeEvent(body: unknown, deps: WorkerDeps): Promise<
   if (!event.success) return { ok: false, reason: "not a Stripe event" };
   const { id: eventId, type } = event.data;
   const object = event.data.data.object;
+  const occurredAt = event.data.created != null ? new Date(event.data.created * 1000) : null;
   const plan = (handler: Handler): StripePlan => ({ ok: true, type, eventId, handler });
   switch (type) {
     case "checkout.session.completed":
@@ -88,7 +91,9 @@ export async function planStripeEvent(body: unknown, deps: WorkerDeps): Promise<
         });
       }
       const fetched = await fetchCharge(deps, session.payment_intent);
-      return plan((tx, ctx) => paymentSucceeded(tx, ctx, { eventId, session, ...fetched }));
+      return plan((tx, ctx) =>
+        paymentSucceeded(tx, ctx, { eventId, occurredAt, session, ...fetched }),
+      );
     }
     case "checkout.session.async_payment_failed": {
       const s = parseObject(checkoutSession, object, type);
@@ -190,12 +195,15 @@ async function paymentSucceeded(
   ctx: ProcessingContext,
   p: {
     eventId: string;
+    /** When Stripe says the payment happened (the event's `created`). */
+    occurredAt: Date | null;
     session: CheckoutSessionObject;
     charge: ChargeInfo | null;
     chargeError: string | null;
   },
 ): Promise<Outcome> {
   const s = p.session;
+  const paidAt = providerTime(ctx, p.occurredAt) ?? ctx.now;
   const target = await lockSessionTarget(tx, s);
   const c = target.consultation;
   let payment = target.payment;
@@ -224,7 +232,7 @@ async function paymentSucceeded(
       paymentIntentId: s.payment_intent,
       chargeId: p.charge?.chargeId ?? null,
       processingFee: p.charge?.processingFee ?? null,
-      paidAt: ctx.now,
+      paidAt,
     });
   }
   if (p.chargeError) {
@@ -242,17 +250,40 @@ async function paymentSucceeded(
       ? money(p.charge.processingFee, amount.currency)
       : undefined;
   const details = { paymentId: payment?.id ?? null, sessionId: s.id };
+  const event = {
+    type: "payment_succeeded",
+    id: p.eventId,
+    actor: "system",
+    amount,
+    ...(fee ? { processingFee: fee } : {}),
+  } as const;
+  const origin = {
+    source: ctx.source,
+    data: { ...details, chargeId: p.charge?.chargeId ?? null },
+  };
+  if (c.status === "cancelled" && payment) {
+    // The cancellation may have reached us first although the client paid before it.
+    const replay = await applyPaymentBeforeUnpaidCancellation(tx, {
+      consultationId: c.id,
+      event,
+      paidAt,
+      now: ctx.now,
+      origin,
+    });
+    if (replay.kind === "applied") {
+      return processed("paid before the cancellation: refunded by the cancellation policy", c.id, {
+        ...details,
+        paidBeforeCancellation: true,
+      });
+    }
+    if (replay.kind === "duplicate")
+      return { ...ignored("payment already applied", c.id), details };
+  }
   const result = await applyConsultationEvent(tx, {
     consultationId: c.id,
-    event: {
-      type: "payment_succeeded",
-      id: p.eventId,
-      actor: "system",
-      amount,
-      ...(fee ? { processingFee: fee } : {}),
-    },
+    event,
     now: ctx.now,
-    origin: { source: ctx.source, data: { ...details, chargeId: p.charge?.chargeId ?? null } },
+    origin,
   });
   if (result.kind === "not_found") throw new DeferProcessing("consultation vanished", c.id);
   if (result.kind === "applied") {

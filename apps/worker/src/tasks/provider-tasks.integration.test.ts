@@ -226,7 +226,10 @@ describe("through the real queue", () => {
   it("a stored BOOKING_CREATED runs to a payment link: processing, then the checkout job", async () => {
     const { token } = await insertIntent(t.db);
     const uid = newUid();
-    const body = JSON.stringify(calcomEnvelope("BOOKING_CREATED", calcomBooking({ uid, token })));
+    // Stored now (the database's clock): Cal.com's createdAt says it was booked at T0.
+    const body = JSON.stringify(
+      calcomEnvelope("BOOKING_CREATED", calcomBooking({ uid, token }), T0),
+    );
     const stored = await ingestWebhookEvent(t.db, {
       provider: "calcom",
       dedupeKey: `queue-test:${uid}`,

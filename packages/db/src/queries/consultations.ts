@@ -4,8 +4,11 @@ import {
   type ConsultationEvent,
   type ConsultationStatus,
   type CurrencyCode,
+  type Actor,
   type Effect,
+  applyCancellationBeforePayment,
   applyEvent,
+  applyPaymentBeforeCancellation,
   newConsultation,
   type TimerName,
   type TransitionError,
@@ -136,14 +139,28 @@ export async function applyConsultationEvent(
     now: Date;
     origin: EventOrigin;
     recordRefusal?: boolean;
+    /**
+     * When the event happened at its provider (a Cal.com `createdAt`), if that is known and
+     * not after `now`. The machine decides by it (a cancellation's refund tier, a
+     * reschedule's "not started yet"), so the outcome doesn't depend on when we got to it;
+     * the timeline keeps it as `data.occurredAt`. Defaults to `now`.
+     */
+    occurredAt?: Date;
   },
 ): Promise<ApplyOutcome> {
-  const { event, now, origin } = input;
+  const { event, now } = input;
+  const occurredAt = input.occurredAt ?? now;
+  const origin: EventOrigin = input.occurredAt
+    ? {
+        ...input.origin,
+        data: { ...(input.origin.data ?? {}), occurredAt: occurredAt.toISOString() },
+      }
+    : input.origin;
   const row = await lockConsultation(tx, { id: input.consultationId });
   if (!row) return { kind: "not_found" };
   if (await wasApplied(tx, row.id, event.id)) return { kind: "duplicate", consultation: row };
 
-  const result = applyEvent(toMachine(row, []), event, now);
+  const result = applyEvent(toMachine(row, []), event, occurredAt);
   if (!result.ok) {
     if (input.recordRefusal !== false) {
       await tx.insert(consultationEvents).values({
@@ -186,7 +203,7 @@ export async function applyConsultationEvent(
       holdEndsAt: next.holdEndsAt,
       dispute: next.dispute ? { ...next.dispute, amount: next.dispute.amount.amount } : null,
       transferId: next.transferId,
-      completedAt: next.status === "completed" && !row.completedAt ? now : row.completedAt,
+      completedAt: next.status === "completed" && !row.completedAt ? occurredAt : row.completedAt,
       updatedAt: now,
     })
     .where(eq(consultations.id, row.id))
@@ -223,6 +240,216 @@ export async function applyConsultationEvent(
     from: row.status,
     consultation: updated!,
     effects: result.value.effects,
+  };
+}
+
+/** What replaying an event before one we applied first came to. */
+export type ReplayOutcome =
+  | Exclude<ApplyOutcome, { kind: "applied" }>
+  | { kind: "applied"; consultation: ConsultationRow; effects: readonly Effect[] }
+  /** The events didn't happen in the other order: the caller goes its usual way. */
+  | { kind: "not_applicable"; consultation: ConsultationRow };
+
+/** When a timeline row's event happened at its provider (`data.occurredAt`), else when we applied it. */
+const occurredAtOf = (row: { at: Date; data: unknown }): Date => {
+  const recorded = (row.data as { occurredAt?: unknown } | null)?.occurredAt;
+  const d = typeof recorded === "string" ? new Date(recorded) : null;
+  return d && Number.isFinite(d.getTime()) ? d : row.at;
+};
+
+/**
+ * The cancellation we applied while the consultation still awaited payment, with who
+ * cancelled and when it happened at the provider; null if it wasn't cancelled unpaid.
+ */
+async function findUnpaidCancellation(
+  tx: Executor,
+  consultationId: string,
+): Promise<{ eventId: string; actor: Actor; at: Date } | null> {
+  const [row] = await tx
+    .select({
+      eventId: consultationEvents.eventId,
+      actor: consultationEvents.actor,
+      at: consultationEvents.at,
+      data: consultationEvents.data,
+    })
+    .from(consultationEvents)
+    .where(
+      and(
+        eq(consultationEvents.consultationId, consultationId),
+        eq(consultationEvents.type, "cancelled"),
+        eq(consultationEvents.applied, true),
+        eq(consultationEvents.fromStatus, "awaiting_payment"),
+      ),
+    )
+    .limit(1);
+  return row ? { eventId: row.eventId, actor: row.actor, at: occurredAtOf(row) } : null;
+}
+
+async function recordReplay(
+  tx: Executor,
+  input: {
+    row: ConsultationRow;
+    next: Consultation;
+    event: ConsultationEvent;
+    effects: readonly Effect[];
+    now: Date;
+    origin: EventOrigin;
+  },
+): Promise<ConsultationRow> {
+  const { row, next, event, now, origin } = input;
+  const [updated] = await tx
+    .update(consultations)
+    .set({
+      status: next.status,
+      refundablePrice: next.refundable.price.amount,
+      refundableFee: next.refundable.platformFee.amount,
+      refundableShare: next.refundable.advisorShare.amount,
+      updatedAt: now,
+    })
+    .where(eq(consultations.id, row.id))
+    .returning();
+  await tx.insert(consultationEvents).values({
+    consultationId: row.id,
+    eventId: event.id,
+    type: event.type,
+    actor: event.actor,
+    actorUserId: origin.actorUserId ?? null,
+    source: origin.source,
+    fromStatus: row.status,
+    toStatus: next.status,
+    applied: true,
+    reason: origin.reason ?? null,
+    data: origin.data ?? null,
+    at: now,
+  });
+  await performEffects(tx, {
+    consultation: updated!,
+    eventId: event.id,
+    effects: input.effects,
+    origin,
+  });
+  return updated!;
+}
+
+/**
+ * A payment that happened at the provider (`paidAt`) before the cancellation we applied
+ * first, while the consultation looked unpaid: applied as "paid, then cancelled" — the
+ * capture, then the refund the frozen policy gives the same canceller at the
+ * cancellation's own time (see `applyPaymentBeforeCancellation`). `not_applicable` when
+ * the consultation wasn't cancelled unpaid or the payment came after the cancellation
+ * (then it is a late payment, refunded in full by the caller).
+ */
+export async function applyPaymentBeforeUnpaidCancellation(
+  tx: Executor,
+  input: {
+    consultationId: string;
+    event: Extract<ConsultationEvent, { type: "payment_succeeded" }>;
+    paidAt: Date;
+    now: Date;
+    origin: EventOrigin;
+  },
+): Promise<ReplayOutcome> {
+  const { event } = input;
+  const row = await lockConsultation(tx, { id: input.consultationId });
+  if (!row) return { kind: "not_found" };
+  if (await wasApplied(tx, row.id, event.id)) return { kind: "duplicate", consultation: row };
+  if (row.status !== "cancelled") return { kind: "not_applicable", consultation: row };
+  const cancellation = await findUnpaidCancellation(tx, row.id);
+  // A tie counts as paid first, as `applyCancellationBeforeLatePayment` sees it too.
+  if (!cancellation || input.paidAt.getTime() > cancellation.at.getTime()) {
+    return { kind: "not_applicable", consultation: row };
+  }
+  const result = applyPaymentBeforeCancellation(toMachine(row, []), event, input.paidAt, {
+    id: cancellation.eventId,
+    actor: cancellation.actor,
+    at: cancellation.at,
+  });
+  if (!result.ok) return { kind: "refused", consultation: row, error: result.error };
+  const origin: EventOrigin = {
+    ...input.origin,
+    reason: input.origin.reason ?? `paid before the ${cancellation.actor} cancelled`,
+    data: {
+      ...(input.origin.data ?? {}),
+      occurredAt: input.paidAt.toISOString(),
+      paidBeforeCancellation: cancellation.eventId,
+      cancelledAt: cancellation.at.toISOString(),
+    },
+  };
+  const updated = await recordReplay(tx, {
+    row,
+    next: result.value.consultation,
+    event,
+    effects: result.value.effects,
+    now: input.now,
+    origin,
+  });
+  return { kind: "applied", consultation: updated, effects: result.value.effects };
+}
+
+/**
+ * A cancellation that happened at the provider (`cancelledAt`) before every payment the
+ * consultation has (we applied the payment first): applied as "cancelled unpaid, then paid
+ * late" — the whole payment is refunded (see `applyCancellationBeforePayment`). Returns the
+ * late payment's domain event id with the outcome, so the caller can flag it like any late
+ * payment. `not_applicable` when a payment happened before the cancellation.
+ */
+export async function applyCancellationBeforeLatePayment(
+  tx: Executor,
+  input: {
+    consultationId: string;
+    event: Extract<ConsultationEvent, { type: "cancelled" }>;
+    cancelledAt: Date;
+    now: Date;
+    origin: EventOrigin;
+  },
+): Promise<ReplayOutcome & { paymentEventId?: string | null }> {
+  const { event } = input;
+  const row = await lockConsultation(tx, { id: input.consultationId });
+  if (!row) return { kind: "not_found" };
+  if (await wasApplied(tx, row.id, event.id)) return { kind: "duplicate", consultation: row };
+  if (row.status !== "confirmed") return { kind: "not_applicable", consultation: row };
+  const paid = await tx
+    .select({ paidAt: payments.paidAt })
+    .from(payments)
+    .where(and(eq(payments.consultationId, row.id), eq(payments.status, "paid")));
+  const cancelledFirst =
+    paid.length > 0 &&
+    paid.every((p) => p.paidAt !== null && p.paidAt.getTime() > input.cancelledAt.getTime());
+  if (!cancelledFirst) return { kind: "not_applicable", consultation: row };
+  const result = applyCancellationBeforePayment(toMachine(row, []), event);
+  if (!result.ok) return { kind: "refused", consultation: row, error: result.error };
+  const [payment] = await tx
+    .select({ eventId: consultationEvents.eventId })
+    .from(consultationEvents)
+    .where(
+      and(
+        eq(consultationEvents.consultationId, row.id),
+        eq(consultationEvents.type, "payment_succeeded"),
+        eq(consultationEvents.applied, true),
+      ),
+    )
+    .limit(1);
+  const origin: EventOrigin = {
+    ...input.origin,
+    data: {
+      ...(input.origin.data ?? {}),
+      occurredAt: input.cancelledAt.toISOString(),
+      cancelledBeforePayment: payment?.eventId ?? null,
+    },
+  };
+  const updated = await recordReplay(tx, {
+    row,
+    next: result.value.consultation,
+    event,
+    effects: result.value.effects,
+    now: input.now,
+    origin,
+  });
+  return {
+    kind: "applied",
+    consultation: updated,
+    effects: result.value.effects,
+    paymentEventId: payment?.eventId ?? null,
   };
 }
 

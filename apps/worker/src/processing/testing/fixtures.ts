@@ -105,10 +105,14 @@ export function calcomBooking(input: {
   };
 }
 
-/** The envelope Cal.com sends: `{triggerEvent, createdAt, payload}`. */
-export const calcomEnvelope = (triggerEvent: string, payload: unknown, createdAt: Date = T0) => ({
+/**
+ * The envelope Cal.com sends: `{triggerEvent, createdAt, payload}`. Without `createdAt` the
+ * processor falls back to when it received (BOOKING_CREATED) or processes the delivery, so a
+ * test that moves the clock gets the time it set.
+ */
+export const calcomEnvelope = (triggerEvent: string, payload: unknown, createdAt?: Date) => ({
   triggerEvent,
-  createdAt: createdAt.toISOString(),
+  ...(createdAt ? { createdAt: createdAt.toISOString() } : {}),
   payload,
 });
 
