@@ -144,6 +144,8 @@ export function createApp(deps: AppDeps) {
         requestId: res.locals.requestId as string,
         locale: res.locals.locale as Locale,
         maxBodyBytes: deps.limits.maxBodyBytes,
+        method: req.method,
+        contentType: req.header("content-type") ?? "",
       },
       () => refuseOversizedBatch(req, res, next, deps.limits.maxBatchSize),
     );

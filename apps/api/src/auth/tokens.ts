@@ -71,6 +71,11 @@ function verifyOptions(config: AuthConfig, algorithms: string[]) {
 function mapJoseError(error: unknown): AppError {
   if (error instanceof joseErrors.JWTExpired)
     return new AppError("TOKEN_EXPIRED", {}, { cause: error });
+  // A claim we require is absent: say which, rather than blaming the signature.
+  if (error instanceof joseErrors.JWTClaimValidationFailed && error.reason === "missing") {
+    if (error.claim === "exp") return new AppError("TOKEN_MISSING_EXPIRY", {}, { cause: error });
+    if (error.claim === "sub") return new AppError("TOKEN_MISSING_SUBJECT", {}, { cause: error });
+  }
   if (
     error instanceof joseErrors.JWKSTimeout ||
     (error instanceof joseErrors.JOSEError && error.code === "ERR_JWKS_INVALID")

@@ -121,6 +121,9 @@ export function formatAppError(
     input: unknown;
     path?: string;
     maxBodyBytes?: number;
+    /** The HTTP method and content type, to say what about the request was unreadable. */
+    method?: string;
+    contentType?: string;
   },
 ): FormattedError {
   const t = translator(opts.locale ?? DEFAULT_LOCALE);
@@ -155,12 +158,16 @@ export function formatAppError(
       retryAfterSeconds: app.retryAfterSeconds ?? null,
     };
   }
+  // A query's input travels in the URL, a mutation's in the body: name the one that was unreadable.
+  const unreadable: AppErrorCode =
+    opts.method === "GET" ? "MALFORMED_QUERY_INPUT" : "MALFORMED_BODY";
   const byTrpcCode: Partial<Record<TRPCError["code"], AppErrorCode>> = {
     NOT_FOUND: "PROCEDURE_NOT_FOUND",
     METHOD_NOT_SUPPORTED: "METHOD_NOT_SUPPORTED",
     PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
-    PARSE_ERROR: "MALFORMED_BODY",
-    BAD_REQUEST: "MALFORMED_BODY",
+    UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_CONTENT_TYPE",
+    PARSE_ERROR: unreadable,
+    BAD_REQUEST: unreadable,
   };
   const appCode = byTrpcCode[error.code] ?? "INTERNAL";
   return {
@@ -169,6 +176,7 @@ export function formatAppError(
       path: opts.path ?? "",
       requestId: opts.requestId,
       limit: formatBytes(opts.maxBodyBytes ?? 0),
+      contentType: opts.contentType || "none",
     }),
     fieldErrors: null,
     retryAfterSeconds: null,
