@@ -108,6 +108,17 @@ describe("authentication", () => {
     expect(res.body.error?.message).toContain("„sub“");
   });
 
+  it("a subject the database can't store is a malformed token; a name it can't store is no name", async () => {
+    const bad = await tokenFor({ id: "idp|nul\u0000" });
+    const refused = await call(api.url, "query", "auth.me", { token: bad });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error?.data.appCode).toBe("TOKEN_MALFORMED");
+    const odd = await tokenFor({ id: "idp|odd-name", firstName: "Nour\uD800", lastName: "Saleh" });
+    const res = await call(api.url, "query", "auth.me", { token: odd });
+    expect(res.status).toBe(200);
+    expect(res.body.result?.data).toMatchObject({ firstName: null, lastName: "Saleh" });
+  });
+
   it("a bad token is refused even on public procedures", async () => {
     const res = await call(api.url, "query", "auth.devUsers", {
       headers: { authorization: "Bearer x" },

@@ -5,7 +5,7 @@ import {
   jwtVerify,
   SignJWT,
 } from "jose";
-import { isSupportedLocale } from "@an/domain";
+import { isStorableText, isSupportedLocale } from "@an/domain";
 import { AppError } from "../errors";
 
 export type AuthConfig =
@@ -54,6 +54,10 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
     if (typeof payload.sub !== "string" || payload.sub.length === 0) {
       throw new AppError("TOKEN_MISSING_SUBJECT");
     }
+    // The subject becomes our user id: one the database can't store is no usable identity.
+    if (!isStorableText(payload.sub)) {
+      throw new AppError("TOKEN_MALFORMED");
+    }
     return identityFromClaims(payload as JWTPayload & { sub: string });
   };
 }
@@ -91,8 +95,11 @@ function mapJoseError(error: unknown): AppError {
   return new AppError("AUTH_PROVIDER_UNAVAILABLE", {}, { cause: error });
 }
 
+/** A usable claim value: a non-blank string we can store (anything else counts as absent). */
 function str(value: unknown): string | null {
-  return typeof value === "string" && value.trim() !== "" ? value.trim() : null;
+  return typeof value === "string" && value.trim() !== "" && isStorableText(value)
+    ? value.trim()
+    : null;
 }
 
 /**
