@@ -241,7 +241,13 @@ function refuseOversizedBatch(req: Request, res: Response, next: NextFunction, m
     error: {
       message: formatted.message,
       code: -32600,
-      data: { code: "BAD_REQUEST", httpStatus: 400, appCode: formatted.appCode, requestId },
+      data: {
+        code: "BAD_REQUEST",
+        httpStatus: 400,
+        appCode: formatted.appCode,
+        title: formatted.title,
+        requestId,
+      },
     },
   });
 }

@@ -275,6 +275,27 @@ describe("bad input", () => {
     expect(skills[0]?.n).toBe(0);
   });
 
+  it("every error carries a localized title for what happened, beside the message", async () => {
+    const token = await tokenFor(admin);
+    const first = await call(api.url, "mutation", "skills.create", {
+      token,
+      input: { name: "Elixir" },
+    });
+    expect(first.status).toBe(200);
+    const duplicate = await call(api.url, "mutation", "skills.create", {
+      token,
+      input: { name: "elixir" },
+      headers: { "x-locale": "de" },
+    });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.body.error?.data).toMatchObject({
+      appCode: "SKILL_EXISTS",
+      title: "Konflikt: Nichts wurde gespeichert",
+    });
+    const invalid = await call(api.url, "query", "users.list", { token, input: { limit: 0 } });
+    expect(invalid.body.error?.data).toMatchObject({ title: "Check what was entered" });
+  });
+
   it("404 PROCEDURE_NOT_FOUND for an unknown procedure", async () => {
     const res = await call(api.url, "query", "users.nope");
     expect(res.status).toBe(404);

@@ -1,7 +1,7 @@
 import { DEFAULT_LOCALE, type Locale } from "@an/domain";
 import type { TRPCError } from "@trpc/server";
 import type { Translator as TFunction } from "@an/domain";
-import { AppError, type AppErrorCode, isAppErrorCode } from "../errors";
+import { APP_ERROR_CODES, AppError, type AppErrorCode, isAppErrorCode } from "../errors";
 import { translator } from "@an/domain";
 
 /** A validation issue as standard-schema (zod 4) reports it. */
@@ -105,6 +105,11 @@ function localizeIssue(
 export type FormattedError = {
   appCode: AppErrorCode;
   message: string;
+  /**
+   * A short heading for the kind of outcome (a conflict, input to fix, not allowed), so a
+   * UI can title a notice by what happened rather than "something went wrong".
+   */
+  title: string;
   fieldErrors: Record<string, string[]> | null;
   retryAfterSeconds: number | null;
 };
@@ -126,6 +131,24 @@ export function formatAppError(
     contentType?: string;
   },
 ): FormattedError {
+  const formatted = formatWithoutTitle(error, opts);
+  const t = translator(opts.locale ?? DEFAULT_LOCALE);
+  return { ...formatted, title: t(`errorTitles.${APP_ERROR_CODES[formatted.appCode]}`) };
+}
+
+function formatWithoutTitle(
+  error: TRPCError,
+  opts: {
+    locale?: Locale;
+    requestId: string;
+    input: unknown;
+    path?: string;
+    maxBodyBytes?: number;
+    /** The HTTP method and content type, to say what about the request was unreadable. */
+    method?: string;
+    contentType?: string;
+  },
+): Omit<FormattedError, "title"> {
   const t = translator(opts.locale ?? DEFAULT_LOCALE);
   const issues = issuesOf(error.cause);
   if (issues && error.code === "BAD_REQUEST") {

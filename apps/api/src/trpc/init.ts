@@ -27,6 +27,7 @@ const t = initTRPC.context<Context>().create({
       data: {
         ...shape.data,
         appCode: formatted.appCode,
+        title: formatted.title,
         requestId,
         fieldErrors: formatted.fieldErrors,
         retryAfterSeconds: formatted.retryAfterSeconds,
