@@ -72,4 +72,40 @@ describe("skills", () => {
 
     expectNoPageErrors(stack);
   });
+
+  it("a duplicate skill's 409 is titled by what happened, in the operator's language, and nothing is saved", async () => {
+    const { page, t, consoleUrl } = stack;
+    screenshotOnFailure(stack, "skills-duplicate");
+    // Start signed out whatever ran before in this browser.
+    await page.goto(`${consoleUrl}/sign-in`);
+    await page.evaluate(() => window.localStorage.clear());
+    await signInAsAdmin(stack, "/skills");
+    await page.getByRole("heading", { name: "Skills" }).waitFor();
+
+    const form = page.getByRole("form", { name: "New skill" });
+    await form.getByRole("textbox", { name: "New skill" }).fill("typescript");
+    await form.getByRole("button", { name: "Create skill" }).click();
+    const notice = page.getByRole("alert").filter({ hasText: "Conflict: nothing was saved" });
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain(
+      "A skill named 'typescript' (or a synonym of it) already exists.",
+    );
+    expect(await page.getByText("Something went wrong").count()).toBe(0);
+    await screenshot(stack, "skills-duplicate");
+
+    // The heading comes from the same catalogs as the message: switch the language, try again.
+    await page.evaluate(() => window.localStorage.setItem("an.admin.locale", "fr"));
+    await form.getByRole("button", { name: "Create skill" }).click();
+    await page
+      .getByRole("alert")
+      .filter({ hasText: "Conflit : rien n'a été enregistré" })
+      .filter({ hasText: "existe déjà" })
+      .waitFor();
+    await page.evaluate(() => window.localStorage.removeItem("an.admin.locale"));
+
+    const [count] = await t.sql<{ n: number }[]>`
+      select count(*)::int as n from skills where lower(name) = 'typescript'`;
+    expect(count?.n).toBe(1);
+    expectNoPageErrors(stack);
+  });
 });

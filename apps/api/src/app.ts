@@ -144,6 +144,8 @@ export function createApp(deps: AppDeps) {
         requestId: res.locals.requestId as string,
         locale: res.locals.locale as Locale,
         maxBodyBytes: deps.limits.maxBodyBytes,
+        method: req.method,
+        contentType: req.header("content-type") ?? "",
       },
       () => refuseOversizedBatch(req, res, next, deps.limits.maxBatchSize),
     );
@@ -239,7 +241,13 @@ function refuseOversizedBatch(req: Request, res: Response, next: NextFunction, m
     error: {
       message: formatted.message,
       code: -32600,
-      data: { code: "BAD_REQUEST", httpStatus: 400, appCode: formatted.appCode, requestId },
+      data: {
+        code: "BAD_REQUEST",
+        httpStatus: 400,
+        appCode: formatted.appCode,
+        title: formatted.title,
+        requestId,
+      },
     },
   });
 }

@@ -83,7 +83,7 @@ describe("authentication", () => {
     expect(res.body.error?.data.appCode).toBe("TOKEN_INVALID");
   });
 
-  it("401 TOKEN_INVALID for a token without an expiry", async () => {
+  it("401 TOKEN_MISSING_EXPIRY for a correctly signed token without an expiry, saying so", async () => {
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: "HS256" })
       .setSubject(admin.id)
@@ -91,7 +91,32 @@ describe("authentication", () => {
       .sign(new TextEncoder().encode("dev-only-secret-change-me-in-production-0123456789"));
     const res = await call(api.url, "query", "auth.me", { token });
     expect(res.status).toBe(401);
-    expect(res.body.error?.data.appCode).toBe("TOKEN_INVALID");
+    expect(res.body.error?.data.appCode).toBe("TOKEN_MISSING_EXPIRY");
+    expect(res.body.error?.message).toContain("no expiry ('exp')");
+    expect(res.body.error?.message).not.toContain("signature");
+  });
+
+  it("401 TOKEN_MISSING_SUBJECT for a correctly signed token without a subject", async () => {
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuer("advisor-network-dev")
+      .setExpirationTime("5m")
+      .sign(new TextEncoder().encode("dev-only-secret-change-me-in-production-0123456789"));
+    const res = await call(api.url, "query", "auth.me", { token, headers: { "x-locale": "de" } });
+    expect(res.status).toBe(401);
+    expect(res.body.error?.data.appCode).toBe("TOKEN_MISSING_SUBJECT");
+    expect(res.body.error?.message).toContain("„sub“");
+  });
+
+  it("a subject the database can't store is a malformed token; a name it can't store is no name", async () => {
+    const bad = await tokenFor({ id: "idp|nul\u0000" });
+    const refused = await call(api.url, "query", "auth.me", { token: bad });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error?.data.appCode).toBe("TOKEN_MALFORMED");
+    const odd = await tokenFor({ id: "idp|odd-name", firstName: "Nour\uD800", lastName: "Saleh" });
+    const res = await call(api.url, "query", "auth.me", { token: odd });
+    expect(res.status).toBe(200);
+    expect(res.body.result?.data).toMatchObject({ firstName: null, lastName: "Saleh" });
   });
 
   it("a bad token is refused even on public procedures", async () => {
@@ -218,11 +243,166 @@ describe("bad input", () => {
     expect(res.status).toBe(200);
   });
 
+  it("400 MALFORMED_QUERY_INPUT naming the `input` query parameter when it isn't JSON", async () => {
+    const token = await tokenFor(admin);
+    const res = await fetch(`${api.url}/trpc/users.list?input=${encodeURIComponent("{search:")}`, {
+      headers: { authorization: `Bearer ${token}`, "x-locale": "fr" },
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { message: string; data: { appCode: string } } };
+    expect(body.error.data.appCode).toBe("MALFORMED_QUERY_INPUT");
+    expect(body.error.message).toBe(
+      "Le paramètre de requête « input » n'est pas du JSON valide : envoyez l'entrée en JSON encodé pour l'URL.",
+    );
+  });
+
+  it("415 UNSUPPORTED_CONTENT_TYPE naming application/json for a mutation sent as text/plain", async () => {
+    const token = await tokenFor(admin);
+    const res = await fetch(`${api.url}/trpc/skills.create`, {
+      method: "POST",
+      headers: { "content-type": "text/plain", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ name: "Plain text skill" }),
+    });
+    expect(res.status).toBe(415);
+    const body = (await res.json()) as { error: { message: string; data: { appCode: string } } };
+    expect(body.error.data.appCode).toBe("UNSUPPORTED_CONTENT_TYPE");
+    expect(body.error.message).toBe(
+      "Send this request as JSON, with the header 'Content-Type: application/json' (it came as 'text/plain').",
+    );
+    const skills = await api.db.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from skills where name = 'Plain text skill'`,
+    );
+    expect(skills[0]?.n).toBe(0);
+  });
+
+  it("every error carries a localized title for what happened, beside the message", async () => {
+    const token = await tokenFor(admin);
+    const first = await call(api.url, "mutation", "skills.create", {
+      token,
+      input: { name: "Elixir" },
+    });
+    expect(first.status).toBe(200);
+    const duplicate = await call(api.url, "mutation", "skills.create", {
+      token,
+      input: { name: "elixir" },
+      headers: { "x-locale": "de" },
+    });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.body.error?.data).toMatchObject({
+      appCode: "SKILL_EXISTS",
+      title: "Konflikt: Nichts wurde gespeichert",
+    });
+    const invalid = await call(api.url, "query", "users.list", { token, input: { limit: 0 } });
+    expect(invalid.body.error?.data).toMatchObject({ title: "Check what was entered" });
+  });
+
   it("404 PROCEDURE_NOT_FOUND for an unknown procedure", async () => {
     const res = await call(api.url, "query", "users.nope");
     expect(res.status).toBe(404);
     expect(res.body.error?.data.appCode).toBe("PROCEDURE_NOT_FOUND");
     expect(res.body.error?.message).toContain("users.nope");
+  });
+});
+
+describe("text PostgreSQL can't store", () => {
+  const nul = "Amira\u0000";
+  const loneSurrogate = "Draft \uD83D";
+
+  it("400 TEXT_INVALID_CHARACTERS on the field for a NUL byte, on a public procedure", async () => {
+    const res = await call(api.url, "query", "discovery.profile", {
+      input: { advisorId: nul },
+      headers: { "x-locale": "es" },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error?.data.appCode).toBe("TEXT_INVALID_CHARACTERS");
+    expect(res.body.error?.data.fieldErrors).toEqual({
+      advisorId: [
+        "Este texto contiene un carácter que no se puede guardar (un carácter NUL o la mitad del par sustituto de un emoji). Elimínalo y vuelve a intentarlo.",
+      ],
+    });
+  });
+
+  it("400 on the nested field for a lone surrogate in a draft, nothing saved", async () => {
+    const token = await tokenFor({ id: "demo|client-diego" });
+    const res = await call(api.url, "mutation", "applications.saveDraft", {
+      token,
+      input: { profile: { displayName: loneSurrogate } },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error?.data.appCode).toBe("TEXT_INVALID_CHARACTERS");
+    expect(Object.keys(res.body.error?.data.fieldErrors ?? {})).toEqual(["profile.displayName"]);
+    const drafts = await api.db.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from advisor_applications where user_id = 'demo|client-diego'`,
+    );
+    expect(drafts[0]?.n).toBe(0);
+  });
+
+  it("an admin's reason with a NUL byte is refused before anything is audited", async () => {
+    const token = await tokenFor(admin);
+    const res = await call(api.url, "mutation", "advisors.suspend", {
+      token,
+      input: { advisorId: "demo|advisor-amira", reason: "policy\u0000breach" },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error?.data.fieldErrors).toHaveProperty("reason");
+    const audits = await api.db.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from audit_log where action like 'advisor.suspend%'`,
+    );
+    expect(audits[0]?.n).toBe(0);
+  });
+
+  it("the net catches it where no schema looks: an object key, a field the schema drops", async () => {
+    const token = await tokenFor(admin);
+    for (const input of [
+      { search: "ok", "k\u0000": 1 },
+      { search: "ok", extra: [nul] },
+    ]) {
+      const res = await call(api.url, "query", "users.list", { token, input });
+      expect(res.status).toBe(400);
+      expect(res.body.error?.data.appCode).toBe("TEXT_INVALID_CHARACTERS");
+    }
+  });
+
+  it("a caller who may not call the procedure is told that first", async () => {
+    const res = await call(api.url, "query", "users.list", { input: { search: nul } });
+    expect(res.status).toBe(401);
+    const client = await tokenFor({ id: "demo|client-sam" });
+    const forbidden = await call(api.url, "query", "users.list", {
+      token: client,
+      input: { search: nul },
+    });
+    expect(forbidden.status).toBe(403);
+  });
+});
+
+describe("page cursors", () => {
+  const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64url");
+  it.each([
+    ["users.list", "a date past the year 275760", b64(`${"9".repeat(17)}:demo|admin`)],
+    ["users.list", "a date before 4713 BC", b64("-8640000000000000:demo|admin")],
+    ["consultations.adminList", "an id that is no uuid", b64("1700000000000:demo|admin")],
+    ["webhookEvents.list", "an empty id", b64("1700000000000:")],
+    ["incidents.list", "an exponent for a time", b64("1e3:00000000-0000-4000-8000-000000000000")],
+  ])("400 INVALID_CURSOR on %s for %s", async (path, _name, cursor) => {
+    const token = await tokenFor(admin);
+    const res = await call(api.url, "query", path, { token, input: { cursor } });
+    expect(res.status).toBe(400);
+    expect(res.body.error?.data.appCode).toBe("INVALID_CURSOR");
+    expect(res.body.error?.message).toBe(
+      "The page cursor is not valid: start again from the first page.",
+    );
+  });
+
+  it("a cursor the API issued still pages", async () => {
+    const token = await tokenFor(admin);
+    const first = await call(api.url, "query", "users.list", { token, input: { limit: 1 } });
+    const { nextCursor } = first.body.result?.data as { nextCursor: string | null };
+    expect(nextCursor).not.toBeNull();
+    const second = await call(api.url, "query", "users.list", {
+      token,
+      input: { limit: 1, cursor: nextCursor },
+    });
+    expect(second.status).toBe(200);
   });
 });
 

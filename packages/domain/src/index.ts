@@ -25,3 +25,4 @@ export { accounts, balanceOf, ENTRY_KINDS, heldBalance, isBalanced } from "./led
 export * from "./privacy";
 export * from "./skills";
 export * from "./consultation-notice";
+export * from "./text";

@@ -38,6 +38,8 @@ export function createApiClient() {
 export type ApiFailure = {
   /** Already in the caller's language when the API produced it. */
   message: string;
+  /** The API's heading for what happened (a conflict, input to fix), in the same language. */
+  title: string | null;
   requestId: string | null;
   httpStatus: number | null;
   appCode: string | null;
@@ -50,6 +52,7 @@ export function describeError(error: unknown): ApiFailure {
     const data = typed.data;
     return {
       message: typed.message,
+      title: data?.title ?? null,
       requestId: data?.requestId ?? null,
       httpStatus: data?.httpStatus ?? null,
       appCode: data?.appCode ?? null,
@@ -57,6 +60,7 @@ export function describeError(error: unknown): ApiFailure {
   }
   return {
     message: error instanceof Error ? error.message : String(error),
+    title: null,
     requestId: null,
     httpStatus: null,
     appCode: null,

@@ -5,7 +5,7 @@ import {
   jwtVerify,
   SignJWT,
 } from "jose";
-import { isSupportedLocale } from "@an/domain";
+import { isStorableText, isSupportedLocale } from "@an/domain";
 import { AppError } from "../errors";
 
 export type AuthConfig =
@@ -54,6 +54,10 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
     if (typeof payload.sub !== "string" || payload.sub.length === 0) {
       throw new AppError("TOKEN_MISSING_SUBJECT");
     }
+    // The subject becomes our user id: one the database can't store is no usable identity.
+    if (!isStorableText(payload.sub)) {
+      throw new AppError("TOKEN_MALFORMED");
+    }
     return identityFromClaims(payload as JWTPayload & { sub: string });
   };
 }
@@ -71,6 +75,11 @@ function verifyOptions(config: AuthConfig, algorithms: string[]) {
 function mapJoseError(error: unknown): AppError {
   if (error instanceof joseErrors.JWTExpired)
     return new AppError("TOKEN_EXPIRED", {}, { cause: error });
+  // A claim we require is absent: say which, rather than blaming the signature.
+  if (error instanceof joseErrors.JWTClaimValidationFailed && error.reason === "missing") {
+    if (error.claim === "exp") return new AppError("TOKEN_MISSING_EXPIRY", {}, { cause: error });
+    if (error.claim === "sub") return new AppError("TOKEN_MISSING_SUBJECT", {}, { cause: error });
+  }
   if (
     error instanceof joseErrors.JWKSTimeout ||
     (error instanceof joseErrors.JOSEError && error.code === "ERR_JWKS_INVALID")
@@ -86,8 +95,11 @@ function mapJoseError(error: unknown): AppError {
   return new AppError("AUTH_PROVIDER_UNAVAILABLE", {}, { cause: error });
 }
 
+/** A usable claim value: a non-blank string we can store (anything else counts as absent). */
 function str(value: unknown): string | null {
-  return typeof value === "string" && value.trim() !== "" ? value.trim() : null;
+  return typeof value === "string" && value.trim() !== "" && isStorableText(value)
+    ? value.trim()
+    : null;
 }
 
 /**

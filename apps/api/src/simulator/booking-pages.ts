@@ -2,6 +2,7 @@ import type { SimBooking, SimulatedScheduling } from "@an/billing";
 import type { Db } from "@an/db";
 import { type Request, type Response, Router } from "express";
 import { z } from "zod";
+import { text } from "../routers/schemas";
 import { html, type SafeHtml, sendError, sendPage } from "./html";
 import { findBookerByEmail, findOrganizerForEventType } from "./queries";
 import { formatInZone, isTimeZone, slotDays } from "./time";
@@ -17,11 +18,10 @@ export type BookingPageDeps = {
 /** Lengths the simulated event types offer (Cal.com's "multiple durations"). */
 const DURATIONS = ["30", "60", "90"] as const;
 
-const eventTypeParam = z.string().trim().min(1).max(200);
+const eventTypeParam = text().trim().min(1).max(200);
 const uidParam = z.string().regex(/^[A-Za-z0-9]{1,64}$/);
 const optionalText = (max: number) =>
-  z
-    .string()
+  text()
     .trim()
     .max(max)
     .optional()
@@ -35,9 +35,9 @@ const linkQuery = z.object({
 
 const bookForm = z.object({
   bookingToken: optionalText(2000),
-  name: z.string().trim().min(1).max(200),
+  name: text().trim().min(1).max(200),
   email: z.email().max(320),
-  timeZone: z.string().trim().min(1).max(100).refine(isTimeZone, "unknown time zone"),
+  timeZone: text().trim().min(1).max(100).refine(isTimeZone, "unknown time zone"),
   start: z.iso.datetime({ offset: true }),
   duration: z.enum(DURATIONS),
 });

@@ -119,6 +119,11 @@ describe("the booking page", () => {
     expect(await res.text()).toContain("nobody/nothing");
   });
 
+  it("400, not 500, for an event type or a name the database can't store", async () => {
+    expect((await get("/sim/book/amira%00consultation")).status).toBe(400);
+    expect((await get("/sim/book/amira%2Fconsultation?name=Sam%00")).status).toBe(400);
+  });
+
   it("booking sends BOOKING_CREATED with the token, the chosen length and the advisor as organizer", async () => {
     const start = slot();
     const uid = await book({ start, duration: "90" });

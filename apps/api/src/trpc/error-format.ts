@@ -1,7 +1,7 @@
 import { DEFAULT_LOCALE, type Locale } from "@an/domain";
 import type { TRPCError } from "@trpc/server";
 import type { Translator as TFunction } from "@an/domain";
-import { AppError, type AppErrorCode, isAppErrorCode } from "../errors";
+import { APP_ERROR_CODES, AppError, type AppErrorCode, isAppErrorCode } from "../errors";
 import { translator } from "@an/domain";
 
 /** A validation issue as standard-schema (zod 4) reports it. */
@@ -105,6 +105,11 @@ function localizeIssue(
 export type FormattedError = {
   appCode: AppErrorCode;
   message: string;
+  /**
+   * A short heading for the kind of outcome (a conflict, input to fix, not allowed), so a
+   * UI can title a notice by what happened rather than "something went wrong".
+   */
+  title: string;
   fieldErrors: Record<string, string[]> | null;
   retryAfterSeconds: number | null;
 };
@@ -121,8 +126,29 @@ export function formatAppError(
     input: unknown;
     path?: string;
     maxBodyBytes?: number;
+    /** The HTTP method and content type, to say what about the request was unreadable. */
+    method?: string;
+    contentType?: string;
   },
 ): FormattedError {
+  const formatted = formatWithoutTitle(error, opts);
+  const t = translator(opts.locale ?? DEFAULT_LOCALE);
+  return { ...formatted, title: t(`errorTitles.${APP_ERROR_CODES[formatted.appCode]}`) };
+}
+
+function formatWithoutTitle(
+  error: TRPCError,
+  opts: {
+    locale?: Locale;
+    requestId: string;
+    input: unknown;
+    path?: string;
+    maxBodyBytes?: number;
+    /** The HTTP method and content type, to say what about the request was unreadable. */
+    method?: string;
+    contentType?: string;
+  },
+): Omit<FormattedError, "title"> {
   const t = translator(opts.locale ?? DEFAULT_LOCALE);
   const issues = issuesOf(error.cause);
   if (issues && error.code === "BAD_REQUEST") {
@@ -155,12 +181,16 @@ export function formatAppError(
       retryAfterSeconds: app.retryAfterSeconds ?? null,
     };
   }
+  // A query's input travels in the URL, a mutation's in the body: name the one that was unreadable.
+  const unreadable: AppErrorCode =
+    opts.method === "GET" ? "MALFORMED_QUERY_INPUT" : "MALFORMED_BODY";
   const byTrpcCode: Partial<Record<TRPCError["code"], AppErrorCode>> = {
     NOT_FOUND: "PROCEDURE_NOT_FOUND",
     METHOD_NOT_SUPPORTED: "METHOD_NOT_SUPPORTED",
     PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
-    PARSE_ERROR: "MALFORMED_BODY",
-    BAD_REQUEST: "MALFORMED_BODY",
+    UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_CONTENT_TYPE",
+    PARSE_ERROR: unreadable,
+    BAD_REQUEST: unreadable,
   };
   const appCode = byTrpcCode[error.code] ?? "INTERNAL";
   return {
@@ -169,6 +199,7 @@ export function formatAppError(
       path: opts.path ?? "",
       requestId: opts.requestId,
       limit: formatBytes(opts.maxBodyBytes ?? 0),
+      contentType: opts.contentType || "none",
     }),
     fieldErrors: null,
     retryAfterSeconds: null,

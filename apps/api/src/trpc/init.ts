@@ -1,6 +1,6 @@
-import { initTRPC } from "@trpc/server";
+import { initTRPC, TRPCError } from "@trpc/server";
 import { PayoutInFlightError } from "@an/db";
-import type { Role } from "@an/domain";
+import { findUnstorableText, type Role } from "@an/domain";
 import { AppError } from "../errors";
 import { requestStore } from "../http/request-store";
 import type { Context } from "./context";
@@ -16,6 +16,8 @@ const t = initTRPC.context<Context>().create({
       input,
       path,
       maxBodyBytes: store?.maxBodyBytes,
+      method: store?.method,
+      contentType: store?.contentType,
     });
     if (formatted.retryAfterSeconds !== null)
       ctx?.setHeader("Retry-After", String(formatted.retryAfterSeconds));
@@ -25,6 +27,7 @@ const t = initTRPC.context<Context>().create({
       data: {
         ...shape.data,
         appCode: formatted.appCode,
+        title: formatted.title,
         requestId,
         fieldErrors: formatted.fieldErrors,
         retryAfterSeconds: formatted.retryAfterSeconds,
@@ -43,7 +46,7 @@ export const middleware = t.middleware;
  * Every procedure starts here: a bad token or X-Locale found while building the context is
  * an error even on public procedures, and every mutation spends from the shared rate limit.
  */
-export const publicProcedure = t.procedure.use(async ({ ctx, type, next }) => {
+const gate = t.procedure.use(async ({ ctx, type, next }) => {
   if (ctx.localeError) throw ctx.localeError;
   if (ctx.authError) throw ctx.authError;
   if (type === "mutation") {
@@ -58,18 +61,47 @@ export const publicProcedure = t.procedure.use(async ({ ctx, type, next }) => {
   return result;
 });
 
-/** Signed in: `ctx.user` is an AuthUser from here on. */
-export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+/** A validation failure shaped as zod reports one, so the formatter gives it a field error. */
+class UnstorableInputError extends Error {
+  readonly issues: { code: "custom"; message: "TEXT_INVALID_CHARACTERS"; path: PropertyKey[] }[];
+  constructor(path: (string | number)[]) {
+    super("TEXT_INVALID_CHARACTERS");
+    this.issues = [{ code: "custom", message: "TEXT_INVALID_CHARACTERS", path }];
+  }
+}
+
+/**
+ * The net under every input schema: no string holding U+0000 or a lone surrogate gets
+ * past the edge, wherever it sits (a field a schema forgot, a free-form record, an object
+ * key), since PostgreSQL can store neither. It runs after the caller is authorized, so an
+ * anonymous caller still learns to sign in first, and before the input schema.
+ */
+const refuseUnstorableText = t.middleware(async ({ getRawInput, next }) => {
+  const found = findUnstorableText(await getRawInput());
+  if (found) {
+    throw new TRPCError({ code: "BAD_REQUEST", cause: new UnstorableInputError(found.path) });
+  }
+  return next();
+});
+
+export const publicProcedure = gate.use(refuseUnstorableText);
+
+const signedIn = gate.use(({ ctx, next }) => {
   if (!ctx.user) throw new AppError("UNAUTHENTICATED");
   return next({ ctx: { ...ctx, user: ctx.user } });
 });
 
+/** Signed in: `ctx.user` is an AuthUser from here on. */
+export const protectedProcedure = signedIn.use(refuseUnstorableText);
+
 function requireRole(role: Role) {
-  return protectedProcedure.use(({ ctx, next }) => {
-    if (!ctx.user.roles.includes(role))
-      throw new AppError("FORBIDDEN_ROLE", { role: ctx.t(`roles.${role}`) });
-    return next({ ctx });
-  });
+  return signedIn
+    .use(({ ctx, next }) => {
+      if (!ctx.user.roles.includes(role))
+        throw new AppError("FORBIDDEN_ROLE", { role: ctx.t(`roles.${role}`) });
+      return next({ ctx });
+    })
+    .use(refuseUnstorableText);
 }
 
 export const advisorProcedure = requireRole("advisor");

@@ -35,7 +35,12 @@ function sendError(req: Request, res: Response, error: AppError) {
   if (formatted.retryAfterSeconds)
     res.setHeader("Retry-After", String(formatted.retryAfterSeconds));
   res.status(getHTTPStatusCodeFromError(error)).json({
-    error: { message: formatted.message, appCode: formatted.appCode, requestId },
+    error: {
+      message: formatted.message,
+      appCode: formatted.appCode,
+      title: formatted.title,
+      requestId,
+    },
   });
 }
 

@@ -2,17 +2,17 @@ import { listAdvisors } from "@an/db";
 import { ADVISOR_STATUSES } from "@an/db/schema";
 import { z } from "zod";
 import { adminProcedure } from "../../trpc/init";
-import { cursorSchema, encodeCursor } from "../schemas";
+import { encodeCursor, text, userCursorSchema } from "../schemas";
 
 export const listAdvisorsInput = z
   .object({
     /** Display name, the user's name or email. */
-    search: z.string().trim().max(200).optional(),
+    search: text().trim().max(200).optional(),
     status: z.enum(ADVISOR_STATUSES).optional(),
     /** True: only advisors whose sensitive change awaits a re-check. */
     flagged: z.boolean().optional(),
     limit: z.number().int().min(1).max(100).default(25),
-    cursor: cursorSchema.nullish(),
+    cursor: userCursorSchema.nullish(),
   })
   .prefault({});
 

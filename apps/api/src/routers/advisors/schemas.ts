@@ -1,5 +1,6 @@
 import { canonicalizeLocaleTag } from "@an/domain";
 import { z } from "zod";
+import { text } from "../schemas";
 
 /** The host is `domain` or one of its subdomains (www.linkedin.com, uk.linkedin.com). */
 function onDomain(hostname: string, domain: string): boolean {
@@ -65,4 +66,4 @@ export const languageSchema = z
   });
 
 /** An admin's reason for suspending or reinstating: required, kept in the audit log. */
-export const reasonSchema = z.string().trim().min(3).max(1000);
+export const reasonSchema = text().trim().min(3).max(1000);

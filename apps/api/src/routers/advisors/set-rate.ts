@@ -4,11 +4,12 @@ import { z } from "zod";
 import { AppError } from "../../errors";
 import { advisorProcedure } from "../../trpc/init";
 import { advisorError } from "./errors";
+import { text } from "../schemas";
 
 export const setRateInput = z.object({
   /** Integer minor units: 12000 is $120.00. */
   amount: z.number().int().min(0),
-  currency: z.string().trim().toUpperCase().length(3),
+  currency: text().trim().toUpperCase().length(3),
 });
 
 /**

@@ -3,12 +3,13 @@ import { z } from "zod";
 import { advisorProcedure } from "../../trpc/init";
 import { advisorError } from "./errors";
 import { languageSchema, linkSchema, timeZoneSchema } from "./schemas";
+import { text } from "../schemas";
 
 export const updateProfileInput = z
   .object({
-    displayName: z.string().trim().min(1).max(100),
-    headline: z.string().trim().min(1).max(160),
-    bio: z.string().trim().max(5000),
+    displayName: text().trim().min(1).max(100),
+    headline: text().trim().min(1).max(160),
+    bio: text().trim().max(5000),
     timeZone: timeZoneSchema,
     yearsExperience: z.number().int().min(0).max(80),
     portfolioUrl: linkSchema(),

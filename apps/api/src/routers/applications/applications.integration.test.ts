@@ -412,9 +412,10 @@ describe("the queue", () => {
     expect(drafts.items.length).toBeGreaterThan(0);
     // Well-formed, but its id is no application id: refused, not a database error.
     const forged = Buffer.from("1700000000000:not-a-uuid", "utf8").toString("base64url");
+    // The shared cursor schema refuses it (INVALID_CURSOR once formatted for HTTP).
     await expect(adm.applications.queue({ cursor: forged })).rejects.toMatchObject({
       code: "BAD_REQUEST",
-      appCode: "INVALID_CURSOR",
+      cause: { issues: [expect.objectContaining({ message: "INVALID_CURSOR" })] },
     });
   });
 });

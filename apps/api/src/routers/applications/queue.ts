@@ -1,7 +1,6 @@
 import { listApplicationQueue } from "@an/db";
 import { APPLICATION_STATUSES } from "@an/db/schema";
 import { z } from "zod";
-import { AppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
 import { cursorSchema, encodeCursor } from "../schemas";
 
@@ -24,8 +23,6 @@ export const queueInput = z
 
 /** The vetting queue, oldest first, filterable by status, skills and age; keyset pages. */
 export const queue = adminProcedure.input(queueInput).query(async ({ ctx, input }) => {
-  if (input.cursor && !z.uuid().safeParse(input.cursor.id).success)
-    throw new AppError("INVALID_CURSOR");
   const now = Date.now();
   const page = await listApplicationQueue(ctx.db, {
     statuses: input.statuses,

@@ -2,11 +2,12 @@ import { z } from "zod";
 import { adminProcedure } from "../../trpc/init";
 import { decide } from "./decide";
 import { applicationIdSchema } from "./schemas";
+import { text } from "../schemas";
 
 export const requestChangesInput = z.object({
   id: applicationIdSchema,
   /** What to change; sent to the applicant and kept with the round. */
-  notes: z.string().trim().min(3).max(4000),
+  notes: text().trim().min(3).max(4000),
 });
 
 /**

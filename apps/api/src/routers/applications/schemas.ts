@@ -1,5 +1,6 @@
 import { canonicalizeLocaleTag } from "@an/domain";
 import { z } from "zod";
+import { text } from "../schemas";
 
 /** An https link, optionally required to be on one of `domains` (or their subdomains). */
 function isHttpsLink(value: string, domains?: readonly string[]): boolean {
@@ -80,13 +81,13 @@ const calcomEventTypeSchema = z.preprocess(
  * `hourlyRate` is in minor units of `currency` (cents for USD).
  */
 export const applicationProfileSchema = z.strictObject({
-  displayName: z.string().trim().min(2).max(80).optional(),
-  headline: z.string().trim().min(1).max(160).optional(),
-  bio: z.string().trim().min(1).max(5000).optional(),
+  displayName: text().trim().min(2).max(80).optional(),
+  headline: text().trim().min(1).max(160).optional(),
+  bio: text().trim().min(1).max(5000).optional(),
   /** Where the lead's upload flow stored the avatar; the upload itself is not done here. */
-  avatarPath: z.string().trim().min(1).max(500).nullish(),
+  avatarPath: text().trim().min(1).max(500).nullish(),
   /** Ids from the skills taxonomy; unknown ones are UNKNOWN_SKILLS. */
-  skillIds: z.array(z.string().trim().min(1).max(100)).max(30).optional(),
+  skillIds: z.array(text().trim().min(1).max(100)).max(30).optional(),
   languages: z
     .array(languageSchema)
     .max(20)

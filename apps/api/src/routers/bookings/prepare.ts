@@ -5,7 +5,7 @@ import { z } from "zod";
 import { AppError } from "../../errors";
 import type { Context } from "../../trpc/context";
 import { protectedProcedure } from "../../trpc/init";
-import { userIdSchema } from "../schemas";
+import { text, userIdSchema } from "../schemas";
 
 /** Strict: a price, fee or anything else a caller adds is refused, never read. */
 export const prepareBookingInput = z
@@ -13,7 +13,7 @@ export const prepareBookingInput = z
     advisorId: userIdSchema,
     durationMinutes: z.literal([30, 45, 60, 90, 120]),
     /** The client's own reference for what the consultation is about. */
-    project: z.string().trim().max(200).optional(),
+    project: text().trim().max(200).optional(),
   })
   .strict();
 

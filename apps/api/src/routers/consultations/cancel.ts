@@ -3,10 +3,11 @@ import { z } from "zod";
 import { protectedProcedure } from "../../trpc/init";
 import { consultationIdSchema } from "./schemas";
 import { settle } from "./transition-error";
+import { text } from "../schemas";
 
 export const cancelConsultationInput = z.object({
   consultationId: consultationIdSchema,
-  reason: z.string().trim().max(500).optional(),
+  reason: text().trim().max(500).optional(),
 });
 
 /**

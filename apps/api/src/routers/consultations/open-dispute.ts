@@ -3,10 +3,11 @@ import { z } from "zod";
 import { protectedProcedure } from "../../trpc/init";
 import { consultationIdSchema } from "./schemas";
 import { settle } from "./transition-error";
+import { text } from "../schemas";
 
 export const openDisputeInput = z.object({
   consultationId: consultationIdSchema,
-  reason: z.string().trim().min(10).max(2000),
+  reason: text().trim().min(10).max(2000),
 });
 
 /**

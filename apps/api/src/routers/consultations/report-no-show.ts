@@ -3,10 +3,11 @@ import { z } from "zod";
 import { protectedProcedure } from "../../trpc/init";
 import { consultationIdSchema } from "./schemas";
 import { settle } from "./transition-error";
+import { text } from "../schemas";
 
 export const reportNoShowInput = z.object({
   consultationId: consultationIdSchema,
-  reason: z.string().trim().max(2000).optional(),
+  reason: text().trim().max(2000).optional(),
 });
 
 /**

@@ -1,12 +1,13 @@
 import { CONSULTATION_STATES } from "@an/domain";
 import { z } from "zod";
+import { text } from "../schemas";
 
 export const consultationIdSchema = z.uuid();
 
 export const consultationStatusSchema = z.enum(CONSULTATION_STATES);
 
 /** An admin's reason for a decision: required, kept on the timeline and in the audit log. */
-export const decisionReasonSchema = z.string().trim().min(3).max(2000);
+export const decisionReasonSchema = text().trim().min(3).max(2000);
 
 /** An instant as ISO 8601 with an offset ("2026-11-01T10:00:00Z"). */
 export const instantSchema = z.iso.datetime({ offset: true }).transform((s) => new Date(s));

@@ -6,6 +6,7 @@ import {
 } from "@an/db";
 import { z } from "zod";
 import { publicProcedure } from "../../trpc/init";
+import { text } from "../schemas";
 
 /** An opaque cursor from a previous page; anything else is INVALID_CURSOR. */
 const discoveryCursorSchema = z
@@ -25,7 +26,7 @@ const rateSchema = z.number().int().min(0).max(100_000_000);
 
 export const searchInput = z
   .object({
-    q: z.string().trim().max(200).optional(),
+    q: text().trim().max(200).optional(),
     skills: z.array(z.uuid()).max(20).optional(),
     language: z
       .string()

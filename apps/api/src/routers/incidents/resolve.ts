@@ -2,10 +2,11 @@ import { resolveIncident, writeAudit } from "@an/db";
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
+import { text } from "../schemas";
 
 export const resolveIncidentInput = z.object({
   id: z.uuid(),
-  resolution: z.string().trim().min(3).max(2000),
+  resolution: text().trim().min(3).max(2000),
 });
 
 /** Closes an open incident with what was done about it (audited). */

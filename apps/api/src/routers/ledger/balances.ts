@@ -1,11 +1,12 @@
 import { accountBalances, findUnbalancedEntries } from "@an/db";
 import { z } from "zod";
 import { adminProcedure } from "../../trpc/init";
+import { text } from "../schemas";
 
 export const ledgerBalancesInput = z
   .object({
     /** One account family, e.g. `advisor_payable:` or `client_funds_held:`. */
-    prefix: z.string().trim().max(200).optional(),
+    prefix: text().trim().max(200).optional(),
   })
   .prefault({});
 

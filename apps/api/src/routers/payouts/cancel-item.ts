@@ -2,13 +2,14 @@ import { cancelPayoutItem, writeAudit } from "@an/db";
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
+import { text } from "../schemas";
 
 /**
  * Withdraws an unsent payout item: its share goes back to the advisor's payable and the
  * next run pays it again. Refused while the transfer may exist at the provider. Audited.
  */
 export const cancelItem = adminProcedure
-  .input(z.object({ itemId: z.uuid(), reason: z.string().trim().min(3).max(500) }))
+  .input(z.object({ itemId: z.uuid(), reason: text().trim().min(3).max(500) }))
   .mutation(({ ctx, input }) =>
     ctx.db.transaction(async (tx) => {
       const outcome = await cancelPayoutItem(tx, {

@@ -2,12 +2,11 @@ import { holdAdvisorPayouts, writeAudit } from "@an/db";
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
+import { text } from "../schemas";
 
 /** Holds an advisor's payouts: earnings accrue, runs skip them, unsent items wait. Audited. */
 export const hold = adminProcedure
-  .input(
-    z.object({ advisorId: z.string().min(1).max(200), reason: z.string().trim().min(3).max(500) }),
-  )
+  .input(z.object({ advisorId: text().min(1).max(200), reason: text().trim().min(3).max(500) }))
   .mutation(({ ctx, input }) =>
     ctx.db.transaction(async (tx) => {
       const outcome = await holdAdvisorPayouts(tx, {

@@ -2,10 +2,11 @@ import { releaseAdvisorPayoutHold, writeAudit } from "@an/db";
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
+import { text } from "../schemas";
 
 /** Lifts a payout hold; waiting items go out again and the next run includes the advisor. Audited. */
 export const releaseHold = adminProcedure
-  .input(z.object({ advisorId: z.string().min(1).max(200) }))
+  .input(z.object({ advisorId: text().min(1).max(200) }))
   .mutation(({ ctx, input }) =>
     ctx.db.transaction(async (tx) => {
       const outcome = await releaseAdvisorPayoutHold(tx, {

@@ -2,6 +2,7 @@ import { requestOffCyclePayout, writeAudit } from "@an/db";
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
+import { text } from "../schemas";
 
 /**
  * Pays an advisor's released earnings now, outside their schedule (no minimum; the
@@ -9,7 +10,7 @@ import { adminProcedure } from "../../trpc/init";
  * Audited.
  */
 export const runOffCycle = adminProcedure
-  .input(z.object({ advisorId: z.string().min(1).max(200) }))
+  .input(z.object({ advisorId: text().min(1).max(200) }))
   .mutation(({ ctx, input }) =>
     ctx.db.transaction(async (tx) => {
       const outcome = await requestOffCyclePayout(tx, {

@@ -2,11 +2,12 @@ import { createReview, REVIEW_WINDOW_DAYS } from "@an/db";
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { protectedProcedure } from "../../trpc/init";
+import { text } from "../schemas";
 
 export const createReviewInput = z.object({
   consultationId: z.uuid(),
   rating: z.number().int().min(1).max(5),
-  body: z.string().trim().min(1).max(2000),
+  body: text().trim().min(1).max(2000),
 });
 
 /**

@@ -2,10 +2,11 @@ import { setReviewHidden } from "@an/db";
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
+import { text } from "../schemas";
 
 export const moderateInput = z.object({
   reviewId: z.uuid(),
-  reason: z.string().trim().min(3).max(500),
+  reason: text().trim().min(3).max(500),
 });
 
 function moderation(hidden: boolean) {

@@ -2,10 +2,11 @@ import { replyToReview } from "@an/db";
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { advisorProcedure } from "../../trpc/init";
+import { text } from "../schemas";
 
 export const replyInput = z.object({
   reviewId: z.uuid(),
-  reply: z.string().trim().min(1).max(2000),
+  reply: text().trim().min(1).max(2000),
 });
 
 /** The reviewed advisor answers a review of theirs, once. */

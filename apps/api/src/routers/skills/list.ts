@@ -1,11 +1,12 @@
 import { listSkills } from "@an/db";
 import { z } from "zod";
 import { publicProcedure } from "../../trpc/init";
+import { text } from "../schemas";
 
 export const listSkillsInput = z
   .object({
     /** Any spelling; matches skills with a term containing it ("js" finds Node.js). */
-    search: z.string().trim().max(100).optional(),
+    search: text().trim().max(100).optional(),
     limit: z.number().int().min(1).max(500).default(200),
   })
   .prefault({});

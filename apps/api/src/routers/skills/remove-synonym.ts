@@ -3,10 +3,11 @@ import { z } from "zod";
 import { adminProcedure } from "../../trpc/init";
 import { skillError } from "./errors";
 import { skillIdSchema } from "./schemas";
+import { text } from "../schemas";
 
 export const removeSynonymInput = z.object({
   skillId: skillIdSchema,
-  term: z.string().trim().min(1).max(100),
+  term: text().trim().min(1).max(100),
 });
 
 /** Removes a term from the skill; a term it doesn't have changes nothing. */

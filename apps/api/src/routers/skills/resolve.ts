@@ -2,9 +2,10 @@ import { resolveSkills } from "@an/db";
 import { z } from "zod";
 import { publicProcedure } from "../../trpc/init";
 import { skillIdSchema } from "./schemas";
+import { text } from "../schemas";
 
 export const resolveSkillsInput = z.object({
-  terms: z.array(z.string().trim().max(100)).max(50).default([]),
+  terms: z.array(text().trim().max(100)).max(50).default([]),
   ids: z.array(skillIdSchema).max(50).default([]),
 });
 

@@ -1,14 +1,14 @@
 import { listUsers } from "@an/db";
 import { z } from "zod";
 import { adminProcedure } from "../../trpc/init";
-import { cursorSchema, encodeCursor, roleSchema } from "../schemas";
+import { encodeCursor, roleSchema, text, userCursorSchema } from "../schemas";
 
 export const listUsersInput = z
   .object({
-    search: z.string().trim().max(200).optional(),
+    search: text().trim().max(200).optional(),
     role: roleSchema.optional(),
     limit: z.number().int().min(1).max(100).default(25),
-    cursor: cursorSchema.nullish(),
+    cursor: userCursorSchema.nullish(),
   })
   // Every field is optional, so calling with no input at all means "first page, no filter".
   .prefault({});

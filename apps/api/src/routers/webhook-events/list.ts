@@ -2,17 +2,17 @@ import { listWebhookEvents } from "@an/db";
 import { WEBHOOK_EVENT_STATUSES, WEBHOOK_PROVIDERS } from "@an/db/schema";
 import { z } from "zod";
 import { adminProcedure } from "../../trpc/init";
-import { cursorSchema, encodeCursor } from "../schemas";
+import { cursorSchema, encodeCursor, text } from "../schemas";
 
 export const listInput = z
   .object({
     provider: z.enum(WEBHOOK_PROVIDERS).optional(),
     status: z.enum(WEBHOOK_EVENT_STATUSES).optional(),
     /** Exact event type: `checkout.session.completed`, `BOOKING_CREATED`, … */
-    type: z.string().trim().min(1).max(255).optional(),
+    type: text().trim().min(1).max(255).optional(),
     consultationId: z.uuid().optional(),
     /** Exact booking uid or Stripe object id. */
-    subject: z.string().trim().min(1).max(255).optional(),
+    subject: text().trim().min(1).max(255).optional(),
     limit: z.number().int().min(1).max(100).default(25),
     cursor: cursorSchema.nullish(),
   })

@@ -2,10 +2,11 @@ import { replayWebhookEvent, writeAudit } from "@an/db";
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
+import { text } from "../schemas";
 
 export const replayInput = z.object({
   id: z.uuid(),
-  reason: z.string().trim().min(3).max(500),
+  reason: text().trim().min(3).max(500),
 });
 
 /**
