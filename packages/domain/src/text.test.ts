@@ -51,3 +51,18 @@ describe("storable text", () => {
     expect(findUnstorableText({ a: [1, true, null, "fine"] })).toBeNull();
   });
 });
+
+describe("findUnstorableText on deep values", () => {
+  it("walks a body nested 100,000 deep without overflowing the stack, and names the path", () => {
+    const depth = 100_000;
+    const body = JSON.parse(`${"[".repeat(depth)}"\\u0000"${"]".repeat(depth)}`);
+    const found = findUnstorableText(body);
+    expect(found?.reason).toBe("nul");
+    expect(found?.path).toHaveLength(depth);
+  });
+
+  it("reports in document order: an earlier value before a later key", () => {
+    expect(findUnstorableText({ a: { b: "\u0000" }, "c\u0000": 1 })?.path).toEqual(["a", "b"]);
+    expect(findUnstorableText({ "a\u0000": "\u0000" })?.path).toEqual(["a\u0000"]);
+  });
+});

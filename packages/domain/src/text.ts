@@ -27,30 +27,36 @@ export type UnstorableText = { path: (string | number)[]; reason: UnstorableReas
 
 /**
  * Walks a parsed JSON value (objects, arrays, strings; object keys too, since they land in
- * `jsonb` as well) and reports the first string that can't be stored, or null. Depth is
- * bounded by the JSON parser that built the value.
+ * `jsonb` as well) and reports the first string that can't be stored, or null. Iterative,
+ * so a deeply nested body (which `JSON.parse` accepts) can't overflow the call stack.
  */
-export function findUnstorableText(
-  value: unknown,
-  path: (string | number)[] = [],
-): UnstorableText | null {
-  if (typeof value === "string") {
-    const reason = unstorableReason(value);
-    return reason ? { path, reason } : null;
-  }
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i += 1) {
-      const found = findUnstorableText(value[i], [...path, i]);
-      if (found) return found;
-    }
-    return null;
-  }
-  if (value !== null && typeof value === "object") {
-    for (const [key, item] of Object.entries(value)) {
-      const keyReason = unstorableReason(key);
-      if (keyReason) return { path: [...path, key], reason: keyReason };
-      const found = findUnstorableText(item, [...path, key]);
-      if (found) return found;
+export function findUnstorableText(value: unknown): UnstorableText | null {
+  // Each frame links to its parent instead of copying the path, so a body nested thousands
+  // deep costs linear memory; the path is spelled out only for the string that is reported.
+  type Frame = { value: unknown; key: string | number | null; parent: Frame | null };
+  const pathOf = (frame: Frame): (string | number)[] => {
+    const path: (string | number)[] = [];
+    for (let f: Frame | null = frame; f !== null && f.key !== null; f = f.parent) path.push(f.key);
+    return path.reverse();
+  };
+  const stack: Frame[] = [{ value, key: null, parent: null }];
+  while (stack.length > 0) {
+    const frame = stack.pop()!;
+    const v = frame.value;
+    if (typeof v === "string") {
+      const reason = unstorableReason(v);
+      if (reason) return { path: pathOf(frame), reason };
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i -= 1) stack.push({ value: v[i], key: i, parent: frame });
+    } else if (v !== null && typeof v === "object") {
+      // Reversed, each key (as a string to check) above its value: popped in document order.
+      const entries = Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i -= 1) {
+        const [key, item] = entries[i]!;
+        const child: Frame = { value: item, key, parent: frame };
+        stack.push(child);
+        if (unstorableReason(key)) stack.push({ value: key, key, parent: frame });
+      }
     }
   }
   return null;
