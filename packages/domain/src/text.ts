@@ -50,7 +50,7 @@ export function findUnstorableText(value: unknown): UnstorableText | null {
       for (let i = v.length - 1; i >= 0; i -= 1) stack.push({ value: v[i], key: i, parent: frame });
     } else if (v !== null && typeof v === "object") {
       // Reversed, each key (as a string to check) above its value: popped in document order.
-      const entries = Object.entries(v);
+      const entries = Object.entries(v as Record<string, unknown>);
       for (let i = entries.length - 1; i >= 0; i -= 1) {
         const [key, item] = entries[i]!;
         const child: Frame = { value: item, key, parent: frame };
