@@ -1,5 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import type { Money } from "@an/domain";
 
 /**
  * Every error a caller can get, each mapped once to a tRPC code (and so an HTTP status).
@@ -58,6 +59,7 @@ export const APP_ERROR_CODES = {
   TRANSITION_TOO_LATE: "CONFLICT",
   TRANSITION_NOT_ALLOWED: "CONFLICT",
   REFUND_INVALID: "BAD_REQUEST",
+  REFUND_EXCEEDS_REFUNDABLE: "BAD_REQUEST",
   INCIDENT_NOT_FOUND: "NOT_FOUND",
   WEBHOOK_EVENT_NOT_FOUND: "NOT_FOUND",
   WEBHOOK_BODY_PURGED: "CONFLICT",
@@ -83,8 +85,12 @@ export function isAppErrorCode(value: string): value is AppErrorCode {
   return Object.hasOwn(APP_ERROR_CODES, value);
 }
 
-/** Values interpolated into the localized message, e.g. `{ role: "admin" }`. */
-export type AppErrorParams = Record<string, string | number>;
+/**
+ * Values interpolated into the localized message, e.g. `{ role: "admin" }`. Amounts are
+ * passed as Money (minor units and currency), never pre-formatted: the error formatter
+ * writes them in the caller's locale.
+ */
+export type AppErrorParams = Record<string, string | number | Money>;
 
 /**
  * The one error type the app throws. Guards throw it directly; the error formatter turns

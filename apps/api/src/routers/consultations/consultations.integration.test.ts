@@ -2,7 +2,10 @@ import { findUnbalancedEntries, seedDemoData } from "@an/db";
 import { consultationEvents, payments, refunds, webhookEvents } from "@an/db/schema";
 import { insertAdvisor, useTestDatabase } from "@an/db/testing";
 import { eq, sql } from "drizzle-orm";
+import type { Locale } from "@an/domain";
+import type { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
+import { formatAppError } from "../../trpc/error-format";
 import {
   ADMIN,
   AMIRA,
@@ -503,7 +506,7 @@ describe("admin refunds", () => {
     expect(second).toMatchObject({ resultingStatus: "refunded", refund: rest });
     await expect(
       admin.consultations.refundPreview({ consultationId: id, amount: rest + 1 }),
-    ).rejects.toMatchObject({ code: "BAD_REQUEST", appCode: "REFUND_INVALID" });
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", appCode: "REFUND_EXCEEDS_REFUNDABLE" });
     expect(
       await (
         await callerFor(t.db, ADMIN, { now: at(2) })
@@ -526,7 +529,36 @@ describe("admin refunds", () => {
     expect(await auditActions(t.db, id)).toEqual(["consultation.refund", "consultation.refund"]);
   });
 
-  it("a refund needs a reason and a positive amount; over-refunding is REFUND_INVALID and writes nothing", async () => {
+  it("over-refunding names both amounts as money, written in the caller's locale", async () => {
+    const { id, price } = await samWithAmira(72);
+    expect(price).toBe(15_000);
+    const admin = await callerFor(t.db, ADMIN, { now: at(1) });
+    for (const attempt of [
+      () => admin.consultations.refund({ consultationId: id, amount: 50_000, reason: "too much" }),
+      () => admin.consultations.refundPreview({ consultationId: id, amount: 50_000 }),
+    ]) {
+      const error = await attempt().then(
+        () => expect.unreachable("the refund was accepted"),
+        (e: unknown) => e as TRPCError,
+      );
+      expect(error).toMatchObject({
+        appCode: "REFUND_EXCEEDS_REFUNDABLE",
+        params: {
+          requested: { amount: 50_000, currency: "USD" },
+          refundable: { amount: 15_000, currency: "USD" },
+        },
+      });
+      const format = (locale: Locale) =>
+        formatAppError(error, { locale, requestId: "r", input: undefined }).message;
+      expect(format("en")).toBe(
+        "A refund of $500.00 is more than the $150.00 still refundable. Enter at most $150.00.",
+      );
+      expect(format("fr")).toMatch(/^Un remboursement de 500,00\s\$US dépasse les 150,00\s\$US/);
+      expect(format("de")).not.toMatch(/50000|15000/);
+    }
+  });
+
+  it("a refund needs a reason and a positive amount; over-refunding is refused and writes nothing", async () => {
     const { id, price } = await samWithAmira(72);
     const admin = await callerFor(t.db, ADMIN, { now: at(1) });
     for (const input of [
@@ -541,7 +573,7 @@ describe("admin refunds", () => {
     }
     await expect(
       admin.consultations.refund({ consultationId: id, amount: price + 1, reason: "too much" }),
-    ).rejects.toMatchObject({ appCode: "REFUND_INVALID" });
+    ).rejects.toMatchObject({ appCode: "REFUND_EXCEEDS_REFUNDABLE" });
     expect(await refundRows(id)).toEqual([]);
     expect(await auditActions(t.db, id)).toEqual([]);
     await expect(
