@@ -69,9 +69,25 @@ describe("list and get: each party sees only their own, the advisor sees the cli
       quote: { price: { amount: 15_000, formatted: "$150.00" } },
       refundable: { amount: 15_000 },
       checkoutUrl: null,
-      actions: { canCancel: true, canReportNoShow: false, canDispute: false },
+      actions: {
+        canCancel: true,
+        canReportNoShow: false,
+        canDispute: false,
+        // Each action the client can't take says why, in the client's language.
+        reasons: {
+          cancel: null,
+          reportNoShow: "A no-show can be reported once the meeting has ended.",
+          dispute: "A dispute can be opened once the meeting has ended.",
+        },
+      },
     });
     expect(sam.quote).not.toHaveProperty("platformFee");
+    const inFrench = await (
+      await callerFor(t.db, SAM, { now: T0, locale: "fr" })
+    ).consultations.get({ consultationId: id });
+    expect(inFrench.actions.reasons.dispute).toBe(
+      "Un litige peut être ouvert une fois la réunion terminée.",
+    );
     expect(sam.timeline.map((e) => [e.type, e.actor, e.toStatus])).toEqual([
       ["booked", "system", "awaiting_payment"],
       ["payment_succeeded", "system", "confirmed"],
@@ -237,7 +253,16 @@ describe("cancel applies the frozen refund policy", () => {
       toStatus: "cancelled",
       reason: "Plans changed",
     });
-    expect(view.actions).toEqual({ canCancel: false, canReportNoShow: false, canDispute: false });
+    expect(view.actions).toMatchObject({
+      canCancel: false,
+      canReportNoShow: false,
+      canDispute: false,
+      reasons: {
+        cancel: expect.stringMatching(/^Too late to cancel/),
+        reportNoShow: expect.stringMatching(/^Too late to report a no-show/),
+        dispute: expect.stringMatching(/^Too late to open a dispute/),
+      },
+    });
   });
 
   it("the client cancelling 10 h ahead gets half; the rest is released to advisor and platform", async () => {
@@ -325,10 +350,20 @@ describe("no-shows and disputes inside the hold window", () => {
       canCancel: false,
       canReportNoShow: true,
       canDispute: true,
+      reasons: {
+        cancel: expect.stringMatching(/^Too late to cancel/),
+        reportNoShow: null,
+        dispute: null,
+      },
     });
     expect(await sam.consultations.reportNoShow({ consultationId: id })).toMatchObject({
       status: "no_show_advisor",
       applied: true,
+    });
+    expect((await sam.consultations.get({ consultationId: id })).actions.reasons).toEqual({
+      cancel: expect.stringMatching(/^Too late to cancel/),
+      reportNoShow: "Not possible now: an admin is reviewing this consultation.",
+      dispute: "Not possible now: an admin is reviewing this consultation.",
     });
     const admin = await callerFor(t.db, ADMIN, { now: at(30) });
     expect(
@@ -402,9 +437,10 @@ describe("no-shows and disputes inside the hold window", () => {
     const completed = await completeConsultation(t.db, after.id, at(25.1));
     const tooLate = new Date(completed.holdEndsAt!.getTime() + 60_000);
     const sam = await callerFor(t.db, SAM, { now: tooLate });
-    expect((await sam.consultations.get({ consultationId: after.id })).actions.canDispute).toBe(
-      false,
-    );
+    expect((await sam.consultations.get({ consultationId: after.id })).actions).toMatchObject({
+      canDispute: false,
+      reasons: { dispute: expect.stringMatching(/^Too late to open a dispute/) },
+    });
     await expect(
       sam.consultations.openDispute({
         consultationId: after.id,
