@@ -1,7 +1,6 @@
 import {
   Alert,
   Anchor,
-  Badge,
   Button,
   Card,
   Code,
@@ -24,6 +23,7 @@ import {
 import { type FormEvent, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { DetailStates, EmptyRow, ListStates, LoadMore } from "../components/list-states";
+import { StatusBadge } from "../components/status-badge";
 import { formatDateTime, formatMoney } from "../lib/format";
 import { notifySuccess } from "../lib/notify";
 import { addDays, dayStartUtc, utcDay } from "../lib/payouts";
@@ -46,15 +46,17 @@ const STATUS_COLORS: Record<ReportStatus, MantineColor> = {
   failed: "red",
 };
 
-function StatusBadge({ report }: { report: Pick<Report, "status" | "differenceCount"> }) {
+function ReportStatusBadge({ report }: { report: Pick<Report, "status" | "differenceCount"> }) {
   const color =
     report.status === "completed" && report.differenceCount > 0
       ? "orange"
       : STATUS_COLORS[report.status];
   return (
-    <Badge color={color} variant="light" data-report-status={report.status}>
-      {report.status}
-    </Badge>
+    <StatusBadge
+      label={report.status}
+      color={color}
+      data={{ "data-report-status": report.status }}
+    />
   );
 }
 
@@ -178,7 +180,7 @@ function ReportsTable() {
                 <Table.Tr key={r.id} data-report-id={r.id}>
                   <Table.Td>{formatPeriod(r.periodFrom, r.periodTo, locale)}</Table.Td>
                   <Table.Td>
-                    <StatusBadge report={r} />
+                    <ReportStatusBadge report={r} />
                   </Table.Td>
                   <Table.Td ta="end">{r.status === "completed" ? r.differenceCount : "—"}</Table.Td>
                   <Table.Td style={{ whiteSpace: "nowrap" }}>
@@ -433,7 +435,7 @@ export function ReconciliationReportPage() {
             {r.requestedBy ?? "nightly run"}
           </Text>
         </Stack>
-        <StatusBadge report={r} />
+        <ReportStatusBadge report={r} />
       </Group>
       {r.status === "running" ? (
         <Alert color="blue" title="Running">
