@@ -23,6 +23,7 @@ import {
 import { type FormEvent, type ReactNode, useState } from "react";
 import { consultationStatusLabel } from "../lib/consultation-status";
 import { formatMoney } from "../lib/format";
+import { useT } from "../lib/i18n";
 import { notifySuccess } from "../lib/notify";
 import { useLocale } from "../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../lib/trpc";
@@ -230,6 +231,7 @@ function AmountReasonForm({
   onClose: () => void;
 }) {
   const locale = useLocale();
+  const t = useT();
   const [amount, setAmount] = useState<number | null>(initialMinor);
   const [debouncedAmount] = useDebouncedValue(amount, PREVIEW_DEBOUNCE_MS);
   const [reason, setReason] = useState("");
@@ -238,7 +240,10 @@ function AmountReasonForm({
     amount === null
       ? undefined
       : amount > maxMinor
-        ? `At most ${formatMoney(maxMinor, currency, locale)}.`
+        ? t("console.money.atMost", {
+            max: formatMoney(maxMinor, currency, locale),
+            amount: formatMoney(amount, currency, locale),
+          })
         : !allowZero && amount === 0
           ? "Enter more than zero."
           : undefined;
