@@ -219,14 +219,14 @@ describe("payouts", () => {
     expectNoPageErrors(stack);
   });
 
-  it("a reconciliation of today finds our payout and Stripe's records in agreement", async () => {
+  it("a first reconciliation, with the default period, finds our payout and Stripe's in agreement", async () => {
     const { page } = stack;
     screenshotOnFailure(stack, "payouts-reconciliation");
     await page.goto(`${stack.consoleUrl}/reconciliation`);
     await page.getByRole("heading", { name: "Reconciliation", exact: true }).waitFor();
+    // The default period (the last 7 days up to today) already includes today's payout.
     const today = new Date().toISOString().slice(0, 10);
-    await page.getByLabel("From (UTC day)").fill(today);
-    await page.getByLabel("To (UTC day, included)").fill(today);
+    expect(await page.getByLabel("To (UTC day, included)").inputValue()).toBe(today);
     await page.getByRole("button", { name: "Run", exact: true }).click();
     const report = page.getByTestId("reconciliation-report");
     await report.and(page.locator('[data-status="completed"]')).waitFor({
@@ -236,6 +236,67 @@ describe("payouts", () => {
     const totals = page.getByRole("table", { name: "Ours and provider totals" });
     await totals.getByRole("row", { name: /Transfers USD 1 · .* 1 · / }).waitFor();
     await screenshot(stack, "payouts-reconciliation");
+    expectNoPageErrors(stack);
+  });
+
+  it("refunding the paid-out consultation from the sandbox reverses the transfer, shown on its payout card", async () => {
+    const { page, t } = stack;
+    screenshotOnFailure(stack, "payouts-sandbox-reversal");
+    await page.goto(`${stack.consoleUrl}/sandbox`);
+    await waitForStatus(page, "paid_out");
+    const [c] = await t.sql<{ id: string; price: number; refundable_share: number }[]>`
+      select id, price::int as price, refundable_share::int as refundable_share from consultations
+       where client_id = ${SAM.id} and advisor_id = ${LUCAS} and status = 'paid_out'`;
+    const money = (minor: number) =>
+      new Intl.NumberFormat("en", { style: "currency", currency: "USD" }).format(minor / 100);
+
+    // The sandbox offers the refund the README describes, as the admin.
+    const admin = page.getByTestId("sandbox-admin-view");
+    await admin.getByRole("button", { name: "Refund", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Refund" });
+    const amount = dialog.getByRole("textbox", { name: "Amount to refund" });
+    // Too much is an error shown beside the field, never silently lowered to the maximum.
+    await amount.fill("5000");
+    await amount.blur();
+    expect(await amount.inputValue()).toBe("5,000");
+    await dialog
+      .getByText(`At most ${money(c!.price)}: ${money(500_000)} is more than that.`)
+      .waitFor();
+    expect(await dialog.getByRole("button", { name: "Refund", exact: true }).isDisabled()).toBe(
+      true,
+    );
+    // The API's refusal names both amounts as money, not minor units.
+    await dialog
+      .getByRole("alert")
+      .getByText(
+        `A refund of ${money(500_000)} is more than the ${money(c!.price)} still refundable.`,
+        { exact: false },
+      )
+      .waitFor();
+    expect(await dialog.textContent()).not.toMatch(/500000|exceeds/);
+
+    await amount.fill(String(c!.price / 100));
+    await dialog.getByRole("textbox", { name: "Reason" }).fill("Goodwill after payout");
+    await dialog.getByRole("button", { name: "Refund", exact: true }).click();
+    await waitForStatus(page, "refunded");
+
+    // The payout card stays, now showing the advisor's transfer being reversed.
+    const payout = page.getByTestId("sandbox-payout");
+    await payout
+      .getByTestId("sandbox-reversal")
+      .and(page.locator('[data-status="succeeded"]'))
+      .waitFor({ timeout: WEBHOOK_WAIT_MS });
+    await payout.getByTestId("sandbox-payout-item").waitFor();
+    await payout
+      .getByTestId("sandbox-reversal-entry")
+      .locator('[data-ledger-entry="transfer_reversal"]')
+      .waitFor({ timeout: WEBHOOK_WAIT_MS });
+    await screenshot(stack, "payouts-sandbox-reversal");
+
+    const reversals = await t.sql<{ amount: number; status: string }[]>`
+      select amount::int as amount, status from transfer_reversals where consultation_id = ${c!.id}`;
+    expect(reversals).toEqual([{ amount: c!.refundable_share, status: "succeeded" }]);
+    await expectLedgerBalanced(stack);
     expectNoPageErrors(stack);
   });
 });
