@@ -13,6 +13,10 @@ import {
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
+/** A real notification's long subject: it squeezes the outbox's other columns. */
+const SUBJECT =
+  "Your consultation with Amira Haddad on Tuesday, December 8 at 10:00 is confirmed: here is everything you need to know before you meet";
+
 /** Deliveries and notifications in every status, so each status badge is on screen. */
 const stack = useStack(async (t) => {
   for (const status of ["received", "processed", "ignored", "deferred", "failed"] as const) {
@@ -24,7 +28,7 @@ const stack = useStack(async (t) => {
   for (const status of ["queued", "sent", "failed"] as const) {
     await t.sql`
       insert into notifications (dedupe_key, to_email, template, locale, subject, body, status)
-      values (${randomUUID()}, 'sam@demo.advisor.network', 'role_granted', 'en', 'Hello', 'Hello', ${status})`;
+      values (${randomUUID()}, 'sam@demo.advisor.network', 'consultation_confirmed', 'en', ${SUBJECT}, 'Hello', ${status})`;
   }
 });
 
@@ -113,7 +117,15 @@ describe("console layout", () => {
     // Following a link closes the menu.
     await nav.getByRole("link", { name: "Webhook events" }).click();
     await page.getByRole("heading", { name: "Webhook events" }).waitFor();
-    await expect.poll(() => signOut.isVisible()).toBe(false);
+    const burger = page.getByRole("button", { name: "Toggle navigation" });
+    expect(await burger.getAttribute("aria-expanded")).toBe("false");
+    // The collapsed menu slides out past the start edge of the screen.
+    await expect
+      .poll(async () => {
+        const menu = await nav.boundingBox();
+        return menu ? menu.x + menu.width : 0;
+      })
+      .toBeLessThanOrEqual(0);
 
     await page.setViewportSize(DESKTOP);
     await page.goto(`${consoleUrl}${HOME_PATH}`);
