@@ -77,7 +77,7 @@ function daysBetween(from: string, to: string): number {
  * Why a period can't be run, or null when it can: both days picked, in order, none after
  * today (there are no records yet), at most the API's longest period.
  */
-export function periodProblem(
+function periodProblem(
   from: string,
   to: string,
   today: string,
