@@ -856,7 +856,11 @@ function PayoutSteps({ detail }: { detail: AdminDetail }) {
           <ErrorNote error={payNow.error} title="Couldn't request the payout" />
         </PayoutStep>
 
-        <PayoutStep n={4} title="The payout" done={c.status === "paid_out"}>
+        <PayoutStep
+          n={4}
+          title="The payout"
+          done={c.status === "paid_out" || item?.status === "sent"}
+        >
           {item ? (
             <Group gap="xs" data-testid="sandbox-payout-item" data-status={item.status}>
               <Text size="sm">
