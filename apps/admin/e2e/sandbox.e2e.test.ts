@@ -118,14 +118,37 @@ describe("sandbox", () => {
     await booking.locator('select[name="start"]').selectOption(startingNow);
     await booking.getByRole("button", { name: "Book", exact: true }).click();
     await booking.getByText("accepted", { exact: true }).waitFor();
+    const bookingPageUrl = booking.url();
 
     // BOOKING_CREATED reached us: the consultation waits for payment, the client sees the link.
     const consultation = await consultationOf(stack, LUCAS);
     await waitForStatus(page, "awaiting_payment");
+    await page.getByTestId("sandbox-checkout-link").waitFor({ timeout: WEBHOOK_WAIT_MS });
+    // Nothing is paid yet: the admin's view says so instead of printing the price as paid.
+    const paid = page.getByTestId("sandbox-paid");
+    expect(await paid.textContent()).toMatch(/^Not paid yet: \$\d+\.\d{2} due$/);
+    // Actions the client can't take yet are off, each with the API's reason beside it.
+    const client = page.getByTestId("sandbox-client-view");
+    const dispute = client.getByRole("button", { name: "Open dispute" });
+    expect(await dispute.isDisabled()).toBe(true);
+    expect(await dispute.getAttribute("aria-describedby")).toBe("sandbox-why-dispute");
+    expect(await client.getByTestId("sandbox-why-dispute").textContent()).toBe(
+      "Open dispute: A dispute can be opened once the meeting has ended.",
+    );
+    expect(await client.getByTestId("sandbox-why-no-show").textContent()).toContain(
+      "A no-show can be reported once the meeting has ended.",
+    );
+    expect(await client.getByTestId("sandbox-why-cancel").count()).toBe(0);
     await screenshot(stack, "sandbox-booked");
 
-    await payOnCheckout(page);
+    // After booking, the simulated Cal.com leads the client on to the checkout.
+    await booking.getByRole("link", { name: "Continue to payment" }).click();
+    await booking.waitForURL(/\/sim\/checkout\//, { timeout: WEBHOOK_WAIT_MS });
+    await booking.getByRole("button", { name: "Pay", exact: true }).click();
+    await booking.getByText("Paid", { exact: true }).waitFor();
     await waitForStatus(page, "confirmed");
+    await paid.getByText(/^Paid \$\d+\.\d{2}$/).waitFor({ timeout: WEBHOOK_WAIT_MS });
+    expect(Number(await paid.getAttribute("data-paid"))).toBe(consultation.price);
     const admin = page.getByTestId("sandbox-admin-view");
     await admin.locator('[data-ledger-entry="payment_captured"]').waitFor();
     await admin.getByText("Every entry balances").waitFor();
@@ -138,7 +161,7 @@ describe("sandbox", () => {
     await expectLedgerBalanced(stack);
 
     // The host ends the meeting on the simulated Cal.com: MEETING_ENDED completes it.
-    await booking.reload();
+    await booking.goto(bookingPageUrl);
     await booking.getByRole("button", { name: /End the meeting now/ }).click();
     await booking.waitForLoadState();
     await waitForStatus(page, "completed");

@@ -10,7 +10,13 @@ import {
 } from "./stack";
 
 const LUCAS = "demo|advisor-lucas";
-const ids = { react: "", reactjs: "" };
+const ids = { react: "", reactjs: "", long: "" };
+/**
+ * The longest name the API takes (100 characters), in one word: nothing to wrap at, the
+ * worst case for the table.
+ */
+const LONG_NAME =
+  "PostgreSQLLogicalReplicationSlotsWalSendersAndPublicationsForMultiRegionActiveActiveFailoverClusters";
 
 const stack = useStack(async (t) => {
   const actor = { kind: "system", label: "e2e" } as const;
@@ -24,6 +30,9 @@ const stack = useStack(async (t) => {
       ids[key] = created.value.id;
     }
     await createSkill(tx, { name: "TypeScript", synonyms: ["ts"], actor });
+    const long = await createSkill(tx, { name: LONG_NAME, synonyms: [], actor });
+    if (!long.ok) throw new Error(`fixture skill ${LONG_NAME}: ${long.error.code}`);
+    ids.long = long.value.id;
   });
   await insertAdvisor(t.db, { userId: LUCAS, displayName: "Lucas Martin" });
   await t.sql`insert into advisor_skills (advisor_id, skill_id) values (${LUCAS}, ${ids.reactjs})`;
@@ -70,6 +79,50 @@ describe("skills", () => {
       select search_text from advisors where user_id = ${LUCAS}`;
     expect(search?.search_text).toContain("React");
 
+    expectNoPageErrors(stack);
+  });
+  it("a 100-character name wraps, shows in full on hover, and leaves the row's actions on screen", async () => {
+    const { page } = stack;
+    screenshotOnFailure(stack, "skills-long-name");
+    expect(LONG_NAME).toHaveLength(100);
+    // Signed in by the test before.
+    await page.goto(`${stack.consoleUrl}/skills`);
+    const row = page
+      .getByRole("table", { name: "Skills" })
+      .locator(`tr[data-skill-id="${ids.long}"]`);
+    for (const viewport of [
+      { width: 1440, height: 900 },
+      { width: 390, height: 844 },
+    ]) {
+      await page.setViewportSize(viewport);
+      await row.waitFor();
+      const name = row.getByTestId("skill-name");
+      const box = await name.boundingBox();
+      // Wrapped onto more than one line, and no wider than its column.
+      expect(box!.width).toBeLessThanOrEqual(320);
+      for (const label of [`Rename ${LONG_NAME}`, `Add a synonym to ${LONG_NAME}`]) {
+        // On screen as the page opens: no scrolling sideways to reach them.
+        const b = await row.getByRole("button", { name: label }).boundingBox();
+        expect(b, label).not.toBeNull();
+        expect(b!.x, `${label} at ${viewport.width}px`).toBeGreaterThanOrEqual(0);
+        expect(b!.x + b!.width, `${label} at ${viewport.width}px`).toBeLessThanOrEqual(
+          viewport.width,
+        );
+      }
+      await screenshot(stack, `skills-long-name-${viewport.width}`);
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
+    // At 1440 px the actions need no scrolling at all.
+    const rename = row.getByRole("button", { name: `Rename ${LONG_NAME}` });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const scroller = await rename.evaluate((el) => {
+      let node: HTMLElement | null = el.parentElement;
+      while (node && node.scrollWidth <= node.clientWidth) node = node.parentElement;
+      return node ? { scrollWidth: node.scrollWidth, clientWidth: node.clientWidth } : null;
+    });
+    expect(scroller).toBeNull();
+    await row.getByTestId("skill-name").hover();
+    await page.getByRole("tooltip").getByText(LONG_NAME, { exact: true }).waitFor();
     expectNoPageErrors(stack);
   });
 

@@ -155,13 +155,16 @@ export function useStack(setup?: (t: TestDatabase) => Promise<void>): Stack {
   });
 }
 
+/** Where signing in lands: the first item of the console's menu. */
+export const HOME_PATH = "/consultations";
+
 /** Signs in through the dev sign-in page as the demo admin and opens `path`. */
 export async function signInAsAdmin(stack: Stack, path: string): Promise<void> {
   const { page, consoleUrl } = stack;
   await page.goto(`${consoleUrl}/sign-in`);
   await page.getByRole("button", { name: `(${ADMIN_EMAIL})` }).click();
-  await page.waitForURL(/\/users$/);
-  if (path !== "/users") await page.goto(`${consoleUrl}${path}`);
+  await page.waitForURL((url) => url.pathname === HOME_PATH);
+  if (path !== HOME_PATH) await page.goto(`${consoleUrl}${path}`);
 }
 
 /** A typed API client acting as one of the demo users (or any user row, by id and email). */

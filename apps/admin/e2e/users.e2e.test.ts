@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   ADMIN_EMAIL,
   expectNoPageErrors,
+  HOME_PATH,
   screenshot,
   screenshotOnFailure,
   useStack,
@@ -18,7 +19,9 @@ describe("users & roles", () => {
 
     await page.goto(`${consoleUrl}/sign-in`);
     await page.getByRole("button", { name: `(${ADMIN_EMAIL})` }).click();
-    await page.waitForURL(`${consoleUrl}/users`);
+    // Signing in lands on the menu's first item; users & roles is further down.
+    await page.waitForURL(`${consoleUrl}${HOME_PATH}`);
+    await page.getByRole("link", { name: "Users & roles" }).click();
     await page.getByRole("heading", { name: "Users & roles" }).waitFor();
 
     const samRow = page.getByRole("row").filter({ hasText: SAM.email });

@@ -3,6 +3,7 @@ import { Notifications } from "@mantine/notifications";
 import { QueryClientProvider } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useState } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
+import { HOME_PATH } from "./components/app-layout";
 import { RequireAdmin } from "./components/require-admin";
 import { createQueryClient } from "./lib/query-client";
 import { directionOf, useLocale } from "./lib/session";
@@ -87,7 +88,7 @@ export function App() {
                         />
                       </>
                     ) : null}
-                    <Route path="*" element={<Navigate to="/users" replace />} />
+                    <Route path="*" element={<Navigate to={HOME_PATH} replace />} />
                   </Route>
                 </Routes>
               </BrowserRouter>

@@ -1,5 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import type { Money } from "@an/domain";
 
 /**
  * Every error a caller can get, each mapped once to a tRPC code (and so an HTTP status).
@@ -66,6 +67,7 @@ export const APP_ERROR_CODES = {
   CHARGE_ALREADY_REFUNDED: "CONFLICT",
   CHARGE_REFUND_NOT_FULL: "BAD_REQUEST",
   CHARGE_CHOOSE_ONE: "BAD_REQUEST",
+  REFUND_EXCEEDS_REFUNDABLE: "BAD_REQUEST",
   INCIDENT_NOT_FOUND: "NOT_FOUND",
   WEBHOOK_EVENT_NOT_FOUND: "NOT_FOUND",
   WEBHOOK_BODY_PURGED: "CONFLICT",
@@ -80,6 +82,7 @@ export const APP_ERROR_CODES = {
   REVERSAL_NOT_RETRYABLE: "CONFLICT",
   RECONCILIATION_NOT_FOUND: "NOT_FOUND",
   PERIOD_INVALID: "BAD_REQUEST",
+  PERIOD_IN_FUTURE: "BAD_REQUEST",
   NOT_AN_ADVISOR: "FORBIDDEN",
   PAYMENT_PROVIDER_UNAVAILABLE: "SERVICE_UNAVAILABLE",
   INTERNAL: "INTERNAL_SERVER_ERROR",
@@ -91,8 +94,12 @@ export function isAppErrorCode(value: string): value is AppErrorCode {
   return Object.hasOwn(APP_ERROR_CODES, value);
 }
 
-/** Values interpolated into the localized message, e.g. `{ role: "admin" }`. */
-export type AppErrorParams = Record<string, string | number>;
+/**
+ * Values interpolated into the localized message, e.g. `{ role: "admin" }`. Amounts are
+ * passed as Money (minor units and currency), never pre-formatted: the error formatter
+ * writes them in the caller's locale.
+ */
+export type AppErrorParams = Record<string, string | number | Money>;
 
 /**
  * The one error type the app throws. Guards throw it directly; the error formatter turns

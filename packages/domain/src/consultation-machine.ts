@@ -150,11 +150,23 @@ export type TransitionErrorCode =
   | "REFUND_REJECTED"
   | "LEDGER_REJECTED";
 
+/**
+ * A refund asked for more than is still refundable, with both amounts: callers put them in
+ * their own words and format them in their reader's locale (`message` is for logs).
+ */
+export type RefundExceeded = {
+  readonly code: "REFUND_EXCEEDS_REFUNDABLE";
+  readonly requested: Money;
+  readonly refundable: Money;
+};
+
 export type TransitionError = {
   readonly code: TransitionErrorCode;
   readonly message: string;
   readonly status: ConsultationStatus;
   readonly event: ConsultationEventType;
+  /** Set when `code` is REFUND_REJECTED because the amount exceeded what is refundable. */
+  readonly refundExceeded?: RefundExceeded;
 };
 
 type Step = {
@@ -162,7 +174,7 @@ type Step = {
   readonly patch?: Partial<Omit<Consultation, "status" | "appliedEventIds">>;
   readonly effects: readonly Effect[];
 };
-type Failure = { code: TransitionErrorCode; message: string };
+type Failure = { code: TransitionErrorCode; message: string; refundExceeded?: RefundExceeded };
 type RunResult = Result<Step, Failure>;
 
 /** One row of the transition table. `to` lists every possible next state; "same" = stays put. */
@@ -256,7 +268,15 @@ function refundEffects(
 
 function decideRefund(c: Consultation, request: RefundRequest): Result<RefundOutcome, Failure> {
   const outcome = computeRefund(c.refundable, c.refundPolicy, request);
-  return outcome.ok ? outcome : fail("REFUND_REJECTED", outcome.error.message);
+  if (outcome.ok) return outcome;
+  const e = outcome.error;
+  return e.code === "REFUND_EXCEEDS_REFUNDABLE"
+    ? err({
+        code: "REFUND_REJECTED",
+        message: e.message,
+        refundExceeded: { code: e.code, requested: e.requested, refundable: e.refundable },
+      })
+    : fail("REFUND_REJECTED", e.message);
 }
 
 const keptSplit = (o: RefundOutcome): PaidSplit => ({

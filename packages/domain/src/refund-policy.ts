@@ -144,7 +144,13 @@ export type RefundError =
   | { code: "CANCELLED_AFTER_START"; message: string }
   | { code: "CURRENCY_MISMATCH"; message: string }
   | { code: "INVALID_AMOUNT"; message: string }
-  | { code: "REFUND_EXCEEDS_REFUNDABLE"; message: string }
+  | {
+      code: "REFUND_EXCEEDS_REFUNDABLE";
+      message: string;
+      /** The amount asked for and what was still refundable, so callers can word it. */
+      requested: Money;
+      refundable: Money;
+    }
   | RefundPolicyError;
 
 const HOUR_MS = 3_600_000;
@@ -214,6 +220,8 @@ export function splitRefund(
     return err({
       code: "REFUND_EXCEEDS_REFUNDABLE",
       message: `refund ${refund.amount} exceeds the ${refundable.price.amount} still refundable`,
+      requested: refund,
+      refundable: refundable.price,
     });
   }
   let fromAdvisor = 0;

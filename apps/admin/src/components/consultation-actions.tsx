@@ -232,6 +232,7 @@ function AmountReasonForm({
   onClose: () => void;
 }) {
   const locale = useLocale();
+  const t = useT();
   const [amount, setAmount] = useState<number | null>(initialMinor);
   const [debouncedAmount] = useDebouncedValue(amount, PREVIEW_DEBOUNCE_MS);
   const [reason, setReason] = useState("");
@@ -240,7 +241,10 @@ function AmountReasonForm({
     amount === null
       ? undefined
       : amount > maxMinor
-        ? `At most ${formatMoney(maxMinor, currency, locale)}.`
+        ? t("console.money.atMost", {
+            max: formatMoney(maxMinor, currency, locale),
+            amount: formatMoney(amount, currency, locale),
+          })
         : !allowZero && amount === 0
           ? "Enter more than zero."
           : undefined;
@@ -317,7 +321,7 @@ function UnappliedChargeRefund({
         await afterDecision();
         onClose();
         notifySuccess(
-          t("unappliedCharge.done", {
+          t("console.unappliedCharge.done", {
             amount: formatMoney(result.refunded, result.currency, locale),
           }),
         );
@@ -326,7 +330,7 @@ function UnappliedChargeRefund({
   );
   const reasonError =
     touched && reason.trim().length < MIN_REASON_LENGTH
-      ? t("unappliedCharge.reasonTooShort", { min: MIN_REASON_LENGTH })
+      ? t("console.unappliedCharge.reasonTooShort", { min: MIN_REASON_LENGTH })
       : undefined;
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -340,22 +344,22 @@ function UnappliedChargeRefund({
     <form onSubmit={submit}>
       <Stack>
         <Text size="sm">
-          {t("unappliedCharge.explanation", {
+          {t("console.unappliedCharge.explanation", {
             amount,
             quote: money(c.price, c.currency),
             status: consultationStatusLabel(c.status),
           })}
         </Text>
         {preview.isPending ? (
-          <Loader size="sm" aria-label={t("unappliedCharge.previewLoading")} />
+          <Loader size="sm" aria-label={t("console.unappliedCharge.previewLoading")} />
         ) : preview.isError ? (
-          <Failure error={preview.error} title={t("unappliedCharge.previewRefused")} />
+          <Failure error={preview.error} title={t("console.unappliedCharge.previewRefused")} />
         ) : (
-          <Stack gap="xs" aria-label={t("unappliedCharge.previewLabel")}>
+          <Stack gap="xs" aria-label={t("console.unappliedCharge.previewLabel")}>
             <SimpleGrid cols={2} spacing={4}>
-              <Text size="sm">{t("unappliedCharge.charged")}</Text>
+              <Text size="sm">{t("console.unappliedCharge.charged")}</Text>
               <Text size="sm">{money(charge.amount, charge.currency)}</Text>
-              <Text size="sm">{t("unappliedCharge.backToClient")}</Text>
+              <Text size="sm">{t("console.unappliedCharge.backToClient")}</Text>
               <Text size="sm" fw={600} data-testid="charge-refund-amount">
                 {preview.data.formatted}
               </Text>
@@ -363,7 +367,7 @@ function UnappliedChargeRefund({
             {preview.data.ledger.map((entry, index) => (
               <Stack key={`${entry.kind}:${index}`} gap={2}>
                 <Text size="xs" c="dimmed">
-                  {t("unappliedCharge.posts")} <Code>{entry.kind}</Code>
+                  {t("console.unappliedCharge.posts")} <Code>{entry.kind}</Code>
                 </Text>
                 <Table verticalSpacing={1} fz="xs">
                   <Table.Tbody>
@@ -387,8 +391,8 @@ function UnappliedChargeRefund({
           </Stack>
         )}
         <Textarea
-          label={t("unappliedCharge.reason")}
-          description={t("unappliedCharge.reasonDescription")}
+          label={t("console.unappliedCharge.reason")}
+          description={t("console.unappliedCharge.reasonDescription")}
           required
           autosize
           minRows={3}
@@ -397,10 +401,10 @@ function UnappliedChargeRefund({
           onChange={(event) => setReason(event.currentTarget.value)}
           error={reasonError}
         />
-        <Failure error={refund.error} title={t("unappliedCharge.refused")} />
+        <Failure error={refund.error} title={t("console.unappliedCharge.refused")} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose} disabled={refund.isPending}>
-            {t("unappliedCharge.cancel")}
+            {t("console.unappliedCharge.cancel")}
           </Button>
           <Button
             type="submit"
@@ -408,7 +412,7 @@ function UnappliedChargeRefund({
             loading={refund.isPending}
             disabled={!preview.isSuccess || reason.trim().length < MIN_REASON_LENGTH}
           >
-            {t("unappliedCharge.confirm", { amount })}
+            {t("console.unappliedCharge.confirm", { amount })}
           </Button>
         </Group>
       </Stack>
@@ -481,7 +485,7 @@ export function ConsultationActions({ detail }: { detail: Detail }) {
         variant="outline"
         onClick={() => setChargeToRefund(charge)}
       >
-        {t("unappliedCharge.refundButton", {
+        {t("console.unappliedCharge.refundButton", {
           amount: formatMoney(charge.outstanding, charge.currency, locale),
         })}
       </Button>,
@@ -555,7 +559,7 @@ export function ConsultationActions({ detail }: { detail: Detail }) {
       <Modal
         opened={chargeToRefund !== null}
         onClose={() => setChargeToRefund(null)}
-        title={t("unappliedCharge.dialogTitle")}
+        title={t("console.unappliedCharge.dialogTitle")}
         centered
         size="lg"
       >

@@ -1,5 +1,6 @@
-import { Badge, type BadgeProps, Tooltip } from "@mantine/core";
+import type { BadgeProps } from "@mantine/core";
 import { CONSULTATION_STATUS_DISPLAY, type ConsultationStatus } from "../lib/consultation-status";
+import { StatusBadge } from "./status-badge";
 
 /** A consultation's status as a coloured badge; hovering tells what it means. */
 export function ConsultationStatusBadge({
@@ -13,16 +14,12 @@ export function ConsultationStatusBadge({
 }) {
   const display = CONSULTATION_STATUS_DISPLAY[status];
   return (
-    <Tooltip label={display.meaning} multiline w={280} withArrow>
-      <Badge
-        color={display.color}
-        variant="light"
-        size={size}
-        data-testid={testId}
-        data-status={status}
-      >
-        {display.label}
-      </Badge>
-    </Tooltip>
+    <StatusBadge
+      label={display.label}
+      color={display.color}
+      meaning={display.meaning}
+      size={size}
+      data={{ "data-testid": testId, "data-status": status }}
+    />
   );
 }

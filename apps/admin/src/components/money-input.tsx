@@ -24,7 +24,9 @@ export function toMajorUnits(minor: number, currency: string): number {
 
 /**
  * An amount typed in the currency's major unit (dollars, with cents as decimals) and
- * reported in minor units, the API's unit; null while empty.
+ * reported in minor units, the API's unit; null while empty. What is typed stays as typed:
+ * an amount above `maxMinor` is reported as it is, for the form to show its error, never
+ * silently lowered to the maximum.
  */
 export function MoneyInput({
   label,
@@ -55,6 +57,7 @@ export function MoneyInput({
       rightSectionWidth={52}
       min={0}
       max={maxMinor === undefined ? undefined : toMajorUnits(maxMinor, currency)}
+      clampBehavior="none"
       decimalScale={exponent}
       allowNegative={false}
       thousandSeparator=","

@@ -1,4 +1,4 @@
-import { Badge, type BadgeProps, Group, Tooltip } from "@mantine/core";
+import { type BadgeProps, Group } from "@mantine/core";
 import {
   PAYOUT_ITEM_STATUS_DISPLAY,
   PAYOUT_ITEM_STATUSES,
@@ -6,6 +6,7 @@ import {
   REVERSAL_STATUS_DISPLAY,
   type ReversalStatus,
 } from "../lib/payouts";
+import { StatusBadge } from "./status-badge";
 
 /** A payout item's status as a coloured badge; hovering tells what it means. */
 export function PayoutItemStatusBadge({
@@ -17,22 +18,25 @@ export function PayoutItemStatusBadge({
 }) {
   const display = PAYOUT_ITEM_STATUS_DISPLAY[status];
   return (
-    <Tooltip label={display.meaning} multiline w={280} withArrow>
-      <Badge color={display.color} variant="light" size={size} data-item-status={status}>
-        {display.label}
-      </Badge>
-    </Tooltip>
+    <StatusBadge
+      label={display.label}
+      color={display.color}
+      meaning={display.meaning}
+      size={size}
+      data={{ "data-item-status": status }}
+    />
   );
 }
 
 export function ReversalStatusBadge({ status }: { status: ReversalStatus }) {
   const display = REVERSAL_STATUS_DISPLAY[status];
   return (
-    <Tooltip label={display.meaning} multiline w={280} withArrow>
-      <Badge color={display.color} variant="light" data-reversal-status={status}>
-        {display.label}
-      </Badge>
-    </Tooltip>
+    <StatusBadge
+      label={display.label}
+      color={display.color}
+      meaning={display.meaning}
+      data={{ "data-reversal-status": status }}
+    />
   );
 }
 
@@ -43,15 +47,13 @@ export function ItemCounts({ counts }: { counts: Record<PayoutItemStatus, number
   return (
     <Group gap={4} wrap="wrap">
       {present.map((status) => (
-        <Badge
+        <StatusBadge
           key={status}
+          label={`${counts[status]} ${PAYOUT_ITEM_STATUS_DISPLAY[status].label}`}
           color={PAYOUT_ITEM_STATUS_DISPLAY[status].color}
-          variant="light"
           size="sm"
-          data-item-count={status}
-        >
-          {counts[status]} {PAYOUT_ITEM_STATUS_DISPLAY[status].label}
-        </Badge>
+          data={{ "data-item-count": status }}
+        />
       ))}
     </Group>
   );

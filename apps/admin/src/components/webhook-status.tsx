@@ -1,5 +1,6 @@
-import { Badge, type MantineColor } from "@mantine/core";
+import type { MantineColor } from "@mantine/core";
 import type { RouterOutputs } from "../lib/trpc";
+import { StatusBadge } from "./status-badge";
 
 type WebhookRow = RouterOutputs["webhookEvents"]["list"]["items"][number];
 export type WebhookStatus = WebhookRow["status"];
@@ -38,8 +39,10 @@ export function providerLabel(provider: WebhookProvider): string {
 
 export function WebhookStatusBadge({ status }: { status: WebhookStatus }) {
   return (
-    <Badge color={WEBHOOK_STATUS_COLORS[status]} variant="light">
-      {status}
-    </Badge>
+    <StatusBadge
+      label={status}
+      color={WEBHOOK_STATUS_COLORS[status]}
+      data={{ "data-webhook-status": status }}
+    />
   );
 }

@@ -15,6 +15,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
 import { Link, useParams } from "react-router";
+import { StatusBadge } from "../components/status-badge";
 import { AuditTrail } from "../components/audit-trail";
 import { ConfirmModal, ReasonModal } from "../components/reason-modal";
 import { APPLICATION_STATUS_DISPLAY } from "../lib/application-status";
@@ -395,9 +396,12 @@ export function ApplicationReviewPage() {
         <Stack gap={4}>
           <Group gap="sm">
             <Title order={2}>Application review</Title>
-            <Badge color={display.color} variant="light" size="lg" data-testid="application-status">
-              {display.label}
-            </Badge>
+            <StatusBadge
+              label={display.label}
+              color={display.color}
+              size="lg"
+              data={{ "data-testid": "application-status" }}
+            />
           </Group>
           <Text size="sm" c="dimmed">
             {applicant ? `${fullName(applicant)} · ${applicant.email ?? applicant.id}` : "—"} ·

@@ -21,6 +21,7 @@ import {
   type ApplicationStatus,
   isApplicationStatus,
 } from "../lib/application-status";
+import { StatusBadge } from "../components/status-badge";
 import { formatDateTime } from "../lib/format";
 import { useLocale } from "../lib/session";
 import { type RouterOutputs, useTRPC } from "../lib/trpc";
@@ -163,9 +164,7 @@ export function ApplicationsPage() {
                       </Group>
                     </Table.Td>
                     <Table.Td>
-                      <Badge color={display.color} variant="light">
-                        {display.label}
-                      </Badge>
+                      <StatusBadge label={display.label} color={display.color} />
                     </Table.Td>
                     <Table.Td>{item.round}</Table.Td>
                     <Table.Td style={{ whiteSpace: "nowrap" }}>

@@ -316,9 +316,9 @@ function Payments({ detail, locale }: { detail: Detail; locale: ConsoleLocale })
                         variant="light"
                         color="red"
                         ms={4}
-                        title={t("unappliedCharge.badgeTitle")}
+                        title={t("console.unappliedCharge.badgeTitle")}
                       >
-                        {t("unappliedCharge.badge")}
+                        {t("console.unappliedCharge.badge")}
                       </Badge>
                     ) : null}
                   </Table.Td>

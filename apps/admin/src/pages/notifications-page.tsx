@@ -11,11 +11,11 @@ import {
   Table,
   Text,
   Title,
-  Tooltip,
 } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useSearchParams } from "react-router";
+import { StatusBadge } from "../components/status-badge";
 import { formatDateTime } from "../lib/format";
 import { useLocale } from "../lib/session";
 import { type RouterOutputs, useTRPC } from "../lib/trpc";
@@ -111,17 +111,12 @@ export function NotificationsPage() {
                   <Table.Td>{n.locale}</Table.Td>
                   <Table.Td>{n.subject}</Table.Td>
                   <Table.Td>
-                    {n.lastError ? (
-                      <Tooltip label={n.lastError} multiline w={360} withArrow>
-                        <Badge color={STATUS_COLORS[n.status]} variant="light">
-                          {n.status}
-                        </Badge>
-                      </Tooltip>
-                    ) : (
-                      <Badge color={STATUS_COLORS[n.status]} variant="light">
-                        {n.status}
-                      </Badge>
-                    )}
+                    <StatusBadge
+                      label={n.status}
+                      color={STATUS_COLORS[n.status]}
+                      meaning={n.lastError}
+                      data={{ "data-notification-status": n.status }}
+                    />
                   </Table.Td>
                   <Table.Td>{n.attempts}</Table.Td>
                   <Table.Td>{formatDateTime(n.sentAt, locale)}</Table.Td>

@@ -1,7 +1,6 @@
 import {
   Alert,
   Anchor,
-  Badge,
   Button,
   Card,
   Code,
@@ -24,7 +23,9 @@ import {
 import { type FormEvent, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { DetailStates, EmptyRow, ListStates, LoadMore } from "../components/list-states";
+import { StatusBadge } from "../components/status-badge";
 import { formatDateTime, formatMoney } from "../lib/format";
+import { useT } from "../lib/i18n";
 import { notifySuccess } from "../lib/notify";
 import { addDays, dayStartUtc, utcDay } from "../lib/payouts";
 import { type ConsoleLocale, useLocale } from "../lib/session";
@@ -46,15 +47,17 @@ const STATUS_COLORS: Record<ReportStatus, MantineColor> = {
   failed: "red",
 };
 
-function StatusBadge({ report }: { report: Pick<Report, "status" | "differenceCount"> }) {
+function ReportStatusBadge({ report }: { report: Pick<Report, "status" | "differenceCount"> }) {
   const color =
     report.status === "completed" && report.differenceCount > 0
       ? "orange"
       : STATUS_COLORS[report.status];
   return (
-    <Badge color={color} variant="light" data-report-status={report.status}>
-      {report.status}
-    </Badge>
+    <StatusBadge
+      label={report.status}
+      color={color}
+      data={{ "data-report-status": report.status }}
+    />
   );
 }
 
@@ -65,14 +68,43 @@ function formatPeriod(from: string, to: string, locale: ConsoleLocale): string {
   return `${format.format(new Date(from))} – ${format.format(last)} (UTC)`;
 }
 
-/** Picks whole UTC days and starts a reconciliation of them. */
+/** Whole days from `from` to `to`, both included (YYYY-MM-DD). */
+function daysBetween(from: string, to: string): number {
+  return Math.round((dayStartUtc(to).getTime() - dayStartUtc(from).getTime()) / 86_400_000) + 1;
+}
+
+/**
+ * Why a period can't be run, or null when it can: both days picked, in order, none after
+ * today (there are no records yet), at most the API's longest period.
+ */
+function periodProblem(
+  from: string,
+  to: string,
+  today: string,
+  t: ReturnType<typeof useT>,
+): string | null {
+  if (!from || !to) return t("console.reconciliation.blocked.missing");
+  if (from > today || to > today) return t("console.reconciliation.blocked.future", { today });
+  if (to < from) return t("console.reconciliation.blocked.reversed");
+  const days = daysBetween(from, to);
+  if (days > MAX_DAYS) {
+    return t("console.reconciliation.blocked.tooLong", { maxDays: MAX_DAYS, days });
+  }
+  return null;
+}
+
+/**
+ * Picks whole UTC days and starts a reconciliation of them. The default is the last seven
+ * days up to and including today, so a first run already finds today's payouts.
+ */
 function RunForm() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const yesterday = addDays(utcDay(new Date()), -1);
-  const [from, setFrom] = useState(addDays(yesterday, -6));
-  const [to, setTo] = useState(yesterday);
+  const t = useT();
+  const today = utcDay(new Date());
+  const [from, setFrom] = useState(addDays(today, -6));
+  const [to, setTo] = useState(today);
   const run = useMutation(
     trpc.reconciliation.run.mutationOptions({
       onSuccess: async (report) => {
@@ -82,10 +114,10 @@ function RunForm() {
       },
     }),
   );
-  const invalid = !from || !to || to < from;
+  const problem = periodProblem(from, to, today, t);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (invalid) return;
+    if (problem) return;
     run.mutate({
       from: dayStartUtc(from).toISOString(),
       // The last day is included: the period ends at the next day's start.
@@ -100,24 +132,35 @@ function RunForm() {
           <Group align="flex-end">
             <TextInput
               type="date"
-              label="From (UTC day)"
+              label={t("console.reconciliation.from")}
               value={from}
-              max={to}
+              max={to && to < today ? to : today}
               onChange={(event) => setFrom(event.currentTarget.value)}
               required
             />
             <TextInput
               type="date"
-              label="To (UTC day, included)"
+              label={t("console.reconciliation.to")}
               value={to}
               min={from}
+              max={today}
               onChange={(event) => setTo(event.currentTarget.value)}
               required
             />
-            <Button type="submit" loading={run.isPending} disabled={invalid}>
-              Run
+            <Button
+              type="submit"
+              loading={run.isPending}
+              disabled={problem !== null}
+              aria-describedby={problem ? "reconciliation-run-blocked" : undefined}
+            >
+              {t("console.reconciliation.run")}
             </Button>
           </Group>
+          {problem ? (
+            <Text size="sm" c="orange.8" id="reconciliation-run-blocked" role="status">
+              {problem}
+            </Text>
+          ) : null}
           <Text size="xs" c="dimmed">
             Compares our transfers, reversals, refunds, charges and ledger with Stripe&apos;s for
             the period; at most {MAX_DAYS} days. A nightly run covers the previous day.
@@ -178,7 +221,7 @@ function ReportsTable() {
                 <Table.Tr key={r.id} data-report-id={r.id}>
                   <Table.Td>{formatPeriod(r.periodFrom, r.periodTo, locale)}</Table.Td>
                   <Table.Td>
-                    <StatusBadge report={r} />
+                    <ReportStatusBadge report={r} />
                   </Table.Td>
                   <Table.Td ta="end">{r.status === "completed" ? r.differenceCount : "—"}</Table.Td>
                   <Table.Td style={{ whiteSpace: "nowrap" }}>
@@ -433,7 +476,7 @@ export function ReconciliationReportPage() {
             {r.requestedBy ?? "nightly run"}
           </Text>
         </Stack>
-        <StatusBadge report={r} />
+        <ReportStatusBadge report={r} />
       </Group>
       {r.status === "running" ? (
         <Alert color="blue" title="Running">

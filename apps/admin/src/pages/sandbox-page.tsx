@@ -23,11 +23,13 @@ import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { type FormEvent, type ReactNode, useMemo, useState } from "react";
 import { Link } from "react-router";
+import { ConsultationActions } from "../components/consultation-actions";
 import { ConsultationStatusBadge } from "../components/consultation-status-badge";
 import { ConsultationTimeline } from "../components/consultation-timeline";
 import { LedgerEntries } from "../components/ledger-entries";
-import { PayoutItemStatusBadge } from "../components/payout-status";
+import { PayoutItemStatusBadge, ReversalStatusBadge } from "../components/payout-status";
 import { formatDateTime, formatMoney, fullName } from "../lib/format";
+import { useT } from "../lib/i18n";
 import { notifySuccess } from "../lib/notify";
 import { getLocale, useLocale } from "../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../lib/trpc";
@@ -425,6 +427,7 @@ function ClientView({
   prepared: Prepared | null;
 }) {
   const locale = useLocale();
+  const t = useT();
   const [dialog, setDialog] = useState<PartyDialog>(null);
   const view = useQuery(
     api.consultations.get.queryOptions({ consultationId }, { refetchInterval: POLL_MS }),
@@ -462,6 +465,29 @@ function ClientView({
   if (view.isPending) return <Loader size="sm" aria-label="Loading the client's view" />;
   if (view.isError) return <ErrorNote error={view.error} title="Couldn't load the consultation" />;
   const c: ClientConsultation = view.data;
+  const partyButtons = [
+    {
+      key: "cancel",
+      dialog: "cancel",
+      label: "Cancel",
+      color: "red",
+      reason: c.actions.reasons.cancel,
+    },
+    {
+      key: "no-show",
+      dialog: "no_show",
+      label: "Report advisor no-show",
+      color: "orange",
+      reason: c.actions.reasons.reportNoShow,
+    },
+    {
+      key: "dispute",
+      dialog: "dispute",
+      label: "Open dispute",
+      color: "grape",
+      reason: c.actions.reasons.dispute,
+    },
+  ] as const;
   const bookingUid = adminDetail?.consultation.bookingUid ?? null;
   const apiOrigin = originOf(
     c.checkoutUrl,
@@ -504,34 +530,38 @@ function ClientView({
         </Text>
       ) : null}
       <Group gap="xs">
-        <Button
-          size="xs"
-          color="red"
-          variant="light"
-          disabled={!c.actions.canCancel}
-          onClick={() => open("cancel")}
-        >
-          Cancel
-        </Button>
-        <Button
-          size="xs"
-          color="orange"
-          variant="light"
-          disabled={!c.actions.canReportNoShow}
-          onClick={() => open("no_show")}
-        >
-          Report advisor no-show
-        </Button>
-        <Button
-          size="xs"
-          color="grape"
-          variant="light"
-          disabled={!c.actions.canDispute}
-          onClick={() => open("dispute")}
-        >
-          Open dispute
-        </Button>
+        {partyButtons.map((b) => (
+          <Button
+            key={b.key}
+            size="xs"
+            color={b.color}
+            variant="light"
+            disabled={b.reason !== null}
+            aria-describedby={b.reason !== null ? `sandbox-why-${b.key}` : undefined}
+            onClick={() => open(b.dialog)}
+          >
+            {b.label}
+          </Button>
+        ))}
       </Group>
+      {/* The API says why an action is off; the console only shows it. */}
+      {partyButtons.some((b) => b.reason !== null) ? (
+        <Stack gap={2} aria-label={t("console.sandbox.whyDisabled")}>
+          {partyButtons.map((b) =>
+            b.reason !== null ? (
+              <Text
+                key={b.key}
+                size="xs"
+                c="dimmed"
+                id={`sandbox-why-${b.key}`}
+                data-testid={`sandbox-why-${b.key}`}
+              >
+                <b>{b.label}:</b> {b.reason}
+              </Text>
+            ) : null,
+          )}
+        </Stack>
+      ) : null}
       {simBookingUrl ? (
         <Stack gap={2}>
           <Text size="sm">
@@ -569,11 +599,16 @@ function ClientView({
 /** The same consultation as the admin sees it: status, timeline, ledger, live. */
 function AdminView({ detail }: { detail: AdminDetail }) {
   const locale = useLocale();
+  const t = useT();
   const c = detail.consultation;
   const held = detail.ledger
     .flatMap((e) => e.postings)
     .filter((p) => p.account === `client_funds_held:${c.id}`)
     .reduce((sum, p) => sum - p.amount, 0);
+  // What the client actually paid, from the payment rows: the price is only what is due.
+  const paid = detail.payments
+    .filter((p) => p.status === "paid")
+    .reduce((sum, p) => sum + p.amount, 0);
   return (
     <Stack gap="md" data-testid="sandbox-admin-view">
       <Group justify="space-between">
@@ -586,10 +621,29 @@ function AdminView({ detail }: { detail: AdminDetail }) {
         </Anchor>
       </Group>
       <Text size="sm">
-        Paid {formatMoney(c.price, c.currency, locale)} · refundable{" "}
-        {formatMoney(c.refundablePrice, c.currency, locale)} · held now{" "}
+        <span data-testid="sandbox-paid" data-paid={paid}>
+          {paid > 0
+            ? t("console.sandbox.paid", { amount: formatMoney(paid, c.currency, locale) })
+            : t("console.sandbox.notPaid", { price: formatMoney(c.price, c.currency, locale) })}
+        </span>{" "}
+        ·{" "}
+        {t("console.sandbox.refundable", {
+          amount: formatMoney(c.refundablePrice, c.currency, locale),
+        })}{" "}
+        · {t("console.sandbox.heldNow")}{" "}
         <span data-testid="sandbox-held">{formatMoney(held, c.currency, locale)}</span>
       </Text>
+      <Stack gap={4} component="section" aria-label={t("console.sandbox.adminDecisions")}>
+        <Text size="sm" fw={500}>
+          {t("console.sandbox.adminDecisions")}
+        </Text>
+        <ConsultationActions detail={detail} />
+        {detail.refundable && c.refundablePrice > 0 ? (
+          <Text size="xs" c="dimmed">
+            {t("console.sandbox.refundHint")}
+          </Text>
+        ) : null}
+      </Stack>
       <ConsultationTimeline timeline={detail.timeline} compact />
       <LedgerEntries entries={detail.ledger} />
     </Stack>
@@ -650,6 +704,7 @@ async function onboardingLinkAs(email: string): Promise<string> {
 function PayoutSteps({ detail }: { detail: AdminDetail }) {
   const trpc = useTRPC();
   const locale = useLocale();
+  const t = useT();
   const c = detail.consultation;
   const advisorId = detail.advisor.id;
   const advisorEmail = detail.advisor.email;
@@ -658,6 +713,12 @@ function PayoutSteps({ detail }: { detail: AdminDetail }) {
   );
   const items = useQuery(
     trpc.payouts.listItems.queryOptions({ advisorId, limit: 100 }, { refetchInterval: POLL_MS }),
+  );
+  const reversals = useQuery(
+    trpc.payouts.listReversals.queryOptions(
+      { advisorId, limit: 100 },
+      { refetchInterval: POLL_MS },
+    ),
   );
   const onboard = useMutation({
     mutationFn: async () => {
@@ -695,7 +756,9 @@ function PayoutSteps({ detail }: { detail: AdminDetail }) {
   const mine = (items.data?.items ?? []).filter((i) => i.consultationId === c.id);
   const item = mine.find((i) => i.status !== "cancelled") ?? mine[0];
   const transfers = detail.ledger.filter((e) => e.kind === "transfer");
-  const released = c.status === "released" || c.status === "paid_out";
+  const reversalEntries = detail.ledger.filter((e) => e.kind === "transfer_reversal");
+  const myReversals = (reversals.data?.items ?? []).filter((r) => r.consultationId === c.id);
+  const released = c.status === "released" || c.status === "paid_out" || item !== undefined;
 
   return (
     <Card withBorder padding="md" component="section" aria-label="Payout">
@@ -793,7 +856,11 @@ function PayoutSteps({ detail }: { detail: AdminDetail }) {
           <ErrorNote error={payNow.error} title="Couldn't request the payout" />
         </PayoutStep>
 
-        <PayoutStep n={4} title="The payout" done={c.status === "paid_out"}>
+        <PayoutStep
+          n={4}
+          title="The payout"
+          done={c.status === "paid_out" || item?.status === "sent"}
+        >
           {item ? (
             <Group gap="xs" data-testid="sandbox-payout-item" data-status={item.status}>
               <Text size="sm">
@@ -818,6 +885,38 @@ function PayoutSteps({ detail }: { detail: AdminDetail }) {
             </Stack>
           ) : null}
         </PayoutStep>
+
+        {item !== undefined ? (
+          <PayoutStep
+            n={5}
+            title={t("console.sandbox.reversalStep")}
+            done={myReversals.some((r) => r.status === "succeeded")}
+          >
+            {myReversals.length > 0 ? (
+              myReversals.map((r) => (
+                <Group key={r.id} gap="xs" data-testid="sandbox-reversal" data-status={r.status}>
+                  <Text size="sm">
+                    {t("console.sandbox.reversalOf", {
+                      amount: formatMoney(r.amount, r.currency, locale),
+                    })}
+                  </Text>
+                  <ReversalStatusBadge status={r.status} />
+                </Group>
+              ))
+            ) : (
+              <Text size="sm" c="dimmed">
+                {t("console.sandbox.noReversal")}
+              </Text>
+            )}
+            {reversalEntries.length > 0 ? (
+              <Stack gap={4} data-testid="sandbox-reversal-entry">
+                <Text size="sm">{t("console.sandbox.reversalEntry")}</Text>
+                <LedgerEntries entries={reversalEntries} />
+              </Stack>
+            ) : null}
+            <ErrorNote error={reversals.error} title="Couldn't load the reversals" />
+          </PayoutStep>
+        ) : null}
       </Stack>
     </Card>
   );
@@ -940,7 +1039,10 @@ function Watch({ api, prepared }: { api: SandboxApi; prepared: Prepared | null }
           </Grid.Col>
         </Grid>
       ) : null}
-      {admin.data && PAYABLE_PATH.includes(admin.data.consultation.status) ? (
+      {/* Still shown once a paid-out consultation is refunded: the reversal is the point. */}
+      {admin.data &&
+      (PAYABLE_PATH.includes(admin.data.consultation.status) ||
+        admin.data.ledger.some((e) => e.kind === "transfer")) ? (
         <PayoutSteps key={admin.data.consultation.id} detail={admin.data} />
       ) : null}
     </Stack>

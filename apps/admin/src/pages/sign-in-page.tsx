@@ -15,6 +15,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Navigate, useLocation, useNavigate } from "react-router";
+import { HOME_PATH } from "../components/app-layout";
 import { LocalePicker } from "../components/locale-picker";
 import { RoleBadges } from "../components/role-badges";
 import { fullName } from "../lib/format";
@@ -26,9 +27,9 @@ function useReturnPath(): string {
   const location = useLocation();
   const state: unknown = location.state;
   if (state && typeof state === "object" && "from" in state && typeof state.from === "string") {
-    return state.from.startsWith("/") && state.from !== "/sign-in" ? state.from : "/users";
+    return state.from.startsWith("/") && state.from !== "/sign-in" ? state.from : HOME_PATH;
   }
-  return "/users";
+  return HOME_PATH;
 }
 
 /** Demo users from the API's dev sign-in: one button each. Development only. */

@@ -20,10 +20,16 @@ import {
 import { useDebouncedValue } from "@mantine/hooks";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import classes from "./skills-page.module.css";
 import { notifySuccess } from "../lib/notify";
 import { type RouterOutputs, useTRPC } from "../lib/trpc";
 
 type Skill = RouterOutputs["skills"]["list"][number];
+
+/** Column widths past which a skill's name, slug and terms wrap or truncate, in px. */
+const NAME_MAX_WIDTH = 320;
+const SLUG_MAX_WIDTH = 220;
+const TERMS_MAX_WIDTH = 420;
 
 /** The API's longest skill name or synonym. */
 const MAX_TERM_LENGTH = 100;
@@ -287,18 +293,36 @@ function SkillRow({
   );
   return (
     <Table.Tr data-skill-id={skill.id}>
+      {/* Long names wrap (two lines at most, then an ellipsis) with the whole name on
+          hover, so the actions column always keeps its room. */}
       <Table.Td>
-        <Text size="sm" fw={500}>
-          {skill.name}
-        </Text>
+        <Tooltip label={skill.name} multiline maw={480} withArrow openDelay={200}>
+          <Text
+            size="sm"
+            fw={500}
+            lineClamp={2}
+            maw={NAME_MAX_WIDTH}
+            className={classes.wrapAnywhere}
+            data-testid="skill-name"
+          >
+            {skill.name}
+          </Text>
+        </Tooltip>
       </Table.Td>
       <Table.Td>
-        <Text size="xs" ff="monospace" c="dimmed">
+        <Text
+          size="xs"
+          ff="monospace"
+          c="dimmed"
+          truncate="end"
+          maw={SLUG_MAX_WIDTH}
+          title={skill.slug}
+        >
           {skill.slug}
         </Text>
       </Table.Td>
       <Table.Td>
-        <Group gap={6} role="list" aria-label={`Synonyms of ${skill.name}`}>
+        <Group gap={6} role="list" aria-label={`Synonyms of ${skill.name}`} maw={TERMS_MAX_WIDTH}>
           {skill.synonyms.map((term) => (
             <Badge
               key={term}
@@ -306,6 +330,8 @@ function SkillRow({
               variant="light"
               color="gray"
               tt="none"
+              maw="100%"
+              title={term}
               pr={term === skill.slug ? undefined : 2}
               rightSection={
                 term === skill.slug ? null : (
@@ -325,7 +351,7 @@ function SkillRow({
           ))}
         </Group>
       </Table.Td>
-      <Table.Td>
+      <Table.Td className={classes.actions}>
         <Group gap={4} wrap="nowrap" justify="flex-end">
           <Button
             size="xs"
@@ -436,7 +462,7 @@ export function SkillsPage() {
                 <Table.Th>Name</Table.Th>
                 <Table.Th>Slug</Table.Th>
                 <Table.Th>Terms that find it</Table.Th>
-                <Table.Th>
+                <Table.Th className={classes.actions}>
                   <VisuallyHidden>Actions</VisuallyHidden>
                 </Table.Th>
               </Table.Tr>

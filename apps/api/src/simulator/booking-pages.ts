@@ -4,7 +4,7 @@ import { type Request, type Response, Router } from "express";
 import { z } from "zod";
 import { text } from "../routers/schemas";
 import { html, type SafeHtml, sendError, sendPage } from "./html";
-import { findBookerByEmail, findOrganizerForEventType } from "./queries";
+import { findBookerByEmail, findCheckoutForBooking, findOrganizerForEventType } from "./queries";
 import { formatInZone, isTimeZone, slotDays } from "./time";
 import { type FormParser, pageAction } from "./page-action";
 
@@ -33,16 +33,39 @@ const linkQuery = z.object({
   email: optionalText(320),
 });
 
+/**
+ * The testing starts are sent as words, not times: the page may have been open for a while,
+ * and a time fixed when it was drawn would be in the past by the time it is submitted.
+ */
+const RELATIVE_STARTS = ["now", "soon"] as const;
+type RelativeStart = (typeof RELATIVE_STARTS)[number];
+const startField = z.union([z.iso.datetime({ offset: true }), z.enum(RELATIVE_STARTS)]);
+
+/**
+ * The start a form asked for, resolved at `now` (when the form is submitted): "now" is this
+ * minute, so the meeting can be ended at once; "soon" is about five minutes away.
+ */
+export function resolveStart(start: string, now: Date): Date {
+  switch (start as RelativeStart) {
+    case "now":
+      return new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+    case "soon":
+      return new Date(Math.ceil((now.getTime() + 5 * 60_000) / 60_000) * 60_000);
+    default:
+      return new Date(start);
+  }
+}
+
 const bookForm = z.object({
   bookingToken: optionalText(2000),
   name: text().trim().min(1).max(200),
   email: z.email().max(320),
   timeZone: text().trim().min(1).max(100).refine(isTimeZone, "unknown time zone"),
-  start: z.iso.datetime({ offset: true }),
+  start: startField,
   duration: z.enum(DURATIONS),
 });
 const rescheduleForm = z.object({
-  start: z.iso.datetime({ offset: true }),
+  start: startField,
   by: z.enum(["attendee", "organizer"]).default("attendee"),
   reason: optionalText(500),
 });
@@ -115,7 +138,7 @@ export function bookingPages(deps: BookingPageDeps): Router {
               >Your time zone
               <input type="text" name="timeZone" required value="${booker?.timeZone ?? "UTC"}"
             /></label>
-            <label>Start ${slotSelect("start", days, now())}</label>
+            <label>Start ${slotSelect("start", days)}</label>
             <fieldset>
               <legend>Length</legend>
               ${DURATIONS.map((d) => html`<label><input type="radio" name="duration" value="${d}" ${d === "60" ? html` checked` : ""} /> ${d} minutes</label>`)}
@@ -146,7 +169,7 @@ export function bookingPages(deps: BookingPageDeps): Router {
         email: input.data.email,
         timeZone: input.data.timeZone,
         locale: booker?.locale ?? "en",
-        startTime: new Date(input.data.start),
+        startTime: resolveStart(input.data.start, now()),
         durationMinutes: Number(input.data.duration),
         organizer,
       });
@@ -164,7 +187,49 @@ export function bookingPages(deps: BookingPageDeps): Router {
         (b) => b.uid !== booking.uid,
       );
       const days = slotDays({ timeZone: booking.organizer.timeZone, now: now(), busy });
-      sendPage(res, 200, booking.title, bookingView(booking, slotSelect("start", days, now())));
+      sendPage(res, 200, booking.title, bookingView(booking, slotSelect("start", days)));
+    }),
+  );
+
+  // What a client does right after booking: pay. Our platform makes the Checkout Session
+  // when it processes BOOKING_CREATED, a moment after the booking; until then this page
+  // waits and reloads itself.
+  router.get(
+    "/sim/bookings/:uid/pay",
+    pageAction(async (req, res) => {
+      const uid = uidParam.safeParse(req.params.uid);
+      const booking = uid.success ? await scheduling.getBooking(uid.data) : null;
+      if (!booking) return sendError(res, 404, "No such booking.");
+      const found = await findCheckoutForBooking(db, booking.uid, now());
+      if (found?.checkoutUrl) return res.redirect(303, found.checkoutUrl);
+      const back = html`<p><a href="${bookingHref(booking.uid)}">Back to the booking</a></p>`;
+      if (found) {
+        return sendPage(
+          res,
+          200,
+          "Nothing to pay",
+          html`<p>
+              The consultation is <span class="status">${found.status}</span>: there is no payment
+              waiting.
+            </p>
+            ${back}`,
+        );
+      }
+      res.set("Refresh", "2");
+      sendPage(
+        res,
+        200,
+        "Preparing your payment",
+        html`<p>
+            The platform is processing your booking (its BOOKING_CREATED webhook). This page reloads
+            by itself and opens the checkout as soon as it is ready.
+          </p>
+          <p class="muted">
+            A booking whose link carried no valid booking token is refused by the platform, and then
+            no checkout ever comes.
+          </p>
+          ${back}`,
+      );
     }),
   );
 
@@ -194,7 +259,7 @@ export function bookingPages(deps: BookingPageDeps): Router {
     );
 
   act("reschedule", rescheduleForm, (b, input) =>
-    scheduling.rescheduleBooking(b.uid, new Date(input.start), {
+    scheduling.rescheduleBooking(b.uid, resolveStart(input.start, now()), {
       by: input.by,
       reason: input.reason,
     }),
@@ -214,11 +279,7 @@ function formError(error: z.ZodError): string {
   return `The form is not valid: ${fields.join("; ")}.`;
 }
 
-function slotSelect(name: string, days: ReturnType<typeof slotDays>, now: Date): SafeHtml {
-  // A start a few minutes away, for trying the whole flow without waiting for a slot.
-  const soon = new Date(Math.ceil((now.getTime() + 5 * 60_000) / 60_000) * 60_000);
-  // Starting this minute: the meeting can be ended (or a no-show marked) right away.
-  const startingNow = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+function slotSelect(name: string, days: ReturnType<typeof slotDays>): SafeHtml {
   return html`<select name="${name}" required>
     ${days.map(
       (day) =>
@@ -232,10 +293,8 @@ function slotSelect(name: string, days: ReturnType<typeof slotDays>, now: Date):
         </optgroup>`,
     )}
     <optgroup label="For testing">
-      <option value="${startingNow.toISOString()}">
-        Starting now, so it can be ended at once (${startingNow.toISOString()})
-      </option>
-      <option value="${soon.toISOString()}">In 5 minutes (${soon.toISOString()})</option>
+      <option value="now">Starting now (when you book), so it can be ended at once</option>
+      <option value="soon">In 5 minutes (from when you book)</option>
     </optgroup>
   </select>`;
 }
@@ -247,7 +306,17 @@ function bookingView(b: SimBooking, startSelect: SafeHtml): SafeHtml {
   const live = b.status === "accepted";
   const movable = !b.rescheduledToUid && (live || b.requestReschedule);
   const action = (path: string) => `${bookingHref(b.uid)}/${path}`;
-  return html`<p>
+  // Booked through the platform's link: the client's next step is paying for it.
+  const payable = live && !b.rescheduledToUid && Boolean(b.metadata.bookingToken);
+  return html`${
+      payable
+        ? html`<p class="next">
+            Booked. Next step:
+            <a class="primary" href="${action("pay")}">Continue to payment</a>
+          </p>`
+        : ""
+    }
+    <p>
       <span class="status">${b.status}</span
       >${b.requestReschedule ? " · the host asked for a new time" : ""}${attendee?.noShow ? " · attendee marked as no-show" : ""}
     </p>

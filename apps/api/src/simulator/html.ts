@@ -60,6 +60,8 @@ input[type=text],input[type=email],select{width:100%;box-sizing:border-box;paddi
 button{font:inherit;padding:.4rem .9rem;border-radius:6px;border:1px solid #99a;background:#f4f5fa;cursor:pointer}
 button.primary{background:#2b59c3;border-color:#2b59c3;color:#fff}
 button.danger{background:#b3261e;border-color:#b3261e;color:#fff}
+a.primary{display:inline-block;padding:.4rem .9rem;border-radius:6px;background:#2b59c3;color:#fff;text-decoration:none;font-weight:600}
+.next{padding:.75rem;border:1px solid #2b59c3;border-radius:8px;background:#f0f4fd}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
 dt{color:#556}
 dd{margin:0}

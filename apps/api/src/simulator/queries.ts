@@ -41,3 +41,36 @@ export async function findBookerByEmail(
   });
   return user ?? null;
 }
+
+/**
+ * Where the client of a booking goes to pay, once our platform has processed its
+ * BOOKING_CREATED: the consultation's status and, while it awaits payment, the newest open
+ * Checkout Session's URL that hasn't expired. Null before the webhook has been processed
+ * (or when the platform refused the booking).
+ */
+export async function findCheckoutForBooking(
+  db: Db,
+  bookingUid: string,
+  now: Date,
+): Promise<{ status: string; checkoutUrl: string | null } | null> {
+  const consultation = await db.query.consultations.findFirst({
+    columns: { id: true, status: true },
+    where: (c, { eq }) => eq(c.bookingUid, bookingUid),
+  });
+  if (!consultation) return null;
+  if (consultation.status !== "awaiting_payment") {
+    return { status: consultation.status, checkoutUrl: null };
+  }
+  const open = await db.query.payments.findFirst({
+    columns: { url: true },
+    where: (p, { and, eq, gt, isNotNull }) =>
+      and(
+        eq(p.consultationId, consultation.id),
+        eq(p.status, "open"),
+        isNotNull(p.url),
+        gt(p.expiresAt, now),
+      ),
+    orderBy: (p, { desc }) => [desc(p.createdAt)],
+  });
+  return { status: consultation.status, checkoutUrl: open?.url ?? null };
+}

@@ -225,6 +225,59 @@ describe("the booking page", () => {
     expect(unknown.status).toBe(404);
   });
 
+  it("the testing starts are resolved when the form is submitted, not when the page was drawn", async () => {
+    const page = await (
+      await get("/sim/book/amira%2Fconsultation?metadata%5BbookingToken%5D=x")
+    ).text();
+    // No time is baked into the page: one drawn a minute ago must still book "now".
+    expect(page).toMatch(/<option value="now">\s*Starting now/);
+    expect(page).toMatch(/<option value="soon">\s*In 5 minutes/);
+    for (const [start, offsetMs] of [
+      ["now", 0],
+      ["soon", 5 * 60_000],
+    ] as const) {
+      const before = Date.now();
+      // Its own organizer's slot each time: "now" and "soon" of two tests would overlap.
+      const uid = await book({ start });
+      const after = Date.now();
+      const [delivery] = await takeDeliveries();
+      const startTime = Date.parse((delivery?.body.payload as { startTime: string }).startTime);
+      expect(startTime).toBeGreaterThanOrEqual(Math.floor(before / 60_000) * 60_000 + offsetMs);
+      expect(startTime).toBeLessThanOrEqual(Math.ceil((after + offsetMs) / 60_000) * 60_000);
+      // Cancelled so that the next start is free.
+      expect((await post(`/sim/bookings/${uid}/cancel`)).status).toBe(303);
+      await takeDeliveries();
+    }
+    // A time that has passed is still refused.
+    const stale = await post("/sim/book/amira%2Fconsultation", {
+      bookingToken: "x",
+      name: sam.name,
+      email: sam.email,
+      timeZone: "UTC",
+      start: new Date(Date.now() - 5 * 60_000).toISOString(),
+      duration: "30",
+    });
+    expect(stale.status).toBe(400);
+  });
+
+  it("after booking, the page leads on to the payment, which waits for the platform's checkout", async () => {
+    const uid = await book();
+    const page = await (await get(`/sim/bookings/${uid}`)).text();
+    expect(page).toContain(`href="/sim/bookings/${uid}/pay"`);
+    expect(page).toContain("Continue to payment");
+    // The platform hasn't processed BOOKING_CREATED yet (no worker here): the page waits.
+    const waiting = await get(`/sim/bookings/${uid}/pay`);
+    expect(waiting.status).toBe(200);
+    expect(waiting.headers.get("refresh")).toBe("2");
+    expect(await waiting.text()).toContain("Preparing your payment");
+    expect((await get("/sim/bookings/doesNotExist123/pay")).status).toBe(404);
+    // Without a booking token the platform refuses the booking: no payment is offered.
+    const untokened = await book({ bookingToken: "" });
+    expect(await (await get(`/sim/bookings/${untokened}`)).text()).not.toContain(
+      "Continue to payment",
+    );
+  });
+
   it("a booking without a token is still made (the platform decides what to do with it)", async () => {
     await book({ bookingToken: "" });
     const [delivery] = await takeDeliveries();

@@ -1,7 +1,13 @@
-import { DEFAULT_LOCALE, type Locale } from "@an/domain";
+import { DEFAULT_LOCALE, formatMoney, type Locale, type Money } from "@an/domain";
 import type { TRPCError } from "@trpc/server";
 import type { Translator as TFunction } from "@an/domain";
-import { APP_ERROR_CODES, AppError, type AppErrorCode, isAppErrorCode } from "../errors";
+import {
+  APP_ERROR_CODES,
+  AppError,
+  type AppErrorCode,
+  type AppErrorParams,
+  isAppErrorCode,
+} from "../errors";
 import { translator } from "@an/domain";
 
 /** A validation issue as standard-schema (zod 4) reports it. */
@@ -176,7 +182,10 @@ function formatWithoutTitle(
   if (app) {
     return {
       appCode: app.appCode,
-      message: t(`errors.${app.appCode}`, { ...app.params, requestId: opts.requestId }),
+      message: t(`errors.${app.appCode}`, {
+        ...interpolated(app.params, opts.locale ?? DEFAULT_LOCALE),
+        requestId: opts.requestId,
+      }),
       fieldErrors: null,
       retryAfterSeconds: app.retryAfterSeconds ?? null,
     };
@@ -204,6 +213,20 @@ function formatWithoutTitle(
     fieldErrors: null,
     retryAfterSeconds: null,
   };
+}
+
+function isMoney(value: AppErrorParams[string]): value is Money {
+  return typeof value === "object" && value !== null && "amount" in value && "currency" in value;
+}
+
+/** An error's params as message text: amounts in the caller's locale ("150,00 €"). */
+function interpolated(params: AppErrorParams, locale: Locale): Record<string, string | number> {
+  return Object.fromEntries(
+    Object.entries(params).map(([key, value]) => [
+      key,
+      isMoney(value) ? formatMoney(value, locale) : value,
+    ]),
+  );
 }
 
 function formatBytes(bytes: number): string {

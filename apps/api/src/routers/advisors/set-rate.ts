@@ -1,5 +1,5 @@
 import { updateAdvisorSettings } from "@an/db";
-import { DEFAULT_PRICING_RULES, formatMoney, isCurrencyCode, validateHourlyRate } from "@an/domain";
+import { DEFAULT_PRICING_RULES, isCurrencyCode, validateHourlyRate } from "@an/domain";
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { advisorProcedure } from "../../trpc/init";
@@ -23,10 +23,7 @@ export const setRate = advisorProcedure.input(setRateInput).mutation(({ ctx, inp
   if (!rate.ok) {
     const error = rate.error;
     if (error.code === "RATE_BELOW_MINIMUM" || error.code === "RATE_ABOVE_MAXIMUM") {
-      throw new AppError("RATE_OUT_OF_LIMITS", {
-        min: formatMoney(error.minimum, ctx.locale),
-        max: formatMoney(error.maximum, ctx.locale),
-      });
+      throw new AppError("RATE_OUT_OF_LIMITS", { min: error.minimum, max: error.maximum });
     }
     throw new AppError("CURRENCY_NOT_OFFERED", { currency });
   }

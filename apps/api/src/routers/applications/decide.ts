@@ -19,7 +19,7 @@ export function decide(
       actor: { kind: "user", userId: ctx.user.id },
       requestId: ctx.requestId,
     });
-    if (!result.ok) throw applicationError(result.error, ctx.locale);
+    if (!result.ok) throw applicationError(result.error);
     const a = result.value;
     return {
       id: a.id,

@@ -1,9 +1,8 @@
 import type { ApplicationError } from "@an/db";
-import { formatMoney, type Locale } from "@an/domain";
 import { AppError } from "../../errors";
 
-/** The AppError for a refused application operation, with money formatted for `locale`. */
-export function applicationError(error: ApplicationError, locale: Locale): AppError {
+/** The AppError for a refused application operation; its amounts are formatted per caller. */
+export function applicationError(error: ApplicationError): AppError {
   switch (error.code) {
     case "APPLICATION_EXISTS":
       return new AppError(error.code);
@@ -19,10 +18,7 @@ export function applicationError(error: ApplicationError, locale: Locale): AppEr
     case "UNKNOWN_SKILLS":
       return new AppError(error.code, { skills: error.skills.join(", ") });
     case "RATE_OUT_OF_LIMITS":
-      return new AppError(error.code, {
-        min: formatMoney(error.minimum, locale),
-        max: formatMoney(error.maximum, locale),
-      });
+      return new AppError(error.code, { min: error.minimum, max: error.maximum });
     case "CURRENCY_NOT_OFFERED":
       return new AppError(error.code, { currency: error.currency });
   }

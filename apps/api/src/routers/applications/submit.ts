@@ -22,7 +22,7 @@ export const submit = protectedProcedure.input(submitInput).mutation(({ ctx, inp
       actor: { kind: "user", userId: ctx.user.id },
       requestId: ctx.requestId,
     });
-    if (!result.ok) throw applicationError(result.error, ctx.locale);
+    if (!result.ok) throw applicationError(result.error);
     const rounds = await listApplicationRounds(tx, { applicationId: result.value.id });
     return applicantView(result.value, rounds);
   }),

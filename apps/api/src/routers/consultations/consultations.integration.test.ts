@@ -2,7 +2,10 @@ import { findUnbalancedEntries, seedDemoData } from "@an/db";
 import { consultationEvents, payments, refunds, webhookEvents } from "@an/db/schema";
 import { insertAdvisor, useTestDatabase } from "@an/db/testing";
 import { eq, sql } from "drizzle-orm";
+import type { Locale } from "@an/domain";
+import type { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
+import { formatAppError } from "../../trpc/error-format";
 import {
   ADMIN,
   AMIRA,
@@ -66,9 +69,25 @@ describe("list and get: each party sees only their own, the advisor sees the cli
       quote: { price: { amount: 15_000, formatted: "$150.00" } },
       refundable: { amount: 15_000 },
       checkoutUrl: null,
-      actions: { canCancel: true, canReportNoShow: false, canDispute: false },
+      actions: {
+        canCancel: true,
+        canReportNoShow: false,
+        canDispute: false,
+        // Each action the client can't take says why, in the client's language.
+        reasons: {
+          cancel: null,
+          reportNoShow: "A no-show can be reported once the meeting has ended.",
+          dispute: "A dispute can be opened once the meeting has ended.",
+        },
+      },
     });
     expect(sam.quote).not.toHaveProperty("platformFee");
+    const inFrench = await (
+      await callerFor(t.db, SAM, { now: T0, locale: "fr" })
+    ).consultations.get({ consultationId: id });
+    expect(inFrench.actions.reasons.dispute).toBe(
+      "Un litige peut être ouvert une fois la réunion terminée.",
+    );
     expect(sam.timeline.map((e) => [e.type, e.actor, e.toStatus])).toEqual([
       ["booked", "system", "awaiting_payment"],
       ["payment_succeeded", "system", "confirmed"],
@@ -234,7 +253,16 @@ describe("cancel applies the frozen refund policy", () => {
       toStatus: "cancelled",
       reason: "Plans changed",
     });
-    expect(view.actions).toEqual({ canCancel: false, canReportNoShow: false, canDispute: false });
+    expect(view.actions).toMatchObject({
+      canCancel: false,
+      canReportNoShow: false,
+      canDispute: false,
+      reasons: {
+        cancel: expect.stringMatching(/^Too late to cancel/),
+        reportNoShow: expect.stringMatching(/^Too late to report a no-show/),
+        dispute: expect.stringMatching(/^Too late to open a dispute/),
+      },
+    });
   });
 
   it("the client cancelling 10 h ahead gets half; the rest is released to advisor and platform", async () => {
@@ -322,10 +350,20 @@ describe("no-shows and disputes inside the hold window", () => {
       canCancel: false,
       canReportNoShow: true,
       canDispute: true,
+      reasons: {
+        cancel: expect.stringMatching(/^Too late to cancel/),
+        reportNoShow: null,
+        dispute: null,
+      },
     });
     expect(await sam.consultations.reportNoShow({ consultationId: id })).toMatchObject({
       status: "no_show_advisor",
       applied: true,
+    });
+    expect((await sam.consultations.get({ consultationId: id })).actions.reasons).toEqual({
+      cancel: expect.stringMatching(/^Too late to cancel/),
+      reportNoShow: "Not possible now: an admin is reviewing this consultation.",
+      dispute: "Not possible now: an admin is reviewing this consultation.",
     });
     const admin = await callerFor(t.db, ADMIN, { now: at(30) });
     expect(
@@ -399,9 +437,10 @@ describe("no-shows and disputes inside the hold window", () => {
     const completed = await completeConsultation(t.db, after.id, at(25.1));
     const tooLate = new Date(completed.holdEndsAt!.getTime() + 60_000);
     const sam = await callerFor(t.db, SAM, { now: tooLate });
-    expect((await sam.consultations.get({ consultationId: after.id })).actions.canDispute).toBe(
-      false,
-    );
+    expect((await sam.consultations.get({ consultationId: after.id })).actions).toMatchObject({
+      canDispute: false,
+      reasons: { dispute: expect.stringMatching(/^Too late to open a dispute/) },
+    });
     await expect(
       sam.consultations.openDispute({
         consultationId: after.id,
@@ -503,7 +542,7 @@ describe("admin refunds", () => {
     expect(second).toMatchObject({ resultingStatus: "refunded", refund: rest });
     await expect(
       admin.consultations.refundPreview({ consultationId: id, amount: rest + 1 }),
-    ).rejects.toMatchObject({ code: "BAD_REQUEST", appCode: "REFUND_INVALID" });
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", appCode: "REFUND_EXCEEDS_REFUNDABLE" });
     expect(
       await (
         await callerFor(t.db, ADMIN, { now: at(2) })
@@ -526,7 +565,36 @@ describe("admin refunds", () => {
     expect(await auditActions(t.db, id)).toEqual(["consultation.refund", "consultation.refund"]);
   });
 
-  it("a refund needs a reason and a positive amount; over-refunding is REFUND_INVALID and writes nothing", async () => {
+  it("over-refunding names both amounts as money, written in the caller's locale", async () => {
+    const { id, price } = await samWithAmira(72);
+    expect(price).toBe(15_000);
+    const admin = await callerFor(t.db, ADMIN, { now: at(1) });
+    for (const attempt of [
+      () => admin.consultations.refund({ consultationId: id, amount: 50_000, reason: "too much" }),
+      () => admin.consultations.refundPreview({ consultationId: id, amount: 50_000 }),
+    ]) {
+      const error = await attempt().then(
+        () => expect.unreachable("the refund was accepted"),
+        (e: unknown) => e as TRPCError,
+      );
+      expect(error).toMatchObject({
+        appCode: "REFUND_EXCEEDS_REFUNDABLE",
+        params: {
+          requested: { amount: 50_000, currency: "USD" },
+          refundable: { amount: 15_000, currency: "USD" },
+        },
+      });
+      const format = (locale: Locale) =>
+        formatAppError(error, { locale, requestId: "r", input: undefined }).message;
+      expect(format("en")).toBe(
+        "A refund of $500.00 is more than the $150.00 still refundable. Enter at most $150.00.",
+      );
+      expect(format("fr")).toMatch(/^Un remboursement de 500,00\s\$US dépasse les 150,00\s\$US/);
+      expect(format("de")).not.toMatch(/50000|15000/);
+    }
+  });
+
+  it("a refund needs a reason and a positive amount; over-refunding is refused and writes nothing", async () => {
     const { id, price } = await samWithAmira(72);
     const admin = await callerFor(t.db, ADMIN, { now: at(1) });
     for (const input of [
@@ -541,7 +609,7 @@ describe("admin refunds", () => {
     }
     await expect(
       admin.consultations.refund({ consultationId: id, amount: price + 1, reason: "too much" }),
-    ).rejects.toMatchObject({ appCode: "REFUND_INVALID" });
+    ).rejects.toMatchObject({ appCode: "REFUND_EXCEEDS_REFUNDABLE" });
     expect(await refundRows(id)).toEqual([]);
     expect(await auditActions(t.db, id)).toEqual([]);
     await expect(

@@ -7,6 +7,10 @@ import { AppError } from "../../errors";
  * the `detail`, with the status the consultation was in.
  */
 export function transitionError(error: TransitionError): AppError {
+  if (error.refundExceeded) {
+    const { requested, refundable } = error.refundExceeded;
+    return new AppError("REFUND_EXCEEDS_REFUNDABLE", { requested, refundable });
+  }
   const params = { detail: error.message, status: error.status };
   switch (error.code) {
     case "TOO_EARLY":

@@ -5,22 +5,45 @@ import {
   type EventPayload,
   formatMoney,
   type Locale,
+  needsAdminAttention,
+  translator,
 } from "@an/domain";
+
+type PartyAction = "cancel" | "reportNoShow" | "dispute";
 
 /**
  * What the caller may do now, found by dry-running each event through the domain machine
  * as the caller's side at `now`: state, actor rules and guards (start time, hold window)
- * all come from the transition table, never from a list kept here.
+ * all come from the transition table, never from a list kept here. For each action it
+ * can't take, `reasons` says why in the caller's language (null when it can), so a UI shows
+ * the reason beside the disabled control instead of working it out itself.
  */
-export function partyActions(view: PartyConsultation, now: Date) {
+export function partyActions(view: PartyConsultation, now: Date, locale: Locale) {
+  const t = translator(locale);
   const machine = toMachine(view.consultation, []);
-  const can = (payload: EventPayload) =>
-    applyEvent(machine, { ...payload, id: "probe", actor: view.role }, now).ok;
+  const probe = (action: PartyAction, payload: EventPayload) => {
+    const result = applyEvent(machine, { ...payload, id: "probe", actor: view.role }, now);
+    if (result.ok) return { allowed: true, reason: null };
+    const code = result.error.code;
+    const reason =
+      code === "NOT_ALLOWED" && needsAdminAttention(view.consultation.status)
+        ? t("partyActions.underReview")
+        : t([`partyActions.${action}.${code}`, "partyActions.default"]);
+    return { allowed: false, reason };
+  };
   const other: PartyRole = view.role === "client" ? "advisor" : "client";
+  const cancel = probe("cancel", { type: "cancelled" });
+  const reportNoShow = probe("reportNoShow", { type: "no_show_reported", absent: other });
+  const dispute = probe("dispute", { type: "dispute_opened" });
   return {
-    canCancel: can({ type: "cancelled" }),
-    canReportNoShow: can({ type: "no_show_reported", absent: other }),
-    canDispute: can({ type: "dispute_opened" }),
+    canCancel: cancel.allowed,
+    canReportNoShow: reportNoShow.allowed,
+    canDispute: dispute.allowed,
+    reasons: {
+      cancel: cancel.reason,
+      reportNoShow: reportNoShow.reason,
+      dispute: dispute.reason,
+    },
   };
 }
 
@@ -67,6 +90,6 @@ export function partyView(view: PartyConsultation, locale: Locale, now: Date) {
       createdAt: r.createdAt,
     })),
     timeline: view.timeline,
-    actions: partyActions(view, now),
+    actions: partyActions(view, now, locale),
   };
 }

@@ -93,6 +93,18 @@ describe("reconciliation", () => {
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
+  it("refuses a period that starts in the future; one that includes today runs", async () => {
+    const now = new Date("2026-03-10T15:00:00Z");
+    const admin = await callerFor(t.db, ADMIN, { now });
+    await expect(
+      admin.reconciliation.run({ from: "2026-03-11T00:00:00Z", to: "2026-03-12T00:00:00Z" }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", appCode: "PERIOD_IN_FUTURE" });
+    // The last seven days up to today, the console's default: `to` is tomorrow's start.
+    await expect(
+      admin.reconciliation.run({ from: "2026-03-04T00:00:00Z", to: "2026-03-11T00:00:00Z" }),
+    ).resolves.toMatchObject({ status: "running" });
+  });
+
   it("is for admins only", async () => {
     for (const userId of [AMIRA, SAM]) {
       const caller = await callerFor(t.db, userId);

@@ -1,0 +1,45 @@
+import { Badge, type BadgeProps, type MantineColor, Tooltip } from "@mantine/core";
+import type { ReactNode } from "react";
+import classes from "./status-badge.module.css";
+
+/**
+ * The console's one status badge: a coloured label, explained on hover when `meaning` is
+ * given. It never truncates: a squeezed table column grows to fit it instead of cutting
+ * "QUEUED" to "QUEU…" (Mantine's badge clips its label with an ellipsis).
+ */
+export function StatusBadge({
+  label,
+  color,
+  meaning,
+  size,
+  variant = "light",
+  data,
+}: {
+  label: ReactNode;
+  color: MantineColor;
+  meaning?: string | null;
+  size?: BadgeProps["size"];
+  variant?: BadgeProps["variant"];
+  /** `data-*` attributes for tests and styling, e.g. `{ "data-status": "queued" }`. */
+  data?: Record<`data-${string}`, string | undefined>;
+}) {
+  const badge = (
+    <Badge
+      color={color}
+      variant={variant}
+      size={size}
+      classNames={{ root: classes.root, label: classes.label }}
+      data-status-badge=""
+      {...data}
+    >
+      {label}
+    </Badge>
+  );
+  return meaning ? (
+    <Tooltip label={meaning} multiline w={280} withArrow>
+      {badge}
+    </Tooltip>
+  ) : (
+    badge
+  );
+}
