@@ -37,7 +37,7 @@ export const refundPreview = adminProcedure
         throw new AppError("CONSULTATION_NOT_FOUND", { ref: input.consultationId });
       }
       if (plan.kind === "refused") {
-        throw unappliedChargeError(plan.refusal, paymentId, ctx.locale);
+        throw unappliedChargeError(plan.refusal, paymentId);
       }
       const { consultation: c, charge } = plan;
       const currency = charge.currency as CurrencyCode;

@@ -45,8 +45,7 @@ export const refund = adminProcedure.input(refundInput).mutation(async ({ ctx, i
     if (outcome.kind === "not_found") {
       throw new AppError("CONSULTATION_NOT_FOUND", { ref: input.consultationId });
     }
-    if (outcome.kind === "refused")
-      throw unappliedChargeError(outcome.refusal, paymentId, ctx.locale);
+    if (outcome.kind === "refused") throw unappliedChargeError(outcome.refusal, paymentId);
     return {
       consultationId: input.consultationId,
       status: outcome.consultation.status,

@@ -1,10 +1,9 @@
 import {
   type Executor,
-  type UnappliedCharge,
   unappliedChargeInPlaceOf,
   type UnappliedRefundRefusal,
 } from "@an/db";
-import { type CurrencyCode, formatMoney, type Locale } from "@an/domain";
+import { type CurrencyCode, type Money } from "@an/domain";
 import { z } from "zod";
 import { AppError } from "../../errors";
 
@@ -15,29 +14,24 @@ import { AppError } from "../../errors";
  */
 export const unappliedPaymentIdSchema = z.uuid().optional();
 
-const formatted = (c: UnappliedCharge, locale: Locale) =>
-  formatMoney({ amount: c.outstanding, currency: c.currency as CurrencyCode }, locale);
+const money = (amount: number, currency: string): Money => ({
+  amount,
+  currency: currency as CurrencyCode,
+});
 
 /** The one mapping from an unapplied charge's refusal to the API's errors. */
-export function unappliedChargeError(
-  refusal: UnappliedRefundRefusal,
-  paymentId: string,
-  locale: Locale,
-): AppError {
+export function unappliedChargeError(refusal: UnappliedRefundRefusal, paymentId: string): AppError {
   switch (refusal.code) {
     case "NOT_UNAPPLIED":
       return new AppError("CHARGE_NOT_UNAPPLIED", { ref: paymentId });
     case "ALREADY_REFUNDED":
       return new AppError("CHARGE_ALREADY_REFUNDED", {
-        amount: formatMoney(
-          { amount: refusal.charge.amount, currency: refusal.charge.currency as CurrencyCode },
-          locale,
-        ),
+        amount: money(refusal.charge.amount, refusal.charge.currency),
       });
     case "NOT_FULL_AMOUNT":
       return new AppError("CHARGE_REFUND_NOT_FULL", {
         expected: refusal.charge.outstanding,
-        amount: formatted(refusal.charge, locale),
+        amount: money(refusal.charge.outstanding, refusal.charge.currency),
       });
   }
 }
