@@ -1,8 +1,4 @@
-import {
-  type Executor,
-  unappliedChargeInPlaceOf,
-  type UnappliedRefundRefusal,
-} from "@an/db";
+import { type Executor, unappliedChargeInPlaceOf, type UnappliedRefundRefusal } from "@an/db";
 import { type CurrencyCode, type Money } from "@an/domain";
 import { z } from "zod";
 import { AppError } from "../../errors";
