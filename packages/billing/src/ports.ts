@@ -17,7 +17,10 @@ export interface PaymentPort {
    * read that status: the provider's refusal to expire a completed session is how we learn
    * the client paid before it.
    */
-  expireCheckoutSession(input: { sessionId: string; idempotencyKey: string }): Promise<CheckoutSession>;
+  expireCheckoutSession(input: {
+    sessionId: string;
+    idempotencyKey: string;
+  }): Promise<CheckoutSession>;
   /** The session as the provider has it now (for reconciling a webhook against fresh state). */
   retrieveCheckoutSession(sessionId: string): Promise<CheckoutSession>;
   /** The charge behind a payment intent: its id (`source_transaction`), amount and fee. */

@@ -1,4 +1,4 @@
-import { type ChargeInfo, ProviderRejectedError } from "@an/billing";
+import { type ChargeInfo, type CheckoutSession, ProviderRejectedError } from "@an/billing";
 import {
   applyConsultationEvent,
   applyPaymentBeforeUnpaidCancellation,
@@ -125,6 +125,46 @@ export async function planStripeEvent(body: unknown, deps: WorkerDeps): Promise<
     default:
       return plan(() => Promise.resolve(ignored(`${type} is not acted on`)));
   }
+}
+
+/**
+ * A session the provider reports paid, applied exactly as its `checkout.session.completed`
+ * would be: the payment's time is the charge's at the provider, and the webhook, when it
+ * arrives, finds the payment recorded. The payment-deadline timer uses it when Stripe
+ * refuses to expire a session because the client paid first.
+ */
+export async function applyPaidSession(
+  deps: WorkerDeps,
+  input: { session: CheckoutSession; source: string },
+): Promise<Outcome> {
+  const s = input.session;
+  const fetched = await fetchCharge(deps, s.paymentIntentId);
+  const session = checkoutSession.parse({
+    id: s.id,
+    amount_total: s.amount,
+    currency: s.currency,
+    payment_status: s.paymentStatus,
+    payment_intent: s.paymentIntentId,
+    client_reference_id: s.consultationId,
+    metadata: {
+      ...(s.consultationId ? { consultation_id: s.consultationId } : {}),
+      ...(s.paymentId ? { payment_id: s.paymentId } : {}),
+    },
+  });
+  const ctx: ProcessingContext = {
+    deps,
+    now: deps.now(),
+    webhookEventId: null,
+    source: input.source,
+  };
+  return deps.db.transaction((tx) =>
+    paymentSucceeded(tx, ctx, {
+      eventId: `checkout:${s.id}:paid`,
+      occurredAt: fetched.charge?.created ?? null,
+      session,
+      ...fetched,
+    }),
+  );
 }
 
 /** The charge behind a payment intent; a refusal is kept to report, unavailability retries. */

@@ -208,7 +208,10 @@ describe("checkout sessions", () => {
     expect(await rejection(payments.abandonSession(id))).toBe("checkout_session_not_open");
     // Expiring a completed session is no error: it can't be paid any more either way, and
     // the answer says the client paid first.
-    const refused = await payments.expireCheckoutSession({ sessionId: id, idempotencyKey: "exp-1" });
+    const refused = await payments.expireCheckoutSession({
+      sessionId: id,
+      idempotencyKey: "exp-1",
+    });
     expect(refused).toMatchObject({ status: "complete", paymentStatus: "paid" });
     expect((await payments.retrieveCheckoutSession(id)).status).toBe("complete");
     expect(sent).toEqual([]);
