@@ -24,6 +24,7 @@ import {
   raiseIncident,
   recordUnappliedPayment,
   saveRefundResult,
+  timerJobKey,
 } from "@an/db";
 import { type CurrencyCode, ledger, type Money } from "@an/domain";
 import type { z } from "zod";
@@ -490,6 +491,20 @@ async function sessionClosed(
     result.consultation.status === "awaiting_payment" &&
     !(await findOpenPayment(tx, { consultationId: c.id }))
   ) {
+    const deadline = result.consultation.paymentExpiresAt;
+    if (deadline && deadline.getTime() <= ctx.now.getTime()) {
+      // The deadline timer found this checkout completed with a delayed payment still
+      // settling and left the consultation waiting; now that Stripe has failed it, the
+      // deadline applies (the timer asks Stripe about any other session first).
+      await enqueueJob(
+        tx,
+        "consultation_timer",
+        { consultationId: c.id, timer: "payment_expiry", at: deadline.toISOString() },
+        { jobKey: timerJobKey(c.id, "payment_expiry"), maxAttempts: 25 },
+      );
+      const o = describeApply(result, p.as === "failed" ? "payment failed" : "session expired");
+      return { ...o, status: "processed", outcome: `${o.outcome}; past the payment deadline` };
+    }
     await enqueueJob(tx, "create_checkout", { consultationId: c.id });
     const o = describeApply(result, p.as === "failed" ? "payment failed" : "session expired");
     return { ...o, status: "processed", outcome: `${o.outcome}; a new checkout is being prepared` };

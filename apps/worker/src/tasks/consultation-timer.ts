@@ -65,8 +65,10 @@ export function consultationTimer(deps: WorkerDeps): TaskHandler<"consultation_t
  * the client completed first: a paid one is applied as its webhook would apply it, with the
  * charge's time (the webhook, arriving later, finds it recorded), and a delayed payment
  * still settling (`complete`, `unpaid`) keeps the consultation waiting for Stripe's verdict,
- * by retrying this job, since the client finished checkout in time. The provider being
- * unreachable retries too: the deadline is never applied without the provider's word.
+ * since the client finished checkout in time: this job retries (asking Stripe again, so a
+ * success is applied even if its webhook is slow), and the failure's webhook queues the
+ * deadline again. The provider being unreachable retries too: the deadline is never
+ * applied without the provider's word.
  */
 async function askProvider(
   deps: WorkerDeps,

@@ -14,6 +14,7 @@ import {
   openCheckout,
   PRICE,
   processDelivery,
+  queuedJobs,
   seedParties,
   type Stage,
   storeDelivery,
@@ -168,7 +169,26 @@ describe("paid at Stripe before the payment deadline", () => {
       /delayed payment still settling/,
     );
     expect((await consultationRow(t.db, failed.consultationId)).status).toBe("awaiting_payment");
-    await processSent();
+    // graphile-worker would retry the timer after a backoff that reaches hours.
+    const key = `consultation:${failed.consultationId}:payment_expiry`;
+    await t.db.execute(
+      sql`update graphile_worker._private_jobs set run_at = now() + interval '6 hours' where key = ${key}`,
+    );
+    const webhooks = await processSent();
+    expect(webhooks.map((x) => x.type)).toEqual([
+      "checkout.session.completed",
+      "checkout.session.async_payment_failed",
+    ]);
+    // Stripe's verdict puts the deadline back in the queue, due now.
+    const queued = (await queuedJobs(t.db, "consultation_timer")).filter((j) => j.key === key);
+    expect(queued.map((j) => j.payload)).toEqual([
+      {
+        consultationId: failed.consultationId,
+        timer: "payment_expiry",
+        at: failed.deadline.toISOString(),
+      },
+    ]);
+    expect(queued[0]!.runAt.getTime()).toBeLessThanOrEqual(Date.now());
     await deadlineTimer(s, failed.consultationId, failed.deadline);
     expect(await observe(failed.consultationId)).toMatchObject({
       status: "payment_expired",
