@@ -25,13 +25,7 @@ const EVENT_OF: Record<
  */
 export function consultationTimer(deps: WorkerDeps): TaskHandler<"consultation_timer"> {
   return async ({ consultationId, timer, at }) => {
-    if (timer === "payment_expiry") {
-      const settled = await askProvider(deps, consultationId);
-      if (settled) {
-        deps.log.info({ consultationId, timer, result: settled }, "consultation timer");
-        return;
-      }
-    }
+    if (timer === "payment_expiry") await askProvider(deps, consultationId);
     const now = deps.now();
     const result = await deps.db.transaction((tx) =>
       applyConsultationEvent(tx, {
@@ -61,28 +55,18 @@ export function consultationTimer(deps: WorkerDeps): TaskHandler<"consultation_t
  * Before a payment deadline expires the consultation, each checkout session still open on
  * our side is expired at the provider (outside any transaction; the key is the one
  * `expire_checkout` uses, so the two agree). Stripe expires an open session, after which it
- * can't be paid: the deadline then wins, and this returns null. Stripe refuses for a session
- * the client completed first: a paid one is applied as its webhook would apply it, with the
- * charge's time (the webhook, arriving later, finds it recorded), and a delayed payment
- * still settling (`complete`, `unpaid`) keeps the consultation waiting for Stripe's verdict,
- * since the client finished checkout in time: this job retries (asking Stripe again, so a
- * success is applied even if its webhook is slow), and the failure's webhook queues the
- * deadline again. The provider being unreachable retries too: the deadline is never
- * applied without the provider's word.
+ * can't be paid: the deadline then wins. Stripe refuses for a session the client completed
+ * first: a paid one is applied as its webhook would apply it, with the charge's time (the
+ * webhook, arriving later, finds it recorded; a payment that doesn't confirm, such as a
+ * wrong amount, leaves the deadline to apply just as it would after that webhook). A
+ * delayed payment still settling (`complete`, `unpaid`) keeps the consultation waiting for
+ * Stripe's verdict, since the client finished checkout in time: this job retries (asking
+ * Stripe again, so a success is applied even if its webhook is slow), and the failure's
+ * webhook queues the deadline again. The provider being unreachable retries too: the
+ * deadline is never applied without the provider's word.
  */
-async function askProvider(
-  deps: WorkerDeps,
-  consultationId: string,
-): Promise<"paid at the provider before the deadline" | null> {
-  const now = deps.now();
-  const open = await deps.db.transaction(async (tx) => {
-    const c = await lockConsultation(tx, { id: consultationId });
-    if (!c || c.status !== "awaiting_payment") return [];
-    // Too early: the domain refuses and the job retries; Stripe isn't asked to expire early.
-    if (c.paymentExpiresAt && now.getTime() < c.paymentExpiresAt.getTime()) return [];
-    const rows = await listPayments(tx, { consultationId });
-    return rows.filter((p) => p.status === "open" && p.providerSessionId);
-  });
+async function askProvider(deps: WorkerDeps, consultationId: string): Promise<void> {
+  const open = await openSessionsPastDeadline(deps, consultationId);
   const settling: CheckoutSession[] = [];
   for (const payment of open) {
     const session = await deps.payments
@@ -103,14 +87,29 @@ async function askProvider(
         { consultationId, sessionId: session.id, outcome: outcome.outcome },
         "payment deadline: the client had paid at the provider",
       );
-      return "paid at the provider before the deadline";
+    } else {
+      settling.push(session);
     }
-    settling.push(session);
   }
-  if (settling.length > 0) {
+  if (settling.length > 0 && (await openSessionsPastDeadline(deps, consultationId)).length > 0) {
     throw new Error(
       `payment deadline of ${consultationId}: checkout ${settling.map((s) => s.id).join(", ")} completed in time with a delayed payment still settling; retrying`,
     );
   }
-  return null;
+}
+
+/**
+ * The consultation's payments with an open session at the provider, when it still awaits
+ * payment and its deadline has come (before it, the domain refuses the expiry and the job
+ * retries: Stripe is never asked to expire a session early).
+ */
+async function openSessionsPastDeadline(deps: WorkerDeps, consultationId: string) {
+  const now = deps.now();
+  return deps.db.transaction(async (tx) => {
+    const c = await lockConsultation(tx, { id: consultationId });
+    if (!c || c.status !== "awaiting_payment") return [];
+    if (now.getTime() < (c.paymentExpiresAt ?? c.startsAt).getTime()) return [];
+    const rows = await listPayments(tx, { consultationId });
+    return rows.filter((p) => p.status === "open" && p.providerSessionId);
+  });
 }

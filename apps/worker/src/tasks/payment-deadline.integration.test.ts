@@ -221,6 +221,41 @@ describe("paid at Stripe before the payment deadline", () => {
       incidents: [],
     });
   });
+  it("a wrong amount paid in time: not confirmed and expired at the deadline, whichever runs first", async () => {
+    const outcomes = [];
+    for (const timerFirst of [true, false]) {
+      const w = world(t.db);
+      const b = await awaitingPayment(w);
+      const payAt = addMinutes(b.deadline, -5);
+      w.clock.now = payAt;
+      const session = w.payments.completeSession(b.sessionId);
+      w.payments.sessions.set(b.sessionId, { ...session, amount: 9_000 });
+      w.payments.chargeCreated = payAt;
+      const webhook = {
+        ...stripeEvent(
+          "checkout.session.completed",
+          checkoutSessionObject({
+            sessionId: b.sessionId,
+            consultationId: b.consultationId,
+            paymentId: b.paymentId,
+            amount: 9_000,
+          }),
+        ),
+        created: Math.floor(payAt.getTime() / 1000),
+      };
+      w.clock.now = addMinutes(b.deadline, 1);
+      if (timerFirst) await deadlineTimer(w, b.consultationId, b.deadline);
+      await deliver(w, "stripe", webhook);
+      if (!timerFirst) await deadlineTimer(w, b.consultationId, b.deadline);
+      outcomes.push(await observe(b.consultationId));
+    }
+    expect(outcomes[0]).toMatchObject({
+      status: "payment_expired",
+      refunds: [],
+      incidents: ["amount_mismatch"],
+    });
+    expect(outcomes[0]).toEqual(outcomes[1]);
+  });
 });
 
 describe("not paid before the payment deadline", () => {
