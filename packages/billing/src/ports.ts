@@ -9,8 +9,18 @@ export interface PaymentPort {
   readonly mode: "real" | "simulated";
   /** A hosted checkout page for one consultation (Checkout Session, mode `payment`). */
   createCheckoutSession(input: CreateCheckoutInput): Promise<CheckoutSession>;
-  /** Expires an open session so it can no longer be paid. Expiring an expired one is fine. */
-  expireCheckoutSession(input: { sessionId: string; idempotencyKey: string }): Promise<void>;
+  /**
+   * Expires an open session so it can no longer be paid, and returns the session as the
+   * provider has it afterwards. A session that is no longer open is no error: it comes back
+   * `expired`, or `complete` when the client finished checkout first (`paid`, or `unpaid`
+   * while a delayed payment method settles). Callers deciding what the deadline means must
+   * read that status: the provider's refusal to expire a completed session is how we learn
+   * the client paid before it.
+   */
+  expireCheckoutSession(input: {
+    sessionId: string;
+    idempotencyKey: string;
+  }): Promise<CheckoutSession>;
   /** The session as the provider has it now (for reconciling a webhook against fresh state). */
   retrieveCheckoutSession(sessionId: string): Promise<CheckoutSession>;
   /** The charge behind a payment intent: its id (`source_transaction`), amount and fee. */
@@ -176,6 +186,8 @@ export type ChargeInfo = {
   amountRefunded: number;
   /** Stripe's fee in the charge's currency, null when the balance transaction isn't known yet. */
   processingFee: number | null;
+  /** When the provider made the charge (Stripe's `created`); null when it didn't say. */
+  created: Date | null;
 };
 
 export type RefundInput = {

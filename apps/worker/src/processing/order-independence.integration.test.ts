@@ -15,6 +15,7 @@ import {
   CLIENT,
   consultationRow,
   insertIntent,
+  jobHelpers,
   MEETING_END,
   MEETING_START,
   newUid,
@@ -47,10 +48,13 @@ beforeEach(() => {
 const HOUR = 60;
 const DAY = 24 * HOUR;
 
-/** One provider event of a consultation: when it happened there, and the delivery's body. */
+/**
+ * One provider event of a consultation: when it happened there, and the delivery's body.
+ * `timer` is our own payment deadline firing (its body names the consultation and time).
+ */
 type ProviderEvent = {
   name: string;
-  provider: "stripe" | "calcom";
+  provider: "stripe" | "calcom" | "timer";
   at: Date;
   body: unknown;
 };
@@ -92,6 +96,14 @@ async function run(deliveries: readonly ProviderEvent[]) {
   const stored: { id: string; attempts: number }[] = [];
   for (const d of deliveries) {
     advanceTo(d.at);
+    if (d.provider === "timer") {
+      const { consultationId, at } = d.body as { consultationId: string; at: string };
+      await w.handlers.consultation_timer(
+        { consultationId, timer: "payment_expiry", at },
+        jobHelpers(),
+      );
+      continue;
+    }
     const id = await storeDelivery(t.db, d.provider, d.body, w.clock.now);
     const r = await processDelivery(w, id);
     if (r.error && r.status !== "deferred") throw r.error;
@@ -126,7 +138,11 @@ async function booked(bookedAt: Date) {
   const r = await processDelivery(w, id);
   if (!r.consultationId) throw new Error(`booking failed: ${r.status} ${r.outcome ?? ""}`);
   const checkout = await openCheckout(w, r.consultationId);
-  return { uid, token, consultationId: r.consultationId, ...checkout };
+  const [row] = await t.db.execute<{ payment_expires_at: Date }>(
+    sql`select payment_expires_at from consultations where id = ${r.consultationId}`,
+  );
+  const deadline = new Date(row!.payment_expires_at);
+  return { uid, token, consultationId: r.consultationId, ...checkout, deadline };
 }
 
 type Booked = Awaited<ReturnType<typeof booked>>;
@@ -289,6 +305,14 @@ function eventsOf(story: Story, b: Booked, bookedAt: Date): ProviderEvent[] {
   const payment =
     story.payment === "after_cancellation" && !hasCancellation ? "before" : story.payment;
   if (payment === "before") stripe("payment", payAt, paid(b, payAt, session));
+  if (timerFires(story)) {
+    out.push({
+      name: "payment deadline",
+      provider: "timer",
+      at: b.deadline,
+      body: { consultationId: b.consultationId, at: b.deadline.toISOString() },
+    });
+  }
 
   let uid = b.uid;
   let start = MEETING_START;
@@ -391,6 +415,19 @@ function eventsOf(story: Story, b: Booked, bookedAt: Date): ProviderEvent[] {
   return out;
 }
 
+/**
+ * Stories that play our payment deadline firing: those paid in time on the session we
+ * opened (the worker may run the timer before that payment's webhook). Elsewhere the
+ * deadline is left out: the model's retry session has no payment row of ours, and an
+ * unpaid story's later Cal.com events would only meet an expired consultation.
+ */
+const timerFires = (story: Story) =>
+  !story.failedFirst &&
+  (story.payment === "before" ||
+    (story.payment === "after_cancellation" &&
+      story.path.kind !== "cancel" &&
+      story.path.kind !== "reschedule_then_cancel"));
+
 /** The admin refund procedure's workflow, after everything else has been seen. */
 async function adminRefund(consultationId: string, requestId: string) {
   w.clock.now = addMinutes(w.clock.now, HOUR);
@@ -420,6 +457,12 @@ async function play(
   const bookedAt = addMinutes(T0, 1);
   const b = await booked(bookedAt);
   const events = eventsOf(story, b, bookedAt);
+  if (timerFires(story)) {
+    // At Stripe the payment (10 minutes after booking) precedes everything else, so
+    // whenever the timer asks, the session is complete and paid, at that time.
+    w.payments.completeSession(b.sessionId);
+    w.payments.chargeCreated = addMinutes(bookedAt, 10);
+  }
   await run(arrange(events));
   if (story.adminRefund)
     await adminRefund(b.consultationId, `req_${randomBytes(6).toString("hex")}`);

@@ -1,4 +1,4 @@
-import { type ChargeInfo, ProviderRejectedError } from "@an/billing";
+import { type ChargeInfo, type CheckoutSession, ProviderRejectedError } from "@an/billing";
 import {
   applyConsultationEvent,
   applyPaymentBeforeUnpaidCancellation,
@@ -24,6 +24,7 @@ import {
   raiseIncident,
   recordUnappliedPayment,
   saveRefundResult,
+  timerJobKey,
 } from "@an/db";
 import { type CurrencyCode, ledger, type Money } from "@an/domain";
 import type { z } from "zod";
@@ -125,6 +126,46 @@ export async function planStripeEvent(body: unknown, deps: WorkerDeps): Promise<
     default:
       return plan(() => Promise.resolve(ignored(`${type} is not acted on`)));
   }
+}
+
+/**
+ * A session the provider reports paid, applied exactly as its `checkout.session.completed`
+ * would be: the payment's time is the charge's at the provider, and the webhook, when it
+ * arrives, finds the payment recorded. The payment-deadline timer uses it when Stripe
+ * refuses to expire a session because the client paid first.
+ */
+export async function applyPaidSession(
+  deps: WorkerDeps,
+  input: { session: CheckoutSession; source: string },
+): Promise<Outcome> {
+  const s = input.session;
+  const fetched = await fetchCharge(deps, s.paymentIntentId);
+  const session = checkoutSession.parse({
+    id: s.id,
+    amount_total: s.amount,
+    currency: s.currency,
+    payment_status: s.paymentStatus,
+    payment_intent: s.paymentIntentId,
+    client_reference_id: s.consultationId,
+    metadata: {
+      ...(s.consultationId ? { consultation_id: s.consultationId } : {}),
+      ...(s.paymentId ? { payment_id: s.paymentId } : {}),
+    },
+  });
+  const ctx: ProcessingContext = {
+    deps,
+    now: deps.now(),
+    webhookEventId: null,
+    source: input.source,
+  };
+  return deps.db.transaction((tx) =>
+    paymentSucceeded(tx, ctx, {
+      eventId: `checkout:${s.id}:paid`,
+      occurredAt: fetched.charge?.created ?? null,
+      session,
+      ...fetched,
+    }),
+  );
 }
 
 /** The charge behind a payment intent; a refusal is kept to report, unavailability retries. */
@@ -450,6 +491,20 @@ async function sessionClosed(
     result.consultation.status === "awaiting_payment" &&
     !(await findOpenPayment(tx, { consultationId: c.id }))
   ) {
+    const deadline = result.consultation.paymentExpiresAt;
+    if (deadline && deadline.getTime() <= ctx.now.getTime()) {
+      // The deadline timer found this checkout completed with a delayed payment still
+      // settling and left the consultation waiting; now that Stripe has failed it, the
+      // deadline applies (the timer asks Stripe about any other session first).
+      await enqueueJob(
+        tx,
+        "consultation_timer",
+        { consultationId: c.id, timer: "payment_expiry", at: deadline.toISOString() },
+        { jobKey: timerJobKey(c.id, "payment_expiry"), maxAttempts: 25 },
+      );
+      const o = describeApply(result, p.as === "failed" ? "payment failed" : "session expired");
+      return { ...o, status: "processed", outcome: `${o.outcome}; past the payment deadline` };
+    }
     await enqueueJob(tx, "create_checkout", { consultationId: c.id });
     const o = describeApply(result, p.as === "failed" ? "payment failed" : "session expired");
     return { ...o, status: "processed", outcome: `${o.outcome}; a new checkout is being prepared` };

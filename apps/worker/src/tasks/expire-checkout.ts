@@ -4,9 +4,9 @@ import type { TaskHandler, WorkerDeps } from "./types";
 
 /**
  * Expires a checkout session so it can't be paid any more (the consultation was cancelled,
- * expired, or paid through another session). A paid payment is left alone. The provider
- * refusing (the session completed meanwhile) is not an error here: the payment webhook
- * decides what that money means.
+ * expired, or paid through another session). A paid payment is left alone. A session the
+ * client completed meanwhile stays open on our side: the payment webhook (or the payment
+ * deadline, which asks Stripe) decides what that money means.
  */
 export function expireCheckout(deps: WorkerDeps): TaskHandler<"expire_checkout"> {
   return async ({ paymentId }) => {
@@ -14,10 +14,14 @@ export function expireCheckout(deps: WorkerDeps): TaskHandler<"expire_checkout">
     if (!payment || payment.status === "paid") return;
     if (payment.providerSessionId) {
       try {
-        await deps.payments.expireCheckoutSession({
+        const session = await deps.payments.expireCheckoutSession({
           sessionId: payment.providerSessionId,
           idempotencyKey: `expire:${payment.id}`,
         });
+        if (session.status === "complete") {
+          deps.log.info({ paymentId, sessionId: session.id }, "checkout completed before expiry");
+          return;
+        }
       } catch (error) {
         if (!(error instanceof ProviderRejectedError)) throw error;
         deps.log.info({ paymentId, err: error.message }, "checkout session not expired");

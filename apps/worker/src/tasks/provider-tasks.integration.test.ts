@@ -136,9 +136,21 @@ describe("expire_checkout", () => {
   });
 
   it("a session that completed meanwhile can't be expired: left to the payment webhook", async () => {
+    for (const paymentStatus of ["paid", "unpaid"] as const) {
+      const b = await book(w);
+      const p = await openCheckout(w, b.consultationId);
+      w.payments.completeSession(p.sessionId, paymentStatus);
+      await w.handlers.expire_checkout({ paymentId: p.paymentId }, helpers);
+      expect((await listPayments(t.db, { consultationId: b.consultationId }))[0]?.status).toBe(
+        "open",
+      );
+    }
+  });
+
+  it("a refusal for another reason is not an error either", async () => {
     const b = await book(w);
     const p = await openCheckout(w, b.consultationId);
-    w.payments.fail.expireCheckoutSession = new ProviderRejectedError("session is complete");
+    w.payments.fail.expireCheckoutSession = new ProviderRejectedError("You cannot expire this");
     await w.handlers.expire_checkout({ paymentId: p.paymentId }, helpers);
     expect((await listPayments(t.db, { consultationId: b.consultationId }))[0]?.status).toBe(
       "open",

@@ -191,6 +191,7 @@ describe("checkout sessions", () => {
       currency: "USD",
       amountRefunded: 0,
       processingFee: 465,
+      created: clock,
     });
     const stored = await payments.getCharge(charge.chargeId);
     expect(stored?.charge).toMatchObject({
@@ -205,8 +206,13 @@ describe("checkout sessions", () => {
     expect(await rejection(payments.paySession(id))).toBe("checkout_session_not_open");
     expect(await rejection(payments.failSession(id))).toBe("checkout_session_not_open");
     expect(await rejection(payments.abandonSession(id))).toBe("checkout_session_not_open");
-    // Expiring a completed session is no error: it can't be paid any more either way.
-    await payments.expireCheckoutSession({ sessionId: id, idempotencyKey: "exp-1" });
+    // Expiring a completed session is no error: it can't be paid any more either way, and
+    // the answer says the client paid first.
+    const refused = await payments.expireCheckoutSession({
+      sessionId: id,
+      idempotencyKey: "exp-1",
+    });
+    expect(refused).toMatchObject({ status: "complete", paymentStatus: "paid" });
     expect((await payments.retrieveCheckoutSession(id)).status).toBe("complete");
     expect(sent).toEqual([]);
   });
@@ -221,6 +227,9 @@ describe("checkout sessions", () => {
     ]);
     const after = await payments.retrieveCheckoutSession(session.id);
     expect(after).toMatchObject({ status: "complete", paymentStatus: "unpaid" });
+    expect(
+      await payments.expireCheckoutSession({ sessionId: session.id, idempotencyKey: "exp-1" }),
+    ).toMatchObject({ status: "complete", paymentStatus: "unpaid" });
     await expect(
       payments.retrieveCharge({ paymentIntentId: after.paymentIntentId! }),
     ).rejects.toThrow(ProviderUnavailableError);
@@ -240,8 +249,15 @@ describe("checkout sessions", () => {
 
   it("expiring through the API names the request and its idempotency key", async () => {
     const session = await payments.createCheckoutSession(checkoutInput());
-    await payments.expireCheckoutSession({ sessionId: session.id, idempotencyKey: "exp-42" });
-    await payments.expireCheckoutSession({ sessionId: session.id, idempotencyKey: "exp-42" });
+    const first = await payments.expireCheckoutSession({
+      sessionId: session.id,
+      idempotencyKey: "exp-42",
+    });
+    const again = await payments.expireCheckoutSession({
+      sessionId: session.id,
+      idempotencyKey: "exp-42",
+    });
+    expect([first.status, again.status]).toEqual(["expired", "expired"]);
     const [event, ...rest] = events();
     expect(rest).toEqual([]);
     expect(event?.request).toEqual({

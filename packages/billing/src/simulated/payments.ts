@@ -316,12 +316,13 @@ export function createSimulatedPayments(
 
     async expireCheckoutSession({ sessionId, idempotencyKey }) {
       await idempotent(idempotencyKey, "checkout.sessions.expire", { sessionId }, async () => {
-        // Expired or completed both mean the page can no longer be paid, which is what the
-        // caller wants (the Stripe adapter treats Stripe's refusal the same way).
+        // Expired or completed both mean the page can no longer be paid (the Stripe adapter
+        // treats Stripe's refusal the same way); the session's status says which.
         await current(sessionId);
         await expire(sessionId, { id: simStripeId("req"), idempotencyKey });
         return true;
       });
+      return toCheckoutSession(await loadCheckout(sessionId));
     },
 
     async retrieveCheckoutSession(sessionId) {
@@ -336,6 +337,7 @@ export function createSimulatedPayments(
         currency: charge.currency.toUpperCase(),
         amountRefunded: charge.amount_refunded,
         processingFee: fee,
+        created: new Date(charge.created * 1000),
       };
     },
 

@@ -270,34 +270,56 @@ describe("expireCheckoutSession", () => {
   it("posts the expiry with the caller's idempotency key", async () => {
     server.enqueue({ status: 200, body: { ...openSession, status: "expired", url: null } });
 
-    await payments.expireCheckoutSession({
+    const session = await payments.expireCheckoutSession({
       sessionId: "cs_test_1",
       idempotencyKey: "checkout-expire:cs_test_1",
     });
 
+    expect(session).toMatchObject({ id: "cs_test_1", status: "expired", url: null });
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0]!.method).toBe("POST");
     expect(server.requests[0]!.path).toBe("/v1/checkout/sessions/cs_test_1/expire");
     expect(headerOf(server.requests[0]!, "idempotency-key")).toBe("checkout-expire:cs_test_1");
   });
 
-  it.each(["expired", "complete"] as const)(
-    "treats a session Stripe won't expire because it is already %s as done",
-    async (status) => {
+  it.each([
+    ["expired", "unpaid"],
+    ["complete", "paid"],
+    ["complete", "unpaid"],
+  ] as const)(
+    "reports a session Stripe won't expire because it is already %s (%s) as Stripe has it",
+    async (status, paymentStatus) => {
       server.enqueue(
         stripeError(400, {
           type: "invalid_request_error",
           message: `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of \`${status}\`.`,
         }),
       );
-      server.enqueue({ status: 200, body: { ...openSession, status } });
+      server.enqueue({
+        status: 200,
+        body: {
+          ...openSession,
+          status,
+          payment_status: paymentStatus,
+          url: null,
+          payment_intent: status === "complete" ? "pi_123" : null,
+        },
+      });
 
-      await payments.expireCheckoutSession({ sessionId: "cs_test_1", idempotencyKey: "k" });
+      const session = await payments.expireCheckoutSession({
+        sessionId: "cs_test_1",
+        idempotencyKey: "k",
+      });
 
       expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
         "POST /v1/checkout/sessions/cs_test_1/expire",
         "GET /v1/checkout/sessions/cs_test_1",
       ]);
+      expect(session).toMatchObject({
+        status,
+        paymentStatus,
+        paymentIntentId: status === "complete" ? "pi_123" : null,
+      });
     },
   );
 
@@ -347,6 +369,7 @@ describe("retrieveCharge", () => {
     amount: 12_000,
     amount_refunded: 3_000,
     currency: "eur",
+    created: 1_793_620_800,
     balance_transaction: {
       id: "txn_123",
       object: "balance_transaction",
@@ -376,6 +399,7 @@ describe("retrieveCharge", () => {
       currency: "EUR",
       amountRefunded: 3_000,
       processingFee: 385,
+      created: new Date(1_793_620_800 * 1000),
     });
   });
 

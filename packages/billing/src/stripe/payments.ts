@@ -168,17 +168,20 @@ export function createStripePayments(
 
     async expireCheckoutSession({ sessionId, idempotencyKey }) {
       try {
-        await call("expiring checkout session", () =>
-          stripe.checkout.sessions.expire(sessionId, undefined, { idempotencyKey }),
+        return toCheckoutSession(
+          await call("expiring checkout session", () =>
+            stripe.checkout.sessions.expire(sessionId, undefined, { idempotencyKey }),
+          ),
         );
       } catch (error) {
         // Stripe refuses to expire a session that isn't open ("Only Checkout Sessions with a
         // status in ["open"] can be expired", a 400 without a code). Already expired or
-        // completed both mean the page can no longer be paid, which is what the caller wants;
-        // the fresh state decides, not the wording of the message.
+        // completed both mean the page can no longer be paid; which of the two it is (the
+        // client may have paid first) is the fresh state's to say, not the message's.
         if (!(error instanceof ProviderRejectedError)) throw error;
         const current = await retrieveCheckoutSession(sessionId);
         if (current.status === "open") throw error;
+        return current;
       }
     },
 
@@ -212,6 +215,7 @@ export function createStripePayments(
         currency: charge.currency.toUpperCase(),
         amountRefunded: charge.amount_refunded,
         processingFee: fee,
+        created: typeof charge.created === "number" ? new Date(charge.created * 1000) : null,
       };
     },
 

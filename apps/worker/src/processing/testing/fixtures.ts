@@ -210,6 +210,8 @@ export class FakePayments implements PaymentPort {
     Record<"createCheckoutSession" | "expireCheckoutSession" | "retrieveCharge" | "refund", Error>
   > = {};
   processingFee: number | null = 380;
+  /** The charge's time at the provider (Stripe's `created`), when a test sets one. */
+  chargeCreated: Date | null = null;
   refundStatus: RefundResult["status"] = "pending";
 
   private take(method: keyof FakePayments["fail"]) {
@@ -220,10 +222,13 @@ export class FakePayments implements PaymentPort {
     }
   }
 
+  /** The sessions this provider opened, as it has them now. */
+  readonly sessions = new Map<string, CheckoutSession>();
+
   createCheckoutSession(input: CreateCheckoutInput): Promise<CheckoutSession> {
     this.take("createCheckoutSession");
     this.checkouts.push(input);
-    return Promise.resolve({
+    const session: CheckoutSession = {
       id: `cs_${input.paymentId}`,
       url: `https://checkout.test/pay/cs_${input.paymentId}`,
       status: "open",
@@ -234,17 +239,57 @@ export class FakePayments implements PaymentPort {
       consultationId: input.consultationId,
       paymentId: input.paymentId,
       expiresAt: input.expiresAt,
-    });
+    };
+    this.sessions.set(session.id, session);
+    return Promise.resolve({ ...session });
   }
 
-  expireCheckoutSession(input: { sessionId: string; idempotencyKey: string }): Promise<void> {
+  /** The client finishes checkout (a card pays; a delayed method leaves it `unpaid`). */
+  completeSession(sessionId: string, paymentStatus: "paid" | "unpaid" = "paid"): CheckoutSession {
+    const session = this.sessions.get(sessionId);
+    if (!session || session.status !== "open") throw new Error(`session ${sessionId} not open`);
+    const paymentId = session.paymentId ?? sessionId;
+    const done: CheckoutSession = {
+      ...session,
+      status: "complete",
+      paymentStatus,
+      url: null,
+      paymentIntentId: `pi_${paymentId.slice(0, 8)}`,
+    };
+    this.sessions.set(sessionId, done);
+    return done;
+  }
+
+  /** Like Stripe: an open session expires; any other comes back as it is. */
+  expireCheckoutSession(input: {
+    sessionId: string;
+    idempotencyKey: string;
+  }): Promise<CheckoutSession> {
     this.take("expireCheckoutSession");
     this.expired.push(input.sessionId);
-    return Promise.resolve();
+    const session = this.sessions.get(input.sessionId);
+    if (!session) {
+      return Promise.reject(
+        new ProviderRejectedError(`No such checkout.session: '${input.sessionId}'`, {
+          code: "resource_missing",
+        }),
+      );
+    }
+    if (session.status === "open") {
+      this.sessions.set(input.sessionId, { ...session, status: "expired", url: null });
+    }
+    return Promise.resolve({ ...this.sessions.get(input.sessionId)! });
   }
 
-  retrieveCheckoutSession(): Promise<CheckoutSession> {
-    return Promise.reject(new Error("not used by these tests"));
+  retrieveCheckoutSession(sessionId: string): Promise<CheckoutSession> {
+    const session = this.sessions.get(sessionId);
+    return session
+      ? Promise.resolve({ ...session })
+      : Promise.reject(
+          new ProviderRejectedError(`No such checkout.session: '${sessionId}'`, {
+            code: "resource_missing",
+          }),
+        );
   }
 
   retrieveCharge(input: { paymentIntentId: string }): Promise<ChargeInfo> {
@@ -256,6 +301,7 @@ export class FakePayments implements PaymentPort {
       currency: "usd",
       amountRefunded: 0,
       processingFee: this.processingFee,
+      created: this.chargeCreated,
     });
   }
 
@@ -376,9 +422,12 @@ export async function queuedJobs(db: Db, task: string): Promise<QueuedJob[]> {
 
 export type World = ReturnType<typeof world>;
 
+/** What the delivery and booking helpers need: a clock, the deps, the task handlers. */
+export type Stage = Pick<World, "clock" | "deps" | "handlers">;
+
 /** Runs `process_webhook_event` for a stored delivery; returns its row afterwards and any error. */
 export async function processDelivery(
-  w: World,
+  w: Stage,
   webhookEventId: string,
   attempts = 1,
 ): Promise<{
@@ -411,7 +460,7 @@ export async function processDelivery(
 
 /** Stores and processes one delivery. */
 export async function deliver(
-  w: World,
+  w: Stage,
   provider: "stripe" | "calcom",
   body: unknown,
   attempts = 1,
@@ -422,7 +471,7 @@ export async function deliver(
 
 /** A client books through a valid link: BOOKING_CREATED processed, consultation awaiting payment. */
 export async function book(
-  w: World,
+  w: Stage,
   options: { start?: Date; end?: Date } = {},
 ): Promise<{ uid: string; consultationId: string; token: string; intentId: string }> {
   const { intentId, token } = await insertIntent(w.deps.db);
@@ -441,7 +490,7 @@ export async function book(
 }
 
 /** Runs create_checkout and returns the consultation's open payment row. */
-export async function openCheckout(w: World, consultationId: string) {
+export async function openCheckout(w: Stage, consultationId: string) {
   await w.handlers.create_checkout({ consultationId }, jobHelpers());
   const rows = await w.deps.db.execute<{ id: string; provider_session_id: string }>(sql`
     select id, provider_session_id from payments
@@ -453,7 +502,7 @@ export async function openCheckout(w: World, consultationId: string) {
 }
 
 /** Books and pays: the consultation is confirmed. */
-export async function bookAndPay(w: World, options: { start?: Date; end?: Date } = {}) {
+export async function bookAndPay(w: Stage, options: { start?: Date; end?: Date } = {}) {
   const booking = await book(w, options);
   const { paymentId, sessionId } = await openCheckout(w, booking.consultationId);
   const event = stripeEvent(
