@@ -109,9 +109,13 @@ describe("console layout", () => {
     const nav = page.getByRole("navigation", { name: "Main" });
     const signOut = nav.getByRole("button", { name: "Sign out" });
     await signOut.waitFor();
-    const box = await signOut.boundingBox();
-    expect(box!.x).toBeGreaterThanOrEqual(0);
-    expect(box!.x + box!.width).toBeLessThanOrEqual(PHONE.width);
+    // The menu slides in: wait for it to come to rest inside the screen.
+    await expect
+      .poll(async () => {
+        const box = await signOut.boundingBox();
+        return box !== null && box.x >= 0 && box.x + box.width <= PHONE.width;
+      })
+      .toBe(true);
     await nav.getByRole("combobox", { name: "Language" }).waitFor();
     await screenshot(stack, "layout-menu-390");
     // Following a link closes the menu.

@@ -45,10 +45,15 @@ describe("worker runner", () => {
         return r.length === users.length ? r : null;
       });
       expect(rows.map((r) => r.user_id).sort()).toEqual([...users].sort());
-      const pending = await t.db.execute<{ n: number }>(
-        sql`select count(*)::int as n from graphile_worker._private_jobs j join graphile_worker._private_tasks k on k.id = j.task_id where k.identifier = 'send_notification'`,
-      );
-      expect(pending[0]?.n).toBe(0);
+      // A job's row goes only after its task has committed, so the outbox can be seen a
+      // moment before the queue is empty: wait for the queue to drain, don't race it.
+      const drained = await until(async () => {
+        const pending = await t.db.execute<{ n: number }>(
+          sql`select count(*)::int as n from graphile_worker._private_jobs j join graphile_worker._private_tasks k on k.id = j.task_id where k.identifier = 'send_notification'`,
+        );
+        return pending[0]?.n === 0;
+      });
+      expect(drained).toBe(true);
     } finally {
       await Promise.all(workers.map((w) => w.stop()));
     }
