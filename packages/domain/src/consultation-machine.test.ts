@@ -770,8 +770,11 @@ function expectedHeld(c: Consultation): number {
 describe("model-based: random event sequences", () => {
   it("conserve money, absorb in terminal states, never pay out unreleased or release while contested", () => {
     const reached = new Set<ConsultationStatus>();
-    fc.assert(
-      fc.property(fc.array(choiceArb, { minLength: 1, maxLength: 40 }), (choices) => {
+    const unexplored = () =>
+      CONSULTATION_STATES.filter((s) => s !== "awaiting_payment" && !reached.has(s));
+    const property = fc.property(
+      fc.array(choiceArb, { minLength: 1, maxLength: 40 }),
+      (choices) => {
         let c = fresh();
         let now = T0;
         const entries: JournalEntry[] = [];
@@ -829,10 +832,15 @@ describe("model-based: random event sequences", () => {
           expect(nextStates(before.status)).toContain(c.status);
         }
         expect(entries.filter((e) => e.kind === "transfer").length).toBeLessThanOrEqual(1);
-      }),
-      { numRuns: 2000 },
+      },
     );
     // The generator must actually explore the machine, or the properties above prove little.
-    for (const s of CONSULTATION_STATES) if (s !== "awaiting_payment") expect(reached).toContain(s);
-  });
+    // A long path (to `paid_out`) is rare in any one batch of random runs, so a batch that
+    // missed a state is followed by more runs, still checked, before the test gives up.
+    for (let batch = 0; batch === 0 || (batch < 5 && unexplored().length > 0); batch += 1) {
+      fc.assert(property, { numRuns: 2000 });
+    }
+    expect(unexplored()).toEqual([]);
+    // Up to five batches on a busy two-core CI machine.
+  }, 60_000);
 });
