@@ -120,41 +120,29 @@ export type FormattedError = {
   retryAfterSeconds: number | null;
 };
 
+/** What the formatter knows about the request besides the error. */
+type FormatOptions = {
+  locale?: Locale;
+  requestId: string;
+  input: unknown;
+  path?: string;
+  maxBodyBytes?: number;
+  /** The HTTP method and content type, to say what about the request was unreadable. */
+  method?: string;
+  contentType?: string;
+};
+
 /**
  * Turns any error a procedure produced into the code and localized message the caller
  * gets. Unknown errors become INTERNAL with the request id, never a leaked message.
  */
-export function formatAppError(
-  error: TRPCError,
-  opts: {
-    locale?: Locale;
-    requestId: string;
-    input: unknown;
-    path?: string;
-    maxBodyBytes?: number;
-    /** The HTTP method and content type, to say what about the request was unreadable. */
-    method?: string;
-    contentType?: string;
-  },
-): FormattedError {
+export function formatAppError(error: TRPCError, opts: FormatOptions): FormattedError {
   const formatted = formatWithoutTitle(error, opts);
   const t = translator(opts.locale ?? DEFAULT_LOCALE);
   return { ...formatted, title: t(`errorTitles.${APP_ERROR_CODES[formatted.appCode]}`) };
 }
 
-function formatWithoutTitle(
-  error: TRPCError,
-  opts: {
-    locale?: Locale;
-    requestId: string;
-    input: unknown;
-    path?: string;
-    maxBodyBytes?: number;
-    /** The HTTP method and content type, to say what about the request was unreadable. */
-    method?: string;
-    contentType?: string;
-  },
-): Omit<FormattedError, "title"> {
+function formatWithoutTitle(error: TRPCError, opts: FormatOptions): Omit<FormattedError, "title"> {
   const t = translator(opts.locale ?? DEFAULT_LOCALE);
   const issues = issuesOf(error.cause);
   if (issues && error.code === "BAD_REQUEST") {
