@@ -61,7 +61,14 @@ function ReasonForm({
           data-autofocus
         />
         <Group justify="flex-end">
-          <Button variant="default" onClick={onClose} disabled={pending}>
+          {/* Keeping focus in the field on press: otherwise its blur shows the length error,
+              the buttons shift down between press and release, and the click is lost. */}
+          <Button
+            variant="default"
+            onMouseDown={(event) => event.preventDefault()}
+            onClick={onClose}
+            disabled={pending}
+          >
             Cancel
           </Button>
           <Button type="submit" color={color} loading={pending} disabled={tooShort}>
