@@ -26,3 +26,4 @@ export * from "./privacy";
 export * from "./skills";
 export * from "./consultation-notice";
 export * from "./text";
+export * from "./provider-failure";
