@@ -1,10 +1,10 @@
 import type { SimBooking, SimulatedScheduling } from "@an/billing";
-import type { Db } from "@an/db";
+import { type Db, findCheckoutForBooking, findUserZoneByEmail } from "@an/db";
 import { type Request, type Response, Router } from "express";
 import { z } from "zod";
 import { text } from "../routers/schemas";
 import { html, type SafeHtml, sendError, sendPage } from "./html";
-import { findBookerByEmail, findCheckoutForBooking, findOrganizerForEventType } from "./queries";
+import { findOrganizerForEventType } from "./organizer";
 import { formatInZone, isTimeZone, slotDays } from "./time";
 import { type FormParser, pageAction } from "./page-action";
 
@@ -102,7 +102,9 @@ export function bookingPages(deps: BookingPageDeps): Router {
       if (!organizer) {
         return sendError(res, 404, `No advisor offers the event type “${eventType.data}”.`);
       }
-      const booker = query.data.email ? await findBookerByEmail(db, query.data.email) : null;
+      const booker = query.data.email
+        ? await findUserZoneByEmail(db, { email: query.data.email })
+        : null;
       const busy = await scheduling.busyIntervals(organizer.email);
       const days = slotDays({ timeZone: organizer.timeZone, now: now(), busy });
       sendPage(
@@ -161,7 +163,7 @@ export function bookingPages(deps: BookingPageDeps): Router {
       if (!organizer) {
         return sendError(res, 404, `No advisor offers the event type “${eventType.data}”.`);
       }
-      const booker = await findBookerByEmail(db, input.data.email);
+      const booker = await findUserZoneByEmail(db, { email: input.data.email });
       const booking = await scheduling.createBooking({
         eventType: eventType.data,
         token: input.data.bookingToken,
@@ -200,7 +202,7 @@ export function bookingPages(deps: BookingPageDeps): Router {
       const uid = uidParam.safeParse(req.params.uid);
       const booking = uid.success ? await scheduling.getBooking(uid.data) : null;
       if (!booking) return sendError(res, 404, "No such booking.");
-      const found = await findCheckoutForBooking(db, booking.uid, now());
+      const found = await findCheckoutForBooking(db, { bookingUid: booking.uid, now: now() });
       if (found?.checkoutUrl) return res.redirect(303, found.checkoutUrl);
       const back = html`<p><a href="${bookingHref(booking.uid)}">Back to the booking</a></p>`;
       if (found) {

@@ -1,5 +1,14 @@
 import { findConsultationIdByBookingUid, listRefunds } from "@an/db";
-import { useTestDatabase } from "@an/db/testing";
+import {
+  useTestDatabase,
+  CLIENT,
+  ADVISOR,
+  consultationRow,
+  heldFor,
+  incidents,
+  queuedJobs,
+  seedParties,
+} from "@an/db/testing";
 import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
@@ -9,20 +18,13 @@ import {
   calcomBooking,
   calcomEnvelope,
   checkoutSessionObject,
-  CLIENT,
-  ADVISOR,
-  consultationRow,
   deliver,
-  heldFor,
-  incidents,
   insertIntent,
   MEETING_END,
   MEETING_START,
   newUid,
   openCheckout,
   processDelivery,
-  queuedJobs,
-  seedParties,
   storeDelivery,
   stripeEvent,
   T0,

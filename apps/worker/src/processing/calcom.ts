@@ -6,7 +6,9 @@ import {
   enqueueJob,
   type Executor,
   findConsultationIdByBookingUid,
+  getBookingIntent,
   type IncidentKind,
+  linkBookingUid,
   lockConsultation,
   raiseIncident,
 } from "@an/db";
@@ -29,13 +31,7 @@ import {
   calcomNoShow,
   timedBooking,
 } from "./schemas";
-import {
-  findPendingRescheduleOf,
-  getBookingIntent,
-  linkBookingUid,
-  refusedBookingKey,
-  wasBookingRefused,
-} from "./store";
+import { findPendingRescheduleOf, refusedBookingKey, wasBookingRefused } from "./store";
 
 /** The domain event id of a Cal.com delivery: `calcom:<trigger>:<uid>[:<detail>]`. */
 export const calcomEventId = (trigger: string, uid: string, detail?: string) =>

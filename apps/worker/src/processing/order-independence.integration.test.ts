@@ -1,26 +1,29 @@
 import { randomBytes } from "node:crypto";
 import { applyAdminDecision, listEntriesForConsultation, listRefunds } from "@an/db";
-import { useTestDatabase } from "@an/db/testing";
+import {
+  useTestDatabase,
+  ADMIN,
+  ADVISOR,
+  CLIENT,
+  consultationRow,
+  PRICE,
+  seedParties,
+} from "@an/db/testing";
 import type { CurrencyCode } from "@an/domain";
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
-  ADMIN,
-  ADVISOR,
   addMinutes,
   calcomBooking,
   calcomEnvelope,
   checkoutSessionObject,
-  CLIENT,
-  consultationRow,
   insertIntent,
   jobHelpers,
   MEETING_END,
   MEETING_START,
   newUid,
   openCheckout,
-  PRICE,
   processDelivery,
   storeDelivery,
   stripeEvent,
@@ -36,10 +39,7 @@ import {
  * times, our worker sees them.
  */
 
-const t = useTestDatabase(async (db) => {
-  const { seedParties } = await import("./testing/fixtures");
-  await seedParties(db.db);
-});
+const t = useTestDatabase((db) => seedParties(db.db));
 let w: World;
 beforeEach(() => {
   w = world(t.db);

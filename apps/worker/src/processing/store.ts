@@ -1,20 +1,9 @@
-import type { Executor } from "@an/db";
-import {
-  advisors,
-  bookingIntents,
-  bookingUidAliases,
-  consultationEvents,
-  consultations,
-  securityIncidents,
-  webhookEvents,
-} from "@an/db/schema";
-import { and, desc, eq, sql } from "drizzle-orm";
+import { type Executor, hasIncident, listBookingRequestsForUid } from "@an/db";
 import { calcomBooking, calcomEnvelope } from "./schemas";
 
 /*
- * Small reads and writes the processor needs that have no home in the shared query
- * modules yet (the booking intent's length, uid aliases of a reschedule, pending
- * reschedules kept in stored deliveries).
+ * What the processor reads of its own records (a booking we refused, pending reschedules
+ * kept in stored deliveries): the keys it writes and how it reads the deliveries back.
  */
 
 /** The incident dedupe key of a booking we refused (bad or reused token): one per uid. */
@@ -31,18 +20,7 @@ export async function findPendingRescheduleOf(
   ex: Executor,
   params: { uid: string },
 ): Promise<string | null> {
-  const rows = await ex
-    .select({ body: webhookEvents.body, details: webhookEvents.details })
-    .from(webhookEvents)
-    .where(
-      and(
-        eq(webhookEvents.provider, "calcom"),
-        eq(webhookEvents.eventType, "BOOKING_REQUESTED"),
-        eq(webhookEvents.subject, params.uid),
-      ),
-    )
-    .orderBy(desc(webhookEvents.receivedAt))
-    .limit(10);
+  const rows = await listBookingRequestsForUid(ex, { uid: params.uid });
   for (const row of rows) {
     const recorded = (row.details as { rescheduleOf?: unknown } | null)?.rescheduleOf;
     if (typeof recorded === "string" && recorded.length > 0) return recorded;
@@ -59,75 +37,6 @@ export async function findPendingRescheduleOf(
 }
 
 /** Whether we refused this booking (bad or reused token) and asked Cal.com to cancel it. */
-export async function wasBookingRefused(ex: Executor, params: { uid: string }): Promise<boolean> {
-  const [row] = await ex
-    .select({ id: securityIncidents.id })
-    .from(securityIncidents)
-    .where(eq(securityIncidents.dedupeKey, refusedBookingKey(params.uid)));
-  return row !== undefined;
-}
-
-/** Whether a chargeback for this Stripe dispute was applied to the consultation. */
-export async function wasChargebackOpened(
-  ex: Executor,
-  params: { consultationId: string; disputeId: string },
-): Promise<boolean> {
-  const [row] = await ex
-    .select({ id: consultationEvents.id })
-    .from(consultationEvents)
-    .where(
-      and(
-        eq(consultationEvents.consultationId, params.consultationId),
-        eq(consultationEvents.type, "chargeback_opened"),
-        eq(consultationEvents.applied, true),
-        sql`${consultationEvents.data}->>'disputeId' = ${params.disputeId}`,
-      ),
-    )
-    .limit(1);
-  return row !== undefined;
-}
-
-/** A booking intent's length and parties (with the advisor's Cal.com event type), or null. */
-export async function getBookingIntent(
-  ex: Executor,
-  params: { id: string },
-): Promise<{
-  id: string;
-  durationMinutes: number;
-  clientId: string;
-  advisorId: string;
-  advisorEventType: string | null;
-} | null> {
-  const [row] = await ex
-    .select({
-      id: bookingIntents.id,
-      durationMinutes: bookingIntents.durationMinutes,
-      clientId: bookingIntents.clientId,
-      advisorId: bookingIntents.advisorId,
-      advisorEventType: advisors.calcomEventType,
-    })
-    .from(bookingIntents)
-    .innerJoin(advisors, eq(advisors.userId, bookingIntents.advisorId))
-    .where(eq(bookingIntents.id, params.id));
-  return row ?? null;
-}
-
-/**
- * Records that a new Cal.com uid belongs to a consultation (a reschedule); with `current`
- * it also becomes the consultation's booking uid. Linking twice is a no-op.
- */
-export async function linkBookingUid(
-  tx: Executor,
-  params: { uid: string; consultationId: string; current: boolean },
-): Promise<void> {
-  await tx
-    .insert(bookingUidAliases)
-    .values({ uid: params.uid, consultationId: params.consultationId })
-    .onConflictDoNothing();
-  if (params.current) {
-    await tx
-      .update(consultations)
-      .set({ bookingUid: params.uid })
-      .where(eq(consultations.id, params.consultationId));
-  }
+export function wasBookingRefused(ex: Executor, params: { uid: string }): Promise<boolean> {
+  return hasIncident(ex, { dedupeKey: refusedBookingKey(params.uid) });
 }

@@ -8,18 +8,20 @@ import {
   listUnappliedCharges,
   refundUnappliedPayment,
 } from "@an/db";
-import { useTestDatabase } from "@an/db/testing";
-import { beforeEach, describe, expect, it } from "vitest";
 import {
+  useTestDatabase,
   ADMIN,
-  book,
-  checkoutSessionObject,
   consultationRow,
-  deliver,
   heldFor,
-  openCheckout,
   PRICE,
   seedParties,
+} from "@an/db/testing";
+import { beforeEach, describe, expect, it } from "vitest";
+import {
+  book,
+  checkoutSessionObject,
+  deliver,
+  openCheckout,
   stripeEvent,
   world,
   type World,

@@ -6,18 +6,14 @@ import {
 } from "@an/billing";
 import { getPayoutAccount, insertPayoutAccount } from "@an/db";
 import { payoutAccounts, payoutBatches, payoutItems } from "@an/db/schema";
-import { useTestDatabase } from "@an/db/testing";
+import { useTestDatabase, ADVISOR, PRICE, queuedJobs, seedParties } from "@an/db/testing";
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createHandlers } from "../tasks";
 import { testBillingConfig, testWorkerDeps } from "../testing";
 import {
-  ADVISOR,
   bookAndPay,
-  PRICE,
   processDelivery,
-  queuedJobs,
-  seedParties,
   storeDelivery,
   T0,
   world,

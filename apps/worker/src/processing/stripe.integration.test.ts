@@ -5,7 +5,16 @@ import {
   listPayments,
   listRefunds,
 } from "@an/db";
-import { useTestDatabase } from "@an/db/testing";
+import {
+  useTestDatabase,
+  CLIENT,
+  consultationRow,
+  heldFor,
+  incidents,
+  PRICE,
+  queuedJobs,
+  seedParties,
+} from "@an/db/testing";
 import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
@@ -15,16 +24,9 @@ import {
   calcomBooking,
   calcomEnvelope,
   checkoutSessionObject,
-  CLIENT,
-  consultationRow,
   deliver,
-  heldFor,
-  incidents,
   openCheckout,
-  PRICE,
   processDelivery,
-  queuedJobs,
-  seedParties,
   storeDelivery,
   stripeEvent,
   T0,

@@ -25,6 +25,7 @@ import {
   recordUnappliedPayment,
   saveRefundResult,
   timerJobKey,
+  wasChargebackOpened,
 } from "@an/db";
 import { type CurrencyCode, ledger, type Money } from "@an/domain";
 import type { z } from "zod";
@@ -46,7 +47,6 @@ import {
   dispute,
   stripeEvent,
 } from "./schemas";
-import { wasChargebackOpened } from "./store";
 
 const money = (amount: number, currency: string): Money => ({
   amount,

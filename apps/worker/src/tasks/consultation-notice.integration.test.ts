@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import {
   CONSULTATION_NOTICES,
   type JobPayload,
+  loadConsultationNoticeContext,
   NOTICE_ROLES,
   notifyAboutConsultation,
 } from "@an/db";
@@ -11,10 +12,7 @@ import { formatMeetingTime, SUPPORTED_LOCALES, translator } from "@an/domain";
 import { Logger, runOnce, type JobHelpers } from "graphile-worker";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import {
-  loadConsultationNoticeContext,
-  renderConsultationNotice,
-} from "../notifications/consultation-notice";
+import { renderConsultationNotice } from "../notifications/consultation-notice";
 import { testWorkerDeps } from "../testing";
 import { createHandlers, createTaskList } from "./index";
 

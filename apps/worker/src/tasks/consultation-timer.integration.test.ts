@@ -1,17 +1,13 @@
 import { listEntriesForConsultation } from "@an/db";
-import { useTestDatabase } from "@an/db/testing";
+import { useTestDatabase, consultationRow, heldFor, queuedJobs, seedParties } from "@an/db/testing";
 import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   addMinutes,
   book,
   bookAndPay,
-  consultationRow,
-  heldFor,
   jobHelpers,
   MEETING_END,
-  queuedJobs,
-  seedParties,
   T0,
   world,
   type World,

@@ -1,21 +1,17 @@
 import { createSimulatedPayments, type SimulatedPayments } from "@an/billing";
 import { createPgSimStore, listEntriesForConsultation, listPayments, listRefunds } from "@an/db";
-import { useTestDatabase } from "@an/db/testing";
+import { useTestDatabase, consultationRow, PRICE, queuedJobs, seedParties } from "@an/db/testing";
 import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
+import { FakeScheduling } from "@an/billing/testing";
 import {
   addMinutes,
   book,
   checkoutSessionObject,
-  consultationRow,
   deliver,
-  FakeScheduling,
   jobHelpers,
   openCheckout,
-  PRICE,
   processDelivery,
-  queuedJobs,
-  seedParties,
   type Stage,
   storeDelivery,
   stripeEvent,

@@ -1,27 +1,29 @@
 import { ProviderRejectedError, ProviderUnavailableError } from "@an/billing";
 import { ingestWebhookEvent, listPayments, listRefunds } from "@an/db";
-import { useTestDatabase } from "@an/db/testing";
+import {
+  useTestDatabase,
+  ADVISOR,
+  CLIENT,
+  consultationRow,
+  incidents,
+  PRICE,
+  queuedJobs,
+  seedParties,
+} from "@an/db/testing";
 import { sql } from "drizzle-orm";
 import { Logger, runOnce } from "graphile-worker";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   addMinutes,
-  ADVISOR,
   book,
   bookAndPay,
   calcomBooking,
   calcomEnvelope,
-  CLIENT,
-  consultationRow,
   deliver,
-  incidents,
   insertIntent,
   jobHelpers,
   newUid,
   openCheckout,
-  PRICE,
-  queuedJobs,
-  seedParties,
   T0,
   world,
   type World,

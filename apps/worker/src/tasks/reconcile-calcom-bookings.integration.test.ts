@@ -1,21 +1,23 @@
 import type { SchedulingBooking } from "@an/billing";
 import { findConsultationIdByBookingUid, listRefunds } from "@an/db";
-import { useTestDatabase } from "@an/db/testing";
+import {
+  useTestDatabase,
+  consultationRow,
+  incidents,
+  queuedJobs,
+  seedParties,
+} from "@an/db/testing";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   bookAndPay,
   calcomBooking,
   calcomEnvelope,
-  consultationRow,
   deliver,
-  incidents,
   insertIntent,
   jobHelpers,
   MEETING_END,
   MEETING_START,
   newUid,
-  queuedJobs,
-  seedParties,
   world,
   type World,
 } from "../processing/testing/fixtures";

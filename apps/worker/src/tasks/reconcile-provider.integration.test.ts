@@ -17,10 +17,10 @@ import {
   securityIncidents,
   transferReversals,
 } from "@an/db/schema";
-import { insertConsultation, useTestDatabase } from "@an/db/testing";
+import { insertConsultation, useTestDatabase, ADVISOR, CLIENT, seedParties } from "@an/db/testing";
 import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ADVISOR, CLIENT, jobHelpers, seedParties } from "../processing/testing/fixtures";
+import { jobHelpers } from "../processing/testing/fixtures";
 import { testWorkerDeps } from "../testing";
 import { reconcileProvider, reconcileProviderNightly } from "./reconcile-provider";
 

@@ -1,16 +1,14 @@
 import {
   getUserWithRoles,
   type JobPayload,
+  loadConsultationNoticeContext,
   markNotificationFailed,
   markNotificationSent,
   putNotification,
   type UserWithRoles,
 } from "@an/db";
 import { type Locale, negotiateLocale, translator, type Translator } from "@an/domain";
-import {
-  loadConsultationNoticeContext,
-  renderConsultationNotice,
-} from "../notifications/consultation-notice";
+import { renderConsultationNotice } from "../notifications/consultation-notice";
 import type { TaskHandler, WorkerDeps } from "./types";
 
 type Payload = JobPayload<"send_notification">;

@@ -109,3 +109,12 @@ export async function resolveIncident(
     .returning();
   return row ?? null;
 }
+
+/** Whether an incident with this dedupe key was ever raised. */
+export async function hasIncident(ex: Executor, params: { dedupeKey: string }): Promise<boolean> {
+  const [row] = await ex
+    .select({ id: securityIncidents.id })
+    .from(securityIncidents)
+    .where(eq(securityIncidents.dedupeKey, params.dedupeKey));
+  return row !== undefined;
+}

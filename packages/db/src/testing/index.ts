@@ -84,3 +84,7 @@ export function useTestDatabase(setup?: (t: TestDatabase) => Promise<void>): Tes
   });
 }
 export * from "./fixtures";
+export * from "./parties";
+export * from "./consultations";
+export * from "./payouts";
+export * from "./records";

@@ -1,23 +1,23 @@
 import { verifyBookingToken } from "@an/billing";
 import { seedDemoData } from "@an/db";
 import { advisors, bookingIntents } from "@an/db/schema";
-import { insertAdvisor, useTestDatabase } from "@an/db/testing";
+import {
+  insertAdvisor,
+  useTestDatabase,
+  AMIRA,
+  bookConsultation,
+  DIEGO,
+  hours,
+  LUCAS,
+  SAM,
+} from "@an/db/testing";
 import { DEFAULT_REFUND_POLICY } from "@an/domain";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../errors";
 import { createContextInner, developmentBilling } from "../../trpc/context";
 import { createCaller } from "../../trpc/router";
-import {
-  AMIRA,
-  bookConsultation,
-  callerFor,
-  DIEGO,
-  hours,
-  LUCAS,
-  SAM,
-  testProviders,
-} from "../consultations/test-fixtures";
+import { callerFor, testProviders } from "../consultations/test-fixtures";
 
 const t = useTestDatabase(async (db) => {
   await seedDemoData(db.db);

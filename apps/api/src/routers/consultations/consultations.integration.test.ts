@@ -1,17 +1,12 @@
 import { findUnbalancedEntries, seedDemoData } from "@an/db";
 import { consultationEvents, payments, refunds, webhookEvents } from "@an/db/schema";
-import { insertAdvisor, useTestDatabase } from "@an/db/testing";
-import { eq, sql } from "drizzle-orm";
-import type { Locale } from "@an/domain";
-import type { TRPCError } from "@trpc/server";
-import { describe, expect, it } from "vitest";
-import { formatAppError } from "../../trpc/error-format";
 import {
+  insertAdvisor,
+  useTestDatabase,
   ADMIN,
   AMIRA,
   auditActions,
   bookConsultation,
-  callerFor,
   completeConsultation,
   DIEGO,
   heldFor,
@@ -19,7 +14,13 @@ import {
   jobPayloads,
   LUCAS,
   SAM,
-} from "./test-fixtures";
+} from "@an/db/testing";
+import { eq, sql } from "drizzle-orm";
+import type { Locale } from "@an/domain";
+import type { TRPCError } from "@trpc/server";
+import { describe, expect, it } from "vitest";
+import { formatAppError } from "../../trpc/error-format";
+import { callerFor } from "./test-fixtures";
 
 const t = useTestDatabase(async (db) => {
   await seedDemoData(db.db);

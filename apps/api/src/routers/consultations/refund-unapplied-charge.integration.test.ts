@@ -12,21 +12,22 @@ import {
   seedDemoData,
 } from "@an/db";
 import { refunds } from "@an/db/schema";
-import { insertAdvisor, useTestDatabase } from "@an/db/testing";
-import type { CurrencyCode } from "@an/domain";
-import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
 import {
+  insertAdvisor,
+  useTestDatabase,
   ADMIN,
   AMIRA,
   auditActions,
   bookConsultation,
-  callerFor,
   heldFor,
   hours,
   jobPayloads,
   SAM,
-} from "./test-fixtures";
+} from "@an/db/testing";
+import type { CurrencyCode } from "@an/domain";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { callerFor } from "./test-fixtures";
 
 const t = useTestDatabase(async (db) => {
   await seedDemoData(db.db);

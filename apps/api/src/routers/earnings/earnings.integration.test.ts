@@ -1,18 +1,21 @@
 import { seedDemoData } from "@an/db";
 import { advisors, payoutAccounts } from "@an/db/schema";
-import { insertAdvisor, useTestDatabase } from "@an/db/testing";
-import { eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
 import {
+  insertAdvisor,
+  useTestDatabase,
   AMIRA,
   bookConsultation,
-  callerFor,
   DIEGO,
   hours,
   LUCAS,
   SAM,
-} from "../consultations/test-fixtures";
-import { insertBatch, postAt, releasedConsultation } from "./test-fixtures";
+  insertBatch,
+  postAt,
+  releasedConsultation,
+} from "@an/db/testing";
+import { eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { callerFor } from "../consultations/test-fixtures";
 
 const t = useTestDatabase(async (db) => {
   await seedDemoData(db.db);

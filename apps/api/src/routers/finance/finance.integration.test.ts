@@ -1,8 +1,7 @@
 import { seedDemoData } from "@an/db";
-import { useTestDatabase } from "@an/db/testing";
+import { useTestDatabase, ADMIN, AMIRA, SAM, postAt } from "@an/db/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, AMIRA, callerFor, SAM } from "../consultations/test-fixtures";
-import { postAt } from "../earnings/test-fixtures";
+import { callerFor } from "../consultations/test-fixtures";
 
 const t = useTestDatabase((db) => seedDemoData(db.db));
 

@@ -1,15 +1,16 @@
 import { seedDemoData } from "@an/db";
-import { insertAdvisor, useTestDatabase } from "@an/db/testing";
-import { describe, expect, it } from "vitest";
 import {
+  insertAdvisor,
+  useTestDatabase,
   ADMIN,
   AMIRA,
   bookConsultation,
-  callerFor,
   DIEGO,
   hours,
   SAM,
-} from "../consultations/test-fixtures";
+} from "@an/db/testing";
+import { describe, expect, it } from "vitest";
+import { callerFor } from "../consultations/test-fixtures";
 
 const t = useTestDatabase(async (db) => {
   await seedDemoData(db.db);

@@ -7,12 +7,12 @@ import {
   type SeededEarning,
 } from "@an/db";
 import { advisors, auditLog, payoutAccounts, payoutItems } from "@an/db/schema";
-import { insertAdvisor, useTestDatabase } from "@an/db/testing";
+import { insertAdvisor, useTestDatabase, ADMIN, AMIRA } from "@an/db/testing";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createContextInner } from "../../trpc/context";
 import { createCaller } from "../../trpc/router";
-import { ADMIN, AMIRA, callerFor, testProviders } from "../consultations/test-fixtures";
+import { callerFor, testProviders } from "../consultations/test-fixtures";
 
 const t = useTestDatabase(async (db) => {
   await seedDemoData(db.db);

@@ -1,10 +1,20 @@
 import { seedDemoData } from "@an/db";
 import { payoutAccounts, transferReversals } from "@an/db/schema";
-import { insertAdvisor, useTestDatabase } from "@an/db/testing";
+import {
+  insertAdvisor,
+  useTestDatabase,
+  ADMIN,
+  AMIRA,
+  DIEGO,
+  hours,
+  LUCAS,
+  SAM,
+  insertBatch,
+  releasedConsultation,
+} from "@an/db/testing";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, AMIRA, callerFor, DIEGO, hours, LUCAS, SAM } from "../consultations/test-fixtures";
-import { insertBatch, releasedConsultation } from "../earnings/test-fixtures";
+import { callerFor } from "../consultations/test-fixtures";
 
 const t = useTestDatabase(async (db) => {
   await seedDemoData(db.db);

@@ -1,8 +1,8 @@
 import { completeReconciliation, seedDemoData } from "@an/db";
-import { useTestDatabase } from "@an/db/testing";
+import { useTestDatabase, ADMIN, AMIRA, jobPayloads, SAM } from "@an/db/testing";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { ADMIN, AMIRA, callerFor, jobPayloads, SAM } from "../consultations/test-fixtures";
+import { callerFor } from "../consultations/test-fixtures";
 
 const t = useTestDatabase((db) => seedDemoData(db.db));
 

@@ -1,37 +1,26 @@
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { DEV_BOOKING_TOKEN_SECRET, signBookingToken } from "@an/billing";
+import { FakePayments, FakeScheduling } from "@an/billing/testing";
+import type { Db } from "@an/db";
 import {
-  type ChargeInfo,
-  type CheckoutSession,
-  type ConnectAccount,
-  type CreateCheckoutInput,
-  DEV_BOOKING_TOKEN_SECRET,
-  type PaymentPort,
-  ProviderRejectedError,
-  type RefundInput,
-  type RefundResult,
-  type SchedulingBooking,
-  type SchedulingPort,
-  signBookingToken,
-} from "@an/billing";
-import { type Db, seedDemoData } from "@an/db";
-import { bookingIntents, webhookEvents } from "@an/db/schema";
-import { insertAdvisor } from "@an/db/testing";
-import { DEFAULT_REFUND_POLICY } from "@an/domain";
-import { sql } from "drizzle-orm";
+  ADVISOR,
+  CLIENT,
+  insertBookingIntent,
+  insertWebhookDelivery,
+  openPaymentOf,
+  PRICE,
+  webhookEventRow,
+} from "@an/db/testing";
 import type { JobHelpers } from "graphile-worker";
 import { createHandlers } from "../../tasks";
 import { testWorkerDeps } from "../../testing";
 
 /*
- * Test fixtures for the processing tests: the parties, booking intents with real signed
- * tokens, stored deliveries shaped like the providers', and small fake providers that
- * record what they were asked (the real adapters are contract-tested in @an/billing).
+ * Test fixtures for the processing tests: booking intents with real signed tokens,
+ * deliveries shaped like the providers', and a world of fake providers (from
+ * @an/billing/testing) around the worker's real task handlers. The rows themselves come
+ * from @an/db/testing.
  */
-
-export const ADVISOR = { id: "demo|advisor-amira", email: "amira@demo.advisor.network" };
-export const CLIENT = { id: "demo|client-sam", email: "sam@demo.advisor.network" };
-export const ADMIN = "demo|admin";
-export const PRICE = { price: 12_000, platformFee: 2_400, advisorShare: 9_600, currency: "USD" };
 
 /** "Now" at the start of every test, and the meeting three days later. */
 export const T0 = new Date("2026-03-02T09:00:00.000Z");
@@ -41,42 +30,21 @@ export const MEETING_END = new Date("2026-03-05T11:00:00.000Z");
 const MINUTE = 60_000;
 export const addMinutes = (d: Date, m: number) => new Date(d.getTime() + m * MINUTE);
 
-/** The demo users plus Amira as an approved advisor. */
-export async function seedParties(db: Db): Promise<void> {
-  await seedDemoData(db);
-  await insertAdvisor(db, { userId: ADVISOR.id, displayName: "Amira H." });
-}
-
 /** A booking intent for a 60-minute consultation and its signed token. */
 export async function insertIntent(
   db: Db,
   options: { durationMinutes?: number; expiresAt?: Date; secret?: string } = {},
 ): Promise<{ intentId: string; token: string }> {
   const expiresAt = options.expiresAt ?? addMinutes(T0, 120);
-  const [row] = await db
-    .insert(bookingIntents)
-    .values({
-      clientId: CLIENT.id,
-      advisorId: ADVISOR.id,
-      durationMinutes: options.durationMinutes ?? 60,
-      quote: {
-        currency: PRICE.currency,
-        hourlyRate: 12_000,
-        price: PRICE.price,
-        platformFee: PRICE.platformFee,
-        advisorShare: PRICE.advisorShare,
-        rules: { pricing: "test", commission: "test" },
-      },
-      refundPolicy: DEFAULT_REFUND_POLICY,
-      holdWindowHours: 48,
-      expiresAt,
-    })
-    .returning({ id: bookingIntents.id });
+  const intentId = await insertBookingIntent(db, {
+    expiresAt,
+    durationMinutes: options.durationMinutes,
+  });
   const token = signBookingToken(
-    { intentId: row!.id, expiresAt },
+    { intentId, expiresAt },
     options.secret ?? DEV_BOOKING_TOKEN_SECRET,
   );
-  return { intentId: row!.id, token };
+  return { intentId, token };
 }
 
 export const newUid = () => `bk_${randomBytes(8).toString("hex")}`;
@@ -158,223 +126,14 @@ export function checkoutSessionObject(input: {
   };
 }
 
-/**
- * Stores a verified delivery the way ingest does (without queueing its job: tests run
- * the handler themselves). Returns the row id.
- */
-export async function storeDelivery(
+/** Stores a delivery the way ingest does (received at `T0` unless told). */
+export function storeDelivery(
   db: Db,
   provider: "stripe" | "stripe_connect" | "calcom",
   body: unknown,
   receivedAt: Date = T0,
 ): Promise<string> {
-  const raw = typeof body === "string" ? body : JSON.stringify(body);
-  const parsed = JSON.parse(raw) as {
-    id?: string;
-    type?: string;
-    triggerEvent?: string;
-    uid?: string;
-    payload?: { uid?: string; bookingUid?: string };
-    data?: { object?: { id?: string } };
-  };
-  const sha = createHash("sha256").update(raw).digest("hex");
-  const [row] = await db
-    .insert(webhookEvents)
-    .values({
-      provider,
-      // A unique key per call: tests store the "same" delivery twice on purpose.
-      dedupeKey: `${sha}:${randomUUID()}`,
-      providerEventId: provider === "calcom" ? null : (parsed.id ?? null),
-      eventType: (provider === "calcom" ? parsed.triggerEvent : parsed.type) ?? "unknown",
-      subject:
-        provider !== "calcom"
-          ? (parsed.data?.object?.id ?? null)
-          : (parsed.payload?.uid ?? parsed.payload?.bookingUid ?? parsed.uid ?? null),
-      body: raw,
-      bodySha256: sha,
-      receivedAt,
-    })
-    .returning({ id: webhookEvents.id });
-  return row!.id;
-}
-
-/** The payment provider, faked: records calls, answers like Stripe would, fails on request. */
-export class FakePayments implements PaymentPort {
-  readonly mode = "simulated" as const;
-  readonly checkouts: CreateCheckoutInput[] = [];
-  readonly expired: string[] = [];
-  readonly refunds: RefundInput[] = [];
-  readonly chargeLookups: string[] = [];
-  /** Thrown by the next call of that method, then cleared. */
-  fail: Partial<
-    Record<"createCheckoutSession" | "expireCheckoutSession" | "retrieveCharge" | "refund", Error>
-  > = {};
-  processingFee: number | null = 380;
-  /** The charge's time at the provider (Stripe's `created`), when a test sets one. */
-  chargeCreated: Date | null = null;
-  refundStatus: RefundResult["status"] = "pending";
-
-  private take(method: keyof FakePayments["fail"]) {
-    const error = this.fail[method];
-    if (error) {
-      delete this.fail[method];
-      throw error;
-    }
-  }
-
-  /** The sessions this provider opened, as it has them now. */
-  readonly sessions = new Map<string, CheckoutSession>();
-
-  createCheckoutSession(input: CreateCheckoutInput): Promise<CheckoutSession> {
-    this.take("createCheckoutSession");
-    this.checkouts.push(input);
-    const session: CheckoutSession = {
-      id: `cs_${input.paymentId}`,
-      url: `https://checkout.test/pay/cs_${input.paymentId}`,
-      status: "open",
-      paymentStatus: "unpaid",
-      amount: input.amount.amount,
-      currency: input.amount.currency.toLowerCase(),
-      paymentIntentId: null,
-      consultationId: input.consultationId,
-      paymentId: input.paymentId,
-      expiresAt: input.expiresAt,
-    };
-    this.sessions.set(session.id, session);
-    return Promise.resolve({ ...session });
-  }
-
-  /** The client finishes checkout (a card pays; a delayed method leaves it `unpaid`). */
-  completeSession(sessionId: string, paymentStatus: "paid" | "unpaid" = "paid"): CheckoutSession {
-    const session = this.sessions.get(sessionId);
-    if (!session || session.status !== "open") throw new Error(`session ${sessionId} not open`);
-    const paymentId = session.paymentId ?? sessionId;
-    const done: CheckoutSession = {
-      ...session,
-      status: "complete",
-      paymentStatus,
-      url: null,
-      paymentIntentId: `pi_${paymentId.slice(0, 8)}`,
-    };
-    this.sessions.set(sessionId, done);
-    return done;
-  }
-
-  /** Like Stripe: an open session expires; any other comes back as it is. */
-  expireCheckoutSession(input: {
-    sessionId: string;
-    idempotencyKey: string;
-  }): Promise<CheckoutSession> {
-    this.take("expireCheckoutSession");
-    this.expired.push(input.sessionId);
-    const session = this.sessions.get(input.sessionId);
-    if (!session) {
-      return Promise.reject(
-        new ProviderRejectedError(`No such checkout.session: '${input.sessionId}'`, {
-          code: "resource_missing",
-        }),
-      );
-    }
-    if (session.status === "open") {
-      this.sessions.set(input.sessionId, { ...session, status: "expired", url: null });
-    }
-    return Promise.resolve({ ...this.sessions.get(input.sessionId)! });
-  }
-
-  retrieveCheckoutSession(sessionId: string): Promise<CheckoutSession> {
-    const session = this.sessions.get(sessionId);
-    return session
-      ? Promise.resolve({ ...session })
-      : Promise.reject(
-          new ProviderRejectedError(`No such checkout.session: '${sessionId}'`, {
-            code: "resource_missing",
-          }),
-        );
-  }
-
-  retrieveCharge(input: { paymentIntentId: string }): Promise<ChargeInfo> {
-    this.take("retrieveCharge");
-    this.chargeLookups.push(input.paymentIntentId);
-    return Promise.resolve({
-      chargeId: `ch_${input.paymentIntentId.slice(3)}`,
-      amount: PRICE.price,
-      currency: "usd",
-      amountRefunded: 0,
-      processingFee: this.processingFee,
-      created: this.chargeCreated,
-    });
-  }
-
-  refund(input: RefundInput): Promise<RefundResult> {
-    this.take("refund");
-    this.refunds.push(input);
-    return Promise.resolve({
-      providerRefundId: `re_${input.refundId.slice(0, 8)}`,
-      status: this.refundStatus,
-    });
-  }
-
-  /** Connected accounts as the provider has them now; `retrieveAccount` reads these. */
-  readonly accounts = new Map<string, ConnectAccount>();
-  readonly accountLookups: string[] = [];
-  /** Thrown by the next `retrieveAccount`, then cleared. */
-  failRetrieveAccount: Error | null = null;
-
-  retrieveAccount(accountId: string): Promise<ConnectAccount> {
-    this.accountLookups.push(accountId);
-    const error = this.failRetrieveAccount;
-    if (error) {
-      this.failRetrieveAccount = null;
-      return Promise.reject(error);
-    }
-    const account = this.accounts.get(accountId);
-    return account
-      ? Promise.resolve(structuredClone(account))
-      : Promise.reject(
-          new ProviderRejectedError(`No such account: '${accountId}'`, {
-            code: "resource_missing",
-          }),
-        );
-  }
-
-  // Payouts run against the simulated provider in their own tests; these aren't used here.
-  createExpressAccount = notUsed;
-  createAccountLink = notUsed;
-  createTransfer = notUsed;
-  createTransferReversal = notUsed;
-  listTransfers = notUsed;
-  listRefunds = notUsed;
-  listBalanceTransactions = notUsed;
-}
-
-function notUsed(): Promise<never> {
-  return Promise.reject(new Error("not used by these tests"));
-}
-
-/** The scheduler, faked: records cancellations and lists the bookings a test gives it. */
-export class FakeScheduling implements SchedulingPort {
-  readonly mode = "simulated" as const;
-  readonly cancelled: { bookingUid: string; reason: string }[] = [];
-  bookings: SchedulingBooking[] = [];
-  fail: Error | null = null;
-
-  bookingUrl(input: { eventType: string; bookingToken: string }): string {
-    return `https://cal.test/${input.eventType}?metadata[bookingToken]=${input.bookingToken}`;
-  }
-
-  cancelBooking(input: { bookingUid: string; reason: string }): Promise<void> {
-    if (this.fail) {
-      const error = this.fail;
-      this.fail = null;
-      return Promise.reject(error);
-    }
-    this.cancelled.push(input);
-    return Promise.resolve();
-  }
-
-  listBookings(): Promise<SchedulingBooking[]> {
-    return Promise.resolve(this.bookings);
-  }
+  return insertWebhookDelivery(db, provider, body, receivedAt);
 }
 
 /** A test world: fake providers, a settable clock, and the worker's real task handlers. */
@@ -397,27 +156,6 @@ export function jobHelpers(attempts = 1, maxAttempts = 20): JobHelpers {
       debug: () => undefined,
     },
   } as unknown as JobHelpers;
-}
-
-export type QueuedJob = {
-  task: string;
-  payload: Record<string, unknown>;
-  key: string | null;
-  runAt: Date;
-};
-
-/** Jobs waiting in the queue for `task`, oldest first. */
-export async function queuedJobs(db: Db, task: string): Promise<QueuedJob[]> {
-  const rows = await db.execute<{
-    payload: Record<string, unknown>;
-    key: string | null;
-    run_at: Date;
-  }>(sql`
-    select j.payload, j.key, j.run_at from graphile_worker._private_jobs j
-    join graphile_worker._private_tasks k on k.id = j.task_id
-    where k.identifier = ${task} order by j.id
-  `);
-  return rows.map((r) => ({ task, payload: r.payload, key: r.key, runAt: new Date(r.run_at) }));
 }
 
 export type World = ReturnType<typeof world>;
@@ -444,17 +182,14 @@ export async function processDelivery(
   } catch (e) {
     error = e as Error;
   }
-  const [row] = await w.deps.db
-    .select()
-    .from(webhookEvents)
-    .where(sql`${webhookEvents.id} = ${webhookEventId}`);
+  const row = await webhookEventRow(w.deps.db, webhookEventId);
   return {
-    status: row!.status,
-    outcome: row!.outcome,
-    consultationId: row!.consultationId,
+    status: row.status,
+    outcome: row.outcome,
+    consultationId: row.consultationId,
     error,
-    attempts: row!.attempts,
-    details: row!.details,
+    attempts: row.attempts,
+    details: row.details,
   };
 }
 
@@ -492,13 +227,9 @@ export async function book(
 /** Runs create_checkout and returns the consultation's open payment row. */
 export async function openCheckout(w: Stage, consultationId: string) {
   await w.handlers.create_checkout({ consultationId }, jobHelpers());
-  const rows = await w.deps.db.execute<{ id: string; provider_session_id: string }>(sql`
-    select id, provider_session_id from payments
-    where consultation_id = ${consultationId} and status = 'open' order by created_at desc limit 1
-  `);
-  const row = rows[0];
-  if (!row) throw new Error("no open payment");
-  return { paymentId: row.id, sessionId: row.provider_session_id };
+  const open = await openPaymentOf(w.deps.db, consultationId);
+  if (!open) throw new Error("no open payment");
+  return open;
 }
 
 /** Books and pays: the consultation is confirmed. */
@@ -516,41 +247,4 @@ export async function bookAndPay(w: Stage, options: { start?: Date; end?: Date }
     );
   }
   return { ...booking, paymentId, sessionId, paymentIntentId: `pi_${paymentId.slice(0, 8)}` };
-}
-
-/** The consultation's row as the tests read it. */
-export async function consultationRow(db: Db, id: string) {
-  const rows = await db.execute<{
-    status: string;
-    booking_uid: string | null;
-    starts_at: Date;
-    ends_at: Date;
-    refundable_price: number;
-    dispute: unknown;
-  }>(
-    sql`select status, booking_uid, starts_at, ends_at, refundable_price, dispute from consultations where id = ${id}`,
-  );
-  return rows[0]!;
-}
-
-/** Incidents with a given kind, newest first. */
-export async function incidents(db: Db, kind?: string) {
-  return db.execute<{
-    kind: string;
-    dedupe_key: string;
-    message: string;
-    consultation_id: string | null;
-  }>(sql`
-    select kind, dedupe_key, message, consultation_id from security_incidents
-    where ${kind ?? null}::text is null or kind::text = ${kind ?? null}
-    order by created_at desc
-  `);
-}
-
-/** The held balance of a consultation (positive while the platform holds money for it). */
-export async function heldFor(db: Db, consultationId: string): Promise<number> {
-  const rows = await db.execute<{ balance: string | null }>(sql`
-    select sum(amount) as balance from journal_postings where account = ${`client_funds_held:${consultationId}`}
-  `);
-  return -Number(rows[0]?.balance ?? 0) || 0;
 }

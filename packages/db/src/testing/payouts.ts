@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { applyConsultationEvent, type Db, postJournalEntry } from "@an/db";
-import { journalEntries, journalPostings, payoutBatches, payoutItems } from "@an/db/schema";
 import { type CurrencyCode, ledger } from "@an/domain";
-import { bookConsultation, completeConsultation, hours } from "../consultations/test-fixtures";
+import { applyConsultationEvent, type Db, postJournalEntry } from "../index";
+import { journalEntries, journalPostings, payoutBatches, payoutItems } from "../schema";
+import { bookConsultation, completeConsultation, hours } from "./consultations";
 
 /*
  * Payout data for the read-side tests, made the way production makes it where the
