@@ -33,3 +33,8 @@ export * from "./queries/reconciliation";
 export * from "./queries/payout-accounts";
 export * from "./seed-payouts";
 export * from "./workflows/payout-schedule";
+export * from "./workflows/consultation-effects";
+export * from "./workflows/consultation-events";
+export * from "./workflows/consultation-commands";
+export * from "./workflows/booking-intents";
+export * from "./workflows/unapplied-payments";
