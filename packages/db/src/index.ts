@@ -39,3 +39,8 @@ export * from "./queries/consultation-events";
 export * from "./queries/calcom-deliveries";
 export * from "./queries/consultation-notices";
 export * from "./queries/booking-pages";
+export * from "./workflows/consultation-effects";
+export * from "./workflows/consultation-events";
+export * from "./workflows/consultation-commands";
+export * from "./workflows/booking-intents";
+export * from "./workflows/unapplied-payments";

@@ -3,19 +3,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   acceptedEvents,
-  ACTORS,
-  applyCancellationBeforePayment,
   applyEvent,
-  applyPaymentBeforeCancellation,
   canReceive,
-  type Consultation,
-  CONSULTATION_EVENTS,
-  CONSULTATION_STATES,
-  type ConsultationEvent,
-  type ConsultationEventType,
-  type ConsultationStatus,
-  type Effect,
-  type EventPayload,
   isRefundable,
   isTerminal,
   needsAdminAttention,
@@ -25,6 +14,21 @@ import {
   TRANSITIONS,
   transitionTableToMermaid,
 } from "./consultation-machine";
+import {
+  applyCancellationBeforePayment,
+  applyPaymentBeforeCancellation,
+} from "./consultation-replays";
+import {
+  ACTORS,
+  type Consultation,
+  CONSULTATION_EVENTS,
+  CONSULTATION_STATES,
+  type ConsultationEvent,
+  type ConsultationEventType,
+  type ConsultationStatus,
+  type Effect,
+  type EventPayload,
+} from "./consultation-types";
 import { heldBalance, isBalanced, type JournalEntry } from "./ledger";
 import { moneyOf } from "./money";
 import { DEFAULT_REFUND_POLICY } from "./refund-policy";

@@ -1,371 +1,45 @@
 import * as ledger from "./ledger";
-import { type JournalEntry, type LedgerError, type MoneyStage } from "./ledger";
-import { type Money } from "./money";
+import {
+  complete,
+  decideRefund,
+  endDuringChargeback,
+  fail,
+  holdOpen,
+  keptSplit,
+  later,
+  noShowRejected,
+  notify,
+  posted,
+  refundEffects,
+  releaseEffects,
+  resumeHold,
+  row,
+  sameMoney,
+  stageOf,
+  type Step,
+  type TransitionRow,
+  zeroSplit,
+} from "./consultation-steps";
+import {
+  CONSULTATION_STATES,
+  type Consultation,
+  type ConsultationEvent,
+  type ConsultationEventType,
+  type ConsultationStatus,
+  type Effect,
+  type TransitionError,
+  type TransitionErrorCode,
+} from "./consultation-types";
 import {
   type Canceller,
-  computeRefund,
   type PaidSplit,
-  type RefundOutcome,
   type RefundPolicy,
-  type RefundRequest,
   validatePaidSplit,
   validateRefundPolicy,
 } from "./refund-policy";
 import { err, ok, type Result } from "./result";
 
-/** Consultation states; the DB enum reuses this list. */
-export const CONSULTATION_STATES = [
-  "awaiting_payment",
-  "payment_expired",
-  "confirmed",
-  "reschedule_requested",
-  "completed",
-  "released",
-  "paid_out",
-  "cancelled",
-  "no_show_client",
-  "no_show_advisor",
-  "disputed",
-  "refunded",
-] as const;
-export type ConsultationStatus = (typeof CONSULTATION_STATES)[number];
-
-/** Event names; the event log's enum reuses this list. */
-export const CONSULTATION_EVENTS = [
-  "payment_succeeded",
-  "payment_failed",
-  "payment_expired",
-  "reschedule_requested",
-  "rescheduled",
-  "cancelled",
-  "meeting_ended",
-  "scheduled_end_reached",
-  "no_show_reported",
-  "no_show_resolved",
-  "dispute_opened",
-  "dispute_resolved",
-  "hold_window_elapsed",
-  "payout_sent",
-  "chargeback_opened",
-  "chargeback_won",
-  "chargeback_lost",
-  "admin_refund",
-] as const;
-export type ConsultationEventType = (typeof CONSULTATION_EVENTS)[number];
-
-/** Who causes an event: people, or `system` (webhooks, timers, payout runs). */
-export const ACTORS = ["client", "advisor", "admin", "system"] as const;
-export type Actor = (typeof ACTORS)[number];
-
-export const TIMERS = ["payment_expiry", "scheduled_end", "hold_window_elapsed"] as const;
-export type TimerName = (typeof TIMERS)[number];
-
-/** An open dispute: a client's complaint (admin decides) or a chargeback (the bank decides). */
-export type OpenDispute = {
-  readonly kind: "client" | "chargeback";
-  /** State to return to if a chargeback is won. */
-  readonly resumeStatus: ConsultationStatus;
-  readonly amount: Money;
-};
-
-/**
- * A consultation as the machine sees it. Quote, refund policy and hold window are frozen
- * at booking. `refundable` is what the client paid minus what was refunded, split the
- * same way as the quote; `appliedEventIds` makes replays no-ops.
- */
-export type Consultation = {
-  readonly id: string;
-  readonly advisorId: string;
-  readonly status: ConsultationStatus;
-  readonly paid: PaidSplit;
-  readonly refundable: PaidSplit;
-  readonly refundPolicy: RefundPolicy;
-  readonly startsAt: Date;
-  readonly endsAt: Date;
-  readonly paymentExpiresAt: Date;
-  /** Hours after the meeting ends during which no-shows and disputes can be reported. */
-  readonly holdWindowHours: number;
-  readonly holdEndsAt: Date | null;
-  readonly dispute: OpenDispute | null;
-  readonly transferId: string | null;
-  readonly appliedEventIds: readonly string[];
-};
-
-/** Event payloads by type. */
-export type EventPayload =
-  | { readonly type: "payment_succeeded"; readonly amount: Money; readonly processingFee?: Money }
-  | { readonly type: "payment_failed" }
-  | { readonly type: "payment_expired" }
-  | { readonly type: "reschedule_requested" }
-  | { readonly type: "rescheduled"; readonly startsAt: Date; readonly endsAt: Date }
-  | { readonly type: "cancelled" }
-  | { readonly type: "meeting_ended" }
-  | { readonly type: "scheduled_end_reached" }
-  | { readonly type: "no_show_reported"; readonly absent: "client" | "advisor" }
-  | { readonly type: "no_show_resolved"; readonly upheld: boolean }
-  | { readonly type: "dispute_opened" }
-  | { readonly type: "dispute_resolved"; readonly refund: Money }
-  | { readonly type: "hold_window_elapsed" }
-  | {
-      readonly type: "payout_sent";
-      /** Null when nothing was transferred: the whole share was netted against a receivable. */
-      readonly transferId: string | null;
-      /** What the transfer carried. */
-      readonly amount: Money;
-      /** What was withheld to recover the advisor's receivable (already booked as a clawback). */
-      readonly netted?: Money;
-    }
-  | { readonly type: "chargeback_opened"; readonly amount: Money; readonly fee: Money }
-  | { readonly type: "chargeback_won" }
-  | { readonly type: "chargeback_lost" }
-  | { readonly type: "admin_refund"; readonly amount: Money };
-
-/**
- * An event with its id (the provider's event id, the timer's job key, or the procedure's
- * request id) and who caused it. `cancelled` is "cancelled by `actor`".
- */
-export type ConsultationEvent = EventPayload & { readonly id: string; readonly actor: Actor };
-type EventOf<T extends ConsultationEventType> = Extract<ConsultationEvent, { type: T }>;
-
-/** Side effects a transition asks for, as data; the caller performs them in its transaction. */
-export type Effect =
-  | { readonly type: "post_ledger"; readonly entry: JournalEntry }
-  | { readonly type: "schedule_timer"; readonly timer: TimerName; readonly at: Date }
-  | { readonly type: "cancel_timer"; readonly timer: TimerName }
-  | {
-      readonly type: "notify";
-      readonly to: "client" | "advisor" | "admins";
-      readonly template: string;
-    }
-  | { readonly type: "refund_payment"; readonly amount: Money }
-  | { readonly type: "reverse_transfer"; readonly amount: Money };
-
-export type TransitionErrorCode =
-  | "TOO_EARLY"
-  | "TOO_LATE"
-  | "NOT_ALLOWED"
-  | "ACTOR_NOT_ALLOWED"
-  | "AMOUNT_MISMATCH"
-  | "INVALID_EVENT"
-  | "REFUND_REJECTED"
-  | "LEDGER_REJECTED";
-
-/**
- * A refund asked for more than is still refundable, with both amounts: callers put them in
- * their own words and format them in their reader's locale (`message` is for logs).
- */
-export type RefundExceeded = {
-  readonly code: "REFUND_EXCEEDS_REFUNDABLE";
-  readonly requested: Money;
-  readonly refundable: Money;
-};
-
-export type TransitionError = {
-  readonly code: TransitionErrorCode;
-  readonly message: string;
-  readonly status: ConsultationStatus;
-  readonly event: ConsultationEventType;
-  /** Set when `code` is REFUND_REJECTED because the amount exceeded what is refundable. */
-  readonly refundExceeded?: RefundExceeded;
-};
-
-type Step = {
-  readonly status: ConsultationStatus;
-  readonly patch?: Partial<Omit<Consultation, "status" | "appliedEventIds">>;
-  readonly effects: readonly Effect[];
-};
-type Failure = { code: TransitionErrorCode; message: string; refundExceeded?: RefundExceeded };
-type RunResult = Result<Step, Failure>;
-
-/** One row of the transition table. `to` lists every possible next state; "same" = stays put. */
-export type TransitionRow = {
-  readonly event: ConsultationEventType;
-  readonly from: readonly ConsultationStatus[];
-  readonly actors: readonly Actor[];
-  readonly to: readonly (ConsultationStatus | "same")[];
-  /** An admin has to decide this (drives `needsAdminAttention`). */
-  readonly adminDecision?: boolean;
-  /** Guard + effects. Method syntax so rows can narrow the event type. */
-  run(c: Consultation, e: ConsultationEvent, now: Date): RunResult;
-};
-
-const HOUR_MS = 3_600_000;
-
-function row<T extends ConsultationEventType>(
-  def: Omit<TransitionRow, "event" | "run"> & {
-    event: T;
-    run(c: Consultation, e: EventOf<T>, now: Date): RunResult;
-  },
-): TransitionRow {
-  return def;
-}
-
-const fail = (code: TransitionErrorCode, message: string): Result<never, Failure> =>
-  err({ code, message });
-const notify = (to: "client" | "advisor" | "admins", template: string): Effect => ({
-  type: "notify",
-  to,
-  template,
-});
-const later = (a: Date, b: Date): Date => (a.getTime() >= b.getTime() ? a : b);
-const zeroSplit = (s: PaidSplit): PaidSplit => ({
-  price: { amount: 0, currency: s.price.currency },
-  platformFee: { amount: 0, currency: s.price.currency },
-  advisorShare: { amount: 0, currency: s.price.currency },
-});
-const sameMoney = (a: Money, b: Money) => a.currency === b.currency && a.amount === b.amount;
-
-function posted(entry: Result<JournalEntry, LedgerError>): Result<Effect[], Failure> {
-  if (!entry.ok) return fail("LEDGER_REJECTED", entry.error.message);
-  return ok(entry.value.lines.length > 0 ? [{ type: "post_ledger", entry: entry.value }] : []);
-}
-
-/** Where the money is, given the state a consultation is (or will resume) in. */
-function stageOf(status: ConsultationStatus): MoneyStage {
-  return status === "released" ? "released" : status === "paid_out" ? "paid_out" : "held";
-}
-
-/**
- * Posts a refund decision: the refund (from wherever the money now is) and, when
- * `settle`, the release of what the client doesn't get back, so held funds reach zero.
- */
-function refundEffects(
-  c: Consultation,
-  outcome: RefundOutcome,
-  stage: MoneyStage,
-  settle: boolean,
-): Result<Effect[], Failure> {
-  const effects: Effect[] = [];
-  const refundEntry = posted(
-    ledger.refund({
-      consultationId: c.id,
-      advisorId: c.advisorId,
-      fromAdvisorShare: outcome.refundFromAdvisorShare,
-      fromPlatformFee: outcome.refundFromPlatformFee,
-      stage,
-    }),
-  );
-  if (!refundEntry.ok) return refundEntry;
-  effects.push(...refundEntry.value);
-  if (outcome.refund.amount > 0) effects.push({ type: "refund_payment", amount: outcome.refund });
-  if (stage === "paid_out" && outcome.refundFromAdvisorShare.amount > 0) {
-    effects.push({ type: "reverse_transfer", amount: outcome.refundFromAdvisorShare });
-  }
-  if (settle && stage === "held") {
-    const releaseEntry = posted(
-      ledger.release({
-        consultationId: c.id,
-        advisorId: c.advisorId,
-        advisorShare: outcome.advisorShareKept,
-        platformFee: outcome.platformFeeKept,
-      }),
-    );
-    if (!releaseEntry.ok) return releaseEntry;
-    effects.push(...releaseEntry.value);
-  }
-  return ok(effects);
-}
-
-function decideRefund(c: Consultation, request: RefundRequest): Result<RefundOutcome, Failure> {
-  const outcome = computeRefund(c.refundable, c.refundPolicy, request);
-  if (outcome.ok) return outcome;
-  const e = outcome.error;
-  return e.code === "REFUND_EXCEEDS_REFUNDABLE"
-    ? err({
-        code: "REFUND_REJECTED",
-        message: e.message,
-        refundExceeded: { code: e.code, requested: e.requested, refundable: e.refundable },
-      })
-    : fail("REFUND_REJECTED", e.message);
-}
-
-const keptSplit = (o: RefundOutcome): PaidSplit => ({
-  price: {
-    amount: o.advisorShareKept.amount + o.platformFeeKept.amount,
-    currency: o.refund.currency,
-  },
-  platformFee: o.platformFeeKept,
-  advisorShare: o.advisorShareKept,
-});
-
-function releaseEffects(c: Consultation): Result<Effect[], Failure> {
-  const entry = posted(
-    ledger.release({
-      consultationId: c.id,
-      advisorId: c.advisorId,
-      advisorShare: c.refundable.advisorShare,
-      platformFee: c.refundable.platformFee,
-    }),
-  );
-  return entry.ok ? ok([...entry.value, notify("advisor", "earnings_released")]) : entry;
-}
-
-function holdOpen(c: Consultation, now: Date, what: string): Result<null, Failure> {
-  if (c.holdEndsAt && now.getTime() >= c.holdEndsAt.getTime()) {
-    return fail(
-      "TOO_LATE",
-      `${what} must be made before the hold window closed at ${c.holdEndsAt.toISOString()}`,
-    );
-  }
-  return ok(null);
-}
-
-/** Resuming `completed` after a no-show or chargeback: the hold window continues, at least until now. */
-function resumeHold(
-  c: Consultation,
-  now: Date,
-): { patch: { holdEndsAt: Date }; effects: Effect[] } {
-  const holdEndsAt = later(c.holdEndsAt ?? now, now);
-  return {
-    patch: { holdEndsAt },
-    effects: [{ type: "schedule_timer", timer: "hold_window_elapsed", at: holdEndsAt }],
-  };
-}
-
-function noShowRejected(c: Consultation, now: Date): RunResult {
-  const hold = resumeHold(c, now);
-  return ok({
-    status: "completed",
-    patch: hold.patch,
-    effects: [
-      ...hold.effects,
-      notify("client", "no_show_rejected"),
-      notify("advisor", "no_show_rejected"),
-    ],
-  });
-}
-
-function complete(c: Consultation, now: Date): RunResult {
-  if (c.status === "completed") return ok({ status: "completed", effects: [] }); // the other clock signal
-  const holdEndsAt = new Date(later(now, c.endsAt).getTime() + c.holdWindowHours * HOUR_MS);
-  return ok({
-    status: "completed",
-    patch: { holdEndsAt },
-    effects: [
-      { type: "schedule_timer", timer: "hold_window_elapsed", at: holdEndsAt },
-      notify("client", "consultation_completed"),
-      notify("advisor", "consultation_completed"),
-    ],
-  });
-}
-
-/**
- * The meeting ended while a chargeback opened before its end is pending: the money stays
- * frozen, but the consultation took place, so a won chargeback resumes it as completed
- * with the hold window that started at the end — as if the end had been seen first.
- */
-function endDuringChargeback(c: Consultation, now: Date): RunResult {
-  const d = c.dispute;
-  if (d?.kind !== "chargeback" || d.resumeStatus !== "confirmed") {
-    return ok({ status: "disputed", effects: [] });
-  }
-  const holdEndsAt = new Date(later(now, c.endsAt).getTime() + c.holdWindowHours * HOUR_MS);
-  return ok({
-    status: "disputed",
-    patch: { dispute: { ...d, resumeStatus: "completed" }, holdEndsAt },
-    effects: [],
-  });
-}
+export type { TransitionRow } from "./consultation-steps";
 
 /**
  * The transition table: for each event, the states that accept it, who may send it, the
@@ -400,6 +74,8 @@ export const TRANSITIONS: readonly TransitionRow[] = [
           { type: "schedule_timer", timer: "scheduled_end", at: c.endsAt },
           notify("client", "booking_confirmed"),
           notify("advisor", "booking_confirmed"),
+          // Any other checkout still open for the consultation must not take a second payment.
+          { type: "expire_open_payments" },
         ],
       });
     },
@@ -420,7 +96,10 @@ export const TRANSITIONS: readonly TransitionRow[] = [
       if (now.getTime() < c.paymentExpiresAt.getTime()) {
         return fail("TOO_EARLY", `payment can't expire before ${c.paymentExpiresAt.toISOString()}`);
       }
-      return ok({ status: "payment_expired", effects: [notify("client", "payment_expired")] });
+      return ok({
+        status: "payment_expired",
+        effects: [notify("client", "payment_expired"), { type: "expire_open_payments" }],
+      });
     },
   }),
   row({
@@ -477,10 +156,17 @@ export const TRANSITIONS: readonly TransitionRow[] = [
     to: ["cancelled"],
     run(c, e, now) {
       const notices = [notify("client", "cancelled"), notify("advisor", "cancelled")];
+      // Cancelled on the platform: the booking is still live on the calendar.
+      const onCalendar: Effect[] = e.onPlatform ? [{ type: "cancel_booking", by: e.actor }] : [];
       if (c.status === "awaiting_payment") {
         return ok({
           status: "cancelled",
-          effects: [{ type: "cancel_timer", timer: "payment_expiry" }, ...notices],
+          effects: [
+            { type: "cancel_timer", timer: "payment_expiry" },
+            ...notices,
+            { type: "expire_open_payments" },
+            ...onCalendar,
+          ],
         });
       }
       if (e.actor !== "admin" && now.getTime() >= c.startsAt.getTime()) {
@@ -510,7 +196,12 @@ export const TRANSITIONS: readonly TransitionRow[] = [
       return ok({
         status: "cancelled",
         patch: { refundable: keptSplit(outcome.value) },
-        effects: [...effects.value, { type: "cancel_timer", timer: "scheduled_end" }, ...notices],
+        effects: [
+          ...effects.value,
+          { type: "cancel_timer", timer: "scheduled_end" },
+          ...notices,
+          ...onCalendar,
+        ],
       });
     },
   }),
@@ -902,7 +593,8 @@ function refusal(status: ConsultationStatus, event: ConsultationEventType): Tran
  * Applies one event at `now`. Idempotent by event id: an id already in
  * `appliedEventIds` returns the consultation unchanged with no effects (a replay is not an
  * error). Refused events return a `TransitionError` and are not recorded, so a retry with
- * the same id after the guard would pass is still applied.
+ * the same id after the guard would pass is still applied. The effects are every side
+ * effect of the transition, in the order to perform them: the caller adds none of its own.
  */
 export function applyEvent(
   consultation: Consultation,
@@ -939,6 +631,12 @@ export function applyEvent(
       message: `table row for ${event.type} can't lead to ${step.value.status}`,
     });
   }
+  // Released money may sit in a payout not sent yet: whatever else happens to it (a refund,
+  // a chargeback) withdraws that payout first, so the two never race.
+  const withdraw: Effect[] =
+    consultation.status === "released" && event.type !== "payout_sent"
+      ? [{ type: "withdraw_payout", because: event.type }]
+      : [];
   return ok({
     consultation: {
       ...consultation,
@@ -946,7 +644,7 @@ export function applyEvent(
       status: step.value.status,
       appliedEventIds: [...consultation.appliedEventIds, event.id],
     },
-    effects: step.value.effects,
+    effects: [...withdraw, ...step.value.effects],
   });
 }
 
@@ -1017,108 +715,4 @@ export function transitionTableToMermaid(): string {
   for (const [edge, events] of edges) lines.push(`    ${edge}: ${events.join(", ")}`);
   for (const s of TERMINAL_STATES) lines.push(`    ${s} --> [*]`);
   return lines.join("\n");
-}
-
-/**
- * Keeps what money needs from a replayed step: ledger postings and refunds. Timers and
- * "confirmed" notices of a step that is already history must not fire.
- */
-const moneyEffects = (effects: readonly Effect[]) =>
-  effects.filter((e) => e.type === "post_ledger" || e.type === "refund_payment");
-
-/**
- * A payment that happened at the provider *before* a cancellation we applied first (so the
- * consultation was cancelled while it still looked unpaid). The outcome is the one of the
- * order things really happened in: captured, then cancelled by the same party at the
- * cancellation's own time — refunded by the frozen policy, the rest released to the advisor
- * and the platform. `c` is the consultation as it is now (cancelled, nothing refunded);
- * the payment's id is recorded as applied. Refused (and nothing changes) when the
- * replayed cancellation would have been refused after the payment.
- */
-export function applyPaymentBeforeCancellation(
-  c: Consultation,
-  payment: EventOf<"payment_succeeded">,
-  paidAt: Date,
-  cancellation: { readonly id: string; readonly actor: Actor; readonly at: Date },
-): Result<{ consultation: Consultation; effects: readonly Effect[] }, TransitionError> {
-  if (c.appliedEventIds.includes(payment.id)) return ok({ consultation: c, effects: [] });
-  if (c.status !== "cancelled") {
-    return err({
-      code: "NOT_ALLOWED",
-      message: `a payment is replayed before a cancellation only on a cancelled consultation, not ${c.status}`,
-      status: c.status,
-      event: payment.type,
-    });
-  }
-  const unpaid: Consultation = { ...c, status: "awaiting_payment", appliedEventIds: [] };
-  const paid = applyEvent(unpaid, payment, paidAt);
-  if (!paid.ok) return err({ ...paid.error, status: c.status });
-  const cancelled = applyEvent(
-    paid.value.consultation,
-    { type: "cancelled", id: cancellation.id, actor: cancellation.actor },
-    cancellation.at,
-  );
-  if (!cancelled.ok) return err({ ...cancelled.error, status: c.status, event: payment.type });
-  const refunded = cancelled.value.effects.some(
-    (e) => e.type === "refund_payment" && e.amount.amount > 0,
-  );
-  return ok({
-    consultation: {
-      ...cancelled.value.consultation,
-      appliedEventIds: [...c.appliedEventIds, payment.id],
-    },
-    effects: [
-      ...moneyEffects(paid.value.effects),
-      ...moneyEffects(cancelled.value.effects),
-      ...(refunded ? [notify("client", "refunded")] : []),
-    ],
-  });
-}
-
-/**
- * A cancellation that happened at the provider *before* the payment we applied first (the
- * client paid an already-cancelled booking). The outcome is the one of that order: the
- * booking was cancelled unpaid and the payment, arriving after it, goes back in full —
- * nothing is kept by the advisor or the platform, whatever the policy tier. Like the
- * late-payment path, `refundable` stays as it was (the cancellation refunded nothing).
- */
-export function applyCancellationBeforePayment(
-  c: Consultation,
-  cancellation: EventOf<"cancelled">,
-): Result<{ consultation: Consultation; effects: readonly Effect[] }, TransitionError> {
-  if (c.appliedEventIds.includes(cancellation.id)) return ok({ consultation: c, effects: [] });
-  if (c.status !== "confirmed") {
-    return err({
-      code: "NOT_ALLOWED",
-      message: `only a confirmed consultation can have been cancelled before its payment, not ${c.status}`,
-      status: c.status,
-      event: cancellation.type,
-    });
-  }
-  const entry = posted(
-    ledger.refund({
-      consultationId: c.id,
-      advisorId: c.advisorId,
-      fromAdvisorShare: c.refundable.advisorShare,
-      fromPlatformFee: c.refundable.platformFee,
-      stage: "held",
-    }),
-  );
-  if (!entry.ok) return err({ ...entry.error, status: c.status, event: cancellation.type });
-  const refund: Effect[] =
-    c.refundable.price.amount > 0 ? [{ type: "refund_payment", amount: c.refundable.price }] : [];
-  return ok({
-    consultation: {
-      ...c,
-      status: "cancelled",
-      appliedEventIds: [...c.appliedEventIds, cancellation.id],
-    },
-    effects: [
-      ...entry.value,
-      ...refund,
-      { type: "cancel_timer", timer: "scheduled_end" },
-      notify("client", "cancelled"),
-      notify("advisor", "cancelled"),
-    ],
-  });
 }

@@ -10,7 +10,10 @@ export * from "./quote";
 export * from "./payout-schedule";
 export * from "./payout-plan";
 export * from "./refund-policy";
+export * from "./consultation-types";
 export * from "./consultation-machine";
+export * from "./consultation-replays";
+export * from "./consultation-actions";
 // Posting builders have short verbs (release, refund, transfer): reach them as ledger.release(…).
 export * as ledger from "./ledger";
 export type {

@@ -9,6 +9,7 @@ import {
   clawback,
   heldBalance,
   isBalanced,
+  latePaymentRefund,
   payoutReserved,
   payoutReturned,
   type JournalEntry,
@@ -354,5 +355,42 @@ describe("a charge the consultation didn't accept", () => {
 
   it("refuses a negative amount", () => {
     expect(paymentUnapplied({ consultationId: C, paymentId: P, amount: usd(-1) }).ok).toBe(false);
+  });
+});
+
+describe("a payment that arrived too late", () => {
+  const entriesOf = (fee?: ReturnType<typeof usd>) => {
+    const r = latePaymentRefund({
+      consultationId: C,
+      advisorId: A,
+      amount: usd(10_000),
+      ...(fee ? { fee } : {}),
+    });
+    if (!r.ok) throw new Error(r.error.message);
+    return r.value;
+  };
+
+  it("books the capture and its full refund out of held funds, then the provider's fee", () => {
+    const entries = entriesOf(usd(320));
+    expect(entries.map((e) => e.kind)).toEqual(["payment_captured", "refund", "processing_fee"]);
+    expect(entries.map(linesOf)).toEqual([
+      { stripe_balance: 10_000, "client_funds_held:c1": -10_000 },
+      { "client_funds_held:c1": 10_000, stripe_balance: -10_000 },
+      { processing_fees: 320, stripe_balance: -320 },
+    ]);
+    for (const e of entries) expect(isBalanced(e)).toBe(true);
+    expect(heldBalance(entries, C, "USD").amount).toBe(0);
+    // Nothing reaches the advisor or the platform's revenue: the platform bears the fee.
+    expect(balanceOf(entries, accounts.advisorPayable(A), "USD").amount).toBe(0);
+    expect(balanceOf(entries, accounts.platformFeeRevenue, "USD").amount).toBe(0);
+    expect(balanceOf(entries, accounts.stripeBalance, "USD").amount).toBe(-320);
+  });
+
+  it("posts no fee entry when the provider kept none", () => {
+    expect(entriesOf().map((e) => e.kind)).toEqual(["payment_captured", "refund"]);
+  });
+
+  it("refuses a negative amount", () => {
+    expect(latePaymentRefund({ consultationId: C, advisorId: A, amount: usd(-1) }).ok).toBe(false);
   });
 });

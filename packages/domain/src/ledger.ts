@@ -204,6 +204,38 @@ export function refund(input: TakeBackInput): Result<JournalEntry, LedgerError> 
 }
 
 /**
+ * A payment that arrived after the consultation stopped wanting it (expired, cancelled),
+ * refunded in full: the capture, the refund of all of it out of the held funds (which net
+ * back to zero) and, when the provider kept one, its processing fee. Entries in posting
+ * order; each is balanced.
+ */
+export function latePaymentRefund(input: {
+  consultationId: string;
+  advisorId: string;
+  amount: Money;
+  fee?: Money;
+}): Result<JournalEntry[], LedgerError> {
+  const { consultationId, amount } = input;
+  const built = [
+    paymentCaptured({ consultationId, amount }),
+    refund({
+      consultationId,
+      advisorId: input.advisorId,
+      fromAdvisorShare: amount,
+      fromPlatformFee: { amount: 0, currency: amount.currency },
+      stage: "held",
+    }),
+    ...(input.fee ? [processingFee({ consultationId, fee: input.fee })] : []),
+  ];
+  const entries: JournalEntry[] = [];
+  for (const e of built) {
+    if (!e.ok) return e;
+    entries.push(e.value);
+  }
+  return ok(entries);
+}
+
+/**
  * A payout item is created: its share leaves the advisor's payable for "in transit", so a
  * later run can't pick it up again and a refund meanwhile can see where the money is.
  */

@@ -2,8 +2,8 @@ import { verifyBookingToken } from "@an/billing";
 import {
   applyCancellationBeforeLatePayment,
   applyConsultationEvent,
+  cancelBookingOnCalendar,
   createConsultationFromIntent,
-  enqueueJob,
   type Executor,
   findConsultationIdByBookingUid,
   getBookingIntent,
@@ -216,15 +216,11 @@ async function refuseBooking(
     webhookEventId: ctx.webhookEventId,
     details: { bookingUid: input.uid, reason: input.why, source: ctx.source },
   });
-  await enqueueJob(
-    tx,
-    "cancel_booking",
-    {
-      bookingUid: input.uid,
-      reason: "This booking was not made through a valid Advisor Network booking link.",
-    },
-    { jobKey: `cancel_booking:${input.uid}` },
-  );
+  await cancelBookingOnCalendar(tx, {
+    bookingUid: input.uid,
+    reason: "This booking was not made through a valid Advisor Network booking link.",
+    jobKey: `cancel_booking:${input.uid}`,
+  });
   return processed(`booking refused (${input.why}): incident raised, cancellation queued`, null, {
     refused: input.kind,
     bookingUid: input.uid,

@@ -6,7 +6,6 @@ import {
   closePayment,
   enqueueJob,
   type Executor,
-  expireOpenPayments,
   findConsultationIdForPayment,
   findOpenPayment,
   findPaymentForCharge,
@@ -327,11 +326,7 @@ async function paymentSucceeded(
     origin,
   });
   if (result.kind === "not_found") throw new DeferProcessing("consultation vanished", c.id);
-  if (result.kind === "applied") {
-    // Any other session still open for this consultation must not take a second payment.
-    await expireOpenPayments(tx, c.id);
-    return { ...describeApply(result, "paid"), details };
-  }
+  if (result.kind === "applied") return { ...describeApply(result, "paid"), details };
   if (result.kind === "duplicate") return { ...ignored("payment already applied", c.id), details };
   if (result.error.code === "AMOUNT_MISMATCH") {
     if (payment && amount.amount > 0) {
@@ -406,26 +401,15 @@ async function refundLatePayment(
 ): Promise<Outcome> {
   const c = p.consultation;
   const memo = `Payment ${p.payment.id} arrived after the consultation was ${c.status}; refunded in full.`;
-  const entries = [
-    ledger.paymentCaptured({ consultationId: c.id, amount: p.amount }),
-    ledger.refund({
-      consultationId: c.id,
-      advisorId: c.advisorId,
-      fromAdvisorShare: p.amount,
-      fromPlatformFee: money(0, p.amount.currency),
-      stage: "held",
-    }),
-    ...(p.fee ? [ledger.processingFee({ consultationId: c.id, fee: p.fee })] : []),
-  ];
-  let index = 0;
-  for (const entry of entries) {
-    index += 1;
-    if (!entry.ok) throw new Error(`late payment ledger entry refused: ${entry.error.message}`);
-    await postJournalEntry(tx, {
-      entry: entry.value,
-      dedupeKey: `late-payment:${p.eventId}:${index}`,
-      memo,
-    });
+  const entries = ledger.latePaymentRefund({
+    consultationId: c.id,
+    advisorId: c.advisorId,
+    amount: p.amount,
+    ...(p.fee ? { fee: p.fee } : {}),
+  });
+  if (!entries.ok) throw new Error(`late payment ledger entry refused: ${entries.error.message}`);
+  for (const [i, entry] of entries.value.entries()) {
+    await postJournalEntry(tx, { entry, dedupeKey: `late-payment:${p.eventId}:${i + 1}`, memo });
   }
   const refund = await insertRefund(tx, {
     consultationId: c.id,

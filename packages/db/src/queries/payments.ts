@@ -388,3 +388,27 @@ export async function findPaymentToRefund(
     .limit(1);
   return row ?? null;
 }
+
+/** The consultation's payments whose checkout is still open. */
+export async function listOpenPaymentIds(
+  ex: Executor,
+  params: { consultationId: string },
+): Promise<string[]> {
+  const open = await ex
+    .select({ id: payments.id })
+    .from(payments)
+    .where(and(eq(payments.consultationId, params.consultationId), eq(payments.status, "open")));
+  return open.map((p) => p.id);
+}
+
+/** When each of the consultation's paid payments was paid at the provider (null: unknown). */
+export async function listPaidTimes(
+  ex: Executor,
+  params: { consultationId: string },
+): Promise<(Date | null)[]> {
+  const paid = await ex
+    .select({ paidAt: payments.paidAt })
+    .from(payments)
+    .where(and(eq(payments.consultationId, params.consultationId), eq(payments.status, "paid")));
+  return paid.map((p) => p.paidAt);
+}

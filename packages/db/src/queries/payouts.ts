@@ -11,7 +11,7 @@ import {
   payoutItems,
   providerThrottles,
 } from "../schema";
-import { applyConsultationEvent } from "./consultations";
+import { applyConsultationEvent } from "../workflows/consultation-events";
 import { raiseIncident } from "./incidents";
 import { postJournalEntry } from "./ledger";
 import { orThrow, storedMoney } from "./stored-money";

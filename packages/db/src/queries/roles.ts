@@ -107,3 +107,12 @@ export async function listRoleHistory(ex: Executor, params: { userId: string }) 
     .where(eq(userRoles.userId, params.userId))
     .orderBy(sql`${userRoles.grantedAt} desc`);
 }
+
+/** The users who hold the admin role now. */
+export async function listAdminIds(ex: Executor): Promise<string[]> {
+  const rows = await ex
+    .select({ userId: userRoles.userId })
+    .from(userRoles)
+    .where(and(eq(userRoles.role, "admin"), sql`${userRoles.revokedAt} is null`));
+  return rows.map((r) => r.userId);
+}

@@ -1,5 +1,5 @@
-import { getConsultationForAdmin, listUnappliedCharges } from "@an/db";
-import { isRefundable } from "@an/domain";
+import { getConsultationForAdmin, listUnappliedCharges, toMachine } from "@an/db";
+import { adminActions, isRefundable } from "@an/domain";
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
@@ -12,7 +12,8 @@ export const adminGetConsultationInput = z.object({ consultationId: consultation
  * events too), ledger entries with postings, payments, refunds, incidents, webhook
  * deliveries (without bodies) and the audit trail. `unappliedCharges` are charges the
  * consultation didn't accept (amount or currency not the quote's), each refundable in full
- * while `outstanding` is above zero.
+ * while `outstanding` is above zero. `actions` says which decisions the machine accepts now
+ * (refund, resolveDispute, resolveNoShow, markNoShow), so the console doesn't re-derive them.
  */
 export const adminGet = adminProcedure
   .input(adminGetConsultationInput)
@@ -22,5 +23,16 @@ export const adminGet = adminProcedure
     const unappliedCharges = await listUnappliedCharges(ctx.db, {
       consultationId: found.consultation.id,
     });
-    return { ...found, refundable: isRefundable(found.consultation.status), unappliedCharges };
+    const checks = adminActions(toMachine(found.consultation, []), ctx.now());
+    return {
+      ...found,
+      refundable: isRefundable(found.consultation.status),
+      unappliedCharges,
+      actions: {
+        refund: checks.refund.allowed,
+        resolveDispute: checks.resolveDispute.allowed,
+        resolveNoShow: checks.resolveNoShow.allowed,
+        markNoShow: checks.markNoShow.allowed,
+      },
+    };
   });

@@ -463,6 +463,13 @@ describe("no-shows and disputes inside the hold window", () => {
       reason: "Only half the agenda was covered",
     });
     const admin = await callerFor(t.db, ADMIN, { now: at(40) });
+    // The machine says what an admin can decide: the dispute, and nothing else meanwhile.
+    expect((await admin.consultations.adminGet({ consultationId: id })).actions).toEqual({
+      refund: false,
+      resolveDispute: true,
+      resolveNoShow: false,
+      markNoShow: false,
+    });
     expect(
       await admin.consultations.resolveDispute({
         consultationId: id,
@@ -475,6 +482,12 @@ describe("no-shows and disputes inside the hold window", () => {
     expect(await findUnbalancedEntries(t.db)).toEqual([]);
     expect(await auditActions(t.db, id)).toEqual(["consultation.dispute_resolved"]);
     const detail = await admin.consultations.adminGet({ consultationId: id });
+    expect(detail.actions).toEqual({
+      refund: true,
+      resolveDispute: false,
+      resolveNoShow: false,
+      markNoShow: false,
+    });
     expect(detail.audit[0]).toMatchObject({
       actorId: ADMIN,
       action: "consultation.dispute_resolved",
@@ -717,5 +730,11 @@ describe("admin list and get", () => {
     expect(detail.webhookEvents[0]).not.toHaveProperty("body");
     expect(detail.audit.map((a) => a.action)).toEqual(["consultation.refund"]);
     expect(detail.refundable).toBe(false);
+    expect(detail.actions).toEqual({
+      refund: false,
+      resolveDispute: false,
+      resolveNoShow: false,
+      markNoShow: false,
+    });
   });
 });

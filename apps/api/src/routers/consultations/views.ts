@@ -1,48 +1,37 @@
-import { type PartyConsultation, type PartyRole, toMachine } from "@an/db";
+import { type PartyConsultation, toMachine } from "@an/db";
 import {
-  applyEvent,
+  type ActionCheck,
   type CurrencyCode,
-  type EventPayload,
   formatMoney,
   type Locale,
-  needsAdminAttention,
+  partyActions,
   translator,
 } from "@an/domain";
 
-type PartyAction = "cancel" | "reportNoShow" | "dispute";
-
 /**
- * What the caller may do now, found by dry-running each event through the domain machine
- * as the caller's side at `now`: state, actor rules and guards (start time, hold window)
- * all come from the transition table, never from a list kept here. For each action it
- * can't take, `reasons` says why in the caller's language (null when it can), so a UI shows
- * the reason beside the disabled control instead of working it out itself.
+ * What the caller may do now, as the domain machine answers it for the caller's side at
+ * `now` (`partyActions`): state, actor rules and guards (start time, hold window) all come
+ * from the transition table, never from a list kept here. For each action it can't take,
+ * `reasons` says why in the caller's language (null when it can), so a UI shows the reason
+ * beside the disabled control instead of working it out itself.
  */
-export function partyActions(view: PartyConsultation, now: Date, locale: Locale) {
+export function partyActionsView(view: PartyConsultation, now: Date, locale: Locale) {
   const t = translator(locale);
-  const machine = toMachine(view.consultation, []);
-  const probe = (action: PartyAction, payload: EventPayload) => {
-    const result = applyEvent(machine, { ...payload, id: "probe", actor: view.role }, now);
-    if (result.ok) return { allowed: true, reason: null };
-    const code = result.error.code;
-    const reason =
-      code === "NOT_ALLOWED" && needsAdminAttention(view.consultation.status)
-        ? t("partyActions.underReview")
-        : t([`partyActions.${action}.${code}`, "partyActions.default"]);
-    return { allowed: false, reason };
+  const actions = partyActions(toMachine(view.consultation, []), view.role, now);
+  const reason = (key: "cancel" | "reportNoShow" | "dispute", check: ActionCheck) => {
+    if (check.allowed) return null;
+    return check.underReview
+      ? t("partyActions.underReview")
+      : t([`partyActions.${key}.${check.code}`, "partyActions.default"]);
   };
-  const other: PartyRole = view.role === "client" ? "advisor" : "client";
-  const cancel = probe("cancel", { type: "cancelled" });
-  const reportNoShow = probe("reportNoShow", { type: "no_show_reported", absent: other });
-  const dispute = probe("dispute", { type: "dispute_opened" });
   return {
-    canCancel: cancel.allowed,
-    canReportNoShow: reportNoShow.allowed,
-    canDispute: dispute.allowed,
+    canCancel: actions.cancel.allowed,
+    canReportNoShow: actions.reportNoShow.allowed,
+    canDispute: actions.openDispute.allowed,
     reasons: {
-      cancel: cancel.reason,
-      reportNoShow: reportNoShow.reason,
-      dispute: dispute.reason,
+      cancel: reason("cancel", actions.cancel),
+      reportNoShow: reason("reportNoShow", actions.reportNoShow),
+      dispute: reason("dispute", actions.openDispute),
     },
   };
 }
@@ -90,6 +79,6 @@ export function partyView(view: PartyConsultation, locale: Locale, now: Date) {
       createdAt: r.createdAt,
     })),
     timeline: view.timeline,
-    actions: partyActions(view, now, locale),
+    actions: partyActionsView(view, now, locale),
   };
 }
