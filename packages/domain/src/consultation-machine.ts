@@ -1,3 +1,4 @@
+import type { ConsultationNotice, NoticeAudience } from "./consultation-notice";
 import * as ledger from "./ledger";
 import { type JournalEntry, type LedgerError, type MoneyStage } from "./ledger";
 import { type Money } from "./money";
@@ -12,6 +13,7 @@ import {
   validateRefundPolicy,
 } from "./refund-policy";
 import { err, ok, type Result } from "./result";
+import type { PartyRole } from "./roles";
 
 /** Consultation states; the DB enum reuses this list. */
 export const CONSULTATION_STATES = [
@@ -60,9 +62,13 @@ export type Actor = (typeof ACTORS)[number];
 export const TIMERS = ["payment_expiry", "scheduled_end", "hold_window_elapsed"] as const;
 export type TimerName = (typeof TIMERS)[number];
 
+/** A client's complaint (an admin decides) or a chargeback (the bank decides). */
+export const DISPUTE_KINDS = ["client", "chargeback"] as const;
+export type DisputeKind = (typeof DISPUTE_KINDS)[number];
+
 /** An open dispute: a client's complaint (admin decides) or a chargeback (the bank decides). */
 export type OpenDispute = {
-  readonly kind: "client" | "chargeback";
+  readonly kind: DisputeKind;
   /** State to return to if a chargeback is won. */
   readonly resumeStatus: ConsultationStatus;
   readonly amount: Money;
@@ -101,7 +107,7 @@ export type EventPayload =
   | { readonly type: "cancelled" }
   | { readonly type: "meeting_ended" }
   | { readonly type: "scheduled_end_reached" }
-  | { readonly type: "no_show_reported"; readonly absent: "client" | "advisor" }
+  | { readonly type: "no_show_reported"; readonly absent: PartyRole }
   | { readonly type: "no_show_resolved"; readonly upheld: boolean }
   | { readonly type: "dispute_opened" }
   | { readonly type: "dispute_resolved"; readonly refund: Money }
@@ -134,8 +140,8 @@ export type Effect =
   | { readonly type: "cancel_timer"; readonly timer: TimerName }
   | {
       readonly type: "notify";
-      readonly to: "client" | "advisor" | "admins";
-      readonly template: string;
+      readonly to: NoticeAudience;
+      readonly template: ConsultationNotice;
     }
   | { readonly type: "refund_payment"; readonly amount: Money }
   | { readonly type: "reverse_transfer"; readonly amount: Money };
@@ -202,7 +208,7 @@ function row<T extends ConsultationEventType>(
 
 const fail = (code: TransitionErrorCode, message: string): Result<never, Failure> =>
   err({ code, message });
-const notify = (to: "client" | "advisor" | "admins", template: string): Effect => ({
+const notify = (to: NoticeAudience, template: ConsultationNotice): Effect => ({
   type: "notify",
   to,
   template,

@@ -6,11 +6,10 @@ import {
   enqueueJob,
   type Executor,
   findConsultationIdByBookingUid,
-  type IncidentKind,
   lockConsultation,
   raiseIncident,
 } from "@an/db";
-import { type Actor, type ConsultationEvent, isTerminal } from "@an/domain";
+import { type Actor, type ConsultationEvent, type IncidentKind, isTerminal } from "@an/domain";
 import type { z } from "zod";
 import {
   DeferProcessing,

@@ -9,6 +9,7 @@ import {
   type EventPayload,
   isCurrencyCode,
   ok,
+  type PartyRole,
   type PricingRules,
   quoteConsultation,
   type RefundPolicy,
@@ -138,9 +139,6 @@ export async function prepareBookingIntent(
     advisorName: advisor.displayName,
   });
 }
-
-/** The two sides of a consultation. */
-export type PartyRole = "client" | "advisor";
 
 /**
  * The caller's side of a consultation, or null when it isn't theirs. Someone else's

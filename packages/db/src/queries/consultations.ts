@@ -2,10 +2,12 @@ import { and, eq, sql } from "drizzle-orm";
 import {
   type Consultation,
   type ConsultationEvent,
+  type ConsultationNotice,
   type ConsultationStatus,
   type CurrencyCode,
   type Actor,
   type Effect,
+  type NoticeAudience,
   applyCancellationBeforePayment,
   applyEvent,
   applyPaymentBeforeCancellation,
@@ -14,7 +16,7 @@ import {
   type TransitionError,
 } from "@an/domain";
 import type { Executor } from "../client";
-import { type ConsultationNotice, enqueueJob } from "../jobs";
+import { enqueueJob } from "../jobs";
 import {
   bookingIntents,
   bookingUidAliases,
@@ -475,7 +477,7 @@ export async function notifyAboutConsultation(
   tx: Executor,
   input: {
     consultation: Pick<ConsultationRow, "id" | "clientId" | "advisorId">;
-    to: "client" | "advisor" | "admins";
+    to: NoticeAudience;
     notice: ConsultationNotice;
     /** Makes the message unique: the same key twice sends once. */
     cause: string;

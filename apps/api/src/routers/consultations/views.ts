@@ -1,4 +1,4 @@
-import { type PartyConsultation, type PartyRole, toMachine } from "@an/db";
+import { type PartyConsultation, toMachine } from "@an/db";
 import {
   applyEvent,
   type CurrencyCode,
@@ -6,6 +6,7 @@ import {
   formatMoney,
   type Locale,
   needsAdminAttention,
+  type PartyRole,
   translator,
 } from "@an/domain";
 

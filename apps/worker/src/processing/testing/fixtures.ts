@@ -16,7 +16,7 @@ import {
 import { type Db, seedDemoData } from "@an/db";
 import { bookingIntents, webhookEvents } from "@an/db/schema";
 import { insertAdvisor } from "@an/db/testing";
-import { DEFAULT_REFUND_POLICY } from "@an/domain";
+import { DEFAULT_REFUND_POLICY, type WebhookProvider } from "@an/domain";
 import { sql } from "drizzle-orm";
 import type { JobHelpers } from "graphile-worker";
 import { createHandlers } from "../../tasks";
@@ -164,7 +164,7 @@ export function checkoutSessionObject(input: {
  */
 export async function storeDelivery(
   db: Db,
-  provider: "stripe" | "stripe_connect" | "calcom",
+  provider: WebhookProvider,
   body: unknown,
   receivedAt: Date = T0,
 ): Promise<string> {
