@@ -551,7 +551,7 @@ async function performEffects(
         await notifyAboutConsultation(tx, {
           consultation: c,
           to: effect.to,
-          notice: effect.template as ConsultationNotice,
+          notice: effect.template,
           cause: eventId,
           ...(refunded > 0 ? { amount: refunded } : {}),
           ...(origin.reason ? { reason: origin.reason } : {}),
