@@ -1,36 +1,6 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { ROLES, TIMERS } from "@an/domain";
-
-/**
- * Everything we tell a client, advisor or admin about a consultation. The machine's
- * `notify` effects use the first group's names; the rest come from the booking flow.
- */
-export const CONSULTATION_NOTICES = [
-  "booking_confirmed",
-  "payment_failed",
-  "payment_expired",
-  "reschedule_requested",
-  "rescheduled",
-  "cancelled",
-  "consultation_completed",
-  "no_show_reported",
-  "no_show_rejected",
-  "no_show_upheld",
-  "refunded",
-  "dispute_opened",
-  "dispute_resolved",
-  "earnings_released",
-  "payout_sent",
-  "chargeback_opened",
-  "chargeback_won",
-  "chargeback_lost",
-  "payment_link",
-  "booking_refused",
-  "security_incident",
-] as const;
-export type ConsultationNotice = (typeof CONSULTATION_NOTICES)[number];
-export const NOTICE_ROLES = ["client", "advisor", "admin"] as const;
+import { CONSULTATION_NOTICES, NOTICE_ROLES, ROLES, TIMERS, WEBHOOK_PROVIDERS } from "@an/domain";
 import type { Executor } from "./client";
 
 /**
@@ -101,7 +71,7 @@ export const JOBS = {
   }),
   /** The simulated providers' webhook delivery to our own routes (development and tests). */
   deliver_simulated_webhook: z.object({
-    provider: z.enum(["stripe", "stripe_connect", "calcom"]),
+    provider: z.enum(WEBHOOK_PROVIDERS),
     body: z.string().min(2),
   }),
   /** Crontab: polls Cal.com for bookings whose webhooks never came. */

@@ -1,5 +1,6 @@
 import { applyEvent, needsAdminAttention } from "./consultation-machine";
 import type { Consultation, EventPayload, TransitionErrorCode } from "./consultation-types";
+import type { PartyRole } from "./roles";
 
 /** What a client or an advisor can do to their own consultation. */
 export const PARTY_ACTIONS = ["cancel", "reportNoShow", "openDispute"] as const;

@@ -1,3 +1,4 @@
+import type { ConsultationNotice, NoticeAudience } from "./consultation-notice";
 import * as ledger from "./ledger";
 import {
   complete,
@@ -38,6 +39,7 @@ import {
   validateRefundPolicy,
 } from "./refund-policy";
 import { err, ok, type Result } from "./result";
+import type { PartyRole } from "./roles";
 
 export type { TransitionRow } from "./consultation-steps";
 

@@ -55,8 +55,41 @@ export function formatDuration(minutes: number, locale: string): string {
   }).format(minutes);
 }
 
+/**
+ * Everything we tell a client, advisor or admin about a consultation. The machine's
+ * `notify` effects use the first group's names; the rest come from the booking flow.
+ */
+export const CONSULTATION_NOTICES = [
+  "booking_confirmed",
+  "payment_failed",
+  "payment_expired",
+  "reschedule_requested",
+  "rescheduled",
+  "cancelled",
+  "consultation_completed",
+  "no_show_reported",
+  "no_show_rejected",
+  "no_show_upheld",
+  "refunded",
+  "dispute_opened",
+  "dispute_resolved",
+  "earnings_released",
+  "payout_sent",
+  "chargeback_opened",
+  "chargeback_won",
+  "chargeback_lost",
+  "payment_link",
+  "booking_refused",
+  "security_incident",
+] as const;
+export type ConsultationNotice = (typeof CONSULTATION_NOTICES)[number];
+
 /** Who a consultation notice is written for. */
-export type NoticeRecipientRole = "client" | "advisor" | "admin";
+export const NOTICE_ROLES = ["client", "advisor", "admin"] as const;
+export type NoticeRecipientRole = (typeof NOTICE_ROLES)[number];
+
+/** Whom a transition's `notify` effect addresses: one party, or every admin. */
+export type NoticeAudience = "client" | "advisor" | "admins";
 
 /** Where a notice's texts live in the message catalogs. */
 export const CONSULTATION_NOTICE_PREFIX = "notifications.consultation";

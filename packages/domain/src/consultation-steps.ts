@@ -8,6 +8,7 @@ import {
   type RefundRequest,
 } from "./refund-policy";
 import { err, ok, type Result } from "./result";
+import type { ConsultationNotice, NoticeAudience } from "./consultation-notice";
 import type {
   Actor,
   Consultation,
@@ -60,7 +61,7 @@ export function row<T extends ConsultationEventType>(
 
 export const fail = (code: TransitionErrorCode, message: string): Result<never, Failure> =>
   err({ code, message });
-export const notify = (to: "client" | "advisor" | "admins", template: string): Effect => ({
+export const notify = (to: NoticeAudience, template: ConsultationNotice): Effect => ({
   type: "notify",
   to,
   template,

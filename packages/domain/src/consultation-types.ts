@@ -1,6 +1,12 @@
 import { type Money } from "./money";
 import { type JournalEntry } from "./ledger";
 import { type PaidSplit, type RefundPolicy } from "./refund-policy";
+import type { ConsultationNotice, NoticeAudience } from "./consultation-notice";
+import type { PartyRole } from "./roles";
+
+/** A client's complaint (an admin decides) or a chargeback (the bank decides). */
+export const DISPUTE_KINDS = ["client", "chargeback"] as const;
+export type DisputeKind = (typeof DISPUTE_KINDS)[number];
 
 /** Consultation states; the DB enum reuses this list. */
 export const CONSULTATION_STATES = [
@@ -51,7 +57,7 @@ export type TimerName = (typeof TIMERS)[number];
 
 /** An open dispute: a client's complaint (admin decides) or a chargeback (the bank decides). */
 export type OpenDispute = {
-  readonly kind: "client" | "chargeback";
+  readonly kind: DisputeKind;
   /** State to return to if a chargeback is won. */
   readonly resumeStatus: ConsultationStatus;
   readonly amount: Money;
@@ -97,7 +103,7 @@ export type EventPayload =
     }
   | { readonly type: "meeting_ended" }
   | { readonly type: "scheduled_end_reached" }
-  | { readonly type: "no_show_reported"; readonly absent: "client" | "advisor" }
+  | { readonly type: "no_show_reported"; readonly absent: PartyRole }
   | { readonly type: "no_show_resolved"; readonly upheld: boolean }
   | { readonly type: "dispute_opened" }
   | { readonly type: "dispute_resolved"; readonly refund: Money }
@@ -131,8 +137,8 @@ export type Effect =
   | { readonly type: "cancel_timer"; readonly timer: TimerName }
   | {
       readonly type: "notify";
-      readonly to: "client" | "advisor" | "admins";
-      readonly template: string;
+      readonly to: NoticeAudience;
+      readonly template: ConsultationNotice;
     }
   | { readonly type: "refund_payment"; readonly amount: Money }
   | { readonly type: "reverse_transfer"; readonly amount: Money }

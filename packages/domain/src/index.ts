@@ -1,5 +1,6 @@
 export * from "./result";
 export * from "./roles";
+export * from "./vocabulary";
 export * from "./locale";
 export * from "./messages";
 export * from "./i18n";

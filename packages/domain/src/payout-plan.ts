@@ -6,6 +6,7 @@ import {
   type UnpaidEarning,
 } from "./payout-schedule";
 import { err, ok, type Result } from "./result";
+import type { PayoutCadenceKind } from "./vocabulary";
 
 /** One transfer of a payout: an earning's share, less what it recovers of a receivable. */
 export type PlannedPayoutItem = {
@@ -130,7 +131,7 @@ export const DEFAULT_BIWEEKLY_ANCHOR = "2026-01-05";
 
 /** An advisor's stored payout settings as the schedule the domain computes with. */
 export function advisorPayoutSchedule(settings: {
-  cadence: "weekly" | "biweekly" | "monthly";
+  cadence: PayoutCadenceKind;
   weekday: number;
   dayOfMonth: number;
   anchorDate: string | null;

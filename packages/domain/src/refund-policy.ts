@@ -1,5 +1,6 @@
 import { allocate, BPS_DENOMINATOR, type CurrencyCode, type Money, mulDiv } from "./money";
 import { err, ok, type Result } from "./result";
+import type { PartyRole } from "./roles";
 
 /**
  * What was paid for one consultation, frozen at booking: `platformFee + advisorShare =
@@ -117,7 +118,7 @@ export type RefundRequest =
       readonly startsAt: Date;
       readonly cancelledAt: Date;
     }
-  | { readonly kind: "no_show"; readonly absent: "client" | "advisor" }
+  | { readonly kind: "no_show"; readonly absent: PartyRole }
   | { readonly kind: "admin_override"; readonly amount: Money };
 
 /**

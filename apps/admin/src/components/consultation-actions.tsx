@@ -1,3 +1,4 @@
+import type { PartyRole } from "@an/domain";
 import {
   Alert,
   Button,
@@ -434,7 +435,7 @@ export function ConsultationActions({ detail }: { detail: Detail }) {
   const t = useT();
   const [dialog, setDialog] = useState<Dialog>(null);
   const [chargeToRefund, setChargeToRefund] = useState<UnappliedCharge | null>(null);
-  const [absent, setAbsent] = useState<"client" | "advisor">("advisor");
+  const [absent, setAbsent] = useState<PartyRole>("advisor");
   const c = detail.consultation;
   const consultationId = c.id;
 

@@ -1,10 +1,9 @@
+import type { WebhookEventStatus, WebhookProvider } from "@an/domain";
 import type { MantineColor } from "@mantine/core";
-import type { RouterOutputs } from "../lib/trpc";
 import { StatusBadge } from "./status-badge";
 
-type WebhookRow = RouterOutputs["webhookEvents"]["list"]["items"][number];
-export type WebhookStatus = WebhookRow["status"];
-export type WebhookProvider = WebhookRow["provider"];
+export type WebhookStatus = WebhookEventStatus;
+export type { WebhookProvider };
 
 /** Badge colour per processing status; a full record so a new status can't be forgotten. */
 export const WEBHOOK_STATUS_COLORS: Record<WebhookStatus, MantineColor> = {

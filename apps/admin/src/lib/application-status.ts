@@ -1,7 +1,7 @@
+import type { ApplicationStatus } from "@an/domain";
 import type { MantineColor } from "@mantine/core";
-import type { RouterOutputs } from "./trpc";
 
-export type ApplicationStatus = RouterOutputs["applications"]["queue"]["items"][number]["status"];
+export type { ApplicationStatus };
 
 /** Every application status, in the order an application moves through them. */
 export const APPLICATION_STATUSES = [

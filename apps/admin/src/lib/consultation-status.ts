@@ -1,8 +1,7 @@
+import type { ConsultationStatus } from "@an/domain";
 import type { MantineColor } from "@mantine/core";
-import type { RouterOutputs } from "./trpc";
 
-export type ConsultationStatus =
-  RouterOutputs["consultations"]["adminList"]["items"][number]["status"];
+export type { ConsultationStatus };
 
 /**
  * Label, badge colour and a one-line meaning per status; a full record so a new status of

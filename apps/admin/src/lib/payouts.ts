@@ -1,9 +1,13 @@
+import type {
+  PayoutBatchKind,
+  PayoutCadenceKind,
+  PayoutItemStatus,
+  TransferReversalStatus,
+} from "@an/domain";
 import type { MantineColor } from "@mantine/core";
-import type { RouterOutputs } from "./trpc";
 
-export type PayoutItemStatus = RouterOutputs["payouts"]["listItems"]["items"][number]["status"];
-export type PayoutBatchKind = RouterOutputs["payouts"]["listBatches"]["items"][number]["kind"];
-export type ReversalStatus = RouterOutputs["payouts"]["listReversals"]["items"][number]["status"];
+export type { PayoutBatchKind, PayoutItemStatus };
+export type ReversalStatus = TransferReversalStatus;
 
 type Display = { label: string; color: MantineColor; meaning: string };
 
@@ -69,7 +73,7 @@ export const REVERSAL_STATUS_DISPLAY: Record<ReversalStatus, Display> = {
 
 /** "Weekly on Monday at 09:00", from a stored schedule. */
 export function describeSchedule(schedule: {
-  cadence: "weekly" | "biweekly" | "monthly";
+  cadence: PayoutCadenceKind;
   weekday: number;
   dayOfMonth: number;
   anchorDate: string | null;

@@ -1,3 +1,4 @@
+import type { AdvisorStatus } from "@an/domain";
 import {
   Anchor,
   Badge,
@@ -30,7 +31,6 @@ import { type RouterOutputs, useTRPC } from "../lib/trpc";
 import { EmptyRow, ListStates, LoadMore } from "../components/list-states";
 
 type AdvisorRow = RouterOutputs["advisors"]["list"]["items"][number];
-type AdvisorStatus = AdvisorRow["status"];
 
 const PAGE_SIZE = 25;
 const SEARCH_DEBOUNCE_MS = 300;

@@ -1,3 +1,4 @@
+import type { IncidentKind } from "@an/domain";
 import {
   Alert,
   Anchor,
@@ -30,7 +31,6 @@ import { type ConsoleLocale, useLocale } from "../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../lib/trpc";
 
 type Incident = RouterOutputs["incidents"]["list"]["items"][number];
-type IncidentKind = Incident["kind"];
 
 const PAGE_SIZE = 25;
 /** The API's longest resolution note. */

@@ -1,3 +1,4 @@
+import type { NotificationStatus } from "@an/domain";
 import {
   Badge,
   Button,
@@ -18,9 +19,9 @@ import { useSearchParams } from "react-router";
 import { StatusBadge } from "../components/status-badge";
 import { formatDateTime } from "../lib/format";
 import { useLocale } from "../lib/session";
-import { type RouterOutputs, useTRPC } from "../lib/trpc";
+import { useTRPC } from "../lib/trpc";
 
-type Status = RouterOutputs["notifications"]["list"][number]["status"];
+type Status = NotificationStatus;
 
 const STATUS_COLORS: Record<Status, MantineColor> = {
   queued: "yellow",

@@ -1,3 +1,4 @@
+import type { ReconciliationStatus } from "@an/domain";
 import {
   Alert,
   Anchor,
@@ -33,7 +34,7 @@ import { describeError, type RouterOutputs, useTRPC } from "../lib/trpc";
 
 type Report = RouterOutputs["reconciliation"]["list"]["items"][number];
 type ReportDetail = RouterOutputs["reconciliation"]["get"];
-type ReportStatus = Report["status"];
+type ReportStatus = ReconciliationStatus;
 
 const PAGE_SIZE = 25;
 /** A running report is filled in by the worker: poll until it finishes. */

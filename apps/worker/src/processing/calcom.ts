@@ -7,12 +7,11 @@ import {
   type Executor,
   findConsultationIdByBookingUid,
   getBookingIntent,
-  type IncidentKind,
   linkBookingUid,
   lockConsultation,
   raiseIncident,
 } from "@an/db";
-import { type Actor, type ConsultationEvent, isTerminal } from "@an/domain";
+import { type Actor, type ConsultationEvent, type IncidentKind, isTerminal } from "@an/domain";
 import type { z } from "zod";
 import {
   DeferProcessing,

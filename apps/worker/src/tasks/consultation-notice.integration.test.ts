@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
+import { type JobPayload, loadConsultationNoticeContext, notifyAboutConsultation } from "@an/db";
+import { insertAdvisor, insertConsultation, useTestDatabase } from "@an/db/testing";
 import {
   CONSULTATION_NOTICES,
-  type JobPayload,
-  loadConsultationNoticeContext,
+  formatMeetingTime,
   NOTICE_ROLES,
-  notifyAboutConsultation,
-} from "@an/db";
-import { insertAdvisor, insertConsultation, useTestDatabase } from "@an/db/testing";
-import { formatMeetingTime, SUPPORTED_LOCALES, translator } from "@an/domain";
+  SUPPORTED_LOCALES,
+  translator,
+} from "@an/domain";
 import { Logger, runOnce, type JobHelpers } from "graphile-worker";
 import pino from "pino";
 import { describe, expect, it } from "vitest";

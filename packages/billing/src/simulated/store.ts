@@ -1,3 +1,5 @@
+import type { WebhookProvider } from "@an/domain";
+
 /**
  * Where the simulated providers keep their state. Backed by PostgreSQL in the apps
  * (`createPgSimStore` in @an/db), so every API and worker process sees the same simulated
@@ -19,10 +21,7 @@ export interface SimStore {
  * Sends a webhook body to our own route, later and signed (the app decides how).
  * `stripe_connect`: events of connected accounts, for the Connect endpoint and its secret.
  */
-export type SimDelivery = (
-  provider: "stripe" | "stripe_connect" | "calcom",
-  body: string,
-) => Promise<void>;
+export type SimDelivery = (provider: WebhookProvider, body: string) => Promise<void>;
 
 /** An in-memory store for unit tests; single process only. */
 export function memorySimStore(): SimStore {

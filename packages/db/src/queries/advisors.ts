@@ -1,14 +1,11 @@
 import { and, asc, desc, eq, ilike, isNotNull, lt, or, sql } from "drizzle-orm";
-import { err, ok, type Result } from "@an/domain";
+import { type AdvisorStatus, err, ok, type PayoutCadenceKind, type Result } from "@an/domain";
 import type { Executor, Tx } from "../client";
 import { advisorLanguages, advisors, advisorSkills, skills, users } from "../schema";
 import { refreshAdvisorSearchText } from "./advisor-search";
 import { type Actor, writeAudit } from "./audit";
 import { resolveSkills } from "./skills";
 import { rescheduleNextPayout } from "../workflows/payout-schedule";
-
-type AdvisorStatus = (typeof advisors.status.enumValues)[number];
-type PayoutCadence = (typeof advisors.payoutCadence.enumValues)[number];
 
 /** An advisor's full profile and settings, as the advisor and admins see it. */
 export type AdvisorProfile = {
@@ -30,7 +27,7 @@ export type AdvisorProfile = {
   acceptingBookings: boolean;
   suspendedReason: string | null;
   suspendedAt: Date | null;
-  payoutCadence: PayoutCadence;
+  payoutCadence: PayoutCadenceKind;
   flaggedForReviewAt: Date | null;
   ratingCount: number;
   ratingSum: number;

@@ -1,5 +1,7 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import {
+  type ApplicationStatus,
+  EDITABLE_APPLICATION_STATUSES,
   err,
   isCurrencyCode,
   type Money,
@@ -16,7 +18,6 @@ import {
   advisorLanguages,
   advisorSkills,
   advisors,
-  type APPLICATION_STATUSES,
   skills,
   users,
 } from "../schema";
@@ -24,21 +25,6 @@ import { refreshAdvisorSearchText } from "./advisor-search";
 import { type Actor, writeAudit } from "./audit";
 import { grantRole } from "./roles";
 import { resolveSkills } from "./skills";
-
-export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
-
-/** Statuses in which an application is open: at most one per user (a partial unique index). */
-export const OPEN_APPLICATION_STATUSES = [
-  "draft",
-  "submitted",
-  "changes_requested",
-] as const satisfies readonly ApplicationStatus[];
-
-/** Statuses in which the applicant may still edit the profile. */
-export const EDITABLE_APPLICATION_STATUSES = [
-  "draft",
-  "changes_requested",
-] as const satisfies readonly ApplicationStatus[];
 
 /**
  * What an applicant applies with, as stored in `advisor_applications.profile` (and snapshotted

@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import type { PartyRole } from "@an/domain";
 import type { Executor } from "../client";
 import { advisors, bookingIntents, bookingUidAliases, consultations } from "../schema";
 import type { ConsultationRow } from "./consultations";
@@ -56,9 +57,6 @@ export async function linkIntentToConsultation(
     .set({ consultationId: params.consultationId })
     .where(eq(bookingIntents.id, params.intentId));
 }
-
-/** The two sides of a consultation. */
-export type PartyRole = "client" | "advisor";
 
 /**
  * The caller's side of a consultation, or null when it isn't theirs. Someone else's

@@ -10,6 +10,7 @@ import {
   type CurrencyCode,
   type LedgerLine,
   needsAdminAttention,
+  type PartyRole,
   type TransitionError,
 } from "@an/domain";
 import type { Executor } from "../client";
@@ -79,7 +80,7 @@ export async function listPartyConsultations(
   ex: Executor,
   params: {
     userId: string;
-    as: "client" | "advisor";
+    as: PartyRole;
     status?: ConsultationStatus;
     limit: number;
     cursor?: ConsultationCursor | null;
@@ -136,7 +137,7 @@ export type PartyTimelineItem = {
 
 /** One consultation as one of its parties may see it (the projection per side is the API's). */
 export type PartyConsultation = {
-  role: "client" | "advisor";
+  role: PartyRole;
   consultation: ConsultationRow;
   advisor: { id: string; displayName: string };
   client: ClientSeenByAdvisor;

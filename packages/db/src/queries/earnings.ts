@@ -1,20 +1,13 @@
 import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
-import { accounts, type ConsultationStatus } from "@an/domain";
+import {
+  accounts,
+  type ConsultationStatus,
+  EARNINGS_PENDING_STATES,
+  type PayoutItemStatus,
+} from "@an/domain";
 import type { Executor } from "../client";
 import { consultations, journalEntries, journalPostings, payoutItems } from "../schema";
-import type { PayoutCursor, PayoutItemStatus } from "./payout-views";
-
-/**
- * States whose money is paid but still held (not released to the advisor): the share may
- * yet be refunded. A dispute holds the money too unless it was opened after release.
- */
-export const EARNINGS_PENDING_STATES = [
-  "confirmed",
-  "reschedule_requested",
-  "completed",
-  "no_show_client",
-  "no_show_advisor",
-] as const satisfies readonly ConsultationStatus[];
+import type { PayoutCursor } from "./payout-views";
 
 /**
  * An advisor's earnings in one currency, in minor units, all non-negative while things

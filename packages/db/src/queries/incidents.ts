@@ -1,9 +1,8 @@
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import type { IncidentKind } from "@an/domain";
 import type { Executor } from "../client";
 import { enqueueJob } from "../jobs";
-import { type INCIDENT_KINDS, securityIncidents, userRoles } from "../schema";
-
-export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+import { securityIncidents, userRoles } from "../schema";
 
 /**
  * Records something an admin must look at and tells every admin, once per `dedupeKey`

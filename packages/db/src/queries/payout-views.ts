@@ -1,9 +1,14 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import {
+  PAYOUT_ITEM_STATUSES,
+  type PayoutBatchKind,
+  type PayoutItemStatus,
+  type TransferReversalStatus,
+} from "@an/domain";
 import type { Executor } from "../client";
 import {
   advisors,
-  PAYOUT_ITEM_STATUSES,
   payoutAccounts,
   payoutBatches,
   payoutItems,
@@ -14,10 +19,6 @@ import { nextRunFor } from "./payouts";
 
 /** A keyset position: the row's sort time and its id (the tie-break). */
 export type PayoutCursor = { createdAt: Date; id: string };
-
-export type PayoutItemStatus = (typeof PAYOUT_ITEM_STATUSES)[number];
-export type PayoutBatchKind = (typeof payoutBatches.$inferSelect)["kind"];
-export type TransferReversalStatus = (typeof transferReversals.$inferSelect)["status"];
 
 /** Rows strictly after `cursor` in (time, id) order, descending or ascending. */
 function after(

@@ -1,5 +1,12 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { accounts, advisorPayoutSchedule, ledger, nextPayoutRun, planPayout } from "@an/domain";
+import {
+  accounts,
+  advisorPayoutSchedule,
+  ledger,
+  nextPayoutRun,
+  type PayoutCadenceKind,
+  planPayout,
+} from "@an/domain";
 import type { Db, Executor } from "../client";
 import { enqueueJob } from "../jobs";
 import {
@@ -143,7 +150,7 @@ async function settleBatchIfDone(tx: Executor, batchId: string, now: Date): Prom
 
 type AdvisorScheduleRow = {
   userId: string;
-  payoutCadence: "weekly" | "biweekly" | "monthly";
+  payoutCadence: PayoutCadenceKind;
   payoutWeekday: number;
   payoutDayOfMonth: number;
   payoutAnchorDate: string | null;

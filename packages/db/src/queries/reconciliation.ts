@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, lt, or, sql } from "drizzle-orm";
-import { formatMoney, isCurrencyCode } from "@an/domain";
+import { formatMoney, isCurrencyCode, type ReconciliationStatus } from "@an/domain";
 import type { Executor } from "../client";
 import { enqueueJob } from "../jobs";
 import {
@@ -7,13 +7,11 @@ import {
   payoutItems,
   reconciliationDifferences,
   reconciliationReports,
-  type RECONCILIATION_STATUSES,
   refunds,
   transferReversals,
 } from "../schema";
 import type { PayoutCursor } from "./payout-views";
 
-export type ReconciliationStatus = (typeof RECONCILIATION_STATUSES)[number];
 export type ReconciliationReportRow = typeof reconciliationReports.$inferSelect;
 export type ReconciliationDifferenceRow = typeof reconciliationDifferences.$inferSelect;
 export type NewReconciliationDifference = Omit<

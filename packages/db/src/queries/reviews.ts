@@ -1,14 +1,11 @@
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
-import { clientForAdvisor } from "@an/domain";
+import { clientForAdvisor, REVIEWABLE_STATUSES } from "@an/domain";
 import type { Executor } from "../client";
 import { advisors, consultations, reviews, users } from "../schema";
 import { writeAudit, type Actor } from "./audit";
 
 /** Reviews open for this long after a consultation's scheduled end. */
 export const REVIEW_WINDOW_DAYS = 14;
-
-/** Statuses in which a consultation has reached completion, so its client may review it. */
-const REVIEWABLE_STATUSES = ["completed", "released", "paid_out"] as const;
 
 export type ReviewRefusal =
   "CONSULTATION_NOT_FOUND" | "REVIEW_NOT_ALLOWED" | "REVIEW_WINDOW_CLOSED" | "REVIEW_EXISTS";

@@ -1,10 +1,8 @@
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import type { WebhookEventStatus, WebhookProvider } from "@an/domain";
 import type { Executor } from "../client";
 import { enqueueJob } from "../jobs";
-import { type WEBHOOK_EVENT_STATUSES, type WEBHOOK_PROVIDERS, webhookEvents } from "../schema";
-
-export type WebhookProvider = (typeof WEBHOOK_PROVIDERS)[number];
-export type WebhookEventStatus = (typeof WEBHOOK_EVENT_STATUSES)[number];
+import { webhookEvents } from "../schema";
 export type WebhookEventRow = typeof webhookEvents.$inferSelect;
 
 /** Attempts graphile-worker gives one delivery's processing (deferred events retry with backoff). */
@@ -166,7 +164,8 @@ export async function markWebhookEventProcessed(
   ex: Executor,
   params: {
     id: string;
-    status: "processed" | "ignored" | "deferred" | "failed";
+    /** Any status but `received`, which only storing a delivery sets. */
+    status: Exclude<WebhookEventStatus, "received">;
     outcome: string;
     consultationId?: string | null;
     details?: Record<string, unknown>;

@@ -14,6 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { ADVISOR_STATUSES, APPLICATION_STATUSES, PAYOUT_CADENCES } from "@an/domain";
 import { timestamps } from "./columns";
 import { users } from "./users";
 
@@ -60,9 +61,7 @@ export const discoveryTerms = pgTable("discovery_terms", { term: text().primaryK
   index("discovery_terms_trgm_idx").using("gin", t.term.op("gin_trgm_ops")),
 ]);
 
-export const ADVISOR_STATUSES = ["active", "suspended"] as const;
 export const advisorStatus = pgEnum("advisor_status", ADVISOR_STATUSES);
-export const PAYOUT_CADENCES = ["weekly", "biweekly", "monthly"] as const;
 export const payoutCadence = pgEnum("payout_cadence", PAYOUT_CADENCES);
 
 /**
@@ -169,13 +168,6 @@ export const advisorLanguages = pgTable(
   ],
 );
 
-export const APPLICATION_STATUSES = [
-  "draft",
-  "submitted",
-  "changes_requested",
-  "approved",
-  "rejected",
-] as const;
 export const applicationStatus = pgEnum("application_status", APPLICATION_STATUSES);
 
 /**

@@ -13,7 +13,13 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { ACTORS, type RefundPolicy } from "@an/domain";
+import {
+  ACTORS,
+  INCIDENT_KINDS,
+  PAYMENT_STATUSES,
+  REFUND_STATUSES,
+  type RefundPolicy,
+} from "@an/domain";
 import { advisors } from "./advisors";
 import { consultations } from "./consultations";
 import { users } from "./users";
@@ -71,7 +77,6 @@ export const bookingUidAliases = pgTable("booking_uid_aliases", {
   createdAt: at().notNull().defaultNow(),
 });
 
-export const PAYMENT_STATUSES = ["open", "paid", "failed", "expired"] as const;
 export const paymentStatus = pgEnum("payment_status", PAYMENT_STATUSES);
 
 /**
@@ -115,7 +120,6 @@ export const payments = pgTable(
   ],
 );
 
-export const REFUND_STATUSES = ["pending", "succeeded", "failed"] as const;
 export const refundStatus = pgEnum("refund_status", REFUND_STATUSES);
 
 /**
@@ -194,17 +198,6 @@ export const consultationEvents = pgTable(
   ],
 );
 
-export const INCIDENT_KINDS = [
-  "amount_mismatch",
-  "booking_token_invalid",
-  "booking_token_reused",
-  "unknown_charge",
-  "provider_action_failed",
-  "reversal_required",
-  "payout_failed",
-  "reversal_failed",
-  "reconciliation_difference",
-] as const;
 export const incidentKind = pgEnum("incident_kind", INCIDENT_KINDS);
 
 /**

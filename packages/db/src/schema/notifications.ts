@@ -10,10 +10,10 @@ import {
   timestamp,
   uuid,
 } from "drizzle-orm/pg-core";
+import { NOTIFICATION_STATUSES } from "@an/domain";
 import { timestamps } from "./columns";
 import { users } from "./users";
 
-export const NOTIFICATION_STATUSES = ["queued", "sent", "failed"] as const;
 export const notificationStatus = pgEnum("notification_status", NOTIFICATION_STATUSES);
 
 /**

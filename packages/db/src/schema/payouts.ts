@@ -14,6 +14,12 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import {
+  PAYOUT_BATCH_KINDS,
+  PAYOUT_ITEM_STATUSES,
+  RECONCILIATION_STATUSES,
+  TRANSFER_REVERSAL_STATUSES,
+} from "@an/domain";
 import { advisors } from "./advisors";
 import { consultations } from "./consultations";
 import { users } from "./users";
@@ -53,7 +59,6 @@ export const payoutAccounts = pgTable(
   (t) => [uniqueIndex("payout_accounts_provider_account_key").on(t.providerAccountId)],
 );
 
-export const PAYOUT_BATCH_KINDS = ["scheduled", "off_cycle"] as const;
 export const payoutBatchKind = pgEnum("payout_batch_kind", PAYOUT_BATCH_KINDS);
 
 /**
@@ -96,22 +101,7 @@ export const payoutBatches = pgTable(
   ],
 );
 
-/**
- * `pending`: created, its transfer not yet asked for. `sending`: claimed by a worker, the
- * request may be at the provider. `retrying`: a retryable failure (5xx, 429, timeout — a
- * timeout may have reached the provider, the same idempotency key makes the retry safe).
- * `failed`: refused or out of attempts; an admin retries it. `sent`: the provider returned
- * the transfer. `cancelled`: withdrawn before sending (refund, dispute, admin); its money
- * went back to the advisor's payable.
- */
-export const PAYOUT_ITEM_STATUSES = [
-  "pending",
-  "sending",
-  "retrying",
-  "failed",
-  "sent",
-  "cancelled",
-] as const;
+/** What each status means: `PAYOUT_ITEM_STATUSES` in the domain's vocabulary. */
 export const payoutItemStatus = pgEnum("payout_item_status", PAYOUT_ITEM_STATUSES);
 
 /**
@@ -176,9 +166,6 @@ export const payoutItems = pgTable(
   ],
 );
 
-/** `pending` → `succeeded`, or `failed` (e.g. the advisor's balance is too low): then the
- * receivable stays booked and later payouts net it. */
-export const TRANSFER_REVERSAL_STATUSES = ["pending", "retrying", "succeeded", "failed"] as const;
 export const transferReversalStatus = pgEnum(
   "transfer_reversal_status",
   TRANSFER_REVERSAL_STATUSES,
@@ -237,7 +224,6 @@ export const providerThrottles = pgTable("provider_throttles", {
   nextSlotAt: at().notNull(),
 });
 
-export const RECONCILIATION_STATUSES = ["running", "completed", "failed"] as const;
 export const reconciliationStatus = pgEnum("reconciliation_status", RECONCILIATION_STATUSES);
 
 /** A comparison of our records and ledger with the provider's for `[periodFrom, periodTo)`. */

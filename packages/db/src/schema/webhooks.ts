@@ -10,25 +10,13 @@ import {
   uuid,
   jsonb,
 } from "drizzle-orm/pg-core";
+import { WEBHOOK_EVENT_STATUSES, WEBHOOK_PROVIDERS } from "@an/domain";
 
 const at = () => timestamp({ withTimezone: true, precision: 3 });
 
-/** `stripe_connect`: the Connect endpoint (events of connected accounts, its own secret). */
-export const WEBHOOK_PROVIDERS = ["stripe", "calcom", "stripe_connect"] as const;
 export const webhookProvider = pgEnum("webhook_provider", WEBHOOK_PROVIDERS);
 
-/**
- * `received`: stored, its job queued. `processed`: applied (or found to change nothing).
- * `ignored`: a type we don't act on. `deferred`: about a consultation we don't know yet,
- * retried later. `failed`: gave up after retries; an admin can replay it.
- */
-export const WEBHOOK_EVENT_STATUSES = [
-  "received",
-  "processed",
-  "ignored",
-  "deferred",
-  "failed",
-] as const;
+/** What each status means: `WEBHOOK_EVENT_STATUSES` in the domain's vocabulary. */
 export const webhookEventStatus = pgEnum("webhook_event_status", WEBHOOK_EVENT_STATUSES);
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type CurrencyCode, ledger } from "@an/domain";
+import { type CurrencyCode, ledger, type PayoutBatchKind, type PayoutItemStatus } from "@an/domain";
 import { applyConsultationEvent, type Db, postJournalEntry } from "../index";
 import { journalEntries, journalPostings, payoutBatches, payoutItems } from "../schema";
 import { bookConsultation, completeConsultation, hours } from "./consultations";
@@ -37,7 +37,7 @@ export async function releasedConsultation(
 export type TestItem = {
   consultationId: string;
   amount: number;
-  status: "pending" | "sending" | "retrying" | "failed" | "sent" | "cancelled";
+  status: PayoutItemStatus;
   lastErrorCode?: string;
   lastError?: string;
   attempts?: number;
@@ -51,7 +51,7 @@ export async function insertBatch(
   db: Db,
   input: {
     advisorId: string;
-    kind?: "scheduled" | "off_cycle";
+    kind?: PayoutBatchKind;
     createdAt: Date;
     items: TestItem[];
     currency?: CurrencyCode;

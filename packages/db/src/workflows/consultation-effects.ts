@@ -1,6 +1,6 @@
-import type { Actor, Effect } from "@an/domain";
+import type { Actor, ConsultationNotice, Effect, NoticeAudience } from "@an/domain";
 import type { Executor } from "../client";
-import { type ConsultationNotice, enqueueJob } from "../jobs";
+import { enqueueJob } from "../jobs";
 import {
   type ConsultationRow,
   type EventOrigin,
@@ -41,7 +41,7 @@ export async function notifyAboutConsultation(
   tx: Executor,
   input: {
     consultation: Pick<ConsultationRow, "id" | "clientId" | "advisorId">;
-    to: "client" | "advisor" | "admins";
+    to: NoticeAudience;
     notice: ConsultationNotice;
     /** Makes the message unique: the same key twice sends once. */
     cause: string;
@@ -126,7 +126,7 @@ export async function performEffects(
         await notifyAboutConsultation(tx, {
           consultation: c,
           to: effect.to,
-          notice: effect.template as ConsultationNotice,
+          notice: effect.template,
           cause: eventId,
           ...(refunded > 0 ? { amount: refunded } : {}),
           ...(origin.reason ? { reason: origin.reason } : {}),

@@ -1,11 +1,12 @@
 import { eq } from "drizzle-orm";
-import { err, ok, type Result } from "@an/domain";
+import { err, ok, type PayoutCadenceKind, type Result } from "@an/domain";
 import type { Tx } from "../client";
 import { advisors } from "../schema";
 import { type Actor, writeAudit } from "../queries/audit";
 import { nextRunFor } from "../queries/payouts";
 
-export type PayoutCadence = (typeof advisors.payoutCadence.enumValues)[number];
+/** How often an advisor is paid, as stored: the domain's `PAYOUT_CADENCES`. */
+export type PayoutCadence = PayoutCadenceKind;
 
 /** Everything that decides when an advisor is paid. */
 export type PayoutScheduleSettings = {

@@ -1,5 +1,5 @@
 import { listAdvisors } from "@an/db";
-import { ADVISOR_STATUSES } from "@an/db/schema";
+import { ADVISOR_STATUSES } from "@an/domain";
 import { z } from "zod";
 import { adminProcedure } from "../../trpc/init";
 import { encodeCursor, text, userCursorSchema } from "../schemas";

@@ -1,5 +1,5 @@
 import { listApplicationQueue } from "@an/db";
-import { APPLICATION_STATUSES } from "@an/db/schema";
+import { APPLICATION_STATUSES } from "@an/domain";
 import { z } from "zod";
 import { adminProcedure } from "../../trpc/init";
 import { cursorSchema, encodeCursor } from "../schemas";

@@ -1,4 +1,5 @@
 import { listPartyConsultations } from "@an/db";
+import { PARTY_ROLES } from "@an/domain";
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { protectedProcedure } from "../../trpc/init";
@@ -7,7 +8,7 @@ import { consultationStatusSchema, fromConsultationCursor, toConsultationCursor 
 
 export const listConsultationsInput = z.object({
   /** Which side of the caller's consultations: booked as a client, or given as an advisor. */
-  as: z.enum(["client", "advisor"]),
+  as: z.enum(PARTY_ROLES),
   status: consultationStatusSchema.optional(),
   limit: z.number().int().min(1).max(50).default(20),
   cursor: cursorSchema.nullish(),

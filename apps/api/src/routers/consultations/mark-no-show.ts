@@ -1,4 +1,5 @@
 import { applyAdminDecision } from "@an/db";
+import { PARTY_ROLES } from "@an/domain";
 import { z } from "zod";
 import { adminProcedure } from "../../trpc/init";
 import { consultationIdSchema, decisionReasonSchema } from "./schemas";
@@ -6,7 +7,7 @@ import { settle } from "./transition-error";
 
 export const markNoShowInput = z.object({
   consultationId: consultationIdSchema,
-  absent: z.enum(["client", "advisor"]),
+  absent: z.enum(PARTY_ROLES),
   reason: decisionReasonSchema,
 });
 

@@ -5,6 +5,8 @@ import {
   formatMoney,
   type Locale,
   partyActions,
+  needsAdminAttention,
+  type PartyRole,
   translator,
 } from "@an/domain";
 

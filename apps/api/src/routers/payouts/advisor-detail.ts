@@ -5,6 +5,7 @@ import {
   listPayoutItems,
   listTransferReversals,
 } from "@an/db";
+import { OPEN_PAYOUT_ITEM_STATUSES } from "@an/domain";
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
@@ -30,7 +31,7 @@ export const advisorDetail = adminProcedure
       listPayoutBatches(ctx.db, { advisorId, limit: RECENT }),
       listPayoutItems(ctx.db, {
         advisorId,
-        statuses: ["pending", "sending", "retrying", "failed"],
+        statuses: OPEN_PAYOUT_ITEM_STATUSES,
         order: "oldest_update",
         limit: 50,
       }),

@@ -1,5 +1,5 @@
 import { listPayoutBatches } from "@an/db";
-import { PAYOUT_BATCH_KINDS } from "@an/db/schema";
+import { PAYOUT_BATCH_KINDS } from "@an/domain";
 import { z } from "zod";
 import { adminProcedure } from "../../trpc/init";
 import { instantSchema } from "../consultations/schemas";

@@ -1,5 +1,5 @@
 import { listPayoutItems } from "@an/db";
-import { PAYOUT_ITEM_STATUSES } from "@an/db/schema";
+import { PAYOUT_ITEM_STATUSES } from "@an/domain";
 import { z } from "zod";
 import { adminProcedure } from "../../trpc/init";
 import { cursorSchema, encodeCursor, userIdSchema } from "../schemas";
@@ -7,7 +7,7 @@ import { cursorSchema, encodeCursor, userIdSchema } from "../schemas";
 export const listItemsInput = z
   .object({
     /** E.g. `["failed", "retrying"]` for the failures view. */
-    status: z.array(z.enum(PAYOUT_ITEM_STATUSES)).max(6).optional(),
+    status: z.array(z.enum(PAYOUT_ITEM_STATUSES)).max(PAYOUT_ITEM_STATUSES.length).optional(),
     advisorId: userIdSchema.optional(),
     batchId: z.uuid().optional(),
     /** `newest`: newest created first. `oldest_update`: longest unchanged first (failures). */

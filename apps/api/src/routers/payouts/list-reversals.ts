@@ -1,12 +1,15 @@
 import { listTransferReversals } from "@an/db";
-import { TRANSFER_REVERSAL_STATUSES } from "@an/db/schema";
+import { TRANSFER_REVERSAL_STATUSES } from "@an/domain";
 import { z } from "zod";
 import { adminProcedure } from "../../trpc/init";
 import { cursorSchema, encodeCursor, userIdSchema } from "../schemas";
 
 export const listReversalsInput = z
   .object({
-    status: z.array(z.enum(TRANSFER_REVERSAL_STATUSES)).max(4).optional(),
+    status: z
+      .array(z.enum(TRANSFER_REVERSAL_STATUSES))
+      .max(TRANSFER_REVERSAL_STATUSES.length)
+      .optional(),
     advisorId: userIdSchema.optional(),
     limit: z.number().int().min(1).max(100).default(25),
     cursor: cursorSchema.nullish(),

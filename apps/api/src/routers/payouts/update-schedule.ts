@@ -1,12 +1,12 @@
 import { changePayoutSchedule } from "@an/db";
-import { DEFAULT_BIWEEKLY_ANCHOR } from "@an/domain";
+import { DEFAULT_BIWEEKLY_ANCHOR, PAYOUT_CADENCES } from "@an/domain";
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { advisorProcedure } from "../../trpc/init";
 
 export const updateScheduleInput = z
   .object({
-    cadence: z.enum(["weekly", "biweekly", "monthly"]),
+    cadence: z.enum(PAYOUT_CADENCES),
     /** Weekly: ISO weekday, 1 = Monday. */
     weekday: z.number().int().min(1).max(7).default(1),
     /** Monthly: 1–31 (a shorter month pays on its last day). */

@@ -1,5 +1,5 @@
 import { listReconciliationReports } from "@an/db";
-import { RECONCILIATION_STATUSES } from "@an/db/schema";
+import { RECONCILIATION_STATUSES } from "@an/domain";
 import { z } from "zod";
 import { adminProcedure } from "../../trpc/init";
 import { cursorSchema, encodeCursor } from "../schemas";

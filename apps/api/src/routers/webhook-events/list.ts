@@ -1,5 +1,5 @@
 import { listWebhookEvents } from "@an/db";
-import { WEBHOOK_EVENT_STATUSES, WEBHOOK_PROVIDERS } from "@an/db/schema";
+import { WEBHOOK_EVENT_STATUSES, WEBHOOK_PROVIDERS } from "@an/domain";
 import { z } from "zod";
 import { adminProcedure } from "../../trpc/init";
 import { cursorSchema, encodeCursor, text } from "../schemas";

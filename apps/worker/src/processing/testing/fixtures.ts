@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { DEV_BOOKING_TOKEN_SECRET, signBookingToken } from "@an/billing";
 import { FakePayments, FakeScheduling } from "@an/billing/testing";
 import type { Db } from "@an/db";
+import type { WebhookProvider } from "@an/domain";
 import {
   ADVISOR,
   CLIENT,
@@ -129,7 +130,7 @@ export function checkoutSessionObject(input: {
 /** Stores a delivery the way ingest does (received at `T0` unless told). */
 export function storeDelivery(
   db: Db,
-  provider: "stripe" | "stripe_connect" | "calcom",
+  provider: WebhookProvider,
   body: unknown,
   receivedAt: Date = T0,
 ): Promise<string> {
