@@ -1,6 +1,13 @@
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
-import type { Money } from "@an/domain";
+import type {
+  AdvisorError,
+  ApplicationError,
+  ReviewReplyError,
+  SkillError,
+  WebhookReplayError,
+} from "@an/db";
+import type { ApplicationRateError, Money, Result, TransitionError } from "@an/domain";
 
 /**
  * Every error a caller can get, each mapped once to a tRPC code (and so an HTTP status).
@@ -122,4 +129,129 @@ export class AppError extends TRPCError {
     this.params = params;
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
+}
+
+/** A missing subject: the caller sees `ref`, the id they asked about. */
+type NotFound = {
+  code:
+    | "ADVISOR_NOT_FOUND"
+    | "APPLICATION_NOT_FOUND"
+    | "CONSULTATION_NOT_FOUND"
+    | "INCIDENT_NOT_FOUND"
+    | "PAYOUT_BATCH_NOT_FOUND"
+    | "PAYOUT_ITEM_NOT_FOUND"
+    | "RECONCILIATION_NOT_FOUND"
+    | "REVERSAL_NOT_FOUND"
+    | "REVIEW_NOT_FOUND"
+    | "SKILL_NOT_FOUND"
+    | "USER_NOT_FOUND"
+    | "WEBHOOK_EVENT_NOT_FOUND";
+  ref: string;
+};
+
+/** A subject in a status the command doesn't accept: the caller sees the status it is in. */
+type WrongStatus = {
+  code:
+    | "APPLICATION_NOT_EDITABLE"
+    | "APPLICATION_NOT_PENDING"
+    | "PAYOUT_ITEM_NOT_RETRYABLE"
+    | "REVERSAL_NOT_RETRYABLE";
+  status: string;
+};
+
+/**
+ * Every expected failure a workflow returns in its outcome (`Result`'s error): a missing
+ * subject, a wrong status, a refused rule (rate, skills, taxonomy), a state-machine
+ * refusal. {@link toAppError} maps each to its AppError once.
+ */
+export type Failure =
+  | NotFound
+  | WrongStatus
+  | AdvisorError
+  | ApplicationError
+  | ApplicationRateError
+  | SkillError
+  | ReviewReplyError
+  | WebhookReplayError
+  | TransitionError;
+
+/** The AppError for a workflow's expected failure, with the params its message names. */
+export function toAppError(failure: Failure): AppError {
+  switch (failure.code) {
+    case "ADVISOR_NOT_FOUND":
+    case "APPLICATION_NOT_FOUND":
+    case "CONSULTATION_NOT_FOUND":
+    case "INCIDENT_NOT_FOUND":
+    case "PAYOUT_BATCH_NOT_FOUND":
+    case "PAYOUT_ITEM_NOT_FOUND":
+    case "RECONCILIATION_NOT_FOUND":
+    case "REVERSAL_NOT_FOUND":
+    case "REVIEW_NOT_FOUND":
+    case "SKILL_NOT_FOUND":
+    case "USER_NOT_FOUND":
+    case "WEBHOOK_EVENT_NOT_FOUND":
+    case "WEBHOOK_BODY_PURGED":
+      return new AppError(failure.code, { ref: failure.ref });
+    case "APPLICATION_NOT_EDITABLE":
+    case "APPLICATION_NOT_PENDING":
+    case "PAYOUT_ITEM_NOT_RETRYABLE":
+    case "REVERSAL_NOT_RETRYABLE":
+      return new AppError(failure.code, { status: failure.status });
+    case "APPLICATION_EXISTS":
+    case "REPLY_EXISTS":
+    case "SKILL_MERGE_INVALID":
+      return new AppError(failure.code);
+    case "APPLICATION_OWN_DECISION":
+      return new AppError("FORBIDDEN");
+    case "APPLICATION_INCOMPLETE":
+      return new AppError(failure.code, { fields: failure.fields.join(", ") });
+    case "UNKNOWN_SKILLS":
+      return new AppError(failure.code, { skills: failure.skills.join(", ") });
+    case "RATE_OUT_OF_LIMITS":
+      return new AppError(failure.code, { min: failure.minimum, max: failure.maximum });
+    case "CURRENCY_NOT_OFFERED":
+      return new AppError(failure.code, { currency: failure.currency });
+    case "SKILL_EXISTS":
+      return new AppError(failure.code, { name: failure.name });
+    case "SYNONYM_TAKEN":
+      return new AppError(failure.code, { term: failure.term });
+    case "EMPTY_TERM":
+      return new AppError("VALIDATION_FAILED");
+    default:
+      return transitionAppError(failure);
+  }
+}
+
+/**
+ * The state machine's refusals: the domain message is the `detail`, with the status the
+ * consultation was in.
+ */
+function transitionAppError(error: TransitionError): AppError {
+  if (error.refundExceeded) {
+    const { requested, refundable } = error.refundExceeded;
+    return new AppError("REFUND_EXCEEDS_REFUNDABLE", { requested, refundable });
+  }
+  const params = { detail: error.message, status: error.status };
+  switch (error.code) {
+    case "TOO_EARLY":
+      return new AppError("TRANSITION_TOO_EARLY", params);
+    case "TOO_LATE":
+      return new AppError("TRANSITION_TOO_LATE", params);
+    case "NOT_ALLOWED":
+    case "ACTOR_NOT_ALLOWED":
+      return new AppError("TRANSITION_NOT_ALLOWED", params);
+    case "REFUND_REJECTED":
+    case "INVALID_EVENT":
+    case "AMOUNT_MISMATCH":
+      return new AppError("REFUND_INVALID", params);
+    case "LEDGER_REJECTED":
+      // The posting rules refused amounts the machine accepted: a bug, not the caller's fault.
+      return new AppError("INTERNAL", {}, { cause: new Error(error.message) });
+  }
+}
+
+/** A workflow's value, or its failure thrown as the AppError {@link toAppError} gives. */
+export function unwrap<T>(outcome: Result<T, Failure>): T {
+  if (!outcome.ok) throw toAppError(outcome.error);
+  return outcome.value;
 }

@@ -1,14 +1,14 @@
-import { DEFAULT_PRICING_RULES } from "@an/domain";
+import { type ApplicationProfile, DEFAULT_PRICING_RULES } from "@an/domain";
 import { eq } from "drizzle-orm";
 import type { Db } from "./client";
+import { getLatestApplicationForUser } from "./queries/applications";
 import {
-  type ApplicationProfile,
   decideApplication,
-  getLatestApplicationForUser,
   saveApplicationDraft,
   submitApplication,
-} from "./queries/applications";
-import { createSkill, listSkills } from "./queries/skills";
+} from "./workflows/applications";
+import { listSkills } from "./queries/skills";
+import { createSkill } from "./workflows/skills";
 import { advisors } from "./schema";
 
 const SEED = { kind: "system", label: "seed" } as const;

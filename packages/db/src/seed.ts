@@ -1,7 +1,7 @@
 import type { Locale, Role } from "@an/domain";
 import type { Db } from "./client";
 import { users } from "./schema";
-import { grantRole } from "./queries/roles";
+import { grantRole } from "./workflows/roles";
 
 export type DemoUser = {
   id: string;

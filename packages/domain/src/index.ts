@@ -31,3 +31,5 @@ export * from "./skills";
 export * from "./consultation-notice";
 export * from "./text";
 export * from "./provider-failure";
+export * from "./reconciliation";
+export * from "./application";

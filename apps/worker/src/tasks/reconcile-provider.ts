@@ -1,6 +1,5 @@
 import { ProviderUnavailableError } from "@an/billing";
 import {
-  compareReconciliation,
   completeReconciliation,
   failReconciliation,
   findOrStartReconciliation,
@@ -9,6 +8,7 @@ import {
   raiseIncident,
   type ReconciliationReportRow,
 } from "@an/db";
+import { compareReconciliation } from "@an/domain";
 import type { JobHelpers } from "graphile-worker";
 import type { TaskHandler, WorkerDeps } from "./types";
 

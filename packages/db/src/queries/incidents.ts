@@ -97,7 +97,7 @@ export async function listIncidents(
 }
 
 /** Marks an incident resolved with a note; resolving twice keeps the first resolution. */
-export async function resolveIncident(
+export async function markIncidentResolved(
   tx: Executor,
   params: { id: string; by: string; resolution: string },
 ): Promise<IncidentView | null> {

@@ -9,7 +9,7 @@ import {
   ingestWebhookEvent,
   listWebhookEvents,
   markWebhookEventProcessed,
-  replayWebhookEvent,
+  requeueWebhookEvent,
 } from "./webhook-events";
 
 const t = useTestDatabase();
@@ -111,12 +111,12 @@ describe("webhook event queries", () => {
   it("replay re-queues, repeated replays fold into one pending job", async () => {
     const { id } = await ingestWebhookEvent(t.db, delivery());
     const first = await t.db.transaction((tx) =>
-      replayWebhookEvent(tx, { id: id!, by: "demo|admin" }),
+      requeueWebhookEvent(tx, { id: id!, by: "demo|admin" }),
     );
     expect(first).toMatchObject({ ok: true, previousStatus: "received" });
-    await t.db.transaction((tx) => replayWebhookEvent(tx, { id: id!, by: "demo|admin" }));
+    await t.db.transaction((tx) => requeueWebhookEvent(tx, { id: id!, by: "demo|admin" }));
     expect(await jobCount(id!)).toBe(2);
-    expect(await replayWebhookEvent(t.db, { id: randomUUID(), by: "x" })).toEqual({
+    expect(await requeueWebhookEvent(t.db, { id: randomUUID(), by: "x" })).toEqual({
       ok: false,
       code: "WEBHOOK_EVENT_NOT_FOUND",
     });

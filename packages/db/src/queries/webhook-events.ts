@@ -194,9 +194,9 @@ export type ReplayResult =
  * An admin's replay: puts the delivery back to `received` and queues its processing again,
  * in the caller's transaction. Processing is idempotent, so replaying an event that was
  * already applied changes nothing. Refused once the body is purged: there is nothing
- * left to process. Auditing is the caller's.
+ * left to process. Auditing is the caller's (see the `replayWebhookEvent` workflow).
  */
-export async function replayWebhookEvent(
+export async function requeueWebhookEvent(
   tx: Executor,
   params: { id: string; by: string },
 ): Promise<ReplayResult> {

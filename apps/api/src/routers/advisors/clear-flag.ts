@@ -1,8 +1,8 @@
 import { clearAdvisorReviewFlag } from "@an/db";
 import { z } from "zod";
+import { toAppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
 import { userIdSchema } from "../schemas";
-import { advisorError } from "./errors";
 
 export const clearFlagInput = z.object({ advisorId: userIdSchema });
 
@@ -14,7 +14,7 @@ export const clearFlag = adminProcedure.input(clearFlagInput).mutation(({ ctx, i
       actor: { kind: "user", userId: ctx.user.id },
       requestId: ctx.requestId,
     });
-    if (!result.ok) throw advisorError(result.error);
+    if (!result.ok) throw toAppError(result.error);
     return { userId: result.value.userId, flaggedForReviewAt: result.value.flaggedForReviewAt };
   }),
 );

@@ -1,8 +1,8 @@
 import { reinstateAdvisor } from "@an/db";
 import { z } from "zod";
+import { toAppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
 import { userIdSchema } from "../schemas";
-import { advisorError } from "./errors";
 import { reasonSchema } from "./schemas";
 
 export const reinstateAdvisorInput = z.object({ advisorId: userIdSchema, reason: reasonSchema });
@@ -16,7 +16,7 @@ export const reinstate = adminProcedure.input(reinstateAdvisorInput).mutation(({
       actor: { kind: "user", userId: ctx.user.id },
       requestId: ctx.requestId,
     });
-    if (!result.ok) throw advisorError(result.error);
+    if (!result.ok) throw toAppError(result.error);
     const { userId, status, suspendedReason, suspendedAt } = result.value;
     return { userId, status, suspendedReason, suspendedAt };
   }),

@@ -1,7 +1,7 @@
 import { updateAdvisorSettings } from "@an/db";
 import { z } from "zod";
+import { toAppError } from "../../errors";
 import { advisorProcedure } from "../../trpc/init";
-import { advisorError } from "./errors";
 
 export const setAcceptingInput = z.object({ accepting: z.boolean() });
 
@@ -18,7 +18,7 @@ export const setAccepting = advisorProcedure.input(setAcceptingInput).mutation((
       actor: { kind: "user", userId: ctx.user.id },
       requestId: ctx.requestId,
     });
-    if (!result.ok) throw advisorError(result.error);
+    if (!result.ok) throw toAppError(result.error);
     return { acceptingBookings: result.value.acceptingBookings };
   }),
 );

@@ -1,7 +1,7 @@
 import { updateAdvisorSettings } from "@an/db";
 import { z } from "zod";
+import { toAppError } from "../../errors";
 import { advisorProcedure } from "../../trpc/init";
-import { advisorError } from "./errors";
 
 export const setCalcomEventTypeInput = z.object({
   /** The Cal.com event type bookings use, as "username/slug" or a numeric id; null clears it. */
@@ -25,7 +25,7 @@ export const setCalcomEventType = advisorProcedure
         actor: { kind: "user", userId: ctx.user.id },
         requestId: ctx.requestId,
       });
-      if (!result.ok) throw advisorError(result.error);
+      if (!result.ok) throw toAppError(result.error);
       return { calcomEventType: result.value.calcomEventType };
     }),
   );

@@ -1,9 +1,8 @@
 import { updateAdvisorSettings } from "@an/db";
-import { DEFAULT_PRICING_RULES, isCurrencyCode, validateHourlyRate } from "@an/domain";
+import { checkHourlyRate, DEFAULT_PRICING_RULES } from "@an/domain";
 import { z } from "zod";
-import { AppError } from "../../errors";
+import { toAppError, unwrap } from "../../errors";
 import { advisorProcedure } from "../../trpc/init";
-import { advisorError } from "./errors";
 import { text } from "../schemas";
 
 export const setRateInput = z.object({
@@ -17,25 +16,16 @@ export const setRateInput = z.object({
  * RATE_OUT_OF_LIMITS naming the limits in the caller's locale; never clamped.
  */
 export const setRate = advisorProcedure.input(setRateInput).mutation(({ ctx, input }) => {
-  const { currency } = input;
-  if (!isCurrencyCode(currency)) throw new AppError("CURRENCY_NOT_OFFERED", { currency });
-  const rate = validateHourlyRate({ amount: input.amount, currency }, DEFAULT_PRICING_RULES);
-  if (!rate.ok) {
-    const error = rate.error;
-    if (error.code === "RATE_BELOW_MINIMUM" || error.code === "RATE_ABOVE_MAXIMUM") {
-      throw new AppError("RATE_OUT_OF_LIMITS", { min: error.minimum, max: error.maximum });
-    }
-    throw new AppError("CURRENCY_NOT_OFFERED", { currency });
-  }
+  const rate = unwrap(checkHourlyRate(input.amount, input.currency, DEFAULT_PRICING_RULES));
   return ctx.db.transaction(async (tx) => {
     const result = await updateAdvisorSettings(tx, {
       advisorId: ctx.user.id,
-      set: { hourlyRate: rate.value.amount, currency: rate.value.currency },
+      set: { hourlyRate: rate.amount, currency: rate.currency },
       action: "advisor.rate_changed",
       actor: { kind: "user", userId: ctx.user.id },
       requestId: ctx.requestId,
     });
-    if (!result.ok) throw advisorError(result.error);
+    if (!result.ok) throw toAppError(result.error);
     return { hourlyRate: result.value.hourlyRate, currency: result.value.currency };
   });
 });

@@ -1,8 +1,8 @@
 import { suspendAdvisor } from "@an/db";
 import { z } from "zod";
+import { toAppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
 import { userIdSchema } from "../schemas";
-import { advisorError } from "./errors";
 import { reasonSchema } from "./schemas";
 
 export const suspendAdvisorInput = z.object({ advisorId: userIdSchema, reason: reasonSchema });
@@ -20,7 +20,7 @@ export const suspend = adminProcedure.input(suspendAdvisorInput).mutation(({ ctx
       actor: { kind: "user", userId: ctx.user.id },
       requestId: ctx.requestId,
     });
-    if (!result.ok) throw advisorError(result.error);
+    if (!result.ok) throw toAppError(result.error);
     const { userId, status, suspendedReason, suspendedAt } = result.value;
     return { userId, status, suspendedReason, suspendedAt };
   }),

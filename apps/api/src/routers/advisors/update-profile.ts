@@ -1,7 +1,7 @@
 import { updateAdvisorProfile } from "@an/db";
 import { z } from "zod";
+import { toAppError } from "../../errors";
 import { advisorProcedure } from "../../trpc/init";
-import { advisorError } from "./errors";
 import { languageSchema, linkSchema, timeZoneSchema } from "./schemas";
 import { text } from "../schemas";
 
@@ -38,7 +38,7 @@ export const updateProfile = advisorProcedure.input(updateProfileInput).mutation
       actor: { kind: "user", userId: ctx.user.id },
       requestId: ctx.requestId,
     });
-    if (!result.ok) throw advisorError(result.error);
+    if (!result.ok) throw toAppError(result.error);
     return result.value;
   }),
 );

@@ -1,6 +1,6 @@
 import { type ApplicationDecision, decideApplication } from "@an/db";
+import { toAppError } from "../../errors";
 import type { Context } from "../../trpc/context";
-import { applicationError } from "./errors";
 
 /**
  * Records an admin's decision in one transaction (see `decideApplication`: audit, the
@@ -19,7 +19,7 @@ export function decide(
       actor: { kind: "user", userId: ctx.user.id },
       requestId: ctx.requestId,
     });
-    if (!result.ok) throw applicationError(result.error);
+    if (!result.ok) throw toAppError(result.error);
     const a = result.value;
     return {
       id: a.id,

@@ -1,8 +1,8 @@
 import { listApplicationRounds, submitApplication } from "@an/db";
 import { DEFAULT_PRICING_RULES } from "@an/domain";
 import { z } from "zod";
+import { toAppError } from "../../errors";
 import { protectedProcedure } from "../../trpc/init";
-import { applicationError } from "./errors";
 import { applicationIdSchema } from "./schemas";
 import { applicantView } from "./views";
 
@@ -22,7 +22,7 @@ export const submit = protectedProcedure.input(submitInput).mutation(({ ctx, inp
       actor: { kind: "user", userId: ctx.user.id },
       requestId: ctx.requestId,
     });
-    if (!result.ok) throw applicationError(result.error);
+    if (!result.ok) throw toAppError(result.error);
     const rounds = await listApplicationRounds(tx, { applicationId: result.value.id });
     return applicantView(result.value, rounds);
   }),

@@ -1,10 +1,9 @@
 import { planUnappliedRefund, previewConsultationEvent } from "@an/db";
 import { type CurrencyCode, formatMoney } from "@an/domain";
 import { z } from "zod";
-import { AppError } from "../../errors";
+import { AppError, toAppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
 import { consultationIdSchema } from "./schemas";
-import { transitionError } from "./transition-error";
 import { chargeToRefund, unappliedChargeError, unappliedPaymentIdSchema } from "./unapplied-charge";
 
 export const refundPreviewInput = z.object({
@@ -83,7 +82,7 @@ export const refundPreview = adminProcedure
     if (preview.kind === "not_found") {
       throw new AppError("CONSULTATION_NOT_FOUND", { ref: input.consultationId });
     }
-    if (preview.kind === "refused") throw transitionError(preview.error);
+    if (preview.kind === "refused") throw toAppError(preview.error);
     const { before } = preview;
     const currency = before.currency as CurrencyCode;
     return {

@@ -1,6 +1,6 @@
-import { resolveIncident, writeAudit } from "@an/db";
+import { resolveIncident } from "@an/db";
 import { z } from "zod";
-import { AppError } from "../../errors";
+import { unwrap } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
 import { text } from "../schemas";
 
@@ -12,21 +12,14 @@ export const resolveIncidentInput = z.object({
 /** Closes an open incident with what was done about it (audited). */
 export const resolve = adminProcedure.input(resolveIncidentInput).mutation(({ ctx, input }) =>
   ctx.db.transaction(async (tx) => {
-    const incident = await resolveIncident(tx, {
-      id: input.id,
-      by: ctx.user.id,
-      resolution: input.resolution,
-    });
-    if (!incident) throw new AppError("INCIDENT_NOT_FOUND", { ref: input.id });
-    await writeAudit(tx, {
-      actor: { kind: "user", userId: ctx.user.id },
-      action: "incident.resolved",
-      subjectType: "security_incident",
-      subjectId: incident.id,
-      before: { kind: incident.kind, resolvedAt: null },
-      after: { resolvedAt: incident.resolvedAt, resolution: incident.resolution },
-      requestId: ctx.requestId,
-    });
+    const incident = unwrap(
+      await resolveIncident(tx, {
+        id: input.id,
+        resolution: input.resolution,
+        actor: { kind: "user", userId: ctx.user.id },
+        requestId: ctx.requestId,
+      }),
+    );
     return {
       id: incident.id,
       resolvedAt: incident.resolvedAt,

@@ -2,9 +2,8 @@ import { applyConsultationEvent, lockConsultation, writeAudit } from "@an/db";
 import { consultations } from "@an/db/schema";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { AppError } from "../../errors";
+import { AppError, toAppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
-import { transitionError } from "../consultations/transition-error";
 
 /**
  * Development sandbox only: ends a completed consultation's hold window now, so a person
@@ -34,7 +33,7 @@ export const endHoldWindow = adminProcedure
           reason: "development sandbox: hold window ended early",
         },
       });
-      if (outcome.kind === "refused") throw transitionError(outcome.error);
+      if (outcome.kind === "refused") throw toAppError(outcome.error);
       await writeAudit(tx, {
         actor: { kind: "user", userId: ctx.user.id },
         action: "consultation.hold_window_ended_early",

@@ -1,4 +1,4 @@
-import { createReconciliationReport, writeAudit } from "@an/db";
+import { startReconciliation } from "@an/db";
 import { AppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
 import { periodInput, requirePeriod } from "../finance/period";
@@ -12,17 +12,10 @@ export const run = adminProcedure.input(periodInput).mutation(({ ctx, input }) =
   requirePeriod(input, 93);
   if (input.from.getTime() > ctx.now().getTime()) throw new AppError("PERIOD_IN_FUTURE");
   return ctx.db.transaction(async (tx) => {
-    const report = await createReconciliationReport(tx, {
+    const report = await startReconciliation(tx, {
       from: input.from,
       to: input.to,
-      requestedBy: ctx.user.id,
-    });
-    await writeAudit(tx, {
       actor: { kind: "user", userId: ctx.user.id },
-      action: "reconciliation.started",
-      subjectType: "reconciliation_report",
-      subjectId: report.id,
-      after: { periodFrom: report.periodFrom, periodTo: report.periodTo },
       requestId: ctx.requestId,
     });
     return {

@@ -1,6 +1,6 @@
 import { setReviewHidden } from "@an/db";
 import { z } from "zod";
-import { AppError } from "../../errors";
+import { unwrap } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
 import { text } from "../schemas";
 
@@ -12,15 +12,16 @@ export const moderateInput = z.object({
 function moderation(hidden: boolean) {
   return adminProcedure.input(moderateInput).mutation(({ ctx, input }) =>
     ctx.db.transaction(async (tx) => {
-      const outcome = await setReviewHidden(tx, {
-        reviewId: input.reviewId,
-        hidden,
-        reason: input.reason,
-        actor: { kind: "user", userId: ctx.user.id },
-        requestId: ctx.requestId,
-      });
-      if (outcome === "not_found") throw new AppError("REVIEW_NOT_FOUND", { ref: input.reviewId });
-      return { changed: outcome === "changed" };
+      const { changed } = unwrap(
+        await setReviewHidden(tx, {
+          reviewId: input.reviewId,
+          hidden,
+          reason: input.reason,
+          actor: { kind: "user", userId: ctx.user.id },
+          requestId: ctx.requestId,
+        }),
+      );
+      return { changed };
     }),
   );
 }

@@ -1,7 +1,7 @@
 import { addSkillSynonym } from "@an/db";
 import { z } from "zod";
+import { toAppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
-import { skillError } from "./errors";
 import { skillIdSchema, skillTermSchema } from "./schemas";
 
 export const addSynonymInput = z.object({ skillId: skillIdSchema, term: skillTermSchema });
@@ -15,7 +15,7 @@ export const addSynonym = adminProcedure.input(addSynonymInput).mutation(({ ctx,
       actor: { kind: "user", userId: ctx.user.id },
       requestId: ctx.requestId,
     });
-    if (!result.ok) throw skillError(result.error);
+    if (!result.ok) throw toAppError(result.error);
     return result.value;
   }),
 );

@@ -1,7 +1,7 @@
 import { createSkill } from "@an/db";
 import { z } from "zod";
+import { toAppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
-import { skillError } from "./errors";
 import { skillTermSchema } from "./schemas";
 
 export const createSkillInput = z.object({
@@ -18,7 +18,7 @@ export const create = adminProcedure.input(createSkillInput).mutation(({ ctx, in
       actor: { kind: "user", userId: ctx.user.id },
       requestId: ctx.requestId,
     });
-    if (!result.ok) throw skillError(result.error);
+    if (!result.ok) throw toAppError(result.error);
     return result.value;
   }),
 );

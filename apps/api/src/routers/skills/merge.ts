@@ -1,7 +1,7 @@
 import { mergeSkills } from "@an/db";
 import { z } from "zod";
+import { toAppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
-import { skillError } from "./errors";
 import { skillIdSchema } from "./schemas";
 
 export const mergeSkillsInput = z.object({ sourceId: skillIdSchema, targetId: skillIdSchema });
@@ -19,7 +19,7 @@ export const merge = adminProcedure.input(mergeSkillsInput).mutation(({ ctx, inp
       actor: { kind: "user", userId: ctx.user.id },
       requestId: ctx.requestId,
     });
-    if (!result.ok) throw skillError(result.error);
+    if (!result.ok) throw toAppError(result.error);
     return result.value;
   }),
 );

@@ -1,7 +1,7 @@
 import { renameSkill } from "@an/db";
 import { z } from "zod";
+import { toAppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
-import { skillError } from "./errors";
 import { skillIdSchema, skillTermSchema } from "./schemas";
 
 export const renameSkillInput = z.object({ skillId: skillIdSchema, name: skillTermSchema });
@@ -15,7 +15,7 @@ export const rename = adminProcedure.input(renameSkillInput).mutation(({ ctx, in
       actor: { kind: "user", userId: ctx.user.id },
       requestId: ctx.requestId,
     });
-    if (!result.ok) throw skillError(result.error);
+    if (!result.ok) throw toAppError(result.error);
     return result.value;
   }),
 );

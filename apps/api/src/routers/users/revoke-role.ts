@@ -1,4 +1,3 @@
-import { revokeRole as revoke } from "@an/db";
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
@@ -14,5 +13,5 @@ export const revokeRoleInput = z.object({ userId: userIdSchema, role: roleSchema
 export const revokeRole = adminProcedure.input(revokeRoleInput).mutation(({ ctx, input }) => {
   if (input.role === "admin" && input.userId === ctx.user.id)
     throw new AppError("CANNOT_REVOKE_OWN_ADMIN");
-  return changeRole(ctx, input, revoke);
+  return changeRole(ctx, input, "revoke");
 });

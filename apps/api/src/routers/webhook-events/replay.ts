@@ -1,6 +1,6 @@
-import { replayWebhookEvent, writeAudit } from "@an/db";
+import { replayWebhookEvent } from "@an/db";
 import { z } from "zod";
-import { AppError } from "../../errors";
+import { unwrap } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
 import { text } from "../schemas";
 
@@ -15,17 +15,14 @@ export const replayInput = z.object({
  */
 export const replay = adminProcedure.input(replayInput).mutation(({ ctx, input }) =>
   ctx.db.transaction(async (tx) => {
-    const result = await replayWebhookEvent(tx, { id: input.id, by: ctx.user.id });
-    if (!result.ok) throw new AppError(result.code, { ref: input.id });
-    await writeAudit(tx, {
-      actor: { kind: "user", userId: ctx.user.id },
-      action: "webhook_event.replay",
-      subjectType: "webhook_event",
-      subjectId: input.id,
-      before: { status: result.previousStatus },
-      after: { status: result.event.status, reason: input.reason },
-      requestId: ctx.requestId,
-    });
-    return { id: input.id, status: result.event.status, replayedAt: result.event.replayedAt };
+    const event = unwrap(
+      await replayWebhookEvent(tx, {
+        id: input.id,
+        reason: input.reason,
+        actor: { kind: "user", userId: ctx.user.id },
+        requestId: ctx.requestId,
+      }),
+    );
+    return { id: input.id, status: event.status, replayedAt: event.replayedAt };
   }),
 );
