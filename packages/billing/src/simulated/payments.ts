@@ -1,5 +1,4 @@
 import type { BillingConfig } from "../config";
-import type { SimulatorRuntime } from "../factory";
 import {
   type ChargeInfo,
   type CheckoutSession,
@@ -18,6 +17,7 @@ import {
 } from "./connect";
 import { simIdempotency } from "./idempotency";
 import { SIM_KIND } from "./kinds";
+import type { SimulatorRuntime } from "./store";
 import { createSimRateLimiter, type SimRateLimiter, type SimRequestStats } from "./rate-limit";
 import {
   SIM_DISPUTE_FEE,

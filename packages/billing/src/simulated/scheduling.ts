@@ -1,5 +1,4 @@
 import type { BillingConfig } from "../config";
-import type { SimulatorRuntime } from "../factory";
 import { ProviderRejectedError, type SchedulingBooking, type SchedulingPort } from "../ports";
 import {
   calcomBookingCancelled,
@@ -10,7 +9,7 @@ import {
   type SimBooking,
   simCalcomUid,
 } from "./events";
-import type { SimStore } from "./store";
+import type { SimStore, SimulatorRuntime } from "./store";
 
 /** The advisor who hosts an event type, as the booking page knows them. */
 export type SimOrganizerInput = {
