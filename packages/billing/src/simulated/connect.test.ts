@@ -6,8 +6,9 @@ import {
   ProviderUnavailableError,
 } from "../ports";
 import { verifyStripeWebhook, signStripePayload } from "../webhooks/signatures";
-import { SIM_INITIAL_REQUIREMENTS, seedSimulatedConnect } from "./connect";
-import type { StripeEventEnvelope } from "./events";
+import { SIM_INITIAL_REQUIREMENTS } from "./accounts";
+import { seedSimulatedConnect } from "./connect";
+import type { StripeEventEnvelope } from "../wire/stripe";
 import { createSimulatedPayments, type SimulatedPayments } from "./payments";
 import { memorySimStore, type SimStore } from "./store";
 

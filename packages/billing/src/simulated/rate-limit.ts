@@ -1,4 +1,4 @@
-import { ProviderUnavailableError } from "../ports";
+import { type PaymentPort, ProviderUnavailableError } from "../ports";
 import type { SimStore } from "./store";
 
 const KIND = "rate_limit";
@@ -80,4 +80,36 @@ export function createSimRateLimiter(
       await store.put<Bucket>(KIND, ID, fresh());
     },
   };
+}
+
+type ApiMethods = Omit<PaymentPort, "mode">;
+
+/** Every API call of the port (not the simulator's controls): each one counts against the rate limit. */
+const API_METHODS: Record<keyof ApiMethods, true> = {
+  createCheckoutSession: true,
+  expireCheckoutSession: true,
+  retrieveCheckoutSession: true,
+  retrieveCharge: true,
+  refund: true,
+  createExpressAccount: true,
+  createAccountLink: true,
+  retrieveAccount: true,
+  createTransfer: true,
+  createTransferReversal: true,
+  listTransfers: true,
+  listRefunds: true,
+  listBalanceTransactions: true,
+};
+
+/** The API calls, each admitted by the rate limiter first (a refused one does nothing). */
+export function rateLimitedApi(api: ApiMethods, limiter: SimRateLimiter): ApiMethods {
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(API_METHODS) as (keyof ApiMethods)[]) {
+    const method = api[name] as (...args: unknown[]) => Promise<unknown>;
+    out[name] = async (...args: unknown[]) => {
+      await limiter.admit();
+      return method(...args);
+    };
+  }
+  return out as ApiMethods;
 }

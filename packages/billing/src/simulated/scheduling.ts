@@ -7,8 +7,8 @@ import {
   calcomMeetingBody,
   calcomNoShowUpdated,
   type SimBooking,
-  simCalcomUid,
-} from "./events";
+} from "./calcom-events";
+import { simCalcomUid } from "./ids";
 import type { SimStore, SimulatorRuntime } from "./store";
 
 /** The advisor who hosts an event type, as the booking page knows them. */
