@@ -1,3 +1,4 @@
+import { calcomWire } from "@an/billing";
 import type { Executor } from "@an/db";
 import {
   advisors,
@@ -9,7 +10,6 @@ import {
   webhookEvents,
 } from "@an/db/schema";
 import { and, desc, eq, sql } from "drizzle-orm";
-import { calcomBooking, calcomEnvelope } from "./schemas";
 
 /*
  * Small reads and writes the processor needs that have no home in the shared query
@@ -48,8 +48,8 @@ export async function findPendingRescheduleOf(
     if (typeof recorded === "string" && recorded.length > 0) return recorded;
     if (!row.body) continue;
     try {
-      const envelope = calcomEnvelope.parse(JSON.parse(row.body));
-      const booking = calcomBooking.safeParse(envelope.payload ?? envelope);
+      const envelope = calcomWire.envelope.parse(JSON.parse(row.body));
+      const booking = calcomWire.booking.safeParse(envelope.payload ?? envelope);
       if (booking.success && booking.data.rescheduleUid) return booking.data.rescheduleUid;
     } catch {
       // Not readable: it can't tell us anything about this reschedule.
