@@ -1,4 +1,4 @@
-import { type ConnectAccount, ProviderRejectedError, stripeWire } from "@an/billing";
+import { type ConnectAccount, isProviderError, stripeWire } from "@an/billing";
 import { type Executor, requeueCapabilityFailedItems, savePayoutAccountState } from "@an/db";
 import type { WorkerDeps } from "../tasks/types";
 import { ignored, type Outcome, processed, type ProcessingContext } from "./outcome";
@@ -28,7 +28,7 @@ export async function planStripeConnectEvent(body: unknown, deps: WorkerDeps): P
     try {
       account = await deps.payments.retrieveAccount(accountId);
     } catch (error) {
-      if (!(error instanceof ProviderRejectedError)) throw error;
+      if (!isProviderError(error, "rejected")) throw error;
       return plan(() =>
         Promise.resolve(ignored(`${type}: account ${accountId} unreadable: ${error.message}`)),
       );

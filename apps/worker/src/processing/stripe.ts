@@ -1,9 +1,4 @@
-import {
-  type ChargeInfo,
-  type CheckoutSession,
-  ProviderRejectedError,
-  stripeWire,
-} from "@an/billing";
+import { type ChargeInfo, type CheckoutSession, isProviderError, stripeWire } from "@an/billing";
 import {
   applyConsultationEvent,
   applyPaymentBeforeUnpaidCancellation,
@@ -67,7 +62,7 @@ const parseObject = <S extends z.ZodType>(schema: S, object: unknown, type: stri
 /**
  * Reads a stored Stripe event and picks its handler. Provider calls the handler needs (the
  * charge behind a paid session) happen here, before the processing transaction opens, so
- * no database lock is held across the network; `ProviderUnavailableError` propagates and
+ * no database lock is held across the network; a provider failure other than a refusal propagates and
  * the job is retried.
  */
 export async function planStripeEvent(body: unknown, deps: WorkerDeps): Promise<StripePlan> {
@@ -175,7 +170,7 @@ async function fetchCharge(
   try {
     return { charge: await deps.payments.retrieveCharge({ paymentIntentId }), chargeError: null };
   } catch (error) {
-    if (error instanceof ProviderRejectedError) return { charge: null, chargeError: error.message };
+    if (isProviderError(error, "rejected")) return { charge: null, chargeError: error.message };
     throw error;
   }
 }

@@ -189,6 +189,7 @@ export function createCalcomScheduling(
     if (response.status >= 500 || response.status === 429 || response.status === 408) {
       throw new ProviderUnavailableError(message, {
         retryAfterSeconds: parseRetryAfter(response.headers.get("retry-after")),
+        kind: response.status === 429 ? "throttled" : "outcome_unknown",
       });
     }
     throw new CalcomRejectedError(message, response.status);

@@ -433,6 +433,7 @@ describe("injected transfer faults", () => {
       .createTransfer(transferInput(chargeId, accountId))
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderUnavailableError);
+    expect((error as ProviderUnavailableError).kind).toBe("outcome_unknown");
     expect((error as Error).message).toMatch(/may have been processed/);
 
     const retried = await payments.createTransfer(transferInput(chargeId, accountId));
@@ -487,6 +488,7 @@ describe("rate limit", () => {
       const error = r.reason as ProviderUnavailableError;
       expect(error).toBeInstanceOf(ProviderUnavailableError);
       expect(error.code).toBe("rate_limit");
+      expect(error.kind).toBe("throttled");
       expect(error.retryAfterSeconds).toBe(1);
     }
     await expect(limited.getRequestStats()).resolves.toEqual({ accepted: 5, throttled: 3 });

@@ -1,4 +1,4 @@
-import { type PaymentPort, ProviderUnavailableError } from "../ports";
+import { type PaymentPort, ProviderUnavailableError, THROTTLED_CODE } from "../ports";
 import type { SimStore } from "./store";
 
 const KIND = "rate_limit";
@@ -66,7 +66,11 @@ export function createSimRateLimiter(
       if (!verdict.admitted) {
         throw new ProviderUnavailableError(
           "Too many requests hit the API too quickly (simulated rate limit).",
-          { retryAfterSeconds: Math.max(1, Math.ceil(verdict.waitSeconds)), code: "rate_limit" },
+          {
+            retryAfterSeconds: Math.max(1, Math.ceil(verdict.waitSeconds)),
+            code: THROTTLED_CODE,
+            kind: "throttled",
+          },
         );
       }
     },
