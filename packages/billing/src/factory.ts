@@ -3,14 +3,8 @@ import type { BillingConfig } from "./config";
 import type { PaymentPort, SchedulingPort } from "./ports";
 import { createSimulatedPayments } from "./simulated/payments";
 import { createSimulatedScheduling } from "./simulated/scheduling";
-import type { SimDelivery, SimStore } from "./simulated/store";
+import type { SimulatorRuntime } from "./simulated/store";
 import { createStripePayments } from "./stripe/payments";
-
-export type SimulatorRuntime = {
-  store: SimStore;
-  deliver: SimDelivery;
-  now?: () => Date;
-};
 
 export type Providers = { payments: PaymentPort; scheduling: SchedulingPort };
 

@@ -1,4 +1,4 @@
-import type { Money } from "@an/domain";
+import type { Money, ProviderFailureKind } from "@an/domain";
 
 /**
  * The payment provider as the rest of the system sees it: Stripe in production, the
@@ -237,28 +237,73 @@ export interface SchedulingPort {
   listBookings(input: { from: Date; to: Date }): Promise<SchedulingBooking[]>;
 }
 
-/** A provider call failed in a way worth retrying later (5xx, network, 429). */
-export class ProviderUnavailableError extends Error {
-  readonly retryAfterSeconds: number | null;
-  /** The provider's code when it gave one, e.g. `rate_limit` for a 429. */
+/**
+ * A provider call that failed, with its kind: `throttled` (a 429: nothing was done, try
+ * again after `retryAfterSeconds`), `outcome_unknown` (a timeout, 5xx or dropped
+ * connection: the request may have taken effect, so retry with the same idempotency key)
+ * or `rejected` (the provider refused; the same request won't succeed). `code` is the
+ * provider's own (Stripe's `balance_insufficient`, `rate_limit`, …) when it gave one.
+ * Every port method throws this for provider failures; anything else is a bug of ours.
+ */
+export class ProviderError extends Error {
+  readonly kind: ProviderFailureKind;
   readonly code: string | null;
+  /** Seconds the provider asked us to wait (`Retry-After`), when it said. */
+  readonly retryAfterSeconds: number | null;
   constructor(
+    kind: ProviderFailureKind,
     message: string,
     options: { cause?: unknown; retryAfterSeconds?: number | null; code?: string | null } = {},
   ) {
     super(message, { cause: options.cause });
-    this.name = "ProviderUnavailableError";
-    this.retryAfterSeconds = options.retryAfterSeconds ?? null;
+    this.name = "ProviderError";
+    this.kind = kind;
     this.code = options.code ?? null;
+    this.retryAfterSeconds = options.retryAfterSeconds ?? null;
+  }
+}
+
+/** Whether `error` is a provider failure, of `kind` when given. */
+export function isProviderError(
+  error: unknown,
+  kind?: ProviderFailureKind,
+): error is ProviderError {
+  return error instanceof ProviderError && (kind === undefined || error.kind === kind);
+}
+
+/** Stripe's code for a 429 (`rate_limit`): the one unavailability that did nothing. */
+export const THROTTLED_CODE = "rate_limit";
+
+/**
+ * A provider call failed in a way worth retrying later (5xx, network, 429): `throttled`
+ * when the provider said it was pacing us, `outcome_unknown` otherwise. Without an
+ * explicit kind, Stripe's `rate_limit` code means throttled.
+ */
+export class ProviderUnavailableError extends ProviderError {
+  declare readonly kind: "throttled" | "outcome_unknown";
+  constructor(
+    message: string,
+    options: {
+      cause?: unknown;
+      retryAfterSeconds?: number | null;
+      code?: string | null;
+      kind?: "throttled" | "outcome_unknown";
+    } = {},
+  ) {
+    super(
+      options.kind ?? (options.code === THROTTLED_CODE ? "throttled" : "outcome_unknown"),
+      message,
+      options,
+    );
+    this.name = "ProviderUnavailableError";
   }
 }
 
 /** The provider refused the request; retrying the same request won't help. */
-export class ProviderRejectedError extends Error {
-  readonly code: string | null;
+export class ProviderRejectedError extends ProviderError {
+  declare readonly kind: "rejected";
   constructor(message: string, options: { cause?: unknown; code?: string | null } = {}) {
-    super(message, { cause: options.cause });
+    super("rejected", message, options);
     this.name = "ProviderRejectedError";
-    this.code = options.code ?? null;
   }
 }

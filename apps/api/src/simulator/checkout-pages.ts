@@ -1,8 +1,8 @@
 import type {
   SimChargeRecord,
   SimCheckoutRecord,
-  SimDisputeObject,
   SimulatedPayments,
+  stripeWire,
 } from "@an/billing";
 import { formatMoney, isCurrencyCode } from "@an/domain";
 import { Router } from "express";
@@ -109,7 +109,7 @@ export function checkoutPages(deps: CheckoutPageDeps): Router {
 function checkoutView(
   record: SimCheckoutRecord,
   found: SimChargeRecord | null,
-  disputes: SimDisputeObject[],
+  disputes: stripeWire.DisputeObject[],
 ): SafeHtml {
   const s = record.session;
   const action = (path: string) => `${checkoutHref(s.id)}/${path}`;
@@ -158,7 +158,7 @@ function checkoutView(
     ${found ? chargeView(found, disputes) : ""}`;
 }
 
-function chargeView(found: SimChargeRecord, disputes: SimDisputeObject[]): SafeHtml {
+function chargeView(found: SimChargeRecord, disputes: stripeWire.DisputeObject[]): SafeHtml {
   const c = found.charge;
   const open = disputes.some((d) => d.status === "needs_response" || d.status === "under_review");
   return html`<h2>Charge</h2>

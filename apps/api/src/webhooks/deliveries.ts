@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { verifyCalcomSignature, verifyStripeWebhook } from "@an/billing";
+import { calcomWire, stripeWire, verifyCalcomSignature, verifyStripeWebhook } from "@an/billing";
 import type { IngestWebhookEventInput } from "@an/db";
-import { z } from "zod";
+import type { z } from "zod";
 import { findUnstorableText } from "./storable-text";
 
 /** Why a delivery is refused: answered as 400 `{ error: { code, message } }`, nothing stored. */
@@ -73,17 +73,6 @@ function signatureAgeSeconds(header: string, now: Date): number | null {
   return match ? Math.floor(now.getTime() / 1000) - Number(match[1]) : null;
 }
 
-/** The little of a Stripe event ingest needs; the processor reads the rest. */
-const stripeEventShape = z.looseObject({
-  id: z.string().min(1).max(255),
-  /** Connect events: the connected account (`acct_…`). */
-  account: z.string().min(1).max(255).optional(),
-  type: z.string().min(1).max(255),
-  data: z.looseObject({
-    object: z.looseObject({ id: z.string().min(1).max(255).optional() }),
-  }),
-});
-
 /**
  * A Stripe delivery: the signature checked on the raw bytes against the endpoint's
  * secrets (its current one, and the previous one during a roll), then the event's id,
@@ -121,7 +110,7 @@ export function parseStripeDelivery(
   if (text === null) return refuse("WEBHOOK_BODY_NOT_JSON", NOT_UTF8);
   const bad = unstorable(verified.event);
   if (bad) return bad;
-  const parsed = stripeEventShape.safeParse(verified.event);
+  const parsed = stripeWire.ingestEvent.safeParse(verified.event);
   if (!parsed.success) {
     return refuse(
       "WEBHOOK_BODY_INVALID",
@@ -149,17 +138,6 @@ export function parseStripeDelivery(
   };
 }
 
-/** Cal.com's envelope `{triggerEvent, createdAt, payload}`, or the flat MEETING_* body. */
-const calcomEnvelope = z.looseObject({
-  triggerEvent: z.string().min(1).max(100),
-  payload: z.unknown().optional(),
-});
-const calcomBooking = z.looseObject({
-  uid: z.string().min(1).max(200).optional(),
-  /** BOOKING_NO_SHOW_UPDATED and the Cal Video no-show triggers carry only this. */
-  bookingUid: z.string().min(1).max(200).optional(),
-});
-
 /**
  * A Cal.com delivery: the hex HMAC of the raw bytes, then the trigger and the booking
  * uid, read defensively (`payload ?? body`, `uid ?? bookingUid`; unknown keys allowed).
@@ -186,7 +164,7 @@ export function parseCalcomDelivery(
   }
   const bad = unstorable(body);
   if (bad) return bad;
-  const envelope = calcomEnvelope.safeParse(body);
+  const envelope = calcomWire.ingestEnvelope.safeParse(body);
   if (!envelope.success) {
     return refuse(
       "WEBHOOK_BODY_INVALID",
@@ -195,7 +173,7 @@ export function parseCalcomDelivery(
   }
   const trigger = envelope.data.triggerEvent;
   if (trigger === "PING") return { ok: true, ping: true };
-  const booking = calcomBooking.safeParse(envelope.data.payload ?? envelope.data);
+  const booking = calcomWire.ingestBooking.safeParse(envelope.data.payload ?? envelope.data);
   if (!booking.success) {
     return refuse(
       "WEBHOOK_BODY_INVALID",

@@ -1,4 +1,4 @@
-import { verifyBookingToken } from "@an/billing";
+import { calcomWire, verifyBookingToken } from "@an/billing";
 import {
   applyCancellationBeforeLatePayment,
   applyConsultationEvent,
@@ -23,13 +23,6 @@ import {
   type ProcessingContext,
   providerTime,
 } from "./outcome";
-import {
-  calcomBooking,
-  calcomEnvelope,
-  calcomMeeting,
-  calcomNoShow,
-  timedBooking,
-} from "./schemas";
 import { findPendingRescheduleOf, refusedBookingKey, wasBookingRefused } from "./store";
 
 /** The domain event id of a Cal.com delivery: `calcom:<trigger>:<uid>[:<detail>]`. */
@@ -492,7 +485,7 @@ export type Plan = { ok: true; trigger: string; handler: Handler } | { ok: false
  * the booking time when the envelope has no usable `createdAt`.
  */
 export function planCalcomEvent(body: unknown, receivedAt: Date): Plan {
-  const envelope = calcomEnvelope.safeParse(body);
+  const envelope = calcomWire.envelope.safeParse(body);
   if (!envelope.success) return { ok: false, reason: "not a Cal.com envelope" };
   const trigger = envelope.data.triggerEvent;
   const payload = envelope.data.payload ?? envelope.data;
@@ -506,13 +499,13 @@ export function planCalcomEvent(body: unknown, receivedAt: Date): Plan {
   const describe = (issues: z.core.$ZodIssue[]) =>
     `${trigger}: ${issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`;
   const parseTimed = () => {
-    const b = timedBooking.safeParse(payload);
+    const b = calcomWire.timedBooking.safeParse(payload);
     return b.success
       ? ({ ok: true, booking: b.data } as const)
       : ({ ok: false, reason: describe(b.error.issues) } as const);
   };
   const parseBooking = () => {
-    const b = calcomBooking.safeParse(payload);
+    const b = calcomWire.booking.safeParse(payload);
     return b.success
       ? ({ ok: true, booking: b.data } as const)
       : ({ ok: false, reason: describe(b.error.issues) } as const);
@@ -605,7 +598,7 @@ export function planCalcomEvent(body: unknown, receivedAt: Date): Plan {
       };
     }
     case "BOOKING_NO_SHOW_UPDATED": {
-      const n = calcomNoShow.safeParse(payload);
+      const n = calcomWire.noShow.safeParse(payload);
       const uid = n.success ? (n.data.bookingUid ?? n.data.uid) : undefined;
       if (!n.success || !uid)
         return { ok: false, reason: "BOOKING_NO_SHOW_UPDATED without bookingUid" };
@@ -617,7 +610,7 @@ export function planCalcomEvent(body: unknown, receivedAt: Date): Plan {
       };
     }
     case "MEETING_ENDED": {
-      const m = calcomMeeting.safeParse(payload);
+      const m = calcomWire.meeting.safeParse(payload);
       if (!m.success) return { ok: false, reason: "MEETING_ENDED without uid" };
       return {
         ok: true,

@@ -1,5 +1,5 @@
+import { calcomWire } from "@an/billing";
 import { type Executor, hasIncident, listBookingRequestsForUid } from "@an/db";
-import { calcomBooking, calcomEnvelope } from "./schemas";
 
 /*
  * What the processor reads of its own records (a booking we refused, pending reschedules
@@ -26,8 +26,8 @@ export async function findPendingRescheduleOf(
     if (typeof recorded === "string" && recorded.length > 0) return recorded;
     if (!row.body) continue;
     try {
-      const envelope = calcomEnvelope.parse(JSON.parse(row.body));
-      const booking = calcomBooking.safeParse(envelope.payload ?? envelope);
+      const envelope = calcomWire.envelope.parse(JSON.parse(row.body));
+      const booking = calcomWire.booking.safeParse(envelope.payload ?? envelope);
       if (booking.success && booking.data.rescheduleUid) return booking.data.rescheduleUid;
     } catch {
       // Not readable: it can't tell us anything about this reschedule.

@@ -1,23 +1,8 @@
-import { type ConnectAccount, ProviderRejectedError } from "@an/billing";
+import { type ConnectAccount, isProviderError, stripeWire } from "@an/billing";
 import { type Executor, requeueCapabilityFailedItems, savePayoutAccountState } from "@an/db";
-import { z } from "zod";
 import type { WorkerDeps } from "../tasks/types";
 import { ignored, type Outcome, processed, type ProcessingContext } from "./outcome";
 import type { StripePlan } from "./stripe";
-
-/** A Connect event: Stripe's envelope plus the connected account it happened on. */
-const connectEvent = z.looseObject({
-  id: z.string().min(1),
-  type: z.string().min(1),
-  account: z.string().min(1).nullish(),
-  data: z.looseObject({
-    object: z.looseObject({
-      id: z.string().nullish(),
-      /** `capability.updated`: the capability's account. */
-      account: z.string().nullish(),
-    }),
-  }),
-});
 
 /**
  * Reads a stored Connect event and picks its handler. For account and capability changes
@@ -27,7 +12,7 @@ const connectEvent = z.looseObject({
  * account (deleted, not ours) is recorded as ignored.
  */
 export async function planStripeConnectEvent(body: unknown, deps: WorkerDeps): Promise<StripePlan> {
-  const parsed = connectEvent.safeParse(body);
+  const parsed = stripeWire.connectEvent.safeParse(body);
   if (!parsed.success) return { ok: false, reason: "not a Stripe Connect event" };
   const event = parsed.data;
   const { id: eventId, type } = event;
@@ -43,7 +28,7 @@ export async function planStripeConnectEvent(body: unknown, deps: WorkerDeps): P
     try {
       account = await deps.payments.retrieveAccount(accountId);
     } catch (error) {
-      if (!(error instanceof ProviderRejectedError)) throw error;
+      if (!isProviderError(error, "rejected")) throw error;
       return plan(() =>
         Promise.resolve(ignored(`${type}: account ${accountId} unreadable: ${error.message}`)),
       );

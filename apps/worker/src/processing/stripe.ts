@@ -1,4 +1,4 @@
-import { type ChargeInfo, type CheckoutSession, ProviderRejectedError } from "@an/billing";
+import { type ChargeInfo, type CheckoutSession, isProviderError, stripeWire } from "@an/billing";
 import {
   applyConsultationEvent,
   applyPaymentBeforeUnpaidCancellation,
@@ -39,13 +39,6 @@ import {
   type ProcessingContext,
   providerTime,
 } from "./outcome";
-import {
-  charge,
-  checkoutSession,
-  type CheckoutSessionObject,
-  dispute,
-  stripeEvent,
-} from "./schemas";
 
 const money = (amount: number, currency: string): Money => ({
   amount,
@@ -68,11 +61,11 @@ const parseObject = <S extends z.ZodType>(schema: S, object: unknown, type: stri
 /**
  * Reads a stored Stripe event and picks its handler. Provider calls the handler needs (the
  * charge behind a paid session) happen here, before the processing transaction opens, so
- * no database lock is held across the network; `ProviderUnavailableError` propagates and
+ * no database lock is held across the network; a provider failure other than a refusal propagates and
  * the job is retried.
  */
 export async function planStripeEvent(body: unknown, deps: WorkerDeps): Promise<StripePlan> {
-  const event = stripeEvent.safeParse(body);
+  const event = stripeWire.event.safeParse(body);
   if (!event.success) return { ok: false, reason: "not a Stripe event" };
   const { id: eventId, type } = event.data;
   const object = event.data.data.object;
@@ -81,7 +74,7 @@ export async function planStripeEvent(body: unknown, deps: WorkerDeps): Promise<
   switch (type) {
     case "checkout.session.completed":
     case "checkout.session.async_payment_succeeded": {
-      const s = parseObject(checkoutSession, object, type);
+      const s = parseObject(stripeWire.checkoutSession, object, type);
       if (!s.ok) return s;
       const session = s.value;
       if (session.payment_status !== "paid") {
@@ -96,25 +89,25 @@ export async function planStripeEvent(body: unknown, deps: WorkerDeps): Promise<
       );
     }
     case "checkout.session.async_payment_failed": {
-      const s = parseObject(checkoutSession, object, type);
+      const s = parseObject(stripeWire.checkoutSession, object, type);
       if (!s.ok) return s;
       return plan((tx, ctx) => sessionClosed(tx, ctx, { eventId, session: s.value, as: "failed" }));
     }
     case "checkout.session.expired": {
-      const s = parseObject(checkoutSession, object, type);
+      const s = parseObject(stripeWire.checkoutSession, object, type);
       if (!s.ok) return s;
       return plan((tx, ctx) =>
         sessionClosed(tx, ctx, { eventId, session: s.value, as: "expired" }),
       );
     }
     case "charge.refunded": {
-      const c = parseObject(charge, object, type);
+      const c = parseObject(stripeWire.charge, object, type);
       if (!c.ok) return c;
       return plan((tx, ctx) => chargeRefunded(tx, ctx, { eventId, charge: c.value }));
     }
     case "charge.dispute.created":
     case "charge.dispute.closed": {
-      const d = parseObject(dispute, object, type);
+      const d = parseObject(stripeWire.dispute, object, type);
       if (!d.ok) return d;
       return plan((tx, ctx) =>
         type === "charge.dispute.created"
@@ -139,7 +132,7 @@ export async function applyPaidSession(
 ): Promise<Outcome> {
   const s = input.session;
   const fetched = await fetchCharge(deps, s.paymentIntentId);
-  const session = checkoutSession.parse({
+  const session = stripeWire.checkoutSession.parse({
     id: s.id,
     amount_total: s.amount,
     currency: s.currency,
@@ -176,14 +169,14 @@ async function fetchCharge(
   try {
     return { charge: await deps.payments.retrieveCharge({ paymentIntentId }), chargeError: null };
   } catch (error) {
-    if (error instanceof ProviderRejectedError) return { charge: null, chargeError: error.message };
+    if (isProviderError(error, "rejected")) return { charge: null, chargeError: error.message };
     throw error;
   }
 }
 
 async function consultationOfSession(
   tx: Executor,
-  s: CheckoutSessionObject,
+  s: stripeWire.ParsedCheckoutSession,
 ): Promise<string | null> {
   return findConsultationIdForPayment(tx, {
     consultationId: s.metadata.consultation_id ?? s.client_reference_id ?? null,
@@ -200,7 +193,7 @@ async function consultationOfSession(
  */
 async function lockSessionTarget(
   tx: Executor,
-  s: CheckoutSessionObject,
+  s: stripeWire.ParsedCheckoutSession,
 ): Promise<{ consultation: ConsultationRow; payment: PaymentRow | null }> {
   const found = await findPaymentForSession(tx, {
     sessionId: s.id,
@@ -237,7 +230,7 @@ async function paymentSucceeded(
     eventId: string;
     /** When Stripe says the payment happened (the event's `created`). */
     occurredAt: Date | null;
-    session: CheckoutSessionObject;
+    session: stripeWire.ParsedCheckoutSession;
     charge: ChargeInfo | null;
     chargeError: string | null;
   },
@@ -451,7 +444,7 @@ async function refundLatePayment(
 async function sessionClosed(
   tx: Executor,
   ctx: ProcessingContext,
-  p: { eventId: string; session: CheckoutSessionObject; as: "failed" | "expired" },
+  p: { eventId: string; session: stripeWire.ParsedCheckoutSession; as: "failed" | "expired" },
 ): Promise<Outcome> {
   const { consultation: c, payment } = await lockSessionTarget(tx, p.session);
   if (payment?.status === "paid") return ignored("payment already recorded as paid", c.id);
@@ -505,7 +498,7 @@ async function sessionClosed(
 async function chargeRefunded(
   tx: Executor,
   ctx: ProcessingContext,
-  p: { eventId: string; charge: z.output<typeof charge> },
+  p: { eventId: string; charge: stripeWire.ParsedCharge },
 ): Promise<Outcome> {
   const ch = p.charge;
   const payment = await findPaymentForCharge(tx, {
@@ -617,7 +610,7 @@ async function unrequestedRefund(
   });
 }
 
-async function consultationOfDispute(tx: Executor, d: z.output<typeof dispute>): Promise<string> {
+async function consultationOfDispute(tx: Executor, d: stripeWire.ParsedDispute): Promise<string> {
   const payment = await findPaymentForCharge(tx, {
     chargeId: d.charge,
     paymentIntentId: d.payment_intent,
@@ -641,7 +634,7 @@ async function consultationOfDispute(tx: Executor, d: z.output<typeof dispute>):
 async function disputeCreated(
   tx: Executor,
   ctx: ProcessingContext,
-  p: { eventId: string; dispute: z.output<typeof dispute> },
+  p: { eventId: string; dispute: stripeWire.ParsedDispute },
 ): Promise<Outcome> {
   const d = p.dispute;
   const consultationId = await consultationOfDispute(tx, d);
@@ -690,7 +683,7 @@ async function disputeCreated(
 async function disputeClosed(
   tx: Executor,
   ctx: ProcessingContext,
-  p: { eventId: string; dispute: z.output<typeof dispute> },
+  p: { eventId: string; dispute: stripeWire.ParsedDispute },
 ): Promise<Outcome> {
   const d = p.dispute;
   if (d.status !== "won" && d.status !== "lost") return ignored(`dispute closed as ${d.status}`);

@@ -1,4 +1,4 @@
-import { ProviderRejectedError } from "@an/billing";
+import { isProviderError } from "@an/billing";
 import { raiseIncident } from "@an/db";
 import type { TaskHandler, WorkerDeps } from "./types";
 
@@ -12,7 +12,7 @@ export function cancelBooking(deps: WorkerDeps): TaskHandler<"cancel_booking"> {
     try {
       await deps.scheduling.cancelBooking({ bookingUid, reason });
     } catch (error) {
-      if (!(error instanceof ProviderRejectedError)) throw error;
+      if (!isProviderError(error, "rejected")) throw error;
       await raiseIncident(deps.db, {
         kind: "provider_action_failed",
         dedupeKey: `cancel-booking:${bookingUid}`,

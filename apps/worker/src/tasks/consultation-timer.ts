@@ -1,4 +1,4 @@
-import { type CheckoutSession, ProviderRejectedError } from "@an/billing";
+import { type CheckoutSession, isProviderError } from "@an/billing";
 import { applyConsultationEvent, listPayments, lockConsultation } from "@an/db";
 import type { TimerName } from "@an/domain";
 import { applyPaidSession } from "../processing/stripe";
@@ -76,8 +76,7 @@ async function askProvider(deps: WorkerDeps, consultationId: string): Promise<vo
       })
       .catch((error: unknown) => {
         // A session the provider doesn't have can't be paid either.
-        if (error instanceof ProviderRejectedError && error.code === "resource_missing")
-          return null;
+        if (isProviderError(error, "rejected") && error.code === "resource_missing") return null;
         throw error;
       });
     if (session?.status !== "complete") continue;

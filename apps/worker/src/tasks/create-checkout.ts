@@ -1,4 +1,4 @@
-import { ProviderRejectedError } from "@an/billing";
+import { isProviderError } from "@an/billing";
 import {
   closePayment,
   enqueueJob,
@@ -104,7 +104,7 @@ async function openSession(deps: WorkerDeps, payment: PaymentRow): Promise<Payme
       savePaymentSession(tx, { id: payment.id, providerSessionId: session.id, url: session.url }),
     );
   } catch (error) {
-    if (!(error instanceof ProviderRejectedError)) throw error;
+    if (!isProviderError(error, "rejected")) throw error;
     await deps.db.transaction(async (tx) => {
       await closePayment(tx, { id: payment.id, status: "failed" });
       await raiseIncident(tx, {

@@ -1,4 +1,4 @@
-import { ProviderRejectedError } from "@an/billing";
+import { isProviderError } from "@an/billing";
 import { closePayment, getPayment } from "@an/db";
 import type { TaskHandler, WorkerDeps } from "./types";
 
@@ -23,7 +23,7 @@ export function expireCheckout(deps: WorkerDeps): TaskHandler<"expire_checkout">
           return;
         }
       } catch (error) {
-        if (!(error instanceof ProviderRejectedError)) throw error;
+        if (!isProviderError(error, "rejected")) throw error;
         deps.log.info({ paymentId, err: error.message }, "checkout session not expired");
         return;
       }

@@ -56,9 +56,13 @@ class ScriptedConnect {
     this.calls += 1;
     const mode = this.next.shift() ?? "ok";
     if (mode === "rate_limit") {
-      const e = new ProviderUnavailableError("Too many requests", { retryAfterSeconds: 1 });
-      Object.assign(e, { code: "rate_limit" });
-      return Promise.reject(e);
+      return Promise.reject(
+        new ProviderUnavailableError("Too many requests", {
+          retryAfterSeconds: 1,
+          code: "rate_limit",
+          kind: "throttled",
+        }),
+      );
     }
     if (mode === "unavailable") {
       return Promise.reject(new ProviderUnavailableError("502 from the provider"));

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { ProviderRejectedError, ProviderUnavailableError } from "@an/billing";
+import { isProviderError } from "@an/billing";
 import {
   ACCOUNT_NOT_READY,
   claimPayoutItem,
@@ -76,22 +76,24 @@ export function preparePayoutBatchTask(deps: WorkerDeps): TaskHandler<"prepare_p
   };
 }
 
-/** How a provider error is recorded on an item or reversal. */
+/**
+ * How a provider failure is recorded on an item or reversal, by its kind: a refusal keeps
+ * the provider's code; a throttled or unanswered request is stored as `rate_limit` or
+ * `outcome_unknown` (the codes the payout queries read back). Null when `error` isn't a
+ * provider failure (it propagates).
+ */
 export function describeFailure(error: unknown): TransferFailure | null {
-  if (error instanceof ProviderRejectedError) {
+  if (!isProviderError(error)) return null;
+  if (error.kind === "rejected") {
     return { code: error.code ?? "rejected", message: error.message, retryable: false };
   }
-  if (error instanceof ProviderUnavailableError) {
-    const throttled = (error as { code?: string | null }).code === RATE_LIMITED;
-    return {
-      // A 429 never reached the point of doing anything; anything else may have.
-      code: throttled ? RATE_LIMITED : OUTCOME_UNKNOWN,
-      message: error.message,
-      retryable: true,
-      retryAfterSeconds: error.retryAfterSeconds,
-    };
-  }
-  return null;
+  return {
+    // A 429 never reached the point of doing anything; anything else may have.
+    code: error.kind === "throttled" ? RATE_LIMITED : OUTCOME_UNKNOWN,
+    message: error.message,
+    retryable: true,
+    retryAfterSeconds: error.retryAfterSeconds,
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ProviderUnavailableError } from "@an/billing";
+import { isProviderError } from "@an/billing";
 import {
   completeReconciliation,
   failReconciliation,
@@ -82,7 +82,9 @@ async function runReconciliation(
     );
   } catch (error) {
     const retryable =
-      error instanceof ProviderUnavailableError && helpers.job.attempts < helpers.job.max_attempts;
+      isProviderError(error) &&
+      error.kind !== "rejected" &&
+      helpers.job.attempts < helpers.job.max_attempts;
     if (retryable) throw error;
     const message = error instanceof Error ? error.message : String(error);
     await deps.db.transaction((tx) =>

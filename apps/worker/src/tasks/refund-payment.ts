@@ -1,4 +1,4 @@
-import { ProviderRejectedError } from "@an/billing";
+import { isProviderError } from "@an/billing";
 import {
   findPaymentToRefund,
   getRefund,
@@ -50,7 +50,7 @@ export function refundPayment(deps: WorkerDeps): TaskHandler<"refund_payment"> {
         saveRefundResult(tx, { id: refund.id, providerRefundId: result.providerRefundId, status }),
       );
     } catch (error) {
-      if (!(error instanceof ProviderRejectedError)) throw error;
+      if (!isProviderError(error, "rejected")) throw error;
       await fail(deps, refund, `the provider refused it: ${error.message}`);
     }
   };

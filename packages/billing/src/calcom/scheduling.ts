@@ -7,6 +7,7 @@ import {
   type SchedulingPort,
 } from "../ports";
 import { parseRetryAfter, resolveRetryOptions, type RetryOptions, withRetries } from "../retry";
+import * as calcomWire from "../wire/calcom";
 
 /** The bookings endpoints' version; without the header Cal.com serves an older shape. */
 export const CALCOM_BOOKINGS_API_VERSION = "2024-08-13";
@@ -64,37 +65,6 @@ function errorMessage(body: unknown, fallback: string): string {
   return text ?? fallback;
 }
 
-const attendeeSchema = z.object({
-  name: z.string().nullish(),
-  email: z.string().nullish(),
-  timeZone: z.string().nullish(),
-});
-
-/** One booking as `GET /v2/bookings` (version 2024-08-13) returns it; extra fields ignored. */
-const bookingSchema = z.object({
-  uid: z.string().min(1),
-  // Lower-case in v2; upper-case enums (`ACCEPTED`) appear in older shapes and webhooks.
-  status: z
-    .string()
-    .transform((s) => s.toLowerCase())
-    .pipe(z.enum(["accepted", "pending", "cancelled", "rejected"])),
-  start: z.iso.datetime({ offset: true }),
-  end: z.iso.datetime({ offset: true }),
-  eventTypeId: z.number().int().nullish(),
-  eventType: z.object({ id: z.number().int() }).partial().nullish(),
-  metadata: z.record(z.string(), z.unknown()).nullish(),
-  attendees: z.array(attendeeSchema).nullish(),
-  rescheduledFromUid: z.string().nullish(),
-  fromReschedule: z.string().nullish(),
-});
-
-const listSchema = z.object({
-  data: z.array(z.unknown()),
-  pagination: z.object({ hasNextPage: z.boolean() }).partial().nullish(),
-});
-
-const singleSchema = z.object({ data: z.unknown() });
-
 /** Booking metadata is string to string in Cal.com; anything else is kept as JSON text. */
 function stringMetadata(
   metadata: Record<string, unknown> | null | undefined,
@@ -109,7 +79,7 @@ function stringMetadata(
 
 /** Maps one listed booking; a booking we can't read is an error, never silently skipped. */
 export function toSchedulingBooking(raw: unknown): SchedulingBooking {
-  const parsed = bookingSchema.safeParse(raw);
+  const parsed = calcomWire.apiBooking.safeParse(raw);
   if (!parsed.success) {
     const uid = z.object({ uid: z.string() }).safeParse(raw);
     throw new ProviderRejectedError(
@@ -219,6 +189,7 @@ export function createCalcomScheduling(
     if (response.status >= 500 || response.status === 429 || response.status === 408) {
       throw new ProviderUnavailableError(message, {
         retryAfterSeconds: parseRetryAfter(response.headers.get("retry-after")),
+        kind: response.status === 429 ? "throttled" : "outcome_unknown",
       });
     }
     throw new CalcomRejectedError(message, response.status);
@@ -231,7 +202,7 @@ export function createCalcomScheduling(
 
   /** Whether the booking is already off the calendar (cancelled, or rejected by the host). */
   async function isAlreadyClosed(uid: string): Promise<boolean> {
-    const parsed = singleSchema.safeParse(
+    const parsed = calcomWire.apiSingle.safeParse(
       await request("GET", bookingPath(uid), "reading booking"),
     );
     if (!parsed.success) return false;
@@ -277,7 +248,7 @@ export function createCalcomScheduling(
           take: String(pageSize),
           skip: String(page * pageSize),
         });
-        const parsed = listSchema.safeParse(
+        const parsed = calcomWire.apiBookingList.safeParse(
           await request("GET", `/v2/bookings?${query.toString()}`, "listing bookings"),
         );
         if (!parsed.success) {

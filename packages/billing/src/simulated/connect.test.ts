@@ -6,8 +6,9 @@ import {
   ProviderUnavailableError,
 } from "../ports";
 import { verifyStripeWebhook, signStripePayload } from "../webhooks/signatures";
-import { SIM_INITIAL_REQUIREMENTS, seedSimulatedConnect } from "./connect";
-import type { StripeEventEnvelope } from "./events";
+import { SIM_INITIAL_REQUIREMENTS } from "./accounts";
+import { seedSimulatedConnect } from "./connect";
+import type { StripeEventEnvelope } from "../wire/stripe";
 import { createSimulatedPayments, type SimulatedPayments } from "./payments";
 import { memorySimStore, type SimStore } from "./store";
 
@@ -432,6 +433,7 @@ describe("injected transfer faults", () => {
       .createTransfer(transferInput(chargeId, accountId))
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderUnavailableError);
+    expect((error as ProviderUnavailableError).kind).toBe("outcome_unknown");
     expect((error as Error).message).toMatch(/may have been processed/);
 
     const retried = await payments.createTransfer(transferInput(chargeId, accountId));
@@ -486,6 +488,7 @@ describe("rate limit", () => {
       const error = r.reason as ProviderUnavailableError;
       expect(error).toBeInstanceOf(ProviderUnavailableError);
       expect(error.code).toBe("rate_limit");
+      expect(error.kind).toBe("throttled");
       expect(error.retryAfterSeconds).toBe(1);
     }
     await expect(limited.getRequestStats()).resolves.toEqual({ accepted: 5, throttled: 3 });

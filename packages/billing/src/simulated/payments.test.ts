@@ -7,7 +7,8 @@ import {
   ProviderUnavailableError,
 } from "../ports";
 import { signStripePayload, verifyStripeWebhook } from "../webhooks/signatures";
-import { SIM_STRIPE_API_VERSION, simProcessingFee, type StripeEventEnvelope } from "./events";
+import type { StripeEventEnvelope } from "../wire/stripe";
+import { SIM_STRIPE_API_VERSION, simProcessingFee } from "./stripe-events";
 import { createSimulatedPayments, type SimulatedPayments } from "./payments";
 import { memorySimStore } from "./store";
 

@@ -1,5 +1,4 @@
 import type { BillingConfig } from "../config";
-import type { SimulatorRuntime } from "../factory";
 import {
   type ChargeInfo,
   type CheckoutSession,
@@ -10,62 +9,29 @@ import {
   type RefundInput,
   type RefundResult,
 } from "../ports";
-import {
-  createSimulatedConnect,
-  recordSimBalanceTransaction,
-  type SimConnectApi,
-  type SimConnectControls,
-} from "./connect";
+import type { ChargeObject, PaymentIntentObject, RefundObject } from "../wire/stripe";
+import { createSimulatedConnect, type SimConnectApi, type SimConnectControls } from "./connect";
+import { createSimulatedDisputes, type SimDisputes } from "./disputes";
 import { simIdempotency } from "./idempotency";
+import { simStripeId, unixSeconds } from "./ids";
 import { SIM_KIND } from "./kinds";
-import { createSimRateLimiter, type SimRateLimiter, type SimRequestStats } from "./rate-limit";
-import {
-  SIM_DISPUTE_FEE,
-  type SimBalanceTransactionObject,
-  type SimChargeObject,
-  type SimCheckoutSessionObject,
-  type SimDisputeObject,
-  type SimPaymentIntentObject,
-  type SimRefundObject,
-  simProcessingFee,
-  simStripeId,
-  stripeEvent,
-  type StripeMetadata,
-  unixSeconds,
-} from "./events";
-
-/** A simulated Checkout Session with what the simulated page needs beside Stripe's object. */
-export type SimCheckoutRecord = {
-  session: SimCheckoutSessionObject;
-  /** The line the client sees ("60-minute consultation with …"). */
-  description: string;
-  advisorId: string;
-  /** Copied onto the payment intent and its charge when the session is paid. */
-  paymentIntentData: { metadata: StripeMetadata; transfer_group: string };
-  chargeId: string | null;
-};
-
-/** A simulated charge and its balance transaction's fee. */
-export type SimChargeRecord = {
-  charge: SimChargeObject;
-  /** Stripe's processing fee, minor units of the charge's currency. */
-  fee: number;
-  sessionId: string;
-  /** The sum of transfers funded by this charge (`source_transaction`); absent = 0. */
-  transferred?: number;
-};
+import { createSimRateLimiter, type SimRequestStats, rateLimitedApi } from "./rate-limit";
+import type { SimChargeRecord, SimCheckoutRecord } from "./records";
+import { missing } from "./refusals";
+import { recordSimBalanceTransaction } from "./reports";
+import type { SimulatorRuntime } from "./store";
+import { simProcessingFee, stripeEvent } from "./stripe-events";
 
 /** The simulated payment provider: the port plus what the simulated pages do. */
 export type SimulatedPayments = PaymentPort &
-  SimConnectControls & {
+  SimConnectControls &
+  SimDisputes & {
     /** Requests the simulated API accepted and refused for the rate limit, since the last reset. */
     getRequestStats(): Promise<SimRequestStats>;
     resetRequestStats(): Promise<void>;
     readonly mode: "simulated";
     getCheckout(sessionId: string): Promise<SimCheckoutRecord | null>;
     getCharge(chargeId: string): Promise<SimChargeRecord | null>;
-    /** Disputes of one charge, oldest first. */
-    listDisputes(chargeId: string): Promise<SimDisputeObject[]>;
     /** The client pays by card: session complete and paid, `checkout.session.completed`. */
     paySession(sessionId: string): Promise<SimCheckoutRecord>;
     /**
@@ -78,14 +44,6 @@ export type SimulatedPayments = PaymentPort &
     failSession(sessionId: string): Promise<SimCheckoutRecord>;
     /** The client walks away: the session expires (`checkout.session.expired`). */
     abandonSession(sessionId: string): Promise<SimCheckoutRecord>;
-    /** The cardholder disputes the charge: `charge.dispute.created`, 15.00 fee withdrawn. */
-    openDispute(chargeId: string): Promise<SimDisputeObject>;
-    /**
-     * The card network decides: `charge.dispute.closed`. Won reinstates the disputed amount
-     * (one more balance transaction) while the 15.00 dispute fee stays charged, as Stripe
-     * does today and as our ledger books it; lost keeps both withdrawn.
-     */
-    closeDispute(disputeId: string, outcome: "won" | "lost"): Promise<SimDisputeObject>;
   };
 
 const KIND = SIM_KIND;
@@ -94,9 +52,6 @@ const KIND = SIM_KIND;
 // caller computes it a moment before the request arrives.
 const MIN_EXPIRY_MS = 30 * 60_000 - 60_000;
 const MAX_EXPIRY_MS = 24 * 60 * 60_000;
-
-const missing = (what: string, id: string) =>
-  new ProviderRejectedError(`No such ${what}: '${id}'`, { code: "resource_missing" });
 
 /**
  * The simulated Stripe: Checkout Sessions, payment intents, charges (with Stripe's
@@ -114,6 +69,7 @@ export function createSimulatedPayments(
   const deliver = (event: unknown) => runtime.deliver("stripe", JSON.stringify(event));
 
   const idempotent = simIdempotency(store, now);
+  const disputes = createSimulatedDisputes({ store, now, deliver });
 
   async function loadCheckout(sessionId: string): Promise<SimCheckoutRecord> {
     const record = await store.get<SimCheckoutRecord>(KIND.session, sessionId);
@@ -213,7 +169,7 @@ export function createSimulatedPayments(
   }
 
   async function chargeOfPaymentIntent(paymentIntentId: string): Promise<SimChargeRecord> {
-    const pi = await store.get<SimPaymentIntentObject>(KIND.paymentIntent, paymentIntentId);
+    const pi = await store.get<PaymentIntentObject>(KIND.paymentIntent, paymentIntentId);
     if (!pi) throw missing("payment_intent", paymentIntentId);
     if (!pi.latest_charge) {
       // As the Stripe adapter reports it: no charge yet is worth asking again later.
@@ -226,14 +182,13 @@ export function createSimulatedPayments(
     return charge;
   }
 
-  async function disputesOf(chargeId: string): Promise<SimDisputeObject[]> {
-    const all = await store.list<SimDisputeObject>(KIND.dispute);
-    return all.filter((d) => d.charge === chargeId);
-  }
-
   const port: Omit<
     SimulatedPayments,
-    keyof SimConnectApi | keyof SimConnectControls | "getRequestStats" | "resetRequestStats"
+    | keyof SimConnectApi
+    | keyof SimConnectControls
+    | keyof SimDisputes
+    | "getRequestStats"
+    | "resetRequestStats"
   > = {
     mode: "simulated",
 
@@ -353,7 +308,7 @@ export function createSimulatedPayments(
       return idempotent(key, "refunds.create", params, async () => {
         const { charge: found } = await chargeOfPaymentIntent(input.paymentIntentId);
         const at = now();
-        const refund: SimRefundObject = {
+        const refund: RefundObject = {
           id: simStripeId("re"),
           object: "refund",
           amount: input.amount.amount,
@@ -366,7 +321,7 @@ export function createSimulatedPayments(
           reason: input.reason,
           status: "succeeded",
         };
-        const disputes = await disputesOf(found.id);
+        const chargeDisputes = await disputes.listDisputes(found.id);
         const updated = await store.update<SimChargeRecord>(KIND.charge, found.id, (cur) => {
           const c = cur.charge;
           if (input.amount.currency.toLowerCase() !== c.currency) {
@@ -380,7 +335,7 @@ export function createSimulatedPayments(
               code: "parameter_invalid_integer",
             });
           }
-          if (disputes.some((d) => d.status !== "won")) {
+          if (chargeDisputes.some((d) => d.status !== "won")) {
             throw new ProviderRejectedError(`Charge ${c.id} has been disputed.`, {
               code: "charge_disputed",
             });
@@ -437,7 +392,6 @@ export function createSimulatedPayments(
 
     getCheckout: (sessionId) => store.get<SimCheckoutRecord>(KIND.session, sessionId),
     getCharge: (chargeId) => store.get<SimChargeRecord>(KIND.charge, chargeId),
-    listDisputes: disputesOf,
 
     async paySession(sessionId) {
       const open = await current(sessionId);
@@ -448,7 +402,7 @@ export function createSimulatedPayments(
       const chargeId = simStripeId("ch");
       const fee = simProcessingFee(s.amount_total);
       const { metadata, transfer_group } = open.paymentIntentData;
-      const pi: SimPaymentIntentObject = {
+      const pi: PaymentIntentObject = {
         id: piId,
         object: "payment_intent",
         amount: s.amount_total,
@@ -462,7 +416,7 @@ export function createSimulatedPayments(
         status: "succeeded",
         transfer_group,
       };
-      const charge: SimChargeObject = {
+      const charge: ChargeObject = {
         id: chargeId,
         object: "charge",
         amount: s.amount_total,
@@ -512,7 +466,7 @@ export function createSimulatedPayments(
       const at = now();
       const s = open.session;
       const piId = simStripeId("pi");
-      await store.put<SimPaymentIntentObject>(KIND.paymentIntent, piId, {
+      await store.put<PaymentIntentObject>(KIND.paymentIntent, piId, {
         id: piId,
         object: "payment_intent",
         amount: s.amount_total,
@@ -543,146 +497,6 @@ export function createSimulatedPayments(
       assertOpen(record);
       return expire(sessionId);
     },
-
-    async openDispute(chargeId) {
-      const found = await store.get<SimChargeRecord>(KIND.charge, chargeId);
-      if (!found) throw missing("charge", chargeId);
-      const at = now();
-      const disputeId = simStripeId("dp");
-      const seen = { amount: 0 };
-      const updated = await store.update<SimChargeRecord>(KIND.charge, chargeId, (cur) => {
-        if (cur.charge.disputed) {
-          throw new ProviderRejectedError(`Charge ${chargeId} is already disputed.`, {
-            code: "charge_disputed",
-          });
-        }
-        seen.amount = cur.charge.amount - cur.charge.amount_refunded;
-        if (seen.amount <= 0) {
-          throw new ProviderRejectedError(
-            `Charge ${chargeId} is fully refunded; there is nothing to dispute.`,
-            { code: "charge_already_refunded" },
-          );
-        }
-        return { ...cur, charge: { ...cur.charge, disputed: true } };
-      });
-      if (!updated) throw missing("charge", chargeId);
-      const { amount } = seen;
-      const currency = updated.charge.currency;
-      const withdrawal: SimBalanceTransactionObject = {
-        id: simStripeId("txn"),
-        object: "balance_transaction",
-        amount: -amount,
-        created: unixSeconds(at),
-        currency,
-        description: `Chargeback withdrawal for ${chargeId}`,
-        fee: SIM_DISPUTE_FEE,
-        fee_details: [
-          { amount: SIM_DISPUTE_FEE, currency, description: "Dispute fee", type: "stripe_fee" },
-        ],
-        net: -amount - SIM_DISPUTE_FEE,
-        reporting_category: "dispute",
-        status: "available",
-        type: "adjustment",
-      };
-      const dispute: SimDisputeObject = {
-        id: disputeId,
-        object: "dispute",
-        amount,
-        balance_transactions: [withdrawal],
-        charge: chargeId,
-        created: unixSeconds(at),
-        currency,
-        evidence_details: {
-          due_by: unixSeconds(at) + 7 * 24 * 3600,
-          has_evidence: false,
-          past_due: false,
-          submission_count: 0,
-        },
-        is_charge_refundable: false,
-        livemode: false,
-        metadata: {},
-        payment_intent: updated.charge.payment_intent,
-        reason: "fraudulent",
-        status: "needs_response",
-      };
-      await store.put(KIND.dispute, disputeId, dispute);
-      await recordSimBalanceTransaction(store, {
-        id: withdrawal.id,
-        type: "adjustment",
-        amount: withdrawal.amount,
-        fee: withdrawal.fee,
-        net: withdrawal.net,
-        currency,
-        source: disputeId,
-        created: withdrawal.created,
-      });
-      await deliver(stripeEvent("charge.dispute.created", dispute, { now: at }));
-      return dispute;
-    },
-
-    async closeDispute(disputeId, outcome) {
-      const at = now();
-      const seen: { status: SimDisputeObject["status"] } = { status: "needs_response" };
-      const dispute = await store.update<SimDisputeObject>(KIND.dispute, disputeId, (cur) => {
-        if (cur.status === "won" || cur.status === "lost") {
-          throw new ProviderRejectedError(
-            `Dispute ${disputeId} is already closed (${cur.status}).`,
-            {
-              code: "dispute_already_closed",
-            },
-          );
-        }
-        seen.status = cur.status;
-        const reinstatement: SimBalanceTransactionObject[] =
-          outcome === "won"
-            ? [
-                {
-                  id: simStripeId("txn"),
-                  object: "balance_transaction",
-                  amount: cur.amount,
-                  created: unixSeconds(at),
-                  currency: cur.currency,
-                  description: `Chargeback reversal for ${cur.charge}`,
-                  fee: 0,
-                  fee_details: [],
-                  net: cur.amount,
-                  reporting_category: "dispute_reversal",
-                  status: "available",
-                  type: "adjustment",
-                },
-              ]
-            : [];
-        return {
-          ...cur,
-          status: outcome,
-          is_charge_refundable: false,
-          balance_transactions: [...cur.balance_transactions, ...reinstatement],
-        };
-      });
-      if (!dispute) throw missing("dispute", disputeId);
-      const reinstated = dispute.balance_transactions.find(
-        (t) => t.reporting_category === "dispute_reversal",
-      );
-      if (outcome === "won" && reinstated) {
-        await recordSimBalanceTransaction(store, {
-          id: reinstated.id,
-          type: "adjustment",
-          amount: reinstated.amount,
-          fee: reinstated.fee,
-          net: reinstated.net,
-          currency: reinstated.currency,
-          source: disputeId,
-          created: reinstated.created,
-        });
-      }
-      await deliver(
-        stripeEvent("charge.dispute.closed", dispute, {
-          now: at,
-          previousAttributes: { status: seen.status },
-        }),
-      );
-      return dispute;
-    },
   };
 
   const connect = createSimulatedConnect({
@@ -695,42 +509,11 @@ export function createSimulatedPayments(
   const limiter = createSimRateLimiter(store, now, config.simulator.stripeRateLimit);
   return {
     ...port,
+    ...disputes,
     ...connect,
-    ...throttled({ ...port, ...connect }, limiter),
+    ...rateLimitedApi({ ...port, ...connect }, limiter),
     mode: "simulated",
     getRequestStats: () => limiter.stats(),
     resetRequestStats: () => limiter.reset(),
   };
-}
-
-type ApiMethods = Omit<PaymentPort, "mode">;
-
-/** Every API call of the port (not the simulator's controls): each one counts against the rate limit. */
-const API_METHODS: Record<keyof ApiMethods, true> = {
-  createCheckoutSession: true,
-  expireCheckoutSession: true,
-  retrieveCheckoutSession: true,
-  retrieveCharge: true,
-  refund: true,
-  createExpressAccount: true,
-  createAccountLink: true,
-  retrieveAccount: true,
-  createTransfer: true,
-  createTransferReversal: true,
-  listTransfers: true,
-  listRefunds: true,
-  listBalanceTransactions: true,
-};
-
-/** The API calls, each admitted by the rate limiter first (a refused one does nothing). */
-function throttled(api: ApiMethods, limiter: SimRateLimiter): ApiMethods {
-  const out: Record<string, unknown> = {};
-  for (const name of Object.keys(API_METHODS) as (keyof ApiMethods)[]) {
-    const method = api[name] as (...args: unknown[]) => Promise<unknown>;
-    out[name] = async (...args: unknown[]) => {
-      await limiter.admit();
-      return method(...args);
-    };
-  }
-  return out as ApiMethods;
 }

@@ -1,4 +1,4 @@
-import { ProviderUnavailableError } from "../ports";
+import { type PaymentPort, ProviderUnavailableError, THROTTLED_CODE } from "../ports";
 import type { SimStore } from "./store";
 
 const KIND = "rate_limit";
@@ -66,7 +66,11 @@ export function createSimRateLimiter(
       if (!verdict.admitted) {
         throw new ProviderUnavailableError(
           "Too many requests hit the API too quickly (simulated rate limit).",
-          { retryAfterSeconds: Math.max(1, Math.ceil(verdict.waitSeconds)), code: "rate_limit" },
+          {
+            retryAfterSeconds: Math.max(1, Math.ceil(verdict.waitSeconds)),
+            code: THROTTLED_CODE,
+            kind: "throttled",
+          },
         );
       }
     },
@@ -80,4 +84,36 @@ export function createSimRateLimiter(
       await store.put<Bucket>(KIND, ID, fresh());
     },
   };
+}
+
+type ApiMethods = Omit<PaymentPort, "mode">;
+
+/** Every API call of the port (not the simulator's controls): each one counts against the rate limit. */
+const API_METHODS: Record<keyof ApiMethods, true> = {
+  createCheckoutSession: true,
+  expireCheckoutSession: true,
+  retrieveCheckoutSession: true,
+  retrieveCharge: true,
+  refund: true,
+  createExpressAccount: true,
+  createAccountLink: true,
+  retrieveAccount: true,
+  createTransfer: true,
+  createTransferReversal: true,
+  listTransfers: true,
+  listRefunds: true,
+  listBalanceTransactions: true,
+};
+
+/** The API calls, each admitted by the rate limiter first (a refused one does nothing). */
+export function rateLimitedApi(api: ApiMethods, limiter: SimRateLimiter): ApiMethods {
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(API_METHODS) as (keyof ApiMethods)[]) {
+    const method = api[name] as (...args: unknown[]) => Promise<unknown>;
+    out[name] = async (...args: unknown[]) => {
+      await limiter.admit();
+      return method(...args);
+    };
+  }
+  return out as ApiMethods;
 }

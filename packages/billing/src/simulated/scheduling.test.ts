@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { parseBillingEnv, resolveBillingConfig } from "../config";
 import { ProviderRejectedError } from "../ports";
 import { signCalcomPayload, verifyCalcomSignature } from "../webhooks/signatures";
-import { utcOffsetMinutes } from "./events";
+import { utcOffsetMinutes } from "./calcom-events";
 import {
   createSimulatedScheduling,
   type SimCreateBookingInput,

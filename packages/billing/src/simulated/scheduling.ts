@@ -1,5 +1,4 @@
 import type { BillingConfig } from "../config";
-import type { SimulatorRuntime } from "../factory";
 import { ProviderRejectedError, type SchedulingBooking, type SchedulingPort } from "../ports";
 import {
   calcomBookingCancelled,
@@ -8,9 +7,9 @@ import {
   calcomMeetingBody,
   calcomNoShowUpdated,
   type SimBooking,
-  simCalcomUid,
-} from "./events";
-import type { SimStore } from "./store";
+} from "./calcom-events";
+import { simCalcomUid } from "./ids";
+import type { SimStore, SimulatorRuntime } from "./store";
 
 /** The advisor who hosts an event type, as the booking page knows them. */
 export type SimOrganizerInput = {

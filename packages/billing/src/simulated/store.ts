@@ -23,6 +23,16 @@ export interface SimStore {
  */
 export type SimDelivery = (provider: WebhookProvider, body: string) => Promise<void>;
 
+/**
+ * What every simulator runs on: the shared store, the way its webhooks are delivered, and
+ * the clock (the system's when absent).
+ */
+export type SimulatorRuntime = {
+  store: SimStore;
+  deliver: SimDelivery;
+  now?: () => Date;
+};
+
 /** An in-memory store for unit tests; single process only. */
 export function memorySimStore(): SimStore {
   const data = new Map<string, unknown>();

@@ -1,5 +1,5 @@
 import Stripe from "stripe";
-import { ProviderRejectedError, ProviderUnavailableError } from "../ports";
+import { ProviderRejectedError, ProviderUnavailableError, THROTTLED_CODE } from "../ports";
 import { parseRetryAfter } from "../retry";
 
 export type StripeClientOptions = {
@@ -44,7 +44,8 @@ function header(error: Stripe.errors.StripeError, name: string): string | undefi
 
 /**
  * Maps an SDK error to the port's errors: connection failures, 5xx, 429 and 409 (a
- * concurrent request with the same idempotency key, or a lock timeout) are worth retrying;
+ * concurrent request with the same idempotency key, or a lock timeout) are worth retrying,
+ * `throttled` when Stripe says `rate_limit` and `outcome_unknown` otherwise;
  * other 4xx (card, invalid request, idempotency mismatch, auth) are refusals, with
  * Stripe's error code (or its error type when there is no code). Anything that isn't a
  * Stripe error (a bug of ours) is returned unchanged.
@@ -66,6 +67,7 @@ export function mapStripeError(error: unknown, what: string): unknown {
       cause: error,
       retryAfterSeconds: parseRetryAfter(header(error, "retry-after")),
       code: error.code ?? null,
+      kind: error.code === THROTTLED_CODE ? "throttled" : "outcome_unknown",
     });
   }
   return new ProviderRejectedError(message, {

@@ -308,6 +308,7 @@ describe("createTransfer", () => {
     expect(error).toBeInstanceOf(ProviderUnavailableError);
     expect((error as ProviderUnavailableError).retryAfterSeconds).toBe(30);
     expect((error as ProviderUnavailableError).code).toBe("rate_limit");
+    expect((error as ProviderUnavailableError).kind).toBe("throttled");
     expect(server.requests).toHaveLength(1);
   });
 

@@ -228,6 +228,7 @@ describe("createCheckoutSession", () => {
     const error = await payments.createCheckoutSession(checkoutInput).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ProviderUnavailableError);
+    expect((error as ProviderUnavailableError).kind).toBe("outcome_unknown");
     expect((error as Error).message).toMatch(/Service unavailable/);
     expect(server.requests).toHaveLength(3);
   });

@@ -5,7 +5,7 @@ import {
   type CheckoutSession,
   type CreateCheckoutInput,
   type PaymentPort,
-  ProviderRejectedError,
+  isProviderError,
   ProviderUnavailableError,
   type RefundResult,
 } from "../ports";
@@ -178,7 +178,7 @@ export function createStripePayments(
         // status in ["open"] can be expired", a 400 without a code). Already expired or
         // completed both mean the page can no longer be paid; which of the two it is (the
         // client may have paid first) is the fresh state's to say, not the message's.
-        if (!(error instanceof ProviderRejectedError)) throw error;
+        if (!isProviderError(error, "rejected")) throw error;
         const current = await retrieveCheckoutSession(sessionId);
         if (current.status === "open") throw error;
         return current;
