@@ -9,6 +9,7 @@ export * from "./commission";
 export * from "./quote";
 export * from "./payout-schedule";
 export * from "./payout-plan";
+export * from "./payout-retry";
 export * from "./refund-policy";
 export * from "./consultation-machine";
 // Posting builders have short verbs (release, refund, transfer): reach them as ledger.release(…).

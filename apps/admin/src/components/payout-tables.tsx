@@ -22,12 +22,12 @@ import { EmptyRow } from "./list-states";
 import { ItemCounts, PayoutItemStatusBadge, ReversalStatusBadge } from "./payout-status";
 import { ConfirmModal, ReasonModal } from "./reason-modal";
 
-export type BatchRow = RouterOutputs["payouts"]["listBatches"]["items"][number];
+export type BatchRow = RouterOutputs["payoutAdmin"]["listBatches"]["items"][number];
 /** An item from any admin view; lists across advisors also carry the advisor's name. */
-export type ItemRow = RouterOutputs["payouts"]["getBatch"]["items"][number] & {
+export type ItemRow = RouterOutputs["payoutAdmin"]["getBatch"]["items"][number] & {
   advisorName?: string;
 };
-export type ReversalRow = RouterOutputs["payouts"]["listReversals"]["items"][number];
+export type ReversalRow = RouterOutputs["payoutAdmin"]["listReversals"]["items"][number];
 
 /** The error code the API stores when a transfer may have reached Stripe unseen. */
 const OUTCOME_UNKNOWN = "outcome_unknown";
@@ -66,7 +66,7 @@ function useInvalidatePayouts(): () => Promise<void> {
   const queryClient = useQueryClient();
   return async () => {
     await Promise.all([
-      queryClient.invalidateQueries({ queryKey: trpc.payouts.pathKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.payoutAdmin.pathKey() }),
       queryClient.invalidateQueries({ queryKey: trpc.consultations.pathKey() }),
     ]);
   };
@@ -181,7 +181,7 @@ export function PayoutItemsTable({
   const [cancelling, setCancelling] = useState<ItemRow | null>(null);
   const [retrying, setRetrying] = useState<ItemRow | null>(null);
   const retry = useMutation(
-    trpc.payouts.retryItem.mutationOptions({
+    trpc.payoutAdmin.retryItem.mutationOptions({
       onSuccess: async () => {
         await invalidate();
         setRetrying(null);
@@ -191,7 +191,7 @@ export function PayoutItemsTable({
     }),
   );
   const cancel = useMutation(
-    trpc.payouts.cancelItem.mutationOptions({
+    trpc.payoutAdmin.cancelItem.mutationOptions({
       onSuccess: async () => {
         await invalidate();
         setCancelling(null);
@@ -379,7 +379,7 @@ export function ReversalsTable({
   const locale = useLocale();
   const invalidate = useInvalidatePayouts();
   const retry = useMutation(
-    trpc.payouts.retryReversal.mutationOptions({
+    trpc.payoutAdmin.retryReversal.mutationOptions({
       onSuccess: async () => {
         await invalidate();
         notifySuccess("The reversal is tried again shortly.");

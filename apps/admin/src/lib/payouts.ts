@@ -1,9 +1,10 @@
 import type { MantineColor } from "@mantine/core";
 import type { RouterOutputs } from "./trpc";
 
-export type PayoutItemStatus = RouterOutputs["payouts"]["listItems"]["items"][number]["status"];
-export type PayoutBatchKind = RouterOutputs["payouts"]["listBatches"]["items"][number]["kind"];
-export type ReversalStatus = RouterOutputs["payouts"]["listReversals"]["items"][number]["status"];
+export type PayoutItemStatus = RouterOutputs["payoutAdmin"]["listItems"]["items"][number]["status"];
+export type PayoutBatchKind = RouterOutputs["payoutAdmin"]["listBatches"]["items"][number]["kind"];
+export type ReversalStatus =
+  RouterOutputs["payoutAdmin"]["listReversals"]["items"][number]["status"];
 
 type Display = { label: string; color: MantineColor; meaning: string };
 

@@ -4,15 +4,14 @@ import {
   ACCOUNT_NOT_READY,
   claimPayoutItem,
   claimTransferReversal,
-  OUTCOME_UNKNOWN,
   planDuePayouts,
   preparePayoutBatch,
-  RATE_LIMITED,
   recordReversalFailure,
   recordReversalSucceeded,
   recordTransferFailure,
   recordTransferSent,
   reserveProviderSlot,
+  storedFailureCode,
   type TransferFailure,
 } from "@an/db";
 import type { CurrencyCode } from "@an/domain";
@@ -79,15 +78,14 @@ export function preparePayoutBatchTask(deps: WorkerDeps): TaskHandler<"prepare_p
 /** How a provider error is recorded on an item or reversal. */
 export function describeFailure(error: unknown): TransferFailure | null {
   if (error instanceof ProviderRejectedError) {
-    return { code: error.code ?? "rejected", message: error.message, retryable: false };
+    return { kind: "rejected", code: error.code ?? "rejected", message: error.message };
   }
   if (error instanceof ProviderUnavailableError) {
-    const throttled = (error as { code?: string | null }).code === RATE_LIMITED;
+    const throttled = (error as { code?: string | null }).code === "rate_limit";
     return {
       // A 429 never reached the point of doing anything; anything else may have.
-      code: throttled ? RATE_LIMITED : OUTCOME_UNKNOWN,
+      kind: throttled ? "throttled" : "outcome_unknown",
       message: error.message,
-      retryable: true,
       retryAfterSeconds: error.retryAfterSeconds,
     };
   }
@@ -114,9 +112,9 @@ export function sendPayoutItem(deps: WorkerDeps): TaskHandler<"send_payout_item"
       await recordTransferFailure(deps.db, {
         itemId,
         failure: {
+          kind: "rejected",
           code: ACCOUNT_NOT_READY,
           message: `the advisor's Stripe account can't receive transfers (transfers capability: ${claim.capability ?? "not requested"})`,
-          retryable: false,
         },
         now: deps.now(),
         maxAttempts: deps.billing.connect.maxAttempts,
@@ -145,7 +143,7 @@ export function sendPayoutItem(deps: WorkerDeps): TaskHandler<"send_payout_item"
         maxAttempts: deps.billing.connect.maxAttempts,
       });
       deps.log.warn(
-        { itemId, code: failure.code, status: row?.status, attempts: row?.attempts },
+        { itemId, code: storedFailureCode(failure), status: row?.status, attempts: row?.attempts },
         "transfer not sent",
       );
     }
@@ -180,7 +178,7 @@ export function reverseTransfer(deps: WorkerDeps): TaskHandler<"reverse_transfer
         now: deps.now(),
         maxAttempts: deps.billing.connect.maxAttempts,
       });
-      deps.log.warn({ reversalId, code: failure.code }, "transfer reversal not done");
+      deps.log.warn({ reversalId, code: storedFailureCode(failure) }, "transfer reversal not done");
     }
   };
 }

@@ -25,8 +25,8 @@ import {
   userRoles,
 } from "../schema";
 import { postJournalEntry } from "./ledger";
-import { withdrawUnsentPayoutItem } from "./payouts";
-import { requestTransferReversal } from "./transfer-reversals";
+import { withdrawUnsentPayoutItem } from "../workflows/payout-items";
+import { requestTransferReversal } from "../workflows/transfer-reversals";
 
 export type ConsultationRow = typeof consultations.$inferSelect;
 

@@ -10,7 +10,7 @@ import {
   transferReversals,
   users,
 } from "../schema";
-import { nextRunFor } from "./payouts";
+import { nextRunFor } from "./payout-schedules";
 
 /** A keyset position: the row's sort time and its id (the tie-break). */
 export type PayoutCursor = { createdAt: Date; id: string };

@@ -3,7 +3,7 @@ import { err, ok, type Result } from "@an/domain";
 import type { Tx } from "../client";
 import { advisors } from "../schema";
 import { type Actor, writeAudit } from "../queries/audit";
-import { nextRunFor } from "../queries/payouts";
+import { nextRunFor } from "../queries/payout-schedules";
 
 export type PayoutCadence = (typeof advisors.payoutCadence.enumValues)[number];
 

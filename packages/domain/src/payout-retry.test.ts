@@ -1,27 +1,28 @@
 import { describe, expect, it } from "vitest";
-import { payoutRetryDelayMs, retryDecision } from "./payouts";
+import { payoutRetryDelayMs, retryDecision } from "./payout-retry";
+import type { ProviderFailureKind } from "./provider-failure";
 
 const now = new Date("2026-11-24T12:00:00Z");
-const failure = (code: string, retryable: boolean, retryAfterSeconds: number | null = null) => ({
-  code,
-  message: code,
-  retryable,
+const failure = (kind: ProviderFailureKind, retryAfterSeconds: number | null = null) => ({
+  kind,
   retryAfterSeconds,
 });
+const random = Math.random;
 
 describe("retryDecision", () => {
   it("a 429 waits its Retry-After and gives its attempt back", () => {
     expect(
-      retryDecision({ failure: failure("rate_limit", true, 2), attempts: 3, maxAttempts: 3, now }),
+      retryDecision({ failure: failure("throttled", 2), attempts: 3, maxAttempts: 3, now, random }),
     ).toEqual({ retry: true, attempts: 2, runAt: new Date(now.getTime() + 2_000) });
   });
 
   it("other retryable failures back off until the attempts run out", () => {
     const first = retryDecision({
-      failure: failure("outcome_unknown", true),
+      failure: failure("outcome_unknown"),
       attempts: 1,
       maxAttempts: 3,
       now,
+      random,
     });
     expect(first.retry).toBe(true);
     const wait = first.retry ? first.runAt.getTime() - now.getTime() : 0;
@@ -29,10 +30,11 @@ describe("retryDecision", () => {
     expect(wait).toBeLessThanOrEqual(30_000);
     expect(
       retryDecision({
-        failure: failure("outcome_unknown", true),
+        failure: failure("outcome_unknown"),
         attempts: 3,
         maxAttempts: 3,
         now,
+        random,
       }),
     ).toEqual({ retry: false, attempts: 3 });
   });
@@ -40,10 +42,11 @@ describe("retryDecision", () => {
   it("a refusal is never retried automatically", () => {
     expect(
       retryDecision({
-        failure: failure("balance_insufficient", false),
+        failure: failure("rejected"),
         attempts: 1,
         maxAttempts: 8,
         now,
+        random,
       }),
     ).toEqual({ retry: false, attempts: 1 });
   });
