@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { payoutRetryDelayMs, retryDecision } from "./payout-retry";
+import { payoutItemActions, payoutRetryDelayMs, retryDecision } from "./payout-retry";
 import type { ProviderFailureKind } from "./provider-failure";
 
 const now = new Date("2026-11-24T12:00:00Z");
@@ -57,5 +57,20 @@ describe("payoutRetryDelayMs", () => {
     expect(payoutRetryDelayMs(1, () => 0)).toBe(15_000);
     expect(payoutRetryDelayMs(2, () => 1)).toBe(60_000);
     expect(payoutRetryDelayMs(20, () => 1)).toBe(3_600_000);
+  });
+});
+
+describe("payoutItemActions", () => {
+  it.each([
+    ["pending", null, { cancel: true, retry: false }],
+    ["sending", null, { cancel: false, retry: false }],
+    ["retrying", "throttled", { cancel: true, retry: false }],
+    ["retrying", "outcome_unknown", { cancel: false, retry: false }],
+    ["failed", "rejected", { cancel: true, retry: true }],
+    ["failed", "outcome_unknown", { cancel: false, retry: true }],
+    ["sent", null, { cancel: false, retry: false }],
+    ["cancelled", "rejected", { cancel: false, retry: false }],
+  ] as const)("%s after %s: %o", (status, lastFailureKind, actions) => {
+    expect(payoutItemActions({ status, lastFailureKind })).toEqual(actions);
   });
 });

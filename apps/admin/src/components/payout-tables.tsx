@@ -38,23 +38,6 @@ export function advisorPayoutsPath(advisorId: string): string {
   return `/payouts/advisors/${encodeURIComponent(advisorId)}`;
 }
 
-/** Only a failed item is sent again; the API refuses the others. */
-function canRetry(item: ItemRow): boolean {
-  return item.status === "failed";
-}
-
-/**
- * An item can be withdrawn until its transfer may exist at Stripe: never once sent or
- * sending, nor after a request whose outcome we never saw (only a retry can tell).
- */
-function canCancel(item: ItemRow): boolean {
-  if (item.status === "pending") return true;
-  return (
-    (item.status === "failed" || item.status === "retrying") &&
-    item.lastErrorCode !== OUTCOME_UNKNOWN
-  );
-}
-
 /** Not yet settled either way: sent and cancelled items are final. */
 function isOpen(item: ItemRow): boolean {
   return item.status !== "sent" && item.status !== "cancelled";
@@ -332,8 +315,9 @@ function ItemActions({
   onRetry: () => void;
   onCancel: () => void;
 }) {
-  const retryable = canRetry(item);
-  const cancellable = canCancel(item);
+  // The API says what may be done with the item; the console doesn't re-derive it.
+  const retryable = item.actions.retry;
+  const cancellable = item.actions.cancel;
   const unknown = item.lastErrorCode === OUTCOME_UNKNOWN && !cancellable && isOpen(item);
   if (!retryable && !cancellable && !unknown) return null;
   return (
