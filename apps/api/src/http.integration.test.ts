@@ -120,7 +120,7 @@ describe("authentication", () => {
   });
 
   it("a bad token is refused even on public procedures", async () => {
-    const res = await call(api.url, "query", "auth.devUsers", {
+    const res = await call(api.url, "query", "sandbox.listUsers", {
       headers: { authorization: "Bearer x" },
     });
     expect(res.status).toBe(401);
@@ -155,7 +155,7 @@ describe("authentication", () => {
 
 describe("bad input", () => {
   it("400 INVALID_LOCALE for a malformed X-Locale", async () => {
-    const res = await call(api.url, "query", "auth.devUsers", {
+    const res = await call(api.url, "query", "sandbox.listUsers", {
       headers: { "x-locale": "not_a locale!!" },
     });
     expect(res.status).toBe(400);
@@ -220,7 +220,7 @@ describe("bad input", () => {
   });
 
   it("400 BATCH_TOO_LARGE for too many batched calls, none of them run", async () => {
-    const paths = Array.from({ length: 11 }, () => "auth.devUsers").join(",");
+    const paths = Array.from({ length: 11 }, () => "sandbox.listUsers").join(",");
     const input = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [i, {}]));
     const res = await fetch(
       `${api.url}/trpc/${paths}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`,
@@ -235,7 +235,7 @@ describe("bad input", () => {
   });
 
   it("a batch within the limit works", async () => {
-    const paths = Array.from({ length: 3 }, () => "auth.devUsers").join(",");
+    const paths = Array.from({ length: 3 }, () => "sandbox.listUsers").join(",");
     const input = Object.fromEntries(Array.from({ length: 3 }, (_, i) => [i, {}]));
     const res = await fetch(
       `${api.url}/trpc/${paths}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`,

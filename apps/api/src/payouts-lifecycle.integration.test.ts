@@ -139,8 +139,18 @@ describe("payout lifecycle against the simulated provider", () => {
     { timeout: 120_000 },
     async () => {
       // 1. The advisor onboards: a fresh link, the simulated Stripe page, account.updated.
-      const link = await call<{ url: string }>(AMIRA, "payouts.onboardingLink", {}, "mutation");
-      const again = await call<{ url: string }>(AMIRA, "payouts.onboardingLink", {}, "mutation");
+      const link = await call<{ url: string }>(
+        AMIRA,
+        "payouts.createOnboardingLink",
+        {},
+        "mutation",
+      );
+      const again = await call<{ url: string }>(
+        AMIRA,
+        "payouts.createOnboardingLink",
+        {},
+        "mutation",
+      );
       expect(again.url).not.toBe(link.url);
       expect(
         await row<{ n: string }>(
@@ -242,7 +252,7 @@ describe("payout lifecycle against the simulated provider", () => {
       });
 
       // 6. An admin pays it now (off-cycle): one transfer from the consultation's charge.
-      await call(ADMIN, "payouts.runOffCycle", { advisorId: AMIRA.id }, "mutation");
+      await call(ADMIN, "payoutAdmin.runOffCycle", { advisorId: AMIRA.id }, "mutation");
       await waitFor("paid out", async () => (await status()) === "paid_out");
       expect(await ledger(consultationId)).toEqual({
         held: 0,
@@ -263,7 +273,7 @@ describe("payout lifecycle against the simulated provider", () => {
       });
       const batches = await call<{ items: unknown[] }>(
         ADMIN,
-        "payouts.listBatches",
+        "payoutAdmin.listBatches",
         { advisorId: AMIRA.id },
         "query",
       );

@@ -48,7 +48,7 @@ describe("two API instances behave as one", () => {
   it("share the mutation rate limit: the budget spent on one is gone on the other", async () => {
     const token = await tokenFor({ id: "demo|client-sam" });
     const attempt = (url: string) =>
-      call(url, "mutation", "auth.devSignIn", {
+      call(url, "mutation", "sandbox.signIn", {
         token,
         input: { email: "sam@demo.advisor.network" },
         headers: { "x-locale": "fr" },

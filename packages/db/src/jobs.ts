@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { CONSULTATION_NOTICES, NOTICE_ROLES, ROLES, TIMERS, WEBHOOK_PROVIDERS } from "@an/domain";
 import type { Executor } from "./client";
@@ -164,4 +164,61 @@ export async function enqueueJob<N extends JobName>(
       priority => ${options.priority ?? DEFAULT_PRIORITY[name] ?? null}::int
     )
   `);
+}
+
+/** A payload field in SQL: an expression over the rows of the query it sits in, or a constant. */
+type SqlField<T> = SQL | (T extends string | number | boolean ? T : never);
+
+/** A payload built in SQL, field by field, with the contract's keys (per variant of a union). */
+export type SqlPayload<P> = P extends unknown ? { [K in keyof P]: SqlField<P[K]> } : never;
+
+/**
+ * The `graphile_worker.add_job(...)` call that queues one job per row of the statement it is
+ * placed in (a `select` list or a `lateral` join), so a batch is queued by the statement that
+ * produced it: one round trip, one transaction. The task name and payload keys are checked
+ * against the contract at compile time; the values are SQL, so unlike {@link enqueueJob} the
+ * payload can't be parsed here (the worker still parses it). Only the options given are
+ * passed; `priority` defaults to the task's, as with `enqueueJob`.
+ */
+export function enqueueJobsSql<N extends JobName>(
+  name: N,
+  job: {
+    payload: SqlPayload<JobPayload<N>>;
+    /** Per row, e.g. `sql\`'payout_batch:' || due.user_id\``. */
+    jobKey?: SQL;
+    runAt?: SQL;
+    maxAttempts?: number;
+    priority?: number;
+  },
+): SQL {
+  const fields = Object.entries(job.payload as Record<string, SQL | string | number | boolean>);
+  const payload = sql.join(
+    fields.map(([key, value]) => sql`${sql.raw(quote(key))}, ${sqlValue(value)}`),
+    sql`, `,
+  );
+  const args = [
+    sql`identifier => ${sql.raw(quote(name))}`,
+    sql`payload => json_build_object(${payload})`,
+  ];
+  if (job.runAt) args.push(sql`run_at => ${job.runAt}`);
+  if (job.maxAttempts !== undefined) args.push(sql`max_attempts => ${job.maxAttempts}::int`);
+  if (job.jobKey) args.push(sql`job_key => ${job.jobKey}`);
+  const priority = job.priority ?? DEFAULT_PRIORITY[name];
+  if (priority !== undefined) args.push(sql`priority => ${sql.raw(String(Math.trunc(priority)))}`);
+  return sql`graphile_worker.add_job(${sql.join(args, sql`, `)})`;
+}
+
+/** A task name or payload key as an SQL string literal (both are identifiers from the contract). */
+function quote(identifier: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(identifier)) {
+    throw new Error(`not a job contract identifier: ${identifier}`);
+  }
+  return `'${identifier}'`;
+}
+
+function sqlValue(value: SQL | string | number | boolean): SQL {
+  if (typeof value === "string") return sql`${value}::text`;
+  if (typeof value === "number") return sql`${value}::numeric`;
+  if (typeof value === "boolean") return sql`${value}::boolean`;
+  return value;
 }

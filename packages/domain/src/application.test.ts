@@ -59,7 +59,7 @@ describe("missingProfileFields", () => {
 });
 
 describe("checkApplicationRate", () => {
-  const usd = (amount: number) => ({ amount, currency: "USD" });
+  const usd = (amount: number) => ({ amount, currency: "USD" as const });
 
   it.each<[string, ApplicationProfile, ReturnType<typeof checkApplicationRate>]>([
     ["no rate yet is fine (a draft)", { currency: "USD" }, { ok: true, value: null }],

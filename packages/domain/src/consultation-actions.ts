@@ -24,7 +24,7 @@ export type ActionCheck =
  * The event a party's action sends, as `role`: a cancellation made on the platform, a
  * no-show report about the *other* side, a dispute. The commands send exactly these.
  */
-export function partyEvent(action: PartyAction, role: "client" | "advisor"): EventPayload {
+export function partyEvent(action: PartyAction, role: PartyRole): EventPayload {
   switch (action) {
     case "cancel":
       return { type: "cancelled", onPlatform: true };
@@ -60,7 +60,7 @@ function check(
  */
 export function partyActions(
   c: Consultation,
-  role: "client" | "advisor",
+  role: PartyRole,
   now: Date,
 ): Record<PartyAction, ActionCheck> {
   return {

@@ -1,4 +1,3 @@
-import type { ConsultationNotice, NoticeAudience } from "./consultation-notice";
 import * as ledger from "./ledger";
 import {
   complete,
@@ -39,7 +38,6 @@ import {
   validateRefundPolicy,
 } from "./refund-policy";
 import { err, ok, type Result } from "./result";
-import type { PartyRole } from "./roles";
 
 export type { TransitionRow } from "./consultation-steps";
 

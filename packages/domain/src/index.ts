@@ -10,6 +10,7 @@ export * from "./commission";
 export * from "./quote";
 export * from "./payout-schedule";
 export * from "./payout-plan";
+export * from "./payout-retry";
 export * from "./refund-policy";
 export * from "./consultation-types";
 export * from "./consultation-machine";

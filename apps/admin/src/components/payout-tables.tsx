@@ -22,12 +22,12 @@ import { EmptyRow } from "./list-states";
 import { ItemCounts, PayoutItemStatusBadge, ReversalStatusBadge } from "./payout-status";
 import { ConfirmModal, ReasonModal } from "./reason-modal";
 
-export type BatchRow = RouterOutputs["payouts"]["listBatches"]["items"][number];
+export type BatchRow = RouterOutputs["payoutAdmin"]["listBatches"]["items"][number];
 /** An item from any admin view; lists across advisors also carry the advisor's name. */
-export type ItemRow = RouterOutputs["payouts"]["getBatch"]["items"][number] & {
+export type ItemRow = RouterOutputs["payoutAdmin"]["getBatch"]["items"][number] & {
   advisorName?: string;
 };
-export type ReversalRow = RouterOutputs["payouts"]["listReversals"]["items"][number];
+export type ReversalRow = RouterOutputs["payoutAdmin"]["listReversals"]["items"][number];
 
 /** The error code the API stores when a transfer may have reached Stripe unseen. */
 const OUTCOME_UNKNOWN = "outcome_unknown";
@@ -36,23 +36,6 @@ const CANCEL_REASON_MAX = 500;
 
 export function advisorPayoutsPath(advisorId: string): string {
   return `/payouts/advisors/${encodeURIComponent(advisorId)}`;
-}
-
-/** Only a failed item is sent again; the API refuses the others. */
-function canRetry(item: ItemRow): boolean {
-  return item.status === "failed";
-}
-
-/**
- * An item can be withdrawn until its transfer may exist at Stripe: never once sent or
- * sending, nor after a request whose outcome we never saw (only a retry can tell).
- */
-function canCancel(item: ItemRow): boolean {
-  if (item.status === "pending") return true;
-  return (
-    (item.status === "failed" || item.status === "retrying") &&
-    item.lastErrorCode !== OUTCOME_UNKNOWN
-  );
 }
 
 /** Not yet settled either way: sent and cancelled items are final. */
@@ -66,7 +49,7 @@ function useInvalidatePayouts(): () => Promise<void> {
   const queryClient = useQueryClient();
   return async () => {
     await Promise.all([
-      queryClient.invalidateQueries({ queryKey: trpc.payouts.pathKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.payoutAdmin.pathKey() }),
       queryClient.invalidateQueries({ queryKey: trpc.consultations.pathKey() }),
     ]);
   };
@@ -181,7 +164,7 @@ export function PayoutItemsTable({
   const [cancelling, setCancelling] = useState<ItemRow | null>(null);
   const [retrying, setRetrying] = useState<ItemRow | null>(null);
   const retry = useMutation(
-    trpc.payouts.retryItem.mutationOptions({
+    trpc.payoutAdmin.retryItem.mutationOptions({
       onSuccess: async () => {
         await invalidate();
         setRetrying(null);
@@ -191,7 +174,7 @@ export function PayoutItemsTable({
     }),
   );
   const cancel = useMutation(
-    trpc.payouts.cancelItem.mutationOptions({
+    trpc.payoutAdmin.cancelItem.mutationOptions({
       onSuccess: async () => {
         await invalidate();
         setCancelling(null);
@@ -332,8 +315,9 @@ function ItemActions({
   onRetry: () => void;
   onCancel: () => void;
 }) {
-  const retryable = canRetry(item);
-  const cancellable = canCancel(item);
+  // The API says what may be done with the item; the console doesn't re-derive it.
+  const retryable = item.actions.retry;
+  const cancellable = item.actions.cancel;
   const unknown = item.lastErrorCode === OUTCOME_UNKNOWN && !cancellable && isOpen(item);
   if (!retryable && !cancellable && !unknown) return null;
   return (
@@ -379,7 +363,7 @@ export function ReversalsTable({
   const locale = useLocale();
   const invalidate = useInvalidatePayouts();
   const retry = useMutation(
-    trpc.payouts.retryReversal.mutationOptions({
+    trpc.payoutAdmin.retryReversal.mutationOptions({
       onSuccess: async () => {
         await invalidate();
         notifySuccess("The reversal is tried again shortly.");

@@ -26,7 +26,7 @@ import { type ConsoleLocale, useLocale } from "../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../lib/trpc";
 import { DetailStates } from "../components/list-states";
 
-type Detail = RouterOutputs["payouts"]["advisorDetail"];
+type Detail = RouterOutputs["payoutAdmin"]["getAdvisor"];
 
 /** Off-cycle batches are built by the worker: refresh soon after asking. */
 const REFRESH_MS = 5_000;
@@ -262,19 +262,21 @@ export function AdvisorPayoutsPage() {
   const locale = useLocale();
   const [dialog, setDialog] = useState<Dialog>(null);
   const detail = useQuery(
-    trpc.payouts.advisorDetail.queryOptions({ advisorId }, { refetchInterval: REFRESH_MS }),
+    trpc.payoutAdmin.getAdvisor.queryOptions({ advisorId }, { refetchInterval: REFRESH_MS }),
   );
   const done = (message: string) => async () => {
-    await queryClient.invalidateQueries({ queryKey: trpc.payouts.pathKey() });
+    await queryClient.invalidateQueries({ queryKey: trpc.payoutAdmin.pathKey() });
     setDialog(null);
     notifySuccess(message);
   };
-  const hold = useMutation(trpc.payouts.hold.mutationOptions({ onSuccess: done("Payouts held.") }));
+  const hold = useMutation(
+    trpc.payoutAdmin.hold.mutationOptions({ onSuccess: done("Payouts held.") }),
+  );
   const release = useMutation(
-    trpc.payouts.releaseHold.mutationOptions({ onSuccess: done("Hold lifted.") }),
+    trpc.payoutAdmin.releaseHold.mutationOptions({ onSuccess: done("Hold lifted.") }),
   );
   const payNow = useMutation(
-    trpc.payouts.runOffCycle.mutationOptions({
+    trpc.payoutAdmin.runOffCycle.mutationOptions({
       onSuccess: done("Off-cycle payout requested: the batch appears here in a moment."),
     }),
   );

@@ -30,7 +30,7 @@ export function PayoutBatchPage() {
   const trpc = useTRPC();
   const locale = useLocale();
   const batch = useQuery(
-    trpc.payouts.getBatch.queryOptions({ id }, { refetchInterval: REFRESH_MS }),
+    trpc.payoutAdmin.getBatch.queryOptions({ id }, { refetchInterval: REFRESH_MS }),
   );
   const back = { to: "/payouts", label: "Payouts" };
   if (batch.isPending || batch.isError) {

@@ -36,7 +36,7 @@ function Batches() {
   const kindParam = searchParams.get("kind") ?? "";
   const kind = isKind(kindParam) ? kindParam : undefined;
   const list = useInfiniteQuery(
-    trpc.payouts.listBatches.infiniteQueryOptions(
+    trpc.payoutAdmin.listBatches.infiniteQueryOptions(
       { kind, limit: PAGE_SIZE },
       { getNextPageParam: (page) => page.nextCursor, placeholderData: keepPreviousData },
     ),
@@ -74,7 +74,7 @@ function Batches() {
 function Failures() {
   const trpc = useTRPC();
   const list = useInfiniteQuery(
-    trpc.payouts.listItems.infiniteQueryOptions(
+    trpc.payoutAdmin.listItems.infiniteQueryOptions(
       { status: ["failed", "retrying"], order: "oldest_update", limit: PAGE_SIZE },
       {
         getNextPageParam: (page) => page.nextCursor,
@@ -109,7 +109,7 @@ function Reversals() {
   const statusParam = searchParams.get("status") ?? "";
   const status = isReversalStatus(statusParam) ? statusParam : undefined;
   const list = useInfiniteQuery(
-    trpc.payouts.listReversals.infiniteQueryOptions(
+    trpc.payoutAdmin.listReversals.infiniteQueryOptions(
       { status: status ? [status] : undefined, limit: PAGE_SIZE },
       { getNextPageParam: (page) => page.nextCursor, placeholderData: keepPreviousData },
     ),

@@ -137,7 +137,7 @@ function PickClient({
 }) {
   const trpc = useTRPC();
   const anonymous = useSandboxApi(null);
-  const users = useQuery(trpc.auth.devUsers.queryOptions());
+  const users = useQuery(trpc.sandbox.listUsers.queryOptions());
   const clients = (users.data ?? []).filter((u) => u.roles.includes("client"));
   const [email, setEmail] = useState("");
   // A plain client by default: advisors and admins are clients too, but less telling.
@@ -146,7 +146,7 @@ function PickClient({
     clients.find((u) => u.roles.length === 1) ??
     clients[0];
   const signIn = useMutation(
-    anonymous.auth.devSignIn.mutationOptions({
+    anonymous.sandbox.signIn.mutationOptions({
       onSuccess: (result) => {
         const name = fullName({
           firstName: result.user.firstName,
@@ -692,8 +692,8 @@ function PayoutStep({
  * as them. The link is single-use and short-lived: it is opened at once, never kept.
  */
 async function onboardingLinkAs(email: string): Promise<string> {
-  const signedIn = await createSandboxClient(null).auth.devSignIn.mutate({ email });
-  const link = await createSandboxClient(signedIn.token).payouts.onboardingLink.mutate({});
+  const signedIn = await createSandboxClient(null).sandbox.signIn.mutate({ email });
+  const link = await createSandboxClient(signedIn.token).payouts.createOnboardingLink.mutate({});
   return link.url;
 }
 
@@ -709,13 +709,16 @@ function PayoutSteps({ detail }: { detail: AdminDetail }) {
   const advisorId = detail.advisor.id;
   const advisorEmail = detail.advisor.email;
   const payouts = useQuery(
-    trpc.payouts.advisorDetail.queryOptions({ advisorId }, { refetchInterval: POLL_MS }),
+    trpc.payoutAdmin.getAdvisor.queryOptions({ advisorId }, { refetchInterval: POLL_MS }),
   );
   const items = useQuery(
-    trpc.payouts.listItems.queryOptions({ advisorId, limit: 100 }, { refetchInterval: POLL_MS }),
+    trpc.payoutAdmin.listItems.queryOptions(
+      { advisorId, limit: 100 },
+      { refetchInterval: POLL_MS },
+    ),
   );
   const reversals = useQuery(
-    trpc.payouts.listReversals.queryOptions(
+    trpc.payoutAdmin.listReversals.queryOptions(
       { advisorId, limit: 100 },
       { refetchInterval: POLL_MS },
     ),
@@ -740,12 +743,12 @@ function PayoutSteps({ detail }: { detail: AdminDetail }) {
     },
   });
   const endHold = useMutation(
-    trpc.payouts.endHoldWindow.mutationOptions({
+    trpc.sandbox.endHoldWindow.mutationOptions({
       onSuccess: () => notifySuccess("Hold window ended: the advisor's share is released."),
     }),
   );
   const payNow = useMutation(
-    trpc.payouts.runOffCycle.mutationOptions({
+    trpc.payoutAdmin.runOffCycle.mutationOptions({
       onSuccess: () => notifySuccess("Payout requested: the worker builds and sends it."),
     }),
   );

@@ -35,9 +35,9 @@ function useReturnPath(): string {
 /** Demo users from the API's dev sign-in: one button each. Development only. */
 function DevSignIn({ onToken }: { onToken: (token: string) => void }) {
   const trpc = useTRPC();
-  const users = useQuery(trpc.auth.devUsers.queryOptions());
+  const users = useQuery(trpc.sandbox.listUsers.queryOptions());
   const signIn = useMutation(
-    trpc.auth.devSignIn.mutationOptions({ onSuccess: (result) => onToken(result.token) }),
+    trpc.sandbox.signIn.mutationOptions({ onSuccess: (result) => onToken(result.token) }),
   );
 
   if (users.isPending) return <Loader size="sm" aria-label="Loading demo users" />;

@@ -9,9 +9,11 @@ import { financeRouter } from "../routers/finance";
 import { incidentsRouter } from "../routers/incidents";
 import { ledgerRouter } from "../routers/ledger";
 import { notificationsRouter } from "../routers/notifications";
+import { payoutAdminRouter } from "../routers/payout-admin";
 import { payoutsRouter } from "../routers/payouts";
 import { reconciliationRouter } from "../routers/reconciliation";
 import { reviewsRouter } from "../routers/reviews";
+import { sandboxRouter } from "../routers/sandbox";
 import { skillsRouter } from "../routers/skills";
 import { usersRouter } from "../routers/users";
 import { webhookEventsRouter } from "../routers/webhook-events";
@@ -32,9 +34,11 @@ export const appRouter = router({
   ledger: ledgerRouter,
   webhookEvents: webhookEventsRouter,
   payouts: payoutsRouter,
+  payoutAdmin: payoutAdminRouter,
   earnings: earningsRouter,
   finance: financeRouter,
   reconciliation: reconciliationRouter,
+  sandbox: sandboxRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -144,6 +144,8 @@ class ScriptedConnect {
 const t = useTestDatabase();
 const helpers = jobHelpers();
 const NOW = new Date("2026-11-24T12:00:00.000Z");
+/** Who acts in the admin commands below (stored as the hold's `by`). */
+const ADMIN = { kind: "system", label: "admin" } as const;
 let provider: ScriptedConnect;
 let handlers: ReturnType<typeof createHandlers>;
 let db: Db;
@@ -295,14 +297,14 @@ describe("a scheduled payout run", () => {
       holdAdvisorPayouts(tx, {
         advisorId: a!.advisorId,
         reason: "KYC check",
-        by: "admin",
+        actor: ADMIN,
         now: NOW,
       }),
     );
     expect((await send(item!.id)).status).toBe("pending");
     expect(provider.calls).toBe(0);
     await db.transaction((tx) =>
-      releaseAdvisorPayoutHold(tx, { advisorId: a!.advisorId, now: NOW }),
+      releaseAdvisorPayoutHold(tx, { advisorId: a!.advisorId, now: NOW, actor: ADMIN }),
     );
     expect((await send(item!.id)).status).toBe("sent");
   });
@@ -371,7 +373,7 @@ describe("faults end in a visible, retryable state with the money accounted for"
     expect(incidents.map((r) => r.kind)).toContain("payout_failed");
     expect(await balance(`advisor_payout_in_transit:${a!.advisorId}`)).toBe(-8000);
     const retried = await db.transaction((tx) =>
-      retryPayoutItem(tx, { itemId: item!.id, now: NOW }),
+      retryPayoutItem(tx, { itemId: item!.id, now: NOW, actor: ADMIN }),
     );
     expect(retried.kind).toBe("ok");
     expect((await send(item!.id)).status).toBe("sent");

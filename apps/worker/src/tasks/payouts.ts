@@ -4,15 +4,14 @@ import {
   ACCOUNT_NOT_READY,
   claimPayoutItem,
   claimTransferReversal,
-  OUTCOME_UNKNOWN,
   planDuePayouts,
   preparePayoutBatch,
-  RATE_LIMITED,
   recordReversalFailure,
   recordReversalSucceeded,
   recordTransferFailure,
   recordTransferSent,
   reserveProviderSlot,
+  storedFailureCode,
   type TransferFailure,
 } from "@an/db";
 import type { CurrencyCode } from "@an/domain";
@@ -85,15 +84,10 @@ export function preparePayoutBatchTask(deps: WorkerDeps): TaskHandler<"prepare_p
 export function describeFailure(error: unknown): TransferFailure | null {
   if (!isProviderError(error)) return null;
   if (error.kind === "rejected") {
-    return { code: error.code ?? "rejected", message: error.message, retryable: false };
+    return { kind: "rejected", code: error.code ?? "rejected", message: error.message };
   }
-  return {
-    // A 429 never reached the point of doing anything; anything else may have.
-    code: error.kind === "throttled" ? RATE_LIMITED : OUTCOME_UNKNOWN,
-    message: error.message,
-    retryable: true,
-    retryAfterSeconds: error.retryAfterSeconds,
-  };
+  // A 429 never reached the point of doing anything; anything else may have.
+  return { kind: error.kind, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
 }
 
 /**
@@ -116,9 +110,9 @@ export function sendPayoutItem(deps: WorkerDeps): TaskHandler<"send_payout_item"
       await recordTransferFailure(deps.db, {
         itemId,
         failure: {
+          kind: "rejected",
           code: ACCOUNT_NOT_READY,
           message: `the advisor's Stripe account can't receive transfers (transfers capability: ${claim.capability ?? "not requested"})`,
-          retryable: false,
         },
         now: deps.now(),
         maxAttempts: deps.billing.connect.maxAttempts,
@@ -147,7 +141,7 @@ export function sendPayoutItem(deps: WorkerDeps): TaskHandler<"send_payout_item"
         maxAttempts: deps.billing.connect.maxAttempts,
       });
       deps.log.warn(
-        { itemId, code: failure.code, status: row?.status, attempts: row?.attempts },
+        { itemId, code: storedFailureCode(failure), status: row?.status, attempts: row?.attempts },
         "transfer not sent",
       );
     }
@@ -182,7 +176,7 @@ export function reverseTransfer(deps: WorkerDeps): TaskHandler<"reverse_transfer
         now: deps.now(),
         maxAttempts: deps.billing.connect.maxAttempts,
       });
-      deps.log.warn({ reversalId, code: failure.code }, "transfer reversal not done");
+      deps.log.warn({ reversalId, code: storedFailureCode(failure) }, "transfer reversal not done");
     }
   };
 }

@@ -156,3 +156,12 @@ export async function listAdvisors(ex: Executor, params: ListAdvisorsParams) {
       rows.length > params.limit && last ? { createdAt: last.createdAt, id: last.userId } : null,
   };
 }
+
+/** Whether the user has an advisor profile (the role alone, e.g. revoked then re-granted, isn't one). */
+export async function advisorExists(ex: Executor, params: { userId: string }): Promise<boolean> {
+  const [row] = await ex
+    .select({ id: advisors.userId })
+    .from(advisors)
+    .where(eq(advisors.userId, params.userId));
+  return row !== undefined;
+}

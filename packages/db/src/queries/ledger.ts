@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, like, sql } from "drizzle-orm";
-import { isBalanced, type JournalEntry } from "@an/domain";
+import { accounts, isBalanced, type JournalEntry } from "@an/domain";
 import type { Executor } from "../client";
 import { journalEntries, journalPostings } from "../schema";
 
@@ -127,4 +127,20 @@ export async function findUnbalancedEntries(ex: Executor): Promise<string[]> {
 
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** What an advisor owes back per currency (positive, zero when nothing), from the ledger. */
+export async function receivableBalances(
+  tx: Executor,
+  advisorId: string,
+): Promise<Map<string, number>> {
+  const rows = await tx
+    .select({
+      currency: journalPostings.currency,
+      balance: sql<string>`sum(${journalPostings.amount})`,
+    })
+    .from(journalPostings)
+    .where(eq(journalPostings.account, accounts.advisorReceivable(advisorId)))
+    .groupBy(journalPostings.currency);
+  return new Map(rows.map((r) => [r.currency, Math.max(0, Number(r.balance))]));
 }

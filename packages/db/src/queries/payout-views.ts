@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gt, gte, inArray, lt, or, type SQL, sql } from "dri
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import {
   PAYOUT_ITEM_STATUSES,
+  type PayoutItemActions,
   type PayoutBatchKind,
   type PayoutItemStatus,
   type TransferReversalStatus,
@@ -15,7 +16,8 @@ import {
   transferReversals,
   users,
 } from "../schema";
-import { nextRunFor } from "./payouts";
+import { itemActions } from "./payout-items";
+import { nextRunFor } from "./payout-schedules";
 
 /** A keyset position: the row's sort time and its id (the tie-break). */
 export type PayoutCursor = { createdAt: Date; id: string };
@@ -196,7 +198,15 @@ export type AdminPayoutItem = {
   sentAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
+  /** What an admin may do with it now (cancel, retry); the commands refuse the rest. */
+  actions: PayoutItemActions;
 };
+
+/** An item row as admins see it, with what they may do with it. */
+const withActions = <T extends Pick<AdminPayoutItem, "status" | "lastErrorCode">>(item: T) => ({
+  ...item,
+  actions: itemActions(item),
+});
 
 export type PayoutBatchDetail = PayoutBatchSummary & {
   requestedByName: string | null;
@@ -231,7 +241,12 @@ export async function getPayoutBatch(
   const { requestedByFirst, requestedByLast, ...rest } = batch;
   const requestedByName =
     [requestedByFirst, requestedByLast].filter(Boolean).join(" ") || batch.requestedBy;
-  return { ...rest, ...progress.get(batch.id)!, requestedByName, items };
+  return {
+    ...rest,
+    ...progress.get(batch.id)!,
+    requestedByName,
+    items: items.map(withActions),
+  };
 }
 
 /**
@@ -271,10 +286,11 @@ export async function listPayoutItems(
       ...(oldestFirst ? [asc(time), asc(payoutItems.id)] : [desc(time), desc(payoutItems.id)]),
     )
     .limit(params.limit + 1);
-  return page(rows, params.limit, (r) => ({
+  const { items, nextCursor } = page(rows, params.limit, (r) => ({
     createdAt: oldestFirst ? r.updatedAt : r.createdAt,
     id: r.id,
   }));
+  return { items: items.map(withActions), nextCursor };
 }
 
 export type TransferReversalView = {

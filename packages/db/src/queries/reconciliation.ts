@@ -1,7 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, lt, or, sql } from "drizzle-orm";
 import {
-  formatMoney,
-  isCurrencyCode,
   type OurRecords,
   type ProviderRecords,
   type ReconciliationDifference,

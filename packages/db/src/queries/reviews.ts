@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
-import { clientForAdvisor, REVIEWABLE_STATUSES } from "@an/domain";
+import { clientForAdvisor } from "@an/domain";
 import type { Executor } from "../client";
 import { advisors, reviews, users } from "../schema";
 

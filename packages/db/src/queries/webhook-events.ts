@@ -1,12 +1,18 @@
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import type { WebhookEventStatus, WebhookProvider } from "@an/domain";
 import type { Executor } from "../client";
-import { enqueueJob } from "../jobs";
+import { enqueueJob, enqueueJobsSql } from "../jobs";
 import { webhookEvents } from "../schema";
 export type WebhookEventRow = typeof webhookEvents.$inferSelect;
 
 /** Attempts graphile-worker gives one delivery's processing (deferred events retry with backoff). */
 export const WEBHOOK_JOB_MAX_ATTEMPTS = 20;
+
+/** One `process_webhook_event` job per row of `inserted` in the ingest statements. */
+const processWebhookEventJobs = enqueueJobsSql("process_webhook_event", {
+  payload: { webhookEventId: sql`inserted.id` },
+  maxAttempts: WEBHOOK_JOB_MAX_ATTEMPTS,
+});
 
 export type IngestWebhookEventInput = {
   provider: WebhookProvider;
@@ -52,11 +58,7 @@ export async function ingestWebhookEvent(
     )
     select inserted.id, false as duplicate
     from inserted,
-      lateral graphile_worker.add_job(
-        identifier => 'process_webhook_event',
-        payload => json_build_object('webhookEventId', inserted.id),
-        max_attempts => ${WEBHOOK_JOB_MAX_ATTEMPTS}::int
-      ) as job
+      lateral ${processWebhookEventJobs} as job
     union all
     select existing.id, true as duplicate
     from webhook_events existing
@@ -294,11 +296,7 @@ export async function ingestWebhookEvents(
     queued as (
       select inserted.*
       from inserted,
-        lateral graphile_worker.add_job(
-          identifier => 'process_webhook_event',
-          payload => json_build_object('webhookEventId', inserted.id),
-          max_attempts => ${WEBHOOK_JOB_MAX_ATTEMPTS}::int
-        ) as job
+        lateral ${processWebhookEventJobs} as job
     )
     select provider, dedupe_key, id, true as inserted from queued
     union all

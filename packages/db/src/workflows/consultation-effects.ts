@@ -9,9 +9,9 @@ import {
 } from "../queries/consultations";
 import { postJournalEntry } from "../queries/ledger";
 import { insertRefund, listOpenPaymentIds } from "../queries/payments";
-import { withdrawUnsentPayoutItem } from "../queries/payouts";
+import { withdrawUnsentPayoutItem } from "./payout-items";
 import { listAdminIds } from "../queries/roles";
-import { requestTransferReversal } from "../queries/transfer-reversals";
+import { requestTransferReversal } from "./transfer-reversals";
 
 /** Queues expiry of any checkout session still open for the consultation. */
 export async function expireOpenPayments(tx: Executor, consultationId: string): Promise<void> {

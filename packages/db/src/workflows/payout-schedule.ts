@@ -3,7 +3,7 @@ import { err, ok, type PayoutCadenceKind, type Result } from "@an/domain";
 import type { Tx } from "../client";
 import { advisors } from "../schema";
 import { type Actor, writeAudit } from "../queries/audit";
-import { nextRunFor } from "../queries/payouts";
+import { nextRunFor } from "../queries/payout-schedules";
 
 /** How often an advisor is paid, as stored: the domain's `PAYOUT_CADENCES`. */
 export type PayoutCadence = PayoutCadenceKind;

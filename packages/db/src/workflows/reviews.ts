@@ -1,12 +1,11 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { err, ok, type Result } from "@an/domain";
+import { err, ok, REVIEWABLE_STATUSES, type Result } from "@an/domain";
 import type { Executor } from "../client";
 import { advisors, consultations, reviews } from "../schema";
 import { type Actor, writeAudit } from "../queries/audit";
 import { REVIEW_WINDOW_DAYS } from "../queries/reviews";
 
 /** Statuses in which a consultation has reached completion, so its client may review it. */
-const REVIEWABLE_STATUSES = ["completed", "released", "paid_out"] as const;
 
 type ReviewNotFound = { code: "REVIEW_NOT_FOUND"; ref: string };
 /** Why an advisor's reply was refused: not their review (or none), or already answered. */

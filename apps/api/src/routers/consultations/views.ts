@@ -5,8 +5,6 @@ import {
   formatMoney,
   type Locale,
   partyActions,
-  needsAdminAttention,
-  type PartyRole,
   translator,
 } from "@an/domain";
 

@@ -113,7 +113,7 @@ beforeAll(async () => {
 describe("payouts admin views", () => {
   it("listBatches: newest first, filtered by advisor, kind and period, with items counted by status", async () => {
     const admin = await callerFor(t.db, ADMIN);
-    const all = await admin.payouts.listBatches();
+    const all = await admin.payoutAdmin.listBatches();
     expect(all.items.map((b) => b.id)).toEqual([ids.a2, ids.l1, ids.a1]);
     const a1 = all.items[2]!;
     expect(a1).toMatchObject({
@@ -127,9 +127,9 @@ describe("payouts admin views", () => {
       itemsByStatus: { pending: 0, sending: 0, retrying: 0, failed: 1, sent: 1, cancelled: 0 },
     });
 
-    const mine = await admin.payouts.listBatches({ advisorId: AMIRA, limit: 1 });
+    const mine = await admin.payoutAdmin.listBatches({ advisorId: AMIRA, limit: 1 });
     expect(mine.items.map((b) => b.id)).toEqual([ids.a2]);
-    const next = await admin.payouts.listBatches({
+    const next = await admin.payoutAdmin.listBatches({
       advisorId: AMIRA,
       limit: 1,
       cursor: mine.nextCursor,
@@ -137,22 +137,22 @@ describe("payouts admin views", () => {
     expect(next.items.map((b) => b.id)).toEqual([ids.a1]);
     expect(next.nextCursor).toBeNull();
 
-    expect((await admin.payouts.listBatches({ kind: "off_cycle" })).items.map((b) => b.id)).toEqual(
-      [ids.a2],
-    );
-    const window = await admin.payouts.listBatches({
+    expect(
+      (await admin.payoutAdmin.listBatches({ kind: "off_cycle" })).items.map((b) => b.id),
+    ).toEqual([ids.a2]);
+    const window = await admin.payoutAdmin.listBatches({
       from: at(120).toISOString(),
       to: at(180).toISOString(),
     });
     expect(window.items.map((b) => b.id)).toEqual([ids.l1]);
-    await expect(admin.payouts.listBatches({ cursor: "%%%" })).rejects.toMatchObject({
+    await expect(admin.payoutAdmin.listBatches({ cursor: "%%%" })).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });
   });
 
   it("getBatch: the batch with every item and the provider's errors; unknown ids are PAYOUT_BATCH_NOT_FOUND", async () => {
     const admin = await callerFor(t.db, ADMIN);
-    const batch = await admin.payouts.getBatch({ id: ids.a1 });
+    const batch = await admin.payoutAdmin.getBatch({ id: ids.a1 });
     expect(batch).toMatchObject({ id: ids.a1, advisorName: "Amira Haddad", requestedByName: null });
     expect(batch.items.map((i) => i.id)).toEqual([ids.sentItem, ids.failedItem]);
     expect(batch.items[0]!.providerTransferId).toMatch(/^tr_/);
@@ -164,24 +164,24 @@ describe("payouts admin views", () => {
       providerTransferId: null,
       nextAttemptAt: null,
     });
-    await expect(admin.payouts.getBatch({ id: UNKNOWN })).rejects.toMatchObject({
+    await expect(admin.payoutAdmin.getBatch({ id: UNKNOWN })).rejects.toMatchObject({
       code: "NOT_FOUND",
       appCode: "PAYOUT_BATCH_NOT_FOUND",
     });
-    await expect(admin.payouts.getBatch({ id: "nope" })).rejects.toMatchObject({
+    await expect(admin.payoutAdmin.getBatch({ id: "nope" })).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });
   });
 
   it("listItems: the failures view puts the longest-failing item first and pages by cursor", async () => {
     const admin = await callerFor(t.db, ADMIN);
-    const first = await admin.payouts.listItems({
+    const first = await admin.payoutAdmin.listItems({
       status: ["failed", "retrying"],
       order: "oldest_update",
       limit: 1,
     });
     expect(first.items.map((i) => i.id)).toEqual([ids.failedItem]);
-    const second = await admin.payouts.listItems({
+    const second = await admin.payoutAdmin.listItems({
       status: ["failed", "retrying"],
       order: "oldest_update",
       limit: 1,
@@ -192,16 +192,16 @@ describe("payouts admin views", () => {
     ]);
     expect(second.nextCursor).toBeNull();
 
-    const newest = await admin.payouts.listItems({ advisorId: AMIRA });
+    const newest = await admin.payoutAdmin.listItems({ advisorId: AMIRA });
     expect(newest.items.map((i) => i.id)).toEqual([ids.retryingItem, ids.failedItem, ids.sentItem]);
     expect(
-      (await admin.payouts.listItems({ batchId: ids.l1 })).items.map((i) => i.advisorName),
+      (await admin.payoutAdmin.listItems({ batchId: ids.l1 })).items.map((i) => i.advisorName),
     ).toEqual(["Lucas Moreau"]);
   });
 
   it("listReversals: by status, with the provider's error", async () => {
     const admin = await callerFor(t.db, ADMIN);
-    const failed = await admin.payouts.listReversals({ status: ["failed"] });
+    const failed = await admin.payoutAdmin.listReversals({ status: ["failed"] });
     expect(failed.items).toEqual([
       expect.objectContaining({
         id: ids.reversal,
@@ -211,12 +211,12 @@ describe("payouts admin views", () => {
         lastErrorCode: "balance_insufficient",
       }),
     ]);
-    expect((await admin.payouts.listReversals({ status: ["succeeded"] })).items).toEqual([]);
+    expect((await admin.payoutAdmin.listReversals({ status: ["succeeded"] })).items).toEqual([]);
   });
 
-  it("advisorDetail: account and what Stripe needs, schedule, hold, balances, batches, open items, reversals", async () => {
+  it("getAdvisor: account and what Stripe needs, schedule, hold, balances, batches, open items, reversals", async () => {
     const admin = await callerFor(t.db, ADMIN, { now: new Date("2026-11-24T12:00:00Z") });
-    const before = await admin.payouts.advisorDetail({ advisorId: AMIRA });
+    const before = await admin.payoutAdmin.getAdvisor({ advisorId: AMIRA });
     expect(before).toMatchObject({
       advisorId: AMIRA,
       displayName: "Amira Haddad",
@@ -247,7 +247,7 @@ describe("payouts admin views", () => {
       pastDue: ["individual.dob.day"],
     });
     try {
-      const after = await admin.payouts.advisorDetail({ advisorId: AMIRA });
+      const after = await admin.payoutAdmin.getAdvisor({ advisorId: AMIRA });
       expect(after.account).toMatchObject({
         providerAccountId: "acct_amira",
         transfersCapability: "inactive",
@@ -257,7 +257,7 @@ describe("payouts admin views", () => {
     } finally {
       await t.db.delete(payoutAccounts).where(eq(payoutAccounts.advisorId, AMIRA));
     }
-    await expect(admin.payouts.advisorDetail({ advisorId: SAM })).rejects.toMatchObject({
+    await expect(admin.payoutAdmin.getAdvisor({ advisorId: SAM })).rejects.toMatchObject({
       code: "NOT_FOUND",
       appCode: "ADVISOR_NOT_FOUND",
     });
@@ -266,23 +266,23 @@ describe("payouts admin views", () => {
   it("are for admins only", async () => {
     for (const userId of [AMIRA, SAM]) {
       const caller = await callerFor(t.db, userId);
-      await expect(caller.payouts.listBatches()).rejects.toMatchObject({ code: "FORBIDDEN" });
-      await expect(caller.payouts.getBatch({ id: ids.a1 })).rejects.toMatchObject({
+      await expect(caller.payoutAdmin.listBatches()).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(caller.payoutAdmin.getBatch({ id: ids.a1 })).rejects.toMatchObject({
         code: "FORBIDDEN",
       });
-      await expect(caller.payouts.listItems()).rejects.toMatchObject({ code: "FORBIDDEN" });
-      await expect(caller.payouts.listReversals()).rejects.toMatchObject({ code: "FORBIDDEN" });
-      await expect(caller.payouts.advisorDetail({ advisorId: AMIRA })).rejects.toMatchObject({
+      await expect(caller.payoutAdmin.listItems()).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(caller.payoutAdmin.listReversals()).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(caller.payoutAdmin.getAdvisor({ advisorId: AMIRA })).rejects.toMatchObject({
         code: "FORBIDDEN",
       });
     }
   });
 });
 
-describe("payouts.account", () => {
+describe("payouts.getAccount", () => {
   it("is null before onboarding, then shows what Stripe needs with labels and whether payouts can go", async () => {
     const amira = await callerFor(t.db, AMIRA, { now: new Date("2026-11-24T12:00:00Z") });
-    expect(await amira.payouts.account()).toMatchObject({
+    expect(await amira.payouts.getAccount()).toMatchObject({
       account: null,
       ready: false,
       payoutsHeld: false,
@@ -299,7 +299,7 @@ describe("payouts.account", () => {
       pastDue: ["tos_acceptance.date"],
     });
     try {
-      const pending = await amira.payouts.account();
+      const pending = await amira.payouts.getAccount();
       expect(pending.ready).toBe(false);
       expect(pending.account).toMatchObject({
         transfersCapability: "pending",
@@ -318,9 +318,9 @@ describe("payouts.account", () => {
         .update(payoutAccounts)
         .set({ transfersCapability: "active", currentlyDue: [], pastDue: [] })
         .where(eq(payoutAccounts.advisorId, AMIRA));
-      expect((await amira.payouts.account()).ready).toBe(true);
+      expect((await amira.payouts.getAccount()).ready).toBe(true);
       // Each advisor sees only their own account.
-      expect((await (await callerFor(t.db, LUCAS)).payouts.account()).account).toBeNull();
+      expect((await (await callerFor(t.db, LUCAS)).payouts.getAccount()).account).toBeNull();
     } finally {
       await t.db.delete(payoutAccounts).where(eq(payoutAccounts.advisorId, AMIRA));
     }
@@ -328,7 +328,7 @@ describe("payouts.account", () => {
 
   it("is for advisors only", async () => {
     for (const userId of [ADMIN, SAM]) {
-      await expect((await callerFor(t.db, userId)).payouts.account()).rejects.toMatchObject({
+      await expect((await callerFor(t.db, userId)).payouts.getAccount()).rejects.toMatchObject({
         code: "FORBIDDEN",
       });
     }

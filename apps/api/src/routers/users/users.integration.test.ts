@@ -144,7 +144,7 @@ describe("dev sign-in", () => {
         devAuth: { enabled: true, secret: "x".repeat(40), ttlSeconds: 600 },
       }),
     );
-    const result = await caller.auth.devSignIn({ email: "sam@demo.advisor.network" });
+    const result = await caller.sandbox.signIn({ email: "sam@demo.advisor.network" });
     expect(result.user.id).toBe("demo|client-sam");
     expect(result.token.split(".")).toHaveLength(3);
   });
@@ -152,12 +152,12 @@ describe("dev sign-in", () => {
   it("is refused when dev auth is off (production)", async () => {
     const caller = createCaller(createContextInner({ db: t.db, devAuth: { enabled: false } }));
     await expect(
-      caller.auth.devSignIn({ email: "sam@demo.advisor.network" }),
+      caller.sandbox.signIn({ email: "sam@demo.advisor.network" }),
     ).rejects.toMatchObject({
       code: "FORBIDDEN",
       appCode: "DEV_ONLY",
     });
-    await expect(caller.auth.devUsers()).rejects.toMatchObject({ appCode: "DEV_ONLY" });
+    await expect(caller.sandbox.listUsers()).rejects.toMatchObject({ appCode: "DEV_ONLY" });
   });
 });
 

@@ -4,13 +4,13 @@ import { signDevToken } from "../../auth/tokens";
 import { AppError } from "../../errors";
 import { publicProcedure } from "../../trpc/init";
 
-export const devSignInInput = z.object({ email: z.email().max(320) });
+export const signInInput = z.object({ email: z.email().max(320) });
 
 /**
  * Development only: mints a short-lived token for an existing user, as an identity
  * provider would. Refused in production; rate-limited per IP like any sign-in.
  */
-export const devSignIn = publicProcedure.input(devSignInInput).mutation(async ({ ctx, input }) => {
+export const signIn = publicProcedure.input(signInInput).mutation(async ({ ctx, input }) => {
   if (!ctx.devAuth.enabled) throw new AppError("DEV_ONLY");
   await ctx.rateLimiters.signIn(`ip:${ctx.clientIp}`);
   const user = await findUserByEmail(ctx.db, { email: input.email });

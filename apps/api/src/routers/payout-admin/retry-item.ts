@@ -1,4 +1,4 @@
-import { retryPayoutItem, writeAudit } from "@an/db";
+import { retryPayoutItem } from "@an/db";
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
@@ -8,22 +8,18 @@ export const retryItem = adminProcedure
   .input(z.object({ itemId: z.uuid() }))
   .mutation(({ ctx, input }) =>
     ctx.db.transaction(async (tx) => {
-      const outcome = await retryPayoutItem(tx, { itemId: input.itemId, now: ctx.now() });
+      const outcome = await retryPayoutItem(tx, {
+        itemId: input.itemId,
+        now: ctx.now(),
+        actor: { kind: "user", userId: ctx.user.id },
+        requestId: ctx.requestId,
+      });
       if (outcome.kind === "not_found") {
         throw new AppError("PAYOUT_ITEM_NOT_FOUND", { ref: input.itemId });
       }
       if (outcome.kind === "wrong_status") {
         throw new AppError("PAYOUT_ITEM_NOT_RETRYABLE", { status: outcome.status });
       }
-      await writeAudit(tx, {
-        actor: { kind: "user", userId: ctx.user.id },
-        action: "payout_item.retried",
-        subjectType: "payout_item",
-        subjectId: input.itemId,
-        before: { status: "failed" },
-        after: { status: outcome.item.status },
-        requestId: ctx.requestId,
-      });
       return { id: outcome.item.id, status: outcome.item.status };
     }),
   );

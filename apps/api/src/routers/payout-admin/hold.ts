@@ -1,4 +1,4 @@
-import { holdAdvisorPayouts, writeAudit } from "@an/db";
+import { holdAdvisorPayouts } from "@an/db";
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
@@ -12,21 +12,13 @@ export const hold = adminProcedure
       const outcome = await holdAdvisorPayouts(tx, {
         advisorId: input.advisorId,
         reason: input.reason,
-        by: ctx.user.id,
+        actor: { kind: "user", userId: ctx.user.id },
         now: ctx.now(),
+        requestId: ctx.requestId,
       });
       if (outcome.kind === "advisor_not_found") {
         throw new AppError("ADVISOR_NOT_FOUND", { ref: input.advisorId });
       }
-      await writeAudit(tx, {
-        actor: { kind: "user", userId: ctx.user.id },
-        action: "payouts.held",
-        subjectType: "advisor",
-        subjectId: input.advisorId,
-        before: null,
-        after: { held: true, reason: input.reason },
-        requestId: ctx.requestId,
-      });
       return { advisorId: input.advisorId, held: true, changed: outcome.changed };
     }),
   );

@@ -1,4 +1,4 @@
-import { cancelPayoutItem, writeAudit } from "@an/db";
+import { cancelPayoutItem } from "@an/db";
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
@@ -16,6 +16,8 @@ export const cancelItem = adminProcedure
         itemId: input.itemId,
         now: ctx.now(),
         reason: input.reason,
+        actor: { kind: "user", userId: ctx.user.id },
+        requestId: ctx.requestId,
       });
       if (outcome.kind === "not_found") {
         throw new AppError("PAYOUT_ITEM_NOT_FOUND", { ref: input.itemId });
@@ -23,15 +25,6 @@ export const cancelItem = adminProcedure
       if (outcome.kind === "wrong_status") {
         throw new AppError("PAYOUT_ITEM_NOT_RETRYABLE", { status: outcome.status });
       }
-      await writeAudit(tx, {
-        actor: { kind: "user", userId: ctx.user.id },
-        action: "payout_item.cancelled",
-        subjectType: "payout_item",
-        subjectId: input.itemId,
-        before: null,
-        after: { status: "cancelled", reason: input.reason },
-        requestId: ctx.requestId,
-      });
       return { id: outcome.item.id, status: outcome.item.status };
     }),
   );

@@ -61,22 +61,22 @@ async function audited(action: string, subjectId: string): Promise<number> {
   return rows.length;
 }
 
-describe("payouts.retryItem / cancelItem", () => {
+describe("payoutAdmin.retryItem / cancelItem", () => {
   it("refuses unknown items and items that aren't failed (retry) or unsent (cancel)", async () => {
     const a = await admin();
-    await expect(a.payouts.retryItem({ itemId: UNKNOWN })).rejects.toMatchObject({
+    await expect(a.payoutAdmin.retryItem({ itemId: UNKNOWN })).rejects.toMatchObject({
       code: "NOT_FOUND",
       appCode: "PAYOUT_ITEM_NOT_FOUND",
     });
     const item = await pendingItem();
-    await expect(a.payouts.retryItem({ itemId: item.id })).rejects.toMatchObject({
+    await expect(a.payoutAdmin.retryItem({ itemId: item.id })).rejects.toMatchObject({
       code: "CONFLICT",
       appCode: "PAYOUT_ITEM_NOT_RETRYABLE",
     });
-    await expect(a.payouts.retryItem({ itemId: "not-a-uuid" })).rejects.toMatchObject({
+    await expect(a.payoutAdmin.retryItem({ itemId: "not-a-uuid" })).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });
-    await expect(a.payouts.cancelItem({ itemId: item.id, reason: "x" })).rejects.toMatchObject({
+    await expect(a.payoutAdmin.cancelItem({ itemId: item.id, reason: "x" })).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });
     await t.db
@@ -84,7 +84,7 @@ describe("payouts.retryItem / cancelItem", () => {
       .set({ status: "sent", providerTransferId: `tr_${round}` })
       .where(eq(payoutItems.id, item.id));
     await expect(
-      a.payouts.cancelItem({ itemId: item.id, reason: "paid twice by mistake" }),
+      a.payoutAdmin.cancelItem({ itemId: item.id, reason: "paid twice by mistake" }),
     ).rejects.toMatchObject({ appCode: "PAYOUT_ITEM_NOT_RETRYABLE" });
   });
 
@@ -95,14 +95,14 @@ describe("payouts.retryItem / cancelItem", () => {
       .update(payoutItems)
       .set({ status: "failed", lastErrorCode: "balance_insufficient", attempts: 1 })
       .where(eq(payoutItems.id, item.id));
-    expect(await a.payouts.retryItem({ itemId: item.id })).toEqual({
+    expect(await a.payoutAdmin.retryItem({ itemId: item.id })).toEqual({
       id: item.id,
       status: "retrying",
     });
     expect(await audited("payout_item.retried", item.id)).toBe(1);
 
     expect(
-      await a.payouts.cancelItem({ itemId: item.id, reason: "advisor asked to wait" }),
+      await a.payoutAdmin.cancelItem({ itemId: item.id, reason: "advisor asked to wait" }),
     ).toEqual({ id: item.id, status: "cancelled" });
     expect(await audited("payout_item.cancelled", item.id)).toBe(1);
   });
@@ -114,33 +114,37 @@ describe("payouts.retryItem / cancelItem", () => {
       .set({ status: "retrying", lastErrorCode: "outcome_unknown" })
       .where(eq(payoutItems.id, item.id));
     await expect(
-      (await admin()).payouts.cancelItem({ itemId: item.id, reason: "changed my mind" }),
+      (await admin()).payoutAdmin.cancelItem({ itemId: item.id, reason: "changed my mind" }),
     ).rejects.toMatchObject({ appCode: "PAYOUT_ITEM_NOT_RETRYABLE" });
   });
 });
 
-describe("payouts.hold / releaseHold / runOffCycle", () => {
+describe("payoutAdmin.hold / releaseHold / runOffCycle", () => {
   it("holds, refuses to pay a held advisor, lifts the hold, audited", async () => {
     const a = await admin();
     await expect(
-      a.payouts.hold({ advisorId: "nobody", reason: "KYC review" }),
+      a.payoutAdmin.hold({ advisorId: "nobody", reason: "KYC review" }),
     ).rejects.toMatchObject({ appCode: "ADVISOR_NOT_FOUND" });
-    expect(await a.payouts.hold({ advisorId: advisor.advisorId, reason: "KYC review" })).toEqual({
+    expect(
+      await a.payoutAdmin.hold({ advisorId: advisor.advisorId, reason: "KYC review" }),
+    ).toEqual({
       advisorId: advisor.advisorId,
       held: true,
       changed: true,
     });
-    await expect(a.payouts.runOffCycle({ advisorId: advisor.advisorId })).rejects.toMatchObject({
-      code: "CONFLICT",
-      appCode: "PAYOUTS_HELD",
-    });
-    expect(await a.payouts.releaseHold({ advisorId: advisor.advisorId })).toEqual({
+    await expect(a.payoutAdmin.runOffCycle({ advisorId: advisor.advisorId })).rejects.toMatchObject(
+      {
+        code: "CONFLICT",
+        appCode: "PAYOUTS_HELD",
+      },
+    );
+    expect(await a.payoutAdmin.releaseHold({ advisorId: advisor.advisorId })).toEqual({
       advisorId: advisor.advisorId,
       held: false,
       changed: true,
     });
     // Lifting a hold that isn't there changes nothing and isn't audited again.
-    expect((await a.payouts.releaseHold({ advisorId: advisor.advisorId })).changed).toBe(false);
+    expect((await a.payoutAdmin.releaseHold({ advisorId: advisor.advisorId })).changed).toBe(false);
     expect(await audited("payouts.held", advisor.advisorId)).toBe(1);
     expect(await audited("payouts.hold_released", advisor.advisorId)).toBe(1);
   });
@@ -148,9 +152,11 @@ describe("payouts.hold / releaseHold / runOffCycle", () => {
   it("pays now only an advisor with an active account and released earnings", async () => {
     const a = await admin();
     // Everything released is already in the pending item.
-    await expect(a.payouts.runOffCycle({ advisorId: advisor.advisorId })).rejects.toMatchObject({
-      appCode: "NOTHING_PAYABLE",
-    });
+    await expect(a.payoutAdmin.runOffCycle({ advisorId: advisor.advisorId })).rejects.toMatchObject(
+      {
+        appCode: "NOTHING_PAYABLE",
+      },
+    );
     const [more] = await seedReleasedEarnings(t.db, {
       prefix: `act${round}`,
       count: 1,
@@ -162,14 +168,16 @@ describe("payouts.hold / releaseHold / runOffCycle", () => {
       .update(payoutAccounts)
       .set({ transfersCapability: "inactive" })
       .where(eq(payoutAccounts.advisorId, advisor.advisorId));
-    await expect(a.payouts.runOffCycle({ advisorId: advisor.advisorId })).rejects.toMatchObject({
-      appCode: "PAYOUT_ACCOUNT_NOT_READY",
-    });
+    await expect(a.payoutAdmin.runOffCycle({ advisorId: advisor.advisorId })).rejects.toMatchObject(
+      {
+        appCode: "PAYOUT_ACCOUNT_NOT_READY",
+      },
+    );
     await t.db
       .update(payoutAccounts)
       .set({ transfersCapability: "active" })
       .where(eq(payoutAccounts.advisorId, advisor.advisorId));
-    expect(await a.payouts.runOffCycle({ advisorId: advisor.advisorId })).toEqual({
+    expect(await a.payoutAdmin.runOffCycle({ advisorId: advisor.advisorId })).toEqual({
       advisorId: advisor.advisorId,
       queued: true,
     });
@@ -185,7 +193,7 @@ describe("payouts.hold / releaseHold / runOffCycle", () => {
 
   it("retryReversal refuses an unknown reversal", async () => {
     await expect(
-      (await admin()).payouts.retryReversal({ reversalId: UNKNOWN }),
+      (await admin()).payoutAdmin.retryReversal({ reversalId: UNKNOWN }),
     ).rejects.toMatchObject({ code: "NOT_FOUND", appCode: "REVERSAL_NOT_FOUND" });
   });
 });
@@ -193,8 +201,8 @@ describe("payouts.hold / releaseHold / runOffCycle", () => {
 describe("advisor: onboardingLink / updateSchedule", () => {
   it("creates one account however often it is asked, and mints a new link each time", async () => {
     const amira = await callerFor(t.db, AMIRA, { now: NOW });
-    const first = await amira.payouts.onboardingLink();
-    const second = await amira.payouts.onboardingLink();
+    const first = await amira.payouts.createOnboardingLink();
+    const second = await amira.payouts.createOnboardingLink();
     expect(first.url).not.toBe(second.url);
     const accounts = await t.db
       .select()
@@ -224,7 +232,7 @@ describe("advisor: onboardingLink / updateSchedule", () => {
         now: () => NOW,
       }),
     );
-    await expect(lucas.payouts.onboardingLink()).rejects.toMatchObject({
+    await expect(lucas.payouts.createOnboardingLink()).rejects.toMatchObject({
       code: "SERVICE_UNAVAILABLE",
       appCode: "PAYMENT_PROVIDER_UNAVAILABLE",
     });
@@ -331,7 +339,7 @@ describe("advisor: onboardingLink / updateSchedule", () => {
 
   it("endHoldWindow is refused outside development", async () => {
     await expect(
-      (await admin()).payouts.endHoldWindow({ consultationId: advisor.consultationId }),
+      (await admin()).sandbox.endHoldWindow({ consultationId: advisor.consultationId }),
     ).rejects.toMatchObject({ code: "FORBIDDEN", appCode: "DEV_ONLY" });
   });
 });

@@ -1,4 +1,4 @@
-import { releaseAdvisorPayoutHold, writeAudit } from "@an/db";
+import { releaseAdvisorPayoutHold } from "@an/db";
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
@@ -12,20 +12,11 @@ export const releaseHold = adminProcedure
       const outcome = await releaseAdvisorPayoutHold(tx, {
         advisorId: input.advisorId,
         now: ctx.now(),
+        actor: { kind: "user", userId: ctx.user.id },
+        requestId: ctx.requestId,
       });
       if (outcome.kind === "advisor_not_found") {
         throw new AppError("ADVISOR_NOT_FOUND", { ref: input.advisorId });
-      }
-      if (outcome.changed) {
-        await writeAudit(tx, {
-          actor: { kind: "user", userId: ctx.user.id },
-          action: "payouts.hold_released",
-          subjectType: "advisor",
-          subjectId: input.advisorId,
-          before: { held: true },
-          after: { held: false },
-          requestId: ctx.requestId,
-        });
       }
       return { advisorId: input.advisorId, held: false, changed: outcome.changed };
     }),

@@ -1,4 +1,4 @@
-import { requestOffCyclePayout, writeAudit } from "@an/db";
+import { requestOffCyclePayout } from "@an/db";
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
@@ -15,8 +15,9 @@ export const runOffCycle = adminProcedure
     ctx.db.transaction(async (tx) => {
       const outcome = await requestOffCyclePayout(tx, {
         advisorId: input.advisorId,
-        by: ctx.user.id,
+        actor: { kind: "user", userId: ctx.user.id },
         now: ctx.now(),
+        requestId: ctx.requestId,
       });
       switch (outcome.kind) {
         case "advisor_not_found":
@@ -30,17 +31,7 @@ export const runOffCycle = adminProcedure
         case "nothing_payable":
           throw new AppError("NOTHING_PAYABLE");
         case "queued":
-          break;
+          return { advisorId: input.advisorId, queued: true };
       }
-      await writeAudit(tx, {
-        actor: { kind: "user", userId: ctx.user.id },
-        action: "payouts.off_cycle_requested",
-        subjectType: "advisor",
-        subjectId: input.advisorId,
-        before: null,
-        after: { requestedAt: ctx.now().toISOString() },
-        requestId: ctx.requestId,
-      });
-      return { advisorId: input.advisorId, queued: true };
     }),
   );

@@ -11,7 +11,7 @@ import { requireAdvisor } from "./advisor-guard";
  * and nothing stores or logs the url. Two clicks never make two accounts: the provider
  * call carries an idempotency key derived from the advisor, and the row is keyed by them.
  */
-export const onboardingLink = advisorProcedure
+export const createOnboardingLink = advisorProcedure
   .input(z.object({}).strict().prefault({}))
   .mutation(async ({ ctx }) => {
     await requireAdvisor(ctx.db, ctx.user.id);

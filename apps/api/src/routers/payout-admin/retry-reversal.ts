@@ -1,4 +1,4 @@
-import { retryTransferReversal, writeAudit } from "@an/db";
+import { retryTransferReversal } from "@an/db";
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
@@ -14,6 +14,8 @@ export const retryReversal = adminProcedure
       const outcome = await retryTransferReversal(tx, {
         reversalId: input.reversalId,
         now: ctx.now(),
+        actor: { kind: "user", userId: ctx.user.id },
+        requestId: ctx.requestId,
       });
       if (outcome.kind === "not_found") {
         throw new AppError("REVERSAL_NOT_FOUND", { ref: input.reversalId });
@@ -21,15 +23,6 @@ export const retryReversal = adminProcedure
       if (outcome.kind === "wrong_status") {
         throw new AppError("REVERSAL_NOT_RETRYABLE", { status: outcome.status });
       }
-      await writeAudit(tx, {
-        actor: { kind: "user", userId: ctx.user.id },
-        action: "transfer_reversal.retried",
-        subjectType: "transfer_reversal",
-        subjectId: input.reversalId,
-        before: { status: "failed" },
-        after: { status: outcome.reversal.status },
-        requestId: ctx.requestId,
-      });
       return { id: outcome.reversal.id, status: outcome.reversal.status };
     }),
   );

@@ -1,13 +1,14 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { ledger } from "@an/domain";
+import { ledger, retryDecision } from "@an/domain";
 import type { Db, Executor } from "../client";
 import { enqueueJob } from "../jobs";
-import { payoutItems, transferReversals } from "../schema";
-import type { ConsultationRow } from "./consultations";
-import { raiseIncident } from "./incidents";
-import { postJournalEntry } from "./ledger";
-import { orThrow, storedMoney } from "./stored-money";
-import { receivableBalances, retryDecision, type TransferFailure } from "./payouts";
+import { transferReversals } from "../schema";
+import { type Actor, writeAudit } from "../queries/audit";
+import { raiseIncident } from "../queries/incidents";
+import { postJournalEntry, receivableBalances } from "../queries/ledger";
+import { findSentTransferOfConsultation } from "../queries/payout-items";
+import { storedFailureCode, type TransferFailure } from "../queries/provider-failure-codes";
+import { orThrow, storedMoney } from "../queries/stored-money";
 
 /**
  * Transfer reversals: pulling an advisor's share back after a refund or lost chargeback on
@@ -27,23 +28,14 @@ export type TransferReversalRow = typeof transferReversals.$inferSelect;
 export async function requestTransferReversal(
   tx: Executor,
   input: {
-    consultation: Pick<ConsultationRow, "id" | "advisorId">;
+    consultation: { id: string; advisorId: string };
     amount: { amount: number; currency: string };
     dedupeKey: string;
     reason: string;
   },
 ): Promise<TransferReversalRow | null> {
-  const [item] = await tx
-    .select()
-    .from(payoutItems)
-    .where(
-      and(
-        eq(payoutItems.consultationId, input.consultation.id),
-        eq(payoutItems.status, "sent"),
-        sql`${payoutItems.providerTransferId} is not null`,
-      ),
-    );
-  if (!item?.providerTransferId) return null;
+  const item = await findSentTransferOfConsultation(tx, { consultationId: input.consultation.id });
+  if (!item) return null;
   const [reversed] = await tx
     .select({ total: sql<string>`coalesce(sum(${transferReversals.amount}), 0)` })
     .from(transferReversals)
@@ -165,7 +157,9 @@ export async function recordReversalFailure(
       attempts: row.attempts,
       maxAttempts: input.maxAttempts,
       now,
+      random: Math.random,
     });
+    const code = storedFailureCode(failure);
     const { attempts } = decision;
     if (decision.retry) {
       const { runAt } = decision;
@@ -174,7 +168,7 @@ export async function recordReversalFailure(
         .set({
           status: "retrying",
           attempts,
-          lastErrorCode: failure.code,
+          lastErrorCode: code,
           lastError: failure.message.slice(0, 2000),
           updatedAt: now,
         })
@@ -193,7 +187,7 @@ export async function recordReversalFailure(
       .set({
         status: "failed",
         attempts,
-        lastErrorCode: failure.code,
+        lastErrorCode: code,
         lastError: failure.message.slice(0, 2000),
         updatedAt: now,
       })
@@ -202,9 +196,9 @@ export async function recordReversalFailure(
     await raiseIncident(tx, {
       kind: "reversal_failed",
       dedupeKey: `reversal-failed:${row.id}:${attempts}`,
-      message: `Reversing ${row.amount} ${row.currency} of transfer ${row.providerTransferId} failed (${failure.code}): ${failure.message}. The advisor's receivable stays booked and is netted against their next payouts.`,
+      message: `Reversing ${row.amount} ${row.currency} of transfer ${row.providerTransferId} failed (${code}): ${failure.message}. The advisor's receivable stays booked and is netted against their next payouts.`,
       consultationId: row.consultationId,
-      details: { reversalId: row.id, code: failure.code },
+      details: { reversalId: row.id, code },
     });
     return updated!;
   });
@@ -217,11 +211,12 @@ export type ReversalActionOutcome =
 
 /**
  * An admin retries a failed reversal — only while the receivable it recovers is still
- * owed: once a payout netted it, reversing as well would take the money twice.
+ * owed: once a payout netted it, reversing as well would take the money twice. Audited
+ * (`transfer_reversal.retried`).
  */
 export async function retryTransferReversal(
   tx: Executor,
-  input: { reversalId: string; now: Date },
+  input: { reversalId: string; now: Date; actor: Actor; requestId?: string | null },
 ): Promise<ReversalActionOutcome> {
   const [row] = await tx
     .select()
@@ -243,5 +238,14 @@ export async function retryTransferReversal(
     { reversalId: row.id },
     { jobKey: `reversal:${row.id}` },
   );
+  await writeAudit(tx, {
+    actor: input.actor,
+    action: "transfer_reversal.retried",
+    subjectType: "transfer_reversal",
+    subjectId: row.id,
+    before: { status: "failed" },
+    after: { status: updated!.status },
+    requestId: input.requestId ?? null,
+  });
   return { kind: "ok", reversal: updated! };
 }

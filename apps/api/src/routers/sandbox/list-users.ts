@@ -3,7 +3,7 @@ import { AppError } from "../../errors";
 import { publicProcedure } from "../../trpc/init";
 
 /** Development only: the seeded demo users the console offers to sign in as. */
-export const devUsers = publicProcedure.query(({ ctx }) => {
+export const listUsers = publicProcedure.query(({ ctx }) => {
   if (!ctx.devAuth.enabled) throw new AppError("DEV_ONLY");
   return DEMO_USERS.map((u) => ({
     email: u.email,
