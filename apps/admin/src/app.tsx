@@ -50,7 +50,7 @@ function LocaleEffects({ children }: { children: ReactNode }) {
 
 export function App() {
   const [queryClient] = useState(createQueryClient);
-  const [trpcClient] = useState(createApiClient);
+  const [trpcClient] = useState(() => createApiClient());
   return (
     <DirectionProvider>
       <MantineProvider theme={theme}>

@@ -13,12 +13,7 @@ import {
   VisuallyHidden,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import {
-  keepPreviousData,
-  useInfiniteQuery,
-  useMutation,
-  useQueryClient,
-} from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "react-router";
 import { advisorPayoutsPath } from "../payouts/payout-tables";
@@ -27,6 +22,7 @@ import { formatDateTime, formatMoney } from "../../lib/format";
 import { notifySuccess } from "../../lib/notify";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc";
+import { useInvalidate } from "../../lib/invalidate";
 import { EmptyRow, ListStates, LoadMore } from "../../components/list-states";
 
 type AdvisorRow = RouterOutputs["advisors"]["list"]["items"][number];
@@ -56,12 +52,8 @@ function label(advisor: AdvisorRow): string {
 /** Refetches what a suspension or a cleared flag changes. */
 function useInvalidateAdvisors() {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  return () =>
-    Promise.all([
-      queryClient.invalidateQueries({ queryKey: trpc.advisors.pathKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.notifications.list.pathKey() }),
-    ]);
+  const invalidate = useInvalidate();
+  return () => invalidate(trpc.advisors.pathKey(), trpc.notifications.list.pathKey());
 }
 
 type PendingChange = { advisor: AdvisorRow; action: "suspend" | "reinstate" };

@@ -12,7 +12,7 @@ import {
   Text,
   Title,
 } from "@mantine/core";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
 import { Link, useParams } from "react-router";
 import { StatusBadge } from "../../components/status-badge";
@@ -23,6 +23,7 @@ import { formatDateTime, formatMoney, fullName } from "../../lib/format";
 import { notifySuccess } from "../../lib/notify";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc";
+import { useInvalidate } from "../../lib/invalidate";
 import { DetailStates } from "../../components/list-states";
 import { uploadUrl } from "./uploads";
 
@@ -250,21 +251,19 @@ type Dialog = "approve" | "reject" | "changes" | null;
 /** Approve, reject (with a reason) or send back (with notes): each asks first. */
 function Decision({ detail }: { detail: Detail }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const invalidate = useInvalidate();
   const [dialog, setDialog] = useState<Dialog>(null);
   const { application } = detail;
   const name = application.profile.displayName ?? detail.applicant?.email ?? application.userId;
 
   const refresh = () =>
-    Promise.all([
-      queryClient.invalidateQueries({
-        queryKey: trpc.applications.get.queryKey({ id: application.id }),
-      }),
-      queryClient.invalidateQueries({ queryKey: trpc.applications.queue.pathKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.users.pathKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.advisors.pathKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.notifications.list.pathKey() }),
-    ]);
+    invalidate(
+      trpc.applications.get.queryKey({ id: application.id }),
+      trpc.applications.queue.pathKey(),
+      trpc.users.pathKey(),
+      trpc.advisors.pathKey(),
+      trpc.notifications.list.pathKey(),
+    );
   const done = async (message: string) => {
     await refresh();
     setDialog(null);

@@ -13,13 +13,7 @@ import {
   Textarea,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import {
-  QueryClient,
-  skipToken,
-  useMutation,
-  useQuery,
-  useQueryClient,
-} from "@tanstack/react-query";
+import { skipToken, useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, type ReactNode, useState } from "react";
 import { consultationStatusLabel } from "./consultation-status";
 import { formatMoney } from "../../lib/format";
@@ -27,6 +21,8 @@ import { useT } from "../../lib/i18n";
 import { notifySuccess } from "../../lib/notify";
 import { useLocale } from "../../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../../lib/trpc";
+import { useInvalidate } from "../../lib/invalidate";
+import { createQuietQueryClient } from "../../lib/query-client";
 import { AccountName } from "../ledger/ledger-entries";
 import { MoneyInput } from "../../components/money-input";
 import { MIN_REASON_LENGTH, ReasonModal } from "../../components/reason-modal";
@@ -43,23 +39,19 @@ const PREVIEW_DEBOUNCE_MS = 250;
  * Previews live in their own cache: a refused amount is an answer shown beside the field,
  * not a failure for the console's global error notifications.
  */
-const previewQueryClient = new QueryClient({
-  defaultOptions: {
-    queries: { retry: false, staleTime: 0, gcTime: 60_000, refetchOnWindowFocus: false },
-  },
-});
+const previewQueryClient = createQuietQueryClient({ gcTime: 60_000 });
 
 /** Refetches everything an admin decision can change. */
 function useAfterDecision() {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const invalidate = useInvalidate();
   return () =>
-    Promise.all([
-      queryClient.invalidateQueries({ queryKey: trpc.consultations.pathKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.ledger.pathKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.incidents.pathKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.notifications.pathKey() }),
-    ]);
+    invalidate(
+      trpc.consultations.pathKey(),
+      trpc.ledger.pathKey(),
+      trpc.incidents.pathKey(),
+      trpc.notifications.pathKey(),
+    );
 }
 
 function settledMessage(done: string, result: Settled, locale: ReturnType<typeof useLocale>) {

@@ -13,12 +13,7 @@ import {
   Title,
   VisuallyHidden,
 } from "@mantine/core";
-import {
-  keepPreviousData,
-  useInfiniteQuery,
-  useMutation,
-  useQueryClient,
-} from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { JsonBlock } from "../../components/json-block";
@@ -28,6 +23,7 @@ import { formatDateTime } from "../../lib/format";
 import { notifySuccess } from "../../lib/notify";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../../lib/trpc";
+import { useInvalidate } from "../../lib/invalidate";
 
 type Incident = RouterOutputs["incidents"]["list"]["items"][number];
 type IncidentKind = Incident["kind"];
@@ -196,17 +192,14 @@ function IncidentTable({
 /** Security incidents: open ones first, each resolved with a note the audit keeps. */
 export function IncidentsPage() {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const invalidate = useInvalidate();
   const [searchParams, setSearchParams] = useSearchParams();
   const consultationId = searchParams.get("consultation") ?? undefined;
   const [resolving, setResolving] = useState<Incident | null>(null);
   const resolve = useMutation(
     trpc.incidents.resolve.mutationOptions({
       onSuccess: async () => {
-        await Promise.all([
-          queryClient.invalidateQueries({ queryKey: trpc.incidents.pathKey() }),
-          queryClient.invalidateQueries({ queryKey: trpc.consultations.pathKey() }),
-        ]);
+        await invalidate(trpc.incidents.pathKey(), trpc.consultations.pathKey());
         setResolving(null);
         notifySuccess("Incident resolved.");
       },

@@ -13,7 +13,7 @@ import {
   Text,
   Title,
 } from "@mantine/core";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
 import { Link, useParams } from "react-router";
 import { EmptyRow } from "../../components/list-states";
@@ -24,6 +24,7 @@ import { notifySuccess } from "../../lib/notify";
 import { describeSchedule } from "../../lib/payouts";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../../lib/trpc";
+import { useInvalidate } from "../../lib/invalidate";
 import { DetailStates } from "../../components/list-states";
 
 type Detail = RouterOutputs["payouts"]["advisorDetail"];
@@ -258,14 +259,14 @@ type Dialog = "hold" | "release" | "pay" | null;
 export function AdvisorPayoutsPage() {
   const { advisorId = "" } = useParams();
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const invalidate = useInvalidate();
   const locale = useLocale();
   const [dialog, setDialog] = useState<Dialog>(null);
   const detail = useQuery(
     trpc.payouts.advisorDetail.queryOptions({ advisorId }, { refetchInterval: REFRESH_MS }),
   );
   const done = (message: string) => async () => {
-    await queryClient.invalidateQueries({ queryKey: trpc.payouts.pathKey() });
+    await invalidate(trpc.payouts.pathKey());
     setDialog(null);
     notifySuccess(message);
   };

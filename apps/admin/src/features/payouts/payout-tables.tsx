@@ -10,7 +10,7 @@ import {
   Tooltip,
   VisuallyHidden,
 } from "@mantine/core";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "react-router";
 import { formatDateTime, formatMoney } from "../../lib/format";
@@ -18,6 +18,7 @@ import { notifyError, notifySuccess } from "../../lib/notify";
 import { PAYOUT_BATCH_KIND_LABELS } from "../../lib/payouts";
 import { useLocale } from "../../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../../lib/trpc";
+import { useInvalidate } from "../../lib/invalidate";
 import { EmptyRow } from "../../components/list-states";
 import { ItemCounts, PayoutItemStatusBadge, ReversalStatusBadge } from "./payout-status";
 import { ConfirmModal, ReasonModal } from "../../components/reason-modal";
@@ -63,13 +64,8 @@ function isOpen(item: ItemRow): boolean {
 /** Refetches every payout view and the consultations whose status a payout moves. */
 function useInvalidatePayouts(): () => Promise<void> {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  return async () => {
-    await Promise.all([
-      queryClient.invalidateQueries({ queryKey: trpc.payouts.pathKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.consultations.pathKey() }),
-    ]);
-  };
+  const invalidate = useInvalidate();
+  return () => invalidate(trpc.payouts.pathKey(), trpc.consultations.pathKey());
 }
 
 /** Payout batches: advisor, kind, when, amounts, items by status, settled. */

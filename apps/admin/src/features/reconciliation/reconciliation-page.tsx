@@ -13,13 +13,7 @@ import {
   Title,
   VisuallyHidden,
 } from "@mantine/core";
-import {
-  keepPreviousData,
-  useInfiniteQuery,
-  useMutation,
-  useQuery,
-  useQueryClient,
-} from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { DetailStates, EmptyRow, ListStates, LoadMore } from "../../components/list-states";
@@ -30,6 +24,7 @@ import { notifySuccess } from "../../lib/notify";
 import { addDays, dayStartUtc, utcDay } from "../../lib/payouts";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../../lib/trpc";
+import { useInvalidate } from "../../lib/invalidate";
 
 type Report = RouterOutputs["reconciliation"]["list"]["items"][number];
 type ReportDetail = RouterOutputs["reconciliation"]["get"];
@@ -99,7 +94,7 @@ function periodProblem(
  */
 function RunForm() {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const invalidate = useInvalidate();
   const navigate = useNavigate();
   const t = useT();
   const today = utcDay(new Date());
@@ -108,7 +103,7 @@ function RunForm() {
   const run = useMutation(
     trpc.reconciliation.run.mutationOptions({
       onSuccess: async (report) => {
-        await queryClient.invalidateQueries({ queryKey: trpc.reconciliation.pathKey() });
+        await invalidate(trpc.reconciliation.pathKey());
         notifySuccess("Reconciliation started.");
         void navigate(`/reconciliation/${report.id}`);
       },

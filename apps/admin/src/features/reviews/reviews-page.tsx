@@ -12,12 +12,7 @@ import {
   Title,
   VisuallyHidden,
 } from "@mantine/core";
-import {
-  keepPreviousData,
-  useInfiniteQuery,
-  useMutation,
-  useQueryClient,
-} from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useSearchParams } from "react-router";
 import { ReasonModal } from "../../components/reason-modal";
@@ -25,6 +20,7 @@ import { formatDateTime } from "../../lib/format";
 import { notifySuccess } from "../../lib/notify";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc";
+import { useInvalidate } from "../../lib/invalidate";
 import { EmptyRow, ListStates, LoadMore } from "../../components/list-states";
 
 type ReviewRow = RouterOutputs["reviews"]["moderationList"]["items"][number];
@@ -54,12 +50,9 @@ function ModerationModal({
   onClose: () => void;
 }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const invalidate = useInvalidate();
   const onSuccess = async (changed: boolean, done: string) => {
-    await Promise.all([
-      queryClient.invalidateQueries({ queryKey: trpc.reviews.pathKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.advisors.pathKey() }),
-    ]);
+    await invalidate(trpc.reviews.pathKey(), trpc.advisors.pathKey());
     onClose();
     notifySuccess(changed ? done : "Nothing to change: someone else already did it.");
   };

@@ -18,8 +18,7 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
-import { QueryClient, skipToken, useMutation, useQuery } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { skipToken, useMutation, useQuery } from "@tanstack/react-query";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { type FormEvent, type ReactNode, useMemo, useState } from "react";
 import { Link } from "react-router";
@@ -31,8 +30,9 @@ import { PayoutItemStatusBadge, ReversalStatusBadge } from "../payouts/payout-st
 import { formatDateTime, formatMoney, fullName } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { notifySuccess } from "../../lib/notify";
-import { getLocale, useLocale } from "../../lib/session";
-import { describeError, type RouterOutputs, useTRPC } from "../../lib/trpc";
+import { useLocale } from "../../lib/session";
+import { createQuietQueryClient } from "../../lib/query-client";
+import { createApiClient, describeError, type RouterOutputs, useTRPC } from "../../lib/trpc";
 
 type Prepared = RouterOutputs["bookings"]["prepare"];
 type ClientConsultation = RouterOutputs["consultations"]["get"];
@@ -55,9 +55,7 @@ type ClientSession = {
  * The sandbox client's answers live in their own cache: they never mix with the admin's,
  * and a failure as the client (an expired demo token's 401, say) never signs the admin out.
  */
-const sandboxQueryClient = new QueryClient({
-  defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 0 } },
-});
+const sandboxQueryClient = createQuietQueryClient();
 
 function loadSession(): ClientSession | null {
   try {
@@ -83,27 +81,12 @@ function saveSession(session: ClientSession | null): void {
   }
 }
 
-/** A tRPC client of its own, carrying the demo client's token (or none, for signing in). */
-function createSandboxClient(token: string | null) {
-  return createTRPCClient<AppRouter>({
-    links: [
-      httpBatchLink({
-        url: "/trpc",
-        maxItems: 10,
-        headers: () => ({
-          "X-Locale": getLocale(),
-          ...(token ? { Authorization: `Bearer ${token}` } : {}),
-        }),
-      }),
-    ],
-  });
-}
-
 function useSandboxApi(token: string | null) {
   return useMemo(
     () =>
       createTRPCOptionsProxy<AppRouter>({
-        client: createSandboxClient(token),
+        // A tRPC client of its own, carrying the demo client's token (or none, for signing in).
+        client: createApiClient(() => token),
         queryClient: sandboxQueryClient,
       }),
     [token],
@@ -692,8 +675,8 @@ function PayoutStep({
  * as them. The link is single-use and short-lived: it is opened at once, never kept.
  */
 async function onboardingLinkAs(email: string): Promise<string> {
-  const signedIn = await createSandboxClient(null).auth.devSignIn.mutate({ email });
-  const link = await createSandboxClient(signedIn.token).payouts.onboardingLink.mutate({});
+  const signedIn = await createApiClient(() => null).auth.devSignIn.mutate({ email });
+  const link = await createApiClient(() => signedIn.token).payouts.onboardingLink.mutate({});
   return link.url;
 }
 

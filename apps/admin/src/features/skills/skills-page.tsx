@@ -18,11 +18,12 @@ import {
   VisuallyHidden,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import classes from "./skills-page.module.css";
 import { notifySuccess } from "../../lib/notify";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc";
+import { useInvalidate } from "../../lib/invalidate";
 
 type Skill = RouterOutputs["skills"]["list"][number];
 
@@ -37,13 +38,9 @@ const MAX_TERM_LENGTH = 100;
 /** Refetches the taxonomy and what shows skills by name (advisors, the queue's filter). */
 function useInvalidateSkills() {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const invalidate = useInvalidate();
   return () =>
-    Promise.all([
-      queryClient.invalidateQueries({ queryKey: trpc.skills.pathKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.advisors.pathKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.applications.pathKey() }),
-    ]);
+    invalidate(trpc.skills.pathKey(), trpc.advisors.pathKey(), trpc.applications.pathKey());
 }
 
 function CreateSkill() {

@@ -11,13 +11,7 @@ import {
   VisuallyHidden,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import {
-  keepPreviousData,
-  useInfiniteQuery,
-  useMutation,
-  useQuery,
-  useQueryClient,
-} from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useSearchParams } from "react-router";
 import { RoleBadges } from "../../components/role-badges";
@@ -27,6 +21,7 @@ import { notifySuccess } from "../../lib/notify";
 import { isRole, type Role, ROLES } from "../../lib/roles";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc";
+import { useInvalidate } from "../../lib/invalidate";
 import { EmptyRow, ListStates, LoadMore } from "../../components/list-states";
 
 type UserRow = RouterOutputs["users"]["list"]["items"][number];
@@ -37,14 +32,14 @@ const SEARCH_DEBOUNCE_MS = 300;
 /** Refetches everything a role change can alter: lists, the user's detail, the outbox, `me`. */
 function useInvalidateAfterRoleChange() {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const invalidate = useInvalidate();
   return (userId: string) =>
-    Promise.all([
-      queryClient.invalidateQueries({ queryKey: trpc.users.list.pathKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.users.get.queryKey({ userId }) }),
-      queryClient.invalidateQueries({ queryKey: trpc.notifications.list.pathKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.auth.me.queryKey() }),
-    ]);
+    invalidate(
+      trpc.users.list.pathKey(),
+      trpc.users.get.queryKey({ userId }),
+      trpc.notifications.list.pathKey(),
+      trpc.auth.me.queryKey(),
+    );
 }
 
 function label(user: UserRow): string {

@@ -23,7 +23,6 @@ import {
   useInfiniteQuery,
   useMutation,
   useQuery,
-  useQueryClient,
 } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
 import { Link, useSearchParams } from "react-router";
@@ -44,6 +43,7 @@ import { formatDateTime } from "../../lib/format";
 import { notifySuccess } from "../../lib/notify";
 import { useLocale } from "../../lib/session";
 import { describeError, type RouterInputs, type RouterOutputs, useTRPC } from "../../lib/trpc";
+import { useInvalidate } from "../../lib/invalidate";
 
 type WebhookDetail = RouterOutputs["webhookEvents"]["get"];
 
@@ -156,7 +156,7 @@ function DeliveryDetails({ event, onReplay }: { event: WebhookDetail; onReplay: 
 /** The delivery drawer, with replay behind a reason. */
 function DeliveryDrawer({ id, onClose }: { id: string | null; onClose: () => void }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const invalidate = useInvalidate();
   const [replaying, setReplaying] = useState(false);
   const detail = useQuery(
     trpc.webhookEvents.get.queryOptions(id ? { id } : skipToken, {
@@ -167,7 +167,7 @@ function DeliveryDrawer({ id, onClose }: { id: string | null; onClose: () => voi
   const replay = useMutation(
     trpc.webhookEvents.replay.mutationOptions({
       onSuccess: async () => {
-        await queryClient.invalidateQueries({ queryKey: trpc.webhookEvents.pathKey() });
+        await invalidate(trpc.webhookEvents.pathKey());
         setReplaying(false);
         notifySuccess("Queued the delivery for processing again.");
       },
