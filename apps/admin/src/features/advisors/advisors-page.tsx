@@ -13,7 +13,7 @@ import {
   VisuallyHidden,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { keepPreviousData, useInfiniteQuery, useMutation } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "react-router";
 import { advisorPayoutsPath } from "../payouts/payout-tables";
@@ -22,13 +22,13 @@ import { formatDateTime, formatMoney } from "../../lib/format";
 import { notifySuccess } from "../../lib/notify";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc";
+import { InfiniteTable } from "../../components/infinite-table";
+import { PAGE_SIZE, PAGING, useInfiniteList } from "../../lib/infinite-list";
 import { useInvalidate } from "../../lib/invalidate";
-import { EmptyRow, ListStates, LoadMore } from "../../components/list-states";
 
 type AdvisorRow = RouterOutputs["advisors"]["list"]["items"][number];
 type AdvisorStatus = AdvisorRow["status"];
 
-const PAGE_SIZE = 25;
 const SEARCH_DEBOUNCE_MS = 300;
 
 const STATUS_OPTIONS = [
@@ -242,7 +242,7 @@ export function AdvisorsPage() {
   const [flag, setFlag] = useState<FlagFilter>("");
   const [pending, setPending] = useState<PendingChange | null>(null);
 
-  const list = useInfiniteQuery(
+  const list = useInfiniteList(
     trpc.advisors.list.infiniteQueryOptions(
       {
         search: debouncedSearch || undefined,
@@ -250,10 +250,9 @@ export function AdvisorsPage() {
         flagged: flag === "" ? undefined : flag === "flagged",
         limit: PAGE_SIZE,
       },
-      { getNextPageParam: (page) => page.nextCursor, placeholderData: keepPreviousData },
+      { ...PAGING },
     ),
   );
-  const advisors = list.data?.pages.flatMap((page) => page.items) ?? [];
 
   return (
     <Stack>
@@ -288,44 +287,40 @@ export function AdvisorsPage() {
         </Group>
       </Group>
 
-      <ListStates query={list} shown={advisors.length} noun="advisors">
-        <Table.ScrollContainer minWidth={1100}>
-          <Table
-            striped
-            highlightOnHover
-            verticalSpacing="xs"
-            aria-label="Advisors"
-            aria-busy={list.isFetching}
-          >
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Advisor</Table.Th>
-                <Table.Th>Headline</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Re-check</Table.Th>
-                <Table.Th>Rate</Table.Th>
-                <Table.Th>Accepting</Table.Th>
-                <Table.Th>Since</Table.Th>
-                <Table.Th>
-                  <VisuallyHidden>Actions</VisuallyHidden>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {advisors.map((advisor) => (
-                <AdvisorTableRow
-                  key={advisor.userId}
-                  advisor={advisor}
-                  locale={locale}
-                  onChangeStatus={(action) => setPending({ advisor, action })}
-                />
-              ))}
-              {advisors.length === 0 ? <EmptyRow colSpan={8}>No advisors match.</EmptyRow> : null}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-        <LoadMore shown={advisors.length} singular="advisor" plural="advisors" query={list} />
-      </ListStates>
+      <InfiniteTable
+        list={list}
+        label="Advisors"
+        noun="advisors"
+        singular="advisor"
+        plural="advisors"
+        minWidth={1100}
+        tableProps={{ highlightOnHover: true }}
+        head={
+          <>
+            <Table.Th>Advisor</Table.Th>
+            <Table.Th>Headline</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th>Re-check</Table.Th>
+            <Table.Th>Rate</Table.Th>
+            <Table.Th>Accepting</Table.Th>
+            <Table.Th>Since</Table.Th>
+            <Table.Th>
+              <VisuallyHidden>Actions</VisuallyHidden>
+            </Table.Th>
+          </>
+        }
+        columns={8}
+        empty="No advisors match."
+        rowKey={(advisor) => advisor.userId}
+        row={(advisor) => (
+          <AdvisorTableRow
+            key={advisor.userId}
+            advisor={advisor}
+            locale={locale}
+            onChangeStatus={(action) => setPending({ advisor, action })}
+          />
+        )}
+      />
 
       <StatusChangeModal pending={pending} onClose={() => setPending(null)} />
     </Stack>

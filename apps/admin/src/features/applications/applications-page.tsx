@@ -12,7 +12,7 @@ import {
   VisuallyHidden,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "react-router";
 import {
@@ -25,11 +25,11 @@ import { StatusBadge } from "../../components/status-badge";
 import { formatDateTime } from "../../lib/format";
 import { useLocale } from "../../lib/session";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc";
-import { EmptyRow, ListStates, LoadMore } from "../../components/list-states";
+import { InfiniteTable } from "../../components/infinite-table";
+import { PAGE_SIZE, PAGING, useInfiniteList } from "../../lib/infinite-list";
 
 type QueueItem = RouterOutputs["applications"]["queue"]["items"][number];
 
-const PAGE_SIZE = 25;
 const ALL = "all";
 
 function applicantLabel(item: QueueItem): string {
@@ -54,7 +54,7 @@ export function ApplicationsPage() {
   const skills = useQuery(trpc.skills.list.queryOptions({ limit: 500 }));
   const skillNames = new Map((skills.data ?? []).map((s) => [s.id, s.name]));
 
-  const queue = useInfiniteQuery(
+  const queue = useInfiniteList(
     trpc.applications.queue.infiniteQueryOptions(
       {
         statuses: status === ALL ? [...APPLICATION_STATUSES] : [status],
@@ -62,10 +62,9 @@ export function ApplicationsPage() {
         minAgeDays: debouncedMinAge === "" ? undefined : debouncedMinAge,
         limit: PAGE_SIZE,
       },
-      { getNextPageParam: (page) => page.nextCursor, placeholderData: keepPreviousData },
+      { ...PAGING },
     ),
   );
-  const items = queue.data?.pages.flatMap((page) => page.items) ?? [];
 
   return (
     <Stack>
@@ -114,85 +113,81 @@ export function ApplicationsPage() {
         </Group>
       </Group>
 
-      <ListStates query={queue} shown={items.length} noun="applications">
-        <Table.ScrollContainer minWidth={960}>
-          <Table
-            striped
-            highlightOnHover
-            verticalSpacing="xs"
-            aria-label="Applications"
-            aria-busy={queue.isFetching}
-          >
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Applicant</Table.Th>
-                <Table.Th>Headline</Table.Th>
-                <Table.Th>Skills</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Round</Table.Th>
-                <Table.Th>In queue since</Table.Th>
-                <Table.Th>
-                  <VisuallyHidden>Actions</VisuallyHidden>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((item) => {
-                const display = APPLICATION_STATUS_DISPLAY[item.status];
-                return (
-                  <Table.Tr key={item.id} data-application-id={item.id}>
-                    <Table.Td>
-                      <Text size="sm" fw={500}>
-                        {item.displayName ?? "—"}
-                      </Text>
-                      <Text size="xs" c="dimmed">
-                        {item.applicantEmail ?? item.userId}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm" lineClamp={2}>
-                        {item.headline ?? "—"}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap={4}>
-                        {item.skillIds.map((id) => (
-                          <Badge key={id} variant="outline" size="sm">
-                            {skillNames.get(id) ?? "Unknown skill"}
-                          </Badge>
-                        ))}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>
-                      <StatusBadge label={display.label} color={display.color} />
-                    </Table.Td>
-                    <Table.Td>{item.round}</Table.Td>
-                    <Table.Td style={{ whiteSpace: "nowrap" }}>
-                      <Text size="sm">{formatDateTime(item.queuedAt, locale)}</Text>
-                      <Text size="xs" c="dimmed">
-                        {waiting(item.queuedAt)}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Button
-                        size="xs"
-                        variant="light"
-                        component={Link}
-                        to={`/applications/${item.id}`}
-                        aria-label={`Review the application of ${applicantLabel(item)}`}
-                      >
-                        Review
-                      </Button>
-                    </Table.Td>
-                  </Table.Tr>
-                );
-              })}
-              {items.length === 0 ? <EmptyRow colSpan={7}>No applications match.</EmptyRow> : null}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-        <LoadMore shown={items.length} singular="application" plural="applications" query={queue} />
-      </ListStates>
+      <InfiniteTable
+        list={queue}
+        label="Applications"
+        noun="applications"
+        singular="application"
+        plural="applications"
+        minWidth={960}
+        tableProps={{ highlightOnHover: true }}
+        head={
+          <>
+            <Table.Th>Applicant</Table.Th>
+            <Table.Th>Headline</Table.Th>
+            <Table.Th>Skills</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th>Round</Table.Th>
+            <Table.Th>In queue since</Table.Th>
+            <Table.Th>
+              <VisuallyHidden>Actions</VisuallyHidden>
+            </Table.Th>
+          </>
+        }
+        columns={7}
+        empty="No applications match."
+        rowKey={(item) => item.id}
+        row={(item) => {
+          const display = APPLICATION_STATUS_DISPLAY[item.status];
+          return (
+            <Table.Tr key={item.id} data-application-id={item.id}>
+              <Table.Td>
+                <Text size="sm" fw={500}>
+                  {item.displayName ?? "—"}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  {item.applicantEmail ?? item.userId}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm" lineClamp={2}>
+                  {item.headline ?? "—"}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Group gap={4}>
+                  {item.skillIds.map((id) => (
+                    <Badge key={id} variant="outline" size="sm">
+                      {skillNames.get(id) ?? "Unknown skill"}
+                    </Badge>
+                  ))}
+                </Group>
+              </Table.Td>
+              <Table.Td>
+                <StatusBadge label={display.label} color={display.color} />
+              </Table.Td>
+              <Table.Td>{item.round}</Table.Td>
+              <Table.Td style={{ whiteSpace: "nowrap" }}>
+                <Text size="sm">{formatDateTime(item.queuedAt, locale)}</Text>
+                <Text size="xs" c="dimmed">
+                  {waiting(item.queuedAt)}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Button
+                  size="xs"
+                  variant="light"
+                  component={Link}
+                  to={`/applications/${item.id}`}
+                  aria-label={`Review the application of ${applicantLabel(item)}`}
+                >
+                  Review
+                </Button>
+              </Table.Td>
+            </Table.Tr>
+          );
+        }}
+      />
     </Stack>
   );
 }

@@ -12,11 +12,9 @@ import {
   VisuallyHidden,
 } from "@mantine/core";
 import { useDebouncedCallback } from "@mantine/hooks";
-import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { ConsultationStatusBadge } from "./consultation-status-badge";
-import { EmptyRow, ListStates, LoadMore } from "../../components/list-states";
 import {
   CONSULTATION_STATUS_DISPLAY,
   CONSULTATION_STATUSES,
@@ -25,10 +23,11 @@ import {
 import { formatDateTime, formatMoney, fullName } from "../../lib/format";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { type RouterInputs, type RouterOutputs, useTRPC } from "../../lib/trpc";
+import { InfiniteTable } from "../../components/infinite-table";
+import { PAGE_SIZE, PAGING, useInfiniteList } from "../../lib/infinite-list";
 
 type Row = RouterOutputs["consultations"]["adminList"]["items"][number];
 
-const PAGE_SIZE = 25;
 const ID_DEBOUNCE_MS = 400;
 /** The "needs attention" chip, kept apart from the status chips in the same group. */
 const ATTENTION = "needs_attention";
@@ -171,13 +170,11 @@ export function ConsultationsPage() {
     clientId: clientId || undefined,
     limit: PAGE_SIZE,
   };
-  const list = useInfiniteQuery(
+  const list = useInfiniteList(
     trpc.consultations.adminList.infiniteQueryOptions(input, {
-      getNextPageParam: (page) => page.nextCursor,
-      placeholderData: keepPreviousData,
+      ...PAGING,
     }),
   );
-  const items = list.data?.pages.flatMap((page) => page.items) ?? [];
 
   return (
     <Stack>
@@ -218,43 +215,34 @@ export function ConsultationsPage() {
         </Group>
       </Chip.Group>
 
-      <ListStates query={list} shown={items.length} noun="consultations">
-        <Table.ScrollContainer minWidth={1100}>
-          <Table
-            striped
-            highlightOnHover
-            verticalSpacing="xs"
-            aria-label="Consultations"
-            aria-busy={list.isFetching}
-          >
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Starts</Table.Th>
-                <Table.Th>Client</Table.Th>
-                <Table.Th>Advisor</Table.Th>
-                <Table.Th>Price</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Hold window ends</Table.Th>
-                <Table.Th>
-                  <VisuallyHidden>Actions</VisuallyHidden>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((row) => (
-                <ConsultationRow key={row.id} row={row} locale={locale} onFilter={setParam} />
-              ))}
-              {items.length === 0 ? <EmptyRow colSpan={7}>No consultations match.</EmptyRow> : null}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-        <LoadMore
-          shown={items.length}
-          singular="consultation"
-          plural="consultations"
-          query={list}
-        />
-      </ListStates>
+      <InfiniteTable
+        list={list}
+        label="Consultations"
+        noun="consultations"
+        singular="consultation"
+        plural="consultations"
+        minWidth={1100}
+        tableProps={{ highlightOnHover: true }}
+        head={
+          <>
+            <Table.Th>Starts</Table.Th>
+            <Table.Th>Client</Table.Th>
+            <Table.Th>Advisor</Table.Th>
+            <Table.Th>Price</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th>Hold window ends</Table.Th>
+            <Table.Th>
+              <VisuallyHidden>Actions</VisuallyHidden>
+            </Table.Th>
+          </>
+        }
+        columns={7}
+        empty="No consultations match."
+        rowKey={(row) => row.id}
+        row={(row) => (
+          <ConsultationRow key={row.id} row={row} locale={locale} onFilter={setParam} />
+        )}
+      />
     </Stack>
   );
 }

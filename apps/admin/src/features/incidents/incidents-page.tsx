@@ -13,22 +13,22 @@ import {
   Title,
   VisuallyHidden,
 } from "@mantine/core";
-import { keepPreviousData, useInfiniteQuery, useMutation } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { JsonBlock } from "../../components/json-block";
-import { EmptyRow, ListStates, LoadMore } from "../../components/list-states";
 import { ReasonModal } from "../../components/reason-modal";
 import { formatDateTime } from "../../lib/format";
 import { notifySuccess } from "../../lib/notify";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../../lib/trpc";
+import { InfiniteTable } from "../../components/infinite-table";
+import { PAGE_SIZE, PAGING, useInfiniteList } from "../../lib/infinite-list";
 import { useInvalidate } from "../../lib/invalidate";
 
 type Incident = RouterOutputs["incidents"]["list"]["items"][number];
 type IncidentKind = Incident["kind"];
 
-const PAGE_SIZE = 25;
 /** The API's longest resolution note. */
 const RESOLUTION_MAX = 2000;
 
@@ -139,52 +139,43 @@ function IncidentTable({
   const trpc = useTRPC();
   const locale = useLocale();
   const noun = open ? "open incidents" : "resolved incidents";
-  const list = useInfiniteQuery(
+  const list = useInfiniteList(
     trpc.incidents.list.infiniteQueryOptions(
       { open, consultationId, limit: PAGE_SIZE },
-      { getNextPageParam: (page) => page.nextCursor, placeholderData: keepPreviousData },
+      { ...PAGING },
     ),
   );
-  const items = list.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <Stack gap="xs">
       <Title order={4}>{open ? "Open" : "Resolved"}</Title>
-      <ListStates query={list} shown={items.length} noun={noun}>
-        <Table.ScrollContainer minWidth={960}>
-          <Table
-            striped
-            verticalSpacing="xs"
-            aria-label={open ? "Open incidents" : "Resolved incidents"}
-            aria-busy={list.isFetching}
-          >
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Raised</Table.Th>
-                <Table.Th>Kind</Table.Th>
-                <Table.Th>What happened</Table.Th>
-                <Table.Th>About</Table.Th>
-                <Table.Th>
-                  {open ? <VisuallyHidden>Actions</VisuallyHidden> : "Resolution"}
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((incident) => (
-                <IncidentRow
-                  key={incident.id}
-                  incident={incident}
-                  locale={locale}
-                  onResolve={() => onResolve(incident)}
-                />
-              ))}
-              {items.length === 0 ? (
-                <EmptyRow colSpan={5}>{open ? "Nothing open." : "None yet."}</EmptyRow>
-              ) : null}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-        <LoadMore shown={items.length} singular="incident" plural="incidents" query={list} />
-      </ListStates>
+      <InfiniteTable
+        list={list}
+        label={open ? "Open incidents" : "Resolved incidents"}
+        noun={noun}
+        singular="incident"
+        plural="incidents"
+        minWidth={960}
+        head={
+          <>
+            <Table.Th>Raised</Table.Th>
+            <Table.Th>Kind</Table.Th>
+            <Table.Th>What happened</Table.Th>
+            <Table.Th>About</Table.Th>
+            <Table.Th>{open ? <VisuallyHidden>Actions</VisuallyHidden> : "Resolution"}</Table.Th>
+          </>
+        }
+        columns={5}
+        empty={open ? "Nothing open." : "None yet."}
+        rowKey={(incident) => incident.id}
+        row={(incident) => (
+          <IncidentRow
+            key={incident.id}
+            incident={incident}
+            locale={locale}
+            onResolve={() => onResolve(incident)}
+          />
+        )}
+      />
     </Stack>
   );
 }

@@ -1,5 +1,4 @@
 import { Group, NativeSelect, Stack, Tabs, Text, Title } from "@mantine/core";
-import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { useSearchParams } from "react-router";
 import { ListStates, LoadMore } from "../../components/list-states";
 import { BatchesTable, PayoutItemsTable, ReversalsTable } from "./payout-tables";
@@ -9,9 +8,9 @@ import {
   REVERSAL_STATUS_DISPLAY,
   type ReversalStatus,
 } from "../../lib/payouts";
+import { PAGE_SIZE, PAGING, useInfiniteList } from "../../lib/infinite-list";
 import { useTRPC } from "../../lib/trpc";
 
-const PAGE_SIZE = 25;
 /** Failures refresh on their own: the worker retries behind the page. */
 const FAILURES_REFRESH_MS = 15_000;
 
@@ -35,13 +34,10 @@ function Batches() {
   const [searchParams, setSearchParams] = useSearchParams();
   const kindParam = searchParams.get("kind") ?? "";
   const kind = isKind(kindParam) ? kindParam : undefined;
-  const list = useInfiniteQuery(
-    trpc.payouts.listBatches.infiniteQueryOptions(
-      { kind, limit: PAGE_SIZE },
-      { getNextPageParam: (page) => page.nextCursor, placeholderData: keepPreviousData },
-    ),
+  const list = useInfiniteList(
+    trpc.payouts.listBatches.infiniteQueryOptions({ kind, limit: PAGE_SIZE }, { ...PAGING }),
   );
-  const batches = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const batches = list.items;
   return (
     <Stack gap="sm">
       <Group>
@@ -63,9 +59,9 @@ function Batches() {
           }}
         />
       </Group>
-      <ListStates query={list} shown={batches.length} noun="payout batches">
-        <BatchesTable batches={batches} label="Payout batches" busy={list.isFetching} />
-        <LoadMore shown={batches.length} singular="batch" plural="batches" query={list} />
+      <ListStates query={list.query} shown={batches.length} noun="payout batches">
+        <BatchesTable batches={batches} label="Payout batches" busy={list.query.isFetching} />
+        <LoadMore shown={batches.length} singular="batch" plural="batches" query={list.query} />
       </ListStates>
     </Stack>
   );
@@ -73,31 +69,30 @@ function Batches() {
 
 function Failures() {
   const trpc = useTRPC();
-  const list = useInfiniteQuery(
+  const list = useInfiniteList(
     trpc.payouts.listItems.infiniteQueryOptions(
       { status: ["failed", "retrying"], order: "oldest_update", limit: PAGE_SIZE },
       {
-        getNextPageParam: (page) => page.nextCursor,
-        placeholderData: keepPreviousData,
+        ...PAGING,
         refetchInterval: FAILURES_REFRESH_MS,
       },
     ),
   );
-  const items = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const items = list.items;
   return (
     <Stack gap="sm">
       <Text size="sm" c="dimmed">
         Items Stripe refused or that ran out of attempts (failed), and those waiting to be tried
         again (retrying); the longest failing first.
       </Text>
-      <ListStates query={list} shown={items.length} noun="failed payout items">
+      <ListStates query={list.query} shown={items.length} noun="failed payout items">
         <PayoutItemsTable
           items={items}
           label="Failed and retrying payout items"
-          busy={list.isFetching}
+          busy={list.query.isFetching}
           empty="Nothing failing."
         />
-        <LoadMore shown={items.length} singular="item" plural="items" query={list} />
+        <LoadMore shown={items.length} singular="item" plural="items" query={list.query} />
       </ListStates>
     </Stack>
   );
@@ -108,13 +103,13 @@ function Reversals() {
   const [searchParams, setSearchParams] = useSearchParams();
   const statusParam = searchParams.get("status") ?? "";
   const status = isReversalStatus(statusParam) ? statusParam : undefined;
-  const list = useInfiniteQuery(
+  const list = useInfiniteList(
     trpc.payouts.listReversals.infiniteQueryOptions(
       { status: status ? [status] : undefined, limit: PAGE_SIZE },
-      { getNextPageParam: (page) => page.nextCursor, placeholderData: keepPreviousData },
+      { ...PAGING },
     ),
   );
-  const reversals = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const reversals = list.items;
   return (
     <Stack gap="sm">
       <Group>
@@ -136,9 +131,18 @@ function Reversals() {
           }}
         />
       </Group>
-      <ListStates query={list} shown={reversals.length} noun="transfer reversals">
-        <ReversalsTable reversals={reversals} label="Transfer reversals" busy={list.isFetching} />
-        <LoadMore shown={reversals.length} singular="reversal" plural="reversals" query={list} />
+      <ListStates query={list.query} shown={reversals.length} noun="transfer reversals">
+        <ReversalsTable
+          reversals={reversals}
+          label="Transfer reversals"
+          busy={list.query.isFetching}
+        />
+        <LoadMore
+          shown={reversals.length}
+          singular="reversal"
+          plural="reversals"
+          query={list.query}
+        />
       </ListStates>
     </Stack>
   );

@@ -13,10 +13,10 @@ import {
   Title,
   VisuallyHidden,
 } from "@mantine/core";
-import { keepPreviousData, useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
-import { DetailStates, EmptyRow, ListStates, LoadMore } from "../../components/list-states";
+import { DetailStates, EmptyRow } from "../../components/list-states";
 import { StatusBadge } from "../../components/status-badge";
 import { formatDateTime, formatMoney } from "../../lib/format";
 import { useT } from "../../lib/i18n";
@@ -24,13 +24,14 @@ import { notifySuccess } from "../../lib/notify";
 import { addDays, dayStartUtc, utcDay } from "../../lib/payouts";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../../lib/trpc";
+import { InfiniteTable } from "../../components/infinite-table";
+import { PAGE_SIZE, PAGING, useInfiniteList } from "../../lib/infinite-list";
 import { useInvalidate } from "../../lib/invalidate";
 
 type Report = RouterOutputs["reconciliation"]["list"]["items"][number];
 type ReportDetail = RouterOutputs["reconciliation"]["get"];
 type ReportStatus = Report["status"];
 
-const PAGE_SIZE = 25;
 /** A running report is filled in by the worker: poll until it finishes. */
 const RUNNING_REFRESH_MS = 2_000;
 /** The API's longest reconciliation period, in days. */
@@ -174,12 +175,11 @@ function RunForm() {
 function ReportsTable() {
   const trpc = useTRPC();
   const locale = useLocale();
-  const list = useInfiniteQuery(
+  const list = useInfiniteList(
     trpc.reconciliation.list.infiniteQueryOptions(
       { limit: PAGE_SIZE },
       {
-        getNextPageParam: (page) => page.nextCursor,
-        placeholderData: keepPreviousData,
+        ...PAGING,
         refetchInterval: (query) =>
           query.state.data?.pages.some((p) => p.items.some((r) => r.status === "running"))
             ? RUNNING_REFRESH_MS
@@ -187,55 +187,50 @@ function ReportsTable() {
       },
     ),
   );
-  const reports = list.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <Stack gap="xs">
       <Title order={4}>Reports</Title>
-      <ListStates query={list} shown={reports.length} noun="reconciliation reports">
-        <Table.ScrollContainer minWidth={800}>
-          <Table
-            striped
-            verticalSpacing="xs"
-            aria-label="Reconciliation reports"
-            aria-busy={list.isFetching}
-          >
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Period</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th ta="end">Differences</Table.Th>
-                <Table.Th>Started</Table.Th>
-                <Table.Th>By</Table.Th>
-                <Table.Th>
-                  <VisuallyHidden>Open</VisuallyHidden>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {reports.map((r) => (
-                <Table.Tr key={r.id} data-report-id={r.id}>
-                  <Table.Td>{formatPeriod(r.periodFrom, r.periodTo, locale)}</Table.Td>
-                  <Table.Td>
-                    <ReportStatusBadge report={r} />
-                  </Table.Td>
-                  <Table.Td ta="end">{r.status === "completed" ? r.differenceCount : "—"}</Table.Td>
-                  <Table.Td style={{ whiteSpace: "nowrap" }}>
-                    {formatDateTime(r.startedAt, locale)}
-                  </Table.Td>
-                  <Table.Td>{r.requestedBy ?? "Nightly run"}</Table.Td>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/reconciliation/${r.id}`} size="sm">
-                      Open
-                    </Anchor>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-              {reports.length === 0 ? <EmptyRow colSpan={6}>No reports yet.</EmptyRow> : null}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-        <LoadMore shown={reports.length} singular="report" plural="reports" query={list} />
-      </ListStates>
+      <InfiniteTable
+        list={list}
+        label="Reconciliation reports"
+        noun="reconciliation reports"
+        singular="report"
+        plural="reports"
+        minWidth={800}
+        head={
+          <>
+            <Table.Th>Period</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th ta="end">Differences</Table.Th>
+            <Table.Th>Started</Table.Th>
+            <Table.Th>By</Table.Th>
+            <Table.Th>
+              <VisuallyHidden>Open</VisuallyHidden>
+            </Table.Th>
+          </>
+        }
+        columns={6}
+        empty="No reports yet."
+        rowKey={(r) => r.id}
+        row={(r) => (
+          <Table.Tr key={r.id} data-report-id={r.id}>
+            <Table.Td>{formatPeriod(r.periodFrom, r.periodTo, locale)}</Table.Td>
+            <Table.Td>
+              <ReportStatusBadge report={r} />
+            </Table.Td>
+            <Table.Td ta="end">{r.status === "completed" ? r.differenceCount : "—"}</Table.Td>
+            <Table.Td style={{ whiteSpace: "nowrap" }}>
+              {formatDateTime(r.startedAt, locale)}
+            </Table.Td>
+            <Table.Td>{r.requestedBy ?? "Nightly run"}</Table.Td>
+            <Table.Td>
+              <Anchor component={Link} to={`/reconciliation/${r.id}`} size="sm">
+                Open
+              </Anchor>
+            </Table.Td>
+          </Table.Tr>
+        )}
+      />
     </Stack>
   );
 }

@@ -12,7 +12,7 @@ import {
   Title,
   VisuallyHidden,
 } from "@mantine/core";
-import { keepPreviousData, useInfiniteQuery, useMutation } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useSearchParams } from "react-router";
 import { ReasonModal } from "../../components/reason-modal";
@@ -20,12 +20,11 @@ import { formatDateTime } from "../../lib/format";
 import { notifySuccess } from "../../lib/notify";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc";
+import { InfiniteTable } from "../../components/infinite-table";
+import { PAGE_SIZE, PAGING, useInfiniteList } from "../../lib/infinite-list";
 import { useInvalidate } from "../../lib/invalidate";
-import { EmptyRow, ListStates, LoadMore } from "../../components/list-states";
 
 type ReviewRow = RouterOutputs["reviews"]["moderationList"]["items"][number];
-
-const PAGE_SIZE = 25;
 
 const VISIBILITY_OPTIONS = [
   { value: "", label: "All reviews" },
@@ -207,17 +206,17 @@ export function ReviewsPage() {
   const [visibility, setVisibility] = useState<Visibility>("");
   const [pending, setPending] = useState<PendingModeration | null>(null);
 
-  const list = useInfiniteQuery(
+  const list = useInfiniteList(
     trpc.reviews.moderationList.infiniteQueryOptions(
       {
         hidden: visibility === "" ? undefined : visibility === "hidden",
         advisorId,
         limit: PAGE_SIZE,
       },
-      { getNextPageParam: (page) => page.nextCursor, placeholderData: keepPreviousData },
+      { ...PAGING },
     ),
   );
-  const reviews = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const reviews = list.items;
   const advisorName = reviews.find((r) => r.advisorId === advisorId)?.advisorName ?? advisorId;
 
   return (
@@ -253,37 +252,38 @@ export function ReviewsPage() {
         </Group>
       </Group>
 
-      <ListStates query={list} shown={reviews.length} noun="reviews">
-        <Table.ScrollContainer minWidth={1000}>
-          <Table striped verticalSpacing="xs" aria-label="Reviews" aria-busy={list.isFetching}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Written</Table.Th>
-                <Table.Th>Advisor</Table.Th>
-                <Table.Th>Rating</Table.Th>
-                <Table.Th>Review</Table.Th>
-                <Table.Th>Visibility</Table.Th>
-                <Table.Th>
-                  <VisuallyHidden>Actions</VisuallyHidden>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {reviews.map((review) => (
-                <ReviewTableRow
-                  key={review.id}
-                  review={review}
-                  locale={locale}
-                  onModerate={(action) => setPending({ review, action })}
-                  onFilterAdvisor={() => setSearchParams({ advisor: review.advisorId })}
-                />
-              ))}
-              {reviews.length === 0 ? <EmptyRow colSpan={6}>No reviews match.</EmptyRow> : null}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-        <LoadMore shown={reviews.length} singular="review" plural="reviews" query={list} />
-      </ListStates>
+      <InfiniteTable
+        list={list}
+        label="Reviews"
+        noun="reviews"
+        singular="review"
+        plural="reviews"
+        minWidth={1000}
+        head={
+          <>
+            <Table.Th>Written</Table.Th>
+            <Table.Th>Advisor</Table.Th>
+            <Table.Th>Rating</Table.Th>
+            <Table.Th>Review</Table.Th>
+            <Table.Th>Visibility</Table.Th>
+            <Table.Th>
+              <VisuallyHidden>Actions</VisuallyHidden>
+            </Table.Th>
+          </>
+        }
+        columns={6}
+        empty="No reviews match."
+        rowKey={(review) => review.id}
+        row={(review) => (
+          <ReviewTableRow
+            key={review.id}
+            review={review}
+            locale={locale}
+            onModerate={(action) => setPending({ review, action })}
+            onFilterAdvisor={() => setSearchParams({ advisor: review.advisorId })}
+          />
+        )}
+      />
 
       <ModerationModal pending={pending} onClose={() => setPending(null)} />
     </Stack>

@@ -11,7 +11,7 @@ import {
   VisuallyHidden,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { keepPreviousData, useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useSearchParams } from "react-router";
 import { RoleBadges } from "../../components/role-badges";
@@ -22,11 +22,11 @@ import { isRole, type Role, ROLES } from "../../lib/roles";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc";
 import { useInvalidate } from "../../lib/invalidate";
-import { EmptyRow, ListStates, LoadMore } from "../../components/list-states";
+import { InfiniteTable } from "../../components/infinite-table";
+import { PAGE_SIZE, PAGING, useInfiniteList } from "../../lib/infinite-list";
 
 type UserRow = RouterOutputs["users"]["list"]["items"][number];
 
-const PAGE_SIZE = 25;
 const SEARCH_DEBOUNCE_MS = 300;
 
 /** Refetches everything a role change can alter: lists, the user's detail, the outbox, `me`. */
@@ -212,13 +212,12 @@ export function UsersPage() {
   const [pendingRevoke, setPendingRevoke] = useState<PendingRevoke | null>(null);
   const me = useQuery(trpc.auth.me.queryOptions());
 
-  const list = useInfiniteQuery(
+  const list = useInfiniteList(
     trpc.users.list.infiniteQueryOptions(
       { search: debouncedSearch || undefined, role: role || undefined, limit: PAGE_SIZE },
-      { getNextPageParam: (page) => page.nextCursor, placeholderData: keepPreviousData },
+      { ...PAGING },
     ),
   );
-  const users = list.data?.pages.flatMap((page) => page.items) ?? [];
   const openUserId = searchParams.get("user");
 
   const setOpenUser = (userId: string | null) => {
@@ -259,44 +258,39 @@ export function UsersPage() {
         </Group>
       </Group>
 
-      <ListStates query={list} shown={users.length} noun="users">
-        <Table.ScrollContainer minWidth={960}>
-          <Table
-            striped
-            highlightOnHover
-            verticalSpacing="xs"
-            aria-label="Users"
-            aria-busy={list.isFetching}
-          >
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Email</Table.Th>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Roles</Table.Th>
-                <Table.Th>Grant role</Table.Th>
-                <Table.Th>Created</Table.Th>
-                <Table.Th>
-                  <VisuallyHidden>Actions</VisuallyHidden>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {users.map((user) => (
-                <UserTableRow
-                  key={user.id}
-                  user={user}
-                  selfId={me.data?.id}
-                  locale={locale}
-                  onRevoke={(r) => setPendingRevoke({ user, role: r })}
-                  onOpen={() => setOpenUser(user.id)}
-                />
-              ))}
-              {users.length === 0 ? <EmptyRow colSpan={6}>No users match.</EmptyRow> : null}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-        <LoadMore shown={users.length} singular="user" plural="users" query={list} />
-      </ListStates>
+      <InfiniteTable
+        list={list}
+        label="Users"
+        noun="users"
+        singular="user"
+        plural="users"
+        minWidth={960}
+        tableProps={{ highlightOnHover: true }}
+        head={
+          <>
+            <Table.Th>Email</Table.Th>
+            <Table.Th>Name</Table.Th>
+            <Table.Th>Roles</Table.Th>
+            <Table.Th>Grant role</Table.Th>
+            <Table.Th>Created</Table.Th>
+            <Table.Th>
+              <VisuallyHidden>Actions</VisuallyHidden>
+            </Table.Th>
+          </>
+        }
+        columns={6}
+        empty="No users match."
+        rowKey={(user) => user.id}
+        row={(user) => (
+          <UserTableRow
+            user={user}
+            selfId={me.data?.id}
+            locale={locale}
+            onRevoke={(r) => setPendingRevoke({ user, role: r })}
+            onOpen={() => setOpenUser(user.id)}
+          />
+        )}
+      />
 
       <ConfirmRevoke pending={pendingRevoke} onClose={() => setPendingRevoke(null)} />
       <UserDetailDrawer userId={openUserId} onClose={() => setOpenUser(null)} />

@@ -17,17 +17,11 @@ import {
   VisuallyHidden,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import {
-  keepPreviousData,
-  skipToken,
-  useInfiniteQuery,
-  useMutation,
-  useQuery,
-} from "@tanstack/react-query";
+import { skipToken, useMutation, useQuery } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { JsonBlock } from "../../components/json-block";
-import { DetailStates, EmptyRow, ListStates, LoadMore } from "../../components/list-states";
+import { DetailStates } from "../../components/list-states";
 import { ReasonModal } from "../../components/reason-modal";
 import {
   isWebhookProvider,
@@ -43,11 +37,12 @@ import { formatDateTime } from "../../lib/format";
 import { notifySuccess } from "../../lib/notify";
 import { useLocale } from "../../lib/session";
 import { describeError, type RouterInputs, type RouterOutputs, useTRPC } from "../../lib/trpc";
+import { InfiniteTable } from "../../components/infinite-table";
+import { PAGE_SIZE, PAGING, useInfiniteList } from "../../lib/infinite-list";
 import { useInvalidate } from "../../lib/invalidate";
 
 type WebhookDetail = RouterOutputs["webhookEvents"]["get"];
 
-const PAGE_SIZE = 25;
 const TYPE_DEBOUNCE_MS = 300;
 /** The API's longest replay reason. */
 const REPLAY_REASON_MAX = 500;
@@ -243,10 +238,9 @@ export function WebhookEventsPage() {
     consultationId,
     limit: PAGE_SIZE,
   };
-  const list = useInfiniteQuery(
+  const list = useInfiniteList(
     trpc.webhookEvents.list.infiniteQueryOptions(input, {
-      getNextPageParam: (page) => page.nextCursor,
-      placeholderData: keepPreviousData,
+      ...PAGING,
       // Deliveries still waiting for the worker settle within seconds: follow them.
       refetchInterval: (query) =>
         query.state.data?.pages.some((page) => page.items.some((i) => i.status === "received"))
@@ -254,7 +248,6 @@ export function WebhookEventsPage() {
           : false,
     }),
   );
-  const items = list.data?.pages.flatMap((page) => page.items) ?? [];
 
   return (
     <Stack>
@@ -310,79 +303,72 @@ export function WebhookEventsPage() {
         </Group>
       </Group>
 
-      <ListStates query={list} shown={items.length} noun="webhook events">
-        <Table.ScrollContainer minWidth={1000}>
-          <Table
-            striped
-            highlightOnHover
-            verticalSpacing="xs"
-            fz="sm"
-            aria-label="Webhook events"
-            aria-busy={list.isFetching}
-          >
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Received</Table.Th>
-                <Table.Th>Provider</Table.Th>
-                <Table.Th>Type</Table.Th>
-                <Table.Th>Subject</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Attempts</Table.Th>
-                <Table.Th>Outcome</Table.Th>
-                <Table.Th>
-                  <VisuallyHidden>Actions</VisuallyHidden>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((event) => (
-                <Table.Tr key={event.id} data-webhook-event-id={event.id}>
-                  <Table.Td style={{ whiteSpace: "nowrap" }}>
-                    {formatDateTime(event.receivedAt, locale)}
-                  </Table.Td>
-                  <Table.Td>{providerLabel(event.provider)}</Table.Td>
-                  <Table.Td>
-                    <Code>{event.eventType}</Code>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="xs" ff="monospace" style={{ overflowWrap: "anywhere" }}>
-                      {event.subject ?? "—"}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <WebhookStatusBadge status={event.status} />
-                    {event.bodyPurgedAt ? (
-                      <Text size="xs" c="dimmed">
-                        body purged
-                      </Text>
-                    ) : null}
-                  </Table.Td>
-                  <Table.Td>{event.attempts}</Table.Td>
-                  <Table.Td maw={320}>
-                    <Text size="xs" lineClamp={2}>
-                      {event.outcome ?? "—"}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Button
-                      size="xs"
-                      variant="light"
-                      aria-label={`Open the ${event.eventType} delivery received ${formatDateTime(event.receivedAt, locale)}`}
-                      onClick={() => setParam("event", event.id)}
-                    >
-                      Open
-                    </Button>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-              {items.length === 0 ? (
-                <EmptyRow colSpan={8}>No webhook events match.</EmptyRow>
+      <InfiniteTable
+        list={list}
+        label="Webhook events"
+        noun="webhook events"
+        singular="event"
+        plural="events"
+        minWidth={1000}
+        tableProps={{ highlightOnHover: true, fz: "sm" }}
+        head={
+          <>
+            <Table.Th>Received</Table.Th>
+            <Table.Th>Provider</Table.Th>
+            <Table.Th>Type</Table.Th>
+            <Table.Th>Subject</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th>Attempts</Table.Th>
+            <Table.Th>Outcome</Table.Th>
+            <Table.Th>
+              <VisuallyHidden>Actions</VisuallyHidden>
+            </Table.Th>
+          </>
+        }
+        columns={8}
+        empty="No webhook events match."
+        rowKey={(event) => event.id}
+        row={(event) => (
+          <Table.Tr key={event.id} data-webhook-event-id={event.id}>
+            <Table.Td style={{ whiteSpace: "nowrap" }}>
+              {formatDateTime(event.receivedAt, locale)}
+            </Table.Td>
+            <Table.Td>{providerLabel(event.provider)}</Table.Td>
+            <Table.Td>
+              <Code>{event.eventType}</Code>
+            </Table.Td>
+            <Table.Td>
+              <Text size="xs" ff="monospace" style={{ overflowWrap: "anywhere" }}>
+                {event.subject ?? "—"}
+              </Text>
+            </Table.Td>
+            <Table.Td>
+              <WebhookStatusBadge status={event.status} />
+              {event.bodyPurgedAt ? (
+                <Text size="xs" c="dimmed">
+                  body purged
+                </Text>
               ) : null}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-        <LoadMore shown={items.length} singular="event" plural="events" query={list} />
-      </ListStates>
+            </Table.Td>
+            <Table.Td>{event.attempts}</Table.Td>
+            <Table.Td maw={320}>
+              <Text size="xs" lineClamp={2}>
+                {event.outcome ?? "—"}
+              </Text>
+            </Table.Td>
+            <Table.Td>
+              <Button
+                size="xs"
+                variant="light"
+                aria-label={`Open the ${event.eventType} delivery received ${formatDateTime(event.receivedAt, locale)}`}
+                onClick={() => setParam("event", event.id)}
+              >
+                Open
+              </Button>
+            </Table.Td>
+          </Table.Tr>
+        )}
+      />
 
       <DeliveryDrawer id={openId} onClose={() => setParam("event", null)} />
     </Stack>
