@@ -8,26 +8,29 @@ import { RequireAdmin } from "./components/require-admin";
 import { createQueryClient } from "./lib/query-client";
 import { directionOf, useLocale } from "./lib/session";
 import { createApiClient, TRPCProvider } from "./lib/trpc";
-import { AdvisorPayoutsPage } from "./pages/advisor-payouts-page";
-import { AdvisorsPage } from "./pages/advisors-page";
-import { ApplicationReviewPage } from "./pages/application-review-page";
-import { ApplicationsPage } from "./pages/applications-page";
-import { ConsultationDetailPage } from "./pages/consultation-detail-page";
-import { ConsultationsPage } from "./pages/consultations-page";
-import { FinancePage } from "./pages/finance-page";
-import { IncidentsPage } from "./pages/incidents-page";
-import { LedgerPage } from "./pages/ledger-page";
-import { NotificationsPage } from "./pages/notifications-page";
-import { PayoutBatchPage } from "./pages/payout-batch-page";
-import { PayoutsPage } from "./pages/payouts-page";
-import { ReconciliationPage, ReconciliationReportPage } from "./pages/reconciliation-page";
-import { ReviewsPage } from "./pages/reviews-page";
-import { SandboxOnboardingReturnPage } from "./pages/sandbox-onboarding-return-page";
-import { SandboxPage } from "./pages/sandbox-page";
-import { SignInPage } from "./pages/sign-in-page";
-import { SkillsPage } from "./pages/skills-page";
-import { UsersPage } from "./pages/users-page";
-import { WebhookEventsPage } from "./pages/webhook-events-page";
+import { AdvisorPayoutsPage } from "./features/payouts/advisor-payouts-page";
+import { AdvisorsPage } from "./features/advisors/advisors-page";
+import { ApplicationReviewPage } from "./features/applications/application-review-page";
+import { ApplicationsPage } from "./features/applications/applications-page";
+import { ConsultationDetailPage } from "./features/consultations/consultation-detail-page";
+import { ConsultationsPage } from "./features/consultations/consultations-page";
+import { FinancePage } from "./features/finance/finance-page";
+import { IncidentsPage } from "./features/incidents/incidents-page";
+import { LedgerPage } from "./features/ledger/ledger-page";
+import { NotificationsPage } from "./features/notifications/notifications-page";
+import { PayoutBatchPage } from "./features/payouts/payout-batch-page";
+import { PayoutsPage } from "./features/payouts/payouts-page";
+import {
+  ReconciliationPage,
+  ReconciliationReportPage,
+} from "./features/reconciliation/reconciliation-page";
+import { ReviewsPage } from "./features/reviews/reviews-page";
+import { SandboxOnboardingReturnPage } from "./features/sandbox/sandbox-onboarding-return-page";
+import { SandboxPage } from "./features/sandbox/sandbox-page";
+import { SignInPage } from "./features/auth/sign-in-page";
+import { SkillsPage } from "./features/skills/skills-page";
+import { UsersPage } from "./features/users/users-page";
+import { WebhookEventsPage } from "./features/webhooks/webhook-events-page";
 
 const theme = createTheme({
   primaryColor: "indigo",
@@ -47,7 +50,7 @@ function LocaleEffects({ children }: { children: ReactNode }) {
 
 export function App() {
   const [queryClient] = useState(createQueryClient);
-  const [trpcClient] = useState(createApiClient);
+  const [trpcClient] = useState(() => createApiClient());
   return (
     <DirectionProvider>
       <MantineProvider theme={theme}>

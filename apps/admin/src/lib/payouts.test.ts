@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { niceStep } from "../components/daily-chart";
+import { niceStep } from "../features/finance/daily-chart";
 import { addDays, dayStartUtc, describeSchedule, utcDay } from "./payouts";
 
 describe("UTC day helpers", () => {

@@ -4,8 +4,9 @@ import { setToken } from "./session";
 import { describeError, isUnauthorized } from "./trpc";
 
 /**
- * One place for failed calls: a 401 signs the operator out (the router then shows the
- * sign-in page); anything else is shown as a notification. Client errors aren't retried.
+ * The console's cache. One place for failed calls: a 401 signs the operator out (the router
+ * then shows the sign-in page); anything else is shown as a notification. Client errors aren't
+ * retried.
  */
 export function createQueryClient(): QueryClient {
   const onError = (error: unknown) => {
@@ -29,6 +30,22 @@ export function createQueryClient(): QueryClient {
           return (status === null || status >= 500) && failureCount < 2;
         },
       },
+    },
+  });
+}
+
+/**
+ * A cache apart from the console's, for answers that are not the operator's failures: a
+ * refused amount in a preview is shown beside its field, and the sandbox's demo client (its
+ * own token) must neither mix its answers with the admin's nor sign the admin out on a 401.
+ * Nothing is retried or kept fresh: each answer is read as it is now.
+ *
+ * @param gcTime how long an unused answer stays cached, in ms (TanStack's default when unset)
+ */
+export function createQuietQueryClient(options: { gcTime?: number } = {}): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: { retry: false, refetchOnWindowFocus: false, staleTime: 0, ...options },
     },
   });
 }

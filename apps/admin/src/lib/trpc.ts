@@ -13,20 +13,21 @@ export type RouterOutputs = inferRouterOutputs<AppRouter>;
 const MAX_BATCH_ITEMS = 10;
 
 /**
- * The console's tRPC client. Every request carries the stored bearer token and the picked
- * locale, read per request so signing in or switching language applies at once.
+ * A tRPC client of the API. Every request carries the bearer token `token()` returns (by
+ * default the operator's stored one) and the picked locale, read per request so signing in or
+ * switching language applies at once. The sandbox passes its demo client's token instead.
  */
-export function createApiClient() {
+export function createApiClient(token: () => string | null = getToken) {
   return createTRPCClient<AppRouter>({
     links: [
       httpBatchLink({
         url: "/trpc",
         maxItems: MAX_BATCH_ITEMS,
         headers() {
-          const token = getToken();
+          const bearer = token();
           return {
             "X-Locale": getLocale(),
-            ...(token ? { Authorization: `Bearer ${token}` } : {}),
+            ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}),
           };
         },
       }),

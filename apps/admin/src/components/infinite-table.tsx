@@ -1,0 +1,64 @@
+import { Table, type TableProps } from "@mantine/core";
+import { Fragment, type ReactNode } from "react";
+import type { InfiniteList } from "../lib/infinite-list";
+import { EmptyRow, ListStates, LoadMore } from "./list-states";
+
+/**
+ * A list page's table, loaded page by page (see `useInfiniteList`): the loading and failed
+ * states, a striped table named `label` that is busy while fetching, a row saying nothing
+ * matched, and "Showing N rows" with "Load more" while the API has more.
+ */
+export function InfiniteTable<TItem>(props: {
+  list: InfiniteList<TItem>;
+  /** The table's accessible name. */
+  label: string;
+  /** e.g. "users": read as "Loading users" and "Couldn't load users." */
+  noun: string;
+  /** e.g. "user" and "users", for "Showing 1 user". */
+  singular: string;
+  plural: string;
+  /** Below this width the table scrolls sideways, in px. */
+  minWidth: number;
+  /** The header cells (`<Table.Th>`), one per column. */
+  head: ReactNode;
+  /** How many columns the "nothing matched" row spans. */
+  columns: number;
+  /** What the table says when it has no rows. */
+  empty: ReactNode;
+  rowKey: (item: TItem) => string;
+  /** One `<Table.Tr>` for a row. */
+  row: (item: TItem) => ReactNode;
+  /** Extra props for the table, e.g. `highlightOnHover` or `fz`. */
+  tableProps?: Omit<TableProps, "aria-label" | "aria-busy">;
+}) {
+  const { query, items } = props.list;
+  return (
+    <ListStates query={query} shown={items.length} noun={props.noun}>
+      <Table.ScrollContainer minWidth={props.minWidth}>
+        <Table
+          striped
+          verticalSpacing="xs"
+          {...props.tableProps}
+          aria-label={props.label}
+          aria-busy={query.isFetching}
+        >
+          <Table.Thead>
+            <Table.Tr>{props.head}</Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((item) => (
+              <Fragment key={props.rowKey(item)}>{props.row(item)}</Fragment>
+            ))}
+            {items.length === 0 ? <EmptyRow colSpan={props.columns}>{props.empty}</EmptyRow> : null}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      <LoadMore
+        shown={items.length}
+        singular={props.singular}
+        plural={props.plural}
+        query={query}
+      />
+    </ListStates>
+  );
+}

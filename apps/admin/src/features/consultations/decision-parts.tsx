@@ -1,0 +1,95 @@
+import { Alert, Text, Textarea } from "@mantine/core";
+import { consultationStatusLabel } from "./consultation-status";
+import { formatMoney } from "../../lib/format";
+import { type useLocale } from "../../lib/session";
+import { describeError, type RouterOutputs, useTRPC } from "../../lib/trpc";
+import { useInvalidate } from "../../lib/invalidate";
+import { createQuietQueryClient } from "../../lib/query-client";
+import { MIN_REASON_LENGTH } from "../../components/reason-modal";
+
+export type Detail = RouterOutputs["consultations"]["adminGet"];
+export type Settled = RouterOutputs["consultations"]["refund"];
+export type UnappliedCharge = Detail["unappliedCharges"][number];
+
+/** The API's longest decision reason. */
+export const REASON_MAX = 2000;
+export const PREVIEW_DEBOUNCE_MS = 250;
+
+/**
+ * Previews live in their own cache: a refused amount is an answer shown beside the field,
+ * not a failure for the console's global error notifications.
+ */
+export const previewQueryClient = createQuietQueryClient({ gcTime: 60_000 });
+
+/** Refetches everything an admin decision can change. */
+export function useAfterDecision() {
+  const trpc = useTRPC();
+  const invalidate = useInvalidate();
+  return () =>
+    invalidate(
+      trpc.consultations.pathKey(),
+      trpc.ledger.pathKey(),
+      trpc.incidents.pathKey(),
+      trpc.notifications.pathKey(),
+    );
+}
+
+export function settledMessage(
+  done: string,
+  result: Settled,
+  locale: ReturnType<typeof useLocale>,
+) {
+  if (!result.applied) return "Nothing changed: this was already done.";
+  const refunded =
+    result.refunded > 0
+      ? ` ${formatMoney(result.refunded, result.currency, locale)} goes back to the client.`
+      : "";
+  return `${done} Now ${consultationStatusLabel(result.status)}.${refunded}`;
+}
+
+/** The API's error for a failed decision, in the operator's language. */
+export function Failure({ error, title }: { error: unknown; title: string }) {
+  if (!error) return null;
+  const failure = describeError(error);
+  return (
+    <Alert color="red" title={title} role="alert">
+      <Text size="sm">{failure.message}</Text>
+      {failure.requestId ? (
+        <Text size="xs" c="dimmed">
+          Request id: {failure.requestId}
+        </Text>
+      ) : null}
+    </Alert>
+  );
+}
+
+/** A required reason field (trimmed length checked like `ReasonModal`'s). */
+export function ReasonField({
+  value,
+  onChange,
+  touched,
+  description,
+}: {
+  value: string;
+  onChange: (value: string) => void;
+  touched: boolean;
+  description: string;
+}) {
+  return (
+    <Textarea
+      label="Reason"
+      description={description}
+      required
+      autosize
+      minRows={3}
+      maxLength={REASON_MAX}
+      value={value}
+      onChange={(event) => onChange(event.currentTarget.value)}
+      error={
+        touched && value.trim().length < MIN_REASON_LENGTH
+          ? `Write at least ${MIN_REASON_LENGTH} characters.`
+          : undefined
+      }
+    />
+  );
+}
