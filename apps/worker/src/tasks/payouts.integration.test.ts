@@ -375,7 +375,7 @@ describe("faults end in a visible, retryable state with the money accounted for"
     const retried = await db.transaction((tx) =>
       retryPayoutItem(tx, { itemId: item!.id, now: NOW, actor: ADMIN }),
     );
-    expect(retried.kind).toBe("ok");
+    expect(retried.ok).toBe(true);
     expect((await send(item!.id)).status).toBe("sent");
   });
 

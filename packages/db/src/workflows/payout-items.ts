@@ -1,5 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { ledger } from "@an/domain";
+import { err, ledger, ok, type Result } from "@an/domain";
 import type { Executor } from "../client";
 import { enqueueJob } from "../jobs";
 import { payoutItems } from "../schema";
@@ -84,10 +84,11 @@ async function withdrawItem(
   return cancelled!;
 }
 
-export type ItemActionOutcome =
-  | { kind: "ok"; item: PayoutItemRow }
-  | { kind: "not_found" }
-  | { kind: "wrong_status"; status: string };
+/** Why an admin's action on a payout item was refused (the API maps each once). */
+export type ItemActionRefusal =
+  | { code: "PAYOUT_ITEM_NOT_FOUND"; ref: string }
+  | { code: "PAYOUT_ITEM_NOT_RETRYABLE"; status: string };
+export type ItemActionOutcome = Result<PayoutItemRow, ItemActionRefusal>;
 
 /**
  * An admin retries a failed item: back in the queue now, attempts counted afresh.
@@ -98,8 +99,10 @@ export async function retryPayoutItem(
   input: { itemId: string; now: Date; actor: Actor; requestId?: string | null },
 ): Promise<ItemActionOutcome> {
   const item = await lockPayoutItem(tx, { id: input.itemId });
-  if (!item) return { kind: "not_found" };
-  if (!itemActions(item).retry) return { kind: "wrong_status", status: item.status };
+  if (!item) return err({ code: "PAYOUT_ITEM_NOT_FOUND", ref: input.itemId });
+  if (!itemActions(item).retry) {
+    return err({ code: "PAYOUT_ITEM_NOT_RETRYABLE", status: item.status });
+  }
   const [row] = await tx
     .update(payoutItems)
     .set({ status: "retrying", attempts: 0, nextAttemptAt: input.now, updatedAt: input.now })
@@ -121,7 +124,7 @@ export async function retryPayoutItem(
     after: { status: row!.status },
     requestId: input.requestId ?? null,
   });
-  return { kind: "ok", item: row! };
+  return ok(row!);
 }
 
 /**
@@ -134,8 +137,10 @@ export async function cancelPayoutItem(
   input: { itemId: string; now: Date; reason: string; actor: Actor; requestId?: string | null },
 ): Promise<ItemActionOutcome> {
   const item = await lockPayoutItem(tx, { id: input.itemId });
-  if (!item) return { kind: "not_found" };
-  if (!itemActions(item).cancel) return { kind: "wrong_status", status: item.status };
+  if (!item) return err({ code: "PAYOUT_ITEM_NOT_FOUND", ref: input.itemId });
+  if (!itemActions(item).cancel) {
+    return err({ code: "PAYOUT_ITEM_NOT_RETRYABLE", status: item.status });
+  }
   const cancelled = await withdrawItem(tx, item, input.now, input.reason);
   await writeAudit(tx, {
     actor: input.actor,
@@ -146,7 +151,7 @@ export async function cancelPayoutItem(
     after: { status: "cancelled", reason: input.reason },
     requestId: input.requestId ?? null,
   });
-  return { kind: "ok", item: cancelled };
+  return ok(cancelled);
 }
 
 /** Requeues items that failed only because the account couldn't receive transfers. */

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { ledger, retryDecision } from "@an/domain";
+import { err, ledger, ok, type Result, retryDecision } from "@an/domain";
 import type { Db, Executor } from "../client";
 import { enqueueJob } from "../jobs";
 import { transferReversals } from "../schema";
@@ -204,10 +204,10 @@ export async function recordReversalFailure(
   });
 }
 
-export type ReversalActionOutcome =
-  | { kind: "ok"; reversal: TransferReversalRow }
-  | { kind: "not_found" }
-  | { kind: "wrong_status"; status: string };
+/** Why an admin's retry of a reversal was refused (the API maps each once). */
+export type ReversalActionRefusal =
+  { code: "REVERSAL_NOT_FOUND"; ref: string } | { code: "REVERSAL_NOT_RETRYABLE"; status: string };
+export type ReversalActionOutcome = Result<TransferReversalRow, ReversalActionRefusal>;
 
 /**
  * An admin retries a failed reversal — only while the receivable it recovers is still
@@ -223,10 +223,10 @@ export async function retryTransferReversal(
     .from(transferReversals)
     .where(eq(transferReversals.id, input.reversalId))
     .for("update");
-  if (!row) return { kind: "not_found" };
-  if (row.status !== "failed") return { kind: "wrong_status", status: row.status };
+  if (!row) return err({ code: "REVERSAL_NOT_FOUND", ref: input.reversalId });
+  if (row.status !== "failed") return err({ code: "REVERSAL_NOT_RETRYABLE", status: row.status });
   const owed = (await receivableBalances(tx, row.advisorId)).get(row.currency) ?? 0;
-  if (owed < row.amount) return { kind: "wrong_status", status: "netted" };
+  if (owed < row.amount) return err({ code: "REVERSAL_NOT_RETRYABLE", status: "netted" });
   const [updated] = await tx
     .update(transferReversals)
     .set({ status: "retrying", attempts: 0, updatedAt: input.now })
@@ -247,5 +247,5 @@ export async function retryTransferReversal(
     after: { status: updated!.status },
     requestId: input.requestId ?? null,
   });
-  return { kind: "ok", reversal: updated! };
+  return ok(updated!);
 }

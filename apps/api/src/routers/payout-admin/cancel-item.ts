@@ -1,6 +1,6 @@
 import { cancelPayoutItem } from "@an/db";
 import { z } from "zod";
-import { AppError } from "../../errors";
+import { unwrap } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
 import { text } from "../schemas";
 
@@ -12,19 +12,15 @@ export const cancelItem = adminProcedure
   .input(z.object({ itemId: z.uuid(), reason: text().trim().min(3).max(500) }))
   .mutation(({ ctx, input }) =>
     ctx.db.transaction(async (tx) => {
-      const outcome = await cancelPayoutItem(tx, {
-        itemId: input.itemId,
-        now: ctx.now(),
-        reason: input.reason,
-        actor: { kind: "user", userId: ctx.user.id },
-        requestId: ctx.requestId,
-      });
-      if (outcome.kind === "not_found") {
-        throw new AppError("PAYOUT_ITEM_NOT_FOUND", { ref: input.itemId });
-      }
-      if (outcome.kind === "wrong_status") {
-        throw new AppError("PAYOUT_ITEM_NOT_RETRYABLE", { status: outcome.status });
-      }
-      return { id: outcome.item.id, status: outcome.item.status };
+      const item = unwrap(
+        await cancelPayoutItem(tx, {
+          itemId: input.itemId,
+          now: ctx.now(),
+          reason: input.reason,
+          actor: { kind: "user", userId: ctx.user.id },
+          requestId: ctx.requestId,
+        }),
+      );
+      return { id: item.id, status: item.status };
     }),
   );
