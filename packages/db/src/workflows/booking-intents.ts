@@ -27,8 +27,8 @@ import {
   type EventOrigin,
   findConsultationIdByBookingUid,
   insertConsultation,
-  insertConsultationEvent,
 } from "../queries/consultations";
+import { insertConsultationEvent } from "../queries/consultation-events";
 import type { FrozenQuote } from "../schema";
 import { performEffects } from "./consultation-effects";
 

@@ -12,14 +12,16 @@ import type { Executor } from "../client";
 import {
   type ConsultationRow,
   type EventOrigin,
+  lockConsultation,
+  toMachine,
+  writeConsultationState,
+} from "../queries/consultations";
+import {
   findAppliedPaymentEventId,
   findUnpaidCancellation,
   insertConsultationEvent,
-  lockConsultation,
-  toMachine,
   wasEventApplied,
-  writeConsultationState,
-} from "../queries/consultations";
+} from "../queries/consultation-events";
 import { listPaidTimes } from "../queries/payments";
 import { performEffects } from "./consultation-effects";
 
