@@ -309,7 +309,7 @@ describe("privacy: what an advisor can see of clients", () => {
       for (const secret of secrets)
         expect(text, `consultations leak ${secret}`).not.toContain(secret);
     }
-    const reviews = await caller.reviews!.forAdvisor!({ advisorId: "demo|advisor-amira" });
+    const reviews = await caller.reviews!.listForAdvisor!({ advisorId: "demo|advisor-amira" });
     expect(JSON.stringify(reviews)).toContain("Sam");
   });
 });
