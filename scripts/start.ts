@@ -115,7 +115,7 @@ if (!production) {
   }
   say(
     `  e.g.  TOKEN=$(npm run -s dev:token -- ${DEMO_USERS[0]?.email ?? "EMAIL"}); ` +
-      `curl -H "Authorization: Bearer $TOKEN" http://localhost:${apiPort}/trpc/auth.me`,
+      `curl -H "Authorization: Bearer $TOKEN" http://localhost:${apiPort}/trpc/auth.getMe`,
   );
 }
 say("");

@@ -40,7 +40,7 @@ const UUID = "00000000-0000-4000-8000-000000000000";
 
 /** Procedure path → [rung, sample input]. */
 export const MATRIX: Record<string, [Rung, () => unknown]> = {
-  "auth.me": ["signed_in", () => undefined],
+  "auth.getMe": ["signed_in", () => undefined],
   // Dev-only: open to anyone in development, refused outright in production (tested elsewhere).
   "sandbox.listUsers": ["public", () => undefined],
   "sandbox.signIn": ["public", () => ({ email: "sam@demo.advisor.network" })],
@@ -53,8 +53,8 @@ export const MATRIX: Record<string, [Rung, () => unknown]> = {
   "reviews.reply": ["advisor", () => ({ reviewId: UUID, reply: "x" })],
   "reviews.hide": ["admin", () => ({ reviewId: UUID, reason: "abuse" })],
   "reviews.unhide": ["admin", () => ({ reviewId: UUID, reason: "appeal" })],
-  "reviews.forAdvisor": ["public", () => ({ advisorId: "demo|advisor-amira" })],
-  "reviews.moderationList": ["admin", () => ({})],
+  "reviews.listForAdvisor": ["public", () => ({ advisorId: "demo|advisor-amira" })],
+  "reviews.listForModeration": ["admin", () => ({})],
   "skills.list": ["public", () => ({})],
   "skills.resolve": ["public", () => ({ terms: ["node.js"] })],
   "skills.create": ["admin", () => ({ name: `Skill ${Math.random()}` })],
@@ -65,7 +65,7 @@ export const MATRIX: Record<string, [Rung, () => unknown]> = {
     "admin",
     () => ({ sourceId: UUID, targetId: "00000000-0000-4000-8000-000000000001" }),
   ],
-  "advisors.me": ["advisor", () => undefined],
+  "advisors.getMe": ["advisor", () => undefined],
   "advisors.updateProfile": ["advisor", () => ({ headline: "Still helping teams ship" })],
   "advisors.setRate": ["advisor", () => ({ amount: 15_000, currency: "USD" })],
   "advisors.setAccepting": ["advisor", () => ({ accepting: true })],
@@ -75,16 +75,16 @@ export const MATRIX: Record<string, [Rung, () => unknown]> = {
   "advisors.suspend": ["admin", () => ({ advisorId: "nobody", reason: "policy breach" })],
   "advisors.reinstate": ["admin", () => ({ advisorId: "nobody", reason: "appeal upheld" })],
   "advisors.clearFlag": ["admin", () => ({ advisorId: "demo|advisor-amira" })],
-  "applications.mine": ["signed_in", () => undefined],
+  "applications.getMine": ["signed_in", () => undefined],
   "applications.saveDraft": ["signed_in", () => ({ profile: { displayName: "Applicant" } })],
   "applications.submit": ["signed_in", () => ({ id: UUID })],
-  "applications.queue": ["admin", () => ({})],
+  "applications.listQueue": ["admin", () => ({})],
   "applications.get": ["admin", () => ({ id: UUID })],
   "applications.approve": ["admin", () => ({ id: UUID })],
   "applications.reject": ["admin", () => ({ id: UUID, reason: "Not a fit right now" })],
   "applications.requestChanges": ["admin", () => ({ id: UUID, notes: "Please add links" })],
   "discovery.search": ["public", () => ({ q: "ship" })],
-  "discovery.profile": ["public", () => ({ advisorId: "demo|advisor-amira" })],
+  "discovery.getProfile": ["public", () => ({ advisorId: "demo|advisor-amira" })],
   "bookings.prepare": ["signed_in", () => ({ advisorId: "nobody", durationMinutes: 60 })],
   "consultations.list": ["signed_in", () => ({ as: "client" })],
   "consultations.get": ["signed_in", () => ({ consultationId: UUID })],
@@ -94,9 +94,9 @@ export const MATRIX: Record<string, [Rung, () => unknown]> = {
     "signed_in",
     () => ({ consultationId: UUID, reason: "The session did not happen as agreed" }),
   ],
-  "consultations.adminList": ["admin", () => ({})],
-  "consultations.adminGet": ["admin", () => ({ consultationId: UUID })],
-  "consultations.refundPreview": ["admin", () => ({ consultationId: UUID, amount: 100 })],
+  "consultations.listForAdmin": ["admin", () => ({})],
+  "consultations.getForAdmin": ["admin", () => ({ consultationId: UUID })],
+  "consultations.previewRefund": ["admin", () => ({ consultationId: UUID, amount: 100 })],
   "consultations.refund": [
     "admin",
     () => ({ consultationId: UUID, amount: 100, reason: "goodwill" }),
@@ -115,8 +115,8 @@ export const MATRIX: Record<string, [Rung, () => unknown]> = {
   ],
   "incidents.list": ["admin", () => ({})],
   "incidents.resolve": ["admin", () => ({ id: UUID, resolution: "handled" })],
-  "ledger.balances": ["admin", () => ({})],
-  "ledger.forConsultation": ["admin", () => ({ consultationId: UUID })],
+  "ledger.listBalances": ["admin", () => ({})],
+  "ledger.listForConsultation": ["admin", () => ({ consultationId: UUID })],
   "webhookEvents.list": ["admin", () => ({})],
   "webhookEvents.get": ["admin", () => ({ id: UUID })],
   "webhookEvents.replay": ["admin", () => ({ id: UUID, reason: "fixed the handler" })],
@@ -136,10 +136,10 @@ export const MATRIX: Record<string, [Rung, () => unknown]> = {
   "payoutAdmin.retryReversal": ["admin", () => ({ reversalId: UUID })],
   // Dev-only as well (refused outside development sign-in; tested in the payouts router).
   "sandbox.endHoldWindow": ["admin", () => ({ consultationId: UUID })],
-  "earnings.summary": ["advisor", () => ({})],
-  "earnings.payouts": ["advisor", () => ({})],
-  "earnings.consultations": ["advisor", () => ({})],
-  "finance.summary": [
+  "earnings.getSummary": ["advisor", () => ({})],
+  "earnings.listPayouts": ["advisor", () => ({})],
+  "earnings.listConsultations": ["advisor", () => ({})],
+  "finance.getSummary": [
     "admin",
     () => ({ from: "2026-11-01T00:00:00Z", to: "2026-11-24T00:00:00Z", currency: "USD" }),
   ],
@@ -309,7 +309,7 @@ describe("privacy: what an advisor can see of clients", () => {
       for (const secret of secrets)
         expect(text, `consultations leak ${secret}`).not.toContain(secret);
     }
-    const reviews = await caller.reviews!.forAdvisor!({ advisorId: "demo|advisor-amira" });
+    const reviews = await caller.reviews!.listForAdvisor!({ advisorId: "demo|advisor-amira" });
     expect(JSON.stringify(reviews)).toContain("Sam");
   });
 });

@@ -33,7 +33,7 @@ describe("health and readiness", () => {
 
 describe("request ids", () => {
   it("echoes a caller's X-Request-Id and puts it in errors", async () => {
-    const res = await call(api.url, "query", "auth.me", {
+    const res = await call(api.url, "query", "auth.getMe", {
       headers: { "x-request-id": "trace-abc.123" },
     });
     expect(res.headers.get("x-request-id")).toBe("trace-abc.123");
@@ -41,7 +41,7 @@ describe("request ids", () => {
   });
 
   it("generates one when none (or a malformed one) is sent", async () => {
-    const res = await call(api.url, "query", "auth.me", {
+    const res = await call(api.url, "query", "auth.getMe", {
       headers: { "x-request-id": "bad id with spaces" },
     });
     const id = res.headers.get("x-request-id");
@@ -52,7 +52,7 @@ describe("request ids", () => {
 
 describe("authentication", () => {
   it("401 UNAUTHENTICATED without a token on a protected procedure", async () => {
-    const res = await call(api.url, "query", "auth.me");
+    const res = await call(api.url, "query", "auth.getMe");
     expect(res.status).toBe(401);
     expect(res.body.error?.data.appCode).toBe("UNAUTHENTICATED");
     expect(res.body.error?.message).toMatch(/Authorization: Bearer/);
@@ -60,7 +60,9 @@ describe("authentication", () => {
 
   it("401 TOKEN_MALFORMED for a header that isn't a bearer JWT", async () => {
     for (const header of ["Basic abc", "Bearer not-a-jwt", "Bearer a.b.c"]) {
-      const res = await call(api.url, "query", "auth.me", { headers: { authorization: header } });
+      const res = await call(api.url, "query", "auth.getMe", {
+        headers: { authorization: header },
+      });
       expect(res.status, header).toBe(401);
       expect(res.body.error?.data.appCode, header).toBe("TOKEN_MALFORMED");
     }
@@ -68,7 +70,10 @@ describe("authentication", () => {
 
   it("401 TOKEN_EXPIRED for an expired token, in the caller's language", async () => {
     const token = await tokenFor(admin, { ttlSeconds: 60, now: new Date(Date.now() - 3600_000) });
-    const res = await call(api.url, "query", "auth.me", { token, headers: { "x-locale": "fr" } });
+    const res = await call(api.url, "query", "auth.getMe", {
+      token,
+      headers: { "x-locale": "fr" },
+    });
     expect(res.status).toBe(401);
     expect(res.body.error?.data.appCode).toBe("TOKEN_EXPIRED");
     expect(res.body.error?.message).toBe("Votre session a expiré. Reconnectez-vous.");
@@ -78,7 +83,7 @@ describe("authentication", () => {
     const token = await tokenFor(admin, {
       secret: "another-secret-that-is-long-enough-to-use-0000",
     });
-    const res = await call(api.url, "query", "auth.me", { token });
+    const res = await call(api.url, "query", "auth.getMe", { token });
     expect(res.status).toBe(401);
     expect(res.body.error?.data.appCode).toBe("TOKEN_INVALID");
   });
@@ -89,7 +94,7 @@ describe("authentication", () => {
       .setSubject(admin.id)
       .setIssuer("advisor-network-dev")
       .sign(new TextEncoder().encode("dev-only-secret-change-me-in-production-0123456789"));
-    const res = await call(api.url, "query", "auth.me", { token });
+    const res = await call(api.url, "query", "auth.getMe", { token });
     expect(res.status).toBe(401);
     expect(res.body.error?.data.appCode).toBe("TOKEN_MISSING_EXPIRY");
     expect(res.body.error?.message).toContain("no expiry ('exp')");
@@ -102,7 +107,10 @@ describe("authentication", () => {
       .setIssuer("advisor-network-dev")
       .setExpirationTime("5m")
       .sign(new TextEncoder().encode("dev-only-secret-change-me-in-production-0123456789"));
-    const res = await call(api.url, "query", "auth.me", { token, headers: { "x-locale": "de" } });
+    const res = await call(api.url, "query", "auth.getMe", {
+      token,
+      headers: { "x-locale": "de" },
+    });
     expect(res.status).toBe(401);
     expect(res.body.error?.data.appCode).toBe("TOKEN_MISSING_SUBJECT");
     expect(res.body.error?.message).toContain("„sub“");
@@ -110,11 +118,11 @@ describe("authentication", () => {
 
   it("a subject the database can't store is a malformed token; a name it can't store is no name", async () => {
     const bad = await tokenFor({ id: "idp|nul\u0000" });
-    const refused = await call(api.url, "query", "auth.me", { token: bad });
+    const refused = await call(api.url, "query", "auth.getMe", { token: bad });
     expect(refused.status).toBe(401);
     expect(refused.body.error?.data.appCode).toBe("TOKEN_MALFORMED");
     const odd = await tokenFor({ id: "idp|odd-name", firstName: "Nour\uD800", lastName: "Saleh" });
-    const res = await call(api.url, "query", "auth.me", { token: odd });
+    const res = await call(api.url, "query", "auth.getMe", { token: odd });
     expect(res.status).toBe(200);
     expect(res.body.result?.data).toMatchObject({ firstName: null, lastName: "Saleh" });
   });
@@ -135,8 +143,8 @@ describe("authentication", () => {
     };
     const token = await tokenFor(newcomer);
     const [first, second] = await Promise.all([
-      call(api.url, "query", "auth.me", { token }),
-      call(api.url, "query", "auth.me", { token }),
+      call(api.url, "query", "auth.getMe", { token }),
+      call(api.url, "query", "auth.getMe", { token }),
     ]);
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);
@@ -309,7 +317,7 @@ describe("text PostgreSQL can't store", () => {
   const loneSurrogate = "Draft \uD83D";
 
   it("400 TEXT_INVALID_CHARACTERS on the field for a NUL byte, on a public procedure", async () => {
-    const res = await call(api.url, "query", "discovery.profile", {
+    const res = await call(api.url, "query", "discovery.getProfile", {
       input: { advisorId: nul },
       headers: { "x-locale": "es" },
     });
@@ -380,7 +388,7 @@ describe("page cursors", () => {
   it.each([
     ["users.list", "a date past the year 275760", b64(`${"9".repeat(17)}:demo|admin`)],
     ["users.list", "a date before 4713 BC", b64("-8640000000000000:demo|admin")],
-    ["consultations.adminList", "an id that is no uuid", b64("1700000000000:demo|admin")],
+    ["consultations.listForAdmin", "an id that is no uuid", b64("1700000000000:demo|admin")],
     ["webhookEvents.list", "an empty id", b64("1700000000000:")],
     ["incidents.list", "an exponent for a time", b64("1e3:00000000-0000-4000-8000-000000000000")],
   ])("400 INVALID_CURSOR on %s for %s", async (path, _name, cursor) => {
@@ -426,7 +434,7 @@ describe("locale negotiation", () => {
     ],
   ];
   it.each(cases)("%s", async (_name, headers, expected) => {
-    const res = await call(api.url, "query", "auth.me", { headers });
+    const res = await call(api.url, "query", "auth.getMe", { headers });
     expect(res.body.error?.message).toContain(expected);
   });
 

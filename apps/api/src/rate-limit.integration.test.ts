@@ -41,7 +41,7 @@ describe("two API instances behave as one", () => {
     });
     expect(granted.status).toBe(200);
     const diego = await tokenFor({ id: "demo|client-diego" });
-    const me = await call(second.url, "query", "auth.me", { token: diego });
+    const me = await call(second.url, "query", "auth.getMe", { token: diego });
     expect(me.body.result?.data).toMatchObject({ roles: ["client", "advisor"] });
   });
 

@@ -19,6 +19,10 @@ import { usersRouter } from "../routers/users";
 import { webhookEventsRouter } from "../routers/webhook-events";
 import { createCallerFactory, router } from "./init";
 
+/**
+ * Every procedure key is a verb or starts with one: `list…`, `get…`, `create`, `update…`,
+ * `set…`, or a domain verb (`cancel`, `approve`, `search`); one router folder per area.
+ */
 export const appRouter = router({
   auth: authRouter,
   users: usersRouter,

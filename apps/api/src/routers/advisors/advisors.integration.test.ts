@@ -71,7 +71,7 @@ describe("advisor portal", () => {
   });
 
   it("me is the caller's own profile", async () => {
-    const me = await (await callerFor(AMIRA)).advisors.me();
+    const me = await (await callerFor(AMIRA)).advisors.getMe();
     expect(me).toMatchObject({ userId: AMIRA, displayName: "Amira Haddad", status: "active" });
   });
 
@@ -227,7 +227,7 @@ describe("advisor portal", () => {
     expect(await amira.advisors.setAccepting({ accepting: false })).toEqual({
       acceptingBookings: false,
     });
-    expect((await amira.advisors.me()).acceptingBookings).toBe(false);
+    expect((await amira.advisors.getMe()).acceptingBookings).toBe(false);
     expect(await amira.advisors.setAccepting({ accepting: true })).toEqual({
       acceptingBookings: true,
     });
@@ -245,7 +245,7 @@ describe("advisor portal", () => {
     await expect(
       amira.advisors.setCalcomEventType({ eventType: "amira 60 min" }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    expect(await amira.advisors.me()).toMatchObject({
+    expect(await amira.advisors.getMe()).toMatchObject({
       calcomEventType: "amira/60min",
     });
   });
@@ -268,7 +268,7 @@ describe("advisor portal", () => {
     ["an admin who isn't an advisor", "demo|admin", "FORBIDDEN"],
   ])("%s can't use the portal", async (_who, userId, code) => {
     const caller = await callerFor(userId);
-    await expect(caller.advisors.me()).rejects.toMatchObject({ code });
+    await expect(caller.advisors.getMe()).rejects.toMatchObject({ code });
     await expect(caller.advisors.setAccepting({ accepting: false })).rejects.toMatchObject({
       code,
     });

@@ -1,8 +1,8 @@
 import { router } from "../../trpc/init";
 import { clearFlag } from "./clear-flag";
 import { get } from "./get";
+import { getMe } from "./get-me";
 import { list } from "./list";
-import { me } from "./me";
 import { reinstate } from "./reinstate";
 import { setAccepting } from "./set-accepting";
 import { setCalcomEventType } from "./set-calcom-event-type";
@@ -13,7 +13,7 @@ import { updateProfile } from "./update-profile";
 export const advisorsRouter = router({
   // The advisor's own portal: every one acts on the caller's row only. The payout
   // schedule has one procedure of its own, `payouts.updateSchedule`.
-  me,
+  getMe,
   updateProfile,
   setRate,
   setAccepting,

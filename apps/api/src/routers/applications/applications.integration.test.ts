@@ -100,7 +100,7 @@ async function submitted(userId: string, overrides: Record<string, unknown> = {}
 describe("apply, request changes, resubmit, approve", () => {
   it("runs the whole flow and leaves a complete advisor behind", async () => {
     const sam = await callerFor("demo|client-sam");
-    expect(await sam.applications.mine()).toEqual({ application: null });
+    expect(await sam.applications.getMine()).toEqual({ application: null });
 
     const draft = await sam.applications.saveDraft({
       profile: { displayName: "Sam Carter", skillIds: [skill.reactjs, skill.react] },
@@ -131,13 +131,13 @@ describe("apply, request changes, resubmit, approve", () => {
       sam.applications.saveDraft({ id: draft.id, profile: profile() }),
     ).rejects.toMatchObject({ appCode: "APPLICATION_NOT_EDITABLE" });
 
-    const queue = await (await admin()).applications.queue();
+    const queue = await (await admin()).applications.listQueue();
     expect(queue.items.map((i) => [i.id, i.displayName])).toContainEqual([draft.id, "Sam Carter"]);
 
     await (
       await admin()
     ).applications.requestChanges({ id: draft.id, notes: "Add a link to a recent project." });
-    const sent = await sam.applications.mine();
+    const sent = await sam.applications.getMine();
     expect(sent.application).toMatchObject({
       status: "changes_requested",
       decisionReason: "Add a link to a recent project.",
@@ -253,7 +253,7 @@ describe("reject", () => {
     const diego = await callerFor("demo|client-diego");
     const again = await diego.applications.saveDraft({ profile: { displayName: "Diego R." } });
     expect(again.id).not.toBe(id);
-    expect((await diego.applications.mine()).application?.id).toBe(again.id);
+    expect((await diego.applications.getMine()).application?.id).toBe(again.id);
     await expect(diego.applications.saveDraft({ id, profile: profile() })).rejects.toMatchObject({
       appCode: "APPLICATION_NOT_EDITABLE",
     });
@@ -284,7 +284,7 @@ describe("one open application per user", () => {
     expect(results.find((r) => r.status === "rejected")).toMatchObject({
       reason: { appCode: "APPLICATION_EXISTS" },
     });
-    expect((await lucas.applications.mine()).application?.id).toBe(first.id);
+    expect((await lucas.applications.getMine()).application?.id).toBe(first.id);
   });
 });
 
@@ -300,9 +300,9 @@ describe("who may do what", () => {
       await expect(
         caller.applications.requestChanges({ id, notes: "Looks fine to me" }),
       ).rejects.toMatchObject({ code: "FORBIDDEN" });
-      await expect(caller.applications.queue()).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(caller.applications.listQueue()).rejects.toMatchObject({ code: "FORBIDDEN" });
     }
-    await expect((await callerFor(null)).applications.mine()).rejects.toMatchObject({
+    await expect((await callerFor(null)).applications.getMine()).rejects.toMatchObject({
       code: "UNAUTHORIZED",
     });
 
@@ -319,7 +319,8 @@ describe("who may do what", () => {
 
   it("applicants reach only their own application", async () => {
     const sam = await callerFor("demo|client-sam");
-    const diegoApp = (await (await callerFor("demo|client-diego")).applications.mine()).application;
+    const diegoApp = (await (await callerFor("demo|client-diego")).applications.getMine())
+      .application;
     if (!diegoApp) throw new Error("Diego has no application");
     await expect(sam.applications.get({ id: diegoApp.id })).rejects.toMatchObject({
       code: "FORBIDDEN",
@@ -331,11 +332,11 @@ describe("who may do what", () => {
       code: "NOT_FOUND",
       appCode: "APPLICATION_NOT_FOUND",
     });
-    expect((await sam.applications.mine()).application?.id).not.toBe(diegoApp.id);
+    expect((await sam.applications.getMine()).application?.id).not.toBe(diegoApp.id);
   });
 
   it("a draft or changes-requested application can't be decided", async () => {
-    const diego = (await (await callerFor("demo|client-diego")).applications.mine()).application;
+    const diego = (await (await callerFor("demo|client-diego")).applications.getMine()).application;
     if (!diego) throw new Error("Diego has no application");
     expect(diego.status).toBe("draft");
     await expect((await admin()).applications.approve({ id: diego.id })).rejects.toMatchObject({
@@ -390,16 +391,16 @@ describe("the queue", () => {
       );
       ids.push(id);
     }
-    const rust = await adm.applications.queue({ skillIds: [skill.rust] });
+    const rust = await adm.applications.listQueue({ skillIds: [skill.rust] });
     expect(rust.items.map((i) => i.id)).toEqual([ids[0], ids[1]]);
-    const old = await adm.applications.queue({ minAgeDays: 15, maxAgeDays: 25 });
+    const old = await adm.applications.listQueue({ minAgeDays: 15, maxAgeDays: 25 });
     expect(old.items.map((i) => i.id)).toEqual([ids[1]]);
 
-    const all = await adm.applications.queue({ minAgeDays: 5 });
+    const all = await adm.applications.listQueue({ minAgeDays: 5 });
     expect(all.items.map((i) => i.id)).toEqual(ids);
-    const page1 = await adm.applications.queue({ minAgeDays: 5, limit: 2 });
+    const page1 = await adm.applications.listQueue({ minAgeDays: 5, limit: 2 });
     expect(page1.items.map((i) => i.id)).toEqual(ids.slice(0, 2));
-    const page2 = await adm.applications.queue({
+    const page2 = await adm.applications.listQueue({
       minAgeDays: 5,
       limit: 2,
       cursor: page1.nextCursor,
@@ -407,13 +408,13 @@ describe("the queue", () => {
     expect(page2.items.map((i) => i.id)).toEqual(ids.slice(2));
     expect(page2.nextCursor).toBeNull();
 
-    const drafts = await adm.applications.queue({ statuses: ["draft"] });
+    const drafts = await adm.applications.listQueue({ statuses: ["draft"] });
     expect(drafts.items.every((i) => i.status === "draft")).toBe(true);
     expect(drafts.items.length).toBeGreaterThan(0);
     // Well-formed, but its id is no application id: refused, not a database error.
     const forged = Buffer.from("1700000000000:not-a-uuid", "utf8").toString("base64url");
     // The shared cursor schema refuses it (INVALID_CURSOR once formatted for HTTP).
-    await expect(adm.applications.queue({ cursor: forged })).rejects.toMatchObject({
+    await expect(adm.applications.listQueue({ cursor: forged })).rejects.toMatchObject({
       code: "BAD_REQUEST",
       cause: { issues: [expect.objectContaining({ message: "INVALID_CURSOR" })] },
     });
@@ -499,7 +500,7 @@ describe("bad input over HTTP, localized", () => {
   });
 
   it("nothing was saved by any of the refused calls", async () => {
-    const res = await call(api.url, "query", "applications.mine", { token });
+    const res = await call(api.url, "query", "applications.getMine", { token });
     expect(res.body.result?.data).toEqual({ application: null });
   });
 });

@@ -1,8 +1,8 @@
 import { router } from "../../trpc/init";
 import { approve } from "./approve";
 import { get } from "./get";
-import { mine } from "./mine";
-import { queue } from "./queue";
+import { getMine } from "./get-mine";
+import { listQueue } from "./list-queue";
 import { reject } from "./reject";
 import { requestChanges } from "./request-changes";
 import { saveDraft } from "./save-draft";
@@ -13,10 +13,10 @@ import { submit } from "./submit";
  * vetting (admins).
  */
 export const applicationsRouter = router({
-  mine,
+  getMine,
   saveDraft,
   submit,
-  queue,
+  listQueue,
   get,
   approve,
   reject,

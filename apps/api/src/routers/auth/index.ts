@@ -1,5 +1,5 @@
 import { router } from "../../trpc/init";
-import { me } from "./me";
+import { getMe } from "./get-me";
 
 /** Who is signed in. Development sign-in is `sandbox.signIn`. */
-export const authRouter = router({ me });
+export const authRouter = router({ getMe });

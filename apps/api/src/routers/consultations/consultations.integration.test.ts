@@ -368,7 +368,7 @@ describe("no-shows and disputes inside the hold window", () => {
     });
     const admin = await callerFor(t.db, ADMIN, { now: at(30) });
     expect(
-      (await admin.consultations.adminList({ needsAttention: true })).items.map((i) => i.id),
+      (await admin.consultations.listForAdmin({ needsAttention: true })).items.map((i) => i.id),
     ).toContain(id);
     expect(
       await admin.consultations.resolveNoShow({
@@ -464,7 +464,7 @@ describe("no-shows and disputes inside the hold window", () => {
     });
     const admin = await callerFor(t.db, ADMIN, { now: at(40) });
     // The machine says what an admin can decide: the dispute, and nothing else meanwhile.
-    expect((await admin.consultations.adminGet({ consultationId: id })).actions).toEqual({
+    expect((await admin.consultations.getForAdmin({ consultationId: id })).actions).toEqual({
       refund: false,
       resolveDispute: true,
       resolveNoShow: false,
@@ -481,7 +481,7 @@ describe("no-shows and disputes inside the hold window", () => {
     expect(await heldFor(t.db, id)).toBe(0);
     expect(await findUnbalancedEntries(t.db)).toEqual([]);
     expect(await auditActions(t.db, id)).toEqual(["consultation.dispute_resolved"]);
-    const detail = await admin.consultations.adminGet({ consultationId: id });
+    const detail = await admin.consultations.getForAdmin({ consultationId: id });
     expect(detail.actions).toEqual({
       refund: true,
       resolveDispute: false,
@@ -515,8 +515,8 @@ describe("admin refunds", () => {
   it("the preview is exactly the outcome: amounts, split, status and ledger lines", async () => {
     const { id, price } = await samWithAmira(72);
     const admin = await callerFor(t.db, ADMIN, { now: at(1) });
-    const entriesBefore = (await admin.ledger.forConsultation({ consultationId: id })).entries;
-    const preview = await admin.consultations.refundPreview({ consultationId: id, amount: 5_000 });
+    const entriesBefore = (await admin.ledger.listForConsultation({ consultationId: id })).entries;
+    const preview = await admin.consultations.previewRefund({ consultationId: id, amount: 5_000 });
     expect(preview).toMatchObject({
       statusBefore: "confirmed",
       resultingStatus: "confirmed",
@@ -528,7 +528,7 @@ describe("admin refunds", () => {
       reverseTransfer: 0,
     });
     // Nothing was written by the preview.
-    expect((await admin.ledger.forConsultation({ consultationId: id })).entries).toEqual(
+    expect((await admin.ledger.listForConsultation({ consultationId: id })).entries).toEqual(
       entriesBefore,
     );
     expect(await refundRows(id)).toEqual([]);
@@ -539,7 +539,7 @@ describe("admin refunds", () => {
       reason: "Goodwill: late start",
     });
     expect(result).toMatchObject({ status: preview.resultingStatus, refunded: preview.refund });
-    const after = (await admin.ledger.forConsultation({ consultationId: id })).entries;
+    const after = (await admin.ledger.listForConsultation({ consultationId: id })).entries;
     const posted = after.slice(entriesBefore.length);
     expect(posted.map((e) => ({ kind: e.kind, lines: e.postings }))).toEqual(preview.ledger);
     const [refund] = await refundRows(id);
@@ -552,10 +552,10 @@ describe("admin refunds", () => {
 
     // Then the rest: a full refund ends it.
     const rest = price - 5_000;
-    const second = await admin.consultations.refundPreview({ consultationId: id, amount: rest });
+    const second = await admin.consultations.previewRefund({ consultationId: id, amount: rest });
     expect(second).toMatchObject({ resultingStatus: "refunded", refund: rest });
     await expect(
-      admin.consultations.refundPreview({ consultationId: id, amount: rest + 1 }),
+      admin.consultations.previewRefund({ consultationId: id, amount: rest + 1 }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST", appCode: "REFUND_EXCEEDS_REFUNDABLE" });
     expect(
       await (
@@ -585,7 +585,7 @@ describe("admin refunds", () => {
     const admin = await callerFor(t.db, ADMIN, { now: at(1) });
     for (const attempt of [
       () => admin.consultations.refund({ consultationId: id, amount: 50_000, reason: "too much" }),
-      () => admin.consultations.refundPreview({ consultationId: id, amount: 50_000 }),
+      () => admin.consultations.previewRefund({ consultationId: id, amount: 50_000 }),
     ]) {
       const error = await attempt().then(
         () => expect.unreachable("the refund was accepted"),
@@ -645,7 +645,7 @@ describe("admin list and get", () => {
       startsAt: at(500),
     });
     const admin = await callerFor(t.db, ADMIN, { now: T0 });
-    const byClient = await admin.consultations.adminList({ clientId: DIEGO });
+    const byClient = await admin.consultations.listForAdmin({ clientId: DIEGO });
     expect(byClient.items.every((i) => i.client.id === DIEGO)).toBe(true);
     expect(byClient.items.map((i) => i.id)).toContain(diego.id);
     expect(byClient.items.find((i) => i.id === diego.id)).toMatchObject({
@@ -653,18 +653,18 @@ describe("admin list and get", () => {
       advisor: { displayName: "Lucas Martin" },
       needsAttention: false,
     });
-    const byRange = await admin.consultations.adminList({
+    const byRange = await admin.consultations.listForAdmin({
       from: at(499).toISOString(),
       to: at(501).toISOString(),
     });
     expect(byRange.items.map((i) => i.id)).toEqual([diego.id]);
-    const cancelled = await admin.consultations.adminList({ status: ["cancelled", "refunded"] });
+    const cancelled = await admin.consultations.listForAdmin({ status: ["cancelled", "refunded"] });
     expect(cancelled.items.length).toBeGreaterThan(0);
     expect(cancelled.items.every((i) => ["cancelled", "refunded"].includes(i.status))).toBe(true);
-    const attention = await admin.consultations.adminList({ needsAttention: true });
+    const attention = await admin.consultations.listForAdmin({ needsAttention: true });
     expect(attention.items.every((i) => i.needsAttention)).toBe(true);
-    const byAdvisor = await admin.consultations.adminList({ advisorId: AMIRA, limit: 2 });
-    const next = await admin.consultations.adminList({
+    const byAdvisor = await admin.consultations.listForAdmin({ advisorId: AMIRA, limit: 2 });
+    const next = await admin.consultations.listForAdmin({
       advisorId: AMIRA,
       limit: 100,
       cursor: byAdvisor.nextCursor,
@@ -672,7 +672,7 @@ describe("admin list and get", () => {
     const ids = [...byAdvisor.items, ...next.items].map((i) => i.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBeGreaterThan(2);
-    await expect(admin.consultations.adminList({ from: "yesterday" })).rejects.toMatchObject({
+    await expect(admin.consultations.listForAdmin({ from: "yesterday" })).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });
   });
@@ -701,7 +701,7 @@ describe("admin list and get", () => {
       sql`insert into security_incidents (kind, dedupe_key, message, consultation_id) values ('unknown_charge', ${`test:${id}`}, 'test incident', ${id})`,
     );
 
-    const detail = await admin.consultations.adminGet({ consultationId: id });
+    const detail = await admin.consultations.getForAdmin({ consultationId: id });
     expect(detail.client).toMatchObject({
       id: SAM,
       email: "sam@demo.advisor.network",

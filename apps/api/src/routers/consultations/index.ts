@@ -1,13 +1,13 @@
 import { router } from "../../trpc/init";
-import { adminGet } from "./admin-get";
-import { adminList } from "./admin-list";
 import { cancel } from "./cancel";
 import { get } from "./get";
+import { getForAdmin } from "./get-for-admin";
 import { list } from "./list";
+import { listForAdmin } from "./list-for-admin";
 import { markNoShow } from "./mark-no-show";
 import { openDispute } from "./open-dispute";
+import { previewRefund } from "./preview-refund";
 import { refund } from "./refund";
-import { refundPreview } from "./refund-preview";
 import { reportNoShow } from "./report-no-show";
 import { resolveDispute } from "./resolve-dispute";
 import { resolveNoShow } from "./resolve-no-show";
@@ -20,9 +20,9 @@ export const consultationsRouter = router({
   reportNoShow,
   openDispute,
   // Admins.
-  adminList,
-  adminGet,
-  refundPreview,
+  listForAdmin,
+  getForAdmin,
+  previewRefund,
   refund,
   resolveDispute,
   resolveNoShow,

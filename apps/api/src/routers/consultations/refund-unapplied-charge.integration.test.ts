@@ -128,10 +128,10 @@ describe("refunding a charge the consultation didn't accept", () => {
 
     // The consultation itself has nothing refundable: refunding it means its one charge.
     expect(
-      await admin.consultations.refundPreview({ consultationId: c.id, amount: 100 }),
+      await admin.consultations.previewRefund({ consultationId: c.id, amount: 100 }),
     ).toMatchObject({ currency: "USD", refund: 100, charge: { paymentId: c.paymentId } });
 
-    const detail = await admin.consultations.adminGet({ consultationId: c.id });
+    const detail = await admin.consultations.getForAdmin({ consultationId: c.id });
     expect(detail.payments[0]).toMatchObject({ amount: 100, currency: "USD", status: "paid" });
     expect(detail.unappliedCharges).toEqual([
       expect.objectContaining({
@@ -142,7 +142,7 @@ describe("refunding a charge the consultation didn't accept", () => {
       }),
     ]);
 
-    const preview = await admin.consultations.refundPreview({
+    const preview = await admin.consultations.previewRefund({
       consultationId: c.id,
       paymentId: c.paymentId,
       amount: 100,
@@ -166,7 +166,8 @@ describe("refunding a charge the consultation didn't accept", () => {
         ],
       },
     ]);
-    const entriesBefore = (await admin.ledger.forConsultation({ consultationId: c.id })).entries;
+    const entriesBefore = (await admin.ledger.listForConsultation({ consultationId: c.id }))
+      .entries;
     expect(await refundRows(c.id)).toEqual([]);
 
     const result = await admin.consultations.refund({
@@ -181,7 +182,7 @@ describe("refunding a charge the consultation didn't accept", () => {
       refunded: 100,
       currency: "USD",
     });
-    const posted = (await admin.ledger.forConsultation({ consultationId: c.id })).entries.slice(
+    const posted = (await admin.ledger.listForConsultation({ consultationId: c.id })).entries.slice(
       entriesBefore.length,
     );
     expect(posted.map((e) => ({ kind: e.kind, lines: e.postings }))).toEqual(preview.ledger);
@@ -204,9 +205,9 @@ describe("refunding a charge the consultation didn't accept", () => {
     expect(incident).toMatchObject({ kind: "amount_mismatch", resolvedBy: ADMIN });
 
     // Done once: the page shows nothing outstanding and a second refund is refused.
-    expect((await admin.consultations.adminGet({ consultationId: c.id })).unappliedCharges).toEqual(
-      [expect.objectContaining({ paymentId: c.paymentId, outstanding: 0 })],
-    );
+    expect(
+      (await admin.consultations.getForAdmin({ consultationId: c.id })).unappliedCharges,
+    ).toEqual([expect.objectContaining({ paymentId: c.paymentId, outstanding: 0 })]);
     await expect(
       (await callerFor(t.db, ADMIN, { now: at(2) })).consultations.refund({
         consultationId: c.id,
@@ -230,7 +231,7 @@ describe("refunding a charge the consultation didn't accept", () => {
     );
     expect(expired.kind).toBe("applied");
     const admin = await callerFor(t.db, ADMIN, { now: at(3) });
-    const preview = await admin.consultations.refundPreview({
+    const preview = await admin.consultations.previewRefund({
       consultationId: c.id,
       paymentId: c.paymentId,
       amount: 15_000,
@@ -277,7 +278,7 @@ describe("refunding a charge the consultation didn't accept", () => {
       }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST", appCode: "CHARGE_REFUND_NOT_FULL" });
     await expect(
-      admin.consultations.refundPreview({
+      admin.consultations.previewRefund({
         consultationId: c.id,
         paymentId: c.paymentId,
         amount: 101,
@@ -352,10 +353,10 @@ describe("refunding a charge the consultation didn't accept", () => {
     await chargeOf(c, 200, "USD");
     const admin = await callerFor(t.db, ADMIN, { now: at(1) });
     await expect(
-      admin.consultations.refundPreview({ consultationId: c.id, amount: 100 }),
+      admin.consultations.previewRefund({ consultationId: c.id, amount: 100 }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST", appCode: "CHARGE_CHOOSE_ONE" });
     expect(
-      await admin.consultations.refundPreview({
+      await admin.consultations.previewRefund({
         consultationId: c.id,
         paymentId: c.paymentId,
         amount: 100,

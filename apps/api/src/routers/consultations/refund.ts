@@ -27,7 +27,7 @@ export const refundInput = z.object({
  * unapplied charge (money the provider took that the consultation never accepted) in
  * full, through the same refund job, resolving the incidents raised about it; the
  * consultation is left as it is.
- * Preview either with `consultations.refundPreview`.
+ * Preview either with `consultations.previewRefund`.
  */
 export const refund = adminProcedure.input(refundInput).mutation(async ({ ctx, input }) => {
   const paymentId = await chargeToRefund(ctx.db, input);

@@ -343,9 +343,9 @@ describe("discovery.search: sorts and pages", () => {
   });
 });
 
-describe("discovery.profile", () => {
+describe("discovery.getProfile", () => {
   it("shows the public profile, never the email or last name", async () => {
-    const res = await call(api.url, "query", "discovery.profile", {
+    const res = await call(api.url, "query", "discovery.getProfile", {
       input: { advisorId: "adv-chen" },
     });
     expect(res.status).toBe(200);
@@ -364,7 +364,7 @@ describe("discovery.profile", () => {
   });
 
   it.each(["adv-sam", "adv-pat", "nobody"])("404 ADVISOR_NOT_FOUND for %s", async (advisorId) => {
-    const res = await call(api.url, "query", "discovery.profile", { input: { advisorId } });
+    const res = await call(api.url, "query", "discovery.getProfile", { input: { advisorId } });
     expect(res.status).toBe(404);
     expect(res.body.error?.data.appCode).toBe("ADVISOR_NOT_FOUND");
   });

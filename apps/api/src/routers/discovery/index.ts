@@ -1,5 +1,5 @@
 import { router } from "../../trpc/init";
-import { profile } from "./profile";
+import { getProfile } from "./get-profile";
 import { search } from "./search";
 
-export const discoveryRouter = router({ search, profile });
+export const discoveryRouter = router({ search, getProfile });

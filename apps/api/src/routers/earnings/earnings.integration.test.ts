@@ -99,12 +99,12 @@ beforeAll(async () => {
 
 const usd = (amount: number, formatted: string) => ({ amount, currency: "USD", formatted });
 
-describe("earnings.summary", () => {
+describe("earnings.getSummary", () => {
   it("shows pending, released, in transit, paid out and owed, formatted in the caller's locale", async () => {
     // Before the planner first stores a run, the next one is computed from the schedule
     // (monthly on the 1st, 09:00 in the advisor's zone).
     const amira = await callerFor(t.db, AMIRA, { now: new Date("2026-11-24T12:00:00Z") });
-    const summary = await amira.earnings.summary();
+    const summary = await amira.earnings.getSummary();
     expect(summary).toEqual({
       balances: [
         {
@@ -121,7 +121,7 @@ describe("earnings.summary", () => {
       accountOnboarded: false,
       accountReady: false,
     });
-    const inGerman = await (await callerFor(t.db, AMIRA, { locale: "de" })).earnings.summary();
+    const inGerman = await (await callerFor(t.db, AMIRA, { locale: "de" })).earnings.getSummary();
     expect(inGerman.balances[0]!.paidOut).toEqual(usd(11_000, "110,00\u00a0$"));
   });
 
@@ -135,7 +135,7 @@ describe("earnings.summary", () => {
       .insert(payoutAccounts)
       .values({ advisorId: AMIRA, providerAccountId: "acct_amira", transfersCapability: "active" });
     try {
-      const summary = await (await callerFor(t.db, AMIRA)).earnings.summary();
+      const summary = await (await callerFor(t.db, AMIRA)).earnings.getSummary();
       expect(summary).toMatchObject({
         nextPayoutAt: next,
         payoutsHeld: true,
@@ -153,32 +153,34 @@ describe("earnings.summary", () => {
 
   it("is the caller's own: another advisor sees only theirs; non-advisors are refused", async () => {
     // Lucas has the advisor role but no advisor profile yet.
-    await expect((await callerFor(t.db, LUCAS)).earnings.summary()).rejects.toMatchObject({
+    await expect((await callerFor(t.db, LUCAS)).earnings.getSummary()).rejects.toMatchObject({
       code: "FORBIDDEN",
       appCode: "NOT_AN_ADVISOR",
     });
     await insertAdvisor(t.db, { userId: LUCAS, displayName: "Lucas" });
     const lucas = await callerFor(t.db, LUCAS);
-    expect((await lucas.earnings.summary()).balances).toEqual([]);
-    expect((await lucas.earnings.payouts()).items).toEqual([]);
-    expect((await lucas.earnings.consultations()).items).toEqual([]);
+    expect((await lucas.earnings.getSummary()).balances).toEqual([]);
+    expect((await lucas.earnings.listPayouts()).items).toEqual([]);
+    expect((await lucas.earnings.listConsultations()).items).toEqual([]);
 
     for (const userId of [SAM, DIEGO]) {
       const caller = await callerFor(t.db, userId);
-      await expect(caller.earnings.summary()).rejects.toMatchObject({ code: "FORBIDDEN" });
-      await expect(caller.earnings.payouts()).rejects.toMatchObject({ code: "FORBIDDEN" });
-      await expect(caller.earnings.consultations()).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(caller.earnings.getSummary()).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(caller.earnings.listPayouts()).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(caller.earnings.listConsultations()).rejects.toMatchObject({
+        code: "FORBIDDEN",
+      });
     }
-    await expect((await callerFor(t.db, null)).earnings.summary()).rejects.toMatchObject({
+    await expect((await callerFor(t.db, null)).earnings.getSummary()).rejects.toMatchObject({
       code: "UNAUTHORIZED",
     });
   });
 });
 
-describe("earnings.payouts", () => {
+describe("earnings.listPayouts", () => {
   it("lists the advisor's batches newest first with their items, without provider errors", async () => {
     const amira = await callerFor(t.db, AMIRA);
-    const first = await amira.earnings.payouts({ limit: 1 });
+    const first = await amira.earnings.listPayouts({ limit: 1 });
     expect(first.items.map((b) => b.id)).toEqual([batches.failing]);
     expect(first.items[0]).toMatchObject({
       kind: "scheduled",
@@ -204,7 +206,7 @@ describe("earnings.payouts", () => {
       "sentAt",
       "status",
     ]);
-    const second = await amira.earnings.payouts({ limit: 1, cursor: first.nextCursor });
+    const second = await amira.earnings.listPayouts({ limit: 1, cursor: first.nextCursor });
     expect(second.nextCursor).toBeNull();
     expect(second.items.map((b) => b.id)).toEqual([batches.paid]);
     expect(second.items[0]!.items[0]).toMatchObject({ consultationId: c.c1, status: "sent" });
@@ -213,17 +215,17 @@ describe("earnings.payouts", () => {
 
   it("refuses a malformed cursor", async () => {
     const amira = await callerFor(t.db, AMIRA);
-    await expect(amira.earnings.payouts({ cursor: "not-a-cursor" })).rejects.toMatchObject({
+    await expect(amira.earnings.listPayouts({ cursor: "not-a-cursor" })).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });
   });
 });
 
-describe("earnings.consultations", () => {
+describe("earnings.listConsultations", () => {
   it("breaks down each paid consultation, newest first: price, fee, share, refunds and payout", async () => {
     const amira = await callerFor(t.db, AMIRA);
-    const first = await amira.earnings.consultations({ limit: 2 });
-    const second = await amira.earnings.consultations({ limit: 2, cursor: first.nextCursor });
+    const first = await amira.earnings.listConsultations({ limit: 2 });
+    const second = await amira.earnings.listConsultations({ limit: 2, cursor: first.nextCursor });
     expect(second.nextCursor).toBeNull();
     const rows = [...first.items, ...second.items];
     // c5 was never paid, so it earned nothing and isn't listed.

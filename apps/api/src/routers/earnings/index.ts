@@ -1,7 +1,7 @@
 import { router } from "../../trpc/init";
-import { consultations } from "./consultations";
-import { payouts } from "./payouts";
-import { summary } from "./summary";
+import { getSummary } from "./get-summary";
+import { listConsultations } from "./list-consultations";
+import { listPayouts } from "./list-payouts";
 
 /** An advisor's own earnings: balances, payout history, per-consultation breakdown. */
-export const earningsRouter = router({ summary, payouts, consultations });
+export const earningsRouter = router({ getSummary, listPayouts, listConsultations });

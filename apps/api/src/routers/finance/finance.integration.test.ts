@@ -72,10 +72,10 @@ beforeAll(async () => {
   );
 });
 
-describe("finance.summary", () => {
+describe("finance.getSummary", () => {
   it("sums the period's flows from the ledger, balances as of its end, and a day-by-day series", async () => {
     const admin = await callerFor(t.db, ADMIN);
-    const summary = await admin.finance.summary({ from: FROM, to: TO, currency: "usd" });
+    const summary = await admin.finance.getSummary({ from: FROM, to: TO, currency: "usd" });
     expect(summary).toEqual({
       currency: "USD",
       from: on(FROM),
@@ -105,14 +105,14 @@ describe("finance.summary", () => {
 
   it("keeps every day of a period with no activity, and other currencies apart", async () => {
     const admin = await callerFor(t.db, ADMIN);
-    const quiet = await admin.finance.summary({
+    const quiet = await admin.finance.getSummary({
       from: "2026-01-10T00:00:00Z",
       to: "2026-01-12T00:00:00Z",
       currency: "USD",
     });
     expect(quiet.gmv).toBe(0);
     expect(quiet.daily.map((d) => d.day)).toEqual(["2026-01-10", "2026-01-11"]);
-    const eur = await admin.finance.summary({ from: FROM, to: TO, currency: "EUR" });
+    const eur = await admin.finance.getSummary({ from: FROM, to: TO, currency: "EUR" });
     expect(eur).toMatchObject({ gmv: 9_900, balances: { fundsHeld: 9_900 } });
   });
 
@@ -124,26 +124,26 @@ describe("finance.summary", () => {
       ["2025-01-01T00:00:00Z", "2026-01-03T00:00:00Z"],
     ]) {
       await expect(
-        admin.finance.summary({ from: from!, to: to!, currency: "USD" }),
+        admin.finance.getSummary({ from: from!, to: to!, currency: "USD" }),
       ).rejects.toMatchObject({ code: "BAD_REQUEST", appCode: "PERIOD_INVALID" });
     }
     // Exactly 366 days is allowed.
     await expect(
-      admin.finance.summary({
+      admin.finance.getSummary({
         from: "2025-01-01T00:00:00Z",
         to: "2026-01-02T00:00:00Z",
         currency: "USD",
       }),
     ).resolves.toMatchObject({ gmv: 0 });
     await expect(
-      admin.finance.summary({ from: FROM, to: TO, currency: "dollars" }),
+      admin.finance.getSummary({ from: FROM, to: TO, currency: "dollars" }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
   it("is for admins only", async () => {
     for (const userId of [AMIRA, SAM]) {
       await expect(
-        (await callerFor(t.db, userId)).finance.summary({ from: FROM, to: TO, currency: "USD" }),
+        (await callerFor(t.db, userId)).finance.getSummary({ from: FROM, to: TO, currency: "USD" }),
       ).rejects.toMatchObject({ code: "FORBIDDEN" });
     }
   });

@@ -1,5 +1,5 @@
 import { router } from "../../trpc/init";
-import { summary } from "./summary";
+import { getSummary } from "./get-summary";
 
 /** The finance view for admins. */
-export const financeRouter = router({ summary });
+export const financeRouter = router({ getSummary });

@@ -1,5 +1,5 @@
 import { router } from "../../trpc/init";
-import { balances } from "./balances";
-import { forConsultation } from "./for-consultation";
+import { listBalances } from "./list-balances";
+import { listForConsultation } from "./list-for-consultation";
 
-export const ledgerRouter = router({ balances, forConsultation });
+export const ledgerRouter = router({ listBalances, listForConsultation });

@@ -47,7 +47,7 @@ describe("ledger", () => {
     });
 
     const admin = await callerFor(t.db, ADMIN, { now: at(2) });
-    const all = await admin.ledger.balances({});
+    const all = await admin.ledger.listBalances({});
     expect(all.balanced).toBe(true);
     expect(all.unbalancedEntryIds).toEqual([]);
     expect(all.totals).toEqual([{ currency: "USD", balance: 0 }]);
@@ -59,16 +59,16 @@ describe("ledger", () => {
     expect(balance(`advisor_payable:${AMIRA}`)).toBe(-6_000);
     expect(balance("platform_fee_revenue")).toBe(-1_500);
 
-    const payable = await admin.ledger.balances({ prefix: "advisor_payable:" });
+    const payable = await admin.ledger.listBalances({ prefix: "advisor_payable:" });
     expect(payable.accounts).toEqual([
       { account: `advisor_payable:${AMIRA}`, currency: "USD", balance: -6_000 },
     ]);
     expect(payable.totals).toEqual([{ currency: "USD", balance: -6_000 }]);
 
-    const forKept = await admin.ledger.forConsultation({ consultationId: kept.id });
+    const forKept = await admin.ledger.listForConsultation({ consultationId: kept.id });
     expect(forKept.entries.map((e) => e.kind)).toEqual(["payment_captured"]);
     expect(forKept.held).toEqual([{ currency: "USD", amount: 15_000 }]);
-    const forCancelled = await admin.ledger.forConsultation({ consultationId: cancelled.id });
+    const forCancelled = await admin.ledger.listForConsultation({ consultationId: cancelled.id });
     // Refund and release are posted in one transaction, so they share a timestamp.
     expect(forCancelled.entries.map((e) => e.kind).sort()).toEqual([
       "payment_captured",
@@ -83,7 +83,7 @@ describe("ledger", () => {
 
   it("is for admins only", async () => {
     for (const userId of [SAM, AMIRA]) {
-      await expect((await callerFor(t.db, userId)).ledger.balances({})).rejects.toMatchObject({
+      await expect((await callerFor(t.db, userId)).ledger.listBalances({})).rejects.toMatchObject({
         code: "FORBIDDEN",
       });
     }

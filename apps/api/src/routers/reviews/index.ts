@@ -1,7 +1,14 @@
 import { router } from "../../trpc/init";
 import { create } from "./create";
-import { forAdvisor, moderationList } from "./list";
+import { listForAdvisor, listForModeration } from "./list";
 import { hide, unhide } from "./moderate";
 import { reply } from "./reply";
 
-export const reviewsRouter = router({ create, reply, hide, unhide, forAdvisor, moderationList });
+export const reviewsRouter = router({
+  create,
+  reply,
+  hide,
+  unhide,
+  listForAdvisor,
+  listForModeration,
+});

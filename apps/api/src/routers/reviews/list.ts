@@ -10,14 +10,16 @@ export const forAdvisorInput = z.object({
 });
 
 /** An advisor's visible reviews, reviewer shown by first name only. */
-export const forAdvisor = publicProcedure.input(forAdvisorInput).query(async ({ ctx, input }) => {
-  const page = await listAdvisorReviews(ctx.db, {
-    advisorId: input.advisorId,
-    limit: input.limit,
-    cursor: input.cursor,
+export const listForAdvisor = publicProcedure
+  .input(forAdvisorInput)
+  .query(async ({ ctx, input }) => {
+    const page = await listAdvisorReviews(ctx.db, {
+      advisorId: input.advisorId,
+      limit: input.limit,
+      cursor: input.cursor,
+    });
+    return { items: page.items, nextCursor: encodeCursor(page.nextCursor) };
   });
-  return { items: page.items, nextCursor: encodeCursor(page.nextCursor) };
-});
 
 export const moderationListInput = z
   .object({
@@ -29,7 +31,7 @@ export const moderationListInput = z
   .prefault({});
 
 /** Every review, hidden ones too, for the moderation page. */
-export const moderationList = adminProcedure
+export const listForModeration = adminProcedure
   .input(moderationListInput)
   .query(async ({ ctx, input }) => {
     const page = await listReviewsForModeration(ctx.db, input);

@@ -146,9 +146,9 @@ describe("reviews", () => {
       rating_count: before!.rating_count - 1,
       rating_sum: before!.rating_sum - 1,
     });
-    const publicList = await (await callerFor(null)).reviews.forAdvisor({ advisorId: LUCAS });
+    const publicList = await (await callerFor(null)).reviews.listForAdvisor({ advisorId: LUCAS });
     expect(publicList.items.map((r) => r.id)).not.toContain(reviewId);
-    const hidden = await admin.reviews.moderationList({ hidden: true });
+    const hidden = await admin.reviews.listForModeration({ hidden: true });
     expect(hidden.items.map((r) => [r.id, r.hiddenReason, r.reviewerName])).toContainEqual([
       reviewId,
       "Abusive language",
@@ -183,8 +183,8 @@ describe("reviews", () => {
       ).reviews.create({ consultationId, rating: stars, body: `stars ${stars}` });
     }
     const anon = await callerFor(null);
-    const first = await anon.reviews.forAdvisor({ advisorId: AMIRA, limit: 2 });
-    const second = await anon.reviews.forAdvisor({
+    const first = await anon.reviews.listForAdvisor({ advisorId: AMIRA, limit: 2 });
+    const second = await anon.reviews.listForAdvisor({
       advisorId: AMIRA,
       limit: 2,
       cursor: first.nextCursor,

@@ -51,7 +51,7 @@ describe("grant and revoke", () => {
 
     // Roles are read per request: Diego's next request sees the advisor role.
     const diego = await callerFor("demo|client-diego");
-    expect((await diego.auth.me()).roles).toEqual(["client", "advisor"]);
+    expect((await diego.auth.getMe()).roles).toEqual(["client", "advisor"]);
 
     const audit = await t.db.execute<{ actor_id: string; action: string; request_id: string }>(
       sql`select actor_id, action, request_id from audit_log where subject_id = 'demo|client-diego' and action = 'role.granted' and actor_id is not null`,

@@ -2,13 +2,14 @@ import { advisorEarningsBalances, getAdvisorPayoutSetup } from "@an/db";
 import { AppError } from "../../errors";
 import { advisorProcedure } from "../../trpc/init";
 import { moneyView } from "./money";
+import type { EarningsSummary } from "./views";
 
 /**
  * The caller's earnings per currency — pending (paid, not yet released), released (owed,
  * not yet in a payout), in transit, paid out (net of reversals) and owed back — with the
  * next payout date and whether payouts can happen (not held, account ready).
  */
-export const summary = advisorProcedure.query(async ({ ctx }) => {
+export const getSummary = advisorProcedure.query(async ({ ctx }): Promise<EarningsSummary> => {
   const [setup, balances] = await Promise.all([
     getAdvisorPayoutSetup(ctx.db, { advisorId: ctx.user.id, now: ctx.now() }),
     advisorEarningsBalances(ctx.db, { advisorId: ctx.user.id }),

@@ -15,7 +15,7 @@ export const adminGetConsultationInput = z.object({ consultationId: consultation
  * while `outstanding` is above zero. `actions` says which decisions the machine accepts now
  * (refund, resolveDispute, resolveNoShow, markNoShow), so the console doesn't re-derive them.
  */
-export const adminGet = adminProcedure
+export const getForAdmin = adminProcedure
   .input(adminGetConsultationInput)
   .query(async ({ ctx, input }) => {
     const found = await getConsultationForAdmin(ctx.db, { consultationId: input.consultationId });

@@ -16,7 +16,9 @@ export const financeSummaryInput = periodInput.extend({
  * earned, refunds, disputes, paid out; balances (held, payable, in transit, receivable)
  * as of `to`; and a daily series for the chart. At most 366 days.
  */
-export const summary = adminProcedure.input(financeSummaryInput).query(async ({ ctx, input }) => {
-  requirePeriod(input, 366);
-  return financeSummary(ctx.db, { from: input.from, to: input.to, currency: input.currency });
-});
+export const getSummary = adminProcedure
+  .input(financeSummaryInput)
+  .query(async ({ ctx, input }) => {
+    requirePeriod(input, 366);
+    return financeSummary(ctx.db, { from: input.from, to: input.to, currency: input.currency });
+  });

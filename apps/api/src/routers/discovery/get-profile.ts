@@ -10,7 +10,7 @@ export const profileInput = z.object({ advisorId: userIdSchema });
  * An advisor's public profile. Unknown, suspended and paused advisors are all
  * ADVISOR_NOT_FOUND, so the response doesn't reveal which.
  */
-export const profile = publicProcedure.input(profileInput).query(async ({ ctx, input }) => {
+export const getProfile = publicProcedure.input(profileInput).query(async ({ ctx, input }) => {
   const advisor = await getPublicAdvisorProfile(ctx.db, { advisorId: input.advisorId });
   if (!advisor) throw new AppError("ADVISOR_NOT_FOUND", { ref: input.advisorId });
   return advisor;

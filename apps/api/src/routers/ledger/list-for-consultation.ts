@@ -2,6 +2,7 @@ import { listEntriesForConsultation } from "@an/db";
 import { accounts } from "@an/domain";
 import { z } from "zod";
 import { adminProcedure } from "../../trpc/init";
+import type { ConsultationLedger } from "./views";
 
 export const ledgerForConsultationInput = z.object({ consultationId: z.uuid() });
 
@@ -9,9 +10,9 @@ export const ledgerForConsultationInput = z.object({ consultationId: z.uuid() })
  * One consultation's journal entries with their postings, oldest first, and what is still
  * held for it (the credit balance of its `client_funds_held` account, per currency).
  */
-export const forConsultation = adminProcedure
+export const listForConsultation = adminProcedure
   .input(ledgerForConsultationInput)
-  .query(async ({ ctx, input }) => {
+  .query(async ({ ctx, input }): Promise<ConsultationLedger> => {
     const entries = await listEntriesForConsultation(ctx.db, {
       consultationId: input.consultationId,
     });

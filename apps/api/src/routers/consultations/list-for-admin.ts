@@ -25,7 +25,7 @@ export const adminListConsultationsInput = z
   .prefault({});
 
 /** Every consultation, newest start first, with both parties; filterable. */
-export const adminList = adminProcedure
+export const listForAdmin = adminProcedure
   .input(adminListConsultationsInput)
   .query(async ({ ctx, input }) => {
     const page = await listConsultationsForAdmin(ctx.db, {

@@ -22,7 +22,7 @@ export const queueInput = z
   .prefault({});
 
 /** The vetting queue, oldest first, filterable by status, skills and age; keyset pages. */
-export const queue = adminProcedure.input(queueInput).query(async ({ ctx, input }) => {
+export const listQueue = adminProcedure.input(queueInput).query(async ({ ctx, input }) => {
   const now = Date.now();
   const page = await listApplicationQueue(ctx.db, {
     statuses: input.statuses,

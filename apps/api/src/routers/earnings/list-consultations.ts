@@ -3,6 +3,7 @@ import { z } from "zod";
 import { advisorProcedure } from "../../trpc/init";
 import { cursorSchema, encodeCursor } from "../schemas";
 import { moneyView } from "./money";
+import type { EarningsConsultationPage } from "./views";
 
 export const earningsConsultationsInput = z
   .object({
@@ -15,9 +16,9 @@ export const earningsConsultationsInput = z
  * The caller's paid consultations, newest first: price, platform fee, their share, what was
  * refunded, their share after refunds, and where its payout is.
  */
-export const consultations = advisorProcedure
+export const listConsultations = advisorProcedure
   .input(earningsConsultationsInput)
-  .query(async ({ ctx, input }) => {
+  .query(async ({ ctx, input }): Promise<EarningsConsultationPage> => {
     const page = await listEarningsConsultations(ctx.db, {
       advisorId: ctx.user.id,
       limit: input.limit,

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { advisorProcedure } from "../../trpc/init";
 import { cursorSchema, encodeCursor } from "../schemas";
 import { moneyView } from "./money";
+import type { EarningsPayoutPage } from "./views";
 
 export const earningsPayoutsInput = z
   .object({
@@ -15,9 +16,9 @@ export const earningsPayoutsInput = z
  * The caller's payouts, newest first, each with the consultations it paid: gross share,
  * what was netted against money owed back, the amount sent, its status and when it went.
  */
-export const payouts = advisorProcedure
+export const listPayouts = advisorProcedure
   .input(earningsPayoutsInput)
-  .query(async ({ ctx, input }) => {
+  .query(async ({ ctx, input }): Promise<EarningsPayoutPage> => {
     const page = await listAdvisorPayoutBatches(ctx.db, {
       advisorId: ctx.user.id,
       limit: input.limit,

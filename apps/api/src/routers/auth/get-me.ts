@@ -1,7 +1,8 @@
 import { protectedProcedure } from "../../trpc/init";
+import type { MeView } from "./views";
 
 /** The signed-in user, with the roles they hold right now. */
-export const me = protectedProcedure.query(({ ctx }) => ({
+export const getMe = protectedProcedure.query(({ ctx }): MeView => ({
   id: ctx.user.id,
   email: ctx.user.email,
   firstName: ctx.user.firstName,

@@ -22,7 +22,7 @@ export const refundPreviewInput = z.object({
  * charge: exactly what was charged, out of its own suspense account, the consultation
  * unchanged.
  */
-export const refundPreview = adminProcedure
+export const previewRefund = adminProcedure
   .input(refundPreviewInput)
   .query(async ({ ctx, input }) => {
     const paymentId = await chargeToRefund(ctx.db, input);
