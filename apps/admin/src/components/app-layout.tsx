@@ -21,7 +21,7 @@ import type { RouterOutputs } from "../lib/trpc";
 import { LocalePicker } from "./locale-picker";
 import { RoleBadges } from "./role-badges";
 
-type Me = RouterOutputs["auth"]["me"];
+type Me = RouterOutputs["auth"]["getMe"];
 
 /** The menu, in order; labels are catalog keys under `console.nav`. */
 const NAV = [

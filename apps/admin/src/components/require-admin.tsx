@@ -8,7 +8,7 @@ import { AppLayout, useSignOut } from "./app-layout";
 import { LocalePicker } from "./locale-picker";
 import { RoleBadges } from "./role-badges";
 
-type Me = RouterOutputs["auth"]["me"];
+type Me = RouterOutputs["auth"]["getMe"];
 
 function NotAdmin({ me }: { me: Me }) {
   const signOut = useSignOut();
@@ -45,7 +45,7 @@ export function RequireAdmin() {
   const token = useToken();
   const location = useLocation();
   const trpc = useTRPC();
-  const me = useQuery(trpc.auth.me.queryOptions(undefined, { enabled: token !== null }));
+  const me = useQuery(trpc.auth.getMe.queryOptions(undefined, { enabled: token !== null }));
 
   if (!token) return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
   if (me.isPending) {

@@ -259,7 +259,7 @@ function Decision({ detail }: { detail: Detail }) {
   const refresh = () =>
     invalidate(
       trpc.applications.get.queryKey({ id: application.id }),
-      trpc.applications.queue.pathKey(),
+      trpc.applications.listQueue.pathKey(),
       trpc.users.pathKey(),
       trpc.advisors.pathKey(),
       trpc.notifications.list.pathKey(),

@@ -28,7 +28,7 @@ import { type RouterOutputs, useTRPC } from "../../lib/trpc";
 import { InfiniteTable } from "../../components/infinite-table";
 import { PAGE_SIZE, PAGING, useInfiniteList } from "../../lib/infinite-list";
 
-type QueueItem = RouterOutputs["applications"]["queue"]["items"][number];
+type QueueItem = RouterOutputs["applications"]["listQueue"]["items"][number];
 
 const ALL = "all";
 
@@ -55,7 +55,7 @@ export function ApplicationsPage() {
   const skillNames = new Map((skills.data ?? []).map((s) => [s.id, s.name]));
 
   const queue = useInfiniteList(
-    trpc.applications.queue.infiniteQueryOptions(
+    trpc.applications.listQueue.infiniteQueryOptions(
       {
         statuses: status === ALL ? [...APPLICATION_STATUSES] : [status],
         skillIds: skillIds.length > 0 ? skillIds : undefined,

@@ -27,7 +27,7 @@ import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc";
 import { DetailStates } from "../../components/list-states";
 
-type Detail = RouterOutputs["consultations"]["adminGet"];
+type Detail = RouterOutputs["consultations"]["getForAdmin"];
 
 /** How often the page refreshes: webhooks and timers change a consultation behind our back. */
 const REFRESH_MS = 10_000;
@@ -507,7 +507,7 @@ export function ConsultationDetailPage() {
   const trpc = useTRPC();
   const locale = useLocale();
   const detail = useQuery(
-    trpc.consultations.adminGet.queryOptions(
+    trpc.consultations.getForAdmin.queryOptions(
       { consultationId: id },
       { refetchInterval: REFRESH_MS },
     ),

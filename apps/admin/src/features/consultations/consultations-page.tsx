@@ -26,7 +26,7 @@ import { type RouterInputs, type RouterOutputs, useTRPC } from "../../lib/trpc";
 import { InfiniteTable } from "../../components/infinite-table";
 import { PAGE_SIZE, PAGING, useInfiniteList } from "../../lib/infinite-list";
 
-type Row = RouterOutputs["consultations"]["adminList"]["items"][number];
+type Row = RouterOutputs["consultations"]["listForAdmin"]["items"][number];
 
 const ID_DEBOUNCE_MS = 400;
 /** The "needs attention" chip, kept apart from the status chips in the same group. */
@@ -163,7 +163,7 @@ export function ConsultationsPage() {
     setSearchParams(next, { replace: true });
   };
 
-  const input: RouterInputs["consultations"]["adminList"] = {
+  const input: RouterInputs["consultations"]["listForAdmin"] = {
     status: statuses.length > 0 ? statuses : undefined,
     needsAttention: needsAttention ? true : undefined,
     advisorId: advisorId || undefined,
@@ -171,7 +171,7 @@ export function ConsultationsPage() {
     limit: PAGE_SIZE,
   };
   const list = useInfiniteList(
-    trpc.consultations.adminList.infiniteQueryOptions(input, {
+    trpc.consultations.listForAdmin.infiniteQueryOptions(input, {
       ...PAGING,
     }),
   );

@@ -7,7 +7,7 @@ import { useInvalidate } from "../../lib/invalidate";
 import { createQuietQueryClient } from "../../lib/query-client";
 import { MIN_REASON_LENGTH } from "../../components/reason-modal";
 
-export type Detail = RouterOutputs["consultations"]["adminGet"];
+export type Detail = RouterOutputs["consultations"]["getForAdmin"];
 export type Settled = RouterOutputs["consultations"]["refund"];
 export type UnappliedCharge = Detail["unappliedCharges"][number];
 

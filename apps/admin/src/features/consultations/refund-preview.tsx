@@ -12,7 +12,7 @@ import { MoneyInput } from "../../components/money-input";
 import { MIN_REASON_LENGTH } from "../../components/reason-modal";
 import { Failure, PREVIEW_DEBOUNCE_MS, previewQueryClient, ReasonField } from "./decision-parts";
 
-/** What a refund of `amount` would do, from `consultations.refundPreview` (nothing written). */
+/** What a refund of `amount` would do, from `consultations.previewRefund` (nothing written). */
 export function RefundPreview({
   consultationId,
   amount,
@@ -25,7 +25,7 @@ export function RefundPreview({
   const trpc = useTRPC();
   const locale = useLocale();
   const preview = useQuery(
-    trpc.consultations.refundPreview.queryOptions(
+    trpc.consultations.previewRefund.queryOptions(
       amount !== null && amount > 0 ? { consultationId, amount } : skipToken,
     ),
     previewQueryClient,

@@ -52,7 +52,7 @@ export function UnappliedChargeRefund({
   const input = { consultationId: c.id, paymentId: charge.paymentId, amount: charge.outstanding };
   const amount = formatMoney(charge.outstanding, charge.currency, locale);
   const preview = useQuery(
-    trpc.consultations.refundPreview.queryOptions(input),
+    trpc.consultations.previewRefund.queryOptions(input),
     previewQueryClient,
   );
   const refund = useMutation(

@@ -20,7 +20,7 @@ import { addDays, dayStartUtc, utcDay } from "../../lib/payouts";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc";
 
-type Summary = RouterOutputs["finance"]["summary"];
+type Summary = RouterOutputs["finance"]["getSummary"];
 
 /** The currencies the platform can hold (the domain's list): USD is live, the rest ready. */
 const CURRENCIES = ["USD", "EUR", "GBP", "CAD", "AUD", "AED", "SAR", "EGP", "MAD", "JPY"];
@@ -206,7 +206,7 @@ export function FinancePage() {
     from && to ? (dayStartUtc(to).getTime() - dayStartUtc(from).getTime()) / DAY_MS + 1 : 0;
   const valid = Number.isFinite(span) && span >= 1 && span <= MAX_DAYS;
   const summary = useQuery(
-    trpc.finance.summary.queryOptions(
+    trpc.finance.getSummary.queryOptions(
       valid
         ? {
             from: dayStartUtc(from).toISOString(),

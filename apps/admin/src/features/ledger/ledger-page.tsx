@@ -24,7 +24,7 @@ import { formatMoney } from "../../lib/format";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../../lib/trpc";
 
-type Balances = RouterOutputs["ledger"]["balances"];
+type Balances = RouterOutputs["ledger"]["listBalances"];
 type AccountBalance = Balances["accounts"][number];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -329,7 +329,7 @@ function ConsultationEntries() {
   const [text, setText] = useState(consultationId);
   const valid = UUID.test(consultationId);
   const entries = useQuery(
-    trpc.ledger.forConsultation.queryOptions(valid ? { consultationId } : skipToken),
+    trpc.ledger.listForConsultation.queryOptions(valid ? { consultationId } : skipToken),
   );
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -389,7 +389,7 @@ export function LedgerPage() {
   const [prefix, setPrefix] = useState("");
   const [hideZero, setHideZero] = useState(false);
   const balances = useQuery(
-    trpc.ledger.balances.queryOptions({ prefix: prefix || undefined }, { refetchInterval: 15_000 }),
+    trpc.ledger.listBalances.queryOptions({ prefix: prefix || undefined }, { refetchInterval: 15_000 }),
   );
 
   return (

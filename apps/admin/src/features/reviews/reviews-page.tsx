@@ -24,7 +24,7 @@ import { InfiniteTable } from "../../components/infinite-table";
 import { PAGE_SIZE, PAGING, useInfiniteList } from "../../lib/infinite-list";
 import { useInvalidate } from "../../lib/invalidate";
 
-type ReviewRow = RouterOutputs["reviews"]["moderationList"]["items"][number];
+type ReviewRow = RouterOutputs["reviews"]["listForModeration"]["items"][number];
 
 const VISIBILITY_OPTIONS = [
   { value: "", label: "All reviews" },
@@ -207,7 +207,7 @@ export function ReviewsPage() {
   const [pending, setPending] = useState<PendingModeration | null>(null);
 
   const list = useInfiniteList(
-    trpc.reviews.moderationList.infiniteQueryOptions(
+    trpc.reviews.listForModeration.infiniteQueryOptions(
       {
         hidden: visibility === "" ? undefined : visibility === "hidden",
         advisorId,

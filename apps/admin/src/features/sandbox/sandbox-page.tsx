@@ -36,7 +36,7 @@ import { createApiClient, describeError, type RouterOutputs, useTRPC } from "../
 
 type Prepared = RouterOutputs["bookings"]["prepare"];
 type ClientConsultation = RouterOutputs["consultations"]["get"];
-type AdminDetail = RouterOutputs["consultations"]["adminGet"];
+type AdminDetail = RouterOutputs["consultations"]["getForAdmin"];
 
 /** Live views poll this often, so a webhook's effect shows within a couple of seconds. */
 const POLL_MS = 2_000;
@@ -921,7 +921,7 @@ function Watch({ api, prepared }: { api: SandboxApi; prepared: Prepared | null }
   // The newest booking is followed until another one is picked.
   const selectedId = selected ?? items[0]?.id ?? null;
   const admin = useQuery(
-    trpc.consultations.adminGet.queryOptions(
+    trpc.consultations.getForAdmin.queryOptions(
       selectedId ? { consultationId: selectedId } : skipToken,
       {
         refetchInterval: POLL_MS,

@@ -38,7 +38,7 @@ function useInvalidateAfterRoleChange() {
       trpc.users.list.pathKey(),
       trpc.users.get.queryKey({ userId }),
       trpc.notifications.list.pathKey(),
-      trpc.auth.me.queryKey(),
+      trpc.auth.getMe.queryKey(),
     );
 }
 
@@ -210,7 +210,7 @@ export function UsersPage() {
   const [debouncedSearch] = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
   const [role, setRole] = useState<Role | "">("");
   const [pendingRevoke, setPendingRevoke] = useState<PendingRevoke | null>(null);
-  const me = useQuery(trpc.auth.me.queryOptions());
+  const me = useQuery(trpc.auth.getMe.queryOptions());
 
   const list = useInfiniteList(
     trpc.users.list.infiniteQueryOptions(
