@@ -51,7 +51,7 @@ export function AdminView({ detail }: { detail: AdminDetail }) {
           {t("console.sandbox.adminDecisions")}
         </Text>
         <ConsultationActions detail={detail} />
-        {detail.refundable && c.refundablePrice > 0 ? (
+        {detail.actions.refund ? (
           <Text size="xs" c="dimmed">
             {t("console.sandbox.refundHint")}
           </Text>
