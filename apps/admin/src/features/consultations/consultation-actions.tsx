@@ -24,8 +24,9 @@ type Dialog = "refund" | "dispute" | "no_show_upheld" | "no_show_rejected" | "ma
 
 /**
  * The admin's decisions on one consultation, each behind a dialog that asks for a reason
- * (kept on the timeline and in the audit log). Only decisions the status allows are
- * offered; the API still has the last word and its refusal is shown in the dialog.
+ * (kept on the timeline and in the audit log). Only the decisions the API's `actions` says
+ * the machine accepts now are offered; the API still has the last word when one is sent,
+ * and its refusal is shown in the dialog.
  */
 export function ConsultationActions({ detail }: { detail: Detail }) {
   const trpc = useTRPC();
@@ -65,11 +66,10 @@ export function ConsultationActions({ detail }: { detail: Detail }) {
   };
   const close = () => setDialog(null);
 
-  const noShowReported = c.status === "no_show_client" || c.status === "no_show_advisor";
+  const allowed = detail.actions;
   const reportedSide = c.status === "no_show_client" ? "client" : "advisor";
-  const clientDispute = c.status === "disputed" && c.dispute?.kind === "client";
   const actions: ReactNode[] = [];
-  if (detail.refundable && c.refundablePrice > 0) {
+  if (allowed.refund) {
     actions.push(
       <Button key="refund" color="grape" onClick={() => open("refund")}>
         Refund
@@ -91,14 +91,14 @@ export function ConsultationActions({ detail }: { detail: Detail }) {
       </Button>,
     );
   }
-  if (clientDispute) {
+  if (allowed.resolveDispute) {
     actions.push(
       <Button key="dispute" color="red" onClick={() => open("dispute")}>
         Resolve dispute
       </Button>,
     );
   }
-  if (noShowReported) {
+  if (allowed.resolveNoShow) {
     actions.push(
       <Button key="upheld" color="orange" onClick={() => open("no_show_upheld")}>
         Uphold no-show
@@ -108,7 +108,7 @@ export function ConsultationActions({ detail }: { detail: Detail }) {
       </Button>,
     );
   }
-  if (c.status === "completed") {
+  if (allowed.markNoShow) {
     actions.push(
       <Button key="mark" variant="default" onClick={() => open("mark_no_show")}>
         Mark no-show

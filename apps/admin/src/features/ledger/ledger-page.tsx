@@ -389,7 +389,10 @@ export function LedgerPage() {
   const [prefix, setPrefix] = useState("");
   const [hideZero, setHideZero] = useState(false);
   const balances = useQuery(
-    trpc.ledger.listBalances.queryOptions({ prefix: prefix || undefined }, { refetchInterval: 15_000 }),
+    trpc.ledger.listBalances.queryOptions(
+      { prefix: prefix || undefined },
+      { refetchInterval: 15_000 },
+    ),
   );
 
   return (
