@@ -201,7 +201,11 @@ export function enqueueJobsSql<N extends JobName>(
     sql`payload => json_build_object(${payload})`,
   ];
   if (job.runAt) args.push(sql`run_at => ${job.runAt}`);
-  if (job.maxAttempts !== undefined) args.push(sql`max_attempts => ${job.maxAttempts}::int`);
+  // Contract constants go in as literals, like the task name: as a bound parameter the
+  // fragment made the webhook ingest statement ~15-25 % slower (bench/webhooks.ts, direct).
+  if (job.maxAttempts !== undefined) {
+    args.push(sql`max_attempts => ${sql.raw(String(Math.trunc(job.maxAttempts)))}`);
+  }
   if (job.jobKey) args.push(sql`job_key => ${job.jobKey}`);
   const priority = job.priority ?? DEFAULT_PRIORITY[name];
   if (priority !== undefined) args.push(sql`priority => ${sql.raw(String(Math.trunc(priority)))}`);
