@@ -160,3 +160,50 @@ export const WEBHOOK_EVENT_STATUSES = [
   "failed",
 ] as const;
 export type WebhookEventStatus = (typeof WEBHOOK_EVENT_STATUSES)[number];
+
+// Consultations: kinds
+
+/**
+ * `booking`: a meeting booked through Cal.com. `async_pass`: N days of written advice in a
+ * project's chat, bought at the advisor's async day rate; no booking, the same machine,
+ * quote, payment, hold, refunds, ledger and payouts.
+ */
+export const CONSULTATION_KINDS = ["booking", "async_pass"] as const;
+export type ConsultationKind = (typeof CONSULTATION_KINDS)[number];
+
+// Project chat
+
+/** Who wrote a message: a member as client or advisor, the platform's assistant, or the system. */
+export const CHAT_ACTOR_TYPES = ["client", "advisor", "assistant", "system"] as const;
+export type ChatActorType = (typeof CHAT_ACTOR_TYPES)[number];
+
+/** Why a user is a member of a project's conversation. */
+export const CHAT_MEMBER_ROLES = ["owner", "advisor"] as const;
+export type ChatMemberRole = (typeof CHAT_MEMBER_ROLES)[number];
+
+/**
+ * An advisor's invitation into a project's chat. `pending` until the advisor answers;
+ * `accepted` grants access (while it lasts); `declined`, `revoked` and `expired` are final.
+ */
+export const INVITATION_STATUSES = [
+  "pending",
+  "accepted",
+  "declined",
+  "revoked",
+  "expired",
+] as const;
+export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
+
+/** Invitation statuses that still count: at most one per project and advisor (a partial unique index). */
+export const LIVE_INVITATION_STATUSES = [
+  "pending",
+  "accepted",
+] as const satisfies readonly InvitationStatus[];
+
+/** What a service credential (an API key, stored hashed) may do. */
+export const SERVICE_CREDENTIAL_SCOPES = ["assistant"] as const;
+export type ServiceCredentialScope = (typeof SERVICE_CREDENTIAL_SCOPES)[number];
+
+/** Why a message was flagged for review (flagged, never blocked). */
+export const MESSAGE_FLAG_REASONS = ["email", "phone", "payment_link", "reported"] as const;
+export type MessageFlagReason = (typeof MESSAGE_FLAG_REASONS)[number];

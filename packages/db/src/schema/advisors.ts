@@ -84,6 +84,8 @@ export const advisors = pgTable(
     linkedinUrl: text(),
     githubUrl: text(),
     hourlyRate: integer().notNull(),
+    /** The price of one day of written advice in a project's chat (an async advice pass); null = not offered. */
+    asyncDayRate: integer(),
     currency: text().notNull(),
     calcomEventType: text(),
     status: advisorStatus().notNull().default("active"),
@@ -116,6 +118,7 @@ export const advisors = pgTable(
   },
   (t) => [
     check("advisors_rate_non_negative", sql`${t.hourlyRate} >= 0`),
+    check("advisors_async_rate_positive", sql`${t.asyncDayRate} is null or ${t.asyncDayRate} > 0`),
     check("advisors_years_non_negative", sql`${t.yearsExperience} >= 0`),
     check(
       "advisors_rating_consistent",

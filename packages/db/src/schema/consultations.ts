@@ -12,6 +12,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import {
+  CONSULTATION_KINDS,
   CONSULTATION_STATES,
   DEFAULT_REFUND_POLICY,
   type OpenDispute,
@@ -19,9 +20,11 @@ import {
 } from "@an/domain";
 import { advisors } from "./advisors";
 import { timestamps } from "./columns";
+import { projects } from "./projects";
 import { users } from "./users";
 
 export const consultationStatus = pgEnum("consultation_status", CONSULTATION_STATES);
+export const consultationKind = pgEnum("consultation_kind", CONSULTATION_KINDS);
 
 /** The JSON form of the domain's open dispute (amount as plain minor units). */
 export type StoredDispute = Omit<OpenDispute, "amount"> & { amount: number };
@@ -42,6 +45,8 @@ export const consultations = pgTable(
       .notNull()
       .references(() => advisors.userId),
     status: consultationStatus().notNull().default("awaiting_payment"),
+    /** A booked meeting, or an async advice pass (N days of written advice in the project's chat). */
+    kind: consultationKind().notNull().default("booking"),
     startsAt: timestamp({ withTimezone: true, precision: 3 }).notNull(),
     endsAt: timestamp({ withTimezone: true, precision: 3 }).notNull(),
     durationMinutes: integer().notNull(),
@@ -64,8 +69,11 @@ export const consultations = pgTable(
     transferId: text(),
     /** The current Cal.com booking uid (reschedules move it; old uids stay as aliases). */
     bookingUid: text(),
-    /** The client's optional project reference, free text. */
+    /** The client's optional project reference, free text (older rows; new ones link `projectId`). */
     project: text(),
+    projectId: uuid().references(() => projects.id),
+    /** An async advice pass's length in days (its window is `startsAt`..`endsAt`). */
+    passDays: integer(),
     /** When the meeting reached completion (reviews open for 14 days from here). */
     completedAt: timestamp({ withTimezone: true, precision: 3 }),
     ...timestamps,
@@ -84,6 +92,13 @@ export const consultations = pgTable(
       sql`${t.price} >= 0 and ${t.platformFee} >= 0 and ${t.advisorShare} >= 0 and ${t.platformFee} + ${t.advisorShare} = ${t.price}`,
     ),
     check("consultations_ends_after_start", sql`${t.endsAt} > ${t.startsAt}`),
+    index("consultations_project_idx")
+      .on(t.projectId)
+      .where(sql`${t.projectId} is not null`),
+    check(
+      "consultations_pass_has_days",
+      sql`(${t.kind} = 'async_pass') = (${t.passDays} is not null) and (${t.passDays} is null or ${t.passDays} > 0)`,
+    ),
   ],
 );
 

@@ -8,3 +8,5 @@ export * from "./bookings";
 export * from "./ledger";
 export * from "./webhooks";
 export * from "./payouts";
+export * from "./projects";
+export * from "./chat";
