@@ -10,6 +10,7 @@ export * from "./queries/rate-limits";
 export * from "./queries/advisor-search";
 export * from "./queries/reviews";
 export * from "./queries/messages";
+export * from "./queries/chat-access";
 export * from "./queries/skills";
 export * from "./queries/advisors";
 export * from "./queries/discovery";

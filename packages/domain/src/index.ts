@@ -1,6 +1,7 @@
 export * from "./result";
 export * from "./roles";
 export * from "./vocabulary";
+export * from "./chat-access";
 export * from "./locale";
 export * from "./messages";
 export * from "./i18n";
