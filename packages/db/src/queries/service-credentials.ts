@@ -1,0 +1,70 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { and, eq, isNull } from "drizzle-orm";
+import type { ServiceCredentialScope } from "@an/domain";
+import type { Executor } from "../client";
+import { serviceCredentials } from "../schema";
+
+/** Every service key starts with this, so a bearer token is told from a user's JWT at a glance. */
+export const SERVICE_KEY_PREFIX = "ank_";
+
+const hash = (key: string) => createHash("sha256").update(key).digest("hex");
+
+/**
+ * Issues a service credential. The key is returned once and only its SHA-256 is stored;
+ * `prefix` (the first 12 characters after `ank_`) finds the row and is shown in the console.
+ */
+export async function createServiceCredential(
+  ex: Executor,
+  params: { name: string; scope: ServiceCredentialScope; createdBy: string | null },
+): Promise<{ id: string; key: string; prefix: string }> {
+  const secret = randomBytes(24).toString("base64url");
+  const key = `${SERVICE_KEY_PREFIX}${secret}`;
+  const prefix = secret.slice(0, 12);
+  const [row] = await ex
+    .insert(serviceCredentials)
+    .values({
+      name: params.name,
+      scope: params.scope,
+      prefix,
+      keyHash: hash(key),
+      createdBy: params.createdBy,
+    })
+    .returning({ id: serviceCredentials.id });
+  return { id: row!.id, key, prefix };
+}
+
+/** The live credential a key belongs to, or null (unknown, wrong, or revoked). */
+export async function verifyServiceCredential(
+  ex: Executor,
+  key: string,
+): Promise<{ id: string; scope: ServiceCredentialScope; name: string } | null> {
+  if (!key.startsWith(SERVICE_KEY_PREFIX)) return null;
+  const prefix = key.slice(SERVICE_KEY_PREFIX.length, SERVICE_KEY_PREFIX.length + 12);
+  const [row] = await ex
+    .select({
+      id: serviceCredentials.id,
+      scope: serviceCredentials.scope,
+      name: serviceCredentials.name,
+      keyHash: serviceCredentials.keyHash,
+    })
+    .from(serviceCredentials)
+    .where(and(eq(serviceCredentials.prefix, prefix), isNull(serviceCredentials.revokedAt)));
+  if (!row) return null;
+  const given = Buffer.from(hash(key), "hex");
+  const stored = Buffer.from(row.keyHash, "hex");
+  if (given.length !== stored.length || !timingSafeEqual(given, stored)) return null;
+  return { id: row.id, scope: row.scope, name: row.name };
+}
+
+/** Revokes a credential; false when it was unknown or already revoked. */
+export async function revokeServiceCredential(
+  ex: Executor,
+  params: { id: string; revokedBy: string | null; now: Date },
+): Promise<boolean> {
+  const rows = await ex
+    .update(serviceCredentials)
+    .set({ revokedAt: params.now, revokedBy: params.revokedBy })
+    .where(and(eq(serviceCredentials.id, params.id), isNull(serviceCredentials.revokedAt)))
+    .returning({ id: serviceCredentials.id });
+  return rows.length > 0;
+}
