@@ -245,10 +245,11 @@ export async function loadMatchCandidates(
     where s.id = any(${sql.param(skillIds)}::uuid[]) or s.merged_into_id = any(${sql.param(skillIds)}::uuid[]))`;
   const survivors = sql`array(select distinct coalesce(s.merged_into_id, s.id)::text
     from unnest(a.skill_ids) as x(id) join skills s on s.id = x.id order by 1)`;
+  // Most needed skills first (a bare constant would read as a column position).
   const overlap =
     skillIds.length > 0
-      ? sql`cardinality(array(select unnest(${survivors}) intersect select unnest(${sql.param(skillIds)}::text[])))`
-      : sql`0`;
+      ? sql`cardinality(array(select unnest(${survivors}) intersect select unnest(${sql.param(skillIds)}::text[]))) desc,`
+      : sql``;
   const rows = await ex.execute<{
     user_id: string;
     status: "active" | "suspended";
@@ -267,7 +268,7 @@ export async function loadMatchCandidates(
      where a.status = 'active' and a.accepting_bookings
        ${skillIds.length > 0 ? sql`and a.skill_ids && ${family}` : sql``}
        ${params.excludeUserId ? sql`and a.user_id <> ${params.excludeUserId}` : sql``}
-     order by ${overlap} desc, a.rating_avg desc, a.rating_count desc, a.user_id
+     order by ${overlap} a.rating_avg desc, a.rating_count desc, a.user_id
      limit ${params.limit ?? MAX_MATCH_CANDIDATES}`);
   const medians = await medianResponseMinutes(
     ex,

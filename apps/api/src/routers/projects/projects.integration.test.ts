@@ -389,6 +389,18 @@ describe("projects.suggestAdvisors", () => {
     // Advisors' private details never appear.
     expect(JSON.stringify(items)).not.toContain("@");
   });
+
+  it("a project naming no skills or languages still gets suggestions, the best rated first", async () => {
+    const sam = await as(SAM);
+    const project = await sam.projects.create({ name: "Open brief" });
+    const { items } = await sam.projects.suggestAdvisors({ projectId: project.id, limit: 50 });
+    const ids = items.map((s) => s.advisor.id);
+    expect(ids[0]).toBe(AMIRA);
+    expect(ids).toContain(GOPHER);
+    expect(ids).not.toContain(PAUSED);
+    expect(ids).not.toContain(SUSPENDED);
+    expect(items.every((s) => s.reasons.every((r) => r.code !== "skills"))).toBe(true);
+  });
 });
 
 describe("consultations link to a project", () => {
