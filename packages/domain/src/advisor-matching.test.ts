@@ -164,7 +164,7 @@ describe("suggestAdvisors (properties)", () => {
         const missing = n.skills.find((s) => !c.skillIds.includes(s.id));
         fc.pre(missing !== undefined);
         const before = scoreAdvisor(n, c, median);
-        const after = scoreAdvisor(n, { ...c, skillIds: [...c.skillIds, missing!.id] }, median);
+        const after = scoreAdvisor(n, { ...c, skillIds: [...c.skillIds, missing.id] }, median);
         if (before) expect(after!.score).toBeGreaterThan(before.score);
       }),
     );

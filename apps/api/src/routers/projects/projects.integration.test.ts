@@ -50,7 +50,7 @@ const t = useTestDatabase(async (db) => {
   );
   const advisor = async (
     userId: string,
-    fields: Parameters<typeof insertAdvisor>[1],
+    fields: Omit<Parameters<typeof insertAdvisor>[1], "userId">,
     skills: string[],
     languages: string[],
   ) => {
@@ -315,7 +315,7 @@ describe("projects: bad input is a 4xx with nothing stored", () => {
   ])("%s", async (_name, input) => {
     const sam = await as(SAM);
     const before = await projectCount();
-    const refused = await failure(sam.projects.create(input as never));
+    const refused = await failure(sam.projects.create(input));
     expect(refused.code).toBe("BAD_REQUEST");
     expect(refused.message.length).toBeGreaterThan(10);
     expect(await projectCount()).toBe(before);
