@@ -83,6 +83,15 @@ export const MATRIX: Record<string, [Rung, () => unknown]> = {
   "applications.approve": ["admin", () => ({ id: UUID })],
   "applications.reject": ["admin", () => ({ id: UUID, reason: "Not a fit right now" })],
   "applications.requestChanges": ["admin", () => ({ id: UUID, notes: "Please add links" })],
+  // Object-level: owner or admin, anyone else NOT_FOUND (the "project rows" test below).
+  "projects.create": ["signed_in", () => ({ name: `Project ${Math.random()}` })],
+  "projects.listMine": ["signed_in", () => ({})],
+  "projects.get": ["signed_in", () => ({ projectId: UUID })],
+  "projects.update": ["signed_in", () => ({ projectId: UUID, name: "Renamed" })],
+  "projects.archive": ["signed_in", () => ({ projectId: UUID })],
+  "projects.unarchive": ["signed_in", () => ({ projectId: UUID })],
+  "projects.suggestAdvisors": ["signed_in", () => ({ projectId: UUID })],
+  "projects.listForAdmin": ["admin", () => ({})],
   "discovery.search": ["public", () => ({ q: "ship" })],
   "discovery.getProfile": ["public", () => ({ advisorId: "demo|advisor-amira" })],
   "bookings.prepare": ["signed_in", () => ({ advisorId: "nobody", durationMinutes: 60 })],
@@ -228,6 +237,50 @@ describe("object-level checks across users", () => {
     await expect(lucas.reviews.reply({ reviewId, reply: "Not mine" })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
+  });
+
+  it("a project answers its owner and admins; another client, an advisor and anonymous callers get nothing", async () => {
+    const callerAs = async (principal: Principal) => {
+      const userId = PRINCIPALS[principal];
+      return createCaller(
+        createContextInner({
+          db: t.db,
+          user: userId ? await getUserWithRoles(t.db, { id: userId }) : null,
+        }),
+      );
+    };
+    const owner = await callerAs("client");
+    const project = await owner.projects.create({ name: "Matrix project" });
+    const expected: Record<Principal, "allowed" | "NOT_FOUND" | "UNAUTHORIZED"> = {
+      anonymous: "UNAUTHORIZED",
+      client: "allowed",
+      another_client: "NOT_FOUND",
+      advisor: "NOT_FOUND",
+      another_advisor: "NOT_FOUND",
+      admin: "allowed",
+    };
+    const procedures = [
+      (c: Awaited<ReturnType<typeof callerAs>>) => c.projects.get({ projectId: project.id }),
+      (c: Awaited<ReturnType<typeof callerAs>>) =>
+        c.projects.suggestAdvisors({ projectId: project.id }),
+      (c: Awaited<ReturnType<typeof callerAs>>) =>
+        c.projects.update({ projectId: project.id, description: "seen" }),
+      (c: Awaited<ReturnType<typeof callerAs>>) => c.projects.archive({ projectId: project.id }),
+      (c: Awaited<ReturnType<typeof callerAs>>) => c.projects.unarchive({ projectId: project.id }),
+    ];
+    for (const principal of Object.keys(expected) as Principal[]) {
+      const caller = await callerAs(principal);
+      for (const [i, run] of procedures.entries()) {
+        const outcome = await run(caller).then(
+          () => "allowed",
+          (error: { code?: string }) => error.code,
+        );
+        expect(outcome, `${principal} #${i}`).toBe(expected[principal]);
+      }
+    }
+    // Nobody but the owner lists it as theirs.
+    const others = await callerAs("another_client");
+    expect((await others.projects.listMine({})).items.map((p) => p.id)).not.toContain(project.id);
   });
 
   it("an advisor role alone doesn't open admin procedures", async () => {

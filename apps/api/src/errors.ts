@@ -3,6 +3,7 @@ import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import type {
   AdvisorError,
   ApplicationError,
+  ProjectError,
   ReviewReplyError,
   SkillError,
   WebhookReplayError,
@@ -91,6 +92,9 @@ export const APP_ERROR_CODES = {
   PERIOD_INVALID: "BAD_REQUEST",
   PERIOD_IN_FUTURE: "BAD_REQUEST",
   NOT_AN_ADVISOR: "FORBIDDEN",
+  PROJECT_NOT_FOUND: "NOT_FOUND",
+  PROJECT_EXTERNAL_REF_TAKEN: "CONFLICT",
+  PROJECT_ARCHIVED: "CONFLICT",
   PAYMENT_PROVIDER_UNAVAILABLE: "SERVICE_UNAVAILABLE",
   INTERNAL: "INTERNAL_SERVER_ERROR",
 } as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
@@ -140,6 +144,7 @@ type NotFound = {
     | "INCIDENT_NOT_FOUND"
     | "PAYOUT_BATCH_NOT_FOUND"
     | "PAYOUT_ITEM_NOT_FOUND"
+    | "PROJECT_NOT_FOUND"
     | "RECONCILIATION_NOT_FOUND"
     | "REVERSAL_NOT_FOUND"
     | "REVIEW_NOT_FOUND"
@@ -170,6 +175,7 @@ export type Failure =
   | AdvisorError
   | ApplicationError
   | ApplicationRateError
+  | ProjectError
   | SkillError
   | ReviewReplyError
   | WebhookReplayError
@@ -184,6 +190,8 @@ export function toAppError(failure: Failure): AppError {
     case "INCIDENT_NOT_FOUND":
     case "PAYOUT_BATCH_NOT_FOUND":
     case "PAYOUT_ITEM_NOT_FOUND":
+    case "PROJECT_NOT_FOUND":
+    case "PROJECT_ARCHIVED":
     case "RECONCILIATION_NOT_FOUND":
     case "REVERSAL_NOT_FOUND":
     case "REVIEW_NOT_FOUND":
@@ -215,6 +223,8 @@ export function toAppError(failure: Failure): AppError {
       return new AppError(failure.code, { name: failure.name });
     case "SYNONYM_TAKEN":
       return new AppError(failure.code, { term: failure.term });
+    case "PROJECT_EXTERNAL_REF_TAKEN":
+      return new AppError(failure.code, { externalRef: failure.externalRef });
     case "EMPTY_TERM":
       return new AppError("VALIDATION_FAILED");
     default:

@@ -35,3 +35,4 @@ export * from "./text";
 export * from "./provider-failure";
 export * from "./reconciliation";
 export * from "./application";
+export * from "./advisor-matching";

@@ -11,6 +11,7 @@ import { ledgerRouter } from "../routers/ledger";
 import { notificationsRouter } from "../routers/notifications";
 import { payoutAdminRouter } from "../routers/payout-admin";
 import { payoutsRouter } from "../routers/payouts";
+import { projectsRouter } from "../routers/projects";
 import { reconciliationRouter } from "../routers/reconciliation";
 import { reviewsRouter } from "../routers/reviews";
 import { sandboxRouter } from "../routers/sandbox";
@@ -32,6 +33,7 @@ export const appRouter = router({
   advisors: advisorsRouter,
   discovery: discoveryRouter,
   reviews: reviewsRouter,
+  projects: projectsRouter,
   bookings: bookingsRouter,
   consultations: consultationsRouter,
   incidents: incidentsRouter,

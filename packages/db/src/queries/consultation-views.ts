@@ -19,6 +19,7 @@ import {
   consultationEvents,
   consultations,
   payments,
+  projects,
   refunds,
   users,
   webhookEvents,
@@ -27,6 +28,14 @@ import { listAuditForSubject } from "./audit";
 import { type ConsultationRow, toMachine } from "./consultations";
 import { listIncidents } from "./incidents";
 import { listEntriesForConsultation } from "./ledger";
+
+/** The linked project as consultation outputs show it (a left join: both or neither). */
+function linkedProject(
+  id: string | null,
+  name: string | null,
+): { id: string; name: string } | null {
+  return id !== null && name !== null ? { id, name } : null;
+}
 
 /** A keyset position in a consultation list: (start time, id), newest start first. */
 export type ConsultationCursor = { at: Date; id: string };
@@ -66,7 +75,10 @@ export type PartyConsultationItem = {
   durationMinutes: number;
   currency: string;
   price: number;
+  /** The free-text project reference older bookings carry. */
   project: string | null;
+  /** The client's project the consultation is linked to. */
+  linkedProject: { id: string; name: string } | null;
   advisor: { id: string; displayName: string };
   client: ClientSeenByAdvisor;
 };
@@ -96,6 +108,8 @@ export async function listPartyConsultations(
       currency: consultations.currency,
       price: consultations.price,
       project: consultations.project,
+      linkedProjectId: projects.id,
+      linkedProjectName: projects.name,
       advisorId: consultations.advisorId,
       advisorName: advisors.displayName,
       clientFirstName: clientUsers.firstName,
@@ -103,6 +117,7 @@ export async function listPartyConsultations(
     .from(consultations)
     .innerJoin(advisors, eq(advisors.userId, consultations.advisorId))
     .innerJoin(clientUsers, eq(clientUsers.id, consultations.clientId))
+    .leftJoin(projects, eq(projects.id, consultations.projectId))
     .where(
       and(
         params.as === "client"
@@ -116,11 +131,14 @@ export async function listPartyConsultations(
     .limit(params.limit + 1);
   const { items, nextCursor } = page(rows, params.limit);
   return {
-    items: items.map(({ advisorId, advisorName, clientFirstName, ...r }) => ({
-      ...r,
-      advisor: { id: advisorId, displayName: advisorName },
-      client: clientForAdvisor({ firstName: clientFirstName }),
-    })),
+    items: items.map(
+      ({ advisorId, advisorName, clientFirstName, linkedProjectId, linkedProjectName, ...r }) => ({
+        ...r,
+        linkedProject: linkedProject(linkedProjectId, linkedProjectName),
+        advisor: { id: advisorId, displayName: advisorName },
+        client: clientForAdvisor({ firstName: clientFirstName }),
+      }),
+    ),
     nextCursor,
   };
 }
@@ -141,6 +159,8 @@ export type PartyConsultation = {
   consultation: ConsultationRow;
   advisor: { id: string; displayName: string };
   client: ClientSeenByAdvisor;
+  /** The client's project the consultation is linked to (`consultation.project` is the legacy text). */
+  linkedProject: { id: string; name: string } | null;
   timeline: PartyTimelineItem[];
   refunds: { amount: number; currency: string; status: string; createdAt: Date }[];
   /** The checkout page still open for payment, if any (client only, awaiting payment). */
@@ -160,10 +180,13 @@ export async function getPartyConsultation(
       consultation: consultations,
       advisorName: advisors.displayName,
       clientFirstName: clientUsers.firstName,
+      linkedProjectId: projects.id,
+      linkedProjectName: projects.name,
     })
     .from(consultations)
     .innerJoin(advisors, eq(advisors.userId, consultations.advisorId))
     .innerJoin(clientUsers, eq(clientUsers.id, consultations.clientId))
+    .leftJoin(projects, eq(projects.id, consultations.projectId))
     .where(eq(consultations.id, params.consultationId));
   if (!found) return null;
   const c = found.consultation;
@@ -209,6 +232,7 @@ export async function getPartyConsultation(
     consultation: c,
     advisor: { id: c.advisorId, displayName: found.advisorName },
     client: clientForAdvisor({ firstName: found.clientFirstName }),
+    linkedProject: linkedProject(found.linkedProjectId, found.linkedProjectName),
     timeline,
     refunds: refundRows,
     checkoutUrl: open?.url ?? null,

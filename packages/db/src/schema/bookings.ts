@@ -22,6 +22,7 @@ import {
 } from "@an/domain";
 import { advisors } from "./advisors";
 import { consultations } from "./consultations";
+import { projects } from "./projects";
 import { users } from "./users";
 
 const at = () => timestamp({ withTimezone: true, precision: 3 });
@@ -53,6 +54,8 @@ export const bookingIntents = pgTable(
       .references(() => advisors.userId),
     durationMinutes: integer().notNull(),
     project: text(),
+    /** The client's project the consultation will be about; copied to the consultation. */
+    projectId: uuid().references(() => projects.id),
     quote: jsonb().$type<FrozenQuote>().notNull(),
     refundPolicy: jsonb().$type<RefundPolicy>().notNull(),
     holdWindowHours: integer().notNull(),

@@ -29,6 +29,7 @@ import {
   insertConsultation,
 } from "../queries/consultations";
 import { insertConsultationEvent } from "../queries/consultation-events";
+import { getProjectOwnership } from "../queries/projects";
 import type { FrozenQuote } from "../schema";
 import { performEffects } from "./consultation-effects";
 
@@ -40,7 +41,10 @@ export type PrepareBookingError =
   | { code: "ADVISOR_NOT_FOUND" }
   | { code: "CANNOT_BOOK_SELF" }
   | { code: "ADVISOR_NOT_BOOKABLE"; advisorName: string; reason: NotBookableReason }
-  | { code: "DURATION_NOT_OFFERED"; allowedLengths: readonly number[] };
+  | { code: "DURATION_NOT_OFFERED"; allowedLengths: readonly number[] }
+  /** Unknown, or not the client's own project (the same answer, so ids can't be probed). */
+  | { code: "PROJECT_NOT_FOUND"; ref: string }
+  | { code: "PROJECT_ARCHIVED"; ref: string };
 
 export type PreparedBooking = {
   intent: BookingIntentRow;
@@ -64,6 +68,8 @@ export async function prepareBookingIntent(
     advisorId: string;
     durationMinutes: number;
     project?: string | null;
+    /** The client's own project the consultation is about; carried to the consultation. */
+    projectId?: string | null;
     now: Date;
     ttlMinutes: number;
     holdWindowHours: number;
@@ -73,6 +79,12 @@ export async function prepareBookingIntent(
   },
 ): Promise<Result<PreparedBooking, PrepareBookingError>> {
   if (input.advisorId === input.clientId) return err({ code: "CANNOT_BOOK_SELF" });
+  if (input.projectId) {
+    const project = await getProjectOwnership(tx, { id: input.projectId });
+    if (!project || project.ownerId !== input.clientId)
+      return err({ code: "PROJECT_NOT_FOUND", ref: input.projectId });
+    if (project.archivedAt) return err({ code: "PROJECT_ARCHIVED", ref: input.projectId });
+  }
   const advisor = await getAdvisorBookingTerms(tx, { advisorId: input.advisorId });
   if (!advisor) return err({ code: "ADVISOR_NOT_FOUND" });
   const notBookable = (reason: NotBookableReason) =>
@@ -118,6 +130,7 @@ export async function prepareBookingIntent(
     advisorId: input.advisorId,
     durationMinutes: input.durationMinutes,
     project: input.project ?? null,
+    projectId: input.projectId ?? null,
     quote: frozen,
     refundPolicy: input.refundPolicy ?? DEFAULT_REFUND_POLICY,
     holdWindowHours: input.holdWindowHours,
@@ -208,6 +221,7 @@ export async function createConsultationFromIntent(
     paymentExpiresAt,
     bookingUid: input.bookingUid,
     project: intent.project,
+    projectId: intent.projectId,
   });
   await linkIntentToConsultation(tx, {
     intentId: intent.id,

@@ -14,6 +14,8 @@ export const prepareBookingInput = z
     durationMinutes: z.literal([30, 45, 60, 90, 120]),
     /** The client's own reference for what the consultation is about. */
     project: text().trim().max(200).optional(),
+    /** The caller's own project the consultation is about (someone else's is NOT_FOUND). */
+    projectId: z.uuid().optional(),
   })
   .strict();
 
@@ -32,6 +34,9 @@ function prepareError(
         name: error.advisorName,
         reason: ctx.t(`errors.not_bookable.${error.reason}`),
       });
+    case "PROJECT_NOT_FOUND":
+    case "PROJECT_ARCHIVED":
+      return new AppError(error.code, { ref: error.ref });
     case "DURATION_NOT_OFFERED":
       return new AppError("DURATION_NOT_OFFERED", {
         allowed: error.allowedLengths.join(", "),
@@ -56,6 +61,7 @@ export const prepare = protectedProcedure
         advisorId: input.advisorId,
         durationMinutes: input.durationMinutes,
         project: input.project || null,
+        projectId: input.projectId ?? null,
         now,
         ttlMinutes: ctx.billing.bookingTokenTtlMinutes,
         holdWindowHours: ctx.billing.holdWindowHours,

@@ -55,7 +55,9 @@ export function partyView(view: PartyConsultation, locale: Locale, now: Date) {
     startsAt: c.startsAt,
     endsAt: c.endsAt,
     durationMinutes: c.durationMinutes,
+    /** Legacy free text; `linkedProject` is the project it belongs to, if any. */
     project: c.project,
+    linkedProject: view.linkedProject,
     advisor: view.advisor,
     client: view.client,
     currency,

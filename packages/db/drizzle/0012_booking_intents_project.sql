@@ -1,0 +1,2 @@
+ALTER TABLE "booking_intents" ADD COLUMN "project_id" uuid;--> statement-breakpoint
+ALTER TABLE "booking_intents" ADD CONSTRAINT "booking_intents_project_id_projects_id_fk" FOREIGN KEY ("project_id") REFERENCES "public"."projects"("id") ON DELETE no action ON UPDATE no action;
