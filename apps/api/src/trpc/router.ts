@@ -2,6 +2,7 @@ import { advisorsRouter } from "../routers/advisors";
 import { applicationsRouter } from "../routers/applications";
 import { authRouter } from "../routers/auth";
 import { bookingsRouter } from "../routers/bookings";
+import { chatAdminRouter } from "../routers/chat-admin";
 import { consultationsRouter } from "../routers/consultations";
 import { discoveryRouter } from "../routers/discovery";
 import { earningsRouter } from "../routers/earnings";
@@ -14,6 +15,7 @@ import { payoutsRouter } from "../routers/payouts";
 import { reconciliationRouter } from "../routers/reconciliation";
 import { reviewsRouter } from "../routers/reviews";
 import { sandboxRouter } from "../routers/sandbox";
+import { serviceCredentialsRouter } from "../routers/service-credentials";
 import { skillsRouter } from "../routers/skills";
 import { usersRouter } from "../routers/users";
 import { webhookEventsRouter } from "../routers/webhook-events";
@@ -42,6 +44,8 @@ export const appRouter = router({
   earnings: earningsRouter,
   finance: financeRouter,
   reconciliation: reconciliationRouter,
+  chatAdmin: chatAdminRouter,
+  serviceCredentials: serviceCredentialsRouter,
   sandbox: sandboxRouter,
 });
 
