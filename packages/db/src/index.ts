@@ -67,3 +67,5 @@ export * from "./workflows/hold-window";
 export * from "./queries/chat-moderation";
 export * from "./workflows/chat-moderation";
 export * from "./workflows/service-credentials";
+export * from "./queries/chat-digests";
+export * from "./workflows/chat-digests";
