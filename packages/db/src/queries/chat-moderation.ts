@@ -157,7 +157,7 @@ export type AdminConversationHeader = {
   }[];
 };
 
-/** A conversation's project, owner and members (past ones too), or null when unknown. */
+/** A conversation's project, owner and members (past ones too; the owner first), or null when unknown. */
 export async function getConversationForAdmin(
   ex: Executor,
   params: { conversationId: string },
@@ -195,7 +195,7 @@ export async function getConversationForAdmin(
     .from(conversationMembers)
     .innerJoin(users, eq(users.id, conversationMembers.userId))
     .where(eq(conversationMembers.conversationId, conv.id))
-    .orderBy(asc(conversationMembers.joinedAt), asc(users.id));
+    .orderBy(asc(conversationMembers.role), asc(conversationMembers.joinedAt), asc(users.id));
   return {
     id: conv.id,
     lastSeq: conv.lastSeq,
