@@ -30,9 +30,19 @@ const advisor: DigestSender = {
 
 describe("digestSenderName", () => {
   it.each([
-    { name: "an advisor sees a client by first name only", role: "advisor", sender: client, is: "Sam" },
+    {
+      name: "an advisor sees a client by first name only",
+      role: "advisor",
+      sender: client,
+      is: "Sam",
+    },
     { name: "the owner sees a client in full", role: "owner", sender: client, is: "Sam Rivera" },
-    { name: "anyone sees an advisor's display name", role: "owner", sender: advisor, is: "Amira H." },
+    {
+      name: "anyone sees an advisor's display name",
+      role: "owner",
+      sender: advisor,
+      is: "Amira H.",
+    },
     {
       name: "a client without a first name is 'Client' to an advisor",
       role: "advisor",

@@ -46,15 +46,16 @@ export type DigestSender = {
  * owner sees another client in full. Null: the assistant or the system, which the
  * template names in the recipient's language.
  */
-export function digestSenderName(recipientRole: ChatMemberRole, sender: DigestSender): string | null {
+export function digestSenderName(
+  recipientRole: ChatMemberRole,
+  sender: DigestSender,
+): string | null {
   if (sender.actorType === "assistant" || sender.actorType === "system") return null;
   if (sender.actorType === "advisor") {
-    return (
-      sender.advisorDisplayName ??
-      clientForAdvisor({ firstName: sender.firstName }).firstName
-    );
+    return sender.advisorDisplayName ?? clientForAdvisor({ firstName: sender.firstName }).firstName;
   }
-  if (recipientRole === "advisor") return clientForAdvisor({ firstName: sender.firstName }).firstName;
+  if (recipientRole === "advisor")
+    return clientForAdvisor({ firstName: sender.firstName }).firstName;
   const full = [sender.firstName, sender.lastName].filter((p) => p && p.trim()).join(" ");
   return full || clientForAdvisor({ firstName: null }).firstName;
 }
@@ -63,5 +64,10 @@ export function digestSenderName(recipientRole: ChatMemberRole, sender: DigestSe
 export function digestExcerpt(text: string, max: number = CHAT_DIGEST_SNIPPET_CHARS): string {
   const line = text.replace(/\s+/g, " ").trim();
   const chars = Array.from(line);
-  return chars.length <= max ? line : `${chars.slice(0, max - 1).join("").trimEnd()}…`;
+  return chars.length <= max
+    ? line
+    : `${chars
+        .slice(0, max - 1)
+        .join("")
+        .trimEnd()}…`;
 }

@@ -24,6 +24,7 @@ export function chatDigests(deps: WorkerDeps): TaskHandler<"chat_digests"> {
       );
       counts[outcome.kind] = (counts[outcome.kind] ?? 0) + 1;
     }
-    if (candidates.length > 0) deps.log.info({ candidates: candidates.length, ...counts }, "chat digests");
+    if (candidates.length > 0)
+      deps.log.info({ candidates: candidates.length, ...counts }, "chat digests");
   };
 }

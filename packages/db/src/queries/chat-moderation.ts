@@ -67,7 +67,8 @@ export async function listConversationsForAdmin(
 ): Promise<AdminConversationRow[]> {
   const activityAt = sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`;
   const filters = [];
-  if (params.projectName) filters.push(sql`${projects.name} ilike ${likePattern(params.projectName)}`);
+  if (params.projectName)
+    filters.push(sql`${projects.name} ilike ${likePattern(params.projectName)}`);
   if (params.member) {
     const pattern = likePattern(params.member);
     filters.push(sql`exists (

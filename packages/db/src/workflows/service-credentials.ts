@@ -52,7 +52,9 @@ export async function issueServiceCredential(
 export async function revokeServiceCredentialCommand(
   tx: Executor,
   input: { id: string; now: Date; actor: Actor; requestId?: string | null },
-): Promise<Result<{ credential: ServiceCredentialView; changed: boolean }, ServiceCredentialNotFound>> {
+): Promise<
+  Result<{ credential: ServiceCredentialView; changed: boolean }, ServiceCredentialNotFound>
+> {
   const row = await lockServiceCredential(tx, { id: input.id });
   if (!row) return err({ code: "SERVICE_CREDENTIAL_NOT_FOUND", ref: input.id });
   if (row.revokedAt) return ok({ credential: row, changed: false });

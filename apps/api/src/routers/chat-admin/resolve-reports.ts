@@ -11,19 +11,17 @@ export const resolveReportsInput = z.object({
 });
 
 /** Resolves every open report of a message (audited); hiding it is a separate decision. */
-export const resolveReports = adminProcedure
-  .input(resolveReportsInput)
-  .mutation(({ ctx, input }) =>
-    ctx.db.transaction(async (tx) => {
-      const { resolved } = unwrap(
-        await resolveMessageReports(tx, {
-          messageId: input.messageId,
-          note: input.note,
-          now: ctx.now(),
-          actor: { kind: "user", userId: ctx.user.id },
-          requestId: ctx.requestId,
-        }),
-      );
-      return { messageId: input.messageId, resolved };
-    }),
-  );
+export const resolveReports = adminProcedure.input(resolveReportsInput).mutation(({ ctx, input }) =>
+  ctx.db.transaction(async (tx) => {
+    const { resolved } = unwrap(
+      await resolveMessageReports(tx, {
+        messageId: input.messageId,
+        note: input.note,
+        now: ctx.now(),
+        actor: { kind: "user", userId: ctx.user.id },
+        requestId: ctx.requestId,
+      }),
+    );
+    return { messageId: input.messageId, resolved };
+  }),
+);
