@@ -158,6 +158,15 @@ export const MATRIX: Record<string, [Rung, () => unknown]> = {
   ],
   "reconciliation.list": ["admin", () => ({})],
   "reconciliation.get": ["admin", () => ({ id: UUID })],
+  "chatAdmin.listConversations": ["admin", () => ({ flaggedOnly: true })],
+  "chatAdmin.readConversation": ["admin", () => ({ conversationId: UUID })],
+  "chatAdmin.hideMessage": ["admin", () => ({ messageId: UUID, reason: "off-platform payment" })],
+  "chatAdmin.unhideMessage": ["admin", () => ({ messageId: UUID, reason: "appeal upheld" })],
+  "chatAdmin.listFlagged": ["admin", () => ({})],
+  "chatAdmin.resolveReports": ["admin", () => ({ messageId: UUID, note: "warned the sender" })],
+  "serviceCredentials.list": ["admin", () => undefined],
+  "serviceCredentials.issue": ["admin", () => ({ name: "matrix", scope: "assistant" })],
+  "serviceCredentials.revoke": ["admin", () => ({ id: UUID })],
 };
 
 const procedures = Object.keys(appRouter._def.procedures);

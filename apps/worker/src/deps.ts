@@ -5,6 +5,7 @@ import {
   type SchedulingPort,
 } from "@an/billing";
 import { createPgSimStore, type Db, enqueueJob } from "@an/db";
+import { DEFAULT_CHAT_DIGEST_DELAY_MS } from "@an/domain";
 import type { Transporter } from "nodemailer";
 import type { Logger } from "pino";
 import type { WorkerDeps } from "./tasks/types";
@@ -20,6 +21,8 @@ export function buildWorkerDeps(input: {
   mailer?: Transporter | null;
   mailFrom?: string;
   now?: () => Date;
+  /** Defaults to the domain's five minutes. */
+  chatDigestDelayMs?: number;
   /** Tests may swap in their own provider (e.g. the real adapter against a loopback server). */
   payments?: PaymentPort;
   scheduling?: SchedulingPort;
@@ -39,6 +42,7 @@ export function buildWorkerDeps(input: {
     payments: input.payments ?? providers.payments,
     scheduling: input.scheduling ?? providers.scheduling,
     billing: input.billing,
+    chatDigestDelayMs: input.chatDigestDelayMs ?? DEFAULT_CHAT_DIGEST_DELAY_MS,
     now,
   };
 }

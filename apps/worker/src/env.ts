@@ -15,6 +15,11 @@ const schema = z.object({
   WORKER_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
   /** A process silent this long is dead: its jobs are released to the others. */
   WORKER_STALE_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
+  /**
+   * How long a member's oldest unread chat message waits before they get an email digest
+   * (they may read it meanwhile, and then get none).
+   */
+  CHAT_DIGEST_DELAY_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   /** The API's port, for the simulators' webhook deliveries when PUBLIC_API_URL is unset. */
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   ...billingEnvShape,

@@ -43,6 +43,7 @@ export async function startWorker(
         log,
         mailer,
         mailFrom: env.MAIL_FROM,
+        chatDigestDelayMs: env.CHAT_DIGEST_DELAY_SECONDS * 1000,
         billing: resolveBillingConfig(env, {
           production: env.NODE_ENV === "production",
           defaultApiUrl: `http://127.0.0.1:${env.PORT}`,

@@ -66,3 +66,8 @@ export * from "./workflows/payout-items";
 export * from "./workflows/payout-holds";
 export * from "./workflows/transfer-reversals";
 export * from "./workflows/hold-window";
+export * from "./queries/chat-moderation";
+export * from "./workflows/chat-moderation";
+export * from "./workflows/service-credentials";
+export * from "./queries/chat-digests";
+export * from "./workflows/chat-digests";

@@ -1,6 +1,13 @@
 import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
-import { CONSULTATION_NOTICES, NOTICE_ROLES, ROLES, TIMERS, WEBHOOK_PROVIDERS } from "@an/domain";
+import {
+  CHAT_ACTOR_TYPES,
+  CONSULTATION_NOTICES,
+  NOTICE_ROLES,
+  ROLES,
+  TIMERS,
+  WEBHOOK_PROVIDERS,
+} from "@an/domain";
 import type { Executor } from "./client";
 
 /**
@@ -46,6 +53,30 @@ export const JOBS = {
             amount: z.number().int().nonnegative().optional(),
             url: z.url().optional(),
             reason: z.string().max(2000).optional(),
+          }),
+        }),
+        // A member's unread messages in a project's chat. Senders are already named as this
+        // recipient may see them (an advisor sees a client's first name only); null names
+        // the assistant or the system, in the recipient's language.
+        z.object({
+          template: z.literal("chat_digest"),
+          params: z.object({
+            conversationId: z.uuid(),
+            projectName: z.string().min(1).max(200),
+            /** Unread messages from others in the stretch. */
+            count: z.number().int().positive(),
+            /** The conversation's last seq when the digest was written. */
+            toSeq: z.number().int().positive(),
+            messages: z
+              .array(
+                z.object({
+                  actorType: z.enum(CHAT_ACTOR_TYPES),
+                  name: z.string().min(1).max(200).nullable(),
+                  snippet: z.string().max(300),
+                }),
+              )
+              .min(1)
+              .max(5),
           }),
         }),
       ]),
@@ -107,6 +138,8 @@ export const JOBS = {
   reconcile_provider: z.object({ reportId: z.uuid() }),
   /** Crontab: the nightly reconciliation of the previous UTC day. */
   reconcile_provider_nightly: z.looseObject({}),
+  /** Crontab: one email digest per member whose unread chat messages have waited long enough. */
+  chat_digests: z.looseObject({}),
 } as const;
 
 export type JobName = keyof typeof JOBS;
@@ -135,6 +168,7 @@ const DEFAULT_PRIORITY: Partial<Record<JobName, number>> = {
   reconcile_calcom_bookings: 15,
   reconcile_provider: 15,
   reconcile_provider_nightly: 15,
+  chat_digests: 12,
   // Transfers go behind webhook processing and timers but ahead of messages.
   plan_payouts: 2,
   prepare_payout_batch: 3,

@@ -3,11 +3,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { useTestDatabase } from "@an/db/testing";
-import { findUserByEmail, seedDemoData } from "@an/db";
+import { findUserByEmail, seedDemoData, verifyServiceCredential } from "@an/db";
 import { describe, expect, it } from "vitest";
 import { loadApiEnv } from "../env";
 import { createTokenVerifier } from "../auth/tokens";
-import { adminGrant, devToken } from "./commands";
+import { adminGrant, assistantKey, devToken } from "./commands";
 
 const t = useTestDatabase((db) => seedDemoData(db.db));
 
@@ -40,6 +40,32 @@ describe("admin:grant", () => {
     await expect(
       adminGrant(t.db, { email: "sam@demo.advisor.network", role: "owner", operator: "x" }),
     ).rejects.toThrow(/Unknown role 'owner'/);
+  });
+});
+
+describe("assistant:key", () => {
+  it("issues an assistant key the API accepts, audited with the operator, never storing the key", async () => {
+    const issued = await assistantKey(t.db, { name: "assistant (prod)", operator: "ops-anna" });
+    expect(await verifyServiceCredential(t.db, issued.key)).toEqual({
+      id: issued.id,
+      scope: "assistant",
+      name: "assistant (prod)",
+    });
+    const audit = await t.db.execute<{ actor_label: string; after: unknown }>(
+      sql`select actor_label, after from audit_log where subject_id = ${issued.id}`,
+    );
+    expect(audit).toEqual([
+      {
+        actor_label: "cli:assistant-key:ops-anna",
+        after: { name: "assistant (prod)", scope: "assistant", prefix: issued.prefix },
+      },
+    ]);
+  });
+
+  it("explains a bad name", async () => {
+    await expect(assistantKey(t.db, { name: "  ", operator: "x" })).rejects.toThrow(
+      /1 to 100 printable characters/,
+    );
   });
 });
 

@@ -1,5 +1,5 @@
-import { type Db, findUserByEmail, grantRole } from "@an/db";
-import { isRole, type Role } from "@an/domain";
+import { type Db, findUserByEmail, grantRole, issueServiceCredential } from "@an/db";
+import { isRole, isStorableText, type Role } from "@an/domain";
 import { signDevToken } from "../auth/tokens";
 import type { ApiEnv } from "../env";
 import { devAuthConfig } from "../server";
@@ -56,4 +56,26 @@ export async function devToken(db: Db, env: ApiEnv, params: { email: string }) {
     issuer: devAuth.issuer,
     audience: devAuth.audience,
   });
+}
+
+/**
+ * Issues an `assistant` service credential without the console, so an operator can
+ * bootstrap the assistant before any admin signs in. The key is returned once (only its
+ * hash is stored). Audited as the CLI acting for the OS user who ran it.
+ */
+export async function assistantKey(
+  db: Db,
+  params: { name: string; operator: string },
+): Promise<{ id: string; key: string; prefix: string }> {
+  const name = params.name.trim();
+  if (name.length === 0 || name.length > 100 || !isStorableText(name))
+    throw new CliError("The credential's name must be 1 to 100 printable characters.");
+  const issued = await db.transaction((tx) =>
+    issueServiceCredential(tx, {
+      name,
+      scope: "assistant",
+      actor: { kind: "system", label: `cli:assistant-key:${params.operator}` },
+    }),
+  );
+  return { id: issued.id, key: issued.key, prefix: issued.prefix };
 }

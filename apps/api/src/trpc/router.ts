@@ -2,6 +2,7 @@ import { advisorsRouter } from "../routers/advisors";
 import { applicationsRouter } from "../routers/applications";
 import { authRouter } from "../routers/auth";
 import { bookingsRouter } from "../routers/bookings";
+import { chatAdminRouter } from "../routers/chat-admin";
 import { consultationsRouter } from "../routers/consultations";
 import { discoveryRouter } from "../routers/discovery";
 import { earningsRouter } from "../routers/earnings";
@@ -15,6 +16,7 @@ import { projectsRouter } from "../routers/projects";
 import { reconciliationRouter } from "../routers/reconciliation";
 import { reviewsRouter } from "../routers/reviews";
 import { sandboxRouter } from "../routers/sandbox";
+import { serviceCredentialsRouter } from "../routers/service-credentials";
 import { skillsRouter } from "../routers/skills";
 import { usersRouter } from "../routers/users";
 import { webhookEventsRouter } from "../routers/webhook-events";
@@ -44,6 +46,8 @@ export const appRouter = router({
   earnings: earningsRouter,
   finance: financeRouter,
   reconciliation: reconciliationRouter,
+  chatAdmin: chatAdminRouter,
+  serviceCredentials: serviceCredentialsRouter,
   sandbox: sandboxRouter,
 });
 

@@ -1,6 +1,7 @@
 import { JOBS, type JobName } from "@an/db";
 import type { Task, TaskList } from "graphile-worker";
 import { cancelBooking } from "./cancel-booking";
+import { chatDigests } from "./chat-digests";
 import { consultationTimer } from "./consultation-timer";
 import { createCheckout } from "./create-checkout";
 import { deliverSimulatedWebhook } from "./deliver-simulated-webhook";
@@ -37,6 +38,7 @@ export function createHandlers(deps: WorkerDeps): Handlers {
     reverse_transfer: reverseTransfer(deps),
     reconcile_provider: reconcileProvider(deps),
     reconcile_provider_nightly: reconcileProviderNightly(deps),
+    chat_digests: chatDigests(deps),
   };
 }
 
@@ -67,4 +69,6 @@ export const CRONTAB = [
   "*/5 * * * * plan_payouts ?max=3",
   // Yesterday (UTC) against the provider's records, once the day's events have settled.
   "23 2 * * * reconcile_provider_nightly ?max=3",
+  // Members who missed chat messages get one email per unread stretch, a few minutes late.
+  "* * * * * chat_digests ?max=1",
 ].join("\n");

@@ -8,12 +8,13 @@ import {
   type UserWithRoles,
 } from "@an/db";
 import { type Locale, negotiateLocale, translator, type Translator } from "@an/domain";
+import { renderChatDigest } from "../notifications/chat-digest";
 import { renderConsultationNotice } from "../notifications/consultation-notice";
 import type { TaskHandler, WorkerDeps } from "./types";
 
 type Payload = JobPayload<"send_notification">;
 /** Templates whose text needs nothing beyond the payload itself. */
-type SimplePayload = Exclude<Payload, { template: "consultation_notice" }>;
+type SimplePayload = Exclude<Payload, { template: "consultation_notice" | "chat_digest" }>;
 
 /** The values a simple template interpolates beyond the recipient's name, already localized. */
 function templateVars(payload: SimplePayload, t: Translator): Record<string, string> {
@@ -42,6 +43,9 @@ async function render(
   locale: Locale,
 ): Promise<{ subject: string; body: string } | null> {
   const t = translator(locale);
+  if (payload.template === "chat_digest") {
+    return renderChatDigest({ params: payload.params, recipient: user, t });
+  }
   if (payload.template === "consultation_notice") {
     const context = await loadConsultationNoticeContext(deps.db, {
       consultationId: payload.params.consultationId,

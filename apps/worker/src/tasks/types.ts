@@ -16,6 +16,8 @@ export type WorkerDeps = {
   /** The scheduler (Cal.com or the simulated booking page). */
   scheduling: SchedulingPort;
   billing: BillingConfig;
+  /** How old a member's oldest unread chat message must be before a digest goes out. */
+  chatDigestDelayMs: number;
   /** The clock; tests pass their own. */
   now: () => Date;
 };

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { ServiceCredentialScope } from "@an/domain";
 import type { Executor } from "../client";
 import { serviceCredentials } from "../schema";
@@ -67,4 +67,54 @@ export async function revokeServiceCredential(
     .where(and(eq(serviceCredentials.id, params.id), isNull(serviceCredentials.revokedAt)))
     .returning({ id: serviceCredentials.id });
   return rows.length > 0;
+}
+
+/** What the console shows of a credential: never its hash, and the key only at issue. */
+export type ServiceCredentialView = {
+  id: string;
+  name: string;
+  scope: ServiceCredentialScope;
+  prefix: string;
+  createdBy: string | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  revokedBy: string | null;
+};
+
+const credentialView = {
+  id: serviceCredentials.id,
+  name: serviceCredentials.name,
+  scope: serviceCredentials.scope,
+  prefix: serviceCredentials.prefix,
+  createdBy: serviceCredentials.createdBy,
+  createdAt: serviceCredentials.createdAt,
+  lastUsedAt: serviceCredentials.lastUsedAt,
+  revokedAt: serviceCredentials.revokedAt,
+  revokedBy: serviceCredentials.revokedBy,
+};
+
+/** Every credential, live ones first, then newest first (there are a handful, not thousands). */
+export async function listServiceCredentials(ex: Executor): Promise<ServiceCredentialView[]> {
+  return ex
+    .select(credentialView)
+    .from(serviceCredentials)
+    .orderBy(
+      sql`${serviceCredentials.revokedAt} is not null`,
+      desc(serviceCredentials.createdAt),
+      desc(serviceCredentials.id),
+    );
+}
+
+/** One credential, locked for a change to it; null when unknown. */
+export async function lockServiceCredential(
+  tx: Executor,
+  params: { id: string },
+): Promise<ServiceCredentialView | null> {
+  const [row] = await tx
+    .select(credentialView)
+    .from(serviceCredentials)
+    .where(eq(serviceCredentials.id, params.id))
+    .for("update");
+  return row ?? null;
 }
