@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import type { BillingConfig, Providers } from "@an/billing";
 import { authenticate } from "./auth/authenticate";
+import { authenticateServiceKey, serviceKeyFrom } from "./auth/service-key";
 import type { TokenVerifier } from "./auth/tokens";
 import { AppError } from "./errors";
 import { requestStore } from "./http/request-store";
@@ -160,17 +161,20 @@ export function createApp(deps: AppDeps) {
       async createContext({ req, res }) {
         const requestId = res.locals.requestId as string;
         const localeError = res.locals.localeError as AppError | null;
-        const auth = await authenticate(
-          deps.db,
-          deps.verifyToken,
-          req.header("authorization"),
-          requestId,
-        );
+        // An API key (`Bearer ank_…`) is a service credential, never a user's JWT.
+        const serviceKey = serviceKeyFrom(req.header("authorization"));
+        const auth = serviceKey
+          ? { user: null, error: null }
+          : await authenticate(deps.db, deps.verifyToken, req.header("authorization"), requestId);
+        const service = serviceKey
+          ? await authenticateServiceKey(deps.db, serviceKey, now())
+          : { service: null, error: null };
         const explicit = localeError ? null : req.header("x-locale");
         return createContextInner({
           db: deps.db,
           user: auth.user,
-          authError: auth.error,
+          service: service.service,
+          authError: auth.error ?? service.error,
           localeError,
           locale: negotiateLocale({
             explicit,

@@ -3,6 +3,7 @@ import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import type {
   AdvisorError,
   ApplicationError,
+  ChatFailure,
   ReviewReplyError,
   SkillError,
   WebhookReplayError,
@@ -92,6 +93,28 @@ export const APP_ERROR_CODES = {
   PERIOD_IN_FUTURE: "BAD_REQUEST",
   NOT_AN_ADVISOR: "FORBIDDEN",
   PAYMENT_PROVIDER_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  SERVICE_KEY_INVALID: "UNAUTHORIZED",
+  SERVICE_KEY_WRONG_SCOPE: "FORBIDDEN",
+  CONVERSATION_NOT_FOUND: "NOT_FOUND",
+  MESSAGE_NOT_FOUND: "NOT_FOUND",
+  CHAT_INVITATION_PENDING: "FORBIDDEN",
+  CHAT_ACCESS_ENDED: "FORBIDDEN",
+  CHAT_ADVISOR_SUSPENDED: "FORBIDDEN",
+  CHAT_NO_ENGAGEMENT: "FORBIDDEN",
+  CHAT_CANNOT_POST: "FORBIDDEN",
+  CHAT_CLIENT_MSG_ID_CONFLICT: "CONFLICT",
+  CHAT_BODY_EMPTY: "BAD_REQUEST",
+  CHAT_BODY_TOO_LONG: "BAD_REQUEST",
+  CHAT_TOO_MANY_ATTACHMENTS: "BAD_REQUEST",
+  CHAT_NOT_AUTHOR: "FORBIDDEN",
+  CHAT_MESSAGE_DELETED: "CONFLICT",
+  CHAT_MESSAGE_HIDDEN: "CONFLICT",
+  CHAT_NO_READ_CURSOR: "FORBIDDEN",
+  CHAT_CANNOT_REPORT: "FORBIDDEN",
+  CHAT_REPORT_OWN: "BAD_REQUEST",
+  CHAT_CURSOR_INVALID: "BAD_REQUEST",
+  CHAT_RATE_LIMITED: "TOO_MANY_REQUESTS",
+  CHAT_LIST_NOT_FOR_ASSISTANT: "FORBIDDEN",
   INTERNAL: "INTERNAL_SERVER_ERROR",
 } as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
 
@@ -167,6 +190,7 @@ type WrongStatus = {
 export type Failure =
   | NotFound
   | WrongStatus
+  | ChatFailure
   | AdvisorError
   | ApplicationError
   | ApplicationRateError
@@ -174,6 +198,10 @@ export type Failure =
   | ReviewReplyError
   | WebhookReplayError
   | TransitionError;
+
+function isChatFailure(failure: Failure): failure is ChatFailure {
+  return "kind" in failure && failure.kind === "chat";
+}
 
 /** The AppError for a workflow's expected failure, with the params its message names. */
 export function toAppError(failure: Failure): AppError {
@@ -218,7 +246,9 @@ export function toAppError(failure: Failure): AppError {
     case "EMPTY_TERM":
       return new AppError("VALIDATION_FAILED");
     default:
-      return transitionAppError(failure);
+      return isChatFailure(failure)
+        ? new AppError(failure.code, failure.params)
+        : transitionAppError(failure);
   }
 }
 

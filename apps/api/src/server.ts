@@ -97,6 +97,10 @@ export async function startApiServer(
         points: env.RATE_LIMIT_MUTATIONS,
         durationSeconds: env.RATE_LIMIT_MUTATIONS_WINDOW_SECONDS,
       },
+      chatSend: {
+        points: env.RATE_LIMIT_CHAT_SENDS,
+        durationSeconds: env.RATE_LIMIT_CHAT_SENDS_WINDOW_SECONDS,
+      },
     }),
     devAuth: devAuthConfig(env),
     limits: {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   CHAT_BODY_MAX_CHARS,
   CHAT_MAX_ATTACHMENTS,
+  chatSenderName,
   detectFlagReasons,
   normalizeMessageBody,
 } from "./chat-message";
@@ -94,5 +95,35 @@ describe("contact details and off-platform payment", () => {
     ],
   ] as const)("%s", (_name, body, expected) => {
     expect(detectFlagReasons(body)).toEqual(expected);
+  });
+});
+
+describe("sender names", () => {
+  const client = {
+    actorType: "client",
+    firstName: "Sam",
+    lastName: "Carter",
+    advisorDisplayName: null,
+  } as const;
+  const advisor = {
+    actorType: "advisor",
+    firstName: "Amira",
+    lastName: "H.",
+    advisorDisplayName: "Amira Haddad",
+  } as const;
+  it.each([
+    ["an advisor sees a client's first name only", client, "advisor", "Sam"],
+    ["the owner sees the full name", client, "owner", "Sam Carter"],
+    ["an admin sees the full name", client, "admin", "Sam Carter"],
+    [
+      "a client without a first name is 'Client' to an advisor",
+      { ...client, firstName: null },
+      "advisor",
+      "Client",
+    ],
+    ["an advisor is known by their public name", advisor, "owner", "Amira Haddad"],
+    ["the assistant has no personal name", { ...client, actorType: "assistant" }, "owner", null],
+  ] as const)("%s", (_name, sender, viewer, expected) => {
+    expect(chatSenderName(sender, viewer)).toBe(expected);
   });
 });

@@ -1,5 +1,6 @@
 import type { Result } from "./result";
 import { err, ok } from "./result";
+import { clientForAdvisor } from "./privacy";
 import { unstorableReason } from "./text";
 import type { MessageFlagReason } from "./vocabulary";
 
@@ -107,4 +108,35 @@ export function detectFlagReasons(body: string): MessageFlagReason[] {
     reasons.push("payment_link");
   }
   return reasons;
+}
+
+/** Who sent a message, as stored: enough to name them for any viewer. */
+export type ChatSenderFacts = {
+  actorType: "client" | "advisor" | "assistant" | "system";
+  firstName: string | null;
+  lastName: string | null;
+  /** The advisor's public display name, when the sender is an advisor. */
+  advisorDisplayName: string | null;
+};
+
+/**
+ * The name a viewer sees for a sender. Advisors see a client by first name only (the same
+ * projection as everywhere else); the client, admins and the assistant see the full name;
+ * an advisor is known by their public display name. Null for the assistant and the system,
+ * whom the console names in the viewer's language.
+ */
+export function chatSenderName(
+  sender: ChatSenderFacts,
+  viewer: "owner" | "advisor" | "admin" | "assistant",
+): string | null {
+  if (sender.actorType === "assistant" || sender.actorType === "system") return null;
+  if (sender.actorType === "advisor") {
+    return sender.advisorDisplayName ?? clientForAdvisor(sender).firstName;
+  }
+  if (viewer === "advisor") return clientForAdvisor(sender).firstName;
+  const full = [sender.firstName, sender.lastName]
+    .map((part) => part?.trim())
+    .filter(Boolean)
+    .join(" ");
+  return full || clientForAdvisor(sender).firstName;
 }

@@ -13,6 +13,7 @@ import pino from "pino";
 import type { AppError } from "../errors";
 import { translator } from "@an/domain";
 import { type RateLimiters, unlimited } from "../rate-limit";
+import type { ServiceCaller } from "../auth/service-key";
 
 export type AuthUser = {
   id: string;
@@ -30,6 +31,8 @@ export type DevAuthConfig =
 export type ContextInnerOptions = {
   db: Db;
   user?: AuthUser | null;
+  /** A service credential's caller (the assistant's API key); never set with `user`. */
+  service?: ServiceCaller | null;
   locale?: Locale;
   requestId?: string;
   log?: Logger;
@@ -74,6 +77,7 @@ export function createContextInner(opts: ContextInnerOptions) {
   return {
     db: opts.db,
     user: opts.user ?? null,
+    service: opts.service ?? null,
     locale,
     t: translator(locale),
     requestId: opts.requestId ?? "internal",
