@@ -2,6 +2,7 @@ import { advisorsRouter } from "../routers/advisors";
 import { applicationsRouter } from "../routers/applications";
 import { authRouter } from "../routers/auth";
 import { bookingsRouter } from "../routers/bookings";
+import { chatRouter } from "../routers/chat";
 import { consultationsRouter } from "../routers/consultations";
 import { discoveryRouter } from "../routers/discovery";
 import { earningsRouter } from "../routers/earnings";
@@ -34,6 +35,7 @@ export const appRouter = router({
   reviews: reviewsRouter,
   bookings: bookingsRouter,
   consultations: consultationsRouter,
+  chat: chatRouter,
   incidents: incidentsRouter,
   ledger: ledgerRouter,
   webhookEvents: webhookEventsRouter,

@@ -232,7 +232,7 @@ async function visibleMessageForUpdate(
 export async function editChatMessage(
   tx: Executor,
   params: { messageId: string; caller: ChatCaller; body: string; now: Date },
-): Promise<Result<MessageRow, ChatFailure>> {
+): Promise<Result<{ message: MessageRow; role: ChatRole }, ChatFailure>> {
   const found = await visibleMessageForUpdate(tx, params);
   if (!found.ok) return found;
   const { message, access: acc } = found.value;
@@ -242,7 +242,7 @@ export async function editChatMessage(
   if (!acc.canPost) return fail("CHAT_CANNOT_POST");
   const body = normalizeMessageBody(params.body, message.attachments.length);
   if (!body.ok) return bodyFailure(body.error);
-  if (body.value === message.body) return ok(message);
+  if (body.value === message.body) return ok({ message, role: acc.role });
   const flags = [...new Set([...message.flagReasons, ...detectFlagReasons(body.value)])];
   await tx.insert(messageRevisions).values({
     messageId: message.id,
@@ -265,7 +265,7 @@ export async function editChatMessage(
     conversationId: message.conversationId,
     messageId: message.id,
   });
-  return ok(updated!);
+  return ok({ message: updated!, role: acc.role });
 }
 
 /**
@@ -275,12 +275,12 @@ export async function editChatMessage(
 export async function deleteChatMessage(
   tx: Executor,
   params: { messageId: string; caller: ChatCaller; now: Date },
-): Promise<Result<MessageRow, ChatFailure>> {
+): Promise<Result<{ message: MessageRow; role: ChatRole }, ChatFailure>> {
   const found = await visibleMessageForUpdate(tx, params);
   if (!found.ok) return found;
-  const { message } = found.value;
+  const { message, access: acc } = found.value;
   if (message.authorKey !== chatAuthorKey(params.caller)) return fail("CHAT_NOT_AUTHOR");
-  if (message.deletedAt) return ok(message);
+  if (message.deletedAt) return ok({ message, role: acc.role });
   await tx.insert(messageRevisions).values({
     messageId: message.id,
     body: message.body,
@@ -297,7 +297,7 @@ export async function deleteChatMessage(
     conversationId: message.conversationId,
     messageId: message.id,
   });
-  return ok(updated!);
+  return ok({ message: updated!, role: acc.role });
 }
 
 /**
