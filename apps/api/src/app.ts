@@ -17,6 +17,7 @@ import { formatAppError } from "./trpc/error-format";
 import { appRouter } from "./trpc/router";
 import { simulatorRoutes } from "./simulator/routes";
 import { avatarRoute } from "./uploads/avatar-route";
+import { CHAT_ATTACHMENT_MAX_BYTES, chatAttachmentRoute } from "./uploads/chat-attachments";
 import { webhookRoutes } from "./webhooks/routes";
 import type { FileStorage } from "./uploads/storage";
 
@@ -26,7 +27,13 @@ export type AppDeps = {
   verifyToken: TokenVerifier | null;
   rateLimiters: RateLimiters;
   devAuth: DevAuthConfig;
-  limits: { maxBodyBytes: number; maxBatchSize: number; maxAvatarBytes: number };
+  limits: {
+    maxBodyBytes: number;
+    maxBatchSize: number;
+    maxAvatarBytes: number;
+    /** Largest chat attachment; 10 MB when unset. */
+    maxChatAttachmentBytes?: number;
+  };
   storage: FileStorage;
   trustProxy?: string;
   billing: BillingConfig;
@@ -117,6 +124,16 @@ export function createApp(deps: AppDeps) {
       maxBytes: deps.limits.maxAvatarBytes,
     }),
   );
+  app.use(
+    chatAttachmentRoute({
+      db: deps.db,
+      verifyToken: deps.verifyToken,
+      storage: deps.storage,
+      rateLimiters: deps.rateLimiters,
+      maxBytes: deps.limits.maxChatAttachmentBytes ?? CHAT_ATTACHMENT_MAX_BYTES,
+      now,
+    }),
+  );
   if (deps.storage.localDir) {
     app.use(
       "/uploads",
@@ -188,6 +205,7 @@ export function createApp(deps: AppDeps) {
           devAuth: deps.devAuth,
           billing: deps.billing,
           providers: deps.providers,
+          storage: deps.storage,
           now,
           setHeader: (name, value) => {
             if (!res.headersSent) res.setHeader(name, value);

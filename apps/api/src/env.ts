@@ -57,6 +57,13 @@ const schema = z
       .min(1024)
       .max(20 * 1024 * 1024)
       .default(2 * 1024 * 1024),
+    /** Largest chat attachment (each; a message carries at most 5). */
+    CHAT_ATTACHMENT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(50 * 1024 * 1024)
+      .default(10 * 1024 * 1024),
     /** Where uploads go without S3: a folder the API serves at /uploads. */
     UPLOAD_DIR: z.string().default(DEFAULT_UPLOAD_DIR),
     /** The API's public origin, for upload URLs. */

@@ -107,6 +107,7 @@ export async function startApiServer(
       maxBodyBytes: env.MAX_BODY_BYTES,
       maxBatchSize: env.MAX_BATCH_SIZE,
       maxAvatarBytes: env.AVATAR_MAX_BYTES,
+      maxChatAttachmentBytes: env.CHAT_ATTACHMENT_MAX_BYTES,
     },
     storage: storageFor(env),
     trustProxy: env.TRUST_PROXY,

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { unwrap } from "../../errors";
 import { chatProcedure } from "../../trpc/init";
 import { text } from "../schemas";
-import { resolveAttachments } from "./attachments";
+import { resolveAttachments } from "../../uploads/chat-attachments";
 import { toMessageView } from "./views";
 
 export const sendInput = z.object({
@@ -21,7 +21,7 @@ export const sendInput = z.object({
 export const send = chatProcedure.input(sendInput).mutation(async ({ ctx, input }) => {
   const authorKey = chatAuthorKey(ctx.chatCaller);
   await ctx.rateLimiters.chatSend?.(authorKey);
-  const attachments = await resolveAttachments(ctx, authorKey, input.attachments ?? []);
+  const attachments = await resolveAttachments(ctx.storage, authorKey, input.attachments ?? []);
   const sent = unwrap(
     await ctx.db.transaction((tx) =>
       sendChatMessage(tx, {
