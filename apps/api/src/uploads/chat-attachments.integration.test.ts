@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedProjectChat } from "../routers/chat/test-fixtures";
+import { revokeServiceCredential } from "@an/db";
+import { assistantKey, seedProjectChat } from "../routers/chat/test-fixtures";
 import { call, startTestApi, type TestApi, tokenFor } from "../testing";
 
 let api: TestApi;
@@ -139,5 +140,49 @@ describe("chat attachments", () => {
       sql`select count(*)::int as n from messages where conversation_id = ${conversationId}`,
     );
     expect(stored).toEqual({ n: 1 });
+  });
+});
+
+describe("the chat over HTTP", () => {
+  it("takes the assistant's API key as its bearer token, and refuses it once revoked", async () => {
+    const { conversationId } = await seedProjectChat(api.db.db, { ownerId: "demo|client-sam" });
+    const key = await assistantKey(api.db.db);
+    const sent = await call(api.url, "mutation", "chat.send", {
+      token: key.key,
+      input: { conversationId, clientMsgId: "bot-1", body: "Hello, I'm the assistant." },
+    });
+    expect(sent.status).toBe(200);
+    expect(sent.body.result?.data).toMatchObject({ message: { actorType: "assistant" } });
+    await revokeServiceCredential(api.db.db, { id: key.id, revokedBy: null, now: new Date() });
+    const refused = await call(api.url, "query", "chat.listHistory", {
+      token: key.key,
+      input: { conversationId },
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error?.data.appCode).toBe("SERVICE_KEY_INVALID");
+    expect(refused.body.error?.message).toContain("revoked");
+  });
+
+  it("words chat errors in the caller's language", async () => {
+    const { conversationId } = await seedProjectChat(api.db.db, { ownerId: "demo|client-sam" });
+    const send = (body: string) =>
+      call(api.url, "mutation", "chat.send", {
+        token: sam,
+        headers: { "x-locale": "fr" },
+        input: { conversationId, clientMsgId: "same-id", body },
+      });
+    expect((await send("Bonjour")).status).toBe(200);
+    const conflict = await send("Autre chose");
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.error?.message).toContain("Un autre message a déjà été envoyé");
+    const empty = await call(api.url, "mutation", "chat.send", {
+      token: sam,
+      headers: { "x-locale": "de" },
+      input: { conversationId, clientMsgId: "empty", body: " " },
+    });
+    expect([empty.status, empty.body.error?.message]).toEqual([
+      400,
+      "Schreiben Sie eine Nachricht (oder hängen Sie eine Datei an), bevor Sie senden.",
+    ]);
   });
 });
