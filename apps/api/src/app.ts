@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import type { BillingConfig, Providers } from "@an/billing";
 import { authenticate } from "./auth/authenticate";
+import { authenticateServiceKey, serviceKeyFrom } from "./auth/service-key";
 import type { TokenVerifier } from "./auth/tokens";
 import { AppError } from "./errors";
 import { requestStore } from "./http/request-store";
@@ -16,6 +17,7 @@ import { formatAppError } from "./trpc/error-format";
 import { appRouter } from "./trpc/router";
 import { simulatorRoutes } from "./simulator/routes";
 import { avatarRoute } from "./uploads/avatar-route";
+import { CHAT_ATTACHMENT_MAX_BYTES, chatAttachmentRoute } from "./uploads/chat-attachments";
 import { webhookRoutes } from "./webhooks/routes";
 import type { FileStorage } from "./uploads/storage";
 
@@ -25,7 +27,13 @@ export type AppDeps = {
   verifyToken: TokenVerifier | null;
   rateLimiters: RateLimiters;
   devAuth: DevAuthConfig;
-  limits: { maxBodyBytes: number; maxBatchSize: number; maxAvatarBytes: number };
+  limits: {
+    maxBodyBytes: number;
+    maxBatchSize: number;
+    maxAvatarBytes: number;
+    /** Largest chat attachment; 10 MB when unset. */
+    maxChatAttachmentBytes?: number;
+  };
   storage: FileStorage;
   trustProxy?: string;
   billing: BillingConfig;
@@ -116,6 +124,16 @@ export function createApp(deps: AppDeps) {
       maxBytes: deps.limits.maxAvatarBytes,
     }),
   );
+  app.use(
+    chatAttachmentRoute({
+      db: deps.db,
+      verifyToken: deps.verifyToken,
+      storage: deps.storage,
+      rateLimiters: deps.rateLimiters,
+      maxBytes: deps.limits.maxChatAttachmentBytes ?? CHAT_ATTACHMENT_MAX_BYTES,
+      now,
+    }),
+  );
   if (deps.storage.localDir) {
     app.use(
       "/uploads",
@@ -160,17 +178,20 @@ export function createApp(deps: AppDeps) {
       async createContext({ req, res }) {
         const requestId = res.locals.requestId as string;
         const localeError = res.locals.localeError as AppError | null;
-        const auth = await authenticate(
-          deps.db,
-          deps.verifyToken,
-          req.header("authorization"),
-          requestId,
-        );
+        // An API key (`Bearer ank_…`) is a service credential, never a user's JWT.
+        const serviceKey = serviceKeyFrom(req.header("authorization"));
+        const auth = serviceKey
+          ? { user: null, error: null }
+          : await authenticate(deps.db, deps.verifyToken, req.header("authorization"), requestId);
+        const service = serviceKey
+          ? await authenticateServiceKey(deps.db, serviceKey, now())
+          : { service: null, error: null };
         const explicit = localeError ? null : req.header("x-locale");
         return createContextInner({
           db: deps.db,
           user: auth.user,
-          authError: auth.error,
+          service: service.service,
+          authError: auth.error ?? service.error,
           localeError,
           locale: negotiateLocale({
             explicit,
@@ -184,6 +205,7 @@ export function createApp(deps: AppDeps) {
           devAuth: deps.devAuth,
           billing: deps.billing,
           providers: deps.providers,
+          storage: deps.storage,
           now,
           setHeader: (name, value) => {
             if (!res.headersSent) res.setHeader(name, value);

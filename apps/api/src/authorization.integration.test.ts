@@ -1,6 +1,14 @@
-import { getUserWithRoles, grantRole, seedDemoData } from "@an/db";
+import { appendMessage, getUserWithRoles, grantRole, seedDemoData } from "@an/db";
+import { users } from "@an/db/schema";
 import { insertAdvisor, insertConsultation, useTestDatabase } from "@an/db/testing";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  admitAdvisor,
+  assistantKey,
+  chatCaller,
+  inviteAdvisor,
+  seedProjectChat,
+} from "./routers/chat/test-fixtures";
 import { createContextInner } from "./trpc/context";
 import { appRouter, createCaller } from "./trpc/router";
 
@@ -167,9 +175,21 @@ export const MATRIX: Record<string, [Rung, () => unknown]> = {
   "serviceCredentials.list": ["admin", () => undefined],
   "serviceCredentials.issue": ["admin", () => ({ name: "matrix", scope: "assistant" })],
   "serviceCredentials.revoke": ["admin", () => ({ id: UUID })],
+  // Chat: any signed-in user or the assistant's key reaches them; whose conversation it is
+  // is decided per object (the chat matrix below).
+  "chat.send": ["signed_in", () => ({ conversationId: UUID, clientMsgId: "m1", body: "hi" })],
+  "chat.listHistory": ["signed_in", () => ({ conversationId: UUID })],
+  "chat.edit": ["signed_in", () => ({ messageId: UUID, body: "edited" })],
+  "chat.delete": ["signed_in", () => ({ messageId: UUID })],
+  "chat.markRead": ["signed_in", () => ({ conversationId: UUID, seq: 1 })],
+  "chat.listConversations": ["signed_in", () => ({})],
+  "chat.getConversation": ["signed_in", () => ({ conversationId: UUID })],
+  "chat.report": ["signed_in", () => ({ messageId: UUID, reason: "spam" })],
 };
 
 const procedures = Object.keys(appRouter._def.procedures);
+/** The live stream's procedures, checked by the live router's own tests. */
+const CHAT_LIVE = new Set(["chat.onEvents", "chat.setTyping"]);
 
 async function call(principal: Principal, path: string, input: unknown) {
   const userId = PRINCIPALS[principal];
@@ -373,5 +393,214 @@ describe("privacy: what an advisor can see of clients", () => {
     }
     const reviews = await caller.reviews!.listForAdvisor!({ advisorId: "demo|advisor-amira" });
     expect(JSON.stringify(reviews)).toContain("Sam");
+  });
+});
+
+/**
+ * The chat matrix: every chat procedure × every kind of chat caller, over a real
+ * conversation (Sam's project; Amira accepted an invitation and has a running pass; Noor
+ * is invited but hasn't answered). "not_found" is what strangers get: a conversation's
+ * existence isn't theirs to learn.
+ */
+describe("chat authorization matrix", () => {
+  type ChatPrincipal =
+    | "owner"
+    | "another_client"
+    | "pending_advisor"
+    | "accepted_advisor"
+    | "another_advisor"
+    | "assistant"
+    | "admin";
+  type Outcome = "ok" | "forbidden" | "not_found";
+  const NOOR = "test|advisor-noor";
+  const fixture = {
+    projectId: "",
+    conversationId: "",
+    assistantKey: "",
+    assistantCredentialId: "",
+  };
+
+  beforeAll(async () => {
+    await t.db.insert(users).values({ id: NOOR, firstName: "Noor", lastName: "Saleh" });
+    await insertAdvisor(t.db, { userId: NOOR, displayName: "Noor Saleh" });
+    await t.db.transaction((tx) =>
+      grantRole(tx, {
+        userId: NOOR,
+        role: "advisor",
+        actor: { kind: "system", label: "test" },
+        notify: false,
+      }),
+    );
+    const chat = await seedProjectChat(t.db, { ownerId: "demo|client-sam" });
+    await admitAdvisor(t.db, {
+      ...chat,
+      advisorId: "demo|advisor-amira",
+      clientId: "demo|client-sam",
+    });
+    await inviteAdvisor(t.db, {
+      projectId: chat.projectId,
+      advisorId: NOOR,
+      invitedBy: "demo|client-sam",
+    });
+    const key = await assistantKey(t.db);
+    Object.assign(fixture, chat, { assistantKey: key.key, assistantCredentialId: key.id });
+  });
+
+  const callerFor = async (who: ChatPrincipal) => {
+    const ids: Record<Exclude<ChatPrincipal, "assistant">, string> = {
+      owner: "demo|client-sam",
+      another_client: "demo|client-diego",
+      pending_advisor: NOOR,
+      accepted_advisor: "demo|advisor-amira",
+      another_advisor: "demo|advisor-lucas",
+      admin: "demo|admin",
+    };
+    return chatCaller(t.db, who === "assistant" ? { key: fixture.assistantKey } : ids[who]);
+  };
+
+  /** A fresh message in the conversation, by the owner or by the assistant. */
+  const message = async (by: "owner" | "assistant") => {
+    const outcome = await t.db.transaction((tx) =>
+      appendMessage(tx, {
+        conversationId: fixture.conversationId,
+        actorType: by === "owner" ? "client" : "assistant",
+        senderId: by === "owner" ? "demo|client-sam" : null,
+        credentialId: by === "assistant" ? fixture.assistantCredentialId : null,
+        authorKey:
+          by === "owner" ? "user:demo|client-sam" : `assistant:${fixture.assistantCredentialId}`,
+        body: "A message to act on",
+        now: new Date(),
+      }),
+    );
+    if (outcome.kind !== "created") throw new Error(outcome.kind);
+    return outcome.message.id;
+  };
+
+  const members: Record<ChatPrincipal, Outcome> = {
+    owner: "ok",
+    another_client: "not_found",
+    pending_advisor: "forbidden",
+    accepted_advisor: "ok",
+    another_advisor: "not_found",
+    assistant: "ok",
+    admin: "ok",
+  };
+  const authorOnly: Record<ChatPrincipal, Outcome> = {
+    ...members,
+    accepted_advisor: "forbidden",
+    assistant: "forbidden",
+    admin: "forbidden",
+  };
+  let n = 0;
+  const CHAT_MATRIX: Record<
+    string,
+    [
+      Record<ChatPrincipal, Outcome>,
+      (caller: Awaited<ReturnType<typeof callerFor>>) => Promise<unknown>,
+    ]
+  > = {
+    "chat.send": [
+      { ...members, admin: "forbidden" },
+      (c) =>
+        c.chat.send({ conversationId: fixture.conversationId, clientMsgId: `x${++n}`, body: "hi" }),
+    ],
+    "chat.listHistory": [
+      members,
+      (c) => c.chat.listHistory({ conversationId: fixture.conversationId }),
+    ],
+    "chat.getConversation": [
+      members,
+      (c) => c.chat.getConversation({ conversationId: fixture.conversationId }),
+    ],
+    "chat.edit": [
+      authorOnly,
+      async (c) => c.chat.edit({ messageId: await message("owner"), body: "edited" }),
+    ],
+    "chat.delete": [authorOnly, async (c) => c.chat.delete({ messageId: await message("owner") })],
+    "chat.markRead": [
+      { ...members, assistant: "forbidden", admin: "forbidden" },
+      (c) => c.chat.markRead({ conversationId: fixture.conversationId, seq: 1 }),
+    ],
+    "chat.report": [
+      { ...members, assistant: "forbidden", admin: "forbidden" },
+      async (c) => c.chat.report({ messageId: await message("assistant"), reason: "spam" }),
+    ],
+    "chat.listConversations": [
+      {
+        owner: "ok",
+        another_client: "ok",
+        pending_advisor: "ok",
+        accepted_advisor: "ok",
+        another_advisor: "ok",
+        assistant: "forbidden",
+        admin: "ok",
+      },
+      (c) => c.chat.listConversations({}),
+    ],
+  };
+
+  it("covers every chat procedure", () => {
+    expect(Object.keys(CHAT_MATRIX).sort()).toEqual(
+      procedures.filter((p) => p.startsWith("chat.") && !CHAT_LIVE.has(p)).sort(),
+    );
+  });
+
+  const cases = Object.entries(CHAT_MATRIX).flatMap(([path, [expected, run]]) =>
+    (Object.keys(expected) as ChatPrincipal[]).map((principal) => ({
+      path,
+      principal,
+      run,
+      expected: expected[principal],
+    })),
+  );
+
+  it.each(cases)("$path as $principal: $expected", async ({ principal, run, expected }) => {
+    const outcome = await run(await callerFor(principal)).then(
+      () => "ok" as const,
+      (error: { code?: string }) =>
+        error.code === "NOT_FOUND"
+          ? ("not_found" as const)
+          : error.code === "FORBIDDEN"
+            ? ("forbidden" as const)
+            : (error as never),
+    );
+    expect(outcome).toBe(expected);
+  });
+
+  it("lists the conversation only to those who can open it", async () => {
+    const listed = async (who: ChatPrincipal) =>
+      (await (await callerFor(who)).chat.listConversations({})).items.some(
+        (i) => i.conversationId === fixture.conversationId,
+      );
+    expect(await listed("owner")).toBe(true);
+    expect(await listed("accepted_advisor")).toBe(true);
+    expect(await listed("pending_advisor")).toBe(false);
+    expect(await listed("another_client")).toBe(false);
+    expect(await listed("another_advisor")).toBe(false);
+  });
+
+  it("privacy: no chat output the advisor gets names the client beyond their first name", async () => {
+    const amira = await callerFor("accepted_advisor");
+    const sam = await callerFor("owner");
+    await sam.chat.send({
+      conversationId: fixture.conversationId,
+      clientMsgId: "privacy",
+      body: "Hello from the client",
+    });
+    const sent = await amira.chat.send({
+      conversationId: fixture.conversationId,
+      clientMsgId: "privacy-reply",
+      body: "Hello Sam",
+    });
+    const outputs = JSON.stringify([
+      sent,
+      await amira.chat.listHistory({ conversationId: fixture.conversationId }),
+      await amira.chat.getConversation({ conversationId: fixture.conversationId }),
+      await amira.chat.listConversations({}),
+    ]);
+    expect(outputs).toContain("Sam");
+    for (const secret of ["Carter", "sam@demo.advisor.network"]) {
+      expect(outputs).not.toContain(secret);
+    }
   });
 });

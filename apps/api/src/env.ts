@@ -57,6 +57,13 @@ const schema = z
       .min(1024)
       .max(20 * 1024 * 1024)
       .default(2 * 1024 * 1024),
+    /** Largest chat attachment (each; a message carries at most 5). */
+    CHAT_ATTACHMENT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(50 * 1024 * 1024)
+      .default(10 * 1024 * 1024),
     /** Where uploads go without S3: a folder the API serves at /uploads. */
     UPLOAD_DIR: z.string().default(DEFAULT_UPLOAD_DIR),
     /** The API's public origin, for upload URLs. */
@@ -73,6 +80,9 @@ const schema = z
     /** Mutations per user (or IP when signed out) per window. */
     RATE_LIMIT_MUTATIONS: z.coerce.number().int().min(1).default(60),
     RATE_LIMIT_MUTATIONS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+    /** Chat messages per author per window (every API instance shares the count). */
+    RATE_LIMIT_CHAT_SENDS: z.coerce.number().int().min(1).default(30),
+    RATE_LIMIT_CHAT_SENDS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(10),
     /** Sign-in attempts per IP per window. */
     RATE_LIMIT_SIGN_IN: z.coerce.number().int().min(1).default(10),
     RATE_LIMIT_SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),

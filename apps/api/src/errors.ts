@@ -4,6 +4,7 @@ import type {
   AdvisorError,
   ApplicationError,
   ProjectError,
+  ChatFailure,
   ReviewReplyError,
   SkillError,
   WebhookReplayError,
@@ -99,6 +100,29 @@ export const APP_ERROR_CODES = {
   MESSAGE_NOT_FOUND: "NOT_FOUND",
   SERVICE_CREDENTIAL_NOT_FOUND: "NOT_FOUND",
   PAYMENT_PROVIDER_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  SERVICE_KEY_INVALID: "UNAUTHORIZED",
+  SERVICE_KEY_WRONG_SCOPE: "FORBIDDEN",
+  CHAT_INVITATION_PENDING: "FORBIDDEN",
+  CHAT_ACCESS_ENDED: "FORBIDDEN",
+  CHAT_ADVISOR_SUSPENDED: "FORBIDDEN",
+  CHAT_NO_ENGAGEMENT: "FORBIDDEN",
+  CHAT_CANNOT_POST: "FORBIDDEN",
+  CHAT_CLIENT_MSG_ID_CONFLICT: "CONFLICT",
+  CHAT_BODY_EMPTY: "BAD_REQUEST",
+  CHAT_BODY_TOO_LONG: "BAD_REQUEST",
+  CHAT_TOO_MANY_ATTACHMENTS: "BAD_REQUEST",
+  CHAT_NOT_AUTHOR: "FORBIDDEN",
+  CHAT_MESSAGE_DELETED: "CONFLICT",
+  CHAT_MESSAGE_HIDDEN: "CONFLICT",
+  CHAT_NO_READ_CURSOR: "FORBIDDEN",
+  CHAT_CANNOT_REPORT: "FORBIDDEN",
+  CHAT_REPORT_OWN: "BAD_REQUEST",
+  CHAT_CURSOR_INVALID: "BAD_REQUEST",
+  CHAT_RATE_LIMITED: "TOO_MANY_REQUESTS",
+  CHAT_LIST_NOT_FOR_ASSISTANT: "FORBIDDEN",
+  CHAT_ATTACHMENT_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  CHAT_ATTACHMENT_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+  CHAT_ATTACHMENT_UNKNOWN: "BAD_REQUEST",
   INTERNAL: "INTERNAL_SERVER_ERROR",
 } as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
 
@@ -178,6 +202,7 @@ type WrongStatus = {
 export type Failure =
   | NotFound
   | WrongStatus
+  | ChatFailure
   | AdvisorError
   | ApplicationError
   | ApplicationRateError
@@ -187,8 +212,14 @@ export type Failure =
   | WebhookReplayError
   | TransitionError;
 
+function isChatFailure(failure: Failure): failure is ChatFailure {
+  return "kind" in failure && failure.kind === "chat";
+}
+
 /** The AppError for a workflow's expected failure, with the params its message names. */
 export function toAppError(failure: Failure): AppError {
+  // Chat failures carry their own message params (their codes overlap the not-found ones).
+  if (isChatFailure(failure)) return new AppError(failure.code, failure.params);
   switch (failure.code) {
     case "ADVISOR_NOT_FOUND":
     case "APPLICATION_NOT_FOUND":

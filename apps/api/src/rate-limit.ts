@@ -9,6 +9,11 @@ export type RateLimiters = {
   signIn: (key: string) => Promise<void>;
   /** Mutations, keyed by user id (or IP when signed out). */
   mutation: (key: string) => Promise<void>;
+  /**
+   * Chat messages sent, keyed by author (`user:<id>` or `assistant:<credential id>`);
+   * CHAT_RATE_LIMITED when spent. Absent: sends are not limited beyond mutations.
+   */
+  chatSend?: (key: string) => Promise<void>;
 };
 
 /**
@@ -18,9 +23,13 @@ export type RateLimiters = {
  */
 export function createRateLimiters(
   pool: Pool,
-  rules: { signIn: RateLimitRule; mutation: RateLimitRule },
+  rules: { signIn: RateLimitRule; mutation: RateLimitRule; chatSend?: RateLimitRule },
 ): RateLimiters {
-  const make = (keyPrefix: string, rule: RateLimitRule) => {
+  const make = (
+    keyPrefix: string,
+    rule: RateLimitRule,
+    code: "RATE_LIMITED" | "CHAT_RATE_LIMITED" = "RATE_LIMITED",
+  ) => {
     const limiter = new RateLimiterPostgres({
       storeClient: pool,
       storeType: "pool",
@@ -37,17 +46,22 @@ export function createRateLimiters(
       } catch (rejection) {
         if (rejection instanceof RateLimiterRes) {
           const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-          throw new AppError("RATE_LIMITED", { seconds }, { retryAfterSeconds: seconds });
+          throw new AppError(code, { seconds }, { retryAfterSeconds: seconds });
         }
         throw rejection;
       }
     };
   };
-  return { signIn: make("sign_in", rules.signIn), mutation: make("mutation", rules.mutation) };
+  return {
+    signIn: make("sign_in", rules.signIn),
+    mutation: make("mutation", rules.mutation),
+    ...(rules.chatSend ? { chatSend: make("chat_send", rules.chatSend, "CHAT_RATE_LIMITED") } : {}),
+  };
 }
 
 /** Limiters that never limit, for router tests that aren't about rate limiting. */
 export const unlimited: RateLimiters = {
   signIn: () => Promise.resolve(),
   mutation: () => Promise.resolve(),
+  chatSend: () => Promise.resolve(),
 };

@@ -97,12 +97,17 @@ export async function startApiServer(
         points: env.RATE_LIMIT_MUTATIONS,
         durationSeconds: env.RATE_LIMIT_MUTATIONS_WINDOW_SECONDS,
       },
+      chatSend: {
+        points: env.RATE_LIMIT_CHAT_SENDS,
+        durationSeconds: env.RATE_LIMIT_CHAT_SENDS_WINDOW_SECONDS,
+      },
     }),
     devAuth: devAuthConfig(env),
     limits: {
       maxBodyBytes: env.MAX_BODY_BYTES,
       maxBatchSize: env.MAX_BATCH_SIZE,
       maxAvatarBytes: env.AVATAR_MAX_BYTES,
+      maxChatAttachmentBytes: env.CHAT_ATTACHMENT_MAX_BYTES,
     },
     storage: storageFor(env),
     trustProxy: env.TRUST_PROXY,

@@ -13,6 +13,8 @@ export * from "./queries/messages";
 export * from "./queries/chat-access";
 export * from "./queries/projects";
 export * from "./queries/service-credentials";
+export * from "./queries/chat-views";
+export * from "./workflows/chat-messages";
 export * from "./queries/skills";
 export * from "./queries/advisors";
 export * from "./queries/discovery";

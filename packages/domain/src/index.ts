@@ -3,6 +3,7 @@ export * from "./roles";
 export * from "./vocabulary";
 export * from "./chat-access";
 export * from "./chat-digest";
+export * from "./chat-message";
 export * from "./locale";
 export * from "./messages";
 export * from "./i18n";

@@ -13,6 +13,8 @@ import pino from "pino";
 import type { AppError } from "../errors";
 import { translator } from "@an/domain";
 import { type RateLimiters, unlimited } from "../rate-limit";
+import type { ServiceCaller } from "../auth/service-key";
+import type { FileStorage } from "../uploads/storage";
 
 export type AuthUser = {
   id: string;
@@ -30,6 +32,8 @@ export type DevAuthConfig =
 export type ContextInnerOptions = {
   db: Db;
   user?: AuthUser | null;
+  /** A service credential's caller (the assistant's API key); never set with `user`. */
+  service?: ServiceCaller | null;
   locale?: Locale;
   requestId?: string;
   log?: Logger;
@@ -39,6 +43,8 @@ export type ContextInnerOptions = {
   /** Set while building the context; thrown by every procedure so public ones see it too. */
   authError?: AppError | null;
   localeError?: AppError | null;
+  /** Where uploads are stored (chat attachments are looked up there); none in most tests. */
+  storage?: FileStorage | null;
   /** Sets a response header (Retry-After); a no-op outside HTTP. */
   setHeader?: (name: string, value: string) => void;
   /** Payments and bookings configuration; defaults to development settings. */
@@ -74,6 +80,7 @@ export function createContextInner(opts: ContextInnerOptions) {
   return {
     db: opts.db,
     user: opts.user ?? null,
+    service: opts.service ?? null,
     locale,
     t: translator(locale),
     requestId: opts.requestId ?? "internal",
@@ -84,6 +91,7 @@ export function createContextInner(opts: ContextInnerOptions) {
     authError: opts.authError ?? null,
     localeError: opts.localeError ?? null,
     setHeader: opts.setHeader ?? (() => undefined),
+    storage: opts.storage ?? null,
     billing: opts.billing ?? developmentBilling().billing,
     providers: opts.providers ?? developmentBilling().providers,
     now: opts.now ?? (() => new Date()),

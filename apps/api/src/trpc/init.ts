@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { PayoutInFlightError } from "@an/db";
-import { findUnstorableText, type Role } from "@an/domain";
+import { type ChatCaller, findUnstorableText, type Role } from "@an/domain";
 import { AppError } from "../errors";
 import { requestStore } from "../http/request-store";
 import type { Context } from "./context";
@@ -50,7 +50,13 @@ const gate = t.procedure.use(async ({ ctx, type, next }) => {
   if (ctx.localeError) throw ctx.localeError;
   if (ctx.authError) throw ctx.authError;
   if (type === "mutation") {
-    await ctx.rateLimiters.mutation(ctx.user ? `user:${ctx.user.id}` : `ip:${ctx.clientIp}`);
+    await ctx.rateLimiters.mutation(
+      ctx.user
+        ? `user:${ctx.user.id}`
+        : ctx.service
+          ? `service:${ctx.service.credentialId}`
+          : `ip:${ctx.clientIp}`,
+    );
   }
   const result = await next();
   // A refund or dispute on money a payout is sending right now: nothing was changed (the
@@ -105,4 +111,26 @@ function requireRole(role: Role) {
 }
 
 export const advisorProcedure = requireRole("advisor");
+
+/**
+ * A chat caller: a signed-in user, or the platform's assistant through its service
+ * credential (an API key with the `assistant` scope, never a user token). `ctx.chatCaller`
+ * is what chat access is decided on.
+ */
+export const chatProcedure = gate
+  .use(({ ctx, next }) => {
+    let chatCaller: ChatCaller;
+    if (ctx.user) {
+      chatCaller = { kind: "user", userId: ctx.user.id, isAdmin: ctx.user.roles.includes("admin") };
+    } else if (ctx.service) {
+      if (ctx.service.scope !== "assistant") {
+        throw new AppError("SERVICE_KEY_WRONG_SCOPE", { scope: ctx.service.scope });
+      }
+      chatCaller = { kind: "assistant", credentialId: ctx.service.credentialId };
+    } else {
+      throw new AppError("UNAUTHENTICATED");
+    }
+    return next({ ctx: { ...ctx, chatCaller } });
+  })
+  .use(refuseUnstorableText);
 export const adminProcedure = requireRole("admin");

@@ -3,6 +3,7 @@ import { applicationsRouter } from "../routers/applications";
 import { authRouter } from "../routers/auth";
 import { bookingsRouter } from "../routers/bookings";
 import { chatAdminRouter } from "../routers/chat-admin";
+import { chatRouter } from "../routers/chat";
 import { consultationsRouter } from "../routers/consultations";
 import { discoveryRouter } from "../routers/discovery";
 import { earningsRouter } from "../routers/earnings";
@@ -38,6 +39,7 @@ export const appRouter = router({
   projects: projectsRouter,
   bookings: bookingsRouter,
   consultations: consultationsRouter,
+  chat: chatRouter,
   incidents: incidentsRouter,
   ledger: ledgerRouter,
   webhookEvents: webhookEventsRouter,

@@ -25,7 +25,8 @@ export function avatarPrefix(userId: string): string {
   return `avatars/${createHash("sha256").update(userId).digest("hex").slice(0, 16)}/`;
 }
 
-function sendError(req: Request, res: Response, error: AppError) {
+/** Answers an upload route's error as the tRPC formatter would word it, localized. */
+export function sendError(req: Request, res: Response, error: AppError) {
   const requestId = res.locals.requestId as string;
   const formatted = formatAppError(error, {
     locale: res.locals.locale as Locale | undefined,

@@ -16,7 +16,12 @@ const MAX_INPUT_PIXELS = 100_000_000;
  * colours are converted to sRGB). Only the first frame of an animation is kept.
  * Null when the bytes can't be decoded as the image their header claims.
  */
-export async function reencodeImage(bytes: Buffer, type: ImageType): Promise<Buffer | null> {
+export async function reencodeImage(
+  bytes: Buffer,
+  type: ImageType,
+  options: { maxSide?: number } = {},
+): Promise<Buffer | null> {
+  const maxSide = options.maxSide ?? AVATAR_MAX_SIDE;
   const image = sharp(bytes, {
     failOn: "error",
     limitInputPixels: MAX_INPUT_PIXELS,
@@ -25,8 +30,8 @@ export async function reencodeImage(bytes: Buffer, type: ImageType): Promise<Buf
     // Applies the EXIF orientation to the pixels; the tag itself goes with the rest.
     .rotate()
     .resize({
-      width: AVATAR_MAX_SIDE,
-      height: AVATAR_MAX_SIDE,
+      width: maxSide,
+      height: maxSide,
       fit: "inside",
       withoutEnlargement: true,
     });

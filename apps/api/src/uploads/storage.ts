@@ -1,6 +1,6 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 
 /** Where uploaded files go. Keys are relative paths such as `avatars/ab12…/uuid.png`. */
 export type FileStorage = {
@@ -10,6 +10,11 @@ export type FileStorage = {
   put: (key: string, body: Buffer, contentType: string) => Promise<void>;
   /** The URL a browser loads the file from. */
   urlFor: (key: string) => string;
+  /**
+   * A stored file's size in bytes, or null when there is no such file. Without it, stored
+   * files can't be looked up (chat attachments are then refused).
+   */
+  size?: (key: string) => Promise<number | null>;
 };
 
 /** Files on the local disk under `dir`, served by the API at `/uploads/<key>` (the default). */
@@ -27,6 +32,16 @@ export function localDiskStorage(dir: string, publicBaseUrl: string): FileStorag
       await writeFile(path, body, { flag: "wx" });
     },
     urlFor: (key) => `${publicBaseUrl.replace(/\/$/, "")}/${key}`,
+    async size(key) {
+      const path = join(root, key);
+      if (!path.startsWith(root + "/")) return null;
+      try {
+        const info = await stat(path);
+        return info.isFile() ? info.size : null;
+      } catch {
+        return null;
+      }
+    },
   };
 }
 
@@ -64,5 +79,16 @@ export function s3Storage(config: S3Config): FileStorage {
       );
     },
     urlFor: (key) => `${config.publicBaseUrl.replace(/\/$/, "")}/${key}`,
+    async size(key) {
+      try {
+        const head = await client.send(new HeadObjectCommand({ Bucket: config.bucket, Key: key }));
+        return head.ContentLength ?? null;
+      } catch (error) {
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata
+          ?.httpStatusCode;
+        if (status === 404) return null;
+        throw error;
+      }
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { ServiceCredentialScope } from "@an/domain";
 import type { Executor } from "../client";
 import { serviceCredentials } from "../schema";
@@ -37,7 +37,12 @@ export async function createServiceCredential(
 export async function verifyServiceCredential(
   ex: Executor,
   key: string,
-): Promise<{ id: string; scope: ServiceCredentialScope; name: string } | null> {
+): Promise<{
+  id: string;
+  scope: ServiceCredentialScope;
+  name: string;
+  lastUsedAt: Date | null;
+} | null> {
   if (!key.startsWith(SERVICE_KEY_PREFIX)) return null;
   const prefix = key.slice(SERVICE_KEY_PREFIX.length, SERVICE_KEY_PREFIX.length + 12);
   const [row] = await ex
@@ -46,6 +51,7 @@ export async function verifyServiceCredential(
       scope: serviceCredentials.scope,
       name: serviceCredentials.name,
       keyHash: serviceCredentials.keyHash,
+      lastUsedAt: serviceCredentials.lastUsedAt,
     })
     .from(serviceCredentials)
     .where(and(eq(serviceCredentials.prefix, prefix), isNull(serviceCredentials.revokedAt)));
@@ -53,7 +59,36 @@ export async function verifyServiceCredential(
   const given = Buffer.from(hash(key), "hex");
   const stored = Buffer.from(row.keyHash, "hex");
   if (given.length !== stored.length || !timingSafeEqual(given, stored)) return null;
-  return { id: row.id, scope: row.scope, name: row.name };
+  return { id: row.id, scope: row.scope, name: row.name, lastUsedAt: row.lastUsedAt };
+}
+
+/** How stale `last_used_at` may get: a busy key writes it at most once per interval. */
+export const CREDENTIAL_TOUCH_INTERVAL_MS = 60_000;
+
+/**
+ * Records that a credential was used, unless it was recorded less than a minute ago (so
+ * a key sending many requests doesn't write on each). The condition is in SQL too, so
+ * concurrent requests write at most once between them.
+ */
+export async function touchServiceCredential(
+  ex: Executor,
+  params: { id: string; lastUsedAt: Date | null; now: Date },
+): Promise<void> {
+  if (
+    params.lastUsedAt &&
+    params.now.getTime() - params.lastUsedAt.getTime() < CREDENTIAL_TOUCH_INTERVAL_MS
+  )
+    return;
+  const cutoff = new Date(params.now.getTime() - CREDENTIAL_TOUCH_INTERVAL_MS);
+  await ex
+    .update(serviceCredentials)
+    .set({ lastUsedAt: params.now })
+    .where(
+      and(
+        eq(serviceCredentials.id, params.id),
+        or(isNull(serviceCredentials.lastUsedAt), lt(serviceCredentials.lastUsedAt, cutoff)),
+      ),
+    );
 }
 
 /** Revokes a credential; false when it was unknown or already revoked. */

@@ -1,0 +1,56 @@
+import type { ChatMessageRecord } from "@an/db";
+import { type ChatRole, chatSenderName } from "@an/domain";
+
+/** A message as a chat member sees it. */
+export type ChatMessageView = {
+  id: string;
+  conversationId: string;
+  seq: number;
+  actorType: ChatMessageRecord["actorType"];
+  sender: { id: string; displayName: string } | null;
+  /** The sender's own idempotency key, shown to the sender only (to match their echo). */
+  clientMsgId: string | null;
+  body: string;
+  attachments: { path: string; contentType: string; bytes: number; name: string }[];
+  engagementId: string | null;
+  editedAt: Date | null;
+  deletedAt: Date | null;
+  hidden: boolean;
+  createdAt: Date;
+};
+
+/**
+ * A stored message for one viewer: senders named as that viewer may see them (a client
+ * by first name only, to an advisor), and a deleted or hidden message's text and files
+ * withheld from everyone but admins.
+ */
+export function toMessageView(
+  row: ChatMessageRecord,
+  viewer: { role: ChatRole; authorKey: string },
+): ChatMessageView {
+  const withheld = (row.deletedAt !== null || row.hiddenAt !== null) && viewer.role !== "admin";
+  const displayName = chatSenderName(
+    {
+      actorType: row.actorType,
+      firstName: row.senderFirstName,
+      lastName: row.senderLastName,
+      advisorDisplayName: row.senderAdvisorName,
+    },
+    viewer.role,
+  );
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    seq: row.seq,
+    actorType: row.actorType,
+    sender: row.senderId && displayName ? { id: row.senderId, displayName } : null,
+    clientMsgId: row.authorKey === viewer.authorKey ? row.clientMsgId : null,
+    body: withheld ? "" : row.body,
+    attachments: withheld ? [] : row.attachments,
+    engagementId: row.engagementId,
+    editedAt: row.editedAt,
+    deletedAt: row.deletedAt,
+    hidden: row.hiddenAt !== null,
+    createdAt: row.createdAt,
+  };
+}
