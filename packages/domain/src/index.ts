@@ -2,6 +2,7 @@ export * from "./result";
 export * from "./roles";
 export * from "./vocabulary";
 export * from "./chat-access";
+export * from "./invitations";
 export * from "./locale";
 export * from "./messages";
 export * from "./i18n";
