@@ -48,6 +48,24 @@ export const JOBS = {
             reason: z.string().max(2000).optional(),
           }),
         }),
+        // Invitations into a project's chat. An advisor is told the client's first name
+        // only (`client`); the owner is told the advisor's display name (`advisor`).
+        z.object({
+          template: z.enum(["invitation_received", "invitation_revoked", "invitation_expired"]),
+          params: z.object({
+            invitationId: z.uuid(),
+            project: z.string().min(1).max(500),
+            client: z.string().min(1).max(200),
+          }),
+        }),
+        z.object({
+          template: z.enum(["invitation_accepted", "invitation_declined"]),
+          params: z.object({
+            invitationId: z.uuid(),
+            project: z.string().min(1).max(500),
+            advisor: z.string().min(1).max(200),
+          }),
+        }),
       ]),
     ),
   /** Processes one stored webhook delivery; safe to run any number of times. */
@@ -107,6 +125,8 @@ export const JOBS = {
   reconcile_provider: z.object({ reportId: z.uuid() }),
   /** Crontab: the nightly reconciliation of the previous UTC day. */
   reconcile_provider_nightly: z.looseObject({}),
+  /** Crontab: ends invitations past their expiry (and the advisor's membership with them). */
+  expire_invitations: z.looseObject({}),
 } as const;
 
 export type JobName = keyof typeof JOBS;
@@ -135,6 +155,8 @@ const DEFAULT_PRIORITY: Partial<Record<JobName, number>> = {
   reconcile_calcom_bookings: 15,
   reconcile_provider: 15,
   reconcile_provider_nightly: 15,
+  // Ahead of messages: access must end on time even when notifications pile up.
+  expire_invitations: 5,
   // Transfers go behind webhook processing and timers but ahead of messages.
   plan_payouts: 2,
   prepare_payout_batch: 3,

@@ -110,7 +110,7 @@ describe("decideInvite", () => {
       name: "a suspended advisor",
       actor: OWNER,
       over: { advisorStatus: "suspended" },
-      want: "ADVISOR_SUSPENDED",
+      want: "ADVISOR_NOT_INVITABLE",
     },
     {
       name: "an advisor already invited (pending or accepted)",
@@ -220,7 +220,7 @@ describe("decideInvitationCommand and invitationActions", () => {
       command: "accept",
       actor: ADVISOR,
       over: { advisorStatus: "suspended" },
-      want: "ADVISOR_SUSPENDED",
+      want: "ADVISOR_ACCOUNT_SUSPENDED",
     },
     {
       name: "decline while suspended",

@@ -39,7 +39,10 @@ export type InvitationError =
   | { code: "PROJECT_NOT_FOUND"; ref: string }
   | { code: "PROJECT_ARCHIVED" }
   | { code: "ADVISOR_NOT_FOUND"; ref: string }
-  | { code: "ADVISOR_SUSPENDED" };
+  /** The advisor to invite is suspended. */
+  | { code: "ADVISOR_NOT_INVITABLE" }
+  /** The invited advisor, suspended, tries to accept. */
+  | { code: "ADVISOR_ACCOUNT_SUSPENDED" };
 
 /** The caller's part in an invitation: null when they have none (they must not see it). */
 export type InvitationParty = "owner" | "admin" | "advisor";
@@ -52,6 +55,14 @@ export function invitationParty(
   if (actor.userId === facts.project.ownerId) return "owner";
   if (actor.isAdmin) return "admin";
   return null;
+}
+
+/** Whether the caller may see and manage a project's invitations: its owner or an admin. */
+export function mayManageInvitations(
+  actor: InvitationActor,
+  project: { ownerId: string },
+): boolean {
+  return actor.userId === project.ownerId || actor.isAdmin;
 }
 
 /**
@@ -92,13 +103,13 @@ export function decideInvite(params: {
 }): Result<{ expiresAt: Date }, InvitationError> {
   const { actor, project } = params;
   // A client who doesn't own the project learns nothing about it.
-  if (!project || (actor.userId !== project.ownerId && !actor.isAdmin)) {
+  if (!project || !mayManageInvitations(actor, project)) {
     return err({ code: "PROJECT_NOT_FOUND", ref: params.projectId });
   }
   if (project.archivedAt) return err({ code: "PROJECT_ARCHIVED" });
   if (params.advisorId === project.ownerId) return err({ code: "CANNOT_INVITE_SELF" });
   if (!params.advisorStatus) return err({ code: "ADVISOR_NOT_FOUND", ref: params.advisorId });
-  if (params.advisorStatus !== "active") return err({ code: "ADVISOR_SUSPENDED" });
+  if (params.advisorStatus !== "active") return err({ code: "ADVISOR_NOT_INVITABLE" });
   const expiry = invitationExpiry({ requested: params.expiresAt, now: params.now });
   if (!expiry.ok) return expiry;
   if (params.hasLiveInvitation) return err({ code: "INVITATION_EXISTS" });
@@ -143,7 +154,7 @@ export function decideInvitationCommand(
   if (expired) return err({ code: "INVITATION_EXPIRED" });
   if (command === "accept") {
     if (facts.project.archivedAt) return err({ code: "PROJECT_ARCHIVED" });
-    if (facts.advisorStatus !== "active") return err({ code: "ADVISOR_SUSPENDED" });
+    if (facts.advisorStatus !== "active") return err({ code: "ADVISOR_ACCOUNT_SUSPENDED" });
   }
   return ok({ status: NEXT_STATUS[command] });
 }

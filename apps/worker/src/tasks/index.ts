@@ -5,6 +5,7 @@ import { consultationTimer } from "./consultation-timer";
 import { createCheckout } from "./create-checkout";
 import { deliverSimulatedWebhook } from "./deliver-simulated-webhook";
 import { expireCheckout } from "./expire-checkout";
+import { expireInvitationsTask } from "./expire-invitations";
 import { planPayouts, preparePayoutBatchTask, reverseTransfer, sendPayoutItem } from "./payouts";
 import { processWebhookEvent } from "./process-webhook-event";
 import { purgeWebhookPayloads } from "./purge-webhook-payloads";
@@ -37,6 +38,7 @@ export function createHandlers(deps: WorkerDeps): Handlers {
     reverse_transfer: reverseTransfer(deps),
     reconcile_provider: reconcileProvider(deps),
     reconcile_provider_nightly: reconcileProviderNightly(deps),
+    expire_invitations: expireInvitationsTask(deps),
   };
 }
 
@@ -67,4 +69,6 @@ export const CRONTAB = [
   "*/5 * * * * plan_payouts ?max=3",
   // Yesterday (UTC) against the provider's records, once the day's events have settled.
   "23 2 * * * reconcile_provider_nightly ?max=3",
+  // Invitation expiry ends chat access: within a minute of the time the inviter set.
+  "* * * * * expire_invitations ?max=1",
 ].join("\n");
