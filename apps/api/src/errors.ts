@@ -7,7 +7,13 @@ import type {
   SkillError,
   WebhookReplayError,
 } from "@an/db";
-import type { ApplicationRateError, Money, Result, TransitionError } from "@an/domain";
+import type {
+  ApplicationRateError,
+  InvitationError,
+  Money,
+  Result,
+  TransitionError,
+} from "@an/domain";
 
 /**
  * Every error a caller can get, each mapped once to a tRPC code (and so an HTTP status).
@@ -91,6 +97,17 @@ export const APP_ERROR_CODES = {
   PERIOD_INVALID: "BAD_REQUEST",
   PERIOD_IN_FUTURE: "BAD_REQUEST",
   NOT_AN_ADVISOR: "FORBIDDEN",
+  PROJECT_NOT_FOUND: "NOT_FOUND",
+  PROJECT_ARCHIVED: "CONFLICT",
+  INVITATION_NOT_FOUND: "NOT_FOUND",
+  INVITATION_NOT_PENDING: "CONFLICT",
+  INVITATION_NOT_REVOCABLE: "CONFLICT",
+  INVITATION_EXPIRED: "CONFLICT",
+  INVITATION_EXISTS: "CONFLICT",
+  INVITATION_EXPIRY_OUT_OF_RANGE: "BAD_REQUEST",
+  CANNOT_INVITE_SELF: "BAD_REQUEST",
+  ADVISOR_NOT_INVITABLE: "CONFLICT",
+  ADVISOR_ACCOUNT_SUSPENDED: "FORBIDDEN",
   PAYMENT_PROVIDER_UNAVAILABLE: "SERVICE_UNAVAILABLE",
   INTERNAL: "INTERNAL_SERVER_ERROR",
 } as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
@@ -173,6 +190,7 @@ export type Failure =
   | SkillError
   | ReviewReplyError
   | WebhookReplayError
+  | InvitationError
   | TransitionError;
 
 /** The AppError for a workflow's expected failure, with the params its message names. */
@@ -191,7 +209,23 @@ export function toAppError(failure: Failure): AppError {
     case "USER_NOT_FOUND":
     case "WEBHOOK_EVENT_NOT_FOUND":
     case "WEBHOOK_BODY_PURGED":
+    case "INVITATION_NOT_FOUND":
+    case "PROJECT_NOT_FOUND":
       return new AppError(failure.code, { ref: failure.ref });
+    case "INVITATION_NOT_PENDING":
+    case "INVITATION_NOT_REVOCABLE":
+      return new AppError(failure.code, { status: failure.status });
+    case "INVITATION_EXPIRED":
+    case "INVITATION_EXISTS":
+    case "CANNOT_INVITE_SELF":
+    case "PROJECT_ARCHIVED":
+    case "ADVISOR_NOT_INVITABLE":
+    case "ADVISOR_ACCOUNT_SUSPENDED":
+      return new AppError(failure.code);
+    case "INVITATION_EXPIRY_OUT_OF_RANGE":
+      return new AppError(failure.code, { minHours: failure.minHours, maxDays: failure.maxDays });
+    case "INVITATION_FORBIDDEN":
+      return new AppError("FORBIDDEN");
     case "APPLICATION_NOT_EDITABLE":
     case "APPLICATION_NOT_PENDING":
     case "PAYOUT_ITEM_NOT_RETRYABLE":

@@ -7,6 +7,7 @@ import { discoveryRouter } from "../routers/discovery";
 import { earningsRouter } from "../routers/earnings";
 import { financeRouter } from "../routers/finance";
 import { incidentsRouter } from "../routers/incidents";
+import { invitationsRouter } from "../routers/invitations";
 import { ledgerRouter } from "../routers/ledger";
 import { notificationsRouter } from "../routers/notifications";
 import { payoutAdminRouter } from "../routers/payout-admin";
@@ -42,6 +43,7 @@ export const appRouter = router({
   earnings: earningsRouter,
   finance: financeRouter,
   reconciliation: reconciliationRouter,
+  invitations: invitationsRouter,
   sandbox: sandboxRouter,
 });
 
