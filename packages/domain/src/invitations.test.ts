@@ -144,7 +144,7 @@ describe("decideInvitationCommand and invitationActions", () => {
     advisorId: ADVISOR.userId,
     status: "pending",
     expiresAt: at(HOUR),
-    project: { ownerId: OWNER.userId, archivedAt: null },
+    project: { id: "project-1", ownerId: OWNER.userId, archivedAt: null },
     advisorStatus: "active",
     ...over,
   });
@@ -205,14 +205,14 @@ describe("decideInvitationCommand and invitationActions", () => {
       name: "accept into an archived project",
       command: "accept",
       actor: ADVISOR,
-      over: { project: { ownerId: OWNER.userId, archivedAt: at(-HOUR) } },
+      over: { project: { id: "project-1", ownerId: OWNER.userId, archivedAt: at(-HOUR) } },
       want: "PROJECT_ARCHIVED",
     },
     {
       name: "decline in an archived project",
       command: "decline",
       actor: ADVISOR,
-      over: { project: { ownerId: OWNER.userId, archivedAt: at(-HOUR) } },
+      over: { project: { id: "project-1", ownerId: OWNER.userId, archivedAt: at(-HOUR) } },
       want: "declined",
     },
     {

@@ -19,7 +19,7 @@ export type InvitationFacts = {
   advisorId: string;
   status: InvitationStatus;
   expiresAt: Date;
-  project: { ownerId: string; archivedAt: Date | null };
+  project: { id: string; ownerId: string; archivedAt: Date | null };
   /** The invited advisor's standing now (null: no longer an approved advisor). */
   advisorStatus: AdvisorStatus | null;
 };
@@ -37,7 +37,7 @@ export type InvitationError =
   | { code: "INVITATION_EXPIRY_OUT_OF_RANGE"; minHours: number; maxDays: number }
   | { code: "CANNOT_INVITE_SELF" }
   | { code: "PROJECT_NOT_FOUND"; ref: string }
-  | { code: "PROJECT_ARCHIVED" }
+  | { code: "PROJECT_ARCHIVED"; ref: string }
   | { code: "ADVISOR_NOT_FOUND"; ref: string }
   /** The advisor to invite is suspended. */
   | { code: "ADVISOR_NOT_INVITABLE" }
@@ -106,7 +106,7 @@ export function decideInvite(params: {
   if (!project || !mayManageInvitations(actor, project)) {
     return err({ code: "PROJECT_NOT_FOUND", ref: params.projectId });
   }
-  if (project.archivedAt) return err({ code: "PROJECT_ARCHIVED" });
+  if (project.archivedAt) return err({ code: "PROJECT_ARCHIVED", ref: params.projectId });
   if (params.advisorId === project.ownerId) return err({ code: "CANNOT_INVITE_SELF" });
   if (!params.advisorStatus) return err({ code: "ADVISOR_NOT_FOUND", ref: params.advisorId });
   if (params.advisorStatus !== "active") return err({ code: "ADVISOR_NOT_INVITABLE" });
@@ -153,7 +153,7 @@ export function decideInvitationCommand(
     return err({ code: "INVITATION_NOT_PENDING", status: facts.status });
   if (expired) return err({ code: "INVITATION_EXPIRED" });
   if (command === "accept") {
-    if (facts.project.archivedAt) return err({ code: "PROJECT_ARCHIVED" });
+    if (facts.project.archivedAt) return err({ code: "PROJECT_ARCHIVED", ref: facts.project.id });
     if (facts.advisorStatus !== "active") return err({ code: "ADVISOR_ACCOUNT_SUSPENDED" });
   }
   return ok({ status: NEXT_STATUS[command] });
