@@ -1,6 +1,6 @@
 import { appendMessage, getUserWithRoles, grantRole, seedDemoData } from "@an/db";
 import { users } from "@an/db/schema";
-import { insertAdvisor, insertConsultation, useTestDatabase } from "@an/db/testing";
+import { insertAdvisor, insertConsultation, jobPayloads, useTestDatabase } from "@an/db/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   admitAdvisor,
@@ -185,6 +185,16 @@ export const MATRIX: Record<string, [Rung, () => unknown]> = {
   "chat.listConversations": ["signed_in", () => ({})],
   "chat.getConversation": ["signed_in", () => ({ conversationId: UUID })],
   "chat.report": ["signed_in", () => ({ messageId: UUID, reason: "spam" })],
+  // Object-level rules (owner, admin, the invited advisor) in "invitations: one invitation" below.
+  "invitations.create": [
+    "signed_in",
+    () => ({ projectId: UUID, advisorId: "demo|advisor-amira", seesHistory: false, canPost: true }),
+  ],
+  "invitations.listForProject": ["signed_in", () => ({ projectId: UUID })],
+  "invitations.listMine": ["advisor", () => ({})],
+  "invitations.accept": ["advisor", () => ({ invitationId: UUID })],
+  "invitations.decline": ["advisor", () => ({ invitationId: UUID })],
+  "invitations.revoke": ["signed_in", () => ({ invitationId: UUID })],
 };
 
 const procedures = Object.keys(appRouter._def.procedures);
@@ -230,6 +240,129 @@ describe("authorization matrix", () => {
     async ({ path, principal, input, expected }) => {
       // Rate limits and dev sign-in are not what this test is about: both are tested on their own.
       expect(await call(principal, path, input())).toBe(expected);
+    },
+  );
+});
+
+/** A project of `ownerId`'s with its conversation and owner membership (as createProject makes). */
+/** A project of `ownerId`'s with its conversation; the project's id. */
+async function seedInvitationProject(ownerId: string) {
+  const { projectId } = await seedProjectChat(t.db, { ownerId, name: `Project of ${ownerId}` });
+  return projectId;
+}
+
+async function userCaller(userId: string | null) {
+  const user = userId ? await getUserWithRoles(t.db, { id: userId }) : null;
+  return createCaller(createContextInner({ db: t.db, user })) as unknown as Record<
+    string,
+    Record<string, (i: unknown) => Promise<unknown>>
+  >;
+}
+
+// Runs before "object-level checks across users", which makes Diego an advisor.
+describe("invitations: one invitation, every caller", () => {
+  type Caller =
+    "owner" | "another_client" | "invited_advisor" | "another_advisor" | "admin" | "anonymous";
+  const CALLERS: Record<Caller, string | null> = {
+    owner: "demo|client-sam",
+    another_client: "demo|client-diego",
+    invited_advisor: "demo|advisor-amira",
+    another_advisor: "demo|advisor-lucas",
+    admin: "demo|admin",
+    anonymous: null,
+  };
+  /**
+   * `allowed`: done. `denied`: unauthenticated, forbidden or not found (the invitation and
+   * the project are not the caller's to see). `refused`: the caller may, but not in this
+   * state (an invitation already accepted can't be accepted again).
+   */
+  type Outcome = "allowed" | "denied" | "refused";
+  type Phase = "pending" | "accepted";
+  const PROCEDURES: Record<
+    string,
+    {
+      input: (ids: { projectId: string; invitationId: string }) => unknown;
+      expect: (c: Caller, p: Phase) => Outcome;
+    }
+  > = {
+    create: {
+      input: ({ projectId }) => ({
+        projectId,
+        advisorId: "demo|advisor-lucas",
+        seesHistory: false,
+        canPost: true,
+      }),
+      expect: (c) => (c === "owner" || c === "admin" ? "allowed" : "denied"),
+    },
+    listForProject: {
+      input: ({ projectId }) => ({ projectId }),
+      expect: (c) => (c === "owner" || c === "admin" ? "allowed" : "denied"),
+    },
+    listMine: {
+      input: () => ({}),
+      expect: (c) => (c === "invited_advisor" || c === "another_advisor" ? "allowed" : "denied"),
+    },
+    accept: {
+      input: ({ invitationId }) => ({ invitationId }),
+      expect: (c, p) =>
+        c !== "invited_advisor" ? "denied" : p === "pending" ? "allowed" : "refused",
+    },
+    decline: {
+      input: ({ invitationId }) => ({ invitationId }),
+      expect: (c, p) =>
+        c !== "invited_advisor" ? "denied" : p === "pending" ? "allowed" : "refused",
+    },
+    revoke: {
+      input: ({ invitationId }) => ({ invitationId }),
+      expect: (c) => (c === "owner" || c === "admin" ? "allowed" : "denied"),
+    },
+  };
+  const cases = Object.entries(PROCEDURES).flatMap(([procedure, spec]) =>
+    (["pending", "accepted"] as const).flatMap((phase) =>
+      (Object.keys(CALLERS) as Caller[]).map((caller) => ({
+        procedure,
+        phase,
+        caller,
+        spec,
+        expected: spec.expect(caller, phase),
+      })),
+    ),
+  );
+
+  it.each(cases)(
+    "invitations.$procedure on a $phase invitation as $caller is $expected",
+    async ({ procedure, phase, caller, spec, expected }) => {
+      const projectId = await seedInvitationProject("demo|client-sam");
+      const sam = await userCaller("demo|client-sam");
+      const { id: invitationId } = (await sam.invitations!.create!({
+        projectId,
+        advisorId: "demo|advisor-amira",
+        seesHistory: false,
+        canPost: true,
+      })) as { id: string };
+      if (phase === "accepted") {
+        await (
+          await userCaller("demo|advisor-amira")
+        ).invitations!.accept!({ invitationId });
+      }
+      const outcome = await (
+        await userCaller(CALLERS[caller])
+      ).invitations![procedure]!(spec.input({ projectId, invitationId })).then(
+        (value) => ({ kind: "allowed" as Outcome, value }),
+        (error: { code?: string }) => ({
+          kind: (["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND"].includes(error.code ?? "")
+            ? "denied"
+            : error.code === "CONFLICT"
+              ? "refused"
+              : `unexpected ${error.code}`) as Outcome,
+          value: null,
+        }),
+      );
+      expect(outcome.kind).toBe(expected);
+      if (procedure === "listMine" && outcome.value) {
+        const ids = (outcome.value as { items: { id: string }[] }).items.map((i) => i.id);
+        expect(ids.includes(invitationId)).toBe(caller === "invited_advisor");
+      }
     },
   );
 });
@@ -393,6 +526,48 @@ describe("privacy: what an advisor can see of clients", () => {
     }
     const reviews = await caller.reviews!.listForAdvisor!({ advisorId: "demo|advisor-amira" });
     expect(JSON.stringify(reviews)).toContain("Sam");
+  });
+
+  it("invitations and their notifications show an advisor the client's first name only", async () => {
+    const secrets = ["sam@demo.advisor.network", "Carter", "diego@demo.advisor.network", "Ruiz"];
+    const amira = await userCaller("demo|advisor-amira");
+    const ids: string[] = [];
+    for (const owner of ["demo|client-sam", "demo|client-diego"]) {
+      const projectId = await seedInvitationProject(owner);
+      const created = (await (
+        await userCaller(owner)
+      ).invitations!.create!({
+        projectId,
+        advisorId: "demo|advisor-amira",
+        seesHistory: true,
+        canPost: true,
+      })) as { id: string };
+      ids.push(created.id);
+    }
+    const responses = [
+      await amira.invitations!.listMine!({}),
+      await amira.invitations!.accept!({ invitationId: ids[0] }),
+      await amira.invitations!.decline!({ invitationId: ids[1] }),
+    ];
+    await (
+      await userCaller("demo|client-sam")
+    ).invitations!.revoke!({ invitationId: ids[0] });
+    responses.push(await amira.invitations!.listMine!({}));
+    const notices = (
+      await jobPayloads<{ userId: string; params: { invitationId?: string } }>(
+        t.db,
+        "send_notification",
+      )
+    ).filter((n) => n.userId === "demo|advisor-amira" && ids.includes(n.params.invitationId ?? ""));
+    // Received ×2 and revoked ×1 (accepted and declined go to the owners).
+    expect(notices).toHaveLength(3);
+    for (const [i, response] of [...responses, ...notices].entries()) {
+      const text = JSON.stringify(response);
+      for (const secret of secrets)
+        expect(text, `output ${i} leaks ${secret}`).not.toContain(secret);
+    }
+    expect(JSON.stringify(responses[0])).toContain("Sam");
+    expect(JSON.stringify(responses[0])).toContain("Diego");
   });
 });
 

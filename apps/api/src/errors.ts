@@ -9,7 +9,13 @@ import type {
   SkillError,
   WebhookReplayError,
 } from "@an/db";
-import type { ApplicationRateError, Money, Result, TransitionError } from "@an/domain";
+import type {
+  ApplicationRateError,
+  InvitationError,
+  Money,
+  Result,
+  TransitionError,
+} from "@an/domain";
 
 /**
  * Every error a caller can get, each mapped once to a tRPC code (and so an HTTP status).
@@ -55,6 +61,15 @@ export const APP_ERROR_CODES = {
   CURRENCY_NOT_OFFERED: "BAD_REQUEST",
   ADVISOR_NOT_FOUND: "NOT_FOUND",
   ADVISOR_SUSPENDED: "CONFLICT",
+  ADVISOR_NOT_INVITABLE: "CONFLICT",
+  ADVISOR_ACCOUNT_SUSPENDED: "FORBIDDEN",
+  INVITATION_NOT_FOUND: "NOT_FOUND",
+  INVITATION_NOT_PENDING: "CONFLICT",
+  INVITATION_NOT_REVOCABLE: "CONFLICT",
+  INVITATION_EXPIRED: "CONFLICT",
+  INVITATION_EXISTS: "CONFLICT",
+  INVITATION_EXPIRY_OUT_OF_RANGE: "BAD_REQUEST",
+  CANNOT_INVITE_SELF: "BAD_REQUEST",
   AVATAR_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   AVATAR_NOT_IMAGE: "UNSUPPORTED_MEDIA_TYPE",
   INVALID_LINK: "BAD_REQUEST",
@@ -210,6 +225,7 @@ export type Failure =
   | SkillError
   | ReviewReplyError
   | WebhookReplayError
+  | InvitationError
   | TransitionError;
 
 function isChatFailure(failure: Failure): failure is ChatFailure {
@@ -240,6 +256,21 @@ export function toAppError(failure: Failure): AppError {
     case "WEBHOOK_EVENT_NOT_FOUND":
     case "WEBHOOK_BODY_PURGED":
       return new AppError(failure.code, { ref: failure.ref });
+    case "INVITATION_NOT_FOUND":
+      return new AppError(failure.code, { ref: failure.ref });
+    case "INVITATION_NOT_PENDING":
+    case "INVITATION_NOT_REVOCABLE":
+      return new AppError(failure.code, { status: failure.status });
+    case "INVITATION_EXPIRED":
+    case "INVITATION_EXISTS":
+    case "CANNOT_INVITE_SELF":
+    case "ADVISOR_NOT_INVITABLE":
+    case "ADVISOR_ACCOUNT_SUSPENDED":
+      return new AppError(failure.code);
+    case "INVITATION_EXPIRY_OUT_OF_RANGE":
+      return new AppError(failure.code, { minHours: failure.minHours, maxDays: failure.maxDays });
+    case "INVITATION_FORBIDDEN":
+      return new AppError("FORBIDDEN");
     case "APPLICATION_NOT_EDITABLE":
     case "APPLICATION_NOT_PENDING":
     case "PAYOUT_ITEM_NOT_RETRYABLE":

@@ -79,6 +79,24 @@ export const JOBS = {
               .max(5),
           }),
         }),
+        // Invitations into a project's chat. An advisor is told the client's first name
+        // only (`client`); the owner is told the advisor's display name (`advisor`).
+        z.object({
+          template: z.enum(["invitation_received", "invitation_revoked", "invitation_expired"]),
+          params: z.object({
+            invitationId: z.uuid(),
+            project: z.string().min(1).max(500),
+            client: z.string().min(1).max(200),
+          }),
+        }),
+        z.object({
+          template: z.enum(["invitation_accepted", "invitation_declined"]),
+          params: z.object({
+            invitationId: z.uuid(),
+            project: z.string().min(1).max(500),
+            advisor: z.string().min(1).max(200),
+          }),
+        }),
       ]),
     ),
   /** Processes one stored webhook delivery; safe to run any number of times. */
@@ -140,6 +158,8 @@ export const JOBS = {
   reconcile_provider_nightly: z.looseObject({}),
   /** Crontab: one email digest per member whose unread chat messages have waited long enough. */
   chat_digests: z.looseObject({}),
+  /** Crontab: ends invitations past their expiry (and the advisor's membership with them). */
+  expire_invitations: z.looseObject({}),
 } as const;
 
 export type JobName = keyof typeof JOBS;
@@ -169,6 +189,8 @@ const DEFAULT_PRIORITY: Partial<Record<JobName, number>> = {
   reconcile_provider: 15,
   reconcile_provider_nightly: 15,
   chat_digests: 12,
+  // Ahead of messages: access must end on time even when notifications pile up.
+  expire_invitations: 5,
   // Transfers go behind webhook processing and timers but ahead of messages.
   plan_payouts: 2,
   prepare_payout_batch: 3,

@@ -6,6 +6,19 @@ export const BOOKING_CHAT_LEAD_MS = 3 * 24 * 3_600_000;
 /** …until this long after it ends. */
 export const BOOKING_CHAT_TAIL_MS = 3 * 24 * 3_600_000;
 
+/**
+ * Booking statuses that keep the chat open around the meeting. A completed booking is
+ * released (then paid out) when the hold window passes (48 h by default), well inside the
+ * 3-day tail: those count too, or the advisor would lose the chat early.
+ */
+const BOOKING_CHAT_STATUSES: readonly ConsultationStatus[] = [
+  "confirmed",
+  "reschedule_requested",
+  "completed",
+  "released",
+  "paid_out",
+];
+
 /** Who asks to read or post in a project's conversation. */
 export type ChatCaller =
   { kind: "user"; userId: string; isAdmin: boolean } | { kind: "assistant"; credentialId: string };
@@ -76,9 +89,7 @@ export function liveEngagement(
       return e.status === "confirmed" && e.startsAt.getTime() <= t && t < e.endsAt.getTime();
     }
     return (
-      (e.status === "confirmed" ||
-        e.status === "reschedule_requested" ||
-        e.status === "completed") &&
+      BOOKING_CHAT_STATUSES.includes(e.status) &&
       e.startsAt.getTime() - BOOKING_CHAT_LEAD_MS <= t &&
       t < e.endsAt.getTime() + BOOKING_CHAT_TAIL_MS
     );

@@ -4,6 +4,7 @@ export * from "./vocabulary";
 export * from "./chat-access";
 export * from "./chat-digest";
 export * from "./chat-message";
+export * from "./invitations";
 export * from "./locale";
 export * from "./messages";
 export * from "./i18n";

@@ -9,6 +9,7 @@ import { discoveryRouter } from "../routers/discovery";
 import { earningsRouter } from "../routers/earnings";
 import { financeRouter } from "../routers/finance";
 import { incidentsRouter } from "../routers/incidents";
+import { invitationsRouter } from "../routers/invitations";
 import { ledgerRouter } from "../routers/ledger";
 import { notificationsRouter } from "../routers/notifications";
 import { payoutAdminRouter } from "../routers/payout-admin";
@@ -50,6 +51,7 @@ export const appRouter = router({
   reconciliation: reconciliationRouter,
   chatAdmin: chatAdminRouter,
   serviceCredentials: serviceCredentialsRouter,
+  invitations: invitationsRouter,
   sandbox: sandboxRouter,
 });
 

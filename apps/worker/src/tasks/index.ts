@@ -6,6 +6,7 @@ import { consultationTimer } from "./consultation-timer";
 import { createCheckout } from "./create-checkout";
 import { deliverSimulatedWebhook } from "./deliver-simulated-webhook";
 import { expireCheckout } from "./expire-checkout";
+import { expireInvitationsTask } from "./expire-invitations";
 import { planPayouts, preparePayoutBatchTask, reverseTransfer, sendPayoutItem } from "./payouts";
 import { processWebhookEvent } from "./process-webhook-event";
 import { purgeWebhookPayloads } from "./purge-webhook-payloads";
@@ -39,6 +40,7 @@ export function createHandlers(deps: WorkerDeps): Handlers {
     reconcile_provider: reconcileProvider(deps),
     reconcile_provider_nightly: reconcileProviderNightly(deps),
     chat_digests: chatDigests(deps),
+    expire_invitations: expireInvitationsTask(deps),
   };
 }
 
@@ -71,4 +73,6 @@ export const CRONTAB = [
   "23 2 * * * reconcile_provider_nightly ?max=3",
   // Members who missed chat messages get one email per unread stretch, a few minutes late.
   "* * * * * chat_digests ?max=1",
+  // Invitation expiry ends chat access: within a minute of the time the inviter set.
+  "* * * * * expire_invitations ?max=1",
 ].join("\n");

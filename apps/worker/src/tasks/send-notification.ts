@@ -29,6 +29,13 @@ function templateVars(payload: SimplePayload, t: Translator): Record<string, str
     case "application_submitted":
     case "application_approved":
       return {};
+    case "invitation_received":
+    case "invitation_revoked":
+    case "invitation_expired":
+      return { project: payload.params.project, client: payload.params.client };
+    case "invitation_accepted":
+    case "invitation_declined":
+      return { project: payload.params.project, advisor: payload.params.advisor };
   }
 }
 

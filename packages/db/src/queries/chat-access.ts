@@ -1,5 +1,10 @@
-import { and, desc, eq } from "drizzle-orm";
-import { type ChatAccess, type ChatCaller, decideChatAccess } from "@an/domain";
+import { and, desc, eq, inArray } from "drizzle-orm";
+import {
+  type ChatAccess,
+  type ChatCaller,
+  decideChatAccess,
+  LIVE_INVITATION_STATUSES,
+} from "@an/domain";
 import type { Executor } from "../client";
 import {
   advisorInvitations,
@@ -59,7 +64,13 @@ export async function loadChatAccess(
         eq(advisorInvitations.advisorId, userId),
       ),
     )
-    .orderBy(desc(advisorInvitations.createdAt))
+    // The live invitation (at most one) decides; else the latest ended one says why not.
+    // Creation time alone can tie, and then an ended invitation could hide a live one.
+    .orderBy(
+      desc(inArray(advisorInvitations.status, LIVE_INVITATION_STATUSES)),
+      desc(advisorInvitations.createdAt),
+      desc(advisorInvitations.id),
+    )
     .limit(1);
   const [advisor] = await ex
     .select({ status: advisors.status })

@@ -5,6 +5,8 @@ import { advisorLanguages, advisors, advisorSkills } from "../schema";
 import { refreshAdvisorSearchText } from "../queries/advisor-search";
 import { type AdvisorProfile, getAdvisorProfile } from "../queries/advisors";
 import { type Actor, writeAudit } from "../queries/audit";
+import { activeConversationIdsOf } from "../queries/invitations";
+import { notifyChat } from "../queries/messages";
 import { resolveSkills } from "../queries/skills";
 import { rescheduleNextPayout } from "./payout-schedule";
 
@@ -237,19 +239,30 @@ async function changeAdvisor(
 
 /**
  * Suspends an advisor: status `suspended` with the reason and time. Discovery and booking
- * only offer `active` advisors, so a suspended one disappears from both. Suspending a
- * suspended advisor updates the reason. Audited (`advisor.suspended`).
+ * only offer `active` advisors, so a suspended one disappears from both. Chat access is
+ * decided from the advisor's status on every read, so the suspension ends it; the
+ * conversations they are a member of are told, so their live streams re-check it within
+ * seconds. Suspending a suspended advisor updates the reason. Audited (`advisor.suspended`).
  */
 export async function suspendAdvisor(
   tx: Tx,
   params: AdvisorChange & { advisorId: string; reason: string; now: Date },
 ): Promise<Result<AdvisorProfile, AdvisorError>> {
-  return changeAdvisor(
+  const outcome = await changeAdvisor(
     tx,
     params.advisorId,
     { status: "suspended", suspendedReason: params.reason, suspendedAt: params.now },
     { action: "advisor.suspended", actor: params.actor, requestId: params.requestId },
   );
+  if (outcome.ok) await announceAccessChange(tx, outcome.value.userId);
+  return outcome;
+}
+
+/** Tells the live streams of every conversation the advisor is in to re-check access. */
+async function announceAccessChange(tx: Tx, userId: string): Promise<void> {
+  for (const conversationId of await activeConversationIdsOf(tx, { userId })) {
+    await notifyChat(tx, { kind: "access", conversationId, userId });
+  }
 }
 
 /**
@@ -261,7 +274,7 @@ export async function reinstateAdvisor(
   tx: Tx,
   params: AdvisorChange & { advisorId: string; reason: string },
 ): Promise<Result<AdvisorProfile, AdvisorError>> {
-  return changeAdvisor(
+  const outcome = await changeAdvisor(
     tx,
     params.advisorId,
     { status: "active", suspendedReason: null, suspendedAt: null },
@@ -272,6 +285,8 @@ export async function reinstateAdvisor(
       reason: params.reason,
     },
   );
+  if (outcome.ok) await announceAccessChange(tx, outcome.value.userId);
+  return outcome;
 }
 
 /** Clears the review flag once an admin has re-checked a sensitive change. Audited. */
