@@ -10,6 +10,7 @@ import { authenticate } from "./auth/authenticate";
 import type { TokenVerifier } from "./auth/tokens";
 import { AppError } from "./errors";
 import { requestStore } from "./http/request-store";
+import type { LiveChat } from "./live/chat-stream";
 import type { RateLimiters } from "./rate-limit";
 import { createContextInner, type DevAuthConfig } from "./trpc/context";
 import { formatAppError } from "./trpc/error-format";
@@ -32,6 +33,8 @@ export type AppDeps = {
   providers: Providers;
   /** The clock; tests pass their own. */
   now?: () => Date;
+  /** Live chat (SSE subscriptions); absent, `chat.onEvents` is unavailable. */
+  live?: LiveChat | null;
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -185,6 +188,7 @@ export function createApp(deps: AppDeps) {
           billing: deps.billing,
           providers: deps.providers,
           now,
+          live: deps.live ?? null,
           setHeader: (name, value) => {
             if (!res.headersSent) res.setHeader(name, value);
           },

@@ -11,6 +11,7 @@ export * from "./queries/advisor-search";
 export * from "./queries/reviews";
 export * from "./queries/messages";
 export * from "./queries/chat-access";
+export * from "./queries/chat-stream";
 export * from "./queries/service-credentials";
 export * from "./queries/skills";
 export * from "./queries/advisors";

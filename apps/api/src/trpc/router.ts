@@ -2,6 +2,7 @@ import { advisorsRouter } from "../routers/advisors";
 import { applicationsRouter } from "../routers/applications";
 import { authRouter } from "../routers/auth";
 import { bookingsRouter } from "../routers/bookings";
+import { chatRouter } from "../routers/chat";
 import { consultationsRouter } from "../routers/consultations";
 import { discoveryRouter } from "../routers/discovery";
 import { earningsRouter } from "../routers/earnings";
@@ -43,6 +44,7 @@ export const appRouter = router({
   finance: financeRouter,
   reconciliation: reconciliationRouter,
   sandbox: sandboxRouter,
+  chat: chatRouter,
 });
 
 export type AppRouter = typeof appRouter;
