@@ -149,6 +149,9 @@ export const MATRIX: Record<string, [Rung, () => unknown]> = {
   ],
   "reconciliation.list": ["admin", () => ({})],
   "reconciliation.get": ["admin", () => ({ id: UUID })],
+  // Members only beyond the rung: chat/chat-live-access.integration.test.ts has the chat matrix.
+  "chat.onEvents": ["signed_in", () => ({ conversationId: UUID })],
+  "chat.setTyping": ["signed_in", () => ({ conversationId: UUID })],
 };
 
 const procedures = Object.keys(appRouter._def.procedures);
