@@ -11,6 +11,7 @@ import { authenticateServiceKey, serviceKeyFrom } from "./auth/service-key";
 import type { TokenVerifier } from "./auth/tokens";
 import { AppError } from "./errors";
 import { requestStore } from "./http/request-store";
+import type { LiveChat } from "./live/chat-stream";
 import type { RateLimiters } from "./rate-limit";
 import { createContextInner, type DevAuthConfig } from "./trpc/context";
 import { formatAppError } from "./trpc/error-format";
@@ -40,6 +41,8 @@ export type AppDeps = {
   providers: Providers;
   /** The clock; tests pass their own. */
   now?: () => Date;
+  /** Live chat (SSE subscriptions); absent, `chat.onEvents` is unavailable. */
+  live?: LiveChat | null;
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -207,6 +210,7 @@ export function createApp(deps: AppDeps) {
           providers: deps.providers,
           storage: deps.storage,
           now,
+          live: deps.live ?? null,
           setHeader: (name, value) => {
             if (!res.headersSent) res.setHeader(name, value);
           },

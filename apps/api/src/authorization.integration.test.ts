@@ -195,6 +195,9 @@ export const MATRIX: Record<string, [Rung, () => unknown]> = {
   "invitations.accept": ["advisor", () => ({ invitationId: UUID })],
   "invitations.decline": ["advisor", () => ({ invitationId: UUID })],
   "invitations.revoke": ["signed_in", () => ({ invitationId: UUID })],
+  // Members only beyond the rung: chat/chat-live-access.integration.test.ts has the chat matrix.
+  "chat.onEvents": ["signed_in", () => ({ conversationId: UUID })],
+  "chat.setTyping": ["signed_in", () => ({ conversationId: UUID })],
 };
 
 const procedures = Object.keys(appRouter._def.procedures);

@@ -88,6 +88,12 @@ const schema = z
     RATE_LIMIT_SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
     /** Express "trust proxy" setting, so rate limits key on the real client IP behind a proxy. */
     TRUST_PROXY: z.string().default("loopback"),
+    /** Live chat: missed messages past which a reconnecting stream gets `resync` instead. */
+    CHAT_STREAM_BACKLOG_CAP: z.coerce.number().int().min(1).max(10_000).default(500),
+    /** Live chat: how often a stream re-checks its member's access (expiry, suspension), ms. */
+    CHAT_STREAM_ACCESS_RECHECK_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+    /** Live chat: least time between two typing notices of one member in one conversation, ms. */
+    CHAT_TYPING_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
     ...billingEnvShape,
   })
   .superRefine((env, ctx) => {

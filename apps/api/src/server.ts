@@ -4,6 +4,8 @@ import { createDb, createPgSimStore, enqueueJob } from "@an/db";
 import pg from "pg";
 import type { Logger } from "pino";
 import { createApp } from "./app";
+import { createChatHub } from "./live/chat-hub";
+import { createLiveChat } from "./live/chat-stream";
 import { type AuthConfig, createTokenVerifier, DEV_TOKEN_ISSUER } from "./auth/tokens";
 import type { ApiEnv } from "./env";
 import { createRateLimiters } from "./rate-limit";
@@ -73,6 +75,13 @@ export async function startApiServer(
     max: 4,
     application_name: "advisor-network:api-ratelimit",
   });
+  // One LISTEN connection per process fans chat notices out to this process's streams.
+  const hub = createChatHub({ connectionString: databaseUrl, log });
+  const live = createLiveChat(hub, {
+    backlogCap: env.CHAT_STREAM_BACKLOG_CAP,
+    accessRecheckMs: env.CHAT_STREAM_ACCESS_RECHECK_MS,
+    typingIntervalMs: env.CHAT_TYPING_INTERVAL_MS,
+  });
   const auth = authConfig(env);
   // Refuses to start in production on simulated providers or development secrets.
   const billing = resolveBillingConfig(env, {
@@ -113,6 +122,7 @@ export async function startApiServer(
     trustProxy: env.TRUST_PROXY,
     billing,
     providers,
+    live,
   });
   const server = app.listen(env.PORT, env.HOST);
   await new Promise<void>((resolve, reject) => {
@@ -127,9 +137,20 @@ export async function startApiServer(
     port,
     url: `http://127.0.0.1:${port}`,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Live streams never finish on their own: in-flight requests get a moment, then every
+      // connection is cut (a stream's client resumes on another instance from lastEventId).
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([
+        closed,
+        new Promise<void>((resolve) => {
+          grace = setTimeout(resolve, 2_000);
+        }),
+      ]);
+      clearTimeout(grace);
       server.closeAllConnections();
-      await Promise.all([handle.close(), pool.end()]);
+      await closed;
+      await Promise.all([handle.close(), pool.end(), hub.close()]);
     },
   };
 }

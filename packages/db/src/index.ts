@@ -12,6 +12,7 @@ export * from "./queries/reviews";
 export * from "./queries/messages";
 export * from "./queries/chat-access";
 export * from "./queries/projects";
+export * from "./queries/chat-stream";
 export * from "./queries/service-credentials";
 export * from "./queries/chat-views";
 export * from "./workflows/chat-messages";

@@ -12,6 +12,7 @@ import type { Logger } from "pino";
 import pino from "pino";
 import type { AppError } from "../errors";
 import { translator } from "@an/domain";
+import type { LiveChat } from "../live/chat-stream";
 import { type RateLimiters, unlimited } from "../rate-limit";
 import type { ServiceCaller } from "../auth/service-key";
 import type { FileStorage } from "../uploads/storage";
@@ -52,6 +53,8 @@ export type ContextInnerOptions = {
   /** Payment and scheduling providers; defaults to in-memory simulators. */
   providers?: Providers;
   now?: () => Date;
+  /** This process's live chat (fan-out hub and settings); null where nothing streams. */
+  live?: LiveChat | null;
 };
 
 let defaults: { billing: BillingConfig; providers: Providers } | null = null;
@@ -95,6 +98,7 @@ export function createContextInner(opts: ContextInnerOptions) {
     billing: opts.billing ?? developmentBilling().billing,
     providers: opts.providers ?? developmentBilling().providers,
     now: opts.now ?? (() => new Date()),
+    live: opts.live ?? null,
   };
 }
 

@@ -6,7 +6,22 @@ import { requestStore } from "../http/request-store";
 import type { Context } from "./context";
 import { formatAppError } from "./error-format";
 
+/**
+ * Server-sent events (chat streams). A ping every 10 s keeps proxies from timing an idle
+ * stream out and lets the client notice a dead one (it reconnects after 25 s of silence,
+ * resuming from its last event id). A stream lasts at most 15 minutes, then the client
+ * reconnects: a revoked or expired token can't keep one open.
+ */
+export const SSE_PING_MS = 10_000;
+export const SSE_RECONNECT_AFTER_INACTIVITY_MS = 25_000;
+export const SSE_MAX_DURATION_MS = 15 * 60_000;
+
 const t = initTRPC.context<Context>().create({
+  sse: {
+    ping: { enabled: true, intervalMs: SSE_PING_MS },
+    client: { reconnectAfterInactivityMs: SSE_RECONNECT_AFTER_INACTIVITY_MS },
+    maxDurationMs: SSE_MAX_DURATION_MS,
+  },
   errorFormatter({ shape, error, ctx, input, path }) {
     const store = requestStore.getStore();
     const requestId = ctx?.requestId ?? store?.requestId ?? "unknown";

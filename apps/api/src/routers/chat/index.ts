@@ -5,13 +5,12 @@ import { getConversation } from "./get-conversation";
 import { listConversations } from "./list-conversations";
 import { listHistory } from "./list-history";
 import { markRead } from "./mark-read";
+import { onEvents } from "./on-events";
 import { report } from "./report";
 import { send } from "./send";
+import { setTyping } from "./set-typing";
 
-/**
- * A project's conversation as its members (and the assistant) use it. The live stream
- * (`onEvents`, `setTyping`) joins this router from its own files.
- */
+/** A project's conversation as its members (and the assistant) use it, live included. */
 export const chatRouter = router({
   send,
   listHistory,
@@ -21,4 +20,7 @@ export const chatRouter = router({
   listConversations,
   getConversation,
   report,
+  // The live stream and the typing indicator.
+  onEvents,
+  setTyping,
 });

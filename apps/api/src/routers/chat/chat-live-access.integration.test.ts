@@ -1,0 +1,182 @@
+import { appendMessage, getUserWithRoles, grantRole } from "@an/db";
+import { advisorInvitations, conversationMembers, conversations, projects } from "@an/db/schema";
+import {
+  ADMIN,
+  AMIRA,
+  DIEGO,
+  insertAdvisor,
+  insertConsultation,
+  LUCAS,
+  SAM,
+  seedParties,
+  useTestDatabase,
+} from "@an/db/testing";
+import { eq } from "drizzle-orm";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ChatHub, createChatHub } from "../../live/chat-hub";
+import { createLiveChat, type LiveChat } from "../../live/chat-stream";
+import { createContextInner } from "../../trpc/context";
+import { createCaller } from "../../trpc/router";
+
+/**
+ * Who may follow a conversation live and announce typing: the chat rows of the
+ * authorization matrix (owner, another client, the invited advisor before and after
+ * accepting, another advisor, an admin), through the router as a caller sees it.
+ */
+
+const DAY = 24 * 3_600_000;
+const t = useTestDatabase(async (db) => {
+  await seedParties(db.db);
+  await insertAdvisor(db.db, { userId: LUCAS, displayName: "Lucas M." });
+});
+
+let hub: ChatHub;
+let live: LiveChat;
+let conversationId = "";
+let projectId = "";
+
+beforeAll(async () => {
+  hub = createChatHub({ connectionString: t.url, log: pino({ level: "silent" }) });
+  await hub.ready();
+  live = createLiveChat(hub, { backlogCap: 500, accessRecheckMs: 60_000, typingIntervalMs: 0 });
+  const [project] = await t.db
+    .insert(projects)
+    .values({ ownerId: SAM, name: "Matrix" })
+    .returning({ id: projects.id });
+  projectId = project!.id;
+  const [conv] = await t.db
+    .insert(conversations)
+    .values({ projectId })
+    .returning({ id: conversations.id });
+  conversationId = conv!.id;
+  await t.db.insert(conversationMembers).values({ conversationId, userId: SAM, role: "owner" });
+  await t.db.transaction((tx) =>
+    appendMessage(tx, {
+      conversationId,
+      actorType: "client",
+      senderId: SAM,
+      authorKey: `user:${SAM}`,
+      body: "first",
+      now: new Date(),
+    }),
+  );
+  // Amira is invited (pending) with a running pass; Lucas is an advisor with nothing here.
+  await t.db.insert(advisorInvitations).values({
+    projectId,
+    advisorId: AMIRA,
+    invitedBy: SAM,
+    status: "pending",
+    seesHistory: true,
+    expiresAt: new Date(Date.now() + 30 * DAY),
+  });
+  await insertConsultation(t.db, {
+    clientId: SAM,
+    advisorId: AMIRA,
+    projectId,
+    kind: "async_pass",
+    passDays: 7,
+    status: "confirmed",
+    startsAt: new Date(Date.now() - DAY),
+    endsAt: new Date(Date.now() + 6 * DAY),
+  });
+  await t.db.transaction((tx) =>
+    grantRole(tx, {
+      userId: ADMIN,
+      role: "admin",
+      actor: { kind: "system", label: "test" },
+      notify: false,
+    }),
+  );
+});
+
+afterAll(async () => {
+  await hub?.close();
+});
+
+async function callerFor(userId: string) {
+  const user = await getUserWithRoles(t.db, { id: userId });
+  return createCaller(createContextInner({ db: t.db, user, live }));
+}
+
+/** The first thing the stream sends, or the error it ends with. */
+async function firstEvent(userId: string) {
+  const caller = await callerFor(userId);
+  try {
+    const stream = await caller.chat.onEvents({ conversationId, lastEventId: "0" });
+    const iterator = stream[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    // Ends the stream (its hub subscription goes with it).
+    await iterator.return?.(undefined);
+    return { ok: true as const, value: first.value as unknown };
+  } catch (error) {
+    return { ok: false as const, error: error as { code: string; appCode?: string } };
+  }
+}
+
+async function typing(userId: string) {
+  const caller = await callerFor(userId);
+  return caller.chat.setTyping({ conversationId }).then(
+    (r) => ({ ok: true as const, value: r }),
+    (error: { code: string; appCode?: string }) => ({ ok: false as const, error }),
+  );
+}
+
+const denied = (code: string, appCode: string) => ({
+  ok: false,
+  error: expect.objectContaining({ code, appCode }) as unknown,
+});
+
+describe("chat.onEvents and chat.setTyping by caller", () => {
+  it.each([
+    ["the owner", SAM, { ok: true }, { ok: true }],
+    [
+      "another client",
+      DIEGO,
+      denied("NOT_FOUND", "CONVERSATION_NOT_FOUND"),
+      denied("NOT_FOUND", "CONVERSATION_NOT_FOUND"),
+    ],
+    [
+      "the invited advisor before accepting",
+      AMIRA,
+      denied("FORBIDDEN", "CHAT_ACCESS_DENIED"),
+      denied("FORBIDDEN", "CHAT_ACCESS_DENIED"),
+    ],
+    [
+      "another advisor",
+      LUCAS,
+      denied("NOT_FOUND", "CONVERSATION_NOT_FOUND"),
+      denied("NOT_FOUND", "CONVERSATION_NOT_FOUND"),
+    ],
+    // Admins read conversations through the audited moderation reads, not a live stream.
+    [
+      "an admin",
+      ADMIN,
+      denied("FORBIDDEN", "CHAT_ACCESS_DENIED"),
+      denied("FORBIDDEN", "CHAT_ACCESS_DENIED"),
+    ],
+  ])("%s", async (_name, userId, stream, typed) => {
+    expect(await firstEvent(userId)).toMatchObject(stream);
+    expect(await typing(userId)).toMatchObject(typed);
+  });
+
+  it("the invited advisor after accepting follows the stream and may announce typing", async () => {
+    await t.db
+      .update(advisorInvitations)
+      .set({ status: "accepted", respondedAt: new Date() })
+      .where(eq(advisorInvitations.projectId, projectId));
+    await t.db
+      .insert(conversationMembers)
+      .values({ conversationId, userId: AMIRA, role: "advisor", historyFromSeq: 0 });
+    // A tracked event: [id, data] (the id is the seq), as tRPC's `tracked` envelopes it.
+    const first = await firstEvent(AMIRA);
+    expect(first.ok).toBe(true);
+    const [id, data] = (first.ok ? first.value : []) as [string, unknown];
+    expect(id).toBe("1");
+    expect(data).toMatchObject({
+      type: "message",
+      message: { seq: 1, sender: { displayName: "Sam" } },
+    });
+    expect(await typing(AMIRA)).toEqual({ ok: true, value: { notified: true } });
+  });
+});
