@@ -10,6 +10,7 @@ import { incidentsRouter } from "../routers/incidents";
 import { ledgerRouter } from "../routers/ledger";
 import { notificationsRouter } from "../routers/notifications";
 import { payoutAdminRouter } from "../routers/payout-admin";
+import { passesRouter } from "../routers/passes";
 import { payoutsRouter } from "../routers/payouts";
 import { reconciliationRouter } from "../routers/reconciliation";
 import { reviewsRouter } from "../routers/reviews";
@@ -34,6 +35,7 @@ export const appRouter = router({
   reviews: reviewsRouter,
   bookings: bookingsRouter,
   consultations: consultationsRouter,
+  passes: passesRouter,
   incidents: incidentsRouter,
   ledger: ledgerRouter,
   webhookEvents: webhookEventsRouter,

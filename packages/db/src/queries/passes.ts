@@ -53,6 +53,18 @@ export async function findOwnedProject(
   return row ?? null;
 }
 
+/** Who owns a project (null: no such project). */
+export async function findProjectOwnerId(
+  ex: Executor,
+  params: { projectId: string },
+): Promise<string | null> {
+  const [row] = await ex
+    .select({ ownerId: projects.ownerId })
+    .from(projects)
+    .where(eq(projects.id, params.projectId));
+  return row?.ownerId ?? null;
+}
+
 /** The advisor's accepted, unexpired invitation to the project, if any. */
 export async function findLiveAcceptedInvitation(
   ex: Executor,
