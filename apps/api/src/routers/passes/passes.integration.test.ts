@@ -1,4 +1,4 @@
-import { type Db, seedDemoData } from "@an/db";
+import { appendMessage, applyConsultationEvent, type Db, seedDemoData } from "@an/db";
 import {
   advisorInvitations,
   advisors,
@@ -59,11 +59,12 @@ const passCount = async () =>
   )[0]!.n;
 
 let projectId: string;
+let conversationId: string;
 beforeEach(async () => {
   await t.db
     .update(advisors)
     .set({ asyncDayRate: 5_000, status: "active", suspendedAt: null, suspendedReason: null });
-  ({ projectId } = await seedProjectChat(t.db, SAM));
+  ({ projectId, conversationId } = await seedProjectChat(t.db, SAM));
   await invite(t.db, projectId, AMIRA);
 });
 
@@ -223,6 +224,57 @@ describe("passes.quote and passes.purchase", () => {
       code: "BAD_REQUEST",
       appCode: "PASS_DAYS_NOT_ALLOWED",
       params: { max: 30, value: 31 },
+    });
+  });
+});
+
+describe("a paid pass in earnings and in the admin's view", () => {
+  it("shows beside consultations (kind) and reports its chat activity", async () => {
+    const sam = await callerFor(t.db, SAM, { now: NOW });
+    const { consultationId } = await sam.passes.purchase({ advisorId: AMIRA, projectId, days: 2 });
+    const paidAt = new Date(NOW.getTime() + 60_000);
+    const paid = await t.db.transaction((tx) =>
+      applyConsultationEvent(tx, {
+        consultationId,
+        event: {
+          type: "payment_succeeded",
+          id: `evt_${consultationId}`,
+          actor: "system",
+          amount: { amount: 10_000, currency: "USD" },
+        },
+        now: paidAt,
+        origin: { source: "test:stripe" },
+      }),
+    );
+    expect(paid.kind).toBe("applied");
+    const say = (actor: "client" | "advisor", userId: string, minutes: number, engaged: boolean) =>
+      t.db.transaction((tx) =>
+        appendMessage(tx, {
+          conversationId,
+          actorType: actor,
+          senderId: userId,
+          authorKey: `user:${userId}`,
+          clientMsgId: `m-${actor}-${minutes}`,
+          body: `${actor} at ${minutes}`,
+          engagementId: engaged ? consultationId : null,
+          now: new Date(paidAt.getTime() + minutes * 60_000),
+        }),
+      );
+    await say("client", SAM, 30, false);
+    await say("advisor", AMIRA, 150, true);
+    await say("advisor", AMIRA, 200, true);
+
+    const admin = await callerFor(t.db, ADMIN, { now: NOW });
+    const view = await admin.consultations.getForAdmin({ consultationId });
+    expect(view.chatActivity).toEqual({ messageCount: 2, firstResponseSeconds: 120 * 60 });
+
+    const amira = await callerFor(t.db, AMIRA, { now: NOW });
+    const earnings = await amira.earnings.listConsultations({});
+    expect(earnings.items.find((i) => i.consultationId === consultationId)).toMatchObject({
+      kind: "async_pass",
+      passDays: 2,
+      startsAt: paidAt,
+      advisorShare: { amount: 8_000 },
     });
   });
 });
