@@ -211,7 +211,7 @@ describe("passes.quote and passes.purchase", () => {
     const sam = await callerFor(t.db, SAM, { now: NOW });
     const before = await passCount();
     await expect(
-      sam.passes.purchase({ advisorId: AMIRA, projectId, days: 3, ...patch } as never),
+      sam.passes.purchase({ advisorId: AMIRA, projectId, days: 3, ...patch }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     expect(await passCount()).toBe(before);
   });
