@@ -76,6 +76,7 @@ export const MATRIX: Record<string, [Rung, () => unknown]> = {
   "advisors.getMe": ["advisor", () => undefined],
   "advisors.updateProfile": ["advisor", () => ({ headline: "Still helping teams ship" })],
   "advisors.setRate": ["advisor", () => ({ amount: 15_000, currency: "USD" })],
+  "advisors.setAsyncRate": ["advisor", () => ({ amount: 5_000 })],
   "advisors.setAccepting": ["advisor", () => ({ accepting: true })],
   "advisors.setCalcomEventType": ["advisor", () => ({ eventType: "amira/consult" })],
   "advisors.list": ["admin", () => ({})],
@@ -103,6 +104,18 @@ export const MATRIX: Record<string, [Rung, () => unknown]> = {
   "discovery.search": ["public", () => ({ q: "ship" })],
   "discovery.getProfile": ["public", () => ({ advisorId: "demo|advisor-amira" })],
   "bookings.prepare": ["signed_in", () => ({ advisorId: "nobody", durationMinutes: 60 })],
+  // Passes: any signed-in user may ask; the project's owner (and, to list, an admin) is
+  // checked per object (passes.integration.test.ts has the per-caller matrix).
+  "passes.quote": [
+    "signed_in",
+    () => ({ advisorId: "demo|advisor-amira", projectId: UUID, days: 3 }),
+  ],
+  "passes.purchase": [
+    "signed_in",
+    () => ({ advisorId: "demo|advisor-amira", projectId: UUID, days: 3 }),
+  ],
+  "passes.listForProject": ["signed_in", () => ({ projectId: UUID })],
+  "passes.cancel": ["signed_in", () => ({ consultationId: UUID })],
   "consultations.list": ["signed_in", () => ({ as: "client" })],
   "consultations.get": ["signed_in", () => ({ consultationId: UUID })],
   "consultations.cancel": ["signed_in", () => ({ consultationId: UUID })],

@@ -54,6 +54,8 @@ export * from "./workflows/consultation-effects";
 export * from "./workflows/consultation-events";
 export * from "./workflows/consultation-commands";
 export * from "./workflows/booking-intents";
+export * from "./workflows/passes";
+export * from "./queries/passes";
 export * from "./workflows/unapplied-payments";
 export * from "./workflows/reconciliation";
 export * from "./workflows/applications";

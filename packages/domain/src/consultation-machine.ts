@@ -1,3 +1,4 @@
+import { passReplyDeadline, passWindowFrom, repliedInTime } from "./async-pass";
 import * as ledger from "./ledger";
 import {
   complete,
@@ -14,6 +15,7 @@ import {
   releaseEffects,
   resumeHold,
   row,
+  type RunResult,
   sameMoney,
   stageOf,
   type Step,
@@ -38,6 +40,7 @@ import {
   validateRefundPolicy,
 } from "./refund-policy";
 import { err, ok, type Result } from "./result";
+import type { ConsultationKind } from "./vocabulary";
 
 export type { TransitionRow } from "./consultation-steps";
 
@@ -52,7 +55,7 @@ export const TRANSITIONS: readonly TransitionRow[] = [
     from: ["awaiting_payment"],
     actors: ["system"],
     to: ["confirmed"],
-    run(c, e) {
+    run(c, e, now) {
       if (!sameMoney(e.amount, c.paid.price)) {
         return fail(
           "AMOUNT_MISMATCH",
@@ -65,6 +68,24 @@ export const TRANSITIONS: readonly TransitionRow[] = [
         ? posted(ledger.processingFee({ consultationId: c.id, fee: e.processingFee }))
         : ok([]);
       if (!fee.ok) return fee;
+      if (isPass(c)) {
+        // A pass starts when it is paid, so a slow checkout costs the client no days.
+        const window = passWindowFrom(c, now);
+        return ok({
+          status: "confirmed",
+          patch: window,
+          effects: [
+            ...captured.value,
+            ...fee.value,
+            { type: "cancel_timer", timer: "payment_expiry" },
+            { type: "schedule_timer", timer: "scheduled_end", at: window.endsAt },
+            { type: "schedule_timer", timer: "pass_reply_due", at: passReplyDeadline(window) },
+            notify("client", "booking_confirmed"),
+            notify("advisor", "booking_confirmed"),
+            { type: "expire_open_payments" },
+          ],
+        });
+      }
       return ok({
         status: "confirmed",
         effects: [
@@ -156,8 +177,9 @@ export const TRANSITIONS: readonly TransitionRow[] = [
     to: ["cancelled"],
     run(c, e, now) {
       const notices = [notify("client", "cancelled"), notify("advisor", "cancelled")];
-      // Cancelled on the platform: the booking is still live on the calendar.
-      const onCalendar: Effect[] = e.onPlatform ? [{ type: "cancel_booking", by: e.actor }] : [];
+      // Cancelled on the platform: the booking is still live on the calendar (a pass has none).
+      const onCalendar: Effect[] =
+        e.onPlatform && !isPass(c) ? [{ type: "cancel_booking", by: e.actor }] : [];
       if (c.status === "awaiting_payment") {
         return ok({
           status: "cancelled",
@@ -169,6 +191,7 @@ export const TRANSITIONS: readonly TransitionRow[] = [
           ],
         });
       }
+      if (isPass(c)) return cancelPass(c, e.actor, now, notices);
       if (e.actor !== "admin" && now.getTime() >= c.startsAt.getTime()) {
         return fail(
           "TOO_LATE",
@@ -225,11 +248,13 @@ export const TRANSITIONS: readonly TransitionRow[] = [
     event: "scheduled_end_reached",
     from: ["confirmed", "completed"],
     actors: ["system"],
-    to: ["completed"],
+    to: ["completed", "refunded"],
     run(c, _e, now) {
       if (now.getTime() < c.endsAt.getTime()) {
         return fail("TOO_EARLY", `the scheduled end is ${c.endsAt.toISOString()}`);
       }
+      // A pass whose advisor never replied in time is refunded whichever clock comes first.
+      if (isPass(c) && c.status === "confirmed" && !repliedInTime(c)) return refundUnanswered(c);
       return complete(c, now);
     },
   }),
@@ -477,6 +502,26 @@ export const TRANSITIONS: readonly TransitionRow[] = [
     },
   }),
   row({
+    event: "advisor_reply_overdue",
+    from: ["confirmed"],
+    actors: ["system"],
+    to: ["refunded"],
+    passOnly: true,
+    run(c, _e, now) {
+      const deadline = passReplyDeadline(c);
+      if (now.getTime() < deadline.getTime()) {
+        return fail("TOO_EARLY", `the advisor's first reply is due by ${deadline.toISOString()}`);
+      }
+      if (repliedInTime(c)) {
+        return fail(
+          "NOT_ALLOWED",
+          `the advisor replied at ${c.firstAdvisorReplyAt!.toISOString()}, in time`,
+        );
+      }
+      return refundUnanswered(c);
+    },
+  }),
+  row({
     event: "admin_refund",
     from: ["confirmed", "reschedule_requested", "completed", "released", "paid_out"],
     actors: ["admin"],
@@ -493,6 +538,7 @@ export const TRANSITIONS: readonly TransitionRow[] = [
         ? [
             { type: "cancel_timer", timer: "scheduled_end" },
             { type: "cancel_timer", timer: "hold_window_elapsed" },
+            ...(isPass(c) ? [{ type: "cancel_timer", timer: "pass_reply_due" } as const] : []),
           ]
         : [];
       return ok({
@@ -508,6 +554,75 @@ export const TRANSITIONS: readonly TransitionRow[] = [
     },
   }),
 ];
+
+// ---- async advice passes (policy in async-pass.ts) ----------------------------------
+
+function isPass(c: Consultation): boolean {
+  return c.kind === "async_pass";
+}
+
+/** Events about a meeting: a pass has none, so they never apply to one. */
+const MEETING_EVENTS: readonly ConsultationEventType[] = [
+  "reschedule_requested",
+  "rescheduled",
+  "meeting_ended",
+  "no_show_reported",
+];
+
+/** The advisor never replied by the deadline: everything refunded, the pass ends. */
+function refundUnanswered(c: Consultation): RunResult {
+  const outcome = decideRefund(c, { kind: "pass_no_reply" });
+  if (!outcome.ok) return outcome;
+  const effects = refundEffects(c, outcome.value, "held", true);
+  if (!effects.ok) return effects;
+  return ok({
+    status: "refunded",
+    patch: { refundable: keptSplit(outcome.value) },
+    effects: [
+      ...effects.value,
+      { type: "cancel_timer", timer: "scheduled_end" },
+      { type: "cancel_timer", timer: "pass_reply_due" },
+      notify("client", "refunded"),
+      notify("advisor", "refunded"),
+    ],
+  });
+}
+
+/** A paid pass cancelled during its window, refunded by the pass policy. */
+function cancelPass(
+  c: Consultation,
+  actor: ConsultationEvent["actor"],
+  now: Date,
+  notices: Effect[],
+): RunResult {
+  const by: Canceller = actor === "client" ? "client" : actor === "advisor" ? "advisor" : "admin";
+  const reply = c.firstAdvisorReplyAt;
+  const outcome = decideRefund(c, {
+    kind: "pass_cancellation",
+    by,
+    advisorReplied: reply != null && reply.getTime() <= now.getTime(),
+    startsAt: c.startsAt,
+    endsAt: c.endsAt,
+    cancelledAt: now,
+  });
+  if (!outcome.ok) {
+    return now.getTime() >= c.endsAt.getTime()
+      ? fail("TOO_LATE", "the pass has ended; open a dispute instead of cancelling")
+      : outcome;
+  }
+  const effects = refundEffects(c, outcome.value, "held", true);
+  if (!effects.ok) return effects;
+  return ok({
+    status: "cancelled",
+    patch: { refundable: keptSplit(outcome.value) },
+    effects: [
+      ...effects.value,
+      { type: "cancel_timer", timer: "scheduled_end" },
+      { type: "cancel_timer", timer: "pass_reply_due" },
+      ...notices,
+    ],
+  });
+}
 
 // ---- derived from the table -------------------------------------------------------
 
@@ -611,8 +726,22 @@ export function applyEvent(
   if (consultation.appliedEventIds.includes(event.id)) return ok({ consultation, effects: [] });
   if (!Number.isFinite(now.getTime()))
     return err({ ...base, code: "INVALID_EVENT", message: "now must be a valid date" });
+  if (isPass(consultation) && MEETING_EVENTS.includes(event.type)) {
+    return err({
+      ...base,
+      code: "NOT_ALLOWED",
+      message: `${event.type} is about a meeting; an async advice pass has none`,
+    });
+  }
   const found = findRow(consultation.status, event.type);
   if (!found) return err(refusal(consultation.status, event.type));
+  if (found.passOnly && !isPass(consultation)) {
+    return err({
+      ...base,
+      code: "NOT_ALLOWED",
+      message: `${event.type} applies only to an async advice pass`,
+    });
+  }
   if (!found.actors.includes(event.actor)) {
     return err({
       ...base,
@@ -657,6 +786,8 @@ export type NewConsultationInput = {
   endsAt: Date;
   paymentExpiresAt: Date;
   holdWindowHours: number;
+  /** Absent = a booking. A pass's window is a placeholder until it is paid. */
+  kind?: ConsultationKind;
 };
 
 export type NewConsultationError = { code: "INVALID_CONSULTATION"; message: string };

@@ -44,6 +44,8 @@ export type TransitionRow = {
   readonly to: readonly (ConsultationStatus | "same")[];
   /** An admin has to decide this (drives `needsAdminAttention`). */
   readonly adminDecision?: boolean;
+  /** Only an async advice pass accepts this event. */
+  readonly passOnly?: boolean;
   /** Guard + effects. Method syntax so rows can narrow the event type. */
   run(c: Consultation, e: ConsultationEvent, now: Date): RunResult;
 };

@@ -3,6 +3,7 @@ import { type JournalEntry } from "./ledger";
 import { type PaidSplit, type RefundPolicy } from "./refund-policy";
 import type { ConsultationNotice, NoticeAudience } from "./consultation-notice";
 import type { PartyRole } from "./roles";
+import type { ConsultationKind } from "./vocabulary";
 
 /** A client's complaint (an admin decides) or a chargeback (the bank decides). */
 export const DISPUTE_KINDS = ["client", "chargeback"] as const;
@@ -45,6 +46,8 @@ export const CONSULTATION_EVENTS = [
   "chargeback_won",
   "chargeback_lost",
   "admin_refund",
+  /** An async pass's advisor didn't reply by the deadline (a timer). */
+  "advisor_reply_overdue",
 ] as const;
 export type ConsultationEventType = (typeof CONSULTATION_EVENTS)[number];
 
@@ -52,7 +55,13 @@ export type ConsultationEventType = (typeof CONSULTATION_EVENTS)[number];
 export const ACTORS = ["client", "advisor", "admin", "system"] as const;
 export type Actor = (typeof ACTORS)[number];
 
-export const TIMERS = ["payment_expiry", "scheduled_end", "hold_window_elapsed"] as const;
+export const TIMERS = [
+  "payment_expiry",
+  "scheduled_end",
+  "hold_window_elapsed",
+  /** An async pass's first-reply deadline. */
+  "pass_reply_due",
+] as const;
 export type TimerName = (typeof TIMERS)[number];
 
 /** An open dispute: a client's complaint (admin decides) or a chargeback (the bank decides). */
@@ -84,6 +93,14 @@ export type Consultation = {
   readonly dispute: OpenDispute | null;
   readonly transferId: string | null;
   readonly appliedEventIds: readonly string[];
+  /** A booked meeting (the default when absent) or an async advice pass. */
+  readonly kind?: ConsultationKind;
+  /**
+   * Async passes only: when the advisor first posted a message attributed to the pass
+   * (null = never). Loaded from the chat; it decides the no-reply refund and the
+   * cancellation refund (see `async-pass.ts`).
+   */
+  readonly firstAdvisorReplyAt?: Date | null;
 };
 
 /** Event payloads by type. */
@@ -120,7 +137,8 @@ export type EventPayload =
   | { readonly type: "chargeback_opened"; readonly amount: Money; readonly fee: Money }
   | { readonly type: "chargeback_won" }
   | { readonly type: "chargeback_lost" }
-  | { readonly type: "admin_refund"; readonly amount: Money };
+  | { readonly type: "admin_refund"; readonly amount: Money }
+  | { readonly type: "advisor_reply_overdue" };
 
 /**
  * An event with its id (the provider's event id, the timer's job key, or the procedure's

@@ -12,6 +12,7 @@ export * from "./money";
 export * from "./pricing";
 export * from "./commission";
 export * from "./quote";
+export * from "./async-pass";
 export * from "./payout-schedule";
 export * from "./payout-plan";
 export * from "./payout-retry";

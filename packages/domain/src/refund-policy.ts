@@ -1,4 +1,5 @@
 import { allocate, BPS_DENOMINATOR, type CurrencyCode, type Money, mulDiv } from "./money";
+import { passDaysOf, unusedPassDays } from "./async-pass";
 import { err, ok, type Result } from "./result";
 import type { PartyRole } from "./roles";
 
@@ -119,7 +120,19 @@ export type RefundRequest =
       readonly cancelledAt: Date;
     }
   | { readonly kind: "no_show"; readonly absent: PartyRole }
-  | { readonly kind: "admin_override"; readonly amount: Money };
+  | { readonly kind: "admin_override"; readonly amount: Money }
+  /** An async advice pass cancelled during its window (see `async-pass.ts` for the policy). */
+  | {
+      readonly kind: "pass_cancellation";
+      readonly by: Canceller;
+      /** The advisor had posted a reply attributed to the pass before the cancellation. */
+      readonly advisorReplied: boolean;
+      readonly startsAt: Date;
+      readonly endsAt: Date;
+      readonly cancelledAt: Date;
+    }
+  /** The advisor never replied within the pass's reply window: everything goes back. */
+  | { readonly kind: "pass_no_reply" };
 
 /**
  * The outcome of a refund decision. Invariants: `refund + advisorShareKept + platformFeeKept
@@ -135,7 +148,14 @@ export type RefundOutcome = {
   /** The refund as a share of what was refundable, when a rule (not an amount) decided it. */
   readonly refundBps: number | null;
   readonly rule:
-    "tier" | "advisor_or_admin_cancelled" | "client_no_show" | "advisor_no_show" | "admin_override";
+    | "tier"
+    | "advisor_or_admin_cancelled"
+    | "client_no_show"
+    | "advisor_no_show"
+    | "admin_override"
+    | "pass_no_reply"
+    | "pass_before_first_reply"
+    | "pass_unused_days";
   readonly policyVersion: string;
 };
 
@@ -295,6 +315,43 @@ export function computeRefund(
       return request.absent === "advisor"
         ? byBps(BPS_DENOMINATOR, "advisor_no_show")
         : byBps(0, "client_no_show");
+    case "pass_no_reply":
+      return byBps(BPS_DENOMINATOR, "pass_no_reply");
+    case "pass_cancellation": {
+      const start = request.startsAt.getTime();
+      const end = request.endsAt.getTime();
+      const at = request.cancelledAt.getTime();
+      if (![start, end, at].every(Number.isFinite) || end <= start) {
+        return err({
+          code: "INVALID_TIME",
+          message: "the pass window and cancelledAt must be valid",
+        });
+      }
+      if (at >= end) {
+        return err({
+          code: "CANCELLED_AFTER_START",
+          message: "the pass has ended: there is nothing left to cancel; open a dispute instead",
+        });
+      }
+      if (request.by !== "client") return byBps(BPS_DENOMINATOR, "advisor_or_admin_cancelled");
+      if (!request.advisorReplied) return byBps(BPS_DENOMINATOR, "pass_before_first_reply");
+      const window = { startsAt: request.startsAt, endsAt: request.endsAt };
+      const amount = mulDiv(
+        price.amount,
+        unusedPassDays(window, request.cancelledAt),
+        passDaysOf(window),
+        "half_up",
+      );
+      const parts = splitRefund(refundable, { amount, currency: price.currency });
+      return parts.ok
+        ? ok({
+            ...parts.value,
+            refundBps: null,
+            rule: "pass_unused_days",
+            policyVersion: policy.version,
+          })
+        : parts;
+    }
     case "admin_override": {
       const parts = splitRefund(refundable, request.amount);
       return parts.ok

@@ -13,6 +13,7 @@ import { invitationsRouter } from "../routers/invitations";
 import { ledgerRouter } from "../routers/ledger";
 import { notificationsRouter } from "../routers/notifications";
 import { payoutAdminRouter } from "../routers/payout-admin";
+import { passesRouter } from "../routers/passes";
 import { payoutsRouter } from "../routers/payouts";
 import { projectsRouter } from "../routers/projects";
 import { reconciliationRouter } from "../routers/reconciliation";
@@ -41,6 +42,7 @@ export const appRouter = router({
   bookings: bookingsRouter,
   consultations: consultationsRouter,
   chat: chatRouter,
+  passes: passesRouter,
   incidents: incidentsRouter,
   ledger: ledgerRouter,
   webhookEvents: webhookEventsRouter,

@@ -317,6 +317,8 @@ async function paymentSucceeded(
     event,
     now: ctx.now,
     origin,
+    // An async pass starts when it was paid at Stripe, not when we got to the webhook.
+    ...(c.kind === "async_pass" ? { occurredAt: paidAt } : {}),
   });
   if (result.kind === "not_found") throw new DeferProcessing("consultation vanished", c.id);
   if (result.kind === "applied") return { ...describeApply(result, "paid"), details };

@@ -6,11 +6,13 @@ import type { TaskHandler, WorkerDeps } from "./types";
 
 const EVENT_OF: Record<
   TimerName,
-  "payment_expired" | "scheduled_end_reached" | "hold_window_elapsed"
+  "payment_expired" | "scheduled_end_reached" | "hold_window_elapsed" | "advisor_reply_overdue"
 > = {
   payment_expiry: "payment_expired",
   scheduled_end: "scheduled_end_reached",
   hold_window_elapsed: "hold_window_elapsed",
+  // An async pass's first-reply deadline: the machine refunds it if the advisor never answered.
+  pass_reply_due: "advisor_reply_overdue",
 };
 
 /**

@@ -17,6 +17,8 @@ export type AdvisorProfile = {
   githubUrl: string | null;
   /** Integer minor units of `currency`. */
   hourlyRate: number;
+  /** One day of async advice, minor units of `currency`; null = passes not offered. */
+  asyncDayRate: number | null;
   currency: string;
   calcomEventType: string | null;
   status: AdvisorStatus;
@@ -47,6 +49,8 @@ const profileColumns = {
   linkedinUrl: advisors.linkedinUrl,
   githubUrl: advisors.githubUrl,
   hourlyRate: advisors.hourlyRate,
+  /** Null: the advisor doesn't sell async advice passes. */
+  asyncDayRate: advisors.asyncDayRate,
   currency: advisors.currency,
   calcomEventType: advisors.calcomEventType,
   status: advisors.status,

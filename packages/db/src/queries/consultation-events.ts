@@ -51,8 +51,8 @@ export async function insertConsultationEvent(
   tx: Executor,
   input: {
     consultationId: string;
-    /** A machine event, or `booked` (the consultation's first row). */
-    event: { id: string; type: ConsultationEvent["type"] | "booked"; actor: Actor };
+    /** A machine event, or `booked` / `purchased` (a booking's or a pass's first row). */
+    event: { id: string; type: ConsultationEvent["type"] | "booked" | "purchased"; actor: Actor };
     origin: EventOrigin;
     fromStatus: ConsultationStatus | null;
     toStatus: ConsultationStatus | null;

@@ -14,6 +14,7 @@ import {
   type TransitionError,
 } from "@an/domain";
 import type { Executor } from "../client";
+import { findFirstAdvisorReplyAt } from "./passes";
 import {
   advisors,
   consultationEvents,
@@ -468,7 +469,11 @@ export async function previewConsultationEvent(
     .from(consultations)
     .where(eq(consultations.id, params.consultationId));
   if (!row) return { kind: "not_found" };
-  const result = applyEvent(toMachine(row, []), params.event(row), params.now);
+  const reply =
+    row.kind === "async_pass"
+      ? await findFirstAdvisorReplyAt(ex, { consultationId: row.id })
+      : null;
+  const result = applyEvent(toMachine(row, [], reply), params.event(row), params.now);
   if (!result.ok) return { kind: "refused", error: result.error };
   const { consultation: next, effects } = result.value;
   const total = (type: "refund_payment" | "reverse_transfer") =>

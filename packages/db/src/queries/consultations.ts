@@ -54,7 +54,12 @@ export async function findConsultationIdByBookingUid(
 }
 
 /** The domain machine's view of a stored consultation. */
-export function toMachine(row: ConsultationRow, appliedEventIds: readonly string[]): Consultation {
+export function toMachine(
+  row: ConsultationRow,
+  appliedEventIds: readonly string[],
+  /** An async pass's first advisor reply (see `findFirstAdvisorReplyAt`); ignored for bookings. */
+  firstAdvisorReplyAt: Date | null = null,
+): Consultation {
   const currency = row.currency as CurrencyCode;
   const m = (amount: number) => ({ amount, currency });
   return {
@@ -80,6 +85,8 @@ export function toMachine(row: ConsultationRow, appliedEventIds: readonly string
     dispute: row.dispute ? { ...row.dispute, amount: m(row.dispute.amount) } : null,
     transferId: row.transferId,
     appliedEventIds,
+    kind: row.kind,
+    ...(row.kind === "async_pass" ? { firstAdvisorReplyAt } : {}),
   };
 }
 

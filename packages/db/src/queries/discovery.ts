@@ -39,6 +39,8 @@ export type AdvisorCard = {
   avatarPath: string | null;
   /** Minor units of `currency`. */
   hourlyRate: number;
+  /** One day of async advice (an async pass), minor units of `currency`; null = not offered. */
+  asyncDayRate: number | null;
   currency: string;
   rating: { average: number | null; count: number };
   /** Skill names (a merged skill shows as its survivor), alphabetical. */
@@ -277,7 +279,7 @@ async function searchAdvisorsIn(
   const filters = sql.join(conditions, sql` and `);
   const after = params.cursor ? plan.after(params.cursor) : null;
   const source = windowed
-    ? sql`(select a.user_id, a.display_name, a.headline, a.avatar_path, a.hourly_rate,
+    ? sql`(select a.user_id, a.display_name, a.headline, a.avatar_path, a.hourly_rate, a.async_day_rate,
                   a.currency, a.rating_count, a.rating_avg, a.search_vector, a.search_name
              from advisors a
             where ${filters}
@@ -296,6 +298,7 @@ async function searchAdvisorsIn(
     headline: string;
     avatar_path: string | null;
     hourly_rate: number;
+    async_day_rate: number | null;
     currency: string;
     rating_count: number;
     rating_avg: number;
@@ -313,7 +316,7 @@ async function searchAdvisorsIn(
                   order by 1) as skills,
            array(select al.language from advisor_languages al
                   where al.advisor_id = page.user_id order by al.language) as languages
-      from (select a.user_id, a.display_name, a.headline, a.avatar_path, a.hourly_rate,
+      from (select a.user_id, a.display_name, a.headline, a.avatar_path, a.hourly_rate, a.async_day_rate,
                    a.currency, a.rating_count, a.rating_avg, ${keyColumns}
               from ${source} a
              where ${where}
@@ -331,6 +334,7 @@ async function searchAdvisorsIn(
       headline: r.headline,
       avatarPath: r.avatar_path,
       hourlyRate: r.hourly_rate,
+      asyncDayRate: r.async_day_rate,
       currency: r.currency,
       rating: {
         average: r.rating_count > 0 ? Math.round(r.rating_avg * 100) / 100 : null,
@@ -376,6 +380,7 @@ export async function getPublicAdvisorProfile(
     linkedin_url: string | null;
     github_url: string | null;
     hourly_rate: number;
+    async_day_rate: number | null;
     currency: string;
     rating_count: number;
     rating_avg: number;
@@ -384,7 +389,7 @@ export async function getPublicAdvisorProfile(
   }>(sql`
     select a.user_id, a.display_name, a.headline, a.bio, a.avatar_path, a.time_zone,
            a.years_experience, a.portfolio_url, a.linkedin_url, a.github_url,
-           a.hourly_rate, a.currency, a.rating_count, a.rating_avg,
+           a.hourly_rate, a.async_day_rate, a.currency, a.rating_count, a.rating_avg,
            array(select distinct coalesce(m.name, s.name)
                    from advisor_skills ak
                    join skills s on s.id = ak.skill_id
@@ -407,6 +412,7 @@ export async function getPublicAdvisorProfile(
     yearsExperience: r.years_experience,
     links: { portfolio: r.portfolio_url, linkedin: r.linkedin_url, github: r.github_url },
     hourlyRate: r.hourly_rate,
+    asyncDayRate: r.async_day_rate,
     currency: r.currency,
     rating: {
       average: r.rating_count > 0 ? Math.round(r.rating_avg * 100) / 100 : null,

@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import {
   accounts,
+  type ConsultationKind,
   type ConsultationStatus,
   EARNINGS_PENDING_STATES,
   type PayoutItemStatus,
@@ -100,7 +101,12 @@ export async function advisorEarningsBalances(
 /** One consultation's money as its advisor sees it, minor units of `currency`. */
 export type EarningsConsultation = {
   id: string;
+  /** A booked meeting or an async advice pass (shown side by side). */
+  kind: ConsultationKind;
+  /** A pass's length in days; null for a booking. */
+  passDays: number | null;
   startsAt: Date;
+  endsAt: Date;
   status: ConsultationStatus;
   currency: string;
   price: number;
@@ -137,7 +143,10 @@ export async function listEarningsConsultations(
   const rows = await ex
     .select({
       id: consultations.id,
+      kind: consultations.kind,
+      passDays: consultations.passDays,
       startsAt: consultations.startsAt,
+      endsAt: consultations.endsAt,
       status: consultations.status,
       currency: consultations.currency,
       price: consultations.price,
@@ -171,7 +180,10 @@ export async function listEarningsConsultations(
   return {
     items: items.map((r) => ({
       id: r.id,
+      kind: r.kind,
+      passDays: r.passDays,
       startsAt: r.startsAt,
+      endsAt: r.endsAt,
       status: r.status,
       currency: r.currency,
       price: r.price,

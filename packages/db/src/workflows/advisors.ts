@@ -190,6 +190,8 @@ function diffProfiles(before: AdvisorProfile, after: AdvisorProfile) {
 export type AdvisorSettings = {
   /** Integer minor units of `currency`; validate against the pricing rules first. */
   hourlyRate?: number;
+  /** A day of async advice, minor units of `currency`; null = not offered. Validate first. */
+  asyncDayRate?: number | null;
   currency?: string;
   acceptingBookings?: boolean;
   /** Null clears it. */

@@ -23,7 +23,20 @@ import {
   wasEventApplied,
 } from "../queries/consultation-events";
 import { listPaidTimes } from "../queries/payments";
+import { findFirstAdvisorReplyAt } from "../queries/passes";
 import { performEffects } from "./consultation-effects";
+
+/**
+ * The machine's view of a locked row; an async pass also needs its first advisor reply in
+ * the chat (it decides the no-reply refund and the cancellation refund).
+ */
+export async function machineOf(tx: Executor, row: ConsultationRow): Promise<Consultation> {
+  const reply =
+    row.kind === "async_pass"
+      ? await findFirstAdvisorReplyAt(tx, { consultationId: row.id })
+      : null;
+  return toMachine(row, [], reply);
+}
 
 export type ApplyOutcome =
   | {
@@ -76,7 +89,7 @@ export async function applyConsultationEvent(
     return { kind: "duplicate", consultation: row };
   }
 
-  const result = applyEvent(toMachine(row, []), event, occurredAt);
+  const result = applyEvent(await machineOf(tx, row), event, occurredAt);
   if (!result.ok) {
     if (input.recordRefusal !== false) {
       await insertConsultationEvent(tx, {
@@ -189,7 +202,7 @@ export async function applyPaymentBeforeUnpaidCancellation(
   if (!cancellation || input.paidAt.getTime() > cancellation.at.getTime()) {
     return { kind: "not_applicable", consultation: row };
   }
-  const result = applyPaymentBeforeCancellation(toMachine(row, []), event, input.paidAt, {
+  const result = applyPaymentBeforeCancellation(await machineOf(tx, row), event, input.paidAt, {
     id: cancellation.eventId,
     actor: cancellation.actor,
     at: cancellation.at,
@@ -246,7 +259,7 @@ export async function applyCancellationBeforeLatePayment(
     paid.length > 0 &&
     paid.every((paidAt) => paidAt !== null && paidAt.getTime() > input.cancelledAt.getTime());
   if (!cancelledFirst) return { kind: "not_applicable", consultation: row };
-  const result = applyCancellationBeforePayment(toMachine(row, []), event);
+  const result = applyCancellationBeforePayment(await machineOf(tx, row), event);
   if (!result.ok) return { kind: "refused", consultation: row, error: result.error };
   const paymentEventId = await findAppliedPaymentEventId(tx, { consultationId: row.id });
   const origin: EventOrigin = {

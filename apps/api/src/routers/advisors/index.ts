@@ -6,6 +6,7 @@ import { list } from "./list";
 import { reinstate } from "./reinstate";
 import { setAccepting } from "./set-accepting";
 import { setCalcomEventType } from "./set-calcom-event-type";
+import { setAsyncRate } from "./set-async-rate";
 import { setRate } from "./set-rate";
 import { suspend } from "./suspend";
 import { updateProfile } from "./update-profile";
@@ -16,6 +17,7 @@ export const advisorsRouter = router({
   getMe,
   updateProfile,
   setRate,
+  setAsyncRate,
   setAccepting,
   setCalcomEventType,
   // Admins.

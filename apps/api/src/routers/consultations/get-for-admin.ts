@@ -1,4 +1,9 @@
-import { getConsultationForAdmin, listUnappliedCharges, toMachine } from "@an/db";
+import {
+  getConsultationForAdmin,
+  getEngagementActivity,
+  listUnappliedCharges,
+  toMachine,
+} from "@an/db";
 import { adminActions, isRefundable } from "@an/domain";
 import { z } from "zod";
 import { AppError } from "../../errors";
@@ -14,6 +19,9 @@ export const adminGetConsultationInput = z.object({ consultationId: consultation
  * consultation didn't accept (amount or currency not the quote's), each refundable in full
  * while `outstanding` is above zero. `actions` says which decisions the machine accepts now
  * (refund, resolveDispute, resolveNoShow, markNoShow), so the console doesn't re-derive them.
+ * `chatActivity` (a consultation on a project: a booking or an async pass): the project-chat
+ * messages attributed to it, and the seconds from the first client message in its window
+ * to the advisor's first answer attributed to it (null when either is missing).
  */
 export const getForAdmin = adminProcedure
   .input(adminGetConsultationInput)
@@ -24,8 +32,18 @@ export const getForAdmin = adminProcedure
       consultationId: found.consultation.id,
     });
     const checks = adminActions(toMachine(found.consultation, []), ctx.now());
+    const c = found.consultation;
+    const chatActivity = c.projectId
+      ? await getEngagementActivity(ctx.db, {
+          consultationId: c.id,
+          projectId: c.projectId,
+          startsAt: c.startsAt,
+          endsAt: c.endsAt,
+        })
+      : null;
     return {
       ...found,
+      chatActivity,
       refundable: isRefundable(found.consultation.status),
       unappliedCharges,
       actions: {

@@ -334,6 +334,8 @@ describe("discovery.search: sorts and pages", () => {
       headline: "Data engineer for analytics teams",
       avatarPath: null,
       hourlyRate: 15_000,
+      // Not offering async advice passes.
+      asyncDayRate: null,
       currency: "USD",
       rating: { average: 5, count: 2 },
       skills: ["PostgreSQL", "Python"],

@@ -13,7 +13,7 @@ export const earningsConsultationsInput = z
   .prefault({});
 
 /**
- * The caller's paid consultations, newest first: price, platform fee, their share, what was
+ * The caller's paid consultations and async passes (`kind`), newest first: price, platform fee, their share, what was
  * refunded, their share after refunds, and where its payout is.
  */
 export const listConsultations = advisorProcedure
@@ -29,7 +29,10 @@ export const listConsultations = advisorProcedure
         const m = (amount: number) => moneyView(amount, c.currency, ctx.locale);
         return {
           consultationId: c.id,
+          kind: c.kind,
+          passDays: c.passDays,
           startsAt: c.startsAt,
+          endsAt: c.endsAt,
           status: c.status,
           price: m(c.price),
           platformFee: m(c.platformFee),

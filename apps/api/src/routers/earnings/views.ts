@@ -1,4 +1,9 @@
-import type { ConsultationStatus, PayoutBatchKind, PayoutItemStatus } from "@an/domain";
+import type {
+  ConsultationKind,
+  ConsultationStatus,
+  PayoutBatchKind,
+  PayoutItemStatus,
+} from "@an/domain";
 import type { MoneyView } from "./money";
 
 /** One currency's earnings, each amount formatted for the caller. */
@@ -50,7 +55,12 @@ export type EarningsPayoutPage = { items: EarningsPayoutView[]; nextCursor: stri
 /** One paid consultation as its advisor sees its money. */
 export type EarningsConsultationView = {
   consultationId: string;
+  /** `booking` or `async_pass`: passes are listed beside consultations. */
+  kind: ConsultationKind;
+  /** A pass's length in days; null for a booking. */
+  passDays: number | null;
   startsAt: Date;
+  endsAt: Date;
   status: ConsultationStatus;
   price: MoneyView;
   platformFee: MoneyView;
