@@ -15,7 +15,11 @@ import { appRouter } from "./trpc/router";
  */
 
 /** Procedures not fuzzed, each with the reason. The appRouter has no subscriptions today. */
-const NOT_FUZZED: Record<string, string> = {};
+const NOT_FUZZED: Record<string, string> = {
+  // A stream, not a call: its bad input (a broken or future lastEventId, strangers, unknown
+  // conversations) is answered 4xx over real SSE in live/chat-live.integration.test.ts.
+  "chat.onEvents": "subscription; its bad input is tested over SSE",
+};
 
 type Schema = z.core.$ZodType;
 type Def = Schema["_zod"]["def"] & Record<string, unknown>;

@@ -50,6 +50,7 @@ describe("assistant:key", () => {
       id: issued.id,
       scope: "assistant",
       name: "assistant (prod)",
+      lastUsedAt: null,
     });
     const audit = await t.db.execute<{ actor_label: string; after: unknown }>(
       sql`select actor_label, after from audit_log where subject_id = ${issued.id}`,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { chatStream } from "../../live/chat-stream";
-import { protectedProcedure } from "../../trpc/init";
+import { chatProcedure } from "../../trpc/init";
 
 const MAX_SEQ = 2_147_483_647;
 
@@ -23,10 +23,10 @@ export const onEventsInput = z.object({
 });
 
 /**
- * A member's live view of a conversation over SSE: messages (event id = seq), `resync`,
+ * A member's (or the assistant's) live view of a conversation over SSE: messages (event id = seq), `resync`,
  * edits/deletes/hides and typing. See `chatStream` for the guarantees.
  */
-export const onEvents = protectedProcedure.input(onEventsInput).subscription(async function* ({
+export const onEvents = chatProcedure.input(onEventsInput).subscription(async function* ({
   ctx,
   input,
   signal,
@@ -35,7 +35,8 @@ export const onEvents = protectedProcedure.input(onEventsInput).subscription(asy
   yield* chatStream({
     db: ctx.db,
     live: ctx.live,
-    caller: { kind: "user", userId: ctx.user.id, isAdmin: ctx.user.roles.includes("admin") },
+    // A member's token or the assistant's key: the assistant follows every conversation it serves.
+    caller: ctx.chatCaller,
     conversationId: input.conversationId,
     lastEventId: input.lastEventId == null ? null : Number(input.lastEventId),
     signal,

@@ -39,6 +39,7 @@ describe("serviceCredentials", () => {
       id: issued.id,
       scope: "assistant",
       name: "assistant (test)",
+      lastUsedAt: null,
     });
 
     const listed = await admin.serviceCredentials.list();
