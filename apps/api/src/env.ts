@@ -90,8 +90,12 @@ const schema = z
     TRUST_PROXY: z.string().default("loopback"),
     /** Live chat: missed messages past which a reconnecting stream gets `resync` instead. */
     CHAT_STREAM_BACKLOG_CAP: z.coerce.number().int().min(1).max(10_000).default(500),
-    /** Live chat: how often a stream re-checks its member's access (expiry, suspension), ms. */
-    CHAT_STREAM_ACCESS_RECHECK_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+    /**
+     * Live chat: the safety-net interval at which a stream re-reads its member's access, ms.
+     * Revocations, suspensions and engagement changes are announced and expiries scheduled,
+     * so this only bounds how long a change made outside the workflows goes unseen.
+     */
+    CHAT_STREAM_ACCESS_RECHECK_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
     /** Live chat: least time between two typing notices of one member in one conversation, ms. */
     CHAT_TYPING_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
     ...billingEnvShape,

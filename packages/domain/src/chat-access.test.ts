@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   BOOKING_CHAT_LEAD_MS,
@@ -6,6 +7,7 @@ import {
   type ChatAccessFacts,
   type ChatCaller,
   type ChatEngagement,
+  chatAccessReviewAt,
   decideChatAccess,
   liveEngagement,
 } from "./chat-access";
@@ -294,5 +296,74 @@ describe("liveEngagement", () => {
 
   it.each(cases)("$name", ({ engagements, want }) => {
     expect(liveEngagement(engagements, NOW)?.id ?? null).toBe(want);
+  });
+});
+
+describe("chatAccessReviewAt", () => {
+  it("is the nearest dated change ahead: the invitation's expiry or an engagement window's edge", () => {
+    // The running pass ends in 2 days, before the invitation's 10: the pass's end.
+    expect(chatAccessReviewAt(user(ADVISOR), facts(), NOW)).toEqual(at(2 * DAY));
+    // A booking's chat window opens 3 days before it starts.
+    expect(
+      chatAccessReviewAt(
+        user(ADVISOR),
+        facts({ engagements: [booking({ startsAt: at(5 * DAY), endsAt: at(5 * DAY + HOUR) })] }),
+        NOW,
+      ),
+    ).toEqual(at(5 * DAY - BOOKING_CHAT_LEAD_MS));
+    expect(chatAccessReviewAt(user(ADVISOR), facts({ engagements: [booking()] }), NOW)).toEqual(
+      at(DAY + HOUR + BOOKING_CHAT_TAIL_MS),
+    );
+    // An ended invitation never expires again; with nothing dated ahead there is no review.
+    expect(
+      chatAccessReviewAt(
+        user(ADVISOR),
+        facts({
+          invitation: { status: "revoked", expiresAt: at(DAY), seesHistory: true, canPost: true },
+          engagements: [pass({ endsAt: at(-HOUR), startsAt: at(-DAY) })],
+        }),
+        NOW,
+      ),
+    ).toBeNull();
+    // The owner and the assistant are not subject to dates.
+    expect(chatAccessReviewAt(user(OWNER), facts(), NOW)).toBeNull();
+    expect(chatAccessReviewAt({ kind: "assistant", credentialId: "c" }, facts(), NOW)).toBeNull();
+  });
+
+  it("property: until the review moment, time alone never changes the decision", () => {
+    const offset = fc.integer({ min: -6 * DAY, max: 6 * DAY });
+    const engagement = fc.record({
+      id: fc.constantFrom("e1", "e2", "e3"),
+      kind: fc.constantFrom("async_pass" as const, "booking" as const),
+      status: fc.constantFrom("confirmed" as const, "completed" as const, "cancelled" as const),
+      start: offset,
+      length: fc.integer({ min: HOUR, max: 3 * DAY }),
+    });
+    fc.assert(
+      fc.property(
+        fc.constantFrom("pending" as const, "accepted" as const, "revoked" as const),
+        offset,
+        fc.array(engagement, { maxLength: 3 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (status, expires, engagements, fraction) => {
+          const f = facts({
+            invitation: { status, expiresAt: at(expires), seesHistory: true, canPost: true },
+            engagements: engagements.map((e) => ({
+              id: e.id,
+              kind: e.kind,
+              status: e.status,
+              startsAt: at(e.start),
+              endsAt: at(e.start + e.length),
+            })),
+          });
+          const review = chatAccessReviewAt(user(ADVISOR), f, NOW);
+          const horizon = review ? review.getTime() - NOW.getTime() : 30 * DAY;
+          const later = at(Math.floor(fraction * (horizon - 1)));
+          expect(decideChatAccess(user(ADVISOR), f, later)).toEqual(
+            decideChatAccess(user(ADVISOR), f, NOW),
+          );
+        },
+      ),
+    );
   });
 });

@@ -173,3 +173,35 @@ function advisorAccess(facts: ChatAccessFacts, now: Date, archived: boolean): Ch
     audited: false,
   };
 }
+
+/**
+ * The next moment, after `now`, at which time alone could change what {@link decideChatAccess}
+ * says for these facts: the invitation's expiry, or an engagement's chat window opening or
+ * closing. Null when no such moment is ahead (the owner, the assistant, or nothing dated).
+ * A live stream re-checks access then, so an expiry ends it on time without polling; every
+ * other change (a revocation, a suspension, an engagement's status) is announced.
+ */
+export function chatAccessReviewAt(
+  caller: ChatCaller,
+  facts: ChatAccessFacts,
+  now: Date,
+): Date | null {
+  if (caller.kind === "assistant" || caller.userId === facts.project.ownerId) return null;
+  const t = now.getTime();
+  const moments: number[] = [];
+  const inv = facts.invitation;
+  if (inv && (inv.status === "pending" || inv.status === "accepted")) {
+    moments.push(inv.expiresAt.getTime());
+  }
+  for (const e of facts.engagements) {
+    if (e.kind === "async_pass") moments.push(e.startsAt.getTime(), e.endsAt.getTime());
+    else {
+      moments.push(
+        e.startsAt.getTime() - BOOKING_CHAT_LEAD_MS,
+        e.endsAt.getTime() + BOOKING_CHAT_TAIL_MS,
+      );
+    }
+  }
+  const ahead = moments.filter((m) => m > t);
+  return ahead.length > 0 ? new Date(Math.min(...ahead)) : null;
+}

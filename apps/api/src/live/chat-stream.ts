@@ -30,7 +30,7 @@ export type ChatStreamEvent =
 export type LiveChatConfig = {
   /** Missed messages past which a stream sends `resync` instead of replaying them. */
   backlogCap: number;
-  /** How often a stream re-checks its caller's access (expiry, suspension), ms. */
+  /** The safety-net interval at which a stream re-reads its caller's access, ms. */
   accessRecheckMs: number;
   /** Least time between two typing notices from one member in one conversation, ms. */
   typingIntervalMs: number;
@@ -87,7 +87,21 @@ async function requireAccess(db: Db, caller: ChatCaller, conversationId: string,
     throw new AppError("CHAT_ACCESS_DENIED", { reason: access.reason });
   }
   if (access.audited) throw new AppError("CHAT_ACCESS_DENIED", { reason: "admin_read" });
-  return { access, lastSeq: found.conversation.lastSeq };
+  return { access, lastSeq: found.conversation.lastSeq, reviewAt: found.reviewAt };
+}
+
+/**
+ * When a stream next re-reads its caller's access (a Date.now() instant). Changes that are
+ * written (a revocation, a suspension, an engagement's status) are announced and re-checked
+ * at once; a dated one (an expiry, an engagement window's edge) is re-checked at its moment,
+ * `reviewAt`, measured on the stream's clock; the periodic check is a safety net for what was
+ * neither, spread over ±25 % so thousands of streams opened together don't re-check together.
+ */
+function nextAccessCheck(reviewAt: Date | null, now: Date, intervalMs: number): number {
+  const periodic = Date.now() + intervalMs * (0.75 + Math.random() * 0.5);
+  if (!reviewAt) return periodic;
+  // A few ms past the moment, so the decision made then sees it as passed.
+  return Math.min(periodic, Date.now() + Math.max(0, reviewAt.getTime() - now.getTime()) + 5);
 }
 
 function readShared(live: LiveChat, db: Db, conversationId: string, afterSeq: number) {
@@ -115,7 +129,8 @@ export type ChatStreamParams = {
 
 /**
  * One subscriber's stream. Access is checked on connect, on every `access` notice naming the
- * caller, after the hub reconnects, and every `accessRecheckMs` (expiry); losing it ends the
+ * caller, after the hub reconnects, when time alone could change it (`reviewAt`: an expiry)
+ * and every `accessRecheckMs` as a safety net; losing it ends the
  * stream with an error. Messages are always read from the table past a cursor, in seq
  * order, so each is sent once whatever the notices say; the hub only says when to look.
  */
@@ -126,7 +141,7 @@ export async function* chatStream(
   const { backlogCap, accessRecheckMs } = live.config;
   const me = caller.kind === "user" ? caller.userId : null;
 
-  let { access, lastSeq } = await requireAccess(db, caller, conversationId, p.now());
+  let { access, lastSeq, reviewAt } = await requireAccess(db, caller, conversationId, p.now());
   if (p.lastEventId !== null && p.lastEventId > lastSeq) {
     throw new AppError("LAST_EVENT_ID_AHEAD", { lastEventId: p.lastEventId, lastSeq });
   }
@@ -168,16 +183,16 @@ export async function* chatStream(
   const names = new Map<string, string>();
 
   try {
-    let nextCheck = Date.now() + accessRecheckMs;
+    let nextCheck = nextAccessCheck(reviewAt, p.now(), accessRecheckMs);
     while (!p.signal?.aborted) {
       if (recheck || Date.now() >= nextCheck) {
         recheck = false;
-        ({ access, lastSeq } = await requireAccess(db, caller, conversationId, p.now()));
+        ({ access, lastSeq, reviewAt } = await requireAccess(db, caller, conversationId, p.now()));
         role = access.role;
         // A notice missed for whatever reason is caught here too: lastSeq is the table's.
         if (lastSeq > wantedSeq) wantedSeq = lastSeq;
         if (access.historyFromSeq > cursor) cursor = access.historyFromSeq;
-        nextCheck = Date.now() + accessRecheckMs;
+        nextCheck = nextAccessCheck(reviewAt, p.now(), accessRecheckMs);
       }
 
       while (cursor < wantedSeq && !p.signal?.aborted) {

@@ -1,8 +1,13 @@
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import {
+  type AdvisorStatus,
   type ChatAccess,
   type ChatCaller,
+  type ConsultationKind,
+  type ConsultationStatus,
+  chatAccessReviewAt,
   decideChatAccess,
+  type InvitationStatus,
   LIVE_INVITATION_STATUSES,
 } from "@an/domain";
 import type { Executor } from "../client";
@@ -18,6 +23,8 @@ import {
 export type ChatAccessResult = {
   conversation: { id: string; projectId: string; lastSeq: number };
   access: ChatAccess;
+  /** When time alone could next change `access` (see `chatAccessReviewAt`); null: never. */
+  reviewAt: Date | null;
 };
 
 /**
@@ -30,81 +37,103 @@ export async function loadChatAccess(
   ex: Executor,
   params: { conversationId: string; caller: ChatCaller; now: Date },
 ): Promise<ChatAccessResult | null> {
-  const [conv] = await ex
-    .select({
-      id: conversations.id,
-      projectId: conversations.projectId,
-      lastSeq: conversations.lastSeq,
-      ownerId: projects.ownerId,
-      archivedAt: projects.archivedAt,
-    })
-    .from(conversations)
-    .innerJoin(projects, eq(projects.id, conversations.projectId))
-    .where(eq(conversations.id, params.conversationId));
-  if (!conv) return null;
-  const conversation = { id: conv.id, projectId: conv.projectId, lastSeq: conv.lastSeq };
-  const project = { ownerId: conv.ownerId, archivedAt: conv.archivedAt };
   const caller = params.caller;
-  if (caller.kind === "assistant" || caller.userId === conv.ownerId) {
-    const facts = { project, invitation: null, advisorStatus: null, member: null, engagements: [] };
-    return { conversation, access: decideChatAccess(caller, facts, params.now) };
-  }
-  const userId = caller.userId;
-  const [invitation] = await ex
-    .select({
-      status: advisorInvitations.status,
-      expiresAt: advisorInvitations.expiresAt,
-      seesHistory: advisorInvitations.seesHistory,
-      canPost: advisorInvitations.canPost,
-    })
-    .from(advisorInvitations)
-    .where(
-      and(
-        eq(advisorInvitations.projectId, conv.projectId),
-        eq(advisorInvitations.advisorId, userId),
-      ),
-    )
-    // The live invitation (at most one) decides; else the latest ended one says why not.
-    // Creation time alone can tie, and then an ended invitation could hide a live one.
-    .orderBy(
-      desc(inArray(advisorInvitations.status, LIVE_INVITATION_STATUSES)),
-      desc(advisorInvitations.createdAt),
-      desc(advisorInvitations.id),
-    )
-    .limit(1);
-  const [advisor] = await ex
-    .select({ status: advisors.status })
-    .from(advisors)
-    .where(eq(advisors.userId, userId));
-  const [member] = await ex
-    .select({
-      historyFromSeq: conversationMembers.historyFromSeq,
-      removedAt: conversationMembers.removedAt,
-    })
-    .from(conversationMembers)
-    .where(
-      and(eq(conversationMembers.conversationId, conv.id), eq(conversationMembers.userId, userId)),
-    );
-  const engagements = advisor
-    ? await ex
-        .select({
-          id: consultations.id,
-          kind: consultations.kind,
-          status: consultations.status,
-          startsAt: consultations.startsAt,
-          endsAt: consultations.endsAt,
-        })
-        .from(consultations)
-        .where(
-          and(eq(consultations.projectId, conv.projectId), eq(consultations.advisorId, userId)),
-        )
-    : [];
+  // Every chat call and every live stream asks this, so it is one round trip: the
+  // conversation and project, then (for a user who doesn't own the project) their latest
+  // invitation, advisor standing, membership and engagements, as JSON columns.
+  const userId = caller.kind === "user" ? caller.userId : null;
+  const live = sql.join(
+    LIVE_INVITATION_STATUSES.map((s) => sql`${s}`),
+    sql`, `,
+  );
+  const rows = await ex.execute<AccessRow>(sql`
+    select c.id, c.project_id as "projectId", c.last_seq as "lastSeq",
+           p.owner_id as "ownerId", p.archived_at as "archivedAt",
+           case when ${userId}::text is null or ${userId}::text = p.owner_id then null else (
+             select json_build_object(
+                      'status', i.status, 'expiresAt', i.expires_at,
+                      'seesHistory', i.sees_history, 'canPost', i.can_post)
+               from ${advisorInvitations} i
+              where i.project_id = c.project_id and i.advisor_id = ${userId}
+              -- The live invitation (at most one) decides; else the latest ended one says
+              -- why not. Creation time alone can tie, and then an ended one could hide a live one.
+              order by (i.status in (${live})) desc, i.created_at desc, i.id desc
+              limit 1) end as invitation,
+           case when ${userId}::text is null or ${userId}::text = p.owner_id then null else (
+             select a.status from ${advisors} a where a.user_id = ${userId}) end as "advisorStatus",
+           case when ${userId}::text is null or ${userId}::text = p.owner_id then null else (
+             select json_build_object(
+                      'historyFromSeq', m.history_from_seq, 'removedAt', m.removed_at)
+               from ${conversationMembers} m
+              where m.conversation_id = c.id and m.user_id = ${userId}) end as member,
+           case when ${userId}::text is null or ${userId}::text = p.owner_id then null else (
+             select json_agg(json_build_object(
+                      'id', k.id, 'kind', k.kind, 'status', k.status,
+                      'startsAt', k.starts_at, 'endsAt', k.ends_at))
+               from ${consultations} k
+              where k.project_id = c.project_id and k.advisor_id = ${userId}) end as engagements
+      from ${conversations} c
+      join ${projects} p on p.id = c.project_id
+     where c.id = ${params.conversationId}
+  `);
+  const row = rows[0];
+  if (!row) return null;
+  const conversation = { id: row.id, projectId: row.projectId, lastSeq: row.lastSeq };
+  const project = { ownerId: row.ownerId, archivedAt: toDate(row.archivedAt) };
   const facts = {
     project,
-    invitation: invitation ?? null,
-    advisorStatus: advisor?.status ?? null,
-    member: member ?? null,
-    engagements,
+    invitation: row.invitation
+      ? { ...row.invitation, expiresAt: new Date(row.invitation.expiresAt) }
+      : null,
+    advisorStatus: row.advisorStatus,
+    member: row.member
+      ? {
+          historyFromSeq: row.member.historyFromSeq,
+          removedAt: toDate(row.member.removedAt),
+        }
+      : null,
+    // Only an advisor's own consultations pay for chat time; without a standing there are none.
+    engagements:
+      row.advisorStatus === null
+        ? []
+        : (row.engagements ?? []).map((e) => ({
+            ...e,
+            startsAt: new Date(e.startsAt),
+            endsAt: new Date(e.endsAt),
+          })),
   };
-  return { conversation, access: decideChatAccess(caller, facts, params.now) };
+  return {
+    conversation,
+    access: decideChatAccess(caller, facts, params.now),
+    reviewAt: chatAccessReviewAt(caller, facts, params.now),
+  };
+}
+
+type AccessRow = {
+  id: string;
+  projectId: string;
+  lastSeq: number;
+  ownerId: string;
+  archivedAt: Date | string | null;
+  invitation: {
+    status: InvitationStatus;
+    expiresAt: string;
+    seesHistory: boolean;
+    canPost: boolean;
+  } | null;
+  advisorStatus: AdvisorStatus | null;
+  member: { historyFromSeq: number; removedAt: string | null } | null;
+  engagements:
+    | {
+        id: string;
+        kind: ConsultationKind;
+        status: ConsultationStatus;
+        startsAt: string;
+        endsAt: string;
+      }[]
+    | null;
+};
+
+function toDate(value: Date | string | null): Date | null {
+  return value === null ? null : value instanceof Date ? value : new Date(value);
 }

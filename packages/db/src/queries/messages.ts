@@ -23,6 +23,23 @@ export async function notifyChat(ex: Executor, notice: ChatNotice): Promise<void
   await ex.execute(sql`select pg_notify(${CHAT_CHANNEL}, ${JSON.stringify(notice)})`);
 }
 
+/**
+ * Tells the live streams of `userId` in a project's conversation (if it has one) to re-check
+ * access: an engagement of theirs on the project changed (status or window), which may open
+ * or close their chat. Delivered on commit, like every notice.
+ */
+export async function notifyProjectAccess(
+  ex: Executor,
+  params: { projectId: string; userId: string },
+): Promise<void> {
+  await ex.execute(sql`
+    select pg_notify(${CHAT_CHANNEL}, json_build_object(
+             'kind', 'access', 'conversationId', c.id, 'userId', ${params.userId}::text)::text)
+      from ${conversations} c
+     where c.project_id = ${params.projectId}
+  `);
+}
+
 export type MessageRow = typeof messages.$inferSelect;
 
 export type AppendMessageInput = {

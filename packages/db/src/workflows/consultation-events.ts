@@ -22,6 +22,7 @@ import {
   insertConsultationEvent,
   wasEventApplied,
 } from "../queries/consultation-events";
+import { notifyProjectAccess } from "../queries/messages";
 import { listPaidTimes } from "../queries/payments";
 import { findFirstAdvisorReplyAt } from "../queries/passes";
 import { performEffects } from "./consultation-effects";
@@ -145,6 +146,16 @@ async function recordTransition(
     occurredAt: input.occurredAt,
     now,
   });
+  // The advisor's chat on the project opens or closes with this engagement's status and
+  // window: their live streams re-check access now rather than at their next periodic check.
+  if (
+    updated.projectId &&
+    (updated.status !== row.status ||
+      updated.startsAt.getTime() !== row.startsAt.getTime() ||
+      updated.endsAt.getTime() !== row.endsAt.getTime())
+  ) {
+    await notifyProjectAccess(tx, { projectId: updated.projectId, userId: updated.advisorId });
+  }
   await insertConsultationEvent(tx, {
     consultationId: row.id,
     event,

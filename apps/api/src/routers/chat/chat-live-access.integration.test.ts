@@ -35,6 +35,7 @@ let hub: ChatHub;
 let live: LiveChat;
 let conversationId = "";
 let projectId = "";
+let passId = "";
 
 beforeAll(async () => {
   hub = createChatHub({ connectionString: t.url, log: pino({ level: "silent" }) });
@@ -70,7 +71,7 @@ beforeAll(async () => {
     seesHistory: true,
     expiresAt: new Date(Date.now() + 30 * DAY),
   });
-  await insertConsultation(t.db, {
+  passId = await insertConsultation(t.db, {
     clientId: SAM,
     advisorId: AMIRA,
     projectId,
@@ -178,5 +179,61 @@ describe("chat.onEvents and chat.setTyping by caller", () => {
       message: { seq: 1, sender: { displayName: "Sam" } },
     });
     expect(await typing(AMIRA)).toEqual({ ok: true, value: { notified: true } });
+  });
+
+  // The periodic re-check is a minute here, so only the announcement or the scheduled
+  // moment can end these streams within seconds.
+  it("the advisor's stream ends within seconds when the engagement paying for it is cancelled", async () => {
+    const stream = await (
+      await callerFor(AMIRA)
+    ).chat.onEvents({ conversationId, lastEventId: "1" });
+    const iterator = stream[Symbol.asyncIterator]();
+    const ended = iterator.next().then(
+      () => null,
+      (error: { code: string; appCode?: string; message: string }) => error,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const cancelled = await (
+      await callerFor(AMIRA)
+    ).consultations.cancel({ consultationId: passId });
+    expect(cancelled.status).not.toBe("confirmed");
+    const started = Date.now();
+    const error = await Promise.race([
+      ended,
+      new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 5_000)),
+    ]);
+    expect(error).not.toBe("timeout");
+    expect(error).toMatchObject({ code: "FORBIDDEN", appCode: "CHAT_ACCESS_DENIED" });
+    expect((error as { params?: { reason?: string } }).params?.reason).toBe("no_live_engagement");
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("the advisor's stream ends at the moment the engagement's window closes, unannounced", async () => {
+    const endsAt = new Date(Date.now() + 1_500);
+    await insertConsultation(t.db, {
+      clientId: SAM,
+      advisorId: AMIRA,
+      projectId,
+      kind: "async_pass",
+      passDays: 1,
+      status: "confirmed",
+      startsAt: new Date(Date.now() - DAY + 1_500),
+      endsAt,
+    });
+    const stream = await (
+      await callerFor(AMIRA)
+    ).chat.onEvents({ conversationId, lastEventId: "1" });
+    const iterator = stream[Symbol.asyncIterator]();
+    const error = await Promise.race([
+      iterator.next().then(
+        () => null,
+        (e: { code: string; appCode?: string; message: string }) => e,
+      ),
+      new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 6_000)),
+    ]);
+    expect(error).not.toBe("timeout");
+    expect(error).toMatchObject({ code: "FORBIDDEN", appCode: "CHAT_ACCESS_DENIED" });
+    expect((error as { params?: { reason?: string } }).params?.reason).toBe("no_live_engagement");
+    expect(Date.now()).toBeGreaterThanOrEqual(endsAt.getTime());
   });
 });
