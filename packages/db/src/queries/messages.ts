@@ -84,28 +84,10 @@ export async function appendMessage(
     .where(eq(conversations.id, input.conversationId))
     .for("update");
   if (!locked) return { kind: "conversation_not_found" };
-  if (input.clientMsgId) {
-    const [existing] = await tx
-      .select()
-      .from(messages)
-      .where(
-        and(
-          eq(messages.conversationId, input.conversationId),
-          eq(messages.authorKey, input.authorKey),
-          eq(messages.clientMsgId, input.clientMsgId),
-        ),
-      );
-    if (existing) {
-      return existing.body === input.body
-        ? { kind: "duplicate", message: existing }
-        : { kind: "client_msg_id_conflict", message: existing };
-    }
-  }
   const seq = locked.lastSeq + 1;
-  await tx
-    .update(conversations)
-    .set({ lastSeq: seq, lastMessageAt: input.now })
-    .where(eq(conversations.id, input.conversationId));
+  // Inserted before the seq moves, so a duplicate costs no seq. Under the lock nothing else
+  // takes this seq; a conflict can only be this author's clientMsgId, committed earlier (this
+  // statement's snapshot is taken after the lock, so it sees a racing first attempt).
   const [message] = await tx
     .insert(messages)
     .values({
@@ -123,7 +105,33 @@ export async function appendMessage(
       flaggedAt: input.flagReasons && input.flagReasons.length > 0 ? input.now : null,
       createdAt: input.now,
     })
+    .onConflictDoNothing()
     .returning();
-  await notifyChat(tx, { kind: "message", conversationId: input.conversationId, seq });
-  return { kind: "created", message: message! };
+  if (!message) {
+    const [existing] = input.clientMsgId
+      ? await tx
+          .select()
+          .from(messages)
+          .where(
+            and(
+              eq(messages.conversationId, input.conversationId),
+              eq(messages.authorKey, input.authorKey),
+              eq(messages.clientMsgId, input.clientMsgId),
+            ),
+          )
+      : [];
+    // Without a clientMsgId nothing else can conflict under the lock.
+    if (!existing) throw new Error(`message seq ${seq} conflicted without a clientMsgId match`);
+    return existing.body === input.body
+      ? { kind: "duplicate", message: existing }
+      : { kind: "client_msg_id_conflict", message: existing };
+  }
+  const notice: ChatNotice = { kind: "message", conversationId: input.conversationId, seq };
+  // The seq moves and the notice is queued in one statement (delivered on commit, or never).
+  await tx
+    .update(conversations)
+    .set({ lastSeq: seq, lastMessageAt: input.now })
+    .where(eq(conversations.id, input.conversationId))
+    .returning({ notified: sql`pg_notify(${CHAT_CHANNEL}, ${JSON.stringify(notice)})` });
+  return { kind: "created", message };
 }
