@@ -12,7 +12,8 @@
 //
 // BENCH_DATABASE_URL: a disposable database; otherwise an ephemeral embedded PostgreSQL.
 // BENCH_CHAT_CONVERSATIONS (500; subscribers = 4 ×), BENCH_CHAT_RATE (200 messages/s),
-// BENCH_SECONDS (10), BENCH_CONCURRENCY (16, closed loop). A small run:
+// BENCH_SECONDS (10), BENCH_CONCURRENCY (16, closed loop), BENCH_PROFILE (a directory: the
+// API processes write CPU profiles there). A small run:
 //   BENCH_CHAT_CONVERSATIONS=50 BENCH_CHAT_RATE=50 BENCH_SECONDS=4 node_modules/.bin/tsx bench/chat.ts
 // Sends go through `chat.send` when the API has it; otherwise the message is appended directly
 // (the stream side is measured the same way) and the HTTP throughput line says so.
@@ -72,7 +73,11 @@ async function freePort(): Promise<number> {
 
 let stopping = false;
 function launch(name: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ["--import", tsxLoader, "src/main.ts"], {
+  // BENCH_PROFILE=<dir>: each API process writes a CPU profile there when it stops.
+  const profile = process.env.BENCH_PROFILE
+    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, "--import", tsxLoader, "src/main.ts"], {
     cwd: join(root, "apps", "api"),
     env: { ...process.env, ...env },
     stdio: ["ignore", "ignore", "inherit"],
@@ -221,6 +226,7 @@ async function main() {
           LOG_LEVEL: "warn",
           DATABASE_POOL_SIZE: "20",
           RATE_LIMIT_MUTATIONS: "1000000",
+          RATE_LIMIT_CHAT_SENDS: "1000000",
         }),
       );
       urls.push(url);
