@@ -18,6 +18,7 @@ import {
   conversationMembers,
   conversations,
   projects,
+  users,
 } from "../schema";
 
 export type ChatAccessResult = {
@@ -25,6 +26,15 @@ export type ChatAccessResult = {
   access: ChatAccess;
   /** When time alone could next change `access` (see `chatAccessReviewAt`); null: never. */
   reviewAt: Date | null;
+  /** What names a user caller as a message sender (null for the assistant). */
+  callerNames: ChatSenderNames | null;
+};
+
+/** A sender's names, as a message view needs them. */
+export type ChatSenderNames = {
+  firstName: string | null;
+  lastName: string | null;
+  advisorName: string | null;
 };
 
 /**
@@ -71,7 +81,11 @@ export async function loadChatAccess(
                       'id', k.id, 'kind', k.kind, 'status', k.status,
                       'startsAt', k.starts_at, 'endsAt', k.ends_at))
                from ${consultations} k
-              where k.project_id = c.project_id and k.advisor_id = ${userId}) end as engagements
+              where k.project_id = c.project_id and k.advisor_id = ${userId}) end as engagements,
+           (select json_build_object(
+                     'firstName', u.first_name, 'lastName', u.last_name,
+                     'advisorName', (select a.display_name from ${advisors} a where a.user_id = u.id))
+              from ${users} u where u.id = ${userId}) as "callerNames"
       from ${conversations} c
       join ${projects} p on p.id = c.project_id
      where c.id = ${params.conversationId}
@@ -106,6 +120,7 @@ export async function loadChatAccess(
     conversation,
     access: decideChatAccess(caller, facts, params.now),
     reviewAt: chatAccessReviewAt(caller, facts, params.now),
+    callerNames: row.callerNames,
   };
 }
 
@@ -123,6 +138,7 @@ type AccessRow = {
   } | null;
   advisorStatus: AdvisorStatus | null;
   member: { historyFromSeq: number; removedAt: string | null } | null;
+  callerNames: ChatSenderNames | null;
   engagements:
     | {
         id: string;

@@ -43,6 +43,32 @@ export type ChatMessageRecord = {
   senderAdvisorName: string | null;
 };
 
+/** A message row as a view record, with its sender's names (known to the caller already). */
+export function chatMessageRecord(
+  row: typeof messages.$inferSelect,
+  sender: { firstName: string | null; lastName: string | null; advisorName: string | null } | null,
+): ChatMessageRecord {
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    seq: row.seq,
+    actorType: row.actorType,
+    senderId: row.senderId,
+    authorKey: row.authorKey,
+    clientMsgId: row.clientMsgId,
+    body: row.body,
+    attachments: row.attachments,
+    engagementId: row.engagementId,
+    editedAt: row.editedAt,
+    deletedAt: row.deletedAt,
+    hiddenAt: row.hiddenAt,
+    createdAt: row.createdAt,
+    senderFirstName: row.senderId ? (sender?.firstName ?? null) : null,
+    senderLastName: row.senderId ? (sender?.lastName ?? null) : null,
+    senderAdvisorName: row.senderId ? (sender?.advisorName ?? null) : null,
+  };
+}
+
 /** One message with what names its sender, or null. */
 export async function getChatMessage(
   ex: Executor,

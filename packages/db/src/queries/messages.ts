@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { ChatActorType, MessageFlagReason } from "@an/domain";
 import type { Executor } from "../client";
-import { conversations, type MessageAttachment, messages } from "../schema";
+import { conversationMembers, conversations, type MessageAttachment, messages } from "../schema";
 
 /** The PostgreSQL channel every chat change is announced on; payloads carry ids only. */
 export const CHAT_CHANNEL = "chat_events";
@@ -56,6 +56,8 @@ export type AppendMessageInput = {
   attachments?: MessageAttachment[];
   engagementId?: string | null;
   flagReasons?: MessageFlagReason[];
+  /** A member (the sending user) whose read cursor moves to the new message with it. */
+  readBy?: string | null;
   now: Date;
 };
 
@@ -127,11 +129,20 @@ export async function appendMessage(
       : { kind: "client_msg_id_conflict", message: existing };
   }
   const notice: ChatNotice = { kind: "message", conversationId: input.conversationId, seq };
-  // The seq moves and the notice is queued in one statement (delivered on commit, or never).
-  await tx
-    .update(conversations)
-    .set({ lastSeq: seq, lastMessageAt: input.now })
-    .where(eq(conversations.id, input.conversationId))
-    .returning({ notified: sql`pg_notify(${CHAT_CHANNEL}, ${JSON.stringify(notice)})` });
+  // The seq moves, the sender's read cursor follows (their own message is read) and the
+  // notice is queued, in one statement; the notice is delivered on commit, or never.
+  const readBy = input.readBy
+    ? sql`, read as (
+        update ${conversationMembers} set last_read_seq = greatest(last_read_seq, ${seq})
+         where conversation_id = ${input.conversationId} and user_id = ${input.readBy}
+           and removed_at is null)`
+    : sql``;
+  await tx.execute(sql`
+    with moved as (
+      update ${conversations} set last_seq = ${seq}, last_message_at = ${input.now.toISOString()}
+       where id = ${input.conversationId}
+       returning id)${readBy}
+    select pg_notify(${CHAT_CHANNEL}, ${JSON.stringify(notice)}) from moved
+  `);
   return { kind: "created", message };
 }

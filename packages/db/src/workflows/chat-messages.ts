@@ -15,6 +15,7 @@ import {
 import type { Executor } from "../client";
 import { type ChatAccessResult, loadChatAccess } from "../queries/chat-access";
 import { writeAudit } from "../queries/audit";
+import { type ChatMessageRecord, chatMessageRecord } from "../queries/chat-views";
 import { appendMessage, type MessageRow, notifyChat } from "../queries/messages";
 import {
   conversationMembers,
@@ -82,6 +83,7 @@ function denied(reason: ChatDenial, conversationId: string): Result<never, ChatF
 type Granted = {
   conversation: ChatAccessResult["conversation"];
   access: ChatAccess & { allowed: true };
+  callerNames: ChatAccessResult["callerNames"];
 };
 
 async function access(
@@ -91,7 +93,11 @@ async function access(
   const found = await loadChatAccess(ex, params);
   if (!found) return fail("CONVERSATION_NOT_FOUND", { ref: params.conversationId });
   if (!found.access.allowed) return denied(found.access.reason, params.conversationId);
-  return ok({ conversation: found.conversation, access: found.access });
+  return ok({
+    conversation: found.conversation,
+    access: found.access,
+    callerNames: found.callerNames,
+  });
 }
 
 /**
@@ -125,7 +131,13 @@ const ACTOR_FOR_ROLE: Record<Exclude<ChatRole, "admin">, ChatActorType> = {
   assistant: "assistant",
 };
 
-export type SentMessage = { message: MessageRow; duplicate: boolean; role: ChatRole };
+export type SentMessage = {
+  message: MessageRow;
+  /** The message as a view is built from it: the sender is the caller, whose names are known. */
+  record: ChatMessageRecord;
+  duplicate: boolean;
+  role: ChatRole;
+};
 
 /**
  * Sends a message, in the caller's transaction: access (the caller may post here), the
@@ -163,6 +175,8 @@ export async function sendChatMessage(
     attachments: params.attachments,
     engagementId: acc.role === "advisor" ? acc.engagementId : null,
     flagReasons: detectFlagReasons(body.value),
+    // The sender has read their own message: their cursor moves in the same statement.
+    readBy: caller.kind === "user" ? caller.userId : null,
     now: params.now,
   });
   switch (outcome.kind) {
@@ -171,12 +185,14 @@ export async function sendChatMessage(
     case "client_msg_id_conflict":
       return fail("CHAT_CLIENT_MSG_ID_CONFLICT", { clientMsgId: params.clientMsgId });
     case "duplicate":
-      return ok({ message: outcome.message, duplicate: true, role: acc.role });
     case "created":
-      if (caller.kind === "user") {
-        await advanceCursor(tx, params.conversationId, caller.userId, outcome.message.seq);
-      }
-      return ok({ message: outcome.message, duplicate: false, role: acc.role });
+      return ok({
+        message: outcome.message,
+        // The same author either way (the clientMsgId is theirs): the caller's names.
+        record: chatMessageRecord(outcome.message, granted.value.callerNames),
+        duplicate: outcome.kind === "duplicate",
+        role: acc.role,
+      });
   }
 }
 

@@ -1,4 +1,4 @@
-import { chatAuthorKey, getChatMessage, sendChatMessage } from "@an/db";
+import { chatAuthorKey, sendChatMessage } from "@an/db";
 import { z } from "zod";
 import { unwrap } from "../../errors";
 import { chatProcedure } from "../../trpc/init";
@@ -34,9 +34,8 @@ export const send = chatProcedure.input(sendInput).mutation(async ({ ctx, input 
       }),
     ),
   );
-  const stored = await getChatMessage(ctx.db, { id: sent.message.id });
   return {
-    message: toMessageView(stored!, { role: sent.role, authorKey }),
+    message: toMessageView(sent.record, { role: sent.role, authorKey }),
     duplicate: sent.duplicate,
   };
 });
