@@ -4,7 +4,7 @@ import { unwrap } from "../../errors";
 import { chatProcedure } from "../../trpc/init";
 import { text } from "../schemas";
 import { resolveAttachments } from "../../uploads/chat-attachments";
-import { toMessageView } from "./views";
+import { attachmentLinks, toMessageView } from "./views";
 
 export const sendInput = z.object({
   conversationId: z.uuid(),
@@ -36,7 +36,7 @@ export const send = chatProcedure.input(sendInput).mutation(async ({ ctx, input 
   );
   const stored = await getChatMessage(ctx.db, { id: sent.message.id });
   return {
-    message: toMessageView(stored!, { role: sent.role, authorKey }),
+    message: toMessageView(stored!, { role: sent.role, authorKey }, attachmentLinks(ctx)),
     duplicate: sent.duplicate,
   };
 });
