@@ -57,6 +57,12 @@ const SECRETS = {
 };
 const XMP = "<x:xmpmeta><dc:creator>xmp-catalog-creator-marker</dc:creator></x:xmpmeta>";
 const PAGE_XMP = "<x:xmpmeta>xmp-page-marker</x:xmpmeta>";
+const MARKERS = [
+  ...Object.values(SECRETS),
+  "xmp-catalog-creator-marker",
+  "xmp-page-marker",
+  "pieceinfo-marker",
+];
 
 /**
  * A real one-page PDF whose Info dictionary, catalog and page carry metadata, written without
@@ -74,6 +80,10 @@ async function pdfWithMetadata(options: { encrypt?: boolean } = {}): Promise<Buf
   doc.catalog.set(
     PDFName.of("Metadata"),
     ctx.register(ctx.stream(XMP, { Type: "Metadata", Subtype: "XML" })),
+  );
+  page.node.set(
+    PDFName.of("PieceInfo"),
+    ctx.obj({ Editor: ctx.obj({ Private: PDFString.of("pieceinfo-marker") }) }),
   );
   page.node.set(
     PDFName.of("Metadata"),
@@ -222,11 +232,7 @@ describe("PDF attachments", () => {
   it("are stored without their Info dictionary or XMP metadata, still a readable PDF", async () => {
     const original = PDF.toString("latin1");
     // The test file really carries every value, as plain bytes, before the upload.
-    for (const value of [
-      ...Object.values(SECRETS),
-      "xmp-catalog-creator-marker",
-      "xmp-page-marker",
-    ]) {
+    for (const value of MARKERS) {
       expect(original).toContain(value);
     }
     const res = await upload(PDF, sam, "memo.pdf");
@@ -235,15 +241,11 @@ describe("PDF attachments", () => {
     const stored = await readFile(join(api.uploadDir, uploaded.attachmentId));
     expect(uploaded.bytes).toBe(stored.length);
     const text = stored.toString("latin1");
-    for (const value of [
-      ...Object.values(SECRETS),
-      "xmp-catalog-creator-marker",
-      "xmp-page-marker",
-    ]) {
+    for (const value of MARKERS) {
       expect(text).not.toContain(value);
     }
     expect(text).not.toMatch(
-      /\/(Author|Creator|Producer|Title|Subject|Keywords|CreationDate|ModDate|Metadata)\b/,
+      /\/(Author|Creator|Producer|Title|Subject|Keywords|CreationDate|ModDate|Metadata|PieceInfo)\b/,
     );
     const reread = await PDFDocument.load(stored, { updateMetadata: false });
     expect(reread.getPageCount()).toBe(1);

@@ -12,6 +12,8 @@ export type StrippedPdf =
   { ok: true; bytes: Buffer } | { ok: false; reason: "unreadable" | "encrypted" };
 
 const METADATA = PDFName.of("Metadata");
+/** Authoring applications' private data (an editor's own record of the document). */
+const PIECE_INFO = PDFName.of("PieceInfo");
 
 /** Every indirect object reachable from `roots`, by its reference's tag. */
 function reachable(doc: PDFDocument, roots: PDFObject[]): Set<string> {
@@ -37,8 +39,8 @@ function reachable(doc: PDFDocument, roots: PDFObject[]): Set<string> {
 
 /**
  * The PDF rewritten without its metadata: the document Info dictionary (author, creator,
- * producer, title, subject, keywords, dates) and every XMP `/Metadata` stream (the
- * catalog's, the pages', any other object's). Objects nothing references any more, such as
+ * producer, title, subject, keywords, dates), the file identifier, every XMP `/Metadata`
+ * stream (the catalog's, the pages', any other object's) and applications' `/PieceInfo`. Objects nothing references any more, such as
  * an earlier revision's Info left behind by an incremental update, are dropped too, so the
  * stored file holds only what the document shows. Encrypted PDFs are refused: their
  * metadata can't be removed without the password. A file that doesn't parse as a PDF, or
@@ -56,11 +58,15 @@ export async function stripPdfMetadata(bytes: Uint8Array): Promise<StrippedPdf> 
   try {
     if (doc.getPageCount() < 1) return { ok: false, reason: "unreadable" };
     delete doc.context.trailerInfo.Info;
-    doc.catalog.delete(METADATA);
-    for (const page of doc.getPages()) page.node.delete(METADATA);
+    // The file identifier often derives from the original's path and creation time.
+    delete doc.context.trailerInfo.ID;
+    // Every object's, not only the catalog's and pages': images and fonts carry XMP too.
     for (const [, object] of doc.context.enumerateIndirectObjects()) {
       const dict = object instanceof PDFStream ? object.dict : object;
-      if (dict instanceof PDFDict) dict.delete(METADATA);
+      if (dict instanceof PDFDict) {
+        dict.delete(METADATA);
+        dict.delete(PIECE_INFO);
+      }
     }
     const root = doc.context.trailerInfo.Root;
     const keep = reachable(doc, root ? [root] : []);
