@@ -151,11 +151,13 @@ describe("chat attachments", () => {
     ["an empty body", Buffer.alloc(0), 415],
     ["a file over the limit", Buffer.alloc(300 * 1024, 0x61), 413],
   ])("refuses %s, storing nothing", async (_name, body, status) => {
+    const before = await storedFiles("demo|client-sam");
     const res = await upload(body, sam);
     expect(res.status).toBe(status);
     const json = (await res.json()) as { error: { appCode: string; message: string } };
     expect(json.error.appCode).toMatch(/^CHAT_ATTACHMENT_(TYPE|TOO_LARGE)$/);
     expect(json.error.message.length).toBeGreaterThan(10);
+    expect(await storedFiles("demo|client-sam")).toEqual(before);
   });
 
   it("refuses anonymous uploads", async () => {
@@ -240,6 +242,10 @@ describe("PDF attachments", () => {
     const uploaded = (await res.json()) as Uploaded;
     const stored = await readFile(join(api.uploadDir, uploaded.attachmentId));
     expect(uploaded.bytes).toBe(stored.length);
+    // The listing the "nothing stored" checks compare does see stored files.
+    expect(await storedFiles("demo|client-sam")).toContain(
+      join(api.uploadDir, uploaded.attachmentId),
+    );
     const text = stored.toString("latin1");
     for (const value of MARKERS) {
       expect(text).not.toContain(value);
