@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { posix } from "node:path";
 import { canonicalizeLocaleTag, type Locale, negotiateLocale } from "@an/domain";
 import { type Db, getMigrationStatus } from "@an/db";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
@@ -20,6 +21,7 @@ import { simulatorRoutes } from "./simulator/routes";
 import { avatarRoute } from "./uploads/avatar-route";
 import { CHAT_ATTACHMENT_MAX_BYTES, chatAttachmentRoute } from "./uploads/chat-attachments";
 import { webhookRoutes } from "./webhooks/routes";
+import type { AttachmentUrls } from "./uploads/attachment-urls";
 import type { FileStorage } from "./uploads/storage";
 
 export type AppDeps = {
@@ -36,6 +38,8 @@ export type AppDeps = {
     maxChatAttachmentBytes?: number;
   };
   storage: FileStorage;
+  /** Signs and checks chat attachment download links. */
+  attachmentUrls: AttachmentUrls;
   trustProxy?: string;
   billing: BillingConfig;
   providers: Providers;
@@ -44,6 +48,18 @@ export type AppDeps = {
   /** Live chat (SSE subscriptions); absent, `chat.onEvents` is unavailable. */
   live?: LiveChat | null;
 };
+
+/**
+ * Whether an /uploads path names a chat attachment once decoded and normalized as the
+ * static file server will (`%63hat/…`, `avatars/../chat/…`); unreadable paths count as one.
+ */
+function isChatUpload(path: string): boolean {
+  try {
+    return /^\/chat(\/|$)/i.test(posix.normalize(decodeURIComponent(path)));
+  } catch {
+    return true;
+  }
+}
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -134,13 +150,19 @@ export function createApp(deps: AppDeps) {
       storage: deps.storage,
       rateLimiters: deps.rateLimiters,
       maxBytes: deps.limits.maxChatAttachmentBytes ?? CHAT_ATTACHMENT_MAX_BYTES,
+      attachmentUrls: deps.attachmentUrls,
       now,
     }),
   );
   if (deps.storage.localDir) {
-    app.use(
-      "/uploads",
-      express.static(deps.storage.localDir, { immutable: true, maxAge: "365d", index: false }),
+    const files = express.static(deps.storage.localDir, {
+      immutable: true,
+      maxAge: "365d",
+      index: false,
+    });
+    // Chat attachments are private: only the signed download route serves them.
+    app.use("/uploads", (req, res, next) =>
+      isChatUpload(req.path) ? next() : files(req, res, next),
     );
   }
 
@@ -209,6 +231,7 @@ export function createApp(deps: AppDeps) {
           billing: deps.billing,
           providers: deps.providers,
           storage: deps.storage,
+          attachmentUrls: deps.attachmentUrls,
           now,
           live: deps.live ?? null,
           setHeader: (name, value) => {

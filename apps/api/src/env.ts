@@ -3,6 +3,7 @@ import { databaseEnvShape } from "@an/db/embedded";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { DEV_ATTACHMENT_URL_SECRET } from "./uploads/attachment-urls";
 
 /** `<repo>/.data/uploads`, git-ignored, for development. */
 const DEFAULT_UPLOAD_DIR = resolve(
@@ -64,6 +65,18 @@ const schema = z
       .min(1024)
       .max(50 * 1024 * 1024)
       .default(10 * 1024 * 1024),
+    /** Signs chat attachment download links (HMAC-SHA256); production needs its own. */
+    ATTACHMENT_URL_SECRET: z
+      .string()
+      .min(32, "ATTACHMENT_URL_SECRET must be at least 32 characters")
+      .optional(),
+    /** How long a signed chat attachment link works, seconds. */
+    ATTACHMENT_URL_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 24 * 3600)
+      .default(3600),
     /** Where uploads go without S3: a folder the API serves at /uploads. */
     UPLOAD_DIR: z.string().default(DEFAULT_UPLOAD_DIR),
     /** The API's public origin, for upload URLs. */
@@ -128,9 +141,19 @@ const schema = z
           "production needs AUTH_JWKS_URL or a real AUTH_JWT_SECRET (not the development default)",
       });
     }
+    if (!env.ATTACHMENT_URL_SECRET || env.ATTACHMENT_URL_SECRET === DEV_ATTACHMENT_URL_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ATTACHMENT_URL_SECRET"],
+        message: "production needs a real ATTACHMENT_URL_SECRET (not the development default)",
+      });
+    }
   });
 
-export type ApiEnv = z.infer<typeof schema> & { AUTH_JWT_SECRET: string | undefined };
+export type ApiEnv = z.infer<typeof schema> & {
+  AUTH_JWT_SECRET: string | undefined;
+  ATTACHMENT_URL_SECRET: string;
+};
 
 /**
  * Parses the API's environment. Throws one readable error listing every bad variable, so
@@ -149,5 +172,10 @@ export function loadApiEnv(source: NodeJS.ProcessEnv = process.env): ApiEnv {
   const secret =
     env.AUTH_JWT_SECRET ??
     (env.NODE_ENV === "production" || env.AUTH_JWKS_URL ? undefined : DEV_JWT_SECRET);
-  return { ...env, AUTH_JWT_SECRET: secret };
+  return {
+    ...env,
+    AUTH_JWT_SECRET: secret,
+    // Production has its own (checked above); elsewhere the documented default signs links.
+    ATTACHMENT_URL_SECRET: env.ATTACHMENT_URL_SECRET ?? DEV_ATTACHMENT_URL_SECRET,
+  };
 }

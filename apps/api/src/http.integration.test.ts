@@ -453,6 +453,7 @@ describe("readiness when the database is down", () => {
     const { unlimited } = await import("./rate-limit");
     const { createLogger } = await import("./logger");
     const { developmentBilling } = await import("./trpc/context");
+    const { attachmentUrls, DEV_ATTACHMENT_URL_SECRET } = await import("./uploads/attachment-urls");
     const dead = createDb("postgres://postgres:postgres@127.0.0.1:1/none", { max: 1 });
     const app = createApp({
       db: dead.db,
@@ -462,6 +463,11 @@ describe("readiness when the database is down", () => {
       devAuth: { enabled: false },
       limits: { maxBodyBytes: 1024 * 1024, maxBatchSize: 10, maxAvatarBytes: 1024 * 1024 },
       storage: { kind: "s3", put: () => Promise.resolve(), urlFor: (key) => key },
+      attachmentUrls: attachmentUrls({
+        secret: DEV_ATTACHMENT_URL_SECRET,
+        ttlSeconds: 60,
+        baseUrl: () => "http://127.0.0.1",
+      }),
       ...developmentBilling(),
     });
     const server = app.listen(0, "127.0.0.1");

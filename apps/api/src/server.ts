@@ -9,6 +9,7 @@ import { createLiveChat } from "./live/chat-stream";
 import { type AuthConfig, createTokenVerifier, DEV_TOKEN_ISSUER } from "./auth/tokens";
 import type { ApiEnv } from "./env";
 import { createRateLimiters } from "./rate-limit";
+import { attachmentUrls } from "./uploads/attachment-urls";
 import { type FileStorage, localDiskStorage, s3Storage } from "./uploads/storage";
 import type { DevAuthConfig } from "./trpc/context";
 
@@ -119,6 +120,12 @@ export async function startApiServer(
       maxChatAttachmentBytes: env.CHAT_ATTACHMENT_MAX_BYTES,
     },
     storage: storageFor(env),
+    attachmentUrls: attachmentUrls({
+      secret: env.ATTACHMENT_URL_SECRET,
+      ttlSeconds: env.ATTACHMENT_URL_TTL_SECONDS,
+      // Read at each signing: with PORT=0 the origin is known only once listening.
+      baseUrl: () => env.PUBLIC_BASE_URL ?? billing.publicApiUrl,
+    }),
     trustProxy: env.TRUST_PROXY,
     billing,
     providers,

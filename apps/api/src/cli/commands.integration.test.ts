@@ -114,6 +114,7 @@ describe("dev:token", () => {
       NODE_ENV: "production",
       DATABASE_URL: t.url,
       AUTH_JWT_SECRET: "p".repeat(48),
+      ATTACHMENT_URL_SECRET: "a".repeat(48),
     });
     await expect(devToken(t.db, env, { email: "lucas@demo.advisor.network" })).rejects.toThrow(
       /NODE_ENV is production/,

@@ -11,6 +11,7 @@ import {
 import type { ChatCaller, ChatRole } from "@an/domain";
 import { type TrackedEnvelope, tracked } from "@trpc/server";
 import { AppError } from "../errors";
+import type { AttachmentUrls } from "../uploads/attachment-urls";
 import type { ChatHub } from "./chat-hub";
 import { type ChatMessageView, chatDisplayName, toMessageView } from "./message-view";
 
@@ -125,6 +126,8 @@ export type ChatStreamParams = {
   lastEventId: number | null;
   signal: AbortSignal | undefined;
   now: () => Date;
+  /** Signs the attachment links each event carries. */
+  attachmentUrls: AttachmentUrls;
 };
 
 /**
@@ -181,6 +184,8 @@ export async function* chatStream(
   });
   p.signal?.addEventListener("abort", poke);
   const names = new Map<string, string>();
+  const links = (attachments: StreamMessageRow["attachments"]) =>
+    p.attachmentUrls.view(attachments, p.now());
 
   try {
     let nextCheck = nextAccessCheck(reviewAt, p.now(), accessRecheckMs);
@@ -207,7 +212,7 @@ export async function* chatStream(
           cursor = row.seq;
           yield tracked(String(row.seq), {
             type: "message",
-            message: toMessageView(row, role),
+            message: toMessageView(row, role, links),
           });
         }
         if (cursor > wantedSeq) wantedSeq = cursor;
@@ -225,7 +230,7 @@ export async function* chatStream(
         });
         for (const row of changed) {
           if (row.seq > access.historyFromSeq) {
-            yield { type: "update", message: toMessageView(row, role) };
+            yield { type: "update", message: toMessageView(row, role, links) };
           }
         }
       }
@@ -235,7 +240,7 @@ export async function* chatStream(
           const row = await readStreamMessage(db, { conversationId, messageId: n.messageId });
           // A message past the cursor is sent as itself, in its current form, when reached.
           if (row && row.seq <= cursor && row.seq > access.historyFromSeq) {
-            yield { type: "update", message: toMessageView(row, role) };
+            yield { type: "update", message: toMessageView(row, role, links) };
           }
         } else if (n.kind === "typing") {
           let displayName = names.get(n.userId);

@@ -1,5 +1,6 @@
 import type { StreamMessageRow } from "@an/db";
 import { type ChatActorType, type ChatRole, clientForAdvisor } from "@an/domain";
+import type { AttachmentView } from "../uploads/attachment-urls";
 
 /** A message as a member sees it (the shape `chat.send` and history answer with). */
 export type ChatMessageView = {
@@ -9,7 +10,7 @@ export type ChatMessageView = {
   actorType: ChatActorType;
   sender: { id: string; displayName: string } | null;
   body: string;
-  attachments: { path: string; contentType: string; bytes: number; name: string }[];
+  attachments: AttachmentView[];
   engagementId: string | null;
   editedAt: Date | null;
   deletedAt: Date | null;
@@ -40,9 +41,14 @@ export function chatDisplayName(
 
 /**
  * A stored message as `viewerRole` sees it. Deleted and hidden messages keep their place
- * (seq) with an empty body for everyone but admins.
+ * (seq) with an empty body for everyone but admins. Attachments carry signed links (`links`),
+ * signed as the event is sent.
  */
-export function toMessageView(row: StreamMessageRow, viewerRole: ChatRole): ChatMessageView {
+export function toMessageView(
+  row: StreamMessageRow,
+  viewerRole: ChatRole,
+  links: (attachments: StreamMessageRow["attachments"]) => AttachmentView[],
+): ChatMessageView {
   const hidden = row.hiddenAt !== null;
   const blanked = (hidden || row.deletedAt !== null) && viewerRole !== "admin";
   return {
@@ -65,7 +71,7 @@ export function toMessageView(row: StreamMessageRow, viewerRole: ChatRole): Chat
         }
       : null,
     body: blanked ? "" : row.body,
-    attachments: blanked ? [] : row.attachments,
+    attachments: blanked ? [] : links(row.attachments),
     engagementId: row.engagementId,
     editedAt: row.editedAt,
     deletedAt: row.deletedAt,

@@ -15,6 +15,11 @@ import { translator } from "@an/domain";
 import type { LiveChat } from "../live/chat-stream";
 import { type RateLimiters, unlimited } from "../rate-limit";
 import type { ServiceCaller } from "../auth/service-key";
+import {
+  type AttachmentUrls,
+  attachmentUrls,
+  DEV_ATTACHMENT_URL_SECRET,
+} from "../uploads/attachment-urls";
 import type { FileStorage } from "../uploads/storage";
 
 export type AuthUser = {
@@ -46,6 +51,8 @@ export type ContextInnerOptions = {
   localeError?: AppError | null;
   /** Where uploads are stored (chat attachments are looked up there); none in most tests. */
   storage?: FileStorage | null;
+  /** Signs chat attachment links; defaults to the development secret on 127.0.0.1:3000. */
+  attachmentUrls?: AttachmentUrls;
   /** Sets a response header (Retry-After); a no-op outside HTTP. */
   setHeader?: (name: string, value: string) => void;
   /** Payments and bookings configuration; defaults to development settings. */
@@ -56,6 +63,8 @@ export type ContextInnerOptions = {
   /** This process's live chat (fan-out hub and settings); null where nothing streams. */
   live?: LiveChat | null;
 };
+
+let devAttachmentUrls: AttachmentUrls | null = null;
 
 let defaults: { billing: BillingConfig; providers: Providers } | null = null;
 /** Development billing settings with in-memory simulators, for contexts built without them. */
@@ -95,6 +104,13 @@ export function createContextInner(opts: ContextInnerOptions) {
     localeError: opts.localeError ?? null,
     setHeader: opts.setHeader ?? (() => undefined),
     storage: opts.storage ?? null,
+    attachmentUrls:
+      opts.attachmentUrls ??
+      (devAttachmentUrls ??= attachmentUrls({
+        secret: DEV_ATTACHMENT_URL_SECRET,
+        ttlSeconds: 3600,
+        baseUrl: () => "http://127.0.0.1:3000",
+      })),
     billing: opts.billing ?? developmentBilling().billing,
     providers: opts.providers ?? developmentBilling().providers,
     now: opts.now ?? (() => new Date()),

@@ -25,8 +25,12 @@ export function avatarPrefix(userId: string): string {
   return `avatars/${createHash("sha256").update(userId).digest("hex").slice(0, 16)}/`;
 }
 
-/** Answers an upload route's error as the tRPC formatter would word it, localized. */
-export function sendError(req: Request, res: Response, error: AppError) {
+/**
+ * Answers an upload route's error as the tRPC formatter would word it, localized, with the
+ * error's HTTP status unless `status` says otherwise (410 for an expired link, which tRPC
+ * has no code for).
+ */
+export function sendError(req: Request, res: Response, error: AppError, status?: number) {
   const requestId = res.locals.requestId as string;
   const formatted = formatAppError(error, {
     locale: res.locals.locale as Locale | undefined,
@@ -35,7 +39,7 @@ export function sendError(req: Request, res: Response, error: AppError) {
   });
   if (formatted.retryAfterSeconds)
     res.setHeader("Retry-After", String(formatted.retryAfterSeconds));
-  res.status(getHTTPStatusCodeFromError(error)).json({
+  res.status(status ?? getHTTPStatusCodeFromError(error)).json({
     error: {
       message: formatted.message,
       appCode: formatted.appCode,

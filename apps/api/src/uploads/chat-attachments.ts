@@ -7,8 +7,10 @@ import { authenticateServiceKey, serviceKeyFrom } from "../auth/service-key";
 import type { TokenVerifier } from "../auth/tokens";
 import { AppError } from "../errors";
 import type { RateLimiters } from "../rate-limit";
+import { type AttachmentUrls, ATTACHMENT_DOWNLOAD_PATH } from "./attachment-urls";
 import { sendError } from "./avatar-route";
 import { detectImageType } from "./image-type";
+import { stripPdfMetadata } from "./pdf-metadata";
 import { reencodeImage } from "./reencode";
 import type { FileStorage } from "./storage";
 
@@ -77,15 +79,22 @@ export type ChatAttachmentRouteDeps = {
   storage: FileStorage;
   rateLimiters: RateLimiters;
   maxBytes: number;
+  attachmentUrls: AttachmentUrls;
   now: () => Date;
 };
 
 /**
  * `POST /uploads/chat-attachment?name=<file name>`: the raw file as the body, at most
- * `maxBytes`. PNG, JPEG and WebP are stored re-encoded without metadata (as avatars are);
- * PDF and plain text as sent. Signed-in users and the assistant's key only. Answers
- * `{ attachmentId, url, contentType, bytes, name }`; `attachmentId` goes in `chat.send`'s
- * `attachments`, and only its uploader can attach it.
+ * `maxBytes`. PNG, JPEG and WebP are stored re-encoded without metadata (as avatars are),
+ * PDFs rewritten without their Info dictionary and XMP metadata (encrypted or unreadable
+ * ones refused), plain text as sent. Signed-in users and the assistant's key only. Answers
+ * `{ attachmentId, url, urlExpiresAt, contentType, bytes, name }`; `attachmentId` goes in
+ * `chat.send`'s `attachments`, and only its uploader can attach it; `url` is a signed,
+ * expiring link (see `GET /chat-attachments/…`).
+ *
+ * `GET /chat-attachments/<folder>/<uuid>/<name>?expires=…&signature=…`: the stored file,
+ * for whoever holds a link that chat outputs signed and that hasn't expired (403 for a
+ * forged or altered link, 410 for an expired one, 404 for a file no longer stored).
  */
 export function chatAttachmentRoute(deps: ChatAttachmentRouteDeps): Router {
   const route = Router();
@@ -127,14 +136,31 @@ export function chatAttachmentRoute(deps: ChatAttachmentRouteDeps): Router {
         );
         if (!image) return sendError(req, res, new AppError("CHAT_ATTACHMENT_TYPE"));
         stored = image;
+      } else if (type.extension === "pdf") {
+        // Rewritten: the author's name, the software and the dates never reach the chat.
+        const pdf = await stripPdfMetadata(body);
+        if (!pdf.ok) {
+          return sendError(
+            req,
+            res,
+            new AppError(
+              pdf.reason === "encrypted"
+                ? "CHAT_ATTACHMENT_PDF_ENCRYPTED"
+                : "CHAT_ATTACHMENT_PDF_UNREADABLE",
+            ),
+          );
+        }
+        stored = pdf.bytes;
       }
       const name = safeName(req.query.name);
       const key = `${chatUploadPrefix(authorKey)}${randomUUID()}/${name}.${type.extension}`;
       await deps.storage.put(key, stored, type.contentType);
       req.log.info({ key, bytes: stored.length }, "chat attachment uploaded");
+      const link = deps.attachmentUrls.sign(key, deps.now());
       res.status(201).json({
         attachmentId: key,
-        url: deps.storage.urlFor(key),
+        url: link.url,
+        urlExpiresAt: link.expiresAt,
         contentType: type.contentType,
         bytes: stored.length,
         name: `${name}.${type.extension}`,
@@ -160,6 +186,44 @@ export function chatAttachmentRoute(deps: ChatAttachmentRouteDeps): Router {
         return sendError(req, res, new AppError("CHAT_ATTACHMENT_TYPE"));
       }
       next(error);
+    },
+  );
+  route.get(
+    `${ATTACHMENT_DOWNLOAD_PATH}:folder/:file/:name`,
+    async (req: Request<{ folder: string; file: string; name: string }>, res: Response) => {
+      if (res.locals.localeError) return sendError(req, res, res.locals.localeError as AppError);
+      const id = `chat/${req.params.folder}/${req.params.file}/${req.params.name}`;
+      const match = ATTACHMENT_ID.exec(id);
+      const { expires, signature } = req.query;
+      const check =
+        match && typeof expires === "string" && typeof signature === "string"
+          ? deps.attachmentUrls.check(id, expires, signature, deps.now())
+          : "invalid";
+      if (check === "invalid")
+        return sendError(req, res, new AppError("CHAT_ATTACHMENT_LINK_INVALID"));
+      if (check === "expired") {
+        return sendError(req, res, new AppError("CHAT_ATTACHMENT_LINK_EXPIRED"), 410);
+      }
+      const bytes = deps.storage.get ? await deps.storage.get(id) : null;
+      if (!bytes) return sendError(req, res, new AppError("CHAT_ATTACHMENT_MISSING"));
+      const extension = match![3] as AttachmentType["extension"];
+      const image = extension === "png" || extension === "jpg" || extension === "webp";
+      const fileName = `${match![2]}.${extension}`;
+      const secondsLeft = Math.max(0, Number(expires) - Math.floor(deps.now().getTime() / 1000));
+      res.setHeader("Content-Type", CONTENT_TYPES[extension]);
+      res.setHeader("Content-Length", String(bytes.length));
+      // Only pictures show inline; anything else downloads rather than renders in our origin.
+      res.setHeader(
+        "Content-Disposition",
+        `${image ? "inline" : "attachment"}; filename="${fileName}"`,
+      );
+      res.setHeader("X-Content-Type-Options", "nosniff");
+      res.setHeader("Cache-Control", `private, max-age=${Math.min(secondsLeft, 3600)}`);
+      res.setHeader(
+        "Content-Security-Policy",
+        "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+      );
+      res.status(200).end(bytes);
     },
   );
   return route;

@@ -1,6 +1,11 @@
-import { mkdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 
 /** Where uploaded files go. Keys are relative paths such as `avatars/ab12…/uuid.png`. */
 export type FileStorage = {
@@ -15,7 +20,14 @@ export type FileStorage = {
    * files can't be looked up (chat attachments are then refused).
    */
   size?: (key: string) => Promise<number | null>;
+  /** A stored file's bytes, or null when there is no such file (private files are read so). */
+  get?: (key: string) => Promise<Buffer | null>;
 };
+
+/** Keys under `chat/` are private: served only through signed links, never cached publicly. */
+export function isPrivateKey(key: string): boolean {
+  return key.startsWith("chat/");
+}
 
 /** Files on the local disk under `dir`, served by the API at `/uploads/<key>` (the default). */
 export function localDiskStorage(dir: string, publicBaseUrl: string): FileStorage {
@@ -40,6 +52,16 @@ export function localDiskStorage(dir: string, publicBaseUrl: string): FileStorag
         return info.isFile() ? info.size : null;
       } catch {
         return null;
+      }
+    },
+    async get(key) {
+      const path = join(root, key);
+      if (!path.startsWith(root + "/")) return null;
+      try {
+        return await readFile(path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+        throw error;
       }
     },
   };
@@ -74,7 +96,9 @@ export function s3Storage(config: S3Config): FileStorage {
           Key: key,
           Body: body,
           ContentType: contentType,
-          CacheControl: "public, max-age=31536000, immutable",
+          CacheControl: isPrivateKey(key)
+            ? "private, no-store"
+            : "public, max-age=31536000, immutable",
         }),
       );
     },
@@ -83,6 +107,17 @@ export function s3Storage(config: S3Config): FileStorage {
       try {
         const head = await client.send(new HeadObjectCommand({ Bucket: config.bucket, Key: key }));
         return head.ContentLength ?? null;
+      } catch (error) {
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata
+          ?.httpStatusCode;
+        if (status === 404) return null;
+        throw error;
+      }
+    },
+    async get(key) {
+      try {
+        const object = await client.send(new GetObjectCommand({ Bucket: config.bucket, Key: key }));
+        return object.Body ? Buffer.from(await object.Body.transformToByteArray()) : null;
       } catch (error) {
         const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata
           ?.httpStatusCode;

@@ -40,9 +40,14 @@ export const readConversation = adminProcedure
       );
       const first = messages[0];
       const last = messages.at(-1);
+      const now = ctx.now();
       return {
         conversation,
-        messages,
+        // Attachments with signed links, as members get them: storage keys are never addresses.
+        messages: messages.map((m) => ({
+          ...m,
+          attachments: ctx.attachmentUrls.view(m.attachments, now),
+        })),
         /** Pass as `beforeSeq` for the older page; null at the start. */
         olderBeforeSeq: first && first.seq > 1 ? first.seq : null,
         /** Pass as `afterSeq` for the newer page; null at the end. */

@@ -2,7 +2,7 @@ import { chatAuthorKey, deleteChatMessage, getChatMessage } from "@an/db";
 import { z } from "zod";
 import { unwrap } from "../../errors";
 import { chatProcedure } from "../../trpc/init";
-import { toMessageView } from "./views";
+import { attachmentLinks, toMessageView } from "./views";
 
 export const deleteInput = z.object({ messageId: z.uuid() });
 
@@ -19,9 +19,13 @@ export const deleteMessage = chatProcedure.input(deleteInput).mutation(async ({ 
   );
   const stored = await getChatMessage(ctx.db, { id: edited.message.id });
   return {
-    message: toMessageView(stored!, {
-      role: edited.role,
-      authorKey: chatAuthorKey(ctx.chatCaller),
-    }),
+    message: toMessageView(
+      stored!,
+      {
+        role: edited.role,
+        authorKey: chatAuthorKey(ctx.chatCaller),
+      },
+      attachmentLinks(ctx),
+    ),
   };
 });

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { unwrap } from "../../errors";
 import { chatProcedure } from "../../trpc/init";
 import { text } from "../schemas";
-import { toMessageView } from "./views";
+import { attachmentLinks, toMessageView } from "./views";
 
 export const editInput = z.object({ messageId: z.uuid(), body: text() });
 
@@ -21,9 +21,13 @@ export const edit = chatProcedure.input(editInput).mutation(async ({ ctx, input 
   );
   const stored = await getChatMessage(ctx.db, { id: edited.message.id });
   return {
-    message: toMessageView(stored!, {
-      role: edited.role,
-      authorKey: chatAuthorKey(ctx.chatCaller),
-    }),
+    message: toMessageView(
+      stored!,
+      {
+        role: edited.role,
+        authorKey: chatAuthorKey(ctx.chatCaller),
+      },
+      attachmentLinks(ctx),
+    ),
   };
 });

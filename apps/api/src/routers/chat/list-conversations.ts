@@ -8,7 +8,7 @@ import {
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { chatProcedure } from "../../trpc/init";
-import { toMessageView } from "./views";
+import { attachmentLinks, toMessageView } from "./views";
 
 /** Longest last-message preview, in characters. */
 const PREVIEW_CHARS = 140;
@@ -47,7 +47,9 @@ export const listConversations = chatProcedure
         conversationId: row.conversationId,
         floorSeq: floor,
       });
-      const view = last ? toMessageView(last, { role: access.role, authorKey }) : null;
+      const view = last
+        ? toMessageView(last, { role: access.role, authorKey }, attachmentLinks(ctx))
+        : null;
       items.push({
         conversationId: row.conversationId,
         project: { id: row.projectId, name: row.projectName, archived: row.archivedAt !== null },

@@ -2,7 +2,7 @@ import { chatAuthorKey, listChatMessages, openConversation } from "@an/db";
 import { z } from "zod";
 import { AppError, unwrap } from "../../errors";
 import { chatProcedure } from "../../trpc/init";
-import { toMessageView } from "./views";
+import { attachmentLinks, toMessageView } from "./views";
 
 const seq = z.number().int().min(0).max(2_147_483_647);
 
@@ -48,8 +48,9 @@ export const listHistory = chatProcedure.input(listHistoryInput).query(async ({ 
     limit: input.limit,
   });
   const viewer = { role: access.role, authorKey: chatAuthorKey(ctx.chatCaller) };
+  const links = attachmentLinks(ctx);
   return {
-    messages: page.rows.map((row) => toMessageView(row, viewer)),
+    messages: page.rows.map((row) => toMessageView(row, viewer, links)),
     hasMore: page.hasMore,
     lastSeq,
     historyFromSeq: access.historyFromSeq,

@@ -41,5 +41,6 @@ export const onEvents = chatProcedure.input(onEventsInput).subscription(async fu
     lastEventId: input.lastEventId == null ? null : Number(input.lastEventId),
     signal,
     now: ctx.now,
+    attachmentUrls: ctx.attachmentUrls,
   });
 });

@@ -4,7 +4,7 @@ import { unwrap } from "../../errors";
 import { chatProcedure } from "../../trpc/init";
 import { text } from "../schemas";
 import { resolveAttachments } from "../../uploads/chat-attachments";
-import { toMessageView } from "./views";
+import { attachmentLinks, toMessageView } from "./views";
 
 export const sendInput = z.object({
   conversationId: z.uuid(),
@@ -35,7 +35,7 @@ export const send = chatProcedure.input(sendInput).mutation(async ({ ctx, input 
     ),
   );
   return {
-    message: toMessageView(sent.record, { role: sent.role, authorKey }),
+    message: toMessageView(sent.record, { role: sent.role, authorKey }, attachmentLinks(ctx)),
     duplicate: sent.duplicate,
   };
 });

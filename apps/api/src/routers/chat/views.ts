@@ -1,5 +1,17 @@
 import type { ChatMessageRecord } from "@an/db";
 import { type ChatRole, chatSenderName } from "@an/domain";
+import type { AttachmentUrls, AttachmentView } from "../../uploads/attachment-urls";
+
+/** Turns stored attachments into what a viewer gets: each with a signed, expiring link. */
+export type AttachmentLinks = (attachments: ChatMessageRecord["attachments"]) => AttachmentView[];
+
+/** The attachment links of a request: signed now, with the context's signer. */
+export function attachmentLinks(ctx: {
+  attachmentUrls: AttachmentUrls;
+  now: () => Date;
+}): AttachmentLinks {
+  return (attachments) => ctx.attachmentUrls.view(attachments, ctx.now());
+}
 
 /** A message as a chat member sees it. */
 export type ChatMessageView = {
@@ -11,7 +23,7 @@ export type ChatMessageView = {
   /** The sender's own idempotency key, shown to the sender only (to match their echo). */
   clientMsgId: string | null;
   body: string;
-  attachments: { path: string; contentType: string; bytes: number; name: string }[];
+  attachments: AttachmentView[];
   engagementId: string | null;
   editedAt: Date | null;
   deletedAt: Date | null;
@@ -22,11 +34,13 @@ export type ChatMessageView = {
 /**
  * A stored message for one viewer: senders named as that viewer may see them (a client
  * by first name only, to an advisor), and a deleted or hidden message's text and files
- * withheld from everyone but admins.
+ * withheld from everyone but admins. Attachments carry signed links (`links`), never a bare
+ * storage address.
  */
 export function toMessageView(
   row: ChatMessageRecord,
   viewer: { role: ChatRole; authorKey: string },
+  links: AttachmentLinks,
 ): ChatMessageView {
   const withheld = (row.deletedAt !== null || row.hiddenAt !== null) && viewer.role !== "admin";
   const displayName = chatSenderName(
@@ -46,7 +60,7 @@ export function toMessageView(
     sender: row.senderId && displayName ? { id: row.senderId, displayName } : null,
     clientMsgId: row.authorKey === viewer.authorKey ? row.clientMsgId : null,
     body: withheld ? "" : row.body,
-    attachments: withheld ? [] : row.attachments,
+    attachments: withheld ? [] : links(row.attachments),
     engagementId: row.engagementId,
     editedAt: row.editedAt,
     deletedAt: row.deletedAt,
