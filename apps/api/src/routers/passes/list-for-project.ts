@@ -19,7 +19,7 @@ export const listForProject = protectedProcedure
       throw new AppError("PROJECT_NOT_FOUND", { ref: input.projectId });
     }
     const rows = await listPassesForProject(ctx.db, input);
-    const activity = [];
+    const activity: (Awaited<ReturnType<typeof getEngagementActivity>> | null)[] = [];
     for (const r of rows) {
       activity.push(
         isAdmin
