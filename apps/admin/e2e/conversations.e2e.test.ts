@@ -102,6 +102,14 @@ describe("conversations", () => {
     await dashRow.waitFor();
     await shopRow.getByText("1 flagged").waitFor();
 
+    // The review queue lists the flagged message itself, with why.
+    await page.getByRole("tab", { name: "Flagged messages" }).click();
+    const queued = page
+      .getByRole("table", { name: "Flagged messages" })
+      .locator(`tr[data-message-id="${ids.flagged}"]`);
+    await queued.getByText("Email address").waitFor();
+    await page.getByRole("tab", { name: "All conversations" }).click();
+
     await page.getByRole("switch", { name: "Flagged or reported only" }).click();
     await dashRow.waitFor({ state: "detached" });
     await shopRow.waitFor();

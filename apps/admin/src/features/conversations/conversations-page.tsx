@@ -5,6 +5,7 @@ import {
   Stack,
   Switch,
   Table,
+  Tabs,
   Text,
   TextInput,
   Title,
@@ -20,6 +21,7 @@ import { useT } from "../../lib/i18n";
 import { PAGE_SIZE, PAGING, useInfiniteList } from "../../lib/infinite-list";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { type RouterInputs, type RouterOutputs, useTRPC } from "../../lib/trpc";
+import { FlaggedMessages } from "./flagged-messages";
 
 type Row = RouterOutputs["chatAdmin"]["listConversations"]["items"][number];
 
@@ -127,55 +129,68 @@ export function ConversationsPage() {
           {t("console.conversations.intro")}
         </Text>
       </Stack>
-      <Group align="flex-end">
-        <TextInput
-          label={t("console.conversations.filterProject")}
-          placeholder={t("console.conversations.filterProjectPlaceholder")}
-          value={project}
-          onChange={(event) => setProject(event.currentTarget.value)}
-          w={260}
-        />
-        <TextInput
-          label={t("console.conversations.filterMember")}
-          placeholder={t("console.conversations.filterMemberPlaceholder")}
-          value={member}
-          onChange={(event) => setMember(event.currentTarget.value)}
-          w={300}
-        />
-        <Switch
-          label={t("console.conversations.flaggedOnly")}
-          checked={flaggedOnly}
-          onChange={(event) => setFlaggedOnly(event.currentTarget.checked)}
-          mb={8}
-        />
-      </Group>
-      <InfiniteTable
-        list={list}
-        label={t("console.conversations.title")}
-        noun={t("console.conversations.noun")}
-        singular={t("console.conversations.singular")}
-        plural={t("console.conversations.plural")}
-        minWidth={1000}
-        tableProps={{ highlightOnHover: true }}
-        head={
-          <>
-            <Table.Th>{t("console.conversations.project")}</Table.Th>
-            <Table.Th>{t("console.conversations.owner")}</Table.Th>
-            <Table.Th>{t("console.conversations.lastActivity")}</Table.Th>
-            <Table.Th>{t("console.conversations.messages")}</Table.Th>
-            <Table.Th>{t("console.conversations.members")}</Table.Th>
-            <Table.Th>{t("console.conversations.flagged")}</Table.Th>
-            <Table.Th>{t("console.conversations.reported")}</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>{t("console.conversations.actions")}</VisuallyHidden>
-            </Table.Th>
-          </>
-        }
-        columns={8}
-        empty={t("console.conversations.empty")}
-        rowKey={(row) => row.id}
-        row={(row) => <ConversationRow row={row} locale={locale} />}
-      />
+      <Tabs defaultValue="conversations" keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="conversations">{t("console.conversations.tabConversations")}</Tabs.Tab>
+          <Tabs.Tab value="flagged">{t("console.conversations.tabFlagged")}</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="conversations" pt="md">
+          <Stack>
+            <Group align="flex-end">
+              <TextInput
+                label={t("console.conversations.filterProject")}
+                placeholder={t("console.conversations.filterProjectPlaceholder")}
+                value={project}
+                onChange={(event) => setProject(event.currentTarget.value)}
+                w={260}
+              />
+              <TextInput
+                label={t("console.conversations.filterMember")}
+                placeholder={t("console.conversations.filterMemberPlaceholder")}
+                value={member}
+                onChange={(event) => setMember(event.currentTarget.value)}
+                w={300}
+              />
+              <Switch
+                label={t("console.conversations.flaggedOnly")}
+                checked={flaggedOnly}
+                onChange={(event) => setFlaggedOnly(event.currentTarget.checked)}
+                mb={8}
+              />
+            </Group>
+            <InfiniteTable
+              list={list}
+              label={t("console.conversations.title")}
+              noun={t("console.conversations.noun")}
+              singular={t("console.conversations.singular")}
+              plural={t("console.conversations.plural")}
+              minWidth={1000}
+              tableProps={{ highlightOnHover: true }}
+              head={
+                <>
+                  <Table.Th>{t("console.conversations.project")}</Table.Th>
+                  <Table.Th>{t("console.conversations.owner")}</Table.Th>
+                  <Table.Th>{t("console.conversations.lastActivity")}</Table.Th>
+                  <Table.Th>{t("console.conversations.messages")}</Table.Th>
+                  <Table.Th>{t("console.conversations.members")}</Table.Th>
+                  <Table.Th>{t("console.conversations.flagged")}</Table.Th>
+                  <Table.Th>{t("console.conversations.reported")}</Table.Th>
+                  <Table.Th>
+                    <VisuallyHidden>{t("console.conversations.actions")}</VisuallyHidden>
+                  </Table.Th>
+                </>
+              }
+              columns={8}
+              empty={t("console.conversations.empty")}
+              rowKey={(row) => row.id}
+              row={(row) => <ConversationRow row={row} locale={locale} />}
+            />
+          </Stack>
+        </Tabs.Panel>
+        <Tabs.Panel value="flagged" pt="md">
+          <FlaggedMessages locale={locale} />
+        </Tabs.Panel>
+      </Tabs>
       <Anchor component={Link} to="/projects" size="sm">
         {t("console.conversations.toProjects")}
       </Anchor>

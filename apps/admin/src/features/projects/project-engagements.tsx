@@ -2,34 +2,11 @@ import { Button, Stack, Table, Text, Title, VisuallyHidden } from "@mantine/core
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { EmptyRow, ListStates } from "../../components/list-states";
-import { formatDateTime, formatMoney } from "../../lib/format";
+import { formatDateTime, formatDuration, formatMoney } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import type { ConsoleLocale } from "../../lib/session";
 import { useTRPC } from "../../lib/trpc";
 import { ConsultationStatusBadge } from "../consultations/consultation-status-badge";
-
-/**
- * A span of seconds in the operator's language, to the minute past an hour ("2 hr, 5 min"),
- * to the second below a minute; "—" when there is none yet.
- */
-export function formatDuration(seconds: number | null, locale: ConsoleLocale): string {
-  if (seconds === null) return "—";
-  const unit = (value: number, name: "hour" | "minute" | "second") =>
-    new Intl.NumberFormat(locale, { style: "unit", unit: name, unitDisplay: "short" }).format(
-      value,
-    );
-  if (seconds < 60) return unit(seconds, "second");
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return unit(minutes, "minute");
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  return rest === 0
-    ? unit(hours, "hour")
-    : new Intl.ListFormat(locale, { style: "narrow", type: "unit" }).format([
-        unit(hours, "hour"),
-        unit(rest, "minute"),
-      ]);
-}
 
 /**
  * The async advice passes bought on the project, newest first, each with its chat activity:
