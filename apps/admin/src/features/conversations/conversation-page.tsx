@@ -5,6 +5,7 @@ import { Link, useParams } from "react-router";
 import { DetailStates } from "../../components/list-states";
 import { ReasonModal } from "../../components/reason-modal";
 import { useT } from "../../lib/i18n";
+import { useInvalidate } from "../../lib/invalidate";
 import { notifySuccess } from "../../lib/notify";
 import { useLocale } from "../../lib/session";
 import { type RouterOutputs, useTRPC, useTRPCClient } from "../../lib/trpc";
@@ -64,11 +65,16 @@ export function ConversationPage() {
   const locale = useLocale();
   const trpc = useTRPC();
   const pages = useConversationPages(id);
+  const invalidate = useInvalidate();
   const [moderation, setModeration] = useState<Moderation>(null);
 
   const afterModeration = (message: string) => async () => {
-    // The changed message is re-read with the pages on screen (itself an audited read).
-    await pages.refetch();
+    // The changed message is re-read with the pages on screen (itself an audited read); the
+    // lists' counts and review queue are marked stale, never read here.
+    await Promise.all([
+      pages.refetch(),
+      invalidate(trpc.chatAdmin.listConversations.pathKey(), trpc.chatAdmin.listFlagged.pathKey()),
+    ]);
     setModeration(null);
     notifySuccess(message);
   };
