@@ -14,12 +14,16 @@ import { ApplicationReviewPage } from "./features/applications/application-revie
 import { ApplicationsPage } from "./features/applications/applications-page";
 import { ConsultationDetailPage } from "./features/consultations/consultation-detail-page";
 import { ConsultationsPage } from "./features/consultations/consultations-page";
+import { ConversationPage } from "./features/conversations/conversation-page";
+import { ConversationsPage } from "./features/conversations/conversations-page";
 import { FinancePage } from "./features/finance/finance-page";
 import { IncidentsPage } from "./features/incidents/incidents-page";
 import { LedgerPage } from "./features/ledger/ledger-page";
 import { NotificationsPage } from "./features/notifications/notifications-page";
 import { PayoutBatchPage } from "./features/payouts/payout-batch-page";
 import { PayoutsPage } from "./features/payouts/payouts-page";
+import { ProjectPage } from "./features/projects/project-page";
+import { ProjectsPage } from "./features/projects/projects-page";
 import {
   ReconciliationPage,
   ReconciliationReportPage,
@@ -72,6 +76,10 @@ export function App() {
                     <Route path="/notifications" element={<NotificationsPage />} />
                     <Route path="/consultations" element={<ConsultationsPage />} />
                     <Route path="/consultations/:id" element={<ConsultationDetailPage />} />
+                    <Route path="/projects" element={<ProjectsPage />} />
+                    <Route path="/projects/:id" element={<ProjectPage />} />
+                    <Route path="/conversations" element={<ConversationsPage />} />
+                    <Route path="/conversations/:id" element={<ConversationPage />} />
                     <Route path="/ledger" element={<LedgerPage />} />
                     <Route path="/payouts" element={<PayoutsPage />} />
                     <Route path="/payouts/batches/:id" element={<PayoutBatchPage />} />

@@ -26,6 +26,8 @@ type Me = RouterOutputs["auth"]["getMe"];
 /** The menu, in order; labels are catalog keys under `console.nav`. */
 const NAV = [
   { to: "/consultations", label: "consultations" },
+  { to: "/projects", label: "projects" },
+  { to: "/conversations", label: "conversations" },
   { to: "/ledger", label: "ledger" },
   { to: "/payouts", label: "payouts" },
   { to: "/finance", label: "finance" },

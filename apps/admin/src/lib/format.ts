@@ -41,3 +41,26 @@ export function formatRating(count: number, sum: number): string {
   if (count === 0) return "No ratings";
   return `${(sum / count).toFixed(1)} (${count})`;
 }
+
+/**
+ * A span of seconds in the operator's language, to the minute past an hour ("2 hr 5 min"),
+ * to the second below a minute; "—" when there is none yet.
+ */
+export function formatDuration(seconds: number | null, locale: ConsoleLocale): string {
+  if (seconds === null) return "—";
+  const unit = (value: number, name: "hour" | "minute" | "second") =>
+    new Intl.NumberFormat(locale, { style: "unit", unit: name, unitDisplay: "short" }).format(
+      value,
+    );
+  if (seconds < 60) return unit(seconds, "second");
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return unit(minutes, "minute");
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest === 0
+    ? unit(hours, "hour")
+    : new Intl.ListFormat(locale, { style: "narrow", type: "unit" }).format([
+        unit(hours, "hour"),
+        unit(rest, "minute"),
+      ]);
+}

@@ -267,6 +267,18 @@ describe("a paid pass in earnings and in the admin's view", () => {
     const admin = await callerFor(t.db, ADMIN, { now: NOW });
     const view = await admin.consultations.getForAdmin({ consultationId });
     expect(view.chatActivity).toEqual({ messageCount: 2, firstResponseSeconds: 120 * 60 });
+    // The project's page lists the same activity per pass, for admins only.
+    const adminList = await admin.passes.listForProject({ projectId });
+    expect(adminList.items.find((i) => i.consultationId === consultationId)?.activity).toEqual({
+      messageCount: 2,
+      firstResponseSeconds: 120 * 60,
+    });
+    const ownerList = await (
+      await callerFor(t.db, SAM, { now: NOW })
+    ).passes.listForProject({
+      projectId,
+    });
+    expect(ownerList.items.find((i) => i.consultationId === consultationId)?.activity).toBeNull();
 
     const amira = await callerFor(t.db, AMIRA, { now: NOW });
     const earnings = await amira.earnings.listConsultations({});

@@ -1,0 +1,99 @@
+import { Button, Stack, Table, Text, Title, VisuallyHidden } from "@mantine/core";
+import { useQuery } from "@tanstack/react-query";
+import { EmptyRow, ListStates } from "../../components/list-states";
+import { formatDateTime } from "../../lib/format";
+import { useT } from "../../lib/i18n";
+import type { ConsoleLocale } from "../../lib/session";
+import { useTRPC } from "../../lib/trpc";
+import type { Invitation } from "./project-page";
+import { InvitationStatusBadge } from "./project-status-badge";
+
+/** The advisors invited into the project's chat, newest first, with their scope. */
+export function ProjectInvitations({
+  projectId,
+  locale,
+  onRevoke,
+}: {
+  projectId: string;
+  locale: ConsoleLocale;
+  onRevoke: (invitation: Invitation) => void;
+}) {
+  const t = useT();
+  const trpc = useTRPC();
+  const query = useQuery(trpc.invitations.listForProject.queryOptions({ projectId }));
+  const items = query.data?.items ?? [];
+  const yesNo = (value: boolean) =>
+    value ? t("console.conversations.yes") : t("console.conversations.no");
+  return (
+    <Stack gap="xs" component="section" aria-label={t("console.projects.invitations")}>
+      <Title order={4}>{t("console.projects.invitations")}</Title>
+      <ListStates query={query} shown={items.length} noun={t("console.projects.invitations")}>
+        <Table.ScrollContainer minWidth={900}>
+          <Table verticalSpacing={4} fz="sm" aria-label={t("console.projects.invitations")}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t("console.projects.advisor")}</Table.Th>
+                <Table.Th>{t("console.projects.status")}</Table.Th>
+                <Table.Th>{t("console.projects.seesHistory")}</Table.Th>
+                <Table.Th>{t("console.projects.mayPost")}</Table.Th>
+                <Table.Th>{t("console.projects.expires")}</Table.Th>
+                <Table.Th>{t("console.projects.invited")}</Table.Th>
+                <Table.Th>
+                  <VisuallyHidden>{t("console.projects.actions")}</VisuallyHidden>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((inv) => (
+                <Table.Tr key={inv.id} data-invitation-id={inv.id}>
+                  <Table.Td>
+                    <Text size="sm">{inv.advisor.displayName}</Text>
+                    {inv.message ? (
+                      <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
+                        {inv.message}
+                      </Text>
+                    ) : null}
+                  </Table.Td>
+                  <Table.Td>
+                    <InvitationStatusBadge status={inv.status} />
+                    {inv.revokedReason ? (
+                      <Text size="xs" c="dimmed">
+                        {inv.revokedReason}
+                      </Text>
+                    ) : null}
+                  </Table.Td>
+                  <Table.Td>{yesNo(inv.seesHistory)}</Table.Td>
+                  <Table.Td>{yesNo(inv.canPost)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>
+                    {formatDateTime(inv.expiresAt, locale)}
+                  </Table.Td>
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>
+                    {formatDateTime(inv.createdAt, locale)}
+                  </Table.Td>
+                  <Table.Td>
+                    {inv.actions.revoke ? (
+                      <Button
+                        size="xs"
+                        variant="light"
+                        color="red"
+                        onClick={() => onRevoke(inv)}
+                        aria-label={t("console.projects.revokeLabel", {
+                          advisor: inv.advisor.displayName,
+                        })}
+                      >
+                        {t("console.projects.revoke")}
+                      </Button>
+                    ) : null}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+              {items.length === 0 ? (
+                <EmptyRow colSpan={7}>{t("console.projects.noInvitations")}</EmptyRow>
+              ) : null}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      </ListStates>
+    </Stack>
+  );
+}
