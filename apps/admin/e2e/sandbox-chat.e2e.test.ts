@@ -79,6 +79,9 @@ describe("sandbox project chat", () => {
       await clientPage.getByRole("combobox", { name: "Demo client" }).selectOption(SAM.email);
       await clientPage.getByRole("button", { name: "Act as this client" }).click();
       await clientPage.getByTestId("sandbox-acting-as").getByText("Sam").waitFor();
+      // The project chat opens on demand, in each page.
+      await clientPage.getByRole("button", { name: "Open the project chat" }).click();
+      await advisorPage.getByRole("button", { name: "Open the project chat" }).click();
       const client = clientPage.getByTestId("sandbox-client-chat");
       const advisor = advisorPage.getByTestId("sandbox-advisor-chat");
       await advisor.getByRole("combobox", { name: "Demo advisor" }).selectOption(AMIRA.email);
@@ -246,17 +249,17 @@ describe("sandbox project chat", () => {
 
       const [row] = await t.sql<{ kind: string; status: string; refundable_share: number }[]>`
         select kind, status, refundable_share::int as refundable_share
-          from consultations where id = ${passId!}`;
+          from consultations where id = ${passId}`;
       expect(row).toEqual({ kind: "async_pass", status: "paid_out", refundable_share: 12_000 });
       const items = await t.sql<{ amount: number; status: string; transfer: string | null }[]>`
         select amount::int as amount, status, provider_transfer_id as transfer
-          from payout_items where consultation_id = ${passId!}`;
+          from payout_items where consultation_id = ${passId}`;
       expect(items).toHaveLength(1);
       expect(items[0]).toMatchObject({ amount: 12_000, status: "sent" });
       expect(items[0]!.transfer).toMatch(/^tr_/);
       const events = await t.sql<{ source: string; reason: string | null }[]>`
         select source, reason from consultation_events
-         where consultation_id = ${passId!} and type = 'scheduled_end_reached' and applied`;
+         where consultation_id = ${passId} and type = 'scheduled_end_reached' and applied`;
       expect(events).toEqual([
         {
           source: "sandbox:end_pass_window",

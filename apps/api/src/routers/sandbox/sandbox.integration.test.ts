@@ -71,7 +71,7 @@ async function paidPass(db: Db) {
     }),
   );
   expect(paid.kind).toBe("applied");
-  return { consultationId: bought.consultationId, conversationId: project.conversationId };
+  return { consultationId: bought.consultationId, conversationId: project.conversationId! };
 }
 
 /** Amira answers in the pass's chat at `at`, the message attributed to the pass. */
