@@ -214,6 +214,7 @@ describe("sandbox project chat", () => {
       await advisor
         .getByText(/No booked consultation or advice pass covers your time/)
         .waitFor({ timeout: WEBHOOK_WAIT_MS });
+      expect(await advisorChat.getByRole("textbox", { name: "Message" }).count()).toBe(0);
 
       // Then the payout steps, as for a booking: onboard Amira, end the hold window, pay now.
       const payout = passItem.getByTestId("sandbox-payout");

@@ -58,6 +58,7 @@ export function ChatPane({
           api={api}
           queryClient={queryClient}
           conversation={conversation.data}
+          denied={conversation.isError}
           me={me}
         />
       ) : conversation.isPending ? (
@@ -73,11 +74,14 @@ function LiveConversation({
   api,
   queryClient,
   conversation,
+  denied,
   me,
 }: {
   api: SandboxApi;
   queryClient: QueryClient;
   conversation: Conversation;
+  /** The latest access check failed: what was shown stays, nothing more is sent. */
+  denied: boolean;
   me: string;
 }) {
   const t = useT();
@@ -180,7 +184,7 @@ function LiveConversation({
   const lastSeq = lines.at(-1)?.seq ?? 0;
   const read = Math.max(readSeq, conversation.lastReadSeq ?? 0);
   const unread = lines.filter((m) => m.seq > read && m.sender?.id !== me).length;
-  const canPost = conversation.capabilities.canPost;
+  const canPost = conversation.capabilities.canPost && !denied;
   useEffect(() => {
     listEnd.current?.scrollIntoView({ block: "nearest" });
   }, [lines.length, pending.length]);
@@ -348,7 +352,7 @@ function LiveConversation({
             {t("console.sandbox.chat.send")}
           </Button>
         </Group>
-      ) : (
+      ) : denied ? null : (
         <Text size="sm" c="dimmed">
           {t("console.sandbox.chat.readOnly")}
         </Text>
