@@ -164,8 +164,9 @@ export const MATRIX: Record<string, [Rung, () => unknown]> = {
   "payoutAdmin.releaseHold": ["admin", () => ({ advisorId: "demo|advisor-lucas" })],
   "payoutAdmin.runOffCycle": ["admin", () => ({ advisorId: "demo|advisor-lucas" })],
   "payoutAdmin.retryReversal": ["admin", () => ({ reversalId: UUID })],
-  // Dev-only as well (refused outside development sign-in; tested in the payouts router).
+  // Dev-only as well (refused outside development sign-in; tested in the payouts and sandbox routers).
   "sandbox.endHoldWindow": ["admin", () => ({ consultationId: UUID })],
+  "sandbox.endPassWindow": ["admin", () => ({ consultationId: UUID })],
   "earnings.getSummary": ["advisor", () => ({})],
   "earnings.listPayouts": ["advisor", () => ({})],
   "earnings.listConsultations": ["advisor", () => ({})],

@@ -73,6 +73,7 @@ export * from "./workflows/payout-items";
 export * from "./workflows/payout-holds";
 export * from "./workflows/transfer-reversals";
 export * from "./workflows/hold-window";
+export * from "./workflows/pass-window";
 export * from "./queries/chat-moderation";
 export * from "./workflows/chat-moderation";
 export * from "./workflows/service-credentials";

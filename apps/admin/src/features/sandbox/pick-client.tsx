@@ -41,7 +41,12 @@ export function PickClient({
           firstName: result.user.firstName,
           lastName: picked?.lastName ?? null,
         });
-        onSession({ token: result.token, email: result.user.email ?? email, name });
+        onSession({
+          token: result.token,
+          email: result.user.email ?? email,
+          name,
+          userId: result.user.id,
+        });
       },
     }),
     sandboxQueryClient,

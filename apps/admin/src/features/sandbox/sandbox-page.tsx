@@ -1,6 +1,7 @@
 import { Badge, Center, Group, Stack, Text, Title } from "@mantine/core";
 import { useState } from "react";
 import { Book } from "./book-step";
+import { ChatStep } from "./chat-step";
 import { PickClient } from "./pick-client";
 import {
   type ClientSession,
@@ -58,6 +59,7 @@ export function SandboxPage() {
           </Text>
         </Center>
       )}
+      <ChatStep client={session} />
     </Stack>
   );
 }

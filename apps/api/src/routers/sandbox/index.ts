@@ -1,5 +1,6 @@
 import { router } from "../../trpc/init";
 import { endHoldWindow } from "./end-hold-window";
+import { endPassWindow } from "./end-pass-window";
 import { listUsers } from "./list-users";
 import { signIn } from "./sign-in";
 
@@ -8,4 +9,4 @@ import { signIn } from "./sign-in";
  * is off. Signing in as a seeded user, and shortcuts that let a person walk a flow without
  * waiting for its clocks.
  */
-export const sandboxRouter = router({ listUsers, signIn, endHoldWindow });
+export const sandboxRouter = router({ listUsers, signIn, endHoldWindow, endPassWindow });
