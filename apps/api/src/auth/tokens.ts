@@ -39,7 +39,14 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
         })
       : new TextEncoder().encode(config.secret);
   const algorithms = config.kind === "secret" ? ["HS256"] : ["RS256", "ES256", "PS256", "EdDSA"];
+  // A token's signature checks out or not for good, so a verified one is remembered until it
+  // expires: a live chat's reconnects and a busy client's calls skip the crypto. Only the
+  // verdict is kept (the user, their roles and standing are read per request as before).
+  const verified = new Map<string, { identity: TokenIdentity; expiresAtMs: number }>();
   return async (token) => {
+    const known = verified.get(token);
+    if (known && Date.now() < known.expiresAtMs) return known.identity;
+    if (known) verified.delete(token);
     if (token.split(".").length !== 3) throw new AppError("TOKEN_MALFORMED");
     let payload: JWTPayload;
     try {
@@ -58,9 +65,21 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
     if (!isStorableText(payload.sub)) {
       throw new AppError("TOKEN_MALFORMED");
     }
-    return identityFromClaims(payload as JWTPayload & { sub: string });
+    const identity = identityFromClaims(payload as JWTPayload & { sub: string });
+    if (typeof payload.exp === "number") {
+      if (verified.size >= VERIFIED_TOKENS_KEPT) {
+        // The oldest entry goes first (a Map iterates in insertion order).
+        const oldest = verified.keys().next();
+        if (!oldest.done) verified.delete(oldest.value);
+      }
+      verified.set(token, { identity, expiresAtMs: payload.exp * 1000 });
+    }
+    return identity;
   };
 }
+
+/** Verified tokens a process remembers at most. */
+const VERIFIED_TOKENS_KEPT = 10_000;
 
 function verifyOptions(config: AuthConfig, algorithms: string[]) {
   return {
