@@ -4,7 +4,8 @@ import { sql } from "drizzle-orm";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { revokeServiceCredential } from "@an/db";
-import { assistantKey, seedProjectChat } from "../routers/chat/test-fixtures";
+import { seedProjectChat } from "@an/db/testing";
+import { assistantKey } from "../routers/chat/test-fixtures";
 import { call, startTestApi, type TestApi, tokenFor } from "../testing";
 
 let api: TestApi;

@@ -1,5 +1,5 @@
 import { revokeServiceCredential, seedDemoData } from "@an/db";
-import { insertAdvisor, useTestDatabase } from "@an/db/testing";
+import { insertAdvisor, seedProjectChat, useTestDatabase } from "@an/db/testing";
 import { sql } from "drizzle-orm";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
@@ -7,13 +7,7 @@ import { createRateLimiters } from "../../rate-limit";
 import { getUserWithRoles } from "@an/db";
 import { createContextInner } from "../../trpc/context";
 import { createCaller } from "../../trpc/router";
-import {
-  admitAdvisor,
-  assistantKey,
-  chatCaller,
-  inviteAdvisor,
-  seedProjectChat,
-} from "./test-fixtures";
+import { admitAdvisor, assistantKey, chatCaller, inviteAdvisor } from "./test-fixtures";
 
 const SAM = "demo|client-sam";
 const DIEGO = "demo|client-diego";

@@ -1,15 +1,14 @@
 import { sql } from "drizzle-orm";
 import { getUserWithRoles } from "@an/db";
-import { conversationMembers, conversations, projects } from "@an/db/schema";
 import {
   ADMIN,
   AMIRA,
   DIEGO,
   insertAdvisor,
-  insertConsultation,
   LUCAS,
   SAM,
   seedParties,
+  seedProjectChat,
   useTestDatabase,
 } from "@an/db/testing";
 import { describe, expect, it } from "vitest";
@@ -37,30 +36,12 @@ async function callerFor(userId: string, now = NOW) {
  * A project of Sam's with its conversation and his owner membership (what the projects
  * workflow creates), and a running async pass of Amira's on it.
  */
-async function seedProjectChat() {
-  const [project] = await t.db
-    .insert(projects)
-    .values({ ownerId: SAM, name: "Shop app" })
-    .returning({ id: projects.id });
-  const [conversation] = await t.db
-    .insert(conversations)
-    .values({ projectId: project!.id })
-    .returning({ id: conversations.id });
-  await t.db
-    .insert(conversationMembers)
-    .values({ conversationId: conversation!.id, userId: SAM, role: "owner" });
-  await insertConsultation(t.db, {
-    clientId: SAM,
-    advisorId: AMIRA,
-    projectId: project!.id,
-    kind: "async_pass",
-    passDays: 5,
-    status: "confirmed",
-    startsAt: at(-DAY),
-    endsAt: at(4 * DAY),
+const seedShopWithPass = () =>
+  seedProjectChat(t.db, {
+    ownerId: SAM,
+    name: "Shop app",
+    pass: { advisorId: AMIRA, days: 5, startsAt: at(-DAY), endsAt: at(4 * DAY) },
   });
-  return { projectId: project!.id, conversationId: conversation!.id };
-}
 
 const invitationRows = async (projectId: string) =>
   t.db.execute<{ id: string; status: string }>(
@@ -69,7 +50,7 @@ const invitationRows = async (projectId: string) =>
 
 describe("invitations router", () => {
   it("owner invites, advisor sees it with the client's first name and accepts, owner revokes; each output says what the caller may do", async () => {
-    const { projectId } = await seedProjectChat();
+    const { projectId } = await seedShopWithPass();
     const sam = await callerFor(SAM);
     const amira = await callerFor(AMIRA);
     const created = await sam.invitations.create({
@@ -124,7 +105,7 @@ describe("invitations router", () => {
   });
 
   it("an admin invites and revokes on the owner's behalf; the advisor declines another", async () => {
-    const { projectId } = await seedProjectChat();
+    const { projectId } = await seedShopWithPass();
     const admin = await callerFor(ADMIN);
     const first = await admin.invitations.create({
       projectId,
@@ -150,7 +131,7 @@ describe("invitations router", () => {
   });
 
   it("answers every refusal with its code and stores nothing", async () => {
-    const { projectId } = await seedProjectChat();
+    const { projectId } = await seedShopWithPass();
     const sam = await callerFor(SAM);
     const diego = await callerFor(DIEGO);
     const amira = await callerFor(AMIRA);
@@ -217,7 +198,7 @@ describe("invitations router", () => {
   });
 
   it("bad input is a 400 or 404 and stores nothing: NUL bytes, unknown or malformed ids", async () => {
-    const { projectId } = await seedProjectChat();
+    const { projectId } = await seedShopWithPass();
     const sam = await callerFor(SAM);
     const amira = await callerFor(AMIRA);
     const input = { projectId, advisorId: AMIRA, seesHistory: false, canPost: true };
