@@ -254,6 +254,10 @@ describe("live chat over SSE across two API processes", () => {
     });
     const own = owner.received[0]!.event;
     expect(own.type === "message" && own.message.sender?.displayName).toBe("Sam Carter");
+    // The sender's own echo carries its clientMsgId (to match it), as chat.send answers; no one
+    // else's does.
+    expect(own.type === "message" && own.message.clientMsgId).toMatch(/^hello-/);
+    expect(first.type === "message" && first.message.clientMsgId).toBeNull();
 
     // Typing goes through process A, reaches B's subscribers, untracked, never stored.
     const before = await db.db.select({ n: sql<number>`count(*)::int` }).from(messages);
