@@ -23,11 +23,9 @@ import {
   zeroSplit,
 } from "./consultation-steps";
 import {
-  CONSULTATION_STATES,
   type Consultation,
   type ConsultationEvent,
   type ConsultationEventType,
-  type ConsultationStatus,
   type Effect,
   type TransitionError,
   type TransitionErrorCode,
@@ -40,7 +38,7 @@ import {
   validateRefundPolicy,
 } from "./refund-policy";
 import { err, ok, type Result } from "./result";
-import type { ConsultationKind } from "./vocabulary";
+import { CONSULTATION_STATES, type ConsultationKind, type ConsultationStatus } from "./vocabulary";
 
 export type { TransitionRow } from "./consultation-steps";
 

@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { Db } from "@an/db";
-import type { MessageAttachment } from "@an/db/schema";
+import type { Db, MessageAttachment } from "@an/db";
 import express, { type NextFunction, type Request, type Response, Router } from "express";
 import { authenticate } from "../auth/authenticate";
 import { authenticateServiceKey, serviceKeyFrom } from "../auth/service-key";
