@@ -5,7 +5,7 @@ import { authenticate } from "../auth/authenticate";
 import { authenticateServiceKey, serviceKeyFrom } from "../auth/service-key";
 import type { TokenVerifier } from "../auth/tokens";
 import { AppError } from "../errors";
-import type { RateLimiters } from "../rate-limit";
+import { type RateLimiters, serviceMutationLimit } from "../rate-limit";
 import { sendError } from "./avatar-route";
 import { detectImageType } from "./image-type";
 import { reencodeImage } from "./reencode";
@@ -97,10 +97,12 @@ export function chatAttachmentRoute(deps: ChatAttachmentRouteDeps): Router {
       const header = req.header("authorization");
       const serviceKey = serviceKeyFrom(header);
       let authorKey: string;
+      let limit = deps.rateLimiters.mutation;
       if (serviceKey) {
         const service = await authenticateServiceKey(deps.db, serviceKey, deps.now());
         if (!service.service) return sendError(req, res, service.error!);
         authorKey = `assistant:${service.service.credentialId}`;
+        limit = serviceMutationLimit(deps.rateLimiters);
       } else {
         const auth = await authenticate(deps.db, deps.verifyToken, header, requestId);
         if (auth.error) return sendError(req, res, auth.error);
@@ -108,7 +110,7 @@ export function chatAttachmentRoute(deps: ChatAttachmentRouteDeps): Router {
         authorKey = `user:${auth.user.id}`;
       }
       try {
-        await deps.rateLimiters.mutation(authorKey);
+        await limit(authorKey);
       } catch (error) {
         if (error instanceof AppError) return sendError(req, res, error);
         throw error;
