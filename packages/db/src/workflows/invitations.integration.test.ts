@@ -429,7 +429,7 @@ describe("listProjectInvitations", () => {
     const b = await invited(projectId, { advisorId: LUCAS, now: at(1000) });
     for (const actor of [owner, admin]) {
       const outcome = await listProjectInvitations(t.db, { actor, projectId, limit: 10 });
-      expect(outcome.ok && outcome.value.map((v) => v.id)).toEqual([b.id, a.id]);
+      expect(outcome.ok && outcome.value.items.map((v) => v.id)).toEqual([b.id, a.id]);
     }
     for (const actor of [diego, amira, lucas]) {
       expect(code(await listProjectInvitations(t.db, { actor, projectId, limit: 10 }))).toBe(

@@ -104,6 +104,55 @@ describe("invitations router", () => {
     expect(afterRevoke).toMatchObject({ status: "revoked", revokedReason: null });
   });
 
+  it("pages both lists by keyset cursor, newest first, and refuses a broken cursor", async () => {
+    const sam = await callerFor(SAM);
+    const amira = await callerFor(AMIRA);
+    const first = await seedShopWithPass();
+    const second = await seedShopWithPass();
+    await sam.invitations.create({ projectId: first.projectId, advisorId: AMIRA });
+    await sam.invitations.create({ projectId: first.projectId, advisorId: LUCAS });
+    await sam.invitations.create({ projectId: second.projectId, advisorId: AMIRA });
+
+    // Walking one row at a time gives the same rows, in the same order, as one big page.
+    async function walk<T extends { id: string }>(
+      list: (cursor: string | null) => Promise<{ items: T[]; nextCursor: string | null }>,
+    ) {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      for (let pages = 0; pages < 50; pages += 1) {
+        const page = await list(cursor);
+        expect(page.items.length).toBeLessThanOrEqual(1);
+        ids.push(...page.items.map((i) => i.id));
+        cursor = page.nextCursor;
+        if (!cursor) return ids;
+      }
+      throw new Error("the cursor never ran out");
+    }
+    const whole = await sam.invitations.listForProject({ projectId: first.projectId });
+    expect(whole.items).toHaveLength(2);
+    expect(whole.nextCursor).toBeNull();
+    expect(
+      await walk((cursor) =>
+        sam.invitations.listForProject({ projectId: first.projectId, limit: 1, cursor }),
+      ),
+    ).toEqual(whole.items.map((i) => i.id));
+
+    const mine = await amira.invitations.listMine({ limit: 100 });
+    expect(mine.items.length).toBeGreaterThanOrEqual(2);
+    expect(await walk((cursor) => amira.invitations.listMine({ limit: 1, cursor }))).toEqual(
+      mine.items.map((i) => i.id),
+    );
+
+    for (const cursor of ["not a cursor", Buffer.from("12:not-a-uuid").toString("base64url")]) {
+      await expect(amira.invitations.listMine({ cursor })).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+      });
+      await expect(
+        sam.invitations.listForProject({ projectId: first.projectId, cursor }),
+      ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    }
+  });
+
   it("an admin invites and revokes on the owner's behalf; the advisor declines another", async () => {
     const { projectId } = await seedShopWithPass();
     const admin = await callerFor(ADMIN);
