@@ -1,13 +1,18 @@
 import { appendMessage, getUserWithRoles, grantRole, seedDemoData } from "@an/db";
 import { users } from "@an/db/schema";
-import { insertAdvisor, insertConsultation, jobPayloads, useTestDatabase } from "@an/db/testing";
+import {
+  insertAdvisor,
+  insertConsultation,
+  jobPayloads,
+  seedProjectChat,
+  useTestDatabase,
+} from "@an/db/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   admitAdvisor,
   assistantKey,
   chatCaller,
   inviteAdvisor,
-  seedProjectChat,
 } from "./routers/chat/test-fixtures";
 import { createContextInner } from "./trpc/context";
 import { appRouter, createCaller } from "./trpc/router";

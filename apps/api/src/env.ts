@@ -96,6 +96,9 @@ const schema = z
     /** Chat messages per author per window (every API instance shares the count). */
     RATE_LIMIT_CHAT_SENDS: z.coerce.number().int().min(1).default(30),
     RATE_LIMIT_CHAT_SENDS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(10),
+    /** Mutations per service credential (the assistant's API key) per window. */
+    RATE_LIMIT_ASSISTANT_MUTATIONS: z.coerce.number().int().min(1).default(600),
+    RATE_LIMIT_ASSISTANT_MUTATIONS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
     /** Sign-in attempts per IP per window. */
     RATE_LIMIT_SIGN_IN: z.coerce.number().int().min(1).default(10),
     RATE_LIMIT_SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),

@@ -5,6 +5,7 @@ import type {
   ApplicationError,
   ProjectError,
   ChatFailure,
+  PassError,
   ReviewReplyError,
   SkillError,
   WebhookReplayError,
@@ -15,6 +16,7 @@ import type {
   Money,
   Result,
   TransitionError,
+  Translator,
 } from "@an/domain";
 
 /**
@@ -347,4 +349,30 @@ function transitionAppError(error: TransitionError): AppError {
 export function unwrap<T>(outcome: Result<T, Failure>): T {
   if (!outcome.ok) throw toAppError(outcome.error);
   return outcome.value;
+}
+
+/**
+ * A pass workflow's refusal (`quotePass`, `purchasePass`) as the caller's AppError. The
+ * refusal doesn't repeat what was asked, so `input` supplies the project and the days; why
+ * an advisor sells no pass is a catalog phrase, worded by `t` in the caller's language.
+ */
+export function passAppError(
+  error: PassError,
+  input: { projectId: string; days: number },
+  t: Translator,
+): AppError {
+  switch (error.code) {
+    case "PROJECT_NOT_FOUND":
+    case "PROJECT_ARCHIVED":
+      return new AppError(error.code, { ref: input.projectId });
+    case "ADVISOR_NOT_INVITED":
+      return new AppError(error.code);
+    case "PASS_NOT_AVAILABLE":
+      return new AppError(error.code, {
+        name: error.advisorName,
+        reason: t(`errors.pass_not_available.${error.reason}`),
+      });
+    case "PASS_DAYS_NOT_ALLOWED":
+      return new AppError(error.code, { max: error.maxDays, value: input.days });
+  }
 }

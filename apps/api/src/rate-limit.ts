@@ -14,6 +14,12 @@ export type RateLimiters = {
    * CHAT_RATE_LIMITED when spent. Absent: sends are not limited beyond mutations.
    */
   chatSend?: (key: string) => Promise<void>;
+  /**
+   * Mutations made with a service credential (the assistant's API key), keyed by credential
+   * id: one key serves every conversation the assistant talks in, so it has its own budget
+   * instead of one user's. Absent: they spend from `mutation`.
+   */
+  serviceMutation?: (key: string) => Promise<void>;
 };
 
 /**
@@ -23,7 +29,12 @@ export type RateLimiters = {
  */
 export function createRateLimiters(
   pool: Pool,
-  rules: { signIn: RateLimitRule; mutation: RateLimitRule; chatSend?: RateLimitRule },
+  rules: {
+    signIn: RateLimitRule;
+    mutation: RateLimitRule;
+    chatSend?: RateLimitRule;
+    serviceMutation?: RateLimitRule;
+  },
 ): RateLimiters {
   const make = (
     keyPrefix: string,
@@ -56,7 +67,15 @@ export function createRateLimiters(
     signIn: make("sign_in", rules.signIn),
     mutation: make("mutation", rules.mutation),
     ...(rules.chatSend ? { chatSend: make("chat_send", rules.chatSend, "CHAT_RATE_LIMITED") } : {}),
+    ...(rules.serviceMutation
+      ? { serviceMutation: make("service_mutation", rules.serviceMutation) }
+      : {}),
   };
+}
+
+/** The limiter for a service credential's mutations: its own, else the general one. */
+export function serviceMutationLimit(limiters: RateLimiters): (key: string) => Promise<void> {
+  return limiters.serviceMutation ?? limiters.mutation;
 }
 
 /** Limiters that never limit, for router tests that aren't about rate limiting. */
@@ -64,4 +83,5 @@ export const unlimited: RateLimiters = {
   signIn: () => Promise.resolve(),
   mutation: () => Promise.resolve(),
   chatSend: () => Promise.resolve(),
+  serviceMutation: () => Promise.resolve(),
 };

@@ -111,6 +111,10 @@ export async function startApiServer(
         points: env.RATE_LIMIT_CHAT_SENDS,
         durationSeconds: env.RATE_LIMIT_CHAT_SENDS_WINDOW_SECONDS,
       },
+      serviceMutation: {
+        points: env.RATE_LIMIT_ASSISTANT_MUTATIONS,
+        durationSeconds: env.RATE_LIMIT_ASSISTANT_MUTATIONS_WINDOW_SECONDS,
+      },
     }),
     devAuth: devAuthConfig(env),
     limits: {

@@ -1,5 +1,9 @@
-import type { ConsultationStatus } from "./consultation-types";
-import type { AdvisorStatus, ConsultationKind, InvitationStatus } from "./vocabulary";
+import type {
+  AdvisorStatus,
+  ConsultationKind,
+  ConsultationStatus,
+  InvitationStatus,
+} from "./vocabulary";
 
 /** Chat access around a booked consultation: from this long before it starts… */
 export const BOOKING_CHAT_LEAD_MS = 3 * 24 * 3_600_000;

@@ -22,13 +22,12 @@ import {
   ACTORS,
   type Consultation,
   CONSULTATION_EVENTS,
-  CONSULTATION_STATES,
   type ConsultationEvent,
   type ConsultationEventType,
-  type ConsultationStatus,
   type Effect,
   type EventPayload,
 } from "./consultation-types";
+import { CONSULTATION_STATES, type ConsultationStatus } from "./vocabulary";
 import { heldBalance, isBalanced, type JournalEntry } from "./ledger";
 import { moneyOf } from "./money";
 import { DEFAULT_REFUND_POLICY } from "./refund-policy";

@@ -14,12 +14,12 @@ import type {
   Consultation,
   ConsultationEvent,
   ConsultationEventType,
-  ConsultationStatus,
   Effect,
   EventOf,
   RefundExceeded,
   TransitionErrorCode,
 } from "./consultation-types";
+import type { ConsultationStatus } from "./vocabulary";
 
 // The building blocks of the transition table's rows: one step's shape, the refund and
 // release postings, the hold window. Internal to the machine (not exported from the package).

@@ -3,28 +3,11 @@ import { type JournalEntry } from "./ledger";
 import { type PaidSplit, type RefundPolicy } from "./refund-policy";
 import type { ConsultationNotice, NoticeAudience } from "./consultation-notice";
 import type { PartyRole } from "./roles";
-import type { ConsultationKind } from "./vocabulary";
+import type { ConsultationKind, ConsultationStatus } from "./vocabulary";
 
 /** A client's complaint (an admin decides) or a chargeback (the bank decides). */
 export const DISPUTE_KINDS = ["client", "chargeback"] as const;
 export type DisputeKind = (typeof DISPUTE_KINDS)[number];
-
-/** Consultation states; the DB enum reuses this list. */
-export const CONSULTATION_STATES = [
-  "awaiting_payment",
-  "payment_expired",
-  "confirmed",
-  "reschedule_requested",
-  "completed",
-  "released",
-  "paid_out",
-  "cancelled",
-  "no_show_client",
-  "no_show_advisor",
-  "disputed",
-  "refunded",
-] as const;
-export type ConsultationStatus = (typeof CONSULTATION_STATES)[number];
 
 /** Event names; the event log's enum reuses this list. */
 export const CONSULTATION_EVENTS = [

@@ -1,13 +1,11 @@
-import type { ConsultationStatus } from "./consultation-types";
-
 /**
  * The platform's words: every status, kind and cadence a row, a procedure input or a console
  * filter can hold, declared once. The database enums are built from these arrays (same
  * names, same values, same order: reordering one changes the enum and needs a migration),
  * the API's zod enums and the console's types import them.
  *
- * The rest of the vocabulary lives beside its rules: consultation states, events, actors and
- * timers in `consultation-machine.ts`, roles in `roles.ts`, ledger entry kinds in `ledger.ts`,
+ * The rest of the vocabulary lives beside its rules: consultation events, actors and timers in
+ * `consultation-types.ts`, roles in `roles.ts`, ledger entry kinds in `ledger.ts`,
  * notice names in `consultation-notice.ts`, provider failure kinds in `provider-failure.ts`.
  */
 
@@ -48,7 +46,24 @@ export const EDITABLE_APPLICATION_STATUSES = [
   "changes_requested",
 ] as const satisfies readonly ApplicationStatus[];
 
-// Consultations: what a state means outside the machine
+// Consultations: states, and what a state means outside the machine
+
+/** Consultation states; the DB enum reuses this list. */
+export const CONSULTATION_STATES = [
+  "awaiting_payment",
+  "payment_expired",
+  "confirmed",
+  "reschedule_requested",
+  "completed",
+  "released",
+  "paid_out",
+  "cancelled",
+  "no_show_client",
+  "no_show_advisor",
+  "disputed",
+  "refunded",
+] as const;
+export type ConsultationStatus = (typeof CONSULTATION_STATES)[number];
 
 /** Statuses in which a consultation has reached completion, so its client may review it. */
 export const REVIEWABLE_STATUSES = [

@@ -9,7 +9,6 @@ import {
   conversationMembers,
   conversations,
   messages,
-  projects,
   users,
 } from "@an/db/schema";
 import {
@@ -21,6 +20,7 @@ import {
   LUCAS,
   SAM,
   seedParties,
+  seedProjectChat,
   type TestDatabase,
 } from "@an/db/testing";
 import type { TRPCClientError } from "@trpc/client";
@@ -67,22 +67,6 @@ async function until<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
-}
-
-/** A project with its conversation and the owner's membership (what `createProject` writes). */
-async function seedProjectChat(db: TestDatabase, ownerId: string, name: string) {
-  const [project] = await db.db
-    .insert(projects)
-    .values({ ownerId, name })
-    .returning({ id: projects.id });
-  const [conversation] = await db.db
-    .insert(conversations)
-    .values({ projectId: project!.id })
-    .returning({ id: conversations.id });
-  await db.db
-    .insert(conversationMembers)
-    .values({ conversationId: conversation!.id, userId: ownerId, role: "owner" });
-  return { projectId: project!.id, conversationId: conversation!.id };
 }
 
 /** An advisor who accepted an invitation and has a running async pass on the project. */
@@ -239,7 +223,7 @@ describe("live chat over SSE across two API processes", () => {
       .update(users)
       .set({ firstName: "Sam", lastName: "Carter" })
       .where(eq(users.id, SAM));
-    p1 = await seedProjectChat(db, SAM, "Shop app");
+    p1 = await seedProjectChat(db.db, { ownerId: SAM, name: "Shop app" });
     await admitAdvisor(db, p1, AMIRA, SAM);
   }, 120_000);
 
@@ -270,6 +254,10 @@ describe("live chat over SSE across two API processes", () => {
     });
     const own = owner.received[0]!.event;
     expect(own.type === "message" && own.message.sender?.displayName).toBe("Sam Carter");
+    // The sender's own echo carries its clientMsgId (to match it), as chat.send answers; no one
+    // else's does.
+    expect(own.type === "message" && own.message.clientMsgId).toMatch(/^hello-/);
+    expect(first.type === "message" && first.message.clientMsgId).toBeNull();
 
     // Typing goes through process A, reaches B's subscribers, untracked, never stored.
     const before = await db.db.select({ n: sql<number>`count(*)::int` }).from(messages);
@@ -405,7 +393,7 @@ describe("live chat over SSE across two API processes", () => {
   });
 
   it("a revoked invitation ends the advisor's stream within seconds", async () => {
-    const p2 = await seedProjectChat(db, DIEGO, "Revoked");
+    const p2 = await seedProjectChat(db.db, { ownerId: DIEGO, name: "Revoked" });
     await admitAdvisor(db, p2, AMIRA, DIEGO);
     const s = subscribe(() => bUrl, amiraToken, { conversationId: p2.conversationId });
     await until("stream start", () => s.state.started);
@@ -428,9 +416,9 @@ describe("live chat over SSE across two API processes", () => {
   });
 
   it("an expired invitation or a suspension ends the stream within seconds, without a notice", async () => {
-    const p3 = await seedProjectChat(db, DIEGO, "Expiring");
+    const p3 = await seedProjectChat(db.db, { ownerId: DIEGO, name: "Expiring" });
     await admitAdvisor(db, p3, NOOR, DIEGO);
-    const p4 = await seedProjectChat(db, SAM, "Suspended");
+    const p4 = await seedProjectChat(db.db, { ownerId: SAM, name: "Suspended" });
     await admitAdvisor(db, p4, LUCAS, SAM);
     const noor = subscribe(() => a.url, await tokenFor({ id: NOOR }), {
       conversationId: p3.conversationId,

@@ -1,5 +1,6 @@
 import {
   type ChatNotice,
+  chatAuthorKey,
   type Db,
   loadChatAccess,
   readChatUserNames,
@@ -13,7 +14,7 @@ import { type TrackedEnvelope, tracked } from "@trpc/server";
 import { AppError } from "../errors";
 import type { AttachmentUrls } from "../uploads/attachment-urls";
 import type { ChatHub } from "./chat-hub";
-import { type ChatMessageView, chatDisplayName, toMessageView } from "./message-view";
+import { type ChatMessageView, chatMemberName, toMessageView } from "../routers/chat/views";
 
 /**
  * What a live chat stream sends. `message` events carry their `seq` as the event id, so a
@@ -143,6 +144,7 @@ export async function* chatStream(
   const { db, live, caller, conversationId } = p;
   const { backlogCap, accessRecheckMs } = live.config;
   const me = caller.kind === "user" ? caller.userId : null;
+  const authorKey = chatAuthorKey(caller);
 
   let { access, lastSeq, reviewAt } = await requireAccess(db, caller, conversationId, p.now());
   if (p.lastEventId !== null && p.lastEventId > lastSeq) {
@@ -212,7 +214,7 @@ export async function* chatStream(
           cursor = row.seq;
           yield tracked(String(row.seq), {
             type: "message",
-            message: toMessageView(row, role, links),
+            message: toMessageView(row, { role, authorKey }, links),
           });
         }
         if (cursor > wantedSeq) wantedSeq = cursor;
@@ -230,7 +232,7 @@ export async function* chatStream(
         });
         for (const row of changed) {
           if (row.seq > access.historyFromSeq) {
-            yield { type: "update", message: toMessageView(row, role, links) };
+            yield { type: "update", message: toMessageView(row, { role, authorKey }, links) };
           }
         }
       }
@@ -240,18 +242,14 @@ export async function* chatStream(
           const row = await readStreamMessage(db, { conversationId, messageId: n.messageId });
           // A message past the cursor is sent as itself, in its current form, when reached.
           if (row && row.seq <= cursor && row.seq > access.historyFromSeq) {
-            yield { type: "update", message: toMessageView(row, role, links) };
+            yield { type: "update", message: toMessageView(row, { role, authorKey }, links) };
           }
         } else if (n.kind === "typing") {
           let displayName = names.get(n.userId);
           if (displayName === undefined) {
             const person = await readChatUserNames(db, { userId: n.userId });
             if (!person) continue;
-            // Who is typing is a member; to an advisor, everyone is a first name only.
-            displayName = chatDisplayName(
-              { actorType: role === "advisor" ? "client" : "advisor", ...person },
-              role,
-            );
+            displayName = chatMemberName(person, role);
             names.set(n.userId, displayName);
           }
           yield { type: "typing", user: { id: n.userId, displayName } };

@@ -5,6 +5,7 @@ import { AppError } from "../errors";
 import { requestStore } from "../http/request-store";
 import type { Context } from "./context";
 import { formatAppError } from "./error-format";
+import { serviceMutationLimit } from "../rate-limit";
 
 /**
  * Server-sent events (chat streams). A ping every 10 s keeps proxies from timing an idle
@@ -65,13 +66,10 @@ const gate = t.procedure.use(async ({ ctx, type, next }) => {
   if (ctx.localeError) throw ctx.localeError;
   if (ctx.authError) throw ctx.authError;
   if (type === "mutation") {
-    await ctx.rateLimiters.mutation(
-      ctx.user
-        ? `user:${ctx.user.id}`
-        : ctx.service
-          ? `service:${ctx.service.credentialId}`
-          : `ip:${ctx.clientIp}`,
-    );
+    if (ctx.user) await ctx.rateLimiters.mutation(`user:${ctx.user.id}`);
+    else if (ctx.service)
+      await serviceMutationLimit(ctx.rateLimiters)(`service:${ctx.service.credentialId}`);
+    else await ctx.rateLimiters.mutation(`ip:${ctx.clientIp}`);
   }
   const result = await next();
   // A refund or dispute on money a payout is sending right now: nothing was changed (the

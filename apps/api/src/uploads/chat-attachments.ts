@@ -1,12 +1,11 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { Db } from "@an/db";
-import type { MessageAttachment } from "@an/db/schema";
+import type { Db, MessageAttachment } from "@an/db";
 import express, { type NextFunction, type Request, type Response, Router } from "express";
 import { authenticate } from "../auth/authenticate";
 import { authenticateServiceKey, serviceKeyFrom } from "../auth/service-key";
 import type { TokenVerifier } from "../auth/tokens";
 import { AppError } from "../errors";
-import type { RateLimiters } from "../rate-limit";
+import { type RateLimiters, serviceMutationLimit } from "../rate-limit";
 import { type AttachmentUrls, ATTACHMENT_DOWNLOAD_PATH } from "./attachment-urls";
 import { sendError } from "./avatar-route";
 import { detectImageType } from "./image-type";
@@ -107,10 +106,12 @@ export function chatAttachmentRoute(deps: ChatAttachmentRouteDeps): Router {
       const header = req.header("authorization");
       const serviceKey = serviceKeyFrom(header);
       let authorKey: string;
+      let limit = deps.rateLimiters.mutation;
       if (serviceKey) {
         const service = await authenticateServiceKey(deps.db, serviceKey, deps.now());
         if (!service.service) return sendError(req, res, service.error!);
         authorKey = `assistant:${service.service.credentialId}`;
+        limit = serviceMutationLimit(deps.rateLimiters);
       } else {
         const auth = await authenticate(deps.db, deps.verifyToken, header, requestId);
         if (auth.error) return sendError(req, res, auth.error);
@@ -118,7 +119,7 @@ export function chatAttachmentRoute(deps: ChatAttachmentRouteDeps): Router {
         authorKey = `user:${auth.user.id}`;
       }
       try {
-        await deps.rateLimiters.mutation(authorKey);
+        await limit(authorKey);
       } catch (error) {
         if (error instanceof AppError) return sendError(req, res, error);
         throw error;

@@ -11,14 +11,7 @@ import {
   preparePayoutBatch,
   purchasePass,
 } from "@an/db";
-import {
-  advisorInvitations,
-  advisors,
-  conversationMembers,
-  conversations,
-  payoutAccounts,
-  projects,
-} from "@an/db/schema";
+import { advisorInvitations, advisors, conversationMembers, payoutAccounts } from "@an/db/schema";
 import {
   ADMIN,
   ADVISOR,
@@ -28,6 +21,7 @@ import {
   jobPayloads,
   PRICE,
   seedParties,
+  seedProjectChat,
   useTestDatabase,
   DIEGO,
 } from "@an/db/testing";
@@ -59,22 +53,6 @@ let w: World;
 const HOUR = 3_600_000;
 const DAY_RATE = 5_000;
 
-/** A project owned by the client, its conversation and the owner's membership. */
-async function seedProjectChat(db: Db, ownerId: string) {
-  const [project] = await db
-    .insert(projects)
-    .values({ ownerId, name: `Pass project ${randomUUID().slice(0, 6)}` })
-    .returning({ id: projects.id });
-  const [conversation] = await db
-    .insert(conversations)
-    .values({ projectId: project!.id })
-    .returning({ id: conversations.id });
-  await db
-    .insert(conversationMembers)
-    .values({ conversationId: conversation!.id, userId: ownerId, role: "owner" });
-  return { projectId: project!.id, conversationId: conversation!.id };
-}
-
 /** The advisor accepted an invitation to the project (and is a member), and sells passes. */
 async function inviteAndOffer(db: Db, chat: { projectId: string; conversationId: string }) {
   await db.insert(advisorInvitations).values({
@@ -95,7 +73,10 @@ let chat: { projectId: string; conversationId: string };
 
 beforeEach(async () => {
   w = world(t.db);
-  chat = await seedProjectChat(t.db, CLIENT.id);
+  chat = await seedProjectChat(t.db, {
+    ownerId: CLIENT.id,
+    name: `Pass project ${randomUUID().slice(0, 6)}`,
+  });
   await inviteAndOffer(t.db, chat);
 });
 

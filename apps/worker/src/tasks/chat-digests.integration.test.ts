@@ -5,14 +5,7 @@ import {
   type JobPayload,
   seedDemoData,
 } from "@an/db";
-import {
-  advisorInvitations,
-  conversationMembers,
-  conversations,
-  messages,
-  notifications,
-  projects,
-} from "@an/db/schema";
+import { advisorInvitations, conversationMembers, messages, notifications } from "@an/db/schema";
 import {
   ADMIN,
   AMIRA,
@@ -20,6 +13,7 @@ import {
   insertConsultation,
   jobPayloads,
   SAM,
+  seedProjectChat,
   useTestDatabase,
 } from "@an/db/testing";
 import { and, eq, sql } from "drizzle-orm";
@@ -41,27 +35,21 @@ const DAY = 24 * 60 * 60_000;
 type Digest = Extract<JobPayload<"send_notification">, { template: "chat_digest" }>;
 
 /**
- * A project owned by Sam with its conversation and Sam's membership (what `createProject`
- * does), and Amira as an advisor with an accepted invitation and a booking on the project
- * (so her chat access is live), as the invitation flow leaves it.
+ * A project owned by Sam with its conversation, and Amira as an advisor member with an
+ * accepted invitation and a booking on the project (so her chat access is live), as the
+ * invitation flow leaves it.
  */
-async function seedProjectChat(db: Db, name: string) {
-  const [project] = await db
-    .insert(projects)
-    .values({ ownerId: SAM, name, createdAt: T0 })
-    .returning({ id: projects.id });
-  const [conversation] = await db
-    .insert(conversations)
-    .values({ projectId: project!.id, createdAt: T0 })
-    .returning({ id: conversations.id });
-  await db.insert(conversationMembers).values([
-    { conversationId: conversation!.id, userId: SAM, role: "owner", joinedAt: T0 },
-    { conversationId: conversation!.id, userId: AMIRA, role: "advisor", joinedAt: T0 },
-  ]);
+async function seedChatWithAmira(db: Db, name: string) {
+  const { projectId, conversationId } = await seedProjectChat(db, {
+    ownerId: SAM,
+    name,
+    createdAt: T0,
+    advisorId: AMIRA,
+  });
   const [invitation] = await db
     .insert(advisorInvitations)
     .values({
-      projectId: project!.id,
+      projectId,
       advisorId: AMIRA,
       invitedBy: SAM,
       status: "accepted",
@@ -73,11 +61,11 @@ async function seedProjectChat(db: Db, name: string) {
   await insertConsultation(db, {
     clientId: SAM,
     advisorId: AMIRA,
-    projectId: project!.id,
+    projectId,
     status: "confirmed",
     startsAt: new Date(T0.getTime() + DAY),
   });
-  return { projectId: project!.id, conversationId: conversation!.id, invitationId: invitation!.id };
+  return { projectId, conversationId, invitationId: invitation!.id };
 }
 
 async function send(db: Db, conversationId: string, from: string, body: string, now: Date) {
@@ -131,7 +119,7 @@ beforeEach(async () => {
 
 describe("chat_digests", () => {
   it("one digest per unread stretch once the oldest unread message is 5 minutes old, never of one's own messages; rendered in the member's locale, a client by first name only to an advisor", async () => {
-    const chat = await seedProjectChat(t.db, "Mobile shop");
+    const chat = await seedChatWithAmira(t.db, "Mobile shop");
     const credential = await createServiceCredential(t.db, {
       name: "assistant",
       scope: "assistant",
@@ -237,7 +225,7 @@ describe("chat_digests", () => {
   });
 
   it("sends none when the member read the messages meanwhile, or only up to part of them", async () => {
-    const chat = await seedProjectChat(t.db, "Read in time");
+    const chat = await seedChatWithAmira(t.db, "Read in time");
     await send(t.db, chat.conversationId, SAM, "one", at(0));
     await send(t.db, chat.conversationId, SAM, "two", at(1));
     await t.db
@@ -274,7 +262,7 @@ describe("chat_digests", () => {
   });
 
   it("skips hidden messages, and tells an advisor who lost access nothing", async () => {
-    const chat = await seedProjectChat(t.db, "Lost access");
+    const chat = await seedChatWithAmira(t.db, "Lost access");
     const hidden = await send(t.db, chat.conversationId, SAM, "my phone is 555", at(0));
     await t.db
       .update(messages)
@@ -295,7 +283,7 @@ describe("chat_digests", () => {
   });
 
   it("two workers running at once write one digest per member", async () => {
-    const chat = await seedProjectChat(t.db, "Raced");
+    const chat = await seedChatWithAmira(t.db, "Raced");
     await send(t.db, chat.conversationId, SAM, "hello", at(0));
     await send(t.db, chat.conversationId, AMIRA, "hi", at(0));
     await Promise.all([runDigests(at(6)), runDigests(at(6)), runDigests(at(6))]);

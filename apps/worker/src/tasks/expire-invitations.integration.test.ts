@@ -1,6 +1,5 @@
 import { acceptInvitation, enqueueJob, inviteAdvisor } from "@an/db";
-import { conversationMembers, conversations, projects } from "@an/db/schema";
-import { AMIRA, insertConsultation, SAM, seedParties, useTestDatabase } from "@an/db/testing";
+import { AMIRA, SAM, seedParties, seedProjectChat, useTestDatabase } from "@an/db/testing";
 import { sql } from "drizzle-orm";
 import { Logger, runOnce } from "graphile-worker";
 import { describe, expect, it } from "vitest";
@@ -19,30 +18,12 @@ const HOUR = 3_600_000;
 const at = (ms: number) => new Date(NOW.getTime() + ms);
 
 /** A project of Sam's with its conversation and his owner membership, and Amira's pass on it. */
-async function seedProjectChat() {
-  const [project] = await t.db
-    .insert(projects)
-    .values({ ownerId: SAM, name: "Shop app" })
-    .returning({ id: projects.id });
-  const [conversation] = await t.db
-    .insert(conversations)
-    .values({ projectId: project!.id })
-    .returning({ id: conversations.id });
-  await t.db
-    .insert(conversationMembers)
-    .values({ conversationId: conversation!.id, userId: SAM, role: "owner" });
-  await insertConsultation(t.db, {
-    clientId: SAM,
-    advisorId: AMIRA,
-    projectId: project!.id,
-    kind: "async_pass",
-    passDays: 5,
-    status: "confirmed",
-    startsAt: at(-HOUR),
-    endsAt: at(100 * HOUR),
+const seedShopWithPass = () =>
+  seedProjectChat(t.db, {
+    ownerId: SAM,
+    name: "Shop app",
+    pass: { advisorId: AMIRA, days: 5, startsAt: at(-HOUR), endsAt: at(100 * HOUR) },
   });
-  return { projectId: project!.id, conversationId: conversation!.id };
-}
 
 const runWorker = (now: Date) =>
   runOnce({
@@ -53,7 +34,7 @@ const runWorker = (now: Date) =>
 
 describe("expire_invitations and the invitation notifications", () => {
   it("expires at the injected time, ends the membership and tells each party in their locale, the client by first name", async () => {
-    const { projectId, conversationId } = await seedProjectChat();
+    const { projectId, conversationId } = await seedShopWithPass();
     const invitation = await t.db.transaction(async (tx) => {
       const invited = await inviteAdvisor(tx, {
         actor: { userId: SAM, isAdmin: false },

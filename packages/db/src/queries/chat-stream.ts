@@ -13,6 +13,9 @@ export type StreamMessageRow = {
   seq: number;
   actorType: ChatActorType;
   senderId: string | null;
+  /** Who wrote it (`user:<id>` or `assistant:<credential>`); with `clientMsgId`, its echo key. */
+  authorKey: string;
+  clientMsgId: string | null;
   senderFirstName: string | null;
   senderLastName: string | null;
   /** The sender's public advisor name, when the sender is an advisor. */
@@ -32,6 +35,8 @@ const streamColumns = {
   seq: messages.seq,
   actorType: messages.actorType,
   senderId: messages.senderId,
+  authorKey: messages.authorKey,
+  clientMsgId: messages.clientMsgId,
   senderFirstName: users.firstName,
   senderLastName: users.lastName,
   senderAdvisorName: advisors.displayName,

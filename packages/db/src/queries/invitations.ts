@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import { LIVE_INVITATION_STATUSES } from "@an/domain";
 import type { Executor } from "../client";
 import {
@@ -75,28 +75,54 @@ export async function getInvitationView(
   return row ? toView(row) : null;
 }
 
-/** A project's invitations, newest first. */
-export async function listInvitationsForProject(
-  ex: Executor,
-  params: { projectId: string; limit: number },
-): Promise<InvitationView[]> {
-  const rows = await viewQuery(ex)
-    .where(eq(advisorInvitations.projectId, params.projectId))
-    .orderBy(desc(advisorInvitations.createdAt), desc(advisorInvitations.id))
-    .limit(params.limit);
-  return rows.map(toView);
+/** Where a page of invitations ends: the last row's (created_at, id). */
+export type InvitationCursor = { createdAt: Date; id: string };
+export type InvitationPage = { items: InvitationView[]; nextCursor: InvitationCursor | null };
+
+function afterInvitation(cursor: InvitationCursor | null | undefined): SQL | undefined {
+  return cursor
+    ? or(
+        lt(advisorInvitations.createdAt, cursor.createdAt),
+        and(
+          eq(advisorInvitations.createdAt, cursor.createdAt),
+          lt(advisorInvitations.id, cursor.id),
+        ),
+      )
+    : undefined;
 }
 
-/** An advisor's invitations, newest first. */
+/** `rows` read with `limit + 1`: the page, and a cursor when there is more. */
+function invitationPage(rows: ViewRecord[], limit: number): InvitationPage {
+  const items = rows.slice(0, limit).map(toView);
+  const last = items.at(-1);
+  return {
+    items,
+    nextCursor: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null,
+  };
+}
+
+/** A project's invitations, newest first, keyset-paged on (created_at, id). */
+export async function listInvitationsForProject(
+  ex: Executor,
+  params: { projectId: string; limit: number; cursor?: InvitationCursor | null },
+): Promise<InvitationPage> {
+  const rows = await viewQuery(ex)
+    .where(and(eq(advisorInvitations.projectId, params.projectId), afterInvitation(params.cursor)))
+    .orderBy(desc(advisorInvitations.createdAt), desc(advisorInvitations.id))
+    .limit(params.limit + 1);
+  return invitationPage(rows, params.limit);
+}
+
+/** An advisor's invitations, newest first, keyset-paged on (created_at, id). */
 export async function listInvitationsForAdvisor(
   ex: Executor,
-  params: { advisorId: string; limit: number },
-): Promise<InvitationView[]> {
+  params: { advisorId: string; limit: number; cursor?: InvitationCursor | null },
+): Promise<InvitationPage> {
   const rows = await viewQuery(ex)
-    .where(eq(advisorInvitations.advisorId, params.advisorId))
+    .where(and(eq(advisorInvitations.advisorId, params.advisorId), afterInvitation(params.cursor)))
     .orderBy(desc(advisorInvitations.createdAt), desc(advisorInvitations.id))
-    .limit(params.limit);
-  return rows.map(toView);
+    .limit(params.limit + 1);
+  return invitationPage(rows, params.limit);
 }
 
 /**

@@ -3,6 +3,9 @@ import type { ChatActorType, MessageFlagReason } from "@an/domain";
 import type { Executor } from "../client";
 import { conversationMembers, conversations, type MessageAttachment, messages } from "../schema";
 
+/** The stored shape of a message's file, for callers outside the package (no schema imports). */
+export type { MessageAttachment } from "../schema";
+
 /** The PostgreSQL channel every chat change is announced on; payloads carry ids only. */
 export const CHAT_CHANNEL = "chat_events";
 

@@ -88,3 +88,4 @@ export * from "./parties";
 export * from "./consultations";
 export * from "./payouts";
 export * from "./records";
+export * from "./chat";

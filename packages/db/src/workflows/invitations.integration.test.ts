@@ -4,17 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../client";
 import { loadChatAccess } from "../queries/chat-access";
 import { appendMessage, CHAT_CHANNEL, type ChatNotice } from "../queries/messages";
-import { advisorInvitations, conversationMembers, conversations, projects } from "../schema";
+import { advisorInvitations, conversationMembers } from "../schema";
 import {
   AMIRA,
   auditActions,
   DIEGO,
   insertAdvisor,
-  insertConsultation,
   jobPayloads,
   LUCAS,
   SAM,
   seedParties,
+  seedProjectChat,
   useTestDatabase,
 } from "../testing";
 import { suspendAdvisor } from "./advisors";
@@ -48,30 +48,13 @@ const diego: InvitationActor = { userId: DIEGO, isAdmin: false };
  * A project of Sam's with its conversation and his owner membership (what the projects
  * workflow creates), plus a running async pass of Amira's on it so her access is paid.
  */
-async function seedProjectChat(db: Db, opts: { archived?: boolean } = {}) {
-  const [project] = await db
-    .insert(projects)
-    .values({ ownerId: SAM, name: "Shop app", archivedAt: opts.archived ? at(-HOUR) : null })
-    .returning({ id: projects.id });
-  const [conversation] = await db
-    .insert(conversations)
-    .values({ projectId: project!.id })
-    .returning({ id: conversations.id });
-  await db
-    .insert(conversationMembers)
-    .values({ conversationId: conversation!.id, userId: SAM, role: "owner" });
-  await insertConsultation(db, {
-    clientId: SAM,
-    advisorId: AMIRA,
-    projectId: project!.id,
-    kind: "async_pass",
-    passDays: 5,
-    status: "confirmed",
-    startsAt: at(-DAY),
-    endsAt: at(4 * DAY),
+const seedShopWithPass = (db: Db, opts: { archived?: boolean } = {}) =>
+  seedProjectChat(db, {
+    ownerId: SAM,
+    name: "Shop app",
+    ...(opts.archived ? { archivedAt: at(-HOUR) } : {}),
+    pass: { advisorId: AMIRA, days: 5, startsAt: at(-DAY), endsAt: at(4 * DAY) },
   });
-  return { projectId: project!.id, conversationId: conversation!.id };
-}
 
 async function post(conversationId: string, n: number) {
   for (let i = 0; i < n; i += 1) {
@@ -174,7 +157,7 @@ async function expectAccessNotice(conversationId: string, userId: string) {
 
 describe("inviteAdvisor", () => {
   it("the owner invites an active advisor: pending, 30 days by default, audited, the advisor told the client's first name", async () => {
-    const { projectId } = await seedProjectChat(t.db);
+    const { projectId } = await seedShopWithPass(t.db);
     const view = await invited(projectId, { message: "  Can you review our checkout?  " });
     expect(view).toMatchObject({
       status: "pending",
@@ -202,7 +185,7 @@ describe("inviteAdvisor", () => {
   });
 
   it("an admin invites on the owner's behalf, with a scope and an expiry", async () => {
-    const { projectId } = await seedProjectChat(t.db);
+    const { projectId } = await seedShopWithPass(t.db);
     const view = await invited(projectId, {
       actor: admin,
       seesHistory: true,
@@ -230,20 +213,20 @@ describe("inviteAdvisor", () => {
       want: "INVITATION_EXPIRY_OUT_OF_RANGE",
     },
   ])("refuses $name with $want and stores nothing", async ({ over, want }) => {
-    const { projectId } = await seedProjectChat(t.db);
+    const { projectId } = await seedShopWithPass(t.db);
     expect(code(await invite(projectId, over))).toBe(want);
     expect(await invitationCount(projectId)).toBe(0);
   });
 
   it("refuses an unknown project and an archived one", async () => {
     expect(code(await invite("00000000-0000-4000-8000-000000000000"))).toBe("PROJECT_NOT_FOUND");
-    const { projectId } = await seedProjectChat(t.db, { archived: true });
+    const { projectId } = await seedShopWithPass(t.db, { archived: true });
     expect(code(await invite(projectId))).toBe("PROJECT_ARCHIVED");
     expect(await invitationCount(projectId)).toBe(0);
   });
 
   it("refuses a suspended advisor", async () => {
-    const { projectId } = await seedProjectChat(t.db);
+    const { projectId } = await seedShopWithPass(t.db);
     await setSuspended(LUCAS, true);
     try {
       expect(code(await invite(projectId, { advisorId: LUCAS }))).toBe("ADVISOR_NOT_INVITABLE");
@@ -253,7 +236,7 @@ describe("inviteAdvisor", () => {
   });
 
   it("one live invitation per project and advisor: a second is INVITATION_EXISTS, pending or accepted", async () => {
-    const { projectId } = await seedProjectChat(t.db);
+    const { projectId } = await seedShopWithPass(t.db);
     const first = await invited(projectId);
     expect(code(await invite(projectId))).toBe("INVITATION_EXISTS");
     expect(code(await accept(first.id))).toBe("ok");
@@ -262,7 +245,7 @@ describe("inviteAdvisor", () => {
   });
 
   it("two concurrent invitations of the same advisor: one wins, the other is INVITATION_EXISTS", async () => {
-    const { projectId } = await seedProjectChat(t.db);
+    const { projectId } = await seedShopWithPass(t.db);
     const outcomes = await Promise.all([invite(projectId), invite(projectId, { actor: admin })]);
     expect(outcomes.map(code).sort()).toEqual(["INVITATION_EXISTS", "ok"]);
     expect(await invitationCount(projectId)).toBe(1);
@@ -271,7 +254,7 @@ describe("inviteAdvisor", () => {
 
 describe("acceptInvitation", () => {
   it("makes the advisor a member from the conversation's last seq, with the invitation's posting right", async () => {
-    const { projectId, conversationId } = await seedProjectChat(t.db);
+    const { projectId, conversationId } = await seedShopWithPass(t.db);
     await post(conversationId, 3);
     const view = await invited(projectId, { canPost: false });
     expect((await accessOf(conversationId, AMIRA)).allowed).toBe(false);
@@ -304,7 +287,7 @@ describe("acceptInvitation", () => {
   });
 
   it("an invitation that shows the history opens it from the start", async () => {
-    const { projectId, conversationId } = await seedProjectChat(t.db);
+    const { projectId, conversationId } = await seedShopWithPass(t.db);
     await post(conversationId, 2);
     const view = await invited(projectId, { seesHistory: true });
     await accept(view.id);
@@ -321,7 +304,7 @@ describe("acceptInvitation", () => {
     { name: "another advisor", actor: lucas, want: "INVITATION_NOT_FOUND" },
     { name: "another client", actor: diego, want: "INVITATION_NOT_FOUND" },
   ])("refuses $name with $want and changes nothing", async ({ actor, want }) => {
-    const { projectId, conversationId } = await seedProjectChat(t.db);
+    const { projectId, conversationId } = await seedShopWithPass(t.db);
     const view = await invited(projectId);
     expect(code(await accept(view.id, actor))).toBe(want);
     expect(code(await decline(view.id, actor))).toBe(want);
@@ -331,7 +314,7 @@ describe("acceptInvitation", () => {
 
   it("refuses an unknown invitation, an expired one and one already answered", async () => {
     expect(code(await accept("00000000-0000-4000-8000-000000000000"))).toBe("INVITATION_NOT_FOUND");
-    const { projectId } = await seedProjectChat(t.db);
+    const { projectId } = await seedShopWithPass(t.db);
     const view = await invited(projectId, { expiresAt: at(2 * HOUR) });
     expect(code(await accept(view.id, amira, at(2 * HOUR)))).toBe("INVITATION_EXPIRED");
     expect(code(await decline(view.id))).toBe("ok");
@@ -342,7 +325,7 @@ describe("acceptInvitation", () => {
   });
 
   it("a suspended advisor can't accept", async () => {
-    const { projectId } = await seedProjectChat(t.db);
+    const { projectId } = await seedShopWithPass(t.db);
     const view = await invited(projectId, { advisorId: LUCAS });
     await setSuspended(LUCAS, true);
     try {
@@ -355,7 +338,7 @@ describe("acceptInvitation", () => {
 
 describe("declineInvitation", () => {
   it("declines, audits and tells the owner; the advisor never joins", async () => {
-    const { projectId, conversationId } = await seedProjectChat(t.db);
+    const { projectId, conversationId } = await seedShopWithPass(t.db);
     const view = await invited(projectId);
     expect(await decline(view.id)).toMatchObject({ ok: true, value: { status: "declined" } });
     expect(await memberRow(conversationId, AMIRA)).toBeNull();
@@ -372,7 +355,7 @@ describe("declineInvitation", () => {
 
 describe("revokeInvitation", () => {
   it("the owner revokes an accepted invitation: membership removed, access ends, streams told, advisor notified", async () => {
-    const { projectId, conversationId } = await seedProjectChat(t.db);
+    const { projectId, conversationId } = await seedShopWithPass(t.db);
     const view = await invited(projectId);
     await accept(view.id);
     notices = [];
@@ -403,13 +386,13 @@ describe("revokeInvitation", () => {
   });
 
   it("an admin revokes a pending invitation", async () => {
-    const { projectId } = await seedProjectChat(t.db);
+    const { projectId } = await seedShopWithPass(t.db);
     const view = await invited(projectId);
     expect(code(await revoke(view.id, admin))).toBe("ok");
   });
 
   it("refuses the advisor, strangers and an invitation no longer live", async () => {
-    const { projectId } = await seedProjectChat(t.db);
+    const { projectId } = await seedShopWithPass(t.db);
     const view = await invited(projectId);
     expect(code(await revoke(view.id, amira))).toBe("INVITATION_FORBIDDEN");
     expect(code(await revoke(view.id, lucas))).toBe("INVITATION_NOT_FOUND");
@@ -422,7 +405,7 @@ describe("revokeInvitation", () => {
   });
 
   it("a new invitation accepted after a revoke reactivates the membership with a fresh start", async () => {
-    const { projectId, conversationId } = await seedProjectChat(t.db);
+    const { projectId, conversationId } = await seedShopWithPass(t.db);
     const first = await invited(projectId);
     await accept(first.id);
     await revoke(first.id);
@@ -441,12 +424,12 @@ describe("revokeInvitation", () => {
 
 describe("listProjectInvitations", () => {
   it("lists for the owner and admins, newest first; anyone else gets PROJECT_NOT_FOUND", async () => {
-    const { projectId } = await seedProjectChat(t.db);
+    const { projectId } = await seedShopWithPass(t.db);
     const a = await invited(projectId);
     const b = await invited(projectId, { advisorId: LUCAS, now: at(1000) });
     for (const actor of [owner, admin]) {
       const outcome = await listProjectInvitations(t.db, { actor, projectId, limit: 10 });
-      expect(outcome.ok && outcome.value.map((v) => v.id)).toEqual([b.id, a.id]);
+      expect(outcome.ok && outcome.value.items.map((v) => v.id)).toEqual([b.id, a.id]);
     }
     for (const actor of [diego, amira, lucas]) {
       expect(code(await listProjectInvitations(t.db, { actor, projectId, limit: 10 }))).toBe(
@@ -458,11 +441,11 @@ describe("listProjectInvitations", () => {
 
 describe("expireInvitations", () => {
   it("expires lapsed pending and accepted invitations only, removing the membership, told and audited", async () => {
-    const { projectId, conversationId } = await seedProjectChat(t.db);
+    const { projectId, conversationId } = await seedShopWithPass(t.db);
     const accepted = await invited(projectId, { expiresAt: at(20 * DAY) });
     await accept(accepted.id);
     const pending = await invited(projectId, { advisorId: LUCAS, expiresAt: at(21 * DAY) });
-    const other = await seedProjectChat(t.db);
+    const other = await seedShopWithPass(t.db);
     const later = await invited(other.projectId, { expiresAt: at(40 * DAY) });
     expect((await accessOf(conversationId, AMIRA, at(HOUR))).allowed).toBe(true);
 
@@ -506,7 +489,7 @@ describe("expireInvitations", () => {
 
 describe("advisor suspension", () => {
   it("ends chat access as loadChatAccess sees it and tells the advisor's live streams", async () => {
-    const { projectId, conversationId } = await seedProjectChat(t.db);
+    const { projectId, conversationId } = await seedShopWithPass(t.db);
     await accept((await invited(projectId)).id);
     expect((await accessOf(conversationId, AMIRA)).allowed).toBe(true);
     notices = [];

@@ -21,6 +21,8 @@ import {
   getInvitationView,
   getProjectForInvitations,
   hasLiveInvitation,
+  type InvitationCursor,
+  type InvitationPage,
   type InvitationView,
   insertInvitation,
   lockConversationOfProject,
@@ -338,8 +340,13 @@ export async function expireInvitations(
  */
 export async function listProjectInvitations(
   ex: Executor,
-  params: { actor: InvitationActor; projectId: string; limit: number },
-): Promise<Result<InvitationView[], InvitationError>> {
+  params: {
+    actor: InvitationActor;
+    projectId: string;
+    limit: number;
+    cursor?: InvitationCursor | null;
+  },
+): Promise<Result<InvitationPage, InvitationError>> {
   const project = await getProjectForInvitations(ex, { projectId: params.projectId });
   if (!project || !mayManageInvitations(params.actor, project)) {
     return err({ code: "PROJECT_NOT_FOUND", ref: params.projectId });

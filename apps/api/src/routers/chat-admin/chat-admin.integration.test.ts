@@ -1,13 +1,14 @@
 import { appendMessage, CHAT_CHANNEL, createDb, type Db, seedDemoData } from "@an/db";
+import { messageReports, messageRevisions, messages } from "@an/db/schema";
 import {
-  conversationMembers,
-  conversations,
-  messageReports,
-  messageRevisions,
-  messages,
-  projects,
-} from "@an/db/schema";
-import { ADMIN, AMIRA, DIEGO, insertAdvisor, SAM, useTestDatabase } from "@an/db/testing";
+  ADMIN,
+  AMIRA,
+  DIEGO,
+  insertAdvisor,
+  SAM,
+  seedProjectChat,
+  useTestDatabase,
+} from "@an/db/testing";
 import type { MessageFlagReason } from "@an/domain";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
@@ -21,40 +22,6 @@ const t = useTestDatabase(async (db) => {
 const T0 = new Date("2026-11-02T09:00:00.000Z");
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 const UNKNOWN = "00000000-0000-4000-8000-00000000abcd";
-
-/**
- * A project with its conversation and the owner's membership (what `createProject` does),
- * plus an advisor member when given.
- */
-async function seedProjectChat(
-  db: Db,
-  input: { ownerId: string; name: string; advisorId?: string; createdAt?: Date },
-): Promise<{ projectId: string; conversationId: string }> {
-  const createdAt = input.createdAt ?? T0;
-  const [project] = await db
-    .insert(projects)
-    .values({ ownerId: input.ownerId, name: input.name, createdAt })
-    .returning({ id: projects.id });
-  const [conversation] = await db
-    .insert(conversations)
-    .values({ projectId: project!.id, createdAt })
-    .returning({ id: conversations.id });
-  await db.insert(conversationMembers).values({
-    conversationId: conversation!.id,
-    userId: input.ownerId,
-    role: "owner",
-    joinedAt: createdAt,
-  });
-  if (input.advisorId) {
-    await db.insert(conversationMembers).values({
-      conversationId: conversation!.id,
-      userId: input.advisorId,
-      role: "advisor",
-      joinedAt: createdAt,
-    });
-  }
-  return { projectId: project!.id, conversationId: conversation!.id };
-}
 
 async function send(
   db: Db,
@@ -189,7 +156,12 @@ describe("chatAdmin.listConversations", () => {
 
 describe("chatAdmin.readConversation", () => {
   it("shows everything to an admin (hidden and deleted text, revisions, flags, reports), pages by seq both ways, and audits each read exactly once", async () => {
-    const chat = await seedProjectChat(t.db, { ownerId: SAM, name: "Read me", advisorId: AMIRA });
+    const chat = await seedProjectChat(t.db, {
+      ownerId: SAM,
+      name: "Read me",
+      advisorId: AMIRA,
+      createdAt: T0,
+    });
     const sent = [];
     for (let i = 1; i <= 5; i++) {
       sent.push(
@@ -281,7 +253,7 @@ describe("chatAdmin.readConversation", () => {
   });
 
   it("refuses non-admins, unknown conversations and contradictory pages, auditing nothing", async () => {
-    const chat = await seedProjectChat(t.db, { ownerId: SAM, name: "Private" });
+    const chat = await seedProjectChat(t.db, { ownerId: SAM, name: "Private", createdAt: T0 });
     await send(t.db, chat.conversationId, { userId: SAM, as: "client" }, "secret", at(1));
     for (const who of [SAM, DIEGO, AMIRA]) {
       const caller = await callerFor(t.db, who);
@@ -331,7 +303,12 @@ async function noticesDuring(body: () => Promise<void>): Promise<unknown[]> {
 
 describe("chatAdmin.hideMessage / unhideMessage", () => {
   it("hides with a required reason (soft, announced, audited once), and shows again", async () => {
-    const chat = await seedProjectChat(t.db, { ownerId: SAM, name: "Moderated", advisorId: AMIRA });
+    const chat = await seedProjectChat(t.db, {
+      ownerId: SAM,
+      name: "Moderated",
+      advisorId: AMIRA,
+      createdAt: T0,
+    });
     const msg = await send(
       t.db,
       chat.conversationId,
@@ -415,7 +392,12 @@ describe("chatAdmin.hideMessage / unhideMessage", () => {
 
 describe("chatAdmin.listFlagged / resolveReports", () => {
   it("lists flagged and reported messages newest first, by reason; resolving reports is audited and idempotent", async () => {
-    const chat = await seedProjectChat(t.db, { ownerId: DIEGO, name: "Flags", advisorId: AMIRA });
+    const chat = await seedProjectChat(t.db, {
+      ownerId: DIEGO,
+      name: "Flags",
+      advisorId: AMIRA,
+      createdAt: T0,
+    });
     const phone = await send(
       t.db,
       chat.conversationId,

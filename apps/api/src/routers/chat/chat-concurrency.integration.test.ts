@@ -1,12 +1,12 @@
 import { createDb, type Db, type DbHandle, getUserWithRoles, seedDemoData } from "@an/db";
-import { insertAdvisor, useTestDatabase } from "@an/db/testing";
+import { insertAdvisor, seedProjectChat, useTestDatabase } from "@an/db/testing";
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticateServiceKey } from "../../auth/service-key";
 import { createContextInner } from "../../trpc/context";
 import { createCaller } from "../../trpc/router";
-import { admitAdvisor, assistantKey, seedProjectChat } from "./test-fixtures";
+import { admitAdvisor, assistantKey } from "./test-fixtures";
 
 const SAM = "demo|client-sam";
 const AMIRA = "demo|advisor-amira";

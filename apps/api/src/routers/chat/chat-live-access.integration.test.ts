@@ -1,5 +1,5 @@
 import { appendMessage, getUserWithRoles, grantRole } from "@an/db";
-import { advisorInvitations, conversationMembers, conversations, projects } from "@an/db/schema";
+import { advisorInvitations, conversationMembers } from "@an/db/schema";
 import {
   ADMIN,
   AMIRA,
@@ -9,6 +9,7 @@ import {
   LUCAS,
   SAM,
   seedParties,
+  seedProjectChat,
   useTestDatabase,
 } from "@an/db/testing";
 import { eq } from "drizzle-orm";
@@ -41,17 +42,7 @@ beforeAll(async () => {
   hub = createChatHub({ connectionString: t.url, log: pino({ level: "silent" }) });
   await hub.ready();
   live = createLiveChat(hub, { backlogCap: 500, accessRecheckMs: 60_000, typingIntervalMs: 0 });
-  const [project] = await t.db
-    .insert(projects)
-    .values({ ownerId: SAM, name: "Matrix" })
-    .returning({ id: projects.id });
-  projectId = project!.id;
-  const [conv] = await t.db
-    .insert(conversations)
-    .values({ projectId })
-    .returning({ id: conversations.id });
-  conversationId = conv!.id;
-  await t.db.insert(conversationMembers).values({ conversationId, userId: SAM, role: "owner" });
+  ({ projectId, conversationId } = await seedProjectChat(t.db, { ownerId: SAM, name: "Matrix" }));
   await t.db.transaction((tx) =>
     appendMessage(tx, {
       conversationId,

@@ -1,19 +1,14 @@
 import { revokeServiceCredential, seedDemoData } from "@an/db";
-import { insertAdvisor, useTestDatabase } from "@an/db/testing";
+import { insertAdvisor, seedProjectChat, useTestDatabase } from "@an/db/testing";
 import { sql } from "drizzle-orm";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
+import { authenticateServiceKey } from "../../auth/service-key";
 import { createRateLimiters } from "../../rate-limit";
 import { getUserWithRoles } from "@an/db";
 import { createContextInner } from "../../trpc/context";
 import { createCaller } from "../../trpc/router";
-import {
-  admitAdvisor,
-  assistantKey,
-  chatCaller,
-  inviteAdvisor,
-  seedProjectChat,
-} from "./test-fixtures";
+import { admitAdvisor, assistantKey, chatCaller, inviteAdvisor } from "./test-fixtures";
 
 const SAM = "demo|client-sam";
 const DIEGO = "demo|client-diego";
@@ -144,6 +139,50 @@ describe("chat.send", () => {
         caller.chat.send({ conversationId, clientMsgId: id(), body: "three" }),
       ).rejects.toMatchObject({ code: "TOO_MANY_REQUESTS", appCode: "CHAT_RATE_LIMITED" });
       expect(await count(conversationId)).toBe(2);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it("the assistant's key spends its own mutation budget, not a user's, shared across instances", async () => {
+    const pool = new pg.Pool({ connectionString: t.url, max: 2 });
+    try {
+      const rules = {
+        signIn: { points: 100, durationSeconds: 60 },
+        mutation: { points: 2, durationSeconds: 60 },
+        chatSend: { points: 100, durationSeconds: 60 },
+        serviceMutation: { points: 4, durationSeconds: 60 },
+      };
+      // Two limiter sets over one table stand for two API instances.
+      const instances = [createRateLimiters(pool, rules), createRateLimiters(pool, rules)];
+      const { conversationId } = await seedProjectChat(t.db, { ownerId: SAM });
+      const key = await assistantKey(t.db);
+      const { service, error } = await authenticateServiceKey(t.db, key.key, new Date());
+      const assistantOn = (i: number) =>
+        createCaller(
+          createContextInner({ db: t.db, service, authError: error, rateLimiters: instances[i]! }),
+        );
+      const sam = createCaller(
+        createContextInner({
+          db: t.db,
+          user: await getUserWithRoles(t.db, { id: SAM }),
+          rateLimiters: instances[0]!,
+        }),
+      );
+      // Past the general limit of 2, the assistant still posts: 4 across the two instances.
+      for (let i = 0; i < 4; i += 1) {
+        await assistantOn(i % 2).chat.send({ conversationId, clientMsgId: id(), body: `a${i}` });
+      }
+      await expect(
+        assistantOn(1).chat.send({ conversationId, clientMsgId: id(), body: "a4" }),
+      ).rejects.toMatchObject({ code: "TOO_MANY_REQUESTS", appCode: "RATE_LIMITED" });
+      // The owner's own budget is untouched by the assistant's sends, and still applies.
+      await sam.chat.send({ conversationId, clientMsgId: id(), body: "s0" });
+      await sam.chat.send({ conversationId, clientMsgId: id(), body: "s1" });
+      await expect(
+        sam.chat.send({ conversationId, clientMsgId: id(), body: "s2" }),
+      ).rejects.toMatchObject({ code: "TOO_MANY_REQUESTS", appCode: "RATE_LIMITED" });
+      expect(await count(conversationId)).toBe(6);
     } finally {
       await pool.end();
     }

@@ -1,32 +1,13 @@
 import { createServiceCredential, type Db, getUserWithRoles } from "@an/db";
-import { advisorInvitations, conversationMembers, conversations, projects } from "@an/db/schema";
+import { advisorInvitations, conversationMembers, conversations } from "@an/db/schema";
 import { insertConsultation } from "@an/db/testing";
 import { eq } from "drizzle-orm";
 import { authenticateServiceKey } from "../../auth/service-key";
 import { createContextInner } from "../../trpc/context";
 import { createCaller } from "../../trpc/router";
 
-/**
- * A project with its conversation and the owner's membership, as `createProject` makes
- * them (inserted directly until that workflow is merged).
- */
-export async function seedProjectChat(
-  db: Db,
-  params: { ownerId: string; name?: string },
-): Promise<{ projectId: string; conversationId: string }> {
-  const [project] = await db
-    .insert(projects)
-    .values({ ownerId: params.ownerId, name: params.name ?? "Storefront app" })
-    .returning({ id: projects.id });
-  const [conversation] = await db
-    .insert(conversations)
-    .values({ projectId: project!.id })
-    .returning({ id: conversations.id });
-  await db
-    .insert(conversationMembers)
-    .values({ conversationId: conversation!.id, userId: params.ownerId, role: "owner" });
-  return { projectId: project!.id, conversationId: conversation!.id };
-}
+// Re-exported for tests written against this file before the helper moved to @an/db/testing.
+export { seedProjectChat } from "@an/db/testing";
 
 /** An advisor invited to a project who hasn't answered yet. */
 export async function inviteAdvisor(

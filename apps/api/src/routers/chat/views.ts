@@ -32,6 +32,28 @@ export type ChatMessageView = {
 };
 
 /**
+ * A member's name as `viewerRole` may see it, for typing indicators: an advisor's public
+ * name, else the person's full name; to an advisor, everyone else by first name only.
+ */
+export function chatMemberName(
+  person: { firstName: string | null; lastName: string | null; advisorName: string | null },
+  viewerRole: ChatRole,
+): string {
+  const asAdvisor = viewerRole !== "advisor" && person.advisorName !== null;
+  return (
+    chatSenderName(
+      {
+        actorType: asAdvisor ? "advisor" : "client",
+        firstName: person.firstName,
+        lastName: person.lastName,
+        advisorDisplayName: person.advisorName,
+      },
+      viewerRole,
+    ) ?? ""
+  );
+}
+
+/**
  * A stored message for one viewer: senders named as that viewer may see them (a client
  * by first name only, to an advisor), and a deleted or hidden message's text and files
  * withheld from everyone but admins. Attachments carry signed links (`links`), never a bare

@@ -1,15 +1,14 @@
 import { sql } from "drizzle-orm";
 import { getUserWithRoles } from "@an/db";
-import { conversationMembers, conversations, projects } from "@an/db/schema";
 import {
   ADMIN,
   AMIRA,
   DIEGO,
   insertAdvisor,
-  insertConsultation,
   LUCAS,
   SAM,
   seedParties,
+  seedProjectChat,
   useTestDatabase,
 } from "@an/db/testing";
 import { describe, expect, it } from "vitest";
@@ -37,30 +36,12 @@ async function callerFor(userId: string, now = NOW) {
  * A project of Sam's with its conversation and his owner membership (what the projects
  * workflow creates), and a running async pass of Amira's on it.
  */
-async function seedProjectChat() {
-  const [project] = await t.db
-    .insert(projects)
-    .values({ ownerId: SAM, name: "Shop app" })
-    .returning({ id: projects.id });
-  const [conversation] = await t.db
-    .insert(conversations)
-    .values({ projectId: project!.id })
-    .returning({ id: conversations.id });
-  await t.db
-    .insert(conversationMembers)
-    .values({ conversationId: conversation!.id, userId: SAM, role: "owner" });
-  await insertConsultation(t.db, {
-    clientId: SAM,
-    advisorId: AMIRA,
-    projectId: project!.id,
-    kind: "async_pass",
-    passDays: 5,
-    status: "confirmed",
-    startsAt: at(-DAY),
-    endsAt: at(4 * DAY),
+const seedShopWithPass = () =>
+  seedProjectChat(t.db, {
+    ownerId: SAM,
+    name: "Shop app",
+    pass: { advisorId: AMIRA, days: 5, startsAt: at(-DAY), endsAt: at(4 * DAY) },
   });
-  return { projectId: project!.id, conversationId: conversation!.id };
-}
 
 const invitationRows = async (projectId: string) =>
   t.db.execute<{ id: string; status: string }>(
@@ -69,7 +50,7 @@ const invitationRows = async (projectId: string) =>
 
 describe("invitations router", () => {
   it("owner invites, advisor sees it with the client's first name and accepts, owner revokes; each output says what the caller may do", async () => {
-    const { projectId } = await seedProjectChat();
+    const { projectId } = await seedShopWithPass();
     const sam = await callerFor(SAM);
     const amira = await callerFor(AMIRA);
     const created = await sam.invitations.create({
@@ -123,8 +104,57 @@ describe("invitations router", () => {
     expect(afterRevoke).toMatchObject({ status: "revoked", revokedReason: null });
   });
 
+  it("pages both lists by keyset cursor, newest first, and refuses a broken cursor", async () => {
+    const sam = await callerFor(SAM);
+    const amira = await callerFor(AMIRA);
+    const first = await seedShopWithPass();
+    const second = await seedShopWithPass();
+    await sam.invitations.create({ projectId: first.projectId, advisorId: AMIRA });
+    await sam.invitations.create({ projectId: first.projectId, advisorId: LUCAS });
+    await sam.invitations.create({ projectId: second.projectId, advisorId: AMIRA });
+
+    // Walking one row at a time gives the same rows, in the same order, as one big page.
+    async function walk<T extends { id: string }>(
+      list: (cursor: string | null) => Promise<{ items: T[]; nextCursor: string | null }>,
+    ) {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      for (let pages = 0; pages < 50; pages += 1) {
+        const page = await list(cursor);
+        expect(page.items.length).toBeLessThanOrEqual(1);
+        ids.push(...page.items.map((i) => i.id));
+        cursor = page.nextCursor;
+        if (!cursor) return ids;
+      }
+      throw new Error("the cursor never ran out");
+    }
+    const whole = await sam.invitations.listForProject({ projectId: first.projectId });
+    expect(whole.items).toHaveLength(2);
+    expect(whole.nextCursor).toBeNull();
+    expect(
+      await walk((cursor) =>
+        sam.invitations.listForProject({ projectId: first.projectId, limit: 1, cursor }),
+      ),
+    ).toEqual(whole.items.map((i) => i.id));
+
+    const mine = await amira.invitations.listMine({ limit: 100 });
+    expect(mine.items.length).toBeGreaterThanOrEqual(2);
+    expect(await walk((cursor) => amira.invitations.listMine({ limit: 1, cursor }))).toEqual(
+      mine.items.map((i) => i.id),
+    );
+
+    for (const cursor of ["not a cursor", Buffer.from("12:not-a-uuid").toString("base64url")]) {
+      await expect(amira.invitations.listMine({ cursor })).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+      });
+      await expect(
+        sam.invitations.listForProject({ projectId: first.projectId, cursor }),
+      ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    }
+  });
+
   it("an admin invites and revokes on the owner's behalf; the advisor declines another", async () => {
-    const { projectId } = await seedProjectChat();
+    const { projectId } = await seedShopWithPass();
     const admin = await callerFor(ADMIN);
     const first = await admin.invitations.create({
       projectId,
@@ -150,7 +180,7 @@ describe("invitations router", () => {
   });
 
   it("answers every refusal with its code and stores nothing", async () => {
-    const { projectId } = await seedProjectChat();
+    const { projectId } = await seedShopWithPass();
     const sam = await callerFor(SAM);
     const diego = await callerFor(DIEGO);
     const amira = await callerFor(AMIRA);
@@ -217,7 +247,7 @@ describe("invitations router", () => {
   });
 
   it("bad input is a 400 or 404 and stores nothing: NUL bytes, unknown or malformed ids", async () => {
-    const { projectId } = await seedProjectChat();
+    const { projectId } = await seedShopWithPass();
     const sam = await callerFor(SAM);
     const amira = await callerFor(AMIRA);
     const input = { projectId, advisorId: AMIRA, seesHistory: false, canPost: true };

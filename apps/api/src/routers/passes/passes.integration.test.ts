@@ -1,12 +1,15 @@
 import { appendMessage, applyConsultationEvent, type Db, seedDemoData } from "@an/db";
+import { advisorInvitations, advisors, projects } from "@an/db/schema";
 import {
-  advisorInvitations,
-  advisors,
-  conversationMembers,
-  conversations,
-  projects,
-} from "@an/db/schema";
-import { ADMIN, AMIRA, DIEGO, insertAdvisor, LUCAS, SAM, useTestDatabase } from "@an/db/testing";
+  ADMIN,
+  AMIRA,
+  DIEGO,
+  insertAdvisor,
+  LUCAS,
+  SAM,
+  seedProjectChat,
+  useTestDatabase,
+} from "@an/db/testing";
 import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { callerFor } from "../consultations/test-fixtures";
@@ -19,22 +22,6 @@ const t = useTestDatabase(async (db) => {
 
 const NOW = new Date("2026-12-02T09:00:00.000Z");
 const DAY = 86_400_000;
-
-/** A project owned by `ownerId`, its conversation and the owner's membership. */
-async function seedProjectChat(db: Db, ownerId: string) {
-  const [project] = await db
-    .insert(projects)
-    .values({ ownerId, name: "Checkout app" })
-    .returning({ id: projects.id });
-  const [conversation] = await db
-    .insert(conversations)
-    .values({ projectId: project!.id })
-    .returning({ id: conversations.id });
-  await db
-    .insert(conversationMembers)
-    .values({ conversationId: conversation!.id, userId: ownerId, role: "owner" });
-  return { projectId: project!.id, conversationId: conversation!.id };
-}
 
 async function invite(
   db: Db,
@@ -64,7 +51,10 @@ beforeEach(async () => {
   await t.db
     .update(advisors)
     .set({ asyncDayRate: 5_000, status: "active", suspendedAt: null, suspendedReason: null });
-  ({ projectId, conversationId } = await seedProjectChat(t.db, SAM));
+  ({ projectId, conversationId } = await seedProjectChat(t.db, {
+    ownerId: SAM,
+    name: "Checkout app",
+  }));
   await invite(t.db, projectId, AMIRA);
 });
 

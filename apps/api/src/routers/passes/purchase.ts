@@ -1,7 +1,8 @@
 import { purchasePass } from "@an/db";
 import { formatMoney, type CurrencyCode } from "@an/domain";
 import { protectedProcedure } from "../../trpc/init";
-import { passError, passTermsInput } from "./schemas";
+import { passTermsInput } from "./schemas";
+import { passAppError } from "../../errors";
 
 /**
  * The project's owner buys N days of written advice from an invited advisor: a consultation
@@ -25,7 +26,7 @@ export const purchase = protectedProcedure
         holdWindowHours: ctx.billing.holdWindowHours,
       }),
     );
-    if (!bought.ok) throw passError(ctx, bought.error, input);
+    if (!bought.ok) throw passAppError(bought.error, input, ctx.t);
     const c = bought.value.consultation;
     const price = { amount: c.price, currency: c.currency as CurrencyCode };
     return {

@@ -1,7 +1,8 @@
 import { quotePass } from "@an/db";
 import { formatMoney, PASS_REPLY_HOURS } from "@an/domain";
 import { protectedProcedure } from "../../trpc/init";
-import { passError, passTermsInput } from "./schemas";
+import { passTermsInput } from "./schemas";
+import { passAppError } from "../../errors";
 
 /**
  * The price of a pass for the project's owner, from the advisor's current day rate (the
@@ -15,7 +16,7 @@ export const quote = protectedProcedure.input(passTermsInput).query(async ({ ctx
     days: input.days,
     now: ctx.now(),
   });
-  if (!quoted.ok) throw passError(ctx, quoted.error, input);
+  if (!quoted.ok) throw passAppError(quoted.error, input, ctx.t);
   const q = quoted.value.quote;
   return {
     advisorId: input.advisorId,
