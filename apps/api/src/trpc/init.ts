@@ -17,42 +17,51 @@ export const SSE_PING_MS = 10_000;
 export const SSE_RECONNECT_AFTER_INACTIVITY_MS = 25_000;
 export const SSE_MAX_DURATION_MS = 15 * 60_000;
 
-const t = initTRPC.context<Context>().create({
-  sse: {
-    ping: { enabled: true, intervalMs: SSE_PING_MS },
-    client: { reconnectAfterInactivityMs: SSE_RECONNECT_AFTER_INACTIVITY_MS },
-    maxDurationMs: SSE_MAX_DURATION_MS,
-  },
-  errorFormatter({ shape, error, ctx, input, path }) {
-    const store = requestStore.getStore();
-    const requestId = ctx?.requestId ?? store?.requestId ?? "unknown";
-    const formatted = formatAppError(error, {
-      locale: ctx?.locale ?? store?.locale,
-      requestId,
-      input,
-      path,
-      maxBodyBytes: store?.maxBodyBytes,
-      method: store?.method,
-      contentType: store?.contentType,
-    });
-    if (formatted.retryAfterSeconds !== null)
-      ctx?.setHeader("Retry-After", String(formatted.retryAfterSeconds));
-    return {
-      ...shape,
-      message: formatted.message,
-      data: {
-        ...shape.data,
-        appCode: formatted.appCode,
-        title: formatted.title,
+/**
+ * What a procedure declares about itself. `ownRateLimit`: it spends from a limiter of its
+ * own (chat sends, per author) instead of the shared mutation budget.
+ */
+export type ProcedureMeta = { ownRateLimit?: boolean };
+
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    sse: {
+      ping: { enabled: true, intervalMs: SSE_PING_MS },
+      client: { reconnectAfterInactivityMs: SSE_RECONNECT_AFTER_INACTIVITY_MS },
+      maxDurationMs: SSE_MAX_DURATION_MS,
+    },
+    errorFormatter({ shape, error, ctx, input, path }) {
+      const store = requestStore.getStore();
+      const requestId = ctx?.requestId ?? store?.requestId ?? "unknown";
+      const formatted = formatAppError(error, {
+        locale: ctx?.locale ?? store?.locale,
         requestId,
-        fieldErrors: formatted.fieldErrors,
-        retryAfterSeconds: formatted.retryAfterSeconds,
-        // Stack traces are for our logs, not for callers.
-        stack: undefined,
-      },
-    };
-  },
-});
+        input,
+        path,
+        maxBodyBytes: store?.maxBodyBytes,
+        method: store?.method,
+        contentType: store?.contentType,
+      });
+      if (formatted.retryAfterSeconds !== null)
+        ctx?.setHeader("Retry-After", String(formatted.retryAfterSeconds));
+      return {
+        ...shape,
+        message: formatted.message,
+        data: {
+          ...shape.data,
+          appCode: formatted.appCode,
+          title: formatted.title,
+          requestId,
+          fieldErrors: formatted.fieldErrors,
+          retryAfterSeconds: formatted.retryAfterSeconds,
+          // Stack traces are for our logs, not for callers.
+          stack: undefined,
+        },
+      };
+    },
+  });
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -62,10 +71,10 @@ export const middleware = t.middleware;
  * Every procedure starts here: a bad token or X-Locale found while building the context is
  * an error even on public procedures, and every mutation spends from the shared rate limit.
  */
-const gate = t.procedure.use(async ({ ctx, type, next }) => {
+const gate = t.procedure.use(async ({ ctx, type, meta, next }) => {
   if (ctx.localeError) throw ctx.localeError;
   if (ctx.authError) throw ctx.authError;
-  if (type === "mutation") {
+  if (type === "mutation" && !meta?.ownRateLimit) {
     if (ctx.user) await ctx.rateLimiters.mutation(`user:${ctx.user.id}`);
     else if (ctx.service)
       await serviceMutationLimit(ctx.rateLimiters)(`service:${ctx.service.credentialId}`);

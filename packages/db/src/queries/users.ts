@@ -39,9 +39,23 @@ export async function getUserWithRoles(
   ex: Executor,
   params: { id: string },
 ): Promise<UserWithRoles | null> {
-  const [row] = await ex.select(userColumns).from(users).where(eq(users.id, params.id)).limit(1);
+  // Every authenticated request reads its user here: the query is built once per executor.
+  let prepared: UserQuery | undefined = userQueries.get(ex);
+  if (!prepared) {
+    prepared = ex
+      .select(userColumns)
+      .from(users)
+      .where(eq(users.id, sql.placeholder("id")))
+      .limit(1)
+      .prepare("get_user_with_roles");
+    userQueries.set(ex, prepared);
+  }
+  const [row] = await prepared.execute({ id: params.id });
   return row ?? null;
 }
+
+type UserQuery = { execute: (params: { id: string }) => Promise<UserWithRoles[]> };
+const userQueries = new WeakMap<Executor, UserQuery>();
 
 /** Looks a user up by email, case-insensitively. */
 export async function findUserByEmail(

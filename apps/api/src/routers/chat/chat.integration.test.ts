@@ -144,6 +144,38 @@ describe("chat.send", () => {
     }
   });
 
+  it("spends only the chat budget: sends don't use up the caller's budget for other changes", async () => {
+    const pool = new pg.Pool({ connectionString: t.url, max: 2 });
+    try {
+      const limiters = createRateLimiters(pool, {
+        signIn: { points: 100, durationSeconds: 60 },
+        mutation: { points: 1, durationSeconds: 60 },
+        chatSend: { points: 5, durationSeconds: 60 },
+      });
+      // Lucas as a client here: Diego's chat budget is spent by the test above.
+      const { conversationId } = await seedProjectChat(t.db, { ownerId: LUCAS });
+      const caller = createCaller(
+        createContextInner({
+          db: t.db,
+          user: await getUserWithRoles(t.db, { id: LUCAS }),
+          rateLimiters: limiters,
+        }),
+      );
+      for (const body of ["one", "two", "three"]) {
+        await caller.chat.send({ conversationId, clientMsgId: id(), body });
+      }
+      // The one other change allowed still goes through, and the next one is limited.
+      await caller.chat.markRead({ conversationId, seq: 3 });
+      await expect(caller.chat.markRead({ conversationId, seq: 3 })).rejects.toMatchObject({
+        code: "TOO_MANY_REQUESTS",
+        appCode: "RATE_LIMITED",
+      });
+      expect(await count(conversationId)).toBe(3);
+    } finally {
+      await pool.end();
+    }
+  });
+
   it("the assistant's key spends its own mutation budget, not a user's, shared across instances", async () => {
     const pool = new pg.Pool({ connectionString: t.url, max: 2 });
     try {
@@ -169,20 +201,30 @@ describe("chat.send", () => {
           rateLimiters: instances[0]!,
         }),
       );
-      // Past the general limit of 2, the assistant still posts: 4 across the two instances.
+      // Sends spend the chat budget only (see above); edits spend the mutation budgets.
+      const posted = await assistantOn(0).chat.send({
+        conversationId,
+        clientMsgId: id(),
+        body: "a",
+      });
+      // Past the general limit of 2, the assistant still edits: 4 across the two instances.
       for (let i = 0; i < 4; i += 1) {
-        await assistantOn(i % 2).chat.send({ conversationId, clientMsgId: id(), body: `a${i}` });
+        await assistantOn(i % 2).chat.edit({ messageId: posted.message.id, body: `a${i}` });
       }
       await expect(
-        assistantOn(1).chat.send({ conversationId, clientMsgId: id(), body: "a4" }),
+        assistantOn(1).chat.edit({ messageId: posted.message.id, body: "a4" }),
       ).rejects.toMatchObject({ code: "TOO_MANY_REQUESTS", appCode: "RATE_LIMITED" });
-      // The owner's own budget is untouched by the assistant's sends, and still applies.
-      await sam.chat.send({ conversationId, clientMsgId: id(), body: "s0" });
-      await sam.chat.send({ conversationId, clientMsgId: id(), body: "s1" });
-      await expect(
-        sam.chat.send({ conversationId, clientMsgId: id(), body: "s2" }),
-      ).rejects.toMatchObject({ code: "TOO_MANY_REQUESTS", appCode: "RATE_LIMITED" });
-      expect(await count(conversationId)).toBe(6);
+      // The owner's own budget is untouched by the assistant's edits, and still applies.
+      await sam.chat.markRead({ conversationId, seq: 1 });
+      await sam.chat.markRead({ conversationId, seq: 1 });
+      await expect(sam.chat.markRead({ conversationId, seq: 1 })).rejects.toMatchObject({
+        code: "TOO_MANY_REQUESTS",
+        appCode: "RATE_LIMITED",
+      });
+      const [row] = await t.db.execute<{ body: string }>(
+        sql`select body from messages where id = ${posted.message.id}`,
+      );
+      expect(row?.body).toBe("a3");
     } finally {
       await pool.end();
     }
