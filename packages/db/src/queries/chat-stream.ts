@@ -95,6 +95,73 @@ type ReadAfterQuery = {
 };
 const readAfterQueries = new WeakMap<Executor, ReadAfterQuery>();
 
+/**
+ * {@link readMessagesAfter} for many cursors in one round trip: for each
+ * `(conversationId, afterSeq)`, the messages past it in seq order, at most `limit` each.
+ * The live streams of a process batch their reads through here, so a busy process reads
+ * once per turn of its event loop instead of once per message.
+ */
+export async function readMessagesAfterMany(
+  ex: Executor,
+  params: { cursors: readonly { conversationId: string; afterSeq: number }[]; limit: number },
+): Promise<(StreamMessageRow & { afterSeq: number })[]> {
+  if (params.cursors.length === 0) return [];
+  // The cursors travel as one JSON parameter, whatever their number.
+  const cursors = JSON.stringify(
+    params.cursors.map((c) => ({ conversation_id: c.conversationId, after_seq: c.afterSeq })),
+  );
+  const rows = await ex.execute<RawStreamRow>(sql`
+    select x.* from json_to_recordset(${cursors}::json) as r(conversation_id uuid, after_seq int)
+    cross join lateral (
+      select m.id, m.conversation_id as "conversationId", m.seq, m.actor_type as "actorType",
+             m.sender_id as "senderId", m.author_key as "authorKey",
+             m.client_msg_id as "clientMsgId", u.first_name as "senderFirstName",
+             u.last_name as "senderLastName", a.display_name as "senderAdvisorName",
+             m.body, m.attachments, m.engagement_id as "engagementId",
+             m.edited_at as "editedAt", m.deleted_at as "deletedAt",
+             m.hidden_at as "hiddenAt", m.created_at as "createdAt",
+             r.after_seq as "afterSeq"
+        from ${messages} m
+        left join ${users} u on u.id = m.sender_id
+        left join ${advisors} a on a.user_id = m.sender_id
+       where m.conversation_id = r.conversation_id and m.seq > r.after_seq
+       order by m.seq
+       limit ${params.limit}) x
+  `);
+  return rows.map((r) => ({
+    id: r.id,
+    conversationId: r.conversationId,
+    seq: r.seq,
+    actorType: r.actorType,
+    senderId: r.senderId,
+    authorKey: r.authorKey,
+    clientMsgId: r.clientMsgId,
+    senderFirstName: r.senderFirstName,
+    senderLastName: r.senderLastName,
+    senderAdvisorName: r.senderAdvisorName,
+    body: r.body,
+    attachments: r.attachments,
+    engagementId: r.engagementId,
+    editedAt: toDateOrNull(r.editedAt),
+    deletedAt: toDateOrNull(r.deletedAt),
+    hiddenAt: toDateOrNull(r.hiddenAt),
+    createdAt: toDateOrNull(r.createdAt)!,
+    afterSeq: r.afterSeq,
+  }));
+}
+
+type RawStreamRow = Omit<StreamMessageRow, "editedAt" | "deletedAt" | "hiddenAt" | "createdAt"> & {
+  editedAt: Date | string | null;
+  deletedAt: Date | string | null;
+  hiddenAt: Date | string | null;
+  createdAt: Date | string;
+  afterSeq: number;
+};
+
+function toDateOrNull(value: Date | string | null): Date | null {
+  return value === null ? null : value instanceof Date ? value : new Date(value);
+}
+
 /** One message of a conversation, or null (a notice naming another conversation's message finds nothing). */
 export async function readStreamMessage(
   ex: Executor,
