@@ -4,7 +4,7 @@ import {
   type Db,
   loadChatAccess,
   readChatUserNames,
-  readMessagesAfterMany,
+  readMessagesAfter,
   readMessagesChangedSince,
   readStreamMessage,
   type StreamMessageRow,
@@ -44,26 +44,13 @@ export type LiveChat = {
   config: LiveChatConfig;
   /** In-flight reads shared by the streams of one conversation at the same cursor. */
   shared: Map<string, Promise<StreamMessageRow[]>>;
-  /** Reads asked for in this turn of the event loop, made together in one query. */
-  queued: QueuedRead[];
   /** When each member last announced typing, per conversation (`conversationId:userId`). */
   typingAt: Map<string, number>;
 };
 
 export function createLiveChat(hub: ChatHub, config: LiveChatConfig): LiveChat {
-  return { hub, config, shared: new Map(), queued: [], typingAt: new Map() };
+  return { hub, config, shared: new Map(), typingAt: new Map() };
 }
-
-type QueuedRead = {
-  db: Db;
-  conversationId: string;
-  afterSeq: number;
-  resolve: (rows: StreamMessageRow[]) => void;
-  reject: (error: unknown) => void;
-};
-
-/** Cursors read in one query at most. */
-const CURSORS_PER_READ = 500;
 
 /**
  * Whether a typing notice for `key` (`conversationId:userId`) may go out at `at` (ms): at
@@ -119,50 +106,16 @@ function nextAccessCheck(reviewAt: Date | null, now: Date, intervalMs: number): 
   return Math.min(periodic, Date.now() + Math.max(0, reviewAt.getTime() - now.getTime()) + 5);
 }
 
-/**
- * The messages past `afterSeq`, read once for every stream of this process at that cursor,
- * and batched: the reads asked for in one turn of the event loop go to the database as one
- * query (a notice wakes the streams of several conversations at once when messages come
- * fast), so a busy process makes fewer, larger reads rather than one per message.
- */
 function readShared(live: LiveChat, db: Db, conversationId: string, afterSeq: number) {
   const key = `${conversationId}:${afterSeq}`;
   let read = live.shared.get(key);
   if (!read) {
-    read = new Promise<StreamMessageRow[]>((resolve, reject) => {
-      if (live.queued.length === 0) setImmediate(() => void flushReads(live));
-      live.queued.push({ db, conversationId, afterSeq, resolve, reject });
-    }).finally(() => live.shared.delete(key));
+    read = readMessagesAfter(db, { conversationId, afterSeq, limit: BATCH }).finally(() =>
+      live.shared.delete(key),
+    );
     live.shared.set(key, read);
   }
   return read;
-}
-
-async function flushReads(live: LiveChat) {
-  const queued = live.queued.splice(0);
-  for (let i = 0; i < queued.length; i += CURSORS_PER_READ) {
-    const part = queued.slice(i, i + CURSORS_PER_READ);
-    // One process has one database handle; group by it all the same.
-    for (const db of new Set(part.map((q) => q.db))) {
-      const reads = part.filter((q) => q.db === db);
-      try {
-        const rows = await readMessagesAfterMany(db, {
-          cursors: reads.map((q) => ({ conversationId: q.conversationId, afterSeq: q.afterSeq })),
-          limit: BATCH,
-        });
-        const byCursor = new Map<string, StreamMessageRow[]>();
-        for (const { afterSeq, ...row } of rows) {
-          const key = `${row.conversationId}:${afterSeq}`;
-          const list = byCursor.get(key);
-          if (list) list.push(row);
-          else byCursor.set(key, [row]);
-        }
-        for (const q of reads) q.resolve(byCursor.get(`${q.conversationId}:${q.afterSeq}`) ?? []);
-      } catch (error) {
-        for (const q of reads) q.reject(error);
-      }
-    }
-  }
 }
 
 export type ChatStreamParams = {
