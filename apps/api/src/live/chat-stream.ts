@@ -146,14 +146,9 @@ export async function* chatStream(
   const me = caller.kind === "user" ? caller.userId : null;
   const authorKey = chatAuthorKey(caller);
 
-  let { access, lastSeq, reviewAt } = await requireAccess(db, caller, conversationId, p.now());
-  if (p.lastEventId !== null && p.lastEventId > lastSeq) {
-    throw new AppError("LAST_EVENT_ID_AHEAD", { lastEventId: p.lastEventId, lastSeq });
-  }
-  let role: ChatRole = access.role;
-  let cursor = Math.max(p.lastEventId ?? 0, access.historyFromSeq);
-  let wantedSeq = lastSeq;
-
+  // The stream listens before it reads where the conversation stands: a message committed
+  // between the two is then either in that read or announced to it, never neither.
+  let wantedSeq = 0;
   const pending: ChatNotice[] = [];
   let recheck = false;
   let resetSince: Date | null = null;
@@ -190,6 +185,13 @@ export async function* chatStream(
     p.attachmentUrls.view(attachments, p.now());
 
   try {
+    let { access, lastSeq, reviewAt } = await requireAccess(db, caller, conversationId, p.now());
+    if (p.lastEventId !== null && p.lastEventId > lastSeq) {
+      throw new AppError("LAST_EVENT_ID_AHEAD", { lastEventId: p.lastEventId, lastSeq });
+    }
+    let role: ChatRole = access.role;
+    let cursor = Math.max(p.lastEventId ?? 0, access.historyFromSeq);
+    if (lastSeq > wantedSeq) wantedSeq = lastSeq;
     let nextCheck = nextAccessCheck(reviewAt, p.now(), accessRecheckMs);
     while (!p.signal?.aborted) {
       if (recheck || Date.now() >= nextCheck) {

@@ -1,5 +1,5 @@
 import { appendMessage, getUserWithRoles, grantRole } from "@an/db";
-import { advisorInvitations, conversationMembers } from "@an/db/schema";
+import { advisorInvitations, conversationMembers, conversations } from "@an/db/schema";
 import {
   ADMIN,
   AMIRA,
@@ -16,7 +16,13 @@ import { eq } from "drizzle-orm";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ChatHub, createChatHub } from "../../live/chat-hub";
-import { createLiveChat, type LiveChat } from "../../live/chat-stream";
+import {
+  type ChatStreamEvent,
+  chatStream,
+  createLiveChat,
+  type LiveChat,
+} from "../../live/chat-stream";
+import { attachmentUrls, DEV_ATTACHMENT_URL_SECRET } from "../../uploads/attachment-urls";
 import { createContextInner } from "../../trpc/context";
 import { createCaller } from "../../trpc/router";
 
@@ -226,5 +232,71 @@ describe("chat.onEvents and chat.setTyping by caller", () => {
     expect(error).toMatchObject({ code: "FORBIDDEN", appCode: "CHAT_ACCESS_DENIED" });
     expect((error as { params?: { reason?: string } }).params?.reason).toBe("no_live_engagement");
     expect(Date.now()).toBeGreaterThanOrEqual(endsAt.getTime());
+  });
+
+  it("a message committed between the stream's first read and its listening still arrives at once", async () => {
+    // The owner's stream reads where the conversation stands (the access read); right after
+    // that read, before the stream could be listening, another message commits and its
+    // notice goes out. The periodic re-check is a minute away, so only the notice can bring it.
+    let raced = false;
+    const racing = new Proxy(t.db, {
+      get(target, prop, receiver) {
+        if (prop !== "execute") return Reflect.get(target, prop, receiver) as unknown;
+        return async (query: Parameters<typeof target.execute>[0]) => {
+          const result = await target.execute(query);
+          if (!raced) {
+            raced = true;
+            await t.db.transaction((tx) =>
+              appendMessage(tx, {
+                conversationId,
+                actorType: "client",
+                senderId: SAM,
+                authorKey: `user:${SAM}`,
+                body: "committed in between",
+                now: new Date(),
+              }),
+            );
+            // Let the notice reach this process's hub before the stream goes on.
+            await new Promise((resolve) => setTimeout(resolve, 300));
+          }
+          return result;
+        };
+      },
+    });
+    const before = await t.db
+      .select({ lastSeq: conversations.lastSeq })
+      .from(conversations)
+      .where(eq(conversations.id, conversationId));
+    const controller = new AbortController();
+    const stream = chatStream({
+      db: racing,
+      live,
+      caller: { kind: "user", userId: SAM, isAdmin: false },
+      conversationId,
+      lastEventId: before[0]!.lastSeq,
+      signal: controller.signal,
+      now: () => new Date(),
+      attachmentUrls: attachmentUrls({
+        secret: DEV_ATTACHMENT_URL_SECRET,
+        ttlSeconds: 3600,
+        baseUrl: () => "http://localhost",
+      }),
+    });
+    try {
+      const first = await Promise.race([
+        stream.next(),
+        new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 5_000)),
+      ]);
+      expect(raced).toBe(true);
+      expect(first).not.toBe("timeout");
+      const [, event] = (first as IteratorResult<unknown>).value as [string, ChatStreamEvent];
+      expect(event).toMatchObject({
+        type: "message",
+        message: { seq: before[0]!.lastSeq + 1, body: "committed in between" },
+      });
+    } finally {
+      controller.abort();
+      await stream.return(undefined);
+    }
   });
 });
