@@ -16,6 +16,17 @@ export function fullName(user: { firstName: string | null; lastName: string | nu
   return [user.firstName, user.lastName].filter(Boolean).join(" ") || "—";
 }
 
+/** A user as admins see them: full name, else email, else id. */
+export function userLabel(user: {
+  id: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+}): string {
+  const name = fullName(user);
+  return name === "—" ? (user.email ?? user.id) : name;
+}
+
 /**
  * An amount in minor units of `currency` (cents for USD) as local currency text, with the
  * currency's own number of decimals ("$150.00", "¥1,500"); "—" when either part is absent.

@@ -4,7 +4,7 @@ import { formatDateTime } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import type { ConsoleLocale } from "../../lib/session";
 import type { RouterOutputs } from "../../lib/trpc";
-import { userLabel } from "./conversations-page";
+import { userLabel } from "../../lib/format";
 
 type Header = RouterOutputs["chatAdmin"]["readConversation"]["conversation"];
 

@@ -10,10 +10,9 @@ import { notifySuccess } from "../../lib/notify";
 import { useLocale } from "../../lib/session";
 import { type RouterOutputs, useTRPC, useTRPCClient } from "../../lib/trpc";
 import { ConversationMembers } from "./conversation-members";
-import { MessageCard } from "./message-card";
+import { type Message, MessageCard } from "./message-card";
 
 type ReadPage = RouterOutputs["chatAdmin"]["readConversation"];
-export type Message = ReadPage["messages"][number];
 type PageParam = { beforeSeq?: number; afterSeq?: number };
 
 /** Messages per page read; every page is one audited read. */

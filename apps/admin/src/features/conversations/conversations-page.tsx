@@ -16,7 +16,7 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { InfiniteTable } from "../../components/infinite-table";
 import { StatusBadge } from "../../components/status-badge";
-import { formatDateTime, fullName } from "../../lib/format";
+import { formatDateTime, userLabel } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { PAGE_SIZE, PAGING, useInfiniteList } from "../../lib/infinite-list";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
@@ -26,17 +26,6 @@ import { FlaggedMessages } from "./flagged-messages";
 type Row = RouterOutputs["chatAdmin"]["listConversations"]["items"][number];
 
 const SEARCH_DEBOUNCE_MS = 400;
-
-/** A user as admins see them: full name, else email, else id. */
-export function userLabel(user: {
-  id: string;
-  firstName: string | null;
-  lastName: string | null;
-  email: string | null;
-}): string {
-  const name = fullName(user);
-  return name === "—" ? (user.email ?? user.id) : name;
-}
 
 /** A count that needs an admin's eye: a coloured badge when above zero, a dash otherwise. */
 function CountBadge({ count, color, label }: { count: number; color: string; label: string }) {

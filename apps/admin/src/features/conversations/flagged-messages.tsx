@@ -18,7 +18,7 @@ import { useT } from "../../lib/i18n";
 import { PAGE_SIZE, PAGING, useInfiniteList } from "../../lib/infinite-list";
 import type { ConsoleLocale } from "../../lib/session";
 import { type RouterInputs, type RouterOutputs, useTRPC } from "../../lib/trpc";
-import { userLabel } from "./conversations-page";
+import { userLabel } from "../../lib/format";
 
 type Row = RouterOutputs["chatAdmin"]["listFlagged"]["items"][number];
 

@@ -3,8 +3,11 @@ import { StatusBadge } from "../../components/status-badge";
 import { formatDateTime } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import type { ConsoleLocale } from "../../lib/session";
-import type { Message } from "./conversation-page";
-import { userLabel } from "./conversations-page";
+import type { RouterOutputs } from "../../lib/trpc";
+import { userLabel } from "../../lib/format";
+
+/** A message as the audited admin read returns it. */
+export type Message = RouterOutputs["chatAdmin"]["readConversation"]["messages"][number];
 
 /** Who wrote it: the member, the assistant's credential, or the actor type alone. */
 function authorOf(message: Message, t: ReturnType<typeof useT>): string {

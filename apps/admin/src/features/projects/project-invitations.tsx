@@ -5,8 +5,11 @@ import { formatDateTime } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import type { ConsoleLocale } from "../../lib/session";
 import { useTRPC } from "../../lib/trpc";
-import type { Invitation } from "./project-page";
+import type { RouterOutputs } from "../../lib/trpc";
 import { InvitationStatusBadge } from "./project-status-badge";
+
+/** An invitation as the project page lists it. */
+export type Invitation = RouterOutputs["invitations"]["listForProject"]["items"][number];
 
 /** The advisors invited into the project's chat, newest first, with their scope. */
 export function ProjectInvitations({

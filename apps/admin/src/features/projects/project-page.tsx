@@ -4,18 +4,15 @@ import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { DetailStates } from "../../components/list-states";
 import { ReasonModal } from "../../components/reason-modal";
-import { formatDateTime } from "../../lib/format";
+import { formatDateTime, userLabel } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { useInvalidate } from "../../lib/invalidate";
 import { notifySuccess } from "../../lib/notify";
 import { useLocale } from "../../lib/session";
-import { type RouterOutputs, useTRPC } from "../../lib/trpc";
-import { userLabel } from "../conversations/conversations-page";
+import { useTRPC } from "../../lib/trpc";
 import { ProjectEngagements } from "./project-engagements";
-import { ProjectInvitations } from "./project-invitations";
+import { type Invitation, ProjectInvitations } from "./project-invitations";
 import { ProjectStatusBadge } from "./project-status-badge";
-
-export type Invitation = RouterOutputs["invitations"]["listForProject"]["items"][number];
 
 /** The API's longest revocation reason. */
 const MAX_REVOKE_REASON = 500;

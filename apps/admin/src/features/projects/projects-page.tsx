@@ -13,12 +13,11 @@ import { useDebouncedValue } from "@mantine/hooks";
 import { useState } from "react";
 import { Link } from "react-router";
 import { InfiniteTable } from "../../components/infinite-table";
-import { formatDateTime } from "../../lib/format";
+import { formatDateTime, userLabel } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { PAGE_SIZE, PAGING, useInfiniteList } from "../../lib/infinite-list";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { type RouterInputs, type RouterOutputs, useTRPC } from "../../lib/trpc";
-import { userLabel } from "../conversations/conversations-page";
 import { ProjectStatusBadge } from "./project-status-badge";
 
 type Row = RouterOutputs["projects"]["listForAdmin"]["items"][number];
