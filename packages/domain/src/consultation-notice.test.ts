@@ -4,6 +4,7 @@ import {
   formatDuration,
   formatMeetingTime,
   isValidTimeZone,
+  noticeFor,
   resolveTimeZone,
 } from "./consultation-notice";
 import { translator } from "./i18n";
@@ -135,6 +136,22 @@ describe("consultationNoticeKeys", () => {
       "Du nouveau pour votre consultation avec Omar",
     );
     expect(translator("ar-SA")(none.body, vars)).toContain("مستجدات بشأن استشارتك مع Omar");
+  });
+});
+
+describe("noticeFor", () => {
+  it.each([
+    ["async_pass", "booking_confirmed", "pass_confirmed"],
+    ["async_pass", "cancelled", "pass_cancelled"],
+    ["async_pass", "consultation_completed", "pass_completed"],
+    ["async_pass", "refunded", "pass_refunded"],
+    // A pass notice without a variant keeps the shared one.
+    ["async_pass", "payout_sent", "payout_sent"],
+    ["booking", "booking_confirmed", "booking_confirmed"],
+    ["booking", "refunded", "refunded"],
+    [undefined, "cancelled", "cancelled"],
+  ] as const)("a %s's %s is sent as %s", (kind, notice, sent) => {
+    expect(noticeFor(kind, notice)).toBe(sent);
   });
 });
 

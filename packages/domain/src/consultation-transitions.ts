@@ -21,6 +21,7 @@ import {
   type TransitionRow,
   zeroSplit,
 } from "./consultation-steps";
+import { noticeFor } from "./consultation-notice";
 import { type Effect } from "./consultation-types";
 import { type Canceller } from "./refund-policy";
 import { cancelPass, isPass, refundUnanswered } from "./consultation-pass-steps";
@@ -62,8 +63,8 @@ export const TRANSITIONS: readonly TransitionRow[] = [
             { type: "cancel_timer", timer: "payment_expiry" },
             { type: "schedule_timer", timer: "scheduled_end", at: window.endsAt },
             { type: "schedule_timer", timer: "pass_reply_due", at: passReplyDeadline(window) },
-            notify("client", "booking_confirmed"),
-            notify("advisor", "booking_confirmed"),
+            notify("client", "pass_confirmed"),
+            notify("advisor", "pass_confirmed"),
             { type: "expire_open_payments" },
           ],
         });
@@ -158,7 +159,8 @@ export const TRANSITIONS: readonly TransitionRow[] = [
     actors: ["client", "advisor", "admin"],
     to: ["cancelled"],
     run(c, e, now) {
-      const notices = [notify("client", "cancelled"), notify("advisor", "cancelled")];
+      const notice = noticeFor(c.kind, "cancelled");
+      const notices = [notify("client", notice), notify("advisor", notice)];
       // Cancelled on the platform: the booking is still live on the calendar (a pass has none).
       const onCalendar: Effect[] =
         e.onPlatform && !isPass(c) ? [{ type: "cancel_booking", by: e.actor }] : [];
@@ -529,8 +531,8 @@ export const TRANSITIONS: readonly TransitionRow[] = [
         effects: [
           ...effects.value,
           ...stopTimers,
-          notify("client", "refunded"),
-          notify("advisor", "refunded"),
+          notify("client", noticeFor(c.kind, "refunded")),
+          notify("advisor", noticeFor(c.kind, "refunded")),
         ],
       });
     },

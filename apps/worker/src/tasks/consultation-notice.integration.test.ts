@@ -118,6 +118,47 @@ describe("consultation notices", () => {
     expect(advisor?.subject).not.toContain("Dupont");
   });
 
+  it("a paid pass tells each party its length, end and reply deadline, not a meeting", async () => {
+    // A 3-day pass paid at STARTS_AT: it ends 3 days later; the first reply is due in 48 h.
+    const id = await consultation({
+      kind: "async_pass",
+      passDays: 3,
+      endsAt: new Date(STARTS_AT.getTime() + 3 * 86_400_000),
+    });
+    await t.db.transaction(async (tx) => {
+      for (const to of ["client", "advisor"] as const) {
+        await notifyAboutConsultation(tx, {
+          consultation: { id, clientId: "test|claire", advisorId: "test|omar" },
+          to,
+          notice: "pass_confirmed",
+          cause: "evt_pass_paid",
+        });
+      }
+    });
+    await runOnce({
+      connectionString: t.url,
+      logger,
+      taskList: createTaskList(testWorkerDeps(t.db, { log, mailer: null, mailFrom: "x@y.z" })),
+    });
+    const [client, advisor] = await outbox(`consultation:${id}:`);
+
+    expect(client?.locale).toBe("fr");
+    expect(client?.subject).toBe("Votre pass conseil avec Omar Haddad est actif");
+    expect(plain(client!.body)).toContain(
+      "votre pass conseil avec Omar Haddad (3 jours) est actif jusqu'au jeudi 2 avril 2026 à 12:00 UTC+2",
+    );
+    expect(plain(client!.body)).toContain("d'ici le mercredi 1 avril 2026 à 12:00 UTC+2");
+    expect(client?.body).not.toMatch(/consultation|calendrier/);
+
+    expect(advisor?.locale).toBe("ar");
+    expect(advisor?.subject).toBe("باقة استشارة جديدة من Claire");
+    // The advisor's own zone (Dubai) for the end of the pass.
+    expect(advisor?.body).toContain(
+      `سارية حتى ${formatMeetingTime(new Date(STARTS_AT.getTime() + 3 * 86_400_000), "Asia/Dubai", "ar")}`,
+    );
+    expect(advisor?.body).not.toContain("Dupont");
+  });
+
   it("a cancellation states the refund in each party's words; without one, it doesn't", async () => {
     const id = await consultation({
       status: "cancelled",
@@ -301,6 +342,46 @@ describe("consultation notices", () => {
             expect(body, where).not.toContain("Dupont");
             expect(body, where).not.toContain("claire.dupont@example.com");
           }
+        }
+      }
+    }
+  });
+
+  it("a pass's notices have their own text for client and advisor in every locale", async () => {
+    const id = await consultation({
+      kind: "async_pass",
+      passDays: 1,
+      status: "completed",
+      endsAt: new Date(STARTS_AT.getTime() + 86_400_000),
+    });
+    const context = await loadConsultationNoticeContext(t.db, { consultationId: id });
+    const recipient = { firstName: "Omar", email: "omar@example.com", timeZone: "UTC" };
+    const passNotices = CONSULTATION_NOTICES.filter((n) => n.startsWith("pass_"));
+    expect(passNotices.length).toBeGreaterThanOrEqual(5);
+    for (const locale of SUPPORTED_LOCALES) {
+      const tr = translator(locale);
+      for (const role of ["client", "advisor"] as const) {
+        const render = (n: (typeof CONSULTATION_NOTICES)[number]) =>
+          renderConsultationNotice({
+            context: context!,
+            params: { notice: n, role, consultationId: id },
+            recipient,
+            locale,
+            t: tr,
+          });
+        // A notice without text for the role falls back to the generic one: a security
+        // incident is written for admins only, so it shows what that fallback reads like.
+        const generic = render("security_incident");
+        for (const n of passNotices) {
+          const own = render(n);
+          expect(own.subject, `${locale} ${n} ${role}`).not.toBe(generic.subject);
+          expect(own.body, `${locale} ${n} ${role}`).not.toBe(generic.body);
+          // The pass's booking twin, if it has one, reads differently too.
+          const twin = {
+            pass_confirmed: "booking_confirmed",
+            pass_completed: "consultation_completed",
+          }[n as string] as (typeof CONSULTATION_NOTICES)[number] | undefined;
+          if (twin) expect(own.body, `${locale} ${n} ${role}`).not.toBe(render(twin).body);
         }
       }
     }
