@@ -384,6 +384,40 @@ describe("a pass's notices", () => {
     expect(lastNotices(pass(reply), steps)).toEqual(both(template));
   });
 
+  it.each<[string, Step[], string[]]>([
+    [
+      "payment declined",
+      [[ev("system", { type: "payment_failed" }), 0.2]],
+      ["client:pass_payment_failed"],
+    ],
+    [
+      "payment never made",
+      [[ev("system", { type: "payment_expired" }), 1]],
+      ["client:pass_payment_expired"],
+    ],
+    [
+      "earnings released",
+      [
+        [pay, 0],
+        [endAt, 72],
+        [ev("system", { type: "hold_window_elapsed" }), 120],
+      ],
+      ["advisor:pass_earnings_released"],
+    ],
+    [
+      "paid out",
+      [
+        [pay, 0],
+        [endAt, 72],
+        [ev("system", { type: "hold_window_elapsed" }), 120],
+        [ev("system", { type: "payout_sent", amount: usd(PRICE - FEE), transferId: "tr_1" }), 121],
+      ],
+      ["advisor:pass_payout_sent"],
+    ],
+  ])("%s: the pass's own notice", (_, steps, notices) => {
+    expect(lastNotices(pass(at(1)), steps)).toEqual(notices);
+  });
+
   it.each<[string, Step[], string]>([
     ["paid", [[pay, 0]], "booking_confirmed"],
     [

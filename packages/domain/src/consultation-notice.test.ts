@@ -145,8 +145,13 @@ describe("noticeFor", () => {
     ["async_pass", "cancelled", "pass_cancelled"],
     ["async_pass", "consultation_completed", "pass_completed"],
     ["async_pass", "refunded", "pass_refunded"],
-    // A pass notice without a variant keeps the shared one.
-    ["async_pass", "payout_sent", "payout_sent"],
+    ["async_pass", "payment_link", "pass_payment_link"],
+    ["async_pass", "payment_failed", "pass_payment_failed"],
+    ["async_pass", "payment_expired", "pass_payment_expired"],
+    ["async_pass", "earnings_released", "pass_earnings_released"],
+    ["async_pass", "payout_sent", "pass_payout_sent"],
+    // A notice without a pass variant keeps the shared one.
+    ["async_pass", "dispute_opened", "dispute_opened"],
     ["booking", "booking_confirmed", "booking_confirmed"],
     ["booking", "refunded", "refunded"],
     [undefined, "cancelled", "cancelled"],

@@ -90,6 +90,11 @@ export const CONSULTATION_NOTICES = [
   "pass_cancelled",
   "pass_completed",
   "pass_refunded",
+  "pass_payment_link",
+  "pass_payment_failed",
+  "pass_payment_expired",
+  "pass_earnings_released",
+  "pass_payout_sent",
 ] as const;
 export type ConsultationNotice = (typeof CONSULTATION_NOTICES)[number];
 
@@ -99,6 +104,11 @@ const PASS_VARIANTS: Partial<Record<ConsultationNotice, ConsultationNotice>> = {
   cancelled: "pass_cancelled",
   consultation_completed: "pass_completed",
   refunded: "pass_refunded",
+  payment_link: "pass_payment_link",
+  payment_failed: "pass_payment_failed",
+  payment_expired: "pass_payment_expired",
+  earnings_released: "pass_earnings_released",
+  payout_sent: "pass_payout_sent",
 };
 
 /**

@@ -161,7 +161,9 @@ export function releaseEffects(c: Consultation): Result<Effect[], Failure> {
       platformFee: c.refundable.platformFee,
     }),
   );
-  return entry.ok ? ok([...entry.value, notify("advisor", "earnings_released")]) : entry;
+  return entry.ok
+    ? ok([...entry.value, notify("advisor", noticeFor(c.kind, "earnings_released"))])
+    : entry;
 }
 
 export function holdOpen(c: Consultation, now: Date, what: string): Result<null, Failure> {

@@ -89,7 +89,11 @@ export const TRANSITIONS: readonly TransitionRow[] = [
     from: ["awaiting_payment"],
     actors: ["system"],
     to: ["same"],
-    run: () => ok({ status: "awaiting_payment", effects: [notify("client", "payment_failed")] }),
+    run: (c) =>
+      ok({
+        status: "awaiting_payment",
+        effects: [notify("client", noticeFor(c.kind, "payment_failed"))],
+      }),
   }),
   row({
     event: "payment_expired",
@@ -102,7 +106,10 @@ export const TRANSITIONS: readonly TransitionRow[] = [
       }
       return ok({
         status: "payment_expired",
-        effects: [notify("client", "payment_expired"), { type: "expire_open_payments" }],
+        effects: [
+          notify("client", noticeFor(c.kind, "payment_expired")),
+          { type: "expire_open_payments" },
+        ],
       });
     },
   }),
@@ -383,7 +390,7 @@ export const TRANSITIONS: readonly TransitionRow[] = [
       return ok({
         status: "paid_out",
         patch: { transferId: e.transferId },
-        effects: [...entry.value, notify("advisor", "payout_sent")],
+        effects: [...entry.value, notify("advisor", noticeFor(c.kind, "payout_sent"))],
       });
     },
   }),

@@ -84,7 +84,8 @@ export function renderConsultationNotice(input: {
   vars.facts = t(`${CONSULTATION_NOTICE_PREFIX}.facts`, vars);
 
   // A payment link without its link would be a hollow message: say there's news instead.
-  const notice = params.notice === "payment_link" && !params.url ? "generic" : params.notice;
+  const link = params.notice === "payment_link" || params.notice === "pass_payment_link";
+  const notice = link && !params.url ? "generic" : params.notice;
   const keys = consultationNoticeKeys(notice, role, {
     refund: params.amount !== undefined && params.amount > 0,
   });
