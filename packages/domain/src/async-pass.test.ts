@@ -303,6 +303,154 @@ describe("a pass on the consultation machine", () => {
   });
 });
 
+// ---- what each party is told -----------------------------------------------------------
+
+/** The notices of the last step only, as `audience:template`. */
+function lastNotices(c: Consultation, steps: Step[]): string[] {
+  const before = run(c, steps.slice(0, -1));
+  const [event, hours] = steps[steps.length - 1]!;
+  const r = applyEvent(before.c, event, at(hours));
+  if (!r.ok) throw new Error(`${event.type}: ${r.error.code} ${r.error.message}`);
+  return r.value.effects.flatMap((e) => (e.type === "notify" ? [`${e.to}:${e.template}`] : []));
+}
+const both = (template: string) => [`client:${template}`, `advisor:${template}`];
+const endAt = ev("system", { type: "scheduled_end_reached" });
+const refundAll = ev("admin", { type: "admin_refund", amount: usd(PRICE) });
+
+describe("a pass's notices", () => {
+  it.each<[string, Date | null, Step[], string]>([
+    ["paid", null, [[pay, 0]], "pass_confirmed"],
+    [
+      "unanswered by the deadline",
+      null,
+      [
+        [pay, 0],
+        [ev("system", { type: "advisor_reply_overdue" }), 48],
+      ],
+      "pass_unanswered",
+    ],
+    [
+      "unanswered when the window ends",
+      null,
+      [
+        [pay, 0],
+        [endAt, 72],
+      ],
+      "pass_unanswered",
+    ],
+    [
+      "ended after a reply",
+      at(1),
+      [
+        [pay, 0],
+        [endAt, 72],
+      ],
+      "pass_completed",
+    ],
+    [
+      "cancelled by the client",
+      at(1),
+      [
+        [pay, 0],
+        [ev("client", { type: "cancelled", onPlatform: true }), 30],
+      ],
+      "pass_cancelled",
+    ],
+    [
+      "cancelled by the advisor",
+      null,
+      [
+        [pay, 0],
+        [ev("advisor", { type: "cancelled", onPlatform: true }), 10],
+      ],
+      "pass_cancelled",
+    ],
+    [
+      "cancelled before payment",
+      null,
+      [[ev("client", { type: "cancelled" }), 0.2]],
+      "pass_cancelled",
+    ],
+    [
+      "refunded by an admin",
+      at(1),
+      [
+        [pay, 0],
+        [refundAll, 10],
+      ],
+      "pass_refunded",
+    ],
+  ])("%s: both parties get the pass's own notice", (_, reply, steps, template) => {
+    expect(lastNotices(pass(reply), steps)).toEqual(both(template));
+  });
+
+  it.each<[string, Step[], string[]]>([
+    [
+      "payment declined",
+      [[ev("system", { type: "payment_failed" }), 0.2]],
+      ["client:pass_payment_failed"],
+    ],
+    [
+      "payment never made",
+      [[ev("system", { type: "payment_expired" }), 1]],
+      ["client:pass_payment_expired"],
+    ],
+    [
+      "earnings released",
+      [
+        [pay, 0],
+        [endAt, 72],
+        [ev("system", { type: "hold_window_elapsed" }), 120],
+      ],
+      ["advisor:pass_earnings_released"],
+    ],
+    [
+      "paid out",
+      [
+        [pay, 0],
+        [endAt, 72],
+        [ev("system", { type: "hold_window_elapsed" }), 120],
+        [ev("system", { type: "payout_sent", amount: usd(PRICE - FEE), transferId: "tr_1" }), 121],
+      ],
+      ["advisor:pass_payout_sent"],
+    ],
+  ])("%s: the pass's own notice", (_, steps, notices) => {
+    expect(lastNotices(pass(at(1)), steps)).toEqual(notices);
+  });
+
+  it.each<[string, Step[], string]>([
+    ["paid", [[pay, 0]], "booking_confirmed"],
+    [
+      "ended",
+      [
+        [pay, 0],
+        [endAt, 25],
+      ],
+      "consultation_completed",
+    ],
+    [
+      "cancelled",
+      [
+        [pay, 0],
+        [ev("client", { type: "cancelled", onPlatform: true }), 1],
+      ],
+      "cancelled",
+    ],
+    [
+      "refunded by an admin",
+      [
+        [pay, 0],
+        [refundAll, 1],
+      ],
+      "refunded",
+    ],
+  ])("a booking %s still gets the booking's notice", (_, steps, template) => {
+    // The same purchase as a one-hour meeting tomorrow.
+    const booking: Consultation = { ...pass(), kind: "booking", startsAt: at(24), endsAt: at(25) };
+    expect(lastNotices(booking, steps)).toEqual(both(template));
+  });
+});
+
 // ---- model-based: any sequence of pass events ---------------------------------------
 
 const PASS_EVENTS: [ConsultationEvent["actor"], EventPayload][] = [

@@ -4,6 +4,7 @@ import {
   formatDuration,
   formatMeetingTime,
   isValidTimeZone,
+  noticeFor,
   resolveTimeZone,
 } from "./consultation-notice";
 import { translator } from "./i18n";
@@ -135,6 +136,27 @@ describe("consultationNoticeKeys", () => {
       "Du nouveau pour votre consultation avec Omar",
     );
     expect(translator("ar-SA")(none.body, vars)).toContain("مستجدات بشأن استشارتك مع Omar");
+  });
+});
+
+describe("noticeFor", () => {
+  it.each([
+    ["async_pass", "booking_confirmed", "pass_confirmed"],
+    ["async_pass", "cancelled", "pass_cancelled"],
+    ["async_pass", "consultation_completed", "pass_completed"],
+    ["async_pass", "refunded", "pass_refunded"],
+    ["async_pass", "payment_link", "pass_payment_link"],
+    ["async_pass", "payment_failed", "pass_payment_failed"],
+    ["async_pass", "payment_expired", "pass_payment_expired"],
+    ["async_pass", "earnings_released", "pass_earnings_released"],
+    ["async_pass", "payout_sent", "pass_payout_sent"],
+    // A notice without a pass variant keeps the shared one.
+    ["async_pass", "dispute_opened", "dispute_opened"],
+    ["booking", "booking_confirmed", "booking_confirmed"],
+    ["booking", "refunded", "refunded"],
+    [undefined, "cancelled", "cancelled"],
+  ] as const)("a %s's %s is sent as %s", (kind, notice, sent) => {
+    expect(noticeFor(kind, notice)).toBe(sent);
   });
 });
 

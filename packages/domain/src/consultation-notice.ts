@@ -4,6 +4,8 @@
  * I/O: the caller passes the instants, the zone and the locale.
  */
 
+import type { ConsultationKind } from "./vocabulary";
+
 /** The zone used when a stored time zone isn't one the runtime knows. */
 export const FALLBACK_TIME_ZONE = "UTC";
 
@@ -57,7 +59,9 @@ export function formatDuration(minutes: number, locale: string): string {
 
 /**
  * Everything we tell a client, advisor or admin about a consultation. The machine's
- * `notify` effects use the first group's names; the rest come from the booking flow.
+ * `notify` effects use most of these names; `payment_link`, `booking_refused` and
+ * `security_incident` come from the booking flow. The `pass_*` notices replace the
+ * booking's wording for an async advice pass, which has no meeting to speak of.
  */
 export const CONSULTATION_NOTICES = [
   "booking_confirmed",
@@ -81,8 +85,43 @@ export const CONSULTATION_NOTICES = [
   "payment_link",
   "booking_refused",
   "security_incident",
+  "pass_confirmed",
+  "pass_unanswered",
+  "pass_cancelled",
+  "pass_completed",
+  "pass_refunded",
+  "pass_payment_link",
+  "pass_payment_failed",
+  "pass_payment_expired",
+  "pass_earnings_released",
+  "pass_payout_sent",
 ] as const;
 export type ConsultationNotice = (typeof CONSULTATION_NOTICES)[number];
+
+/** A booking's notices that an async advice pass words its own way, and that way. */
+const PASS_VARIANTS: Partial<Record<ConsultationNotice, ConsultationNotice>> = {
+  booking_confirmed: "pass_confirmed",
+  cancelled: "pass_cancelled",
+  consultation_completed: "pass_completed",
+  refunded: "pass_refunded",
+  payment_link: "pass_payment_link",
+  payment_failed: "pass_payment_failed",
+  payment_expired: "pass_payment_expired",
+  earnings_released: "pass_earnings_released",
+  payout_sent: "pass_payout_sent",
+};
+
+/**
+ * The notice to send about a consultation of `kind`: for an async advice pass, the pass's
+ * own variant of a booking notice where it has one (a pass has no meeting, time slot or
+ * calendar to speak of); otherwise `notice` itself. A missing kind is a booking.
+ */
+export function noticeFor(
+  kind: ConsultationKind | null | undefined,
+  notice: ConsultationNotice,
+): ConsultationNotice {
+  return (kind === "async_pass" && PASS_VARIANTS[notice]) || notice;
+}
 
 /** Who a consultation notice is written for. */
 export const NOTICE_ROLES = ["client", "advisor", "admin"] as const;

@@ -47,8 +47,8 @@ export function refundUnanswered(c: Consultation): RunResult {
       ...effects.value,
       { type: "cancel_timer", timer: "scheduled_end" },
       { type: "cancel_timer", timer: "pass_reply_due" },
-      notify("client", "refunded"),
-      notify("advisor", "refunded"),
+      notify("client", "pass_unanswered"),
+      notify("advisor", "pass_unanswered"),
     ],
   });
 }

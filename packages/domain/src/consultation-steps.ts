@@ -8,7 +8,7 @@ import {
   type RefundRequest,
 } from "./refund-policy";
 import { err, ok, type Result } from "./result";
-import type { ConsultationNotice, NoticeAudience } from "./consultation-notice";
+import { type ConsultationNotice, type NoticeAudience, noticeFor } from "./consultation-notice";
 import type {
   Actor,
   Consultation,
@@ -161,7 +161,9 @@ export function releaseEffects(c: Consultation): Result<Effect[], Failure> {
       platformFee: c.refundable.platformFee,
     }),
   );
-  return entry.ok ? ok([...entry.value, notify("advisor", "earnings_released")]) : entry;
+  return entry.ok
+    ? ok([...entry.value, notify("advisor", noticeFor(c.kind, "earnings_released"))])
+    : entry;
 }
 
 export function holdOpen(c: Consultation, now: Date, what: string): Result<null, Failure> {
@@ -202,13 +204,14 @@ export function noShowRejected(c: Consultation, now: Date): RunResult {
 export function complete(c: Consultation, now: Date): RunResult {
   if (c.status === "completed") return ok({ status: "completed", effects: [] }); // the other clock signal
   const holdEndsAt = new Date(later(now, c.endsAt).getTime() + c.holdWindowHours * HOUR_MS);
+  const completed = noticeFor(c.kind, "consultation_completed");
   return ok({
     status: "completed",
     patch: { holdEndsAt },
     effects: [
       { type: "schedule_timer", timer: "hold_window_elapsed", at: holdEndsAt },
-      notify("client", "consultation_completed"),
-      notify("advisor", "consultation_completed"),
+      notify("client", completed),
+      notify("advisor", completed),
     ],
   });
 }

@@ -21,6 +21,7 @@ import {
   type TransitionRow,
   zeroSplit,
 } from "./consultation-steps";
+import { noticeFor } from "./consultation-notice";
 import { type Effect } from "./consultation-types";
 import { type Canceller } from "./refund-policy";
 import { cancelPass, isPass, refundUnanswered } from "./consultation-pass-steps";
@@ -62,8 +63,8 @@ export const TRANSITIONS: readonly TransitionRow[] = [
             { type: "cancel_timer", timer: "payment_expiry" },
             { type: "schedule_timer", timer: "scheduled_end", at: window.endsAt },
             { type: "schedule_timer", timer: "pass_reply_due", at: passReplyDeadline(window) },
-            notify("client", "booking_confirmed"),
-            notify("advisor", "booking_confirmed"),
+            notify("client", "pass_confirmed"),
+            notify("advisor", "pass_confirmed"),
             { type: "expire_open_payments" },
           ],
         });
@@ -88,7 +89,11 @@ export const TRANSITIONS: readonly TransitionRow[] = [
     from: ["awaiting_payment"],
     actors: ["system"],
     to: ["same"],
-    run: () => ok({ status: "awaiting_payment", effects: [notify("client", "payment_failed")] }),
+    run: (c) =>
+      ok({
+        status: "awaiting_payment",
+        effects: [notify("client", noticeFor(c.kind, "payment_failed"))],
+      }),
   }),
   row({
     event: "payment_expired",
@@ -101,7 +106,10 @@ export const TRANSITIONS: readonly TransitionRow[] = [
       }
       return ok({
         status: "payment_expired",
-        effects: [notify("client", "payment_expired"), { type: "expire_open_payments" }],
+        effects: [
+          notify("client", noticeFor(c.kind, "payment_expired")),
+          { type: "expire_open_payments" },
+        ],
       });
     },
   }),
@@ -158,7 +166,8 @@ export const TRANSITIONS: readonly TransitionRow[] = [
     actors: ["client", "advisor", "admin"],
     to: ["cancelled"],
     run(c, e, now) {
-      const notices = [notify("client", "cancelled"), notify("advisor", "cancelled")];
+      const notice = noticeFor(c.kind, "cancelled");
+      const notices = [notify("client", notice), notify("advisor", notice)];
       // Cancelled on the platform: the booking is still live on the calendar (a pass has none).
       const onCalendar: Effect[] =
         e.onPlatform && !isPass(c) ? [{ type: "cancel_booking", by: e.actor }] : [];
@@ -381,7 +390,7 @@ export const TRANSITIONS: readonly TransitionRow[] = [
       return ok({
         status: "paid_out",
         patch: { transferId: e.transferId },
-        effects: [...entry.value, notify("advisor", "payout_sent")],
+        effects: [...entry.value, notify("advisor", noticeFor(c.kind, "payout_sent"))],
       });
     },
   }),
@@ -529,8 +538,8 @@ export const TRANSITIONS: readonly TransitionRow[] = [
         effects: [
           ...effects.value,
           ...stopTimers,
-          notify("client", "refunded"),
-          notify("advisor", "refunded"),
+          notify("client", noticeFor(c.kind, "refunded")),
+          notify("advisor", noticeFor(c.kind, "refunded")),
         ],
       });
     },

@@ -7,6 +7,8 @@ import {
   formatMoney,
   isCurrencyCode,
   type Locale,
+  passDaysOf,
+  passReplyDeadline,
   type Translator,
 } from "@an/domain";
 
@@ -57,6 +59,12 @@ export function renderConsultationNotice(input: {
     client: clientName,
     time: when(c.startsAt),
     duration: formatDuration(c.durationMinutes, locale),
+    // An async advice pass's length, end and first-reply deadline (only its notices use them).
+    days: new Intl.NumberFormat(locale, { style: "unit", unit: "day", unitDisplay: "long" }).format(
+      passDaysOf(c),
+    ),
+    ends: when(c.endsAt),
+    replyDue: when(passReplyDeadline(c)),
     price: money(c.price),
     amount: money(refunded),
     earnings: money(c.refundableShare),
@@ -76,7 +84,8 @@ export function renderConsultationNotice(input: {
   vars.facts = t(`${CONSULTATION_NOTICE_PREFIX}.facts`, vars);
 
   // A payment link without its link would be a hollow message: say there's news instead.
-  const notice = params.notice === "payment_link" && !params.url ? "generic" : params.notice;
+  const link = params.notice === "payment_link" || params.notice === "pass_payment_link";
+  const notice = link && !params.url ? "generic" : params.notice;
   const keys = consultationNoticeKeys(notice, role, {
     refund: params.amount !== undefined && params.amount > 0,
   });

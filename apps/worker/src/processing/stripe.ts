@@ -26,7 +26,7 @@ import {
   timerJobKey,
   wasChargebackOpened,
 } from "@an/db";
-import { type CurrencyCode, ledger, type Money } from "@an/domain";
+import { type CurrencyCode, ledger, type Money, noticeFor } from "@an/domain";
 import type { z } from "zod";
 import type { WorkerDeps } from "../tasks/types";
 import {
@@ -426,7 +426,7 @@ async function refundLatePayment(
   await notifyAboutConsultation(tx, {
     consultation: c,
     to: "client",
-    notice: "refunded",
+    notice: noticeFor(c.kind, "refunded"),
     cause: `late-payment:${p.eventId}`,
     amount: p.amount.amount,
     reason: memo,

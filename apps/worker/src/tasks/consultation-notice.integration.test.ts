@@ -118,6 +118,47 @@ describe("consultation notices", () => {
     expect(advisor?.subject).not.toContain("Dupont");
   });
 
+  it("a paid pass tells each party its length, end and reply deadline, not a meeting", async () => {
+    // A 3-day pass paid at STARTS_AT: it ends 3 days later; the first reply is due in 48 h.
+    const id = await consultation({
+      kind: "async_pass",
+      passDays: 3,
+      endsAt: new Date(STARTS_AT.getTime() + 3 * 86_400_000),
+    });
+    await t.db.transaction(async (tx) => {
+      for (const to of ["client", "advisor"] as const) {
+        await notifyAboutConsultation(tx, {
+          consultation: { id, clientId: "test|claire", advisorId: "test|omar" },
+          to,
+          notice: "pass_confirmed",
+          cause: "evt_pass_paid",
+        });
+      }
+    });
+    await runOnce({
+      connectionString: t.url,
+      logger,
+      taskList: createTaskList(testWorkerDeps(t.db, { log, mailer: null, mailFrom: "x@y.z" })),
+    });
+    const [client, advisor] = await outbox(`consultation:${id}:`);
+
+    expect(client?.locale).toBe("fr");
+    expect(client?.subject).toBe("Votre pass conseil avec Omar Haddad est actif");
+    expect(plain(client!.body)).toContain(
+      "votre pass conseil avec Omar Haddad (3 jours) est actif jusqu'au jeudi 2 avril 2026 à 12:00 UTC+2",
+    );
+    expect(plain(client!.body)).toContain("d'ici le mercredi 1 avril 2026 à 12:00 UTC+2");
+    expect(client?.body).not.toMatch(/consultation|calendrier/);
+
+    expect(advisor?.locale).toBe("ar");
+    expect(advisor?.subject).toBe("باقة استشارة جديدة من Claire");
+    // The advisor's own zone (Dubai) for the end of the pass.
+    expect(advisor?.body).toContain(
+      `سارية حتى ${formatMeetingTime(new Date(STARTS_AT.getTime() + 3 * 86_400_000), "Asia/Dubai", "ar")}`,
+    );
+    expect(advisor?.body).not.toContain("Dupont");
+  });
+
   it("a cancellation states the refund in each party's words; without one, it doesn't", async () => {
     const id = await consultation({
       status: "cancelled",
@@ -301,6 +342,58 @@ describe("consultation notices", () => {
             expect(body, where).not.toContain("Dupont");
             expect(body, where).not.toContain("claire.dupont@example.com");
           }
+        }
+      }
+    }
+  });
+
+  it("a pass's notices have their own text for each party they address, in every locale", async () => {
+    type Notice = (typeof CONSULTATION_NOTICES)[number];
+    const both = ["client", "advisor"] as const;
+    // Each pass notice, the booking notice it stands in for, and whom it is written for.
+    const table: [Notice, Notice | null, readonly ("client" | "advisor")[]][] = [
+      ["pass_confirmed", "booking_confirmed", both],
+      ["pass_unanswered", null, both],
+      ["pass_cancelled", "cancelled", both],
+      ["pass_completed", "consultation_completed", both],
+      ["pass_refunded", "refunded", both],
+      ["pass_payment_link", "payment_link", ["client"]],
+      ["pass_payment_failed", "payment_failed", ["client"]],
+      ["pass_payment_expired", "payment_expired", ["client"]],
+      ["pass_earnings_released", "earnings_released", ["advisor"]],
+      ["pass_payout_sent", "payout_sent", ["advisor"]],
+    ];
+    expect(table.map(([n]) => n).sort()).toEqual(
+      CONSULTATION_NOTICES.filter((n) => n.startsWith("pass_")).sort(),
+    );
+    const id = await consultation({
+      kind: "async_pass",
+      passDays: 1,
+      status: "completed",
+      endsAt: new Date(STARTS_AT.getTime() + 86_400_000),
+    });
+    const context = await loadConsultationNoticeContext(t.db, { consultationId: id });
+    const recipient = { firstName: "Omar", email: "omar@example.com", timeZone: "UTC" };
+    for (const locale of SUPPORTED_LOCALES) {
+      const tr = translator(locale);
+      for (const [n, twin, roles] of table) {
+        for (const role of roles) {
+          const render = (notice: Notice) =>
+            renderConsultationNotice({
+              context: context!,
+              params: { notice, role, consultationId: id, url: "https://pay.example/x" },
+              recipient,
+              locale,
+              t: tr,
+            });
+          const where = `${locale} ${n} ${role}`;
+          const own = render(n);
+          // A notice without text for the role falls back to the generic one: a security
+          // incident is written for admins only, so it shows what that fallback reads like.
+          const generic = render("security_incident");
+          expect(own.subject, where).not.toBe(generic.subject);
+          expect(own.body, where).not.toBe(generic.body);
+          if (twin) expect(own.body, where).not.toBe(render(twin).body);
         }
       }
     }

@@ -11,7 +11,7 @@ import {
   raiseIncident,
   savePaymentSession,
 } from "@an/db";
-import type { CurrencyCode } from "@an/domain";
+import { type CurrencyCode, noticeFor } from "@an/domain";
 import type { TaskHandler, WorkerDeps } from "./types";
 
 const MINUTE = 60_000;
@@ -68,7 +68,7 @@ export function createCheckout(deps: WorkerDeps): TaskHandler<"create_checkout">
         await notifyAboutConsultation(tx, {
           consultation: c,
           to: "client",
-          notice: "payment_link",
+          notice: noticeFor(c.kind, "payment_link"),
           cause: payment.id,
           url: payment.url,
           amount: payment.amount,

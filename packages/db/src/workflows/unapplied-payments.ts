@@ -1,4 +1,4 @@
-import { ledger, type Money } from "@an/domain";
+import { ledger, type Money, noticeFor } from "@an/domain";
 import type { Executor } from "../client";
 import { enqueueJob } from "../jobs";
 import { writeAudit } from "../queries/audit";
@@ -111,7 +111,7 @@ export async function refundUnappliedPayment(
     await notifyAboutConsultation(tx, {
       consultation: c,
       to: "client",
-      notice: "refunded",
+      notice: noticeFor(c.kind, "refunded"),
       cause,
       amount: charge.outstanding,
       reason: input.reason,
