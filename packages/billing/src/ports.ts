@@ -307,3 +307,168 @@ export class ProviderRejectedError extends ProviderError {
     this.name = "ProviderRejectedError";
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// Platform subscriptions (Stripe Billing)
+
+/**
+ * Stripe Billing as the platform's own subscriptions use it: customers, subscription-mode
+ * Checkout, the customer portal, subscriptions and invoices. Reads return the provider's
+ * current state (the sync never trusts an event's payload); every mutating call takes an
+ * idempotency key derived from one of our rows. Failures are `ProviderError`s, as for
+ * {@link PaymentPort}.
+ */
+export interface SubscriptionBillingPort {
+  readonly mode: "real" | "simulated";
+  /** Creates the user's customer; `idempotencyKey` is `customer:<user id>`, so a retry returns the same one. */
+  createCustomer(input: {
+    userId: string;
+    email: string | null;
+    name: string | null;
+    /** The user's locale, for Stripe's emails and pages (`preferred_locales`). */
+    locale: string | null;
+    idempotencyKey: string;
+  }): Promise<{ id: string }>;
+  /**
+   * A Checkout Session in `subscription` mode for one allowlisted price. Our user id and
+   * checkout row id travel in the session's and the subscription's metadata.
+   */
+  createSubscriptionCheckout(input: {
+    /** Our `billing_checkouts` row id (`checkout:<id>` is the idempotency key). */
+    checkoutId: string;
+    userId: string;
+    customerId: string;
+    priceId: string;
+    trialDays: number;
+    /** 30 minutes to 24 hours from now. */
+    expiresAt: Date;
+    successUrl: string;
+    cancelUrl: string;
+    locale?: string;
+  }): Promise<SubscriptionCheckout>;
+  retrieveSubscriptionCheckout(sessionId: string): Promise<SubscriptionCheckout>;
+  /** Expires an open session (a newer checkout replaces it); a finished one comes back as is. */
+  expireSubscriptionCheckout(input: {
+    sessionId: string;
+    idempotencyKey: string;
+  }): Promise<SubscriptionCheckout>;
+  /**
+   * A customer portal session. Plan switches are limited to `allowedPrices` (the
+   * allowlist, grouped by Stripe product); upgrades are prorated and invoiced at once,
+   * downgrades scheduled for the period's end.
+   */
+  createPortalSession(input: {
+    customerId: string;
+    returnUrl: string;
+    locale?: string;
+    allowedPrices: { productId: string; priceIds: string[] }[];
+  }): Promise<{ url: string }>;
+  /** Every subscription of the customer, in any status, newest first. */
+  listCustomerSubscriptions(customerId: string): Promise<ProviderSubscription[]>;
+  /** The customer's invoices, newest first (the most recent 100). */
+  listCustomerInvoices(customerId: string): Promise<ProviderInvoice[]>;
+  /** Cancels now (`atPeriodEnd` false) or at the end of the period; `reason` goes to Stripe's cancellation comment. */
+  cancelSubscription(input: {
+    subscriptionId: string;
+    atPeriodEnd: boolean;
+    reason: string | null;
+    idempotencyKey: string;
+  }): Promise<ProviderSubscription>;
+  /** Undoes a cancellation at period end. */
+  resumeSubscription(input: {
+    subscriptionId: string;
+    idempotencyKey: string;
+  }): Promise<ProviderSubscription>;
+  /** The Stripe product behind a plan; `idempotencyKey` is `product:<plan id>`. */
+  createPlanProduct(input: {
+    planId: string;
+    planKey: string;
+    name: string;
+    idempotencyKey: string;
+  }): Promise<{ id: string }>;
+  /** A recurring price of a plan's product; `idempotencyKey` is `price:<plan price id>`. */
+  createPlanPrice(input: {
+    planPriceId: string;
+    productId: string;
+    currency: string;
+    interval: "month" | "year";
+    amount: number;
+    idempotencyKey: string;
+  }): Promise<{ id: string }>;
+  /** Stops a price being used for new subscriptions at the provider (existing ones keep it). */
+  deactivatePlanPrice(input: { priceId: string }): Promise<void>;
+  /** Customers with our user id in their metadata, for the nightly reconciliation (all pages). */
+  listCustomers(): Promise<{ id: string; userId: string | null }[]>;
+}
+
+export type SubscriptionCheckout = {
+  id: string;
+  url: string | null;
+  status: "open" | "complete" | "expired";
+  customerId: string | null;
+  subscriptionId: string | null;
+  /** Our ids from the session's metadata. */
+  userId: string | null;
+  checkoutId: string | null;
+  expiresAt: Date;
+};
+
+/** A subscription as the provider has it now. Period fields come from its (single) item. */
+export type ProviderSubscription = {
+  id: string;
+  customerId: string;
+  status:
+    | "incomplete"
+    | "incomplete_expired"
+    | "trialing"
+    | "active"
+    | "past_due"
+    | "unpaid"
+    | "canceled"
+    | "paused";
+  priceId: string;
+  productId: string | null;
+  /** Minor units per interval (the price's `unit_amount` × quantity). */
+  amount: number;
+  /** Uppercase ISO code. */
+  currency: string;
+  interval: "day" | "week" | "month" | "year" | null;
+  currentPeriodStart: Date | null;
+  currentPeriodEnd: Date | null;
+  cancelAtPeriodEnd: boolean;
+  cancelAt: Date | null;
+  canceledAt: Date | null;
+  endedAt: Date | null;
+  trialEnd: Date | null;
+  startDate: Date | null;
+  created: Date;
+  /** A change scheduled for a later phase (a downgrade at period end). */
+  pending: { priceId: string; at: Date } | null;
+  card: { brand: string; last4: string } | null;
+  latestInvoiceId: string | null;
+  /** Our ids from the metadata. */
+  userId: string | null;
+};
+
+export type ProviderInvoice = {
+  id: string;
+  customerId: string;
+  subscriptionId: string | null;
+  status: "draft" | "open" | "paid" | "uncollectible" | "void";
+  billingReason: string | null;
+  currency: string;
+  amountDue: number;
+  amountPaid: number;
+  /** Credit notes issued after payment (`post_payment_credit_notes_amount`). */
+  creditedAfterPayment: number;
+  attemptCount: number;
+  nextPaymentAttempt: Date | null;
+  hostedInvoiceUrl: string | null;
+  periodStart: Date | null;
+  periodEnd: Date | null;
+  paidAt: Date | null;
+  created: Date;
+  /** The payment intent of its (latest) payment; its status tells whether 3-D Secure is needed. */
+  paymentIntentId: string | null;
+  paymentIntentStatus: string | null;
+};

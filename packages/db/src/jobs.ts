@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import {
+  BILLING_NOTICES,
   CHAT_ACTOR_TYPES,
   CONSULTATION_NOTICES,
   NOTICE_ROLES,
@@ -89,6 +90,22 @@ export const JOBS = {
             client: z.string().min(1).max(200),
           }),
         }),
+        // A platform subscription's news, rendered in the recipient's locale; `amount` is in
+        // minor units of `currency`, `at` an ISO time (trial end, period end, access end).
+        z.object({
+          template: z.literal("billing_notice"),
+          params: z.object({
+            notice: z.enum(BILLING_NOTICES),
+            plan: z.string().min(1).max(200),
+            amount: z.number().int().nonnegative().optional(),
+            currency: z
+              .string()
+              .regex(/^[A-Z]{3}$/)
+              .optional(),
+            at: z.iso.datetime({ offset: true }).optional(),
+            url: z.url().optional(),
+          }),
+        }),
         z.object({
           template: z.enum(["invitation_accepted", "invitation_declined"]),
           params: z.object({
@@ -160,6 +177,19 @@ export const JOBS = {
   chat_digests: z.looseObject({}),
   /** Crontab: ends invitations past their expiry (and the advisor's membership with them). */
   expire_invitations: z.looseObject({}),
+  /**
+   * Re-reads one customer's subscriptions and invoices from Stripe and stores them
+   * (serialized per customer). Queued by subscription and invoice webhooks, the checkout
+   * return, admins and the nightly reconciliation; `source` says which.
+   */
+  sync_billing_customer: z.object({
+    stripeCustomerId: z.string().min(1).max(255),
+    source: z.string().min(1).max(200),
+  }),
+  /** Reminds a trialing subscriber that the trial ends soon (no-op if it no longer trials). */
+  subscription_trial_reminder: z.object({ subscriptionId: z.uuid() }),
+  /** Crontab: re-syncs every customer whose state differs from Stripe's and reports it. */
+  reconcile_subscriptions_nightly: z.looseObject({}),
 } as const;
 
 export type JobName = keyof typeof JOBS;
@@ -191,6 +221,10 @@ const DEFAULT_PRIORITY: Partial<Record<JobName, number>> = {
   chat_digests: 12,
   // Ahead of messages: access must end on time even when notifications pile up.
   expire_invitations: 5,
+  // Access follows Stripe's state: syncs go ahead of messages, like webhook processing.
+  sync_billing_customer: 1,
+  subscription_trial_reminder: 10,
+  reconcile_subscriptions_nightly: 15,
   // Transfers go behind webhook processing and timers but ahead of messages.
   plan_payouts: 2,
   prepare_payout_batch: 3,

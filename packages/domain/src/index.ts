@@ -40,3 +40,4 @@ export * from "./provider-failure";
 export * from "./reconciliation";
 export * from "./application";
 export * from "./advisor-matching";
+export * from "./subscriptions";

@@ -16,6 +16,8 @@ import { err, ok, type Result } from "./result";
  *   consultation accepted (e.g. an amount that isn't the quote's), owed back to the client
  *   until it is refunded.
  * - `platform_fee_revenue` (revenue), `processing_fees` (expense), `dispute_losses` (expense).
+ * - `subscription_revenue` (revenue): platform subscription invoices paid, less what was
+ *   refunded or credited back on them.
  */
 export type Account =
   | "stripe_balance"
@@ -23,6 +25,7 @@ export type Account =
   | "platform_fee_revenue"
   | "processing_fees"
   | "dispute_losses"
+  | "subscription_revenue"
   | `client_funds_held:${string}`
   | `advisor_payable:${string}`
   | `advisor_payout_in_transit:${string}`
@@ -35,6 +38,7 @@ export const accounts = {
   platformFeeRevenue: "platform_fee_revenue",
   processingFees: "processing_fees",
   disputeLosses: "dispute_losses",
+  subscriptionRevenue: "subscription_revenue",
   clientFundsHeld: (consultationId: string) => `client_funds_held:${consultationId}` as const,
   advisorPayable: (advisorId: string) => `advisor_payable:${advisorId}` as const,
   advisorReceivable: (advisorId: string) => `advisor_receivable:${advisorId}` as const,
@@ -62,6 +66,9 @@ export const ENTRY_KINDS = [
   "chargeback_won",
   "chargeback_lost",
   "clawback",
+  "subscription_payment",
+  "subscription_reversal",
+  "subscription_processing_fee",
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
@@ -417,4 +424,36 @@ export function heldBalance(
     amount: -balanceOf(entries, accounts.clientFundsHeld(consultationId), currency).amount || 0,
     currency,
   };
+}
+
+/**
+ * A platform subscription invoice was paid: the money is in the Stripe balance and it is
+ * the platform's revenue at once (there is no advisor share and nothing to hold).
+ */
+export function subscriptionPayment(input: { amount: Money }): Result<JournalEntry, LedgerError> {
+  return entry("subscription_payment", null, [
+    [accounts.stripeBalance, input.amount, "debit"],
+    [accounts.subscriptionRevenue, input.amount, "credit"],
+  ]);
+}
+
+/** Stripe's processing fee on a subscription invoice's charge; the platform bears it. */
+export function subscriptionProcessingFee(input: {
+  fee: Money;
+}): Result<JournalEntry, LedgerError> {
+  return entry("subscription_processing_fee", null, [
+    [accounts.processingFees, input.fee, "debit"],
+    [accounts.stripeBalance, input.fee, "credit"],
+  ]);
+}
+
+/**
+ * Money given back on a paid subscription invoice (a refund, or a credit note paid out):
+ * the revenue is reversed by that much, out of the Stripe balance.
+ */
+export function subscriptionReversal(input: { amount: Money }): Result<JournalEntry, LedgerError> {
+  return entry("subscription_reversal", null, [
+    [accounts.subscriptionRevenue, input.amount, "debit"],
+    [accounts.stripeBalance, input.amount, "credit"],
+  ]);
 }

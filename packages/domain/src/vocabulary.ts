@@ -105,6 +105,13 @@ export const INCIDENT_KINDS = [
   "payout_failed",
   "reversal_failed",
   "reconciliation_difference",
+  // A subscription at the provider carries a price that no active plan offers (a
+  // misconfigured portal, or tampering): it grants nothing until an admin looks.
+  "price_not_allowlisted",
+  // The provider holds more than one live subscription for one customer.
+  "duplicate_subscription",
+  // The nightly re-sync found our copy of a customer's subscriptions differing from Stripe's.
+  "subscription_out_of_sync",
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 

@@ -10,3 +10,4 @@ export * from "./webhooks";
 export * from "./payouts";
 export * from "./projects";
 export * from "./chat";
+export * from "./billing";
