@@ -325,6 +325,8 @@ export function createStripeSubscriptions(
     mode: "real",
 
     async createCustomer(input) {
+      // Stripe's emails and hosted pages speak the same languages as Checkout; a locale it
+      // doesn't know is left out rather than have the customer refused.
       const locale = checkoutLocale(input.locale ?? undefined);
       const customer = await call("creating customer", () =>
         stripe.customers.create(
