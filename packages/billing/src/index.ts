@@ -6,6 +6,7 @@ export * from "./factory";
 export * from "./simulated/store";
 export * from "./webhooks/signatures";
 export { stripeIdempotencyKeys } from "./stripe/payments";
+export { stripeSubscriptionKeys } from "./stripe/subscriptions";
 export * as stripeWire from "./wire/stripe";
 export * as calcomWire from "./wire/calcom";
 export { CALCOM_WEBHOOK_VERSION } from "./wire/calcom";

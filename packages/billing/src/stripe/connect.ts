@@ -101,7 +101,7 @@ const createdRange = (from: Date, to: Date) => ({
  * Every page of a list endpoint, 100 at a time, following `starting_after`. Each page is
  * one retried call, so a failure mid-way repeats only that page.
  */
-async function allPages<T extends { id: string }>(
+export async function allPages<T extends { id: string }>(
   call: StripeCall,
   what: string,
   page: (startingAfter: string | undefined) => Promise<Stripe.ApiList<T>>,
