@@ -262,11 +262,16 @@ export function createSimulatedSubscriptions(
 
   async function invoicesOf(customerId: string): Promise<SimInvoiceRecord[]> {
     const all = await store.list<SimInvoiceRecord>(KIND.invoice);
-    return all
-      .filter((r) => r.invoice.customer === customerId)
-      .sort(
-        (a, b) => b.invoice.created - a.invoice.created || b.invoice.id.localeCompare(a.invoice.id),
-      );
+    return (
+      all
+        .filter((r) => r.invoice.customer === customerId)
+        // Invoices of one clock second keep their order of creation through their number.
+        .sort(
+          (a, b) =>
+            b.invoice.created - a.invoice.created ||
+            (b.invoice.number ?? "").localeCompare(a.invoice.number ?? ""),
+        )
+    );
   }
 
   /** Changes a subscription and returns the new object with the previous values of what changed. */
