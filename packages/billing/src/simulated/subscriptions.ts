@@ -1644,3 +1644,10 @@ function changeOf(from: SimPriceView, to: SimPriceView): "upgrade" | "downgrade"
     { amount: to.amount, interval: interval(to.interval) },
   );
 }
+
+/** Whether a subscriptions port is the simulator (whose test clock and card the sandbox drives). */
+export function isSimulatedSubscriptions(
+  port: SubscriptionBillingPort,
+): port is SimulatedSubscriptions {
+  return port.mode === "simulated" && "advanceClock" in port;
+}
