@@ -323,6 +323,47 @@ describe("syncBillingCustomer", () => {
   });
 });
 
+describe("a refund of a subscription invoice's charge", () => {
+  it("queues the customer's sync, which re-reads the charge and reverses the revenue", async () => {
+    const { customerId } = await seedSubscriber(t.db);
+    const invoice = providerInvoice({ id: "in_k1", customerId, subscriptionId: "sub_k1" });
+    w.subscriptions.setState(customerId, {
+      subscriptions: [providerSubscription({ id: "sub_k1", customerId, priceId: prices.pro })],
+      invoices: [invoice],
+    });
+    await sync(customerId);
+    await runQueuedSyncs(w);
+    // Refunded in the dashboard: the invoice doesn't change, the charge does.
+    w.payments.refundedByIntent.set(invoice.paymentIntentId!, 1_500);
+    const r = await deliver(
+      w,
+      "stripe",
+      stripeEvent("charge.refunded", {
+        id: "ch_k1",
+        object: "charge",
+        amount: 1_500,
+        amount_refunded: 1_500,
+        currency: "usd",
+        payment_intent: invoice.paymentIntentId,
+        metadata: {},
+      }),
+    );
+    expect(r).toMatchObject({
+      status: "processed",
+      outcome: `billing sync queued for ${customerId}`,
+    });
+    expect((await syncJobsFor(customerId))[0]!.payload.source).toBe("charge-refund:ch_k1");
+    await runQueuedSyncs(w);
+    const ledger = await subscriptionLedger(t.db, "in_k1");
+    expect(
+      ledger.filter((l) => l.kind === "subscription_reversal").map((l) => [l.account, l.amount]),
+    ).toEqual([
+      ["stripe_balance", -1_500],
+      ["subscription_revenue", 1_500],
+    ]);
+  });
+});
+
 describe("the worker's subscription tasks", () => {
   it("an unavailable provider keeps the stored state, records the error and retries", async () => {
     const { userId, customerId } = await seedSubscriber(t.db);

@@ -286,6 +286,15 @@ export async function syncBillingCustomer(
   });
 }
 
+/**
+ * Whether a sync from `source` re-reads the charges of paid invoices: refunds don't touch
+ * the invoice, so only a refund's own event (`charge-refund:…`) and the nightly
+ * reconciliation (`reconcile:…`) look for them.
+ */
+export function syncRereadsCharges(source: string): boolean {
+  return source.startsWith("reconcile:") || source.startsWith("charge-refund:");
+}
+
 /** Records why a customer's sync failed (its transaction rolled back), for the admin view. */
 export async function recordBillingSyncError(
   db: Executor,
@@ -594,7 +603,7 @@ async function storeInvoice(
     paid &&
     inv.amountPaid > 0 &&
     inv.paymentIntentId &&
-    (fee === null || invoiceChanged || ctx.source.startsWith("reconcile"))
+    (fee === null || invoiceChanged || syncRereadsCharges(ctx.source))
   ) {
     try {
       const charge = await ports.payments.retrieveCharge({ paymentIntentId: inv.paymentIntentId });
