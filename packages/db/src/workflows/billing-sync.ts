@@ -518,7 +518,15 @@ async function subscriptionEffects(
       });
     }
   }
-  if (grantsAccess(row) && !(before && grantsAccess(before))) {
+  // Once per subscription, when it first grants access (not again when a past-due one
+  // recovers: that has its own notice).
+  const grantedBefore =
+    before !== null &&
+    before.status !== "incomplete" &&
+    before.status !== "incomplete_expired" &&
+    before.planId !== null &&
+    !before.duplicate;
+  if (grantsAccess(row) && !grantedBefore) {
     await notice(ctx, {
       notice: "subscription_started",
       dedupeKey: `billing:started:${sub}`,
@@ -722,7 +730,10 @@ async function storeInvoice(
       details: { invoiceId: inv.id, attempt: inv.attemptCount, next: iso(inv.nextPaymentAttempt) },
     });
   }
-  if (inv.status === "open" && inv.paymentIntentStatus === "requires_action") {
+  // Told when the attempt is new to us (the dedupe keys hold across retried jobs).
+  const newAttempt =
+    !before || before.status !== inv.status || before.attemptCount !== inv.attemptCount;
+  if (newAttempt && inv.status === "open" && inv.paymentIntentStatus === "requires_action") {
     await notice(ctx, {
       notice: "payment_action_required",
       dedupeKey: `billing:payment_action_required:${inv.id}`,
@@ -731,7 +742,7 @@ async function storeInvoice(
       currency,
       url: inv.hostedInvoiceUrl,
     });
-  } else if (inv.status === "open" && inv.attemptCount > 0) {
+  } else if (newAttempt && inv.status === "open" && inv.attemptCount > 0) {
     await notice(ctx, {
       notice: "payment_failed",
       dedupeKey: `billing:payment_failed:${inv.id}:${inv.attemptCount}`,
