@@ -1,7 +1,8 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import {
   type BillingNotice,
   isLiveSubscriptionStatus,
+  LIVE_SUBSCRIPTION_STATUSES,
   ledger,
   planTextFor,
   type SubscriptionStatus,
@@ -226,9 +227,12 @@ export async function syncBillingCustomer(
       .select({ id: subscriptions.id })
       .from(subscriptions)
       .where(
-        sql`${subscriptions.userId} = ${userId} and ${subscriptions.stripeCustomerId} <> ${stripeCustomerId}
-          and not ${subscriptions.duplicate}
-          and ${subscriptions.status} in ('incomplete','trialing','active','past_due','unpaid','paused')`,
+        and(
+          eq(subscriptions.userId, userId),
+          ne(subscriptions.stripeCustomerId, stripeCustomerId),
+          eq(subscriptions.duplicate, false),
+          inArray(subscriptions.status, [...LIVE_SUBSCRIPTION_STATUSES]),
+        ),
       );
     const live = provided
       .filter((s) => isLiveSubscriptionStatus(s.status))
@@ -262,7 +266,6 @@ export async function syncBillingCustomer(
         row,
         provider: p.provider,
         price: prices.get(p.provider.priceId) ?? null,
-        pendingPrice: p.provider.pending ? (prices.get(p.provider.pending.priceId) ?? null) : null,
       });
     }
 
@@ -453,7 +456,6 @@ async function subscriptionEffects(
     row: SubscriptionRow;
     provider: SyncedProviderSubscription;
     price: AllowlistedPrice | null;
-    pendingPrice: AllowlistedPrice | null;
   },
 ): Promise<void> {
   const { before, row, price } = p;
