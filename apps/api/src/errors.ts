@@ -17,6 +17,7 @@ import type {
   ApplicationRateError,
   InvitationError,
   Money,
+  PlanGateError,
   Result,
   TransitionError,
   Translator,
@@ -258,6 +259,7 @@ export type Failure =
   | ReviewReplyError
   | WebhookReplayError
   | InvitationError
+  | PlanGateError
   | TransitionError;
 
 function isChatFailure(failure: Failure): failure is ChatFailure {
@@ -330,6 +332,11 @@ export function toAppError(failure: Failure): AppError {
       return new AppError(failure.code, { externalRef: failure.externalRef });
     case "EMPTY_TERM":
       return new AppError("VALIDATION_FAILED");
+    case "PLAN_REQUIRED_INVITE":
+    case "PLAN_REQUIRED_PASSES":
+      return new AppError(failure.code);
+    case "PLAN_ADVISOR_LIMIT":
+      return new AppError(failure.code, { limit: failure.limit });
     default:
       return transitionAppError(failure);
   }
@@ -392,6 +399,8 @@ export function passAppError(
       });
     case "PASS_DAYS_NOT_ALLOWED":
       return new AppError(error.code, { max: error.maxDays, value: input.days });
+    case "PLAN_REQUIRED_PASSES":
+      return new AppError(error.code);
   }
 }
 
