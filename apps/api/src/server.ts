@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
-import { createProviders, resolveBillingConfig } from "@an/billing";
-import { createDb, createPgSimStore, enqueueJob } from "@an/db";
+import { createProviders, type Providers, resolveBillingConfig } from "@an/billing";
+import { createDb, createPgSimStore, enqueueJob, type SyncCustomer } from "@an/db";
 import pg from "pg";
 import type { Logger } from "pino";
 import { createApp } from "./app";
@@ -66,6 +66,8 @@ export async function startApiServer(
   env: ApiEnv,
   databaseUrl: string,
   log: Logger,
+  /** Tests replace providers (a scripted Stripe Billing) and the billing sync. */
+  overrides: { providers?: Partial<Providers>; billingSync?: SyncCustomer } = {},
 ): Promise<ApiServer> {
   const handle = createDb(databaseUrl, {
     max: env.DATABASE_POOL_SIZE,
@@ -89,11 +91,14 @@ export async function startApiServer(
     production: env.NODE_ENV === "production",
     defaultApiUrl: `http://127.0.0.1:${env.PORT}`,
   });
-  const providers = createProviders(billing, {
-    store: createPgSimStore(handle.db),
-    deliver: (provider, body) =>
-      enqueueJob(handle.db, "deliver_simulated_webhook", { provider, body }),
-  });
+  const providers: Providers = {
+    ...createProviders(billing, {
+      store: createPgSimStore(handle.db),
+      deliver: (provider, body) =>
+        enqueueJob(handle.db, "deliver_simulated_webhook", { provider, body }),
+    }),
+    ...overrides.providers,
+  };
   const app = createApp({
     db: handle.db,
     log,
@@ -133,6 +138,7 @@ export async function startApiServer(
     trustProxy: env.TRUST_PROXY,
     billing,
     providers,
+    ...(overrides.billingSync ? { billingSync: overrides.billingSync } : {}),
     live,
   });
   const server = app.listen(env.PORT, env.HOST);

@@ -287,7 +287,7 @@ export async function setPlanPrice(
     return ok({ plan, claimed, stored: null });
   });
   if (!step.ok) return step;
-  if (!step.value.claimed) return ok(step.value.stored!);
+  if (!step.value.claimed) return ok(step.value.stored);
   const productId = await ensureProduct(db, port, step.value.plan, input.now);
   const { stored, replaced } = await storePrice(
     db,
