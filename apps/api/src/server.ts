@@ -16,6 +16,8 @@ import type { DevAuthConfig } from "./trpc/context";
 export type ApiServer = {
   port: number;
   url: string;
+  /** This instance's providers (development seeding of the demo plans uses them). */
+  providers: Providers;
   close: () => Promise<void>;
 };
 
@@ -153,6 +155,7 @@ export async function startApiServer(
   return {
     port,
     url: `http://127.0.0.1:${port}`,
+    providers,
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Live streams never finish on their own: in-flight requests get a moment, then every

@@ -85,3 +85,4 @@ export * from "./workflows/billing-sync-port";
 export * from "./workflows/billing-plans";
 export * from "./workflows/billing-checkout";
 export * from "./queries/billing-admin";
+export * from "./seed-plans";
