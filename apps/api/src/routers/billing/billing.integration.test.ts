@@ -10,7 +10,15 @@ import {
   plans,
   subscriptions,
 } from "@an/db/schema";
-import { AMIRA, DIEGO, insertAdvisor, LUCAS, SAM, seedProjectChat } from "@an/db/testing";
+import {
+  AMIRA,
+  DIEGO,
+  insertAdvisor,
+  jobPayloads,
+  LUCAS,
+  SAM,
+  seedProjectChat,
+} from "@an/db/testing";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, startTestApi, type TestApi, tokenFor } from "../../testing";
@@ -588,6 +596,13 @@ describe("complimentary grants", () => {
     expect(status.source).toBe("complimentary");
     expect(status.entitlements.maxAdvisorsPerProject).toBe(3);
     expect(status.grants).toEqual([expect.objectContaining({ id: grantId, planName: "Einstieg" })]);
+    // Diego is told, the plan named in his language (Spanish: no Spanish text, so English).
+    expect(await jobPayloads(api.db.db, "send_notification")).toContainEqual({
+      userId: DIEGO,
+      template: "billing_notice",
+      params: { notice: "complimentary_granted", plan: "Starter", at: endsAt },
+      dedupeKey: `billing:complimentary_granted:${grantId}`,
+    });
 
     const tooLong = await admin.mutate("billingAdmin.grantComplimentary", {
       userId: DIEGO,
