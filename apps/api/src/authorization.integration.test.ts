@@ -266,7 +266,7 @@ export const MATRIX: Record<string, [Rung, () => unknown]> = {
       userId: "demo|client-sam",
       planKey: "no-such-plan",
       reason: "matrix test",
-      endsAt: new Date(Date.now() + 86_400_000),
+      endsAt: new Date(Date.now() + 86_400_000).toISOString(),
     }),
   ],
   "billingAdmin.revokeComplimentary": ["admin", () => ({ grantId: UUID, reason: "matrix test" })],

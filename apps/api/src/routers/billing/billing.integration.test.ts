@@ -189,7 +189,7 @@ describe("admin plans", () => {
       "no English text",
       { ...starter, key: "x-de", texts: { de: starter.texts.de } },
       400,
-      "PLAN_INVALID",
+      "VALIDATION_FAILED",
     ],
     [
       "the same currency and interval twice",
