@@ -63,10 +63,10 @@ export const planTextsSchema = z
     ) as Record<(typeof SUPPORTED_LOCALES)[number], typeof planTextSchema>,
   )
   .strict()
-  .transform((texts) => {
-    const present = Object.entries(texts).filter(([, t]) => t !== undefined);
-    return Object.fromEntries(present) as Record<string, { name: string; description: string }>;
-  });
+  // Locales left out are absent, not undefined: the stored texts hold only what was given.
+  .transform((texts): Record<string, { name: string; description: string }> =>
+    Object.fromEntries(Object.entries(texts).filter(([, t]) => t !== undefined)),
+  );
 
 export const entitlementsSchema = z
   .object({
