@@ -189,7 +189,10 @@ export const JOBS = {
   /** Reminds a trialing subscriber that the trial ends soon (no-op if it no longer trials). */
   subscription_trial_reminder: z.object({ subscriptionId: z.uuid() }),
   /** Crontab: re-syncs every customer whose state differs from Stripe's and reports it. */
-  reconcile_subscriptions_nightly: z.looseObject({}),
+  reconcile_subscriptions_nightly: z.looseObject({
+    /** Set when an admin started the run (its row exists already); absent from the crontab. */
+    runId: z.uuid().optional(),
+  }),
 } as const;
 
 export type JobName = keyof typeof JOBS;

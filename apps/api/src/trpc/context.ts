@@ -6,7 +6,7 @@ import {
   type Providers,
   resolveBillingConfig,
 } from "@an/billing";
-import type { Db, SyncCustomer } from "@an/db";
+import { type Db, type SyncCustomer, syncBillingCustomer } from "@an/db";
 import { DEFAULT_LOCALE, type Locale, type Role } from "@an/domain";
 import type { Logger } from "pino";
 import pino from "pino";
@@ -90,17 +90,23 @@ export function developmentBilling(): { billing: BillingConfig; providers: Provi
 }
 
 /**
- * Until the sync workflow is wired in, commands return what we last stored: the webhook
- * pipeline brings the provider's state in afterwards.
- */
-const notWiredBillingSync: SyncCustomer = () => Promise.resolve(null);
-
-/**
  * The context every procedure sees. The Express adapter is a thin wrapper over this, and
  * router tests call it directly with whatever they need.
  */
 export function createContextInner(opts: ContextInnerOptions) {
   const locale = opts.locale ?? DEFAULT_LOCALE;
+  const providers = opts.providers ?? developmentBilling().providers;
+  const now = opts.now ?? (() => new Date());
+  // By default a billing command re-reads the customer from this process's provider (the
+  // same serialized sync the worker runs), so its answer is Stripe's state, not ours.
+  const billingSync: SyncCustomer =
+    opts.billingSync ??
+    ((input) =>
+      syncBillingCustomer(
+        opts.db,
+        { subscriptions: providers.subscriptions, payments: providers.payments },
+        { ...input, now: now() },
+      ));
   return {
     db: opts.db,
     user: opts.user ?? null,
@@ -124,9 +130,9 @@ export function createContextInner(opts: ContextInnerOptions) {
         baseUrl: () => "http://127.0.0.1:3000",
       })),
     billing: opts.billing ?? developmentBilling().billing,
-    providers: opts.providers ?? developmentBilling().providers,
-    now: opts.now ?? (() => new Date()),
-    billingSync: opts.billingSync ?? notWiredBillingSync,
+    providers,
+    now,
+    billingSync,
     live: opts.live ?? null,
   };
 }

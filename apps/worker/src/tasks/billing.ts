@@ -88,8 +88,12 @@ export function subscriptionTrialReminder(
 export function reconcileSubscriptionsNightly(
   deps: WorkerDeps,
 ): TaskHandler<"reconcile_subscriptions_nightly"> {
-  return async (_payload, helpers) => {
-    const { runId } = await startBillingReconciliation(deps.db, { now: deps.now() });
+  return async (payload, helpers) => {
+    // An admin's "run now" creates the run row first and passes its id; the crontab doesn't.
+    const requested = typeof payload.runId === "string" ? payload.runId : null;
+    const { runId } = requested
+      ? { runId: requested }
+      : await startBillingReconciliation(deps.db, { now: deps.now() });
     const outcome = await runBillingReconciliation(deps.db, ports(deps), {
       runId,
       now: deps.now,
