@@ -21,3 +21,5 @@ export * from "./simulated/payments";
 export * from "./simulated/scheduling";
 export * from "./simulated/connect";
 export * from "./simulated/rate-limit";
+export * from "./simulated/subscriptions";
+export * from "./simulated/billing-objects";

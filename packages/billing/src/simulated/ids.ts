@@ -13,7 +13,32 @@ function randomString(alphabet: string, length: number): string {
 }
 
 export type StripeIdPrefix =
-  "cs" | "pi" | "ch" | "re" | "evt" | "dp" | "txn" | "req" | "acct" | "link" | "tr" | "trr" | "po";
+  | "cs"
+  | "pi"
+  | "ch"
+  | "re"
+  | "evt"
+  | "dp"
+  | "txn"
+  | "req"
+  | "acct"
+  | "link"
+  | "tr"
+  | "trr"
+  | "po"
+  | "cus"
+  | "clock"
+  | "pm"
+  | "prod"
+  | "price"
+  | "sub"
+  | "si"
+  | "sub_sched"
+  | "in"
+  | "il"
+  | "inpay"
+  | "bps"
+  | "bpc";
 
 /** A Stripe-looking id, e.g. `cs_sim_4fQ…` (24 random alphanumerics after the prefix). */
 export function simStripeId(prefix: StripeIdPrefix): string {

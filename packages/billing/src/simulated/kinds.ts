@@ -11,4 +11,12 @@ export const SIM_KIND = {
   transferReversal: "transfer_reversal",
   balanceTransaction: "balance_transaction",
   fault: "fault",
+  // Stripe Billing (the platform's own subscriptions)
+  product: "billing_product",
+  price: "billing_price",
+  customer: "billing_customer",
+  subscription: "billing_subscription",
+  invoice: "billing_invoice",
+  subscriptionSession: "billing_checkout_session",
+  portalSession: "billing_portal_session",
 } as const;
