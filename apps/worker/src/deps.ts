@@ -3,6 +3,7 @@ import {
   createProviders,
   type PaymentPort,
   type SchedulingPort,
+  type SubscriptionBillingPort,
 } from "@an/billing";
 import { createPgSimStore, type Db, enqueueJob } from "@an/db";
 import { DEFAULT_CHAT_DIGEST_DELAY_MS } from "@an/domain";
@@ -26,6 +27,7 @@ export function buildWorkerDeps(input: {
   /** Tests may swap in their own provider (e.g. the real adapter against a loopback server). */
   payments?: PaymentPort;
   scheduling?: SchedulingPort;
+  subscriptions?: SubscriptionBillingPort;
 }): WorkerDeps {
   const now = input.now ?? (() => new Date());
   const providers = createProviders(input.billing, {
@@ -41,6 +43,7 @@ export function buildWorkerDeps(input: {
     mailFrom: input.mailFrom ?? "Advisor Network <no-reply@advisor.network>",
     payments: input.payments ?? providers.payments,
     scheduling: input.scheduling ?? providers.scheduling,
+    subscriptions: input.subscriptions ?? providers.subscriptions,
     billing: input.billing,
     chatDigestDelayMs: input.chatDigestDelayMs ?? DEFAULT_CHAT_DIGEST_DELAY_MS,
     now,

@@ -1,4 +1,5 @@
 import { type BillingConfig, parseBillingEnv, resolveBillingConfig } from "@an/billing";
+import { fakeSubscriptions } from "@an/billing/testing";
 import type { Db } from "@an/db";
 import pino from "pino";
 import { buildWorkerDeps } from "./deps";
@@ -18,7 +19,10 @@ export function testBillingConfig(
   };
 }
 
-/** Worker dependencies on a test database, simulated providers unless given. */
+/**
+ * Worker dependencies on a test database, simulated providers unless given; Stripe
+ * Billing is a scripted fake whose state the test sets (`fakeSubscriptions`).
+ */
 export function testWorkerDeps(
   db: Db,
   overrides: Partial<Parameters<typeof buildWorkerDeps>[0]> = {},
@@ -27,6 +31,7 @@ export function testWorkerDeps(
     db,
     log: pino({ level: "silent" }),
     billing: testBillingConfig(),
+    subscriptions: fakeSubscriptions(),
     ...overrides,
   });
 }

@@ -79,3 +79,5 @@ export * from "./workflows/chat-moderation";
 export * from "./workflows/service-credentials";
 export * from "./queries/chat-digests";
 export * from "./workflows/chat-digests";
+export * from "./queries/subscriptions";
+export * from "./workflows/billing-sync";

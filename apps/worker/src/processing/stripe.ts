@@ -27,7 +27,7 @@ import {
   wasChargebackOpened,
 } from "@an/db";
 import { type CurrencyCode, ledger, type Money, noticeFor } from "@an/domain";
-import type { z } from "zod";
+import { z } from "zod";
 import type { WorkerDeps } from "../tasks/types";
 import {
   DeferProcessing,
@@ -71,6 +71,12 @@ export async function planStripeEvent(body: unknown, deps: WorkerDeps): Promise<
   const object = event.data.data.object;
   const occurredAt = event.data.created != null ? new Date(event.data.created * 1000) : null;
   const plan = (handler: Handler): StripePlan => ({ ok: true, type, eventId, handler });
+  // Platform subscriptions first: a subscription-mode checkout shares its event types with
+  // a consultation's payment-mode one.
+  const billingCustomer = billingCustomerOf(type, object);
+  if (billingCustomer !== undefined) {
+    return plan((tx, ctx) => queueBillingSync(tx, ctx, { type, customerId: billingCustomer }));
+  }
   switch (type) {
     case "checkout.session.completed":
     case "checkout.session.async_payment_succeeded": {
@@ -118,6 +124,58 @@ export async function planStripeEvent(body: unknown, deps: WorkerDeps): Promise<
     default:
       return plan(() => Promise.resolve(ignored(`${type} is not acted on`)));
   }
+}
+
+/** The customer on an event's object; only the field the branch needs, read defensively. */
+const withCustomer = z.looseObject({
+  customer: z
+    .union([z.string().min(1), z.looseObject({ id: z.string().min(1) }), z.null()])
+    .optional(),
+  mode: z.string().nullish(),
+});
+
+const BILLING_CHECKOUT_TYPES = new Set([
+  "checkout.session.completed",
+  "checkout.session.expired",
+  "checkout.session.async_payment_succeeded",
+  "checkout.session.async_payment_failed",
+]);
+
+/**
+ * For an event about a platform subscription (`customer.subscription.*`, `invoice.*`, a
+ * subscription-mode checkout): its customer id, or null when it names none. `undefined`
+ * for every other event (consultation payments, disputes, Connect).
+ */
+export function billingCustomerOf(type: string, object: unknown): string | null | undefined {
+  const isBilling =
+    type.startsWith("customer.subscription.") ||
+    type.startsWith("invoice.") ||
+    (BILLING_CHECKOUT_TYPES.has(type) &&
+      withCustomer.safeParse(object).data?.mode === "subscription");
+  if (!isBilling) return undefined;
+  const parsed = withCustomer.safeParse(object);
+  const customer = parsed.success ? parsed.data.customer : null;
+  return typeof customer === "string" ? customer : (customer?.id ?? null);
+}
+
+/**
+ * A subscription or invoice event: never applied from its payload. The customer's sync is
+ * queued (one pending per customer: the job key) in the processing transaction, and it
+ * re-reads Stripe, so any order of deliveries ends in Stripe's state.
+ */
+async function queueBillingSync(
+  tx: Executor,
+  ctx: ProcessingContext,
+  p: { type: string; customerId: string | null },
+): Promise<Outcome> {
+  if (!p.customerId) return ignored(`${p.type} names no customer`);
+  await enqueueJob(
+    tx,
+    "sync_billing_customer",
+    { stripeCustomerId: p.customerId, source: ctx.source.slice(0, 200) },
+    { jobKey: `billing-sync:${p.customerId}` },
+  );
+  return processed(`billing sync queued for ${p.customerId}`);
 }
 
 /**

@@ -1,5 +1,10 @@
 import { JOBS, type JobName } from "@an/db";
 import type { Task, TaskList } from "graphile-worker";
+import {
+  reconcileSubscriptionsNightly,
+  subscriptionTrialReminder,
+  syncBillingCustomerTask,
+} from "./billing";
 import { cancelBooking } from "./cancel-booking";
 import { chatDigests } from "./chat-digests";
 import { consultationTimer } from "./consultation-timer";
@@ -41,6 +46,9 @@ export function createHandlers(deps: WorkerDeps): Handlers {
     reconcile_provider_nightly: reconcileProviderNightly(deps),
     chat_digests: chatDigests(deps),
     expire_invitations: expireInvitationsTask(deps),
+    sync_billing_customer: syncBillingCustomerTask(deps),
+    subscription_trial_reminder: subscriptionTrialReminder(deps),
+    reconcile_subscriptions_nightly: reconcileSubscriptionsNightly(deps),
   };
 }
 
@@ -75,4 +83,6 @@ export const CRONTAB = [
   "* * * * * chat_digests ?max=1",
   // Invitation expiry ends chat access: within a minute of the time the inviter set.
   "* * * * * expire_invitations ?max=1",
+  // Subscriptions against Stripe's state: catches a webhook that never arrived.
+  "47 3 * * * reconcile_subscriptions_nightly ?max=3",
 ].join("\n");

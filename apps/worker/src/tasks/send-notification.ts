@@ -8,13 +8,17 @@ import {
   type UserWithRoles,
 } from "@an/db";
 import { type Locale, negotiateLocale, translator, type Translator } from "@an/domain";
+import { renderBillingNotice } from "../notifications/billing-notice";
 import { renderChatDigest } from "../notifications/chat-digest";
 import { renderConsultationNotice } from "../notifications/consultation-notice";
 import type { TaskHandler, WorkerDeps } from "./types";
 
 type Payload = JobPayload<"send_notification">;
 /** Templates whose text needs nothing beyond the payload itself. */
-type SimplePayload = Exclude<Payload, { template: "consultation_notice" | "chat_digest" }>;
+type SimplePayload = Exclude<
+  Payload,
+  { template: "consultation_notice" | "chat_digest" | "billing_notice" }
+>;
 
 /** The values a simple template interpolates beyond the recipient's name, already localized. */
 function templateVars(payload: SimplePayload, t: Translator): Record<string, string> {
@@ -52,6 +56,9 @@ async function render(
   const t = translator(locale);
   if (payload.template === "chat_digest") {
     return renderChatDigest({ params: payload.params, recipient: user, t });
+  }
+  if (payload.template === "billing_notice") {
+    return renderBillingNotice({ params: payload.params, recipient: user, locale, t });
   }
   if (payload.template === "consultation_notice") {
     const context = await loadConsultationNoticeContext(deps.db, {

@@ -1,4 +1,9 @@
-import type { BillingConfig, PaymentPort, SchedulingPort } from "@an/billing";
+import type {
+  BillingConfig,
+  PaymentPort,
+  SchedulingPort,
+  SubscriptionBillingPort,
+} from "@an/billing";
 import type { Db, JobName, JobPayload } from "@an/db";
 import type { JobHelpers } from "graphile-worker";
 import type { Transporter } from "nodemailer";
@@ -15,6 +20,8 @@ export type WorkerDeps = {
   payments: PaymentPort;
   /** The scheduler (Cal.com or the simulated booking page). */
   scheduling: SchedulingPort;
+  /** The platform's own subscriptions (Stripe Billing or the simulator). */
+  subscriptions: SubscriptionBillingPort;
   billing: BillingConfig;
   /** How old a member's oldest unread chat message must be before a digest goes out. */
   chatDigestDelayMs: number;

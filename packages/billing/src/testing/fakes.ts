@@ -4,10 +4,13 @@ import type {
   ConnectAccount,
   CreateCheckoutInput,
   PaymentPort,
+  ProviderInvoice,
+  ProviderSubscription,
   RefundInput,
   RefundResult,
   SchedulingBooking,
   SchedulingPort,
+  SubscriptionBillingPort,
 } from "../ports";
 import { ProviderRejectedError } from "../ports";
 
@@ -34,6 +37,8 @@ export class FakePayments implements PaymentPort {
   /** The charge's time at the provider (Stripe's `created`), when a test sets one. */
   chargeCreated: Date | null = null;
   refundStatus: RefundResult["status"] = "pending";
+  /** What `retrieveCharge` says was refunded on a payment intent's charge, when a test sets it. */
+  readonly refundedByIntent = new Map<string, number>();
 
   private take(method: keyof FakePayments["fail"]) {
     const error = this.fail[method];
@@ -120,7 +125,7 @@ export class FakePayments implements PaymentPort {
       chargeId: `ch_${input.paymentIntentId.slice(3)}`,
       amount: this.chargeAmount,
       currency: "usd",
-      amountRefunded: 0,
+      amountRefunded: this.refundedByIntent.get(input.paymentIntentId) ?? 0,
       processingFee: this.processingFee,
       created: this.chargeCreated,
     });
@@ -196,4 +201,137 @@ export class FakeScheduling implements SchedulingPort {
   listBookings(): Promise<SchedulingBooking[]> {
     return Promise.resolve(this.bookings);
   }
+}
+
+/**
+ * Stripe Billing, faked and scripted: a test sets the provider's state directly (each
+ * customer's subscriptions and invoices) and the sync reads it back; every call is
+ * recorded. `fail` makes the next call of a method throw.
+ */
+export class FakeSubscriptions implements SubscriptionBillingPort {
+  readonly mode = "simulated" as const;
+  /** The provider's state per customer id, newest first as Stripe lists them. */
+  readonly subscriptionsOf = new Map<string, ProviderSubscription[]>();
+  readonly invoicesOf = new Map<string, ProviderInvoice[]>();
+  customers: { id: string; userId: string | null }[] = [];
+  readonly calls: { method: string; args: unknown }[] = [];
+  fail: Partial<
+    Record<"listCustomerSubscriptions" | "listCustomerInvoices" | "listCustomers", Error>
+  > = {};
+
+  private take(method: keyof FakeSubscriptions["fail"], args: unknown) {
+    this.calls.push({ method, args });
+    const error = this.fail[method];
+    if (error) {
+      delete this.fail[method];
+      throw error;
+    }
+  }
+
+  /** Replaces what the provider holds for a customer. */
+  setState(
+    customerId: string,
+    state: { subscriptions?: ProviderSubscription[]; invoices?: ProviderInvoice[] },
+  ): void {
+    if (state.subscriptions)
+      this.subscriptionsOf.set(customerId, structuredClone(state.subscriptions));
+    if (state.invoices) this.invoicesOf.set(customerId, structuredClone(state.invoices));
+  }
+
+  listCustomerSubscriptions(customerId: string): Promise<ProviderSubscription[]> {
+    try {
+      this.take("listCustomerSubscriptions", customerId);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return Promise.resolve(structuredClone(this.subscriptionsOf.get(customerId) ?? []));
+  }
+
+  listCustomerInvoices(customerId: string): Promise<ProviderInvoice[]> {
+    try {
+      this.take("listCustomerInvoices", customerId);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return Promise.resolve(structuredClone(this.invoicesOf.get(customerId) ?? []));
+  }
+
+  listCustomers(): Promise<{ id: string; userId: string | null }[]> {
+    try {
+      this.take("listCustomers", null);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return Promise.resolve(structuredClone(this.customers));
+  }
+
+  // The sync only reads; checkout, portal and plan management have their own tests.
+  createCustomer = notUsed;
+  createSubscriptionCheckout = notUsed;
+  retrieveSubscriptionCheckout = notUsed;
+  expireSubscriptionCheckout = notUsed;
+  createPortalSession = notUsed;
+  cancelSubscription = notUsed;
+  resumeSubscription = notUsed;
+  createPlanProduct = notUsed;
+  createPlanPrice = notUsed;
+  deactivatePlanPrice = notUsed;
+}
+
+export function fakeSubscriptions(): FakeSubscriptions {
+  return new FakeSubscriptions();
+}
+
+/** A provider subscription with Stripe-like defaults, for tests to adjust. */
+export function providerSubscription(
+  input: Pick<ProviderSubscription, "id" | "customerId" | "priceId"> &
+    Partial<ProviderSubscription>,
+): ProviderSubscription {
+  const created = input.created ?? new Date("2026-01-01T00:00:00Z");
+  return {
+    status: "active",
+    productId: null,
+    amount: 1_500,
+    currency: "USD",
+    interval: "month",
+    currentPeriodStart: created,
+    currentPeriodEnd: new Date(created.getTime() + 30 * 86_400_000),
+    cancelAtPeriodEnd: false,
+    cancelAt: null,
+    canceledAt: null,
+    endedAt: null,
+    trialEnd: null,
+    startDate: created,
+    created,
+    pending: null,
+    card: { brand: "visa", last4: "4242" },
+    latestInvoiceId: null,
+    userId: null,
+    ...input,
+  };
+}
+
+/** A provider invoice with Stripe-like defaults, for tests to adjust. */
+export function providerInvoice(
+  input: Pick<ProviderInvoice, "id" | "customerId" | "subscriptionId"> & Partial<ProviderInvoice>,
+): ProviderInvoice {
+  const created = input.created ?? new Date("2026-01-01T00:00:00Z");
+  return {
+    status: "paid",
+    billingReason: "subscription_create",
+    currency: "USD",
+    amountDue: 1_500,
+    amountPaid: 1_500,
+    creditedAfterPayment: 0,
+    attemptCount: 1,
+    nextPaymentAttempt: null,
+    hostedInvoiceUrl: `https://invoice.test/${input.id}`,
+    periodStart: created,
+    periodEnd: new Date(created.getTime() + 30 * 86_400_000),
+    paidAt: created,
+    created,
+    paymentIntentId: `pi_${input.id.replace(/^in_/, "")}`,
+    paymentIntentStatus: "succeeded",
+    ...input,
+  };
 }
