@@ -172,6 +172,9 @@ export const MATRIX: Record<string, [Rung, () => unknown]> = {
   // Dev-only as well (refused outside development sign-in; tested in the payouts and sandbox routers).
   "sandbox.endHoldWindow": ["admin", () => ({ consultationId: UUID })],
   "sandbox.endPassWindow": ["admin", () => ({ consultationId: UUID })],
+  "sandbox.billingState": ["admin", () => ({ userId: "demo|client-sam" })],
+  "sandbox.billingAdvanceClock": ["admin", () => ({ userId: "demo|client-sam", days: 1 })],
+  "sandbox.billingSetCard": ["admin", () => ({ userId: "demo|client-sam", card: "declines" })],
   "earnings.getSummary": ["advisor", () => ({})],
   "earnings.listPayouts": ["advisor", () => ({})],
   "earnings.listConsultations": ["advisor", () => ({})],

@@ -26,6 +26,7 @@ export * from "./queries/ledger";
 export * from "./queries/incidents";
 export * from "./queries/consultations";
 export * from "./queries/sim-store";
+export * from "./queries/billing-customers-sim";
 export * from "./queries/worker-heartbeats";
 export * from "./queries/webhook-events";
 export * from "./queries/bookings";

@@ -2,12 +2,14 @@ import {
   type BillingConfig,
   createSimulatedPayments,
   createSimulatedScheduling,
+  createSimulatedSubscriptions,
   type Providers,
   type SimulatorRuntime,
 } from "@an/billing";
 import { createPgSimStore, type Db, enqueueJob } from "@an/db";
 import express, { Router } from "express";
 import type { Logger } from "pino";
+import { billingPages } from "./billing-pages";
 import { bookingPages } from "./booking-pages";
 import { checkoutPages } from "./checkout-pages";
 import { connectPages } from "./connect-pages";
@@ -63,6 +65,9 @@ export function simulatorRoutes(deps: SimulatorRouteDeps): Router {
     const payments = createSimulatedPayments(deps.billing, runtime);
     router.use(checkoutPages({ payments, form }));
     router.use(connectPages({ payments, form }));
+    router.use(
+      billingPages({ subscriptions: createSimulatedSubscriptions(deps.billing, runtime), form }),
+    );
   }
   return router;
 }

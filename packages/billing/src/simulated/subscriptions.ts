@@ -262,11 +262,16 @@ export function createSimulatedSubscriptions(
 
   async function invoicesOf(customerId: string): Promise<SimInvoiceRecord[]> {
     const all = await store.list<SimInvoiceRecord>(KIND.invoice);
-    return all
-      .filter((r) => r.invoice.customer === customerId)
-      .sort(
-        (a, b) => b.invoice.created - a.invoice.created || b.invoice.id.localeCompare(a.invoice.id),
-      );
+    return (
+      all
+        .filter((r) => r.invoice.customer === customerId)
+        // Invoices of one clock second keep their order of creation through their number.
+        .sort(
+          (a, b) =>
+            b.invoice.created - a.invoice.created ||
+            (b.invoice.number ?? "").localeCompare(a.invoice.number ?? ""),
+        )
+    );
   }
 
   /** Changes a subscription and returns the new object with the previous values of what changed. */
@@ -1638,4 +1643,11 @@ function changeOf(from: SimPriceView, to: SimPriceView): "upgrade" | "downgrade"
     { amount: from.amount, interval: interval(from.interval) },
     { amount: to.amount, interval: interval(to.interval) },
   );
+}
+
+/** Whether a subscriptions port is the simulator (whose test clock and card the sandbox drives). */
+export function isSimulatedSubscriptions(
+  port: SubscriptionBillingPort,
+): port is SimulatedSubscriptions {
+  return port.mode === "simulated" && "advanceClock" in port;
 }

@@ -25,6 +25,7 @@ const testScheduling: SchedulingPort = {
 export const testProviders: Providers = {
   payments: developmentBilling().providers.payments,
   scheduling: testScheduling,
+  subscriptions: developmentBilling().providers.subscriptions,
 };
 
 let requests = 0;
