@@ -1,7 +1,10 @@
+import { isProviderError } from "@an/billing";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import type {
   AdvisorError,
+  BillingCommandError,
+  PlanError,
   ApplicationError,
   ProjectError,
   ChatFailure,
@@ -14,6 +17,7 @@ import type {
   ApplicationRateError,
   InvitationError,
   Money,
+  PlanGateError,
   Result,
   TransitionError,
   Translator,
@@ -152,7 +156,21 @@ export const APP_ERROR_CODES = {
   CHAT_ATTACHMENT_LINK_INVALID: "FORBIDDEN",
   CHAT_ATTACHMENT_LINK_EXPIRED: "FORBIDDEN",
   CHAT_ATTACHMENT_MISSING: "NOT_FOUND",
+  PLAN_NOT_FOUND: "NOT_FOUND",
+  PLAN_RETIRED: "CONFLICT",
+  PLAN_PRICE_NOT_OFFERED: "BAD_REQUEST",
+  PLAN_EXISTS: "CONFLICT",
+  PLAN_INVALID: "BAD_REQUEST",
+  SUBSCRIPTION_EXISTS: "CONFLICT",
   NO_BILLING_CUSTOMER: "CONFLICT",
+  NO_LIVE_SUBSCRIPTION: "CONFLICT",
+  SUBSCRIPTION_NOT_CANCELING: "CONFLICT",
+  GRANT_NOT_FOUND: "NOT_FOUND",
+  GRANT_END_OUT_OF_RANGE: "BAD_REQUEST",
+  PLAN_REQUIRED_INVITE: "FORBIDDEN",
+  PLAN_ADVISOR_LIMIT: "FORBIDDEN",
+  PLAN_REQUIRED_PASSES: "FORBIDDEN",
+  BILLING_PROVIDER_UNAVAILABLE: "SERVICE_UNAVAILABLE",
   INTERNAL: "INTERNAL_SERVER_ERROR",
 } as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
 
@@ -241,6 +259,7 @@ export type Failure =
   | ReviewReplyError
   | WebhookReplayError
   | InvitationError
+  | PlanGateError
   | TransitionError;
 
 function isChatFailure(failure: Failure): failure is ChatFailure {
@@ -313,6 +332,11 @@ export function toAppError(failure: Failure): AppError {
       return new AppError(failure.code, { externalRef: failure.externalRef });
     case "EMPTY_TERM":
       return new AppError("VALIDATION_FAILED");
+    case "PLAN_REQUIRED_INVITE":
+    case "PLAN_REQUIRED_PASSES":
+      return new AppError(failure.code);
+    case "PLAN_ADVISOR_LIMIT":
+      return new AppError(failure.code, { limit: failure.limit });
     default:
       return transitionAppError(failure);
   }
@@ -375,5 +399,57 @@ export function passAppError(
       });
     case "PASS_DAYS_NOT_ALLOWED":
       return new AppError(error.code, { max: error.maxDays, value: input.days });
+    case "PLAN_REQUIRED_PASSES":
+      return new AppError(error.code);
+  }
+}
+
+/** A subscriber's or an admin's billing command refused (nothing was asked of the provider). */
+export function billingAppError(error: BillingCommandError | PlanError): AppError {
+  switch (error.code) {
+    case "PLAN_NOT_FOUND":
+    case "PLAN_RETIRED":
+    case "PLAN_EXISTS":
+      return new AppError(error.code, { planKey: error.planKey });
+    case "PLAN_PRICE_NOT_OFFERED":
+      return new AppError(error.code, {
+        planKey: error.planKey,
+        currency: error.currency,
+        interval: error.interval,
+      });
+    case "PLAN_INVALID":
+      return new AppError(error.code, { reason: error.reason });
+    case "USER_NOT_FOUND":
+    case "GRANT_NOT_FOUND":
+      return new AppError(error.code, { ref: error.ref });
+    case "GRANT_END_OUT_OF_RANGE":
+      return new AppError(error.code, { maxDays: error.maxDays });
+    case "SUBSCRIPTION_EXISTS":
+    case "NO_BILLING_CUSTOMER":
+    case "NO_LIVE_SUBSCRIPTION":
+    case "SUBSCRIPTION_NOT_CANCELING":
+      return new AppError(error.code);
+  }
+}
+
+/** A billing workflow's value, or its refusal thrown as the AppError {@link billingAppError} gives. */
+export function unwrapBilling<T>(outcome: Result<T, BillingCommandError | PlanError>): T {
+  if (!outcome.ok) throw billingAppError(outcome.error);
+  return outcome.value;
+}
+
+/**
+ * Runs a command that talks to the subscription provider: a provider failure (down,
+ * throttled or refusing) is BILLING_PROVIDER_UNAVAILABLE (503), the one place that mapping
+ * is made for billing.
+ */
+export async function withBillingProvider<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isProviderError(error)) {
+      throw new AppError("BILLING_PROVIDER_UNAVAILABLE", {}, { cause: error });
+    }
+    throw error;
   }
 }

@@ -41,3 +41,4 @@ export * from "./reconciliation";
 export * from "./application";
 export * from "./advisor-matching";
 export * from "./subscriptions";
+export * from "./plan-gate";

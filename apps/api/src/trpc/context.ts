@@ -6,7 +6,7 @@ import {
   type Providers,
   resolveBillingConfig,
 } from "@an/billing";
-import type { Db } from "@an/db";
+import type { Db, SyncCustomer } from "@an/db";
 import { DEFAULT_LOCALE, type Locale, type Role } from "@an/domain";
 import type { Logger } from "pino";
 import pino from "pino";
@@ -60,6 +60,12 @@ export type ContextInnerOptions = {
   /** Payment and scheduling providers; defaults to in-memory simulators. */
   providers?: Providers;
   now?: () => Date;
+  /**
+   * Re-reads one customer's subscriptions from Stripe and stores them (`syncBillingCustomer`
+   * bound to this process's providers). Billing commands call it after the provider
+   * answered, so what they return reflects Stripe.
+   */
+  billingSync?: SyncCustomer;
   /** This process's live chat (fan-out hub and settings); null where nothing streams. */
   live?: LiveChat | null;
 };
@@ -82,6 +88,12 @@ export function developmentBilling(): { billing: BillingConfig; providers: Provi
   }
   return defaults;
 }
+
+/**
+ * Until the sync workflow is wired in, commands return what we last stored: the webhook
+ * pipeline brings the provider's state in afterwards.
+ */
+const notWiredBillingSync: SyncCustomer = () => Promise.resolve(null);
 
 /**
  * The context every procedure sees. The Express adapter is a thin wrapper over this, and
@@ -114,6 +126,7 @@ export function createContextInner(opts: ContextInnerOptions) {
     billing: opts.billing ?? developmentBilling().billing,
     providers: opts.providers ?? developmentBilling().providers,
     now: opts.now ?? (() => new Date()),
+    billingSync: opts.billingSync ?? notWiredBillingSync,
     live: opts.live ?? null,
   };
 }

@@ -1,6 +1,8 @@
 import { advisorsRouter } from "../routers/advisors";
 import { applicationsRouter } from "../routers/applications";
 import { authRouter } from "../routers/auth";
+import { billingAdminRouter } from "../routers/billing-admin";
+import { billingRouter } from "../routers/billing";
 import { bookingsRouter } from "../routers/bookings";
 import { chatAdminRouter } from "../routers/chat-admin";
 import { chatRouter } from "../routers/chat";
@@ -54,6 +56,8 @@ export const appRouter = router({
   chatAdmin: chatAdminRouter,
   serviceCredentials: serviceCredentialsRouter,
   invitations: invitationsRouter,
+  billing: billingRouter,
+  billingAdmin: billingAdminRouter,
   sandbox: sandboxRouter,
 });
 

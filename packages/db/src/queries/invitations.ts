@@ -184,6 +184,23 @@ export async function hasLiveInvitation(
   return row !== undefined;
 }
 
+/** Live (pending or accepted) invitations on the project: what the plan's advisor limit counts. */
+export async function countLiveInvitations(
+  ex: Executor,
+  params: { projectId: string },
+): Promise<number> {
+  const rows = await ex
+    .select({ id: advisorInvitations.id })
+    .from(advisorInvitations)
+    .where(
+      and(
+        eq(advisorInvitations.projectId, params.projectId),
+        inArray(advisorInvitations.status, LIVE_INVITATION_STATUSES),
+      ),
+    );
+  return rows.length;
+}
+
 /**
  * Inserts a pending invitation. Null when a live one for the project and advisor exists
  * (the partial unique index decides, so a race can't make two).

@@ -89,3 +89,4 @@ export * from "./consultations";
 export * from "./payouts";
 export * from "./records";
 export * from "./chat";
+export * from "./billing";

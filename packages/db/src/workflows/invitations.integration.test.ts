@@ -9,6 +9,7 @@ import {
   AMIRA,
   auditActions,
   DIEGO,
+  grantTestPlan,
   insertAdvisor,
   jobPayloads,
   LUCAS,
@@ -424,6 +425,8 @@ describe("revokeInvitation", () => {
 
 describe("listProjectInvitations", () => {
   it("lists for the owner and admins, newest first; anyone else gets PROJECT_NOT_FOUND", async () => {
+    // Two advisors in one project: more than the free tier allows.
+    await grantTestPlan(t.db, SAM);
     const { projectId } = await seedShopWithPass(t.db);
     const a = await invited(projectId);
     const b = await invited(projectId, { advisorId: LUCAS, now: at(1000) });
@@ -441,6 +444,7 @@ describe("listProjectInvitations", () => {
 
 describe("expireInvitations", () => {
   it("expires lapsed pending and accepted invitations only, removing the membership, told and audited", async () => {
+    await grantTestPlan(t.db, SAM);
     const { projectId, conversationId } = await seedShopWithPass(t.db);
     const accepted = await invited(projectId, { expiresAt: at(20 * DAY) });
     await accept(accepted.id);
@@ -510,6 +514,60 @@ describe("advisor suspension", () => {
       await expectAccessNotice(conversationId, AMIRA);
     } finally {
       await setSuspended(AMIRA, false);
+    }
+  });
+});
+
+describe("the plan gate", () => {
+  const diegoProject = () => seedProjectChat(t.db, { ownerId: DIEGO, name: "Diego's shop" });
+  const inviteFor = (projectId: string, advisorId: string, actor = diego) =>
+    invite(projectId, { actor, advisorId });
+
+  it("on the free tier one advisor per project: pending and accepted both count, revoked frees the place", async () => {
+    const { projectId } = await diegoProject();
+    const first = await inviteFor(projectId, AMIRA);
+    expect(first.ok).toBe(true);
+    // Pending counts.
+    const second = await inviteFor(projectId, LUCAS);
+    expect(second).toEqual({ ok: false, error: { code: "PLAN_ADVISOR_LIMIT", limit: 1 } });
+    // Accepted counts too.
+    if (!first.ok) throw new Error("unreachable");
+    expect((await accept(first.value.id)).ok).toBe(true);
+    expect(code(await inviteFor(projectId, LUCAS))).toBe("PLAN_ADVISOR_LIMIT");
+    // An admin acting for Diego is held to Diego's plan.
+    expect(code(await inviteFor(projectId, LUCAS, admin))).toBe("PLAN_ADVISOR_LIMIT");
+    const stored = await t.db
+      .select({ id: advisorInvitations.id })
+      .from(advisorInvitations)
+      .where(eq(advisorInvitations.projectId, projectId));
+    expect(stored).toHaveLength(1);
+    // Revoking frees the place.
+    expect((await revoke(first.value.id, diego)).ok).toBe(true);
+    expect((await inviteFor(projectId, LUCAS)).ok).toBe(true);
+  });
+
+  it("a plan without invitations refuses any; a bigger plan allows more", async () => {
+    const noInvites = await seedProjectChat(t.db, { ownerId: SAM, name: "Gate" });
+    // The `free` plan row overrides the built-in free tier for everyone without a plan.
+    await t.db.execute(sql`
+      insert into plans (key, texts, entitlements)
+      values ('free', '{"en":{"name":"Free","description":""}}',
+              '{"inviteAdvisors":false,"maxAdvisorsPerProject":0,"buyPasses":true}')`);
+    try {
+      const { projectId } = await diegoProject();
+      expect(code(await inviteFor(projectId, AMIRA))).toBe("PLAN_REQUIRED_INVITE");
+      // A plan granted to Sam still lets him invite.
+      await grantTestPlan(t.db, SAM);
+      expect((await invite(noInvites.projectId, { advisorId: LUCAS })).ok).toBe(true);
+      await grantTestPlan(t.db, DIEGO, {
+        inviteAdvisors: true,
+        maxAdvisorsPerProject: 2,
+        buyPasses: false,
+      });
+      expect((await inviteFor(projectId, AMIRA)).ok).toBe(true);
+      expect((await inviteFor(projectId, LUCAS)).ok).toBe(true);
+    } finally {
+      await t.db.execute(sql`delete from plans where key = 'free'`);
     }
   });
 });

@@ -1,5 +1,6 @@
 import {
   clientForAdvisor,
+  decideInviteAllowance,
   decideInvitationCommand,
   decideInvite,
   err,
@@ -10,6 +11,7 @@ import {
   invitationLapsed,
   mayManageInvitations,
   ok,
+  type PlanGateError,
   type Result,
 } from "@an/domain";
 import type { Executor, Tx } from "../client";
@@ -17,6 +19,7 @@ import { enqueueJob } from "../jobs";
 import { type Actor, writeAudit } from "../queries/audit";
 import {
   conversationIdOfProject,
+  countLiveInvitations,
   getAdvisorStanding,
   getInvitationView,
   getProjectForInvitations,
@@ -34,6 +37,7 @@ import {
   updateInvitation,
   upsertAdvisorMember,
 } from "../queries/invitations";
+import { getEntitlements } from "../queries/entitlements";
 import { notifyChat } from "../queries/messages";
 
 export type { InvitationError } from "@an/domain";
@@ -92,8 +96,10 @@ async function reload(tx: Tx, id: string): Promise<InvitationView> {
  * The project's owner (or an admin) invites an approved, active advisor into the project's
  * chat with a scope (history, posting) and an expiry (default 30 days; between 1 hour and
  * 180 days). Locks the project so concurrent invitations of the same advisor queue: one
- * wins, the other is INVITATION_EXISTS. Audited (`invitation.created`); the advisor is
- * notified, told the client's first name only.
+ * wins, the other is INVITATION_EXISTS. The owner's plan must allow it (invitations, and
+ * fewer live invitations on the project than its per-project limit), checked under the
+ * same project lock so two concurrent invitations can't both take the last place. Audited
+ * (`invitation.created`); the advisor is notified, told the client's first name only.
  */
 export async function inviteAdvisor(
   tx: Tx,
@@ -105,7 +111,7 @@ export async function inviteAdvisor(
     expiresAt?: Date | null;
     message?: string | null;
   },
-): Promise<Result<InvitationView, InvitationError>> {
+): Promise<Result<InvitationView, InvitationError | PlanGateError>> {
   const project = await lockProjectForInvitation(tx, { projectId: params.projectId });
   const standing = await getAdvisorStanding(tx, { advisorId: params.advisorId });
   const live = project
@@ -122,6 +128,13 @@ export async function inviteAdvisor(
     now: params.now,
   });
   if (!decision.ok) return decision;
+  // The plan is the project owner's, whoever sends the invitation (an admin acts for them).
+  const { entitlements } = await getEntitlements(tx, project!.ownerId, params.now);
+  const allowance = decideInviteAllowance(
+    entitlements,
+    await countLiveInvitations(tx, { projectId: params.projectId }),
+  );
+  if (!allowance.ok) return allowance;
   const row = await insertInvitation(tx, {
     projectId: params.projectId,
     advisorId: params.advisorId,

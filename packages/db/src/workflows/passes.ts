@@ -6,6 +6,7 @@ import {
   DEFAULT_ASYNC_PASS_RULES,
   DEFAULT_COMMISSION,
   DEFAULT_REFUND_POLICY,
+  decidePassAllowance,
   err,
   isCurrencyCode,
   newConsultation,
@@ -19,6 +20,7 @@ import type { Executor } from "../client";
 import { enqueueJob } from "../jobs";
 import { writeAudit } from "../queries/audit";
 import { insertConsultationEvent } from "../queries/consultation-events";
+import { getEntitlements } from "../queries/entitlements";
 import {
   type ConsultationRow,
   insertConsultation,
@@ -44,7 +46,9 @@ export type PassError =
   /** No such advisor, or not invited (accepted, unexpired) to this project. */
   | { code: "ADVISOR_NOT_INVITED" }
   | { code: "PASS_NOT_AVAILABLE"; advisorName: string; reason: PassUnavailableReason }
-  | { code: "PASS_DAYS_NOT_ALLOWED"; maxDays: number };
+  | { code: "PASS_DAYS_NOT_ALLOWED"; maxDays: number }
+  /** The client's plan doesn't include passes. */
+  | { code: "PLAN_REQUIRED_PASSES" };
 
 type PassTerms = {
   rules?: AsyncPassRules;
@@ -123,6 +127,9 @@ export async function purchasePass(
 ): Promise<Result<{ consultation: ConsultationRow; advisorName: string }, PassError>> {
   const quoted = await quotePass(tx, input);
   if (!quoted.ok) return quoted;
+  const { entitlements } = await getEntitlements(tx, input.clientId, input.now);
+  const allowed = decidePassAllowance(entitlements);
+  if (!allowed.ok) return err({ code: "PLAN_REQUIRED_PASSES" });
   const q = quoted.value.quote;
   const currency: CurrencyCode = q.price.currency;
   const windowMinutes = Math.min(24 * 60, Math.max(30, input.paymentWindowMinutes));

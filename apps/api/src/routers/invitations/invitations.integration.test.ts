@@ -4,6 +4,7 @@ import {
   ADMIN,
   AMIRA,
   DIEGO,
+  grantTestPlan,
   insertAdvisor,
   LUCAS,
   SAM,
@@ -107,6 +108,8 @@ describe("invitations router", () => {
   it("pages both lists by keyset cursor, newest first, and refuses a broken cursor", async () => {
     const sam = await callerFor(SAM);
     const amira = await callerFor(AMIRA);
+    // Two advisors in one project: more than the free tier allows.
+    await grantTestPlan(t.db, SAM);
     const first = await seedShopWithPass();
     const second = await seedShopWithPass();
     await sam.invitations.create({ projectId: first.projectId, advisorId: AMIRA });
