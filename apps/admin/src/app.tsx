@@ -22,6 +22,7 @@ import { LedgerPage } from "./features/ledger/ledger-page";
 import { NotificationsPage } from "./features/notifications/notifications-page";
 import { PayoutBatchPage } from "./features/payouts/payout-batch-page";
 import { PayoutsPage } from "./features/payouts/payouts-page";
+import { PlansPage } from "./features/billing/plans-page";
 import { ProjectPage } from "./features/projects/project-page";
 import { ProjectsPage } from "./features/projects/projects-page";
 import {
@@ -33,6 +34,8 @@ import { SandboxOnboardingReturnPage } from "./features/sandbox/sandbox-onboardi
 import { SandboxPage } from "./features/sandbox/sandbox-page";
 import { SignInPage } from "./features/auth/sign-in-page";
 import { SkillsPage } from "./features/skills/skills-page";
+import { SubscriberPage } from "./features/billing/subscriber-page";
+import { SubscribersPage } from "./features/billing/subscribers-page";
 import { UsersPage } from "./features/users/users-page";
 import { WebhookEventsPage } from "./features/webhooks/webhook-events-page";
 
@@ -86,6 +89,9 @@ export function App() {
                     <Route path="/payouts/advisors/:advisorId" element={<AdvisorPayoutsPage />} />
                     <Route path="/reconciliation" element={<ReconciliationPage />} />
                     <Route path="/reconciliation/:id" element={<ReconciliationReportPage />} />
+                    <Route path="/plans" element={<PlansPage />} />
+                    <Route path="/subscribers" element={<SubscribersPage />} />
+                    <Route path="/subscribers/:userId" element={<SubscriberPage />} />
                     <Route path="/finance" element={<FinancePage />} />
                     <Route path="/incidents" element={<IncidentsPage />} />
                     <Route path="/webhook-events" element={<WebhookEventsPage />} />

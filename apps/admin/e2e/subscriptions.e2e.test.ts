@@ -1,0 +1,213 @@
+import { DEMO_USERS, findUnbalancedEntries } from "@an/db";
+import type { Locator, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import {
+  ADMIN_EMAIL,
+  apiClientFor,
+  expectNoPageErrors,
+  screenshot,
+  screenshotOnFailure,
+  signInAsAdmin,
+  type Stack,
+  useStack,
+} from "./stack";
+
+const SAM = { id: "demo|client-sam", email: "sam@demo.advisor.network" };
+
+const stack = useStack();
+
+/** A webhook round trip (simulator → worker delivery → our route → sync job), or a poll. */
+const WEBHOOK_WAIT_MS = 30_000;
+/** The walk-through waits on many round trips in a row: more than the default. */
+const WALKTHROUGH_TIMEOUT_MS = 300_000;
+
+/** Starter is $19 a month, Pro $49: switching mid-period charges the prorated difference. */
+const STARTER_USD_MONTH = 1_900;
+const PRO_USD_MONTH = 4_900;
+
+/** Clicks a link that opens in a new tab and returns that tab, loaded. */
+async function openInNewTab(page: Page, scope: Locator, name: string): Promise<Page> {
+  const [tab] = await Promise.all([
+    page.context().waitForEvent("page"),
+    scope.getByRole("link", { name }).click(),
+  ]);
+  await tab.waitForLoadState();
+  return tab;
+}
+
+async function expectLedgerBalanced(s: Stack): Promise<void> {
+  expect(await findUnbalancedEntries(s.t.db)).toEqual([]);
+  const [totals] = await s.t.sql<{ off: number }[]>`
+    select count(*)::int as off from (
+      select currency from journal_postings group by currency having sum(amount) <> 0
+    ) t`;
+  expect(totals!.off).toBe(0);
+}
+
+/** Creates the Starter plan on the Plans page, as an operator would. */
+async function createStarterInConsole(page: Page): Promise<void> {
+  await page.getByRole("heading", { name: "Plans" }).waitFor();
+  await page.getByRole("button", { name: "New plan" }).click();
+  const form = page.getByRole("form", { name: "New plan" });
+  await form.getByRole("textbox", { name: "Key" }).fill("starter");
+  await form.getByRole("textbox", { name: "Name (EN)" }).fill("Starter");
+  await form.getByRole("textbox", { name: "Description (EN)" }).fill("Up to three advisors");
+  await form.getByRole("textbox", { name: "Name (FR)" }).fill("Essentiel");
+  await form.getByRole("textbox", { name: "Description (FR)" }).fill("Jusqu'à trois conseillers");
+  await form.getByRole("textbox", { name: "Amount" }).fill(String(STARTER_USD_MONTH / 100));
+  await form.getByRole("textbox", { name: "Reason" }).fill("Launch the entry plan");
+  await form.getByRole("button", { name: "Create plan" }).click();
+  await page.getByText("Plan starter created.").waitFor();
+  const card = page.locator('[data-plan-key="starter"]');
+  await card.getByRole("cell", { name: "$19.00" }).waitFor();
+}
+
+describe("subscriptions", () => {
+  it(
+    "a client subscribes, upgrades on the portal and cancels at period end; the console shows it",
+    async () => {
+      const { page, t } = stack;
+      screenshotOnFailure(stack, "subscriptions");
+      const adminUser = DEMO_USERS.find((u) => u.email === ADMIN_EMAIL);
+      if (!adminUser) throw new Error("no demo admin");
+      const admin = await apiClientFor(stack, { id: adminUser.id, email: ADMIN_EMAIL });
+
+      // The plans: Starter through the console's Plans page, Pro through the API.
+      await signInAsAdmin(stack, "/plans");
+      await createStarterInConsole(page);
+      await admin.billingAdmin.createPlan.mutate({
+        key: "pro",
+        texts: { en: { name: "Pro", description: "Up to ten advisors" } },
+        entitlements: { inviteAdvisors: true, maxAdvisorsPerProject: 10, buyPasses: true },
+        prices: [{ currency: "USD", interval: "month", amount: PRO_USD_MONTH, trialDays: 0 }],
+        reason: "Launch the upper plan",
+      });
+      await screenshot(stack, "subscriptions-plans");
+
+      // The sandbox acts as Sam.
+      await page.goto(`${stack.consoleUrl}/sandbox`);
+      await page.getByRole("combobox", { name: "Demo client" }).selectOption(SAM.email);
+      await page.getByRole("button", { name: "Act as this client" }).click();
+      await page.getByTestId("sandbox-acting-as").getByText("Sam").waitFor();
+      const card = page.getByTestId("sandbox-subscription");
+      await card.getByTestId("sandbox-subscription-none").waitFor();
+
+      // Subscribe to Starter, monthly in USD, and pay on the simulated Checkout.
+      await card.getByRole("combobox", { name: "Plan" }).selectOption({ label: "Starter" });
+      await card.getByRole("combobox", { name: "Price" }).selectOption("USD:month");
+      await card.getByRole("button", { name: "Subscribe" }).click();
+      const checkout = await openInNewTab(page, card, "Pay on the simulated checkout");
+      await checkout.getByText("Due today: $19.00").waitFor();
+      await checkout.getByRole("button", { name: "Pay and subscribe" }).click();
+      await checkout.getByText("Subscribed", { exact: true }).waitFor();
+      await checkout.close();
+      // Back from the checkout: access is there without waiting for the webhook.
+      await card.getByRole("button", { name: "Back from the checkout" }).click();
+      await card
+        .getByTestId("sandbox-subscription-badge")
+        .and(page.locator('[data-status="active"]'))
+        .waitFor({ timeout: WEBHOOK_WAIT_MS });
+      await card.getByTestId("sandbox-subscription-plan").getByText("Starter").waitFor();
+      await card
+        .getByTestId("sandbox-subscription-entitlements")
+        .getByText("Invites up to 3 advisors per project", { exact: false })
+        .waitFor();
+      await screenshot(stack, "subscriptions-subscribed");
+
+      // The customer portal: switch to Pro, an upgrade, prorated now.
+      await card.getByRole("button", { name: "Open the customer portal" }).click();
+      const portal = await openInNewTab(page, card, "Go to the simulated customer portal");
+      await portal.getByRole("button", { name: /^Pro .*upgrade now \(prorated\)/ }).click();
+      await portal.waitForLoadState();
+      await portal.close();
+      await card
+        .getByTestId("sandbox-subscription-plan")
+        .getByText("Pro")
+        .waitFor({ timeout: WEBHOOK_WAIT_MS });
+      await card
+        .getByTestId("sandbox-subscription-entitlements")
+        .getByText("Invites up to 10 advisors per project", { exact: false })
+        .waitFor({ timeout: WEBHOOK_WAIT_MS });
+
+      // Cancel at the period's end: still active until then.
+      await card.getByRole("button", { name: "Cancel at period end" }).click();
+      await card.getByTestId("sandbox-subscription-canceling").waitFor();
+      await card.getByRole("button", { name: "Resume" }).waitFor();
+      await screenshot(stack, "subscriptions-canceling");
+
+      // What the database holds once the webhooks are in: one live subscription on Pro,
+      // canceling at period end, and the two paid invoices posted to the ledger.
+      await expect
+        .poll(
+          async () => {
+            const rows = await t.sql<{ invoices: number }[]>`
+              select count(*)::int as invoices from subscription_invoices
+               where user_id = ${SAM.id} and status = 'paid' and posted_paid = amount_paid`;
+            return rows[0]!.invoices;
+          },
+          { timeout: WEBHOOK_WAIT_MS },
+        )
+        .toBe(2);
+      const subs = await t.sql<
+        { status: string; plan_key: string; cancel_at_period_end: boolean; amount: number }[]
+      >`
+        select s.status, p.key as plan_key, s.cancel_at_period_end, s.amount::int as amount
+          from subscriptions s join plans p on p.id = s.plan_id
+         where s.user_id = ${SAM.id}`;
+      expect(subs).toEqual([
+        { status: "active", plan_key: "pro", cancel_at_period_end: true, amount: PRO_USD_MONTH },
+      ]);
+      const invoices = await t.sql<
+        { billing_reason: string; amount_paid: number; currency: string }[]
+      >`
+        select billing_reason, amount_paid::int as amount_paid, currency
+          from subscription_invoices where user_id = ${SAM.id} order by invoice_created_at`;
+      expect(invoices.map((i) => i.billing_reason)).toEqual([
+        "subscription_create",
+        "subscription_update",
+      ]);
+      expect(invoices[0]!.amount_paid).toBe(STARTER_USD_MONTH);
+      // The proration: more than nothing, less than a whole month of the difference.
+      expect(invoices[1]!.amount_paid).toBeGreaterThan(0);
+      expect(invoices[1]!.amount_paid).toBeLessThanOrEqual(PRO_USD_MONTH - STARTER_USD_MONTH);
+      const paid = invoices.reduce((sum, i) => sum + i.amount_paid, 0);
+      const [revenue] = await t.sql<{ entries: number; credited: number }[]>`
+        select count(distinct e.id)::int as entries, coalesce(-sum(p.amount), 0)::int as credited
+          from journal_entries e join journal_postings p on p.entry_id = e.id
+         where e.kind = 'subscription_payment' and p.account = 'subscription_revenue'`;
+      expect(revenue).toEqual({ entries: 2, credited: paid });
+      await expectLedgerBalanced(stack);
+
+      // The console's Subscribers page as the admin: Sam on Pro, canceling, with the invoices.
+      await page.goto(`${stack.consoleUrl}/subscribers`);
+      await page.getByRole("heading", { name: "Subscribers" }).waitFor();
+      const row = page.locator(`tr[data-user-id="${SAM.id}"]`);
+      await row.getByText("Pro").waitFor();
+      await row.getByText("Cancels at the end of the period").waitFor();
+      await row.getByRole("link", { name: /Open the subscription of/ }).click();
+      const status = page.getByTestId("subscriber-status");
+      await status.getByTestId("subscriber-plan").getByText("Pro").waitFor();
+      expect(await status.getByTestId("subscriber-canceling").textContent()).toBe("Yes");
+      await status
+        .getByTestId("subscriber-status-badge")
+        .and(page.locator('[data-status="active"]'))
+        .waitFor();
+      const invoiceRows = page.getByTestId("subscriber-invoices").locator("tbody tr");
+      expect(await invoiceRows.count()).toBe(2);
+      await page
+        .getByTestId("subscriber-invoices")
+        .getByRole("cell", { name: "$19.00" })
+        .first()
+        .waitFor();
+      // Re-syncing finds nothing to change: the webhooks brought everything.
+      await page.getByRole("button", { name: "Re-sync from Stripe" }).click();
+      await page
+        .getByTestId("subscriber-resync-result")
+        .getByText("Re-synced: everything already matched Stripe")
+        .waitFor();
+      await screenshot(stack, "subscriptions-subscriber");
+      expectNoPageErrors(stack);
+    },
+    WALKTHROUGH_TIMEOUT_MS,
+  );
+});
