@@ -1,5 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { createSimulatedSubscriptions, parseBillingEnv, resolveBillingConfig } from "@an/billing";
+import {
+  createSimulatedSubscriptions,
+  parseBillingEnv,
+  resolveBillingConfig,
+  signStripePayload,
+} from "@an/billing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "../testing";
@@ -35,10 +40,9 @@ const post = (path: string, fields: Record<string, string> = {}) =>
   });
 
 /** Stripe events the simulator queued for delivery to `/webhooks/stripe`, in order, about `customerId`. */
-const queuedEvents = async (customerId: string) =>
-  (
-    await api.db.db.execute<{ type: string }>(sql`
-      select (j.payload->>'body')::jsonb->>'type' as type
+const queued = async (customerId: string) =>
+  api.db.db.execute<{ type: string; body: string }>(sql`
+      select (j.payload->>'body')::jsonb->>'type' as type, j.payload->>'body' as body
       from graphile_worker._private_jobs j
       join graphile_worker._private_tasks t on t.id = j.task_id
       where t.identifier = 'deliver_simulated_webhook'
@@ -47,8 +51,8 @@ const queuedEvents = async (customerId: string) =>
           (j.payload->>'body')::jsonb->'data'->'object'->>'customer' = ${customerId}
         )
       order by j.id
-    `)
-  ).map((r) => r.type);
+    `);
+const queuedEvents = async (customerId: string) => (await queued(customerId)).map((r) => r.type);
 
 /** Two plans (20.00 and 50.00 a month) and a customer with an open subscription checkout. */
 async function setup(trialDays = 0) {
@@ -139,6 +143,18 @@ describe("the simulated subscription Checkout page", () => {
       "invoice.payment_succeeded",
       "checkout.session.completed",
     ]);
+    // Signed as the worker signs them, our own webhook route takes every one.
+    for (const { body } of await queued(customerId)) {
+      const answer = await fetch(`${api.url}/webhooks/stripe`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "stripe-signature": signStripePayload(body, config.stripe.webhookSecrets[0]!),
+        },
+        body,
+      });
+      expect(answer.status).toBe(200);
+    }
     // The page now says so; paying again is refused without a second subscription.
     expect(await (await get(path)).text()).toContain("Subscribed");
     const again = await post(`${path}/pay`);

@@ -187,6 +187,58 @@ describe("simulated Stripe Billing", () => {
     expect(await billing.listCustomerSubscriptions(customerId)).toHaveLength(1);
   });
 
+  it("a declined card keeps the checkout open; an expired session can't be paid", async () => {
+    const p = await plans();
+    const customer = await billing.createCustomer({
+      userId,
+      email: null,
+      name: null,
+      locale: null,
+      idempotencyKey: `customer:${userId}`,
+    });
+    await billing.setCard({ customerId: customer.id, card: "declines" });
+    const session = await billing.createSubscriptionCheckout({
+      checkoutId: "chk-declined",
+      userId,
+      customerId: customer.id,
+      priceId: p.basicMonth,
+      trialDays: 0,
+      expiresAt: new Date(realNow.getTime() + 60 * 60_000),
+      successUrl: "http://app.test/ok",
+      cancelUrl: "http://app.test/no",
+    });
+    await expect(billing.completeCheckout(session.id)).rejects.toMatchObject({
+      code: "card_declined",
+    });
+    expect((await billing.retrieveSubscriptionCheckout(session.id)).status).toBe("open");
+    expect(await billing.listCustomerSubscriptions(customer.id)).toEqual([]);
+    sent = [];
+    const expired = await billing.expireSubscriptionCheckout({
+      sessionId: session.id,
+      idempotencyKey: "expire:chk-declined",
+    });
+    expect(expired.status).toBe("expired");
+    expect(types()).toEqual(["checkout.session.expired"]);
+    await billing.setCard({ customerId: customer.id, card: "succeeds" });
+    await expect(billing.completeCheckout(session.id)).rejects.toMatchObject({
+      code: "checkout_session_not_open",
+    });
+    // An inactive price takes no new checkouts.
+    await billing.deactivatePlanPrice({ priceId: p.proMonth });
+    await expect(
+      billing.createSubscriptionCheckout({
+        checkoutId: "chk-inactive",
+        userId,
+        customerId: customer.id,
+        priceId: p.proMonth,
+        trialDays: 0,
+        expiresAt: new Date(realNow.getTime() + 60 * 60_000),
+        successUrl: "http://app.test/ok",
+        cancelUrl: "http://app.test/no",
+      }),
+    ).rejects.toBeInstanceOf(ProviderRejectedError);
+  });
+
   it("a trial reminds three days before its end, then invoices the first period", async () => {
     const p = await plans();
     const { customerId, subscription } = await subscribe(p.basicMonth, 14);
@@ -399,6 +451,33 @@ describe("simulated Stripe Billing", () => {
         resetsPeriod: true,
       }),
     ).toEqual({ credit: 1500, charge: 20_000, total: 18_500 });
+  });
+
+  it("an upgrade the card can't pay leaves the subscription as it was", async () => {
+    const p = await plans();
+    const { customerId } = await subscribe(p.basicMonth);
+    const portal = await billing.createPortalSession({
+      customerId,
+      returnUrl: "http://app.test/billing",
+      allowedPrices: [{ productId: p.pro.id, priceIds: [p.proMonth] }],
+    });
+    await billing.portalSetCard({
+      portalSessionId: portal.url.split("/").at(-1)!,
+      card: "declines",
+    });
+    sent = [];
+    await expect(
+      billing.portalSwitchPrice({
+        portalSessionId: portal.url.split("/").at(-1)!,
+        priceId: p.proMonth,
+      }),
+    ).rejects.toMatchObject({ code: "card_declined" });
+    expect((await billing.listCustomerSubscriptions(customerId))[0]).toMatchObject({
+      priceId: p.basicMonth,
+      card: { last4: "0341" },
+    });
+    expect(await billing.listCustomerInvoices(customerId)).toHaveLength(1);
+    expect(sent).toEqual([]);
   });
 
   it("a downgrade is pending until the period's end, then bills the new price", async () => {
