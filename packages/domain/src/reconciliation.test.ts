@@ -246,6 +246,66 @@ describe("compareReconciliation", () => {
     expect(summary.differences).toEqual(byKind);
   });
 
+  it("matches a subscription invoice's charge and its refunds instead of reporting them unknown", () => {
+    const { ours, provider } = matching();
+    ours.subscriptionInvoices = [
+      {
+        invoiceId: "in_1",
+        chargeId: "ch_sub",
+        amount: 1_500,
+        currency: "EUR",
+        processingFee: 74,
+        reversed: 500,
+      },
+    ];
+    provider.balanceTransactions.push({
+      id: "txn_sub",
+      type: "charge",
+      amount: 1_500,
+      fee: 74,
+      currency: "eur",
+      source: "ch_sub",
+    });
+    provider.refunds.push({
+      id: "re_sub",
+      amount: 500,
+      currency: "eur",
+      status: "succeeded",
+      refundId: null,
+      chargeId: "ch_sub",
+    });
+    const agreed = compareReconciliation(ours, provider);
+    expect(agreed.differences).toEqual([]);
+    // Consultation refunds alone are compared with the ledger's refund entries.
+    expect(agreed.summary.ledger.EUR!.refunds).toEqual({ ledger: 2_000, provider: 2_000 });
+    expect(agreed.summary.charges.EUR).toEqual({
+      ours: { count: 2, amount: 11_500 },
+      provider: { count: 2, amount: 11_500 },
+    });
+
+    // The ledger reversed less than was refunded, and the fee differs: both reported.
+    ours.subscriptionInvoices[0]!.reversed = 0;
+    ours.subscriptionInvoices[0]!.processingFee = null;
+    const found = compareReconciliation(ours, provider).differences;
+    expect(found.map((d) => [d.kind, d.objectType, d.ourId])).toEqual([
+      ["amount_mismatch", "subscription_invoice", "in_1"],
+      ["fee_mismatch", "subscription_invoice", "in_1"],
+    ]);
+    expect(found[0]!.message).toBe(
+      "Subscription invoice in_1: the provider refunded €5.00 on charge ch_sub, the ledger reversed €0.00.",
+    );
+
+    // Without the invoice, the same charge is unknown here.
+    ours.subscriptionInvoices = [];
+    expect(
+      compareReconciliation(ours, provider).differences.map((d) => [d.kind, d.objectType]),
+    ).toEqual([
+      ["missing_here", "refund"],
+      ["missing_here", "charge"],
+      ["ledger_mismatch", "ledger"],
+    ]);
+  });
+
   it("writes each difference as a readable message with both amounts", () => {
     const records = matching();
     records.ours.transfers[0]!.amount = 7_999;

@@ -38,6 +38,8 @@ export type ProviderRecords = {
     currency: string;
     status: string;
     refundId: string | null;
+    /** The charge refunded: a subscription invoice's refund matches through it. */
+    chargeId?: string | null;
   }[];
   balanceTransactions: {
     id: string;
@@ -81,6 +83,18 @@ export type OurRecords = {
     currency: string;
     processingFee: number | null;
     inPeriod: boolean;
+  }[];
+  /**
+   * Platform subscription invoices paid by the provider's charges (matched by charge id):
+   * what was paid, the fee, and what the ledger has reversed on them so far.
+   */
+  subscriptionInvoices?: {
+    invoiceId: string;
+    chargeId: string;
+    amount: number;
+    currency: string;
+    processingFee: number | null;
+    reversed: number;
   }[];
   /** Per currency: the stripe_balance credits of `transfer` and of `refund` entries posted in the period. */
   ledger: { currency: string; transfers: number; refunds: number }[];
@@ -243,7 +257,35 @@ export function compareReconciliation(
   const ourRefunds: Side = {};
   const providerRefunds: Side = {};
   for (const r of ours.refunds.filter((x) => x.inPeriod)) add(ourRefunds, r.currency, r.amount);
+  // A refund of a subscription invoice's charge has no refund row: the sync reverses the
+  // invoice's revenue instead, so it matches when the ledger reversed at least as much as
+  // the provider refunded on that charge.
+  const invoicesByCharge = new Map((ours.subscriptionInvoices ?? []).map((i) => [i.chargeId, i]));
+  const subscriptionRefunds = new Set<string>();
+  const refundedPerCharge = new Map<string, number>();
   for (const pr of provider.refunds) {
+    if (!pr.chargeId || !invoicesByCharge.has(pr.chargeId) || FAILED_REFUND.has(pr.status))
+      continue;
+    if (refundsByProviderId.has(pr.id)) continue;
+    subscriptionRefunds.add(pr.id);
+    refundedPerCharge.set(pr.chargeId, (refundedPerCharge.get(pr.chargeId) ?? 0) + pr.amount);
+  }
+  for (const [chargeId, refunded] of refundedPerCharge) {
+    const invoice = invoicesByCharge.get(chargeId)!;
+    if (invoice.reversed >= refunded) continue;
+    differences.push({
+      kind: "amount_mismatch",
+      objectType: "subscription_invoice",
+      providerObjectId: chargeId,
+      ourId: invoice.invoiceId,
+      currency: invoice.currency,
+      ourAmount: invoice.reversed,
+      providerAmount: refunded,
+      message: `Subscription invoice ${invoice.invoiceId}: the provider refunded ${money(refunded, invoice.currency)} on charge ${chargeId}, the ledger reversed ${money(invoice.reversed, invoice.currency)}.`,
+    });
+  }
+  for (const pr of provider.refunds) {
+    if (subscriptionRefunds.has(pr.id)) continue;
     const currency = pr.currency.toUpperCase();
     add(providerRefunds, currency, pr.amount);
     const refund =
@@ -315,6 +357,30 @@ export function compareReconciliation(
       currency,
       providerAmount: bt.amount,
     };
+    const invoice = !payment && bt.source ? invoicesByCharge.get(bt.source) : undefined;
+    if (invoice) {
+      // A subscription invoice's charge: its amount and fee are what the ledger posted.
+      add(ourCharges, invoice.currency, invoice.amount);
+      const mine = { ...base, objectType: "subscription_invoice", ourId: invoice.invoiceId };
+      if (invoice.amount !== bt.amount || invoice.currency !== currency) {
+        differences.push({
+          ...mine,
+          kind: "amount_mismatch",
+          ourAmount: invoice.amount,
+          message: `Charge ${bt.source} is ${money(bt.amount, currency)} at the provider but subscription invoice ${invoice.invoiceId} is ${money(invoice.amount, invoice.currency)}.`,
+        });
+      }
+      if (invoice.processingFee !== bt.fee) {
+        differences.push({
+          ...mine,
+          kind: "fee_mismatch",
+          ourAmount: invoice.processingFee,
+          providerAmount: bt.fee,
+          message: `Charge ${bt.source} of subscription invoice ${invoice.invoiceId}: the provider's fee is ${money(bt.fee, currency)}, ours is ${invoice.processingFee === null ? "unknown" : money(invoice.processingFee, invoice.currency)}.`,
+        });
+      }
+      continue;
+    }
     if (!payment) {
       differences.push({
         ...base,
@@ -368,7 +434,9 @@ export function compareReconciliation(
   }
   const providerRefundTotals: Record<string, number> = {};
   for (const pr of provider.refunds) {
-    if (FAILED_REFUND.has(pr.status)) continue;
+    // Subscription refunds were compared per invoice above; the ledger's `refund` entries
+    // are consultations' only.
+    if (FAILED_REFUND.has(pr.status) || subscriptionRefunds.has(pr.id)) continue;
     const c = pr.currency.toUpperCase();
     providerRefundTotals[c] = (providerRefundTotals[c] ?? 0) + pr.amount;
   }

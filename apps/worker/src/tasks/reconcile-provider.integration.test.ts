@@ -5,8 +5,20 @@ import {
   type RefundInfo,
   type TransferInfo,
 } from "@an/billing";
-import { createReconciliationReport, type Db, getReconciliationReport } from "@an/db";
 import {
+  FakePayments,
+  fakeSubscriptions,
+  providerInvoice,
+  providerSubscription,
+} from "@an/billing/testing";
+import {
+  createReconciliationReport,
+  type Db,
+  getReconciliationReport,
+  syncBillingCustomer,
+} from "@an/db";
+import {
+  billingCustomers,
   journalEntries,
   journalPostings,
   payments,
@@ -21,6 +33,7 @@ import { insertConsultation, useTestDatabase, ADVISOR, CLIENT, seedParties } fro
 import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { jobHelpers } from "../processing/testing/fixtures";
+import { seedPlans } from "../processing/testing/billing";
 import { testWorkerDeps } from "../testing";
 import { reconcileProvider, reconcileProviderNightly } from "./reconcile-provider";
 
@@ -496,6 +509,62 @@ describe("reconcile_provider", () => {
     } finally {
       await t.db.delete(transferReversals).where(eq(transferReversals.id, reversal!.id));
     }
+  });
+
+  it("matches a subscription invoice's charge and its refund through the synced invoice", async () => {
+    // A paid subscription invoice synced from Stripe: its charge (ch_sub1) and fee are stored.
+    const prices = await seedPlans(t.db);
+    const customerId = "cus_reconcile";
+    await t.db.insert(billingCustomers).values({ userId: CLIENT.id, stripeCustomerId: customerId });
+    const billing = fakeSubscriptions();
+    const charges = new FakePayments();
+    billing.setState(customerId, {
+      subscriptions: [providerSubscription({ id: "sub_r1", customerId, priceId: prices.pro })],
+      invoices: [
+        providerInvoice({ id: "in_sub1", customerId, subscriptionId: "sub_r1", created: at(9) }),
+      ],
+    });
+    charges.refundedByIntent.set("pi_sub1", 500);
+    await syncBillingCustomer(
+      t.db,
+      { subscriptions: billing, payments: charges },
+      { stripeCustomerId: customerId, source: "reconcile:test", now: at(10) },
+    );
+
+    const provider = matchingProvider();
+    provider.balanceTransactions.push({
+      id: "txn_sub1",
+      type: "charge",
+      amount: 1_500,
+      fee: 380,
+      net: 1_120,
+      currency: "usd",
+      source: "ch_sub1",
+      created: at(9),
+    });
+    provider.refunds.push({
+      id: "re_sub1",
+      amount: 500,
+      currency: "usd",
+      status: "succeeded",
+      paymentIntentId: "pi_sub1",
+      chargeId: "ch_sub1",
+      refundId: null,
+      created: at(11),
+    });
+    const report = await startReport();
+    await reconcileProvider(depsWith(t.db, provider))({ reportId: report.id }, jobHelpers());
+    const stored = await getReconciliationReport(t.db, { id: report.id });
+    expect(stored!.differences).toEqual([]);
+
+    // A refund the ledger never reversed is reported against the invoice.
+    provider.refunds.push({ ...provider.refunds.at(-1)!, id: "re_sub2", amount: 300 });
+    const second = await startReport(at(-24), DAY_END);
+    await reconcileProvider(depsWith(t.db, provider))({ reportId: second.id }, jobHelpers());
+    const found = await getReconciliationReport(t.db, { id: second.id });
+    expect(found!.differences.map((d) => [d.kind, d.objectType, d.ourId])).toEqual([
+      ["amount_mismatch", "subscription_invoice", "in_sub1"],
+    ]);
   });
 
   it("marks the report failed when the provider stays unavailable on the last attempt", async () => {

@@ -238,31 +238,22 @@ export class FakeSubscriptions implements SubscriptionBillingPort {
     if (state.invoices) this.invoicesOf.set(customerId, structuredClone(state.invoices));
   }
 
-  listCustomerSubscriptions(customerId: string): Promise<ProviderSubscription[]> {
-    try {
-      this.take("listCustomerSubscriptions", customerId);
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
-    return Promise.resolve(structuredClone(this.subscriptionsOf.get(customerId) ?? []));
+  // eslint-disable-next-line @typescript-eslint/require-await -- a provider call: failures reject
+  async listCustomerSubscriptions(customerId: string): Promise<ProviderSubscription[]> {
+    this.take("listCustomerSubscriptions", customerId);
+    return structuredClone(this.subscriptionsOf.get(customerId) ?? []);
   }
 
-  listCustomerInvoices(customerId: string): Promise<ProviderInvoice[]> {
-    try {
-      this.take("listCustomerInvoices", customerId);
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
-    return Promise.resolve(structuredClone(this.invoicesOf.get(customerId) ?? []));
+  // eslint-disable-next-line @typescript-eslint/require-await -- a provider call: failures reject
+  async listCustomerInvoices(customerId: string): Promise<ProviderInvoice[]> {
+    this.take("listCustomerInvoices", customerId);
+    return structuredClone(this.invoicesOf.get(customerId) ?? []);
   }
 
-  listCustomers(): Promise<{ id: string; userId: string | null }[]> {
-    try {
-      this.take("listCustomers", null);
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
-    return Promise.resolve(structuredClone(this.customers));
+  // eslint-disable-next-line @typescript-eslint/require-await -- a provider call: failures reject
+  async listCustomers(): Promise<{ id: string; userId: string | null }[]> {
+    this.take("listCustomers", null);
+    return structuredClone(this.customers);
   }
 
   // The sync only reads; checkout, portal and plan management have their own tests.

@@ -9,7 +9,10 @@ import type { Executor } from "../client";
  * - `refunds`: money returned to clients (`count` refund entries);
  * - `disputes`: chargebacks opened (`count`, `amount` disputed), `losses` = dispute losses
  *   net (dispute fees and lost platform shares);
- * - `paidOut`: transfers to advisors minus reversals.
+ * - `paidOut`: transfers to advisors minus reversals;
+ * - `subscriptions`: platform subscription revenue beside the consultations' figures —
+ *   `gross` invoices paid (`count` of them), `reversed` refunded or credited back, `net`
+ *   the revenue left, `fees` Stripe's fees on their charges (not in `processingFees`).
  * Balances are as of `to` (everything posted before it), as positive amounts owed/held.
  */
 export type FinanceSummary = {
@@ -22,6 +25,7 @@ export type FinanceSummary = {
   refunds: { count: number; amount: number };
   disputes: { count: number; amount: number; losses: number };
   paidOut: number;
+  subscriptions: { count: number; gross: number; reversed: number; net: number; fees: number };
   balances: {
     fundsHeld: number;
     payable: number;
@@ -68,13 +72,21 @@ export async function financeSummary(
       dispute_count: Num;
       disputed: Num;
       losses: Num;
+      sub_count: Num;
+      sub_gross: Num;
+      sub_reversed: Num;
+      sub_fees: Num;
     }>(sql`
       select ${flows},
-        coalesce(sum(p.amount) filter (where p.account = 'processing_fees'), 0) as processing_fees,
+        coalesce(sum(p.amount) filter (where p.account = 'processing_fees' and e.kind <> 'subscription_processing_fee'), 0) as processing_fees,
         count(distinct e.id) filter (where e.kind = 'refund') as refund_count,
         count(distinct e.id) filter (where e.kind = 'chargeback_opened') as dispute_count,
         coalesce(sum(p.amount) filter (where e.kind = 'chargeback_opened' and p.account = 'disputed_funds'), 0) as disputed,
-        coalesce(sum(p.amount) filter (where p.account = 'dispute_losses'), 0) as losses
+        coalesce(sum(p.amount) filter (where p.account = 'dispute_losses'), 0) as losses,
+        count(distinct e.id) filter (where e.kind = 'subscription_payment') as sub_count,
+        coalesce(-sum(p.amount) filter (where e.kind = 'subscription_payment' and p.account = 'subscription_revenue'), 0) as sub_gross,
+        coalesce(sum(p.amount) filter (where e.kind = 'subscription_reversal' and p.account = 'subscription_revenue'), 0) as sub_reversed,
+        coalesce(sum(p.amount) filter (where e.kind = 'subscription_processing_fee' and p.account = 'processing_fees'), 0) as sub_fees
       from journal_entries e join journal_postings p on p.entry_id = e.id
       where e.posted_at >= ${fromIso}::timestamptz and e.posted_at < ${toIso}::timestamptz and p.currency = ${currency}
     `),
@@ -129,6 +141,13 @@ export async function financeSummary(
     refunds: { count: n(t.refund_count), amount: n(t.refunds) },
     disputes: { count: n(t.dispute_count), amount: n(t.disputed), losses: n(t.losses) },
     paidOut: n(t.paid_out),
+    subscriptions: {
+      count: n(t.sub_count),
+      gross: n(t.sub_gross),
+      reversed: n(t.sub_reversed),
+      net: n(t.sub_gross) - n(t.sub_reversed),
+      fees: n(t.sub_fees),
+    },
     balances: {
       fundsHeld: n(b.held),
       payable: n(b.payable),

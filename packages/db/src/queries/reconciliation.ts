@@ -15,6 +15,7 @@ import {
   transferReversals,
 } from "../schema";
 import type { PayoutCursor } from "./payout-views";
+import { findSubscriptionInvoicesByCharges } from "./subscriptions";
 
 export type ReconciliationReportRow = typeof reconciliationReports.$inferSelect;
 export type ReconciliationDifferenceRow = typeof reconciliationDifferences.$inferSelect;
@@ -108,7 +109,13 @@ export async function loadOurReconciliationRecords(
     .groupBy(transferReversals.payoutItemId)
     .as("reversed");
 
-  const [transferRows, refundRows, paymentRows, ledgerRows] = await Promise.all([
+  const subscriptionChargeIds = [
+    ...new Set([
+      ...chargeIds,
+      ...provider.refunds.map((r) => r.chargeId).filter((c): c is string => !!c),
+    ]),
+  ];
+  const [transferRows, refundRows, paymentRows, ledgerRows, invoiceRows] = await Promise.all([
     ex
       .select({
         itemId: payoutItems.id,
@@ -183,6 +190,7 @@ export async function loadOurReconciliationRecords(
         and p.account = 'stripe_balance'
       group by p.currency
     `),
+    findSubscriptionInvoicesByCharges(ex, { chargeIds: subscriptionChargeIds }),
   ]);
   const within = (d: Date | null) => !!d && d >= from && d < to;
   return {
@@ -199,6 +207,14 @@ export async function loadOurReconciliationRecords(
       ...p,
       chargeId: chargeId!,
       inPeriod: within(paidAt),
+    })),
+    subscriptionInvoices: invoiceRows.map((i) => ({
+      invoiceId: i.stripeInvoiceId,
+      chargeId: i.stripeChargeId!,
+      amount: i.amountPaid,
+      currency: i.currency,
+      processingFee: i.processingFee,
+      reversed: i.postedReversed,
     })),
     ledger: ledgerRows.map((r) => ({
       currency: r.currency,

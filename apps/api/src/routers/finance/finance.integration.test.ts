@@ -15,7 +15,8 @@ const A = "demo|advisor-amira";
  * Three days of USD ledger (and noise around them): two payments captured on day 1 (one
  * with Stripe's fee), one released and one fully refunded on day 2, a payout and a
  * chargeback on a payment captured before the period on day 3; a payment after the period
- * and one in EUR that the summary must leave out.
+ * and one in EUR that the summary must leave out. Beside them, platform subscriptions: two
+ * invoices paid (one with Stripe's fee), one partly refunded, and one paid in EUR.
  */
 beforeAll(async () => {
   const db = t.db;
@@ -61,6 +62,29 @@ beforeAll(async () => {
     ["stripe_balance", 7_000],
     [held("c4"), -7_000],
   ]);
+  for (const at of ["2026-03-01T08:00:00Z", "2026-03-02T08:00:00Z"]) {
+    await postAt(db, { kind: "subscription_payment", postedAt: on(at) }, [
+      ["stripe_balance", 1_500],
+      ["subscription_revenue", -1_500],
+    ]);
+  }
+  await postAt(db, { kind: "subscription_processing_fee", postedAt: on("2026-03-01T08:00:00Z") }, [
+    ["processing_fees", 74],
+    ["stripe_balance", -74],
+  ]);
+  await postAt(db, { kind: "subscription_reversal", postedAt: on("2026-03-03T08:00:00Z") }, [
+    ["subscription_revenue", 500],
+    ["stripe_balance", -500],
+  ]);
+  await postAt(
+    db,
+    { kind: "subscription_payment", postedAt: on("2026-03-02T08:00:00Z") },
+    [
+      ["stripe_balance", 1_400],
+      ["subscription_revenue", -1_400],
+    ],
+    "EUR",
+  );
   await postAt(
     db,
     { kind: "payment_captured", postedAt: on("2026-03-02T10:00:00Z") },
@@ -86,6 +110,8 @@ describe("finance.getSummary", () => {
       refunds: { count: 1, amount: 10_000 },
       disputes: { count: 1, amount: 5_000, losses: 1_500 },
       paidOut: 9_600,
+      // Subscription revenue beside consultation fees; its Stripe fees apart from theirs.
+      subscriptions: { count: 2, gross: 3_000, reversed: 500, net: 2_500, fees: 74 },
       balances: {
         // c3's payment, captured before the period and never released.
         fundsHeld: 5_000,
@@ -93,7 +119,7 @@ describe("finance.getSummary", () => {
         inTransit: 0,
         receivable: 0,
         disputed: 5_000,
-        stripeBalance: 5_000 + 12_000 - 380 + 10_000 - 10_000 - 9_600 - 6_500,
+        stripeBalance: 5_000 + 12_000 - 380 + 10_000 - 10_000 - 9_600 - 6_500 + 3_000 - 74 - 500,
       },
       daily: [
         { day: "2026-03-01", gmv: 22_000, fees: 0, paidOut: 0, refunds: 0 },
@@ -113,7 +139,11 @@ describe("finance.getSummary", () => {
     expect(quiet.gmv).toBe(0);
     expect(quiet.daily.map((d) => d.day)).toEqual(["2026-01-10", "2026-01-11"]);
     const eur = await admin.finance.getSummary({ from: FROM, to: TO, currency: "EUR" });
-    expect(eur).toMatchObject({ gmv: 9_900, balances: { fundsHeld: 9_900 } });
+    expect(eur).toMatchObject({
+      gmv: 9_900,
+      balances: { fundsHeld: 9_900 },
+      subscriptions: { count: 1, gross: 1_400, reversed: 0, net: 1_400, fees: 0 },
+    });
   });
 
   it("refuses a period that is empty, reversed or longer than 366 days", async () => {

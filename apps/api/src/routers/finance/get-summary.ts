@@ -13,7 +13,8 @@ export const financeSummaryInput = periodInput.extend({
 
 /**
  * The platform's money for `[from, to)` in one currency, from the ledger: GMV, fees
- * earned, refunds, disputes, paid out; balances (held, payable, in transit, receivable)
+ * earned, refunds, disputes, paid out; platform subscription revenue beside them (gross
+ * paid, reversed, net, Stripe's fees); balances (held, payable, in transit, receivable)
  * as of `to`; and a daily series for the chart. At most 366 days.
  */
 export const getSummary = adminProcedure
