@@ -206,6 +206,18 @@ describe("subscriptions", () => {
         .getByText("Re-synced: everything already matched Stripe")
         .waitFor();
       await screenshot(stack, "subscriptions-subscriber");
+
+      // Finance: the subscription revenue beside the consultations' figures, in USD.
+      await page.goto(`${stack.consoleUrl}/finance?currency=USD`);
+      const usd = new Intl.NumberFormat("en", { style: "currency", currency: "USD" });
+      await page
+        .getByTestId("tile-subscription-revenue-value")
+        .getByText(usd.format(paid / 100), { exact: true })
+        .waitFor();
+      await page
+        .getByTestId("tile-subscription-revenue")
+        .getByText("2 invoices paid", { exact: false })
+        .waitFor();
       expectNoPageErrors(stack);
     },
     WALKTHROUGH_TIMEOUT_MS,
