@@ -91,6 +91,9 @@ describe("subscriptions", () => {
       await page.getByTestId("sandbox-acting-as").getByText("Sam").waitFor();
       const card = page.getByTestId("sandbox-subscription");
       await card.getByTestId("sandbox-subscription-none").waitFor();
+      // No customer at the simulated Stripe before the first checkout: said, not an error.
+      await card.getByTestId("sandbox-subscription-no-customer").waitFor();
+      expect(await card.getByRole("alert").count()).toBe(0);
 
       // Subscribe to Starter, monthly in USD, and pay on the simulated Checkout.
       await card.getByRole("combobox", { name: "Plan" }).selectOption({ label: "Starter" });
@@ -99,10 +102,14 @@ describe("subscriptions", () => {
       const checkout = await openInNewTab(page, card, "Pay on the simulated checkout");
       await checkout.getByText("Due today: $19.00").waitFor();
       await checkout.getByRole("button", { name: "Pay and subscribe" }).click();
-      await checkout.getByText("Subscribed", { exact: true }).waitFor();
+      // Paid, Checkout sends the client to the success URL (the API's origin here: the
+      // stack's API has no CLIENT_APP_URL). Coming back to the sandbox with its query syncs
+      // at once, as it does in development where that URL is the console's sandbox.
+      await checkout.waitForURL(/[?&]billing=returned&session_id=cs_/);
+      const back = new URL(checkout.url());
       await checkout.close();
-      // Back from the checkout: access is there without waiting for the webhook.
-      await card.getByRole("button", { name: "Back from the checkout" }).click();
+      await page.goto(`${stack.consoleUrl}/sandbox${back.search}`);
+      await page.waitForURL((url) => url.pathname === "/sandbox" && url.search === "");
       await card
         .getByTestId("sandbox-subscription-badge")
         .and(page.locator('[data-status="active"]'))
@@ -110,7 +117,7 @@ describe("subscriptions", () => {
       await card.getByTestId("sandbox-subscription-plan").getByText("Starter").waitFor();
       await card
         .getByTestId("sandbox-subscription-entitlements")
-        .getByText("Invites up to 3 advisors per project", { exact: false })
+        .getByText("Invites advisors (up to 3 per project)", { exact: false })
         .waitFor();
       await screenshot(stack, "subscriptions-subscribed");
 
@@ -126,7 +133,7 @@ describe("subscriptions", () => {
         .waitFor({ timeout: WEBHOOK_WAIT_MS });
       await card
         .getByTestId("sandbox-subscription-entitlements")
-        .getByText("Invites up to 10 advisors per project", { exact: false })
+        .getByText("Invites advisors (up to 10 per project)", { exact: false })
         .waitFor({ timeout: WEBHOOK_WAIT_MS });
 
       // Cancel at the period's end: still active until then.
@@ -218,6 +225,33 @@ describe("subscriptions", () => {
         .getByTestId("tile-subscription-revenue")
         .getByText("2 invoices paid", { exact: false })
         .waitFor();
+
+      // Back in the sandbox: resume, let the card decline, and move the test clock to the
+      // period's end. The renewal fails: past due, with access kept through the grace period.
+      await page.goto(`${stack.consoleUrl}/sandbox`);
+      await card.getByRole("button", { name: "Resume" }).click();
+      await card.getByRole("button", { name: "Cancel at period end" }).waitFor();
+      await card.getByRole("combobox", { name: "The card" }).selectOption("declines");
+      await expect
+        .poll(() => card.getByRole("combobox", { name: "The card" }).inputValue())
+        .toBe("declines");
+      await card.getByRole("button", { name: "To the end of the period" }).click();
+      await card.getByTestId("sandbox-subscription-happened").locator("li").first().waitFor();
+      await card
+        .getByTestId("sandbox-subscription-badge")
+        .and(page.locator('[data-status="past_due"]'))
+        .waitFor({ timeout: WEBHOOK_WAIT_MS });
+      await card.getByText("The last payment failed").waitFor();
+      await card
+        .getByTestId("sandbox-subscription-entitlements")
+        .getByText("Invites advisors (up to 10 per project)", { exact: false })
+        .waitFor();
+      await screenshot(stack, "subscriptions-past-due");
+      const [pastDue] = await t.sql<{ status: string; past_due_since: Date | null }[]>`
+        select status, past_due_since from subscriptions where user_id = ${SAM.id}`;
+      expect(pastDue!.status).toBe("past_due");
+      expect(pastDue!.past_due_since).not.toBeNull();
+      await expectLedgerBalanced(stack);
       expectNoPageErrors(stack);
     },
     WALKTHROUGH_TIMEOUT_MS,

@@ -2,7 +2,7 @@ import { createTheme, DirectionProvider, MantineProvider, useDirection } from "@
 import { Notifications } from "@mantine/notifications";
 import { QueryClientProvider } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useState } from "react";
-import { BrowserRouter, Navigate, Route, Routes } from "react-router";
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router";
 import { HOME_PATH } from "./components/app-layout";
 import { RequireAdmin } from "./components/require-admin";
 import { createQueryClient } from "./lib/query-client";
@@ -43,6 +43,12 @@ const theme = createTheme({
   primaryColor: "indigo",
   defaultRadius: "sm",
 });
+
+/** Any other address under the sandbox: the sandbox itself, with the query it came with. */
+function SandboxReturn() {
+  const { search } = useLocation();
+  return <Navigate to={`/sandbox${search}`} replace />;
+}
 
 /** Keeps `<html lang dir>` and Mantine's direction in step with the picked locale. */
 function LocaleEffects({ children }: { children: ReactNode }) {
@@ -103,6 +109,9 @@ export function App() {
                           path="/sandbox/payouts/onboarding"
                           element={<SandboxOnboardingReturnPage />}
                         />
+                        {/* Stripe's return addresses (Checkout, the customer portal) land
+                            under the sandbox: it reads their query and syncs. */}
+                        <Route path="/sandbox/*" element={<SandboxReturn />} />
                       </>
                     ) : null}
                     <Route path="*" element={<Navigate to={HOME_PATH} replace />} />

@@ -243,7 +243,7 @@ function Events({ data, locale }: { data: Subscriber; locale: ConsoleLocale }) {
                 align="flex-start"
                 data-kind={event.kind}
               >
-                <Text size="xs" c="dimmed" style={{ whiteSpace: "nowrap" }} w={160}>
+                <Text size="xs" c="dimmed" style={{ whiteSpace: "nowrap", flexShrink: 0 }} w={150}>
                   {formatDateTime(event.at, locale)}
                 </Text>
                 <Stack gap={0}>

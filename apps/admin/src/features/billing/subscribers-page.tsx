@@ -19,7 +19,7 @@ import { formatDateTime, formatMoney } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { PAGE_SIZE, PAGING, useInfiniteList } from "../../lib/infinite-list";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
-import { type RouterInputs, type RouterOutputs, useTRPC } from "../../lib/trpc";
+import { type RouterInputs, type RouterOutputs, useTRPC, useTRPCClient } from "../../lib/trpc";
 
 type Row = RouterOutputs["billingAdmin"]["listSubscribers"]["items"][number];
 type Input = Exclude<RouterInputs["billingAdmin"]["listSubscribers"], void | undefined>;
@@ -88,6 +88,7 @@ function SubscriberRow({ row, locale }: { row: Row; locale: ConsoleLocale }) {
 /** Everyone with a subscription, newest change first: search, filter by status and plan. */
 export function SubscribersPage() {
   const trpc = useTRPC();
+  const client = useTRPCClient();
   const t = useT();
   const locale = useLocale();
   const [search, setSearch] = useState("");
@@ -101,9 +102,16 @@ export function SubscribersPage() {
     planKey: planKey || undefined,
     limit: PAGE_SIZE,
   };
-  const list = useInfiniteList(
-    trpc.billingAdmin.listSubscribers.infiniteQueryOptions(input, { ...PAGING }),
-  );
+  const list = useInfiniteList({
+    ...trpc.billingAdmin.listSubscribers.infiniteQueryOptions(input, { ...PAGING }),
+    // The procedure's input is strict and TanStack's paging adds `direction`, which it
+    // refuses: ask for each page with the filters and the cursor only.
+    queryFn: ({ pageParam }) =>
+      client.billingAdmin.listSubscribers.query({
+        ...input,
+        cursor: typeof pageParam === "string" ? pageParam : undefined,
+      }),
+  });
 
   return (
     <Stack>

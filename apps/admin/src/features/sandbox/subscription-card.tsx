@@ -23,7 +23,7 @@ import { formatDateTime, formatMoney } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { notifySuccess } from "../../lib/notify";
 import { useLocale } from "../../lib/session";
-import { type RouterOutputs, useTRPC } from "../../lib/trpc";
+import { describeError, type RouterOutputs, useTRPC } from "../../lib/trpc";
 
 type CardBehaviour = "succeeds" | "declines" | "requires_action";
 type Status = RouterOutputs["billing"]["status"];
@@ -52,12 +52,17 @@ export function SubscriptionCard({ api, session }: { api: SandboxApi; session: C
     api.billing.status.queryOptions(undefined, { refetchInterval: POLL_MS }),
     sandboxQueryClient,
   );
+  // In the sandbox's quiet cache (as the admin still): before the first checkout there is no
+  // customer (NO_BILLING_CUSTOMER), which is a state to show, not a failure to announce at
+  // every poll.
   const state = useQuery(
     trpc.sandbox.billingState.queryOptions(
       { userId: session.userId },
       { refetchInterval: POLL_MS },
     ),
+    sandboxQueryClient,
   );
+  const noCustomerYet = describeError(state.error).appCode === "NO_BILLING_CUSTOMER";
   const [planKey, setPlanKey] = useState("");
   const [priceChoice, setPriceChoice] = useState("");
   const [checkoutUrl, setCheckoutUrl] = useState<string | null>(null);
@@ -367,6 +372,11 @@ export function SubscriptionCard({ api, session }: { api: SandboxApi; session: C
           <Title order={5}>{t("console.billing.sandbox.simulator")}</Title>
           {sim ? (
             <>
+              {sim.customerId ? null : (
+                <Text size="sm" c="dimmed" data-testid="sandbox-subscription-no-customer">
+                  {t("console.billing.sandbox.noCustomer")}
+                </Text>
+              )}
               <Text size="sm" data-testid="sandbox-subscription-clock">
                 {t("console.billing.sandbox.clock", { at: formatDateTime(sim.clock, locale) })}
                 {sim.customerId ? (
@@ -487,8 +497,14 @@ export function SubscriptionCard({ api, session }: { api: SandboxApi; session: C
             </>
           ) : state.isPending ? (
             <Loader size="sm" aria-label={t("console.billing.loading")} />
+          ) : noCustomerYet ? (
+            <Text size="sm" c="dimmed">
+              {t("console.billing.sandbox.noCustomer")}
+            </Text>
           ) : null}
-          <ErrorNote error={state.error} title={t("console.billing.sandbox.loadFailed")} />
+          {noCustomerYet ? null : (
+            <ErrorNote error={state.error} title={t("console.billing.sandbox.loadFailed")} />
+          )}
           <ErrorNote
             error={advance.error ?? setCard.error}
             title={t("console.billing.sandbox.simFailed")}
