@@ -252,6 +252,30 @@ describe("subscriptions", () => {
       expect(pastDue!.status).toBe("past_due");
       expect(pastDue!.past_due_since).not.toBeNull();
       await expectLedgerBalanced(stack);
+
+      // Retiring Starter takes it off the offer (with a reason, audited); Pro stays.
+      await page.goto(`${stack.consoleUrl}/plans`);
+      const starter = page.locator('[data-plan-key="starter"]');
+      await starter.getByRole("button", { name: "Retire" }).click();
+      const dialog = page.getByRole("dialog", { name: "Retire starter" });
+      await dialog.getByRole("textbox", { name: "Reason" }).fill("Replaced by Pro");
+      await dialog.getByRole("button", { name: "Retire" }).click();
+      await starter.locator('[data-status="retired"]').waitFor();
+      await starter.getByRole("button", { name: "Reactivate" }).waitFor();
+      const offered = await (await apiClientFor(stack, SAM)).billing.plans.query({});
+      expect(offered.plans.map((p) => p.key)).toEqual(["pro"]);
+      // Every plan change is audited with its reason.
+      const audit = await t.sql<{ action: string; reason: string | null }[]>`
+        select action, after->>'reason' as reason from audit_log
+         where action like 'plan.%' order by id`;
+      expect(audit.map((a) => [a.action, a.reason])).toContainEqual([
+        "plan.status_set",
+        "Replaced by Pro",
+      ]);
+      expect(audit.map((a) => [a.action, a.reason])).toContainEqual([
+        "plan.created",
+        "Launch the entry plan",
+      ]);
       expectNoPageErrors(stack);
     },
     WALKTHROUGH_TIMEOUT_MS,
