@@ -36,6 +36,8 @@ export type SimPriceObject = {
   recurring: {
     interval: SimRecurringInterval;
     interval_count: number;
+    meter: string | null;
+    trial_period_days: number | null;
     usage_type: "licensed";
   };
   type: "recurring";
@@ -47,7 +49,12 @@ export type SimCustomerObject = {
   object: "customer";
   created: number;
   email: string | null;
-  invoice_settings: { default_payment_method: string | null };
+  invoice_settings: {
+    custom_fields: null;
+    default_payment_method: string | null;
+    footer: null;
+    rendering_options: null;
+  };
   livemode: boolean;
   metadata: StripeMetadata;
   name: string | null;
@@ -87,7 +94,9 @@ export type SimSubscriptionObject = {
   canceled_at: number | null;
   cancellation_details: {
     comment: string | null;
-    feedback: string | null;
+    /** The customer's reason from the portal's survey; the simulator asks none. */
+    feedback: null;
+    feedback_option: null;
     reason: "cancellation_requested" | "payment_disputed" | "payment_failed" | null;
   } | null;
   collection_method: "charge_automatically";

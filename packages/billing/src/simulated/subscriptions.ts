@@ -716,6 +716,7 @@ export function createSimulatedSubscriptions(
           cancellation_details: {
             comment: comment ?? s.cancellation_details?.comment ?? null,
             feedback: null,
+            feedback_option: null,
             reason,
           },
         },
@@ -863,7 +864,10 @@ export function createSimulatedSubscriptions(
       (cur) => ({
         ...cur,
         card,
-        customer: { ...cur.customer, invoice_settings: { default_payment_method: pm } },
+        customer: {
+          ...cur.customer,
+          invoice_settings: { ...cur.customer.invoice_settings, default_payment_method: pm },
+        },
       }),
     );
     if (!updated) throw missing("customer", customerId);
@@ -980,6 +984,7 @@ export function createSimulatedSubscriptions(
           cancellation_details: {
             comment: reason,
             feedback: null,
+            feedback_option: null,
             reason: "cancellation_requested",
           },
         },
@@ -1007,7 +1012,12 @@ export function createSimulatedSubscriptions(
         cancel_at_period_end: false,
         cancel_at: null,
         canceled_at: null,
-        cancellation_details: { comment: null, feedback: null, reason: null },
+        cancellation_details: {
+          comment: null,
+          feedback: null,
+          feedback_option: null,
+          reason: null,
+        },
       },
     }));
     if (Object.keys(previous).length > 0) {
@@ -1042,7 +1052,12 @@ export function createSimulatedSubscriptions(
             object: "customer",
             created: at,
             email: input.email,
-            invoice_settings: { default_payment_method: null },
+            invoice_settings: {
+              custom_fields: null,
+              default_payment_method: null,
+              footer: null,
+              rendering_options: null,
+            },
             livemode: false,
             metadata: { user_id: input.userId },
             name: input.name,
@@ -1104,7 +1119,13 @@ export function createSimulatedSubscriptions(
           livemode: false,
           metadata: { plan_price_id: input.planPriceId },
           product: input.productId,
-          recurring: { interval: input.interval, interval_count: 1, usage_type: "licensed" },
+          recurring: {
+            interval: input.interval,
+            interval_count: 1,
+            meter: null,
+            trial_period_days: null,
+            usage_type: "licensed",
+          },
           type: "recurring",
           unit_amount: input.amount,
         });
@@ -1348,7 +1369,10 @@ export function createSimulatedSubscriptions(
           customer.customer.id,
           (cur) => ({
             ...cur,
-            customer: { ...cur.customer, invoice_settings: { default_payment_method: pm } },
+            customer: {
+              ...cur.customer,
+              invoice_settings: { ...cur.customer.invoice_settings, default_payment_method: pm },
+            },
           }),
         );
       }
@@ -1359,7 +1383,12 @@ export function createSimulatedSubscriptions(
         cancel_at: null,
         cancel_at_period_end: false,
         canceled_at: null,
-        cancellation_details: { comment: null, feedback: null, reason: null },
+        cancellation_details: {
+          comment: null,
+          feedback: null,
+          feedback_option: null,
+          reason: null,
+        },
         collection_method: "charge_automatically",
         created: at,
         currency: price.currency,
