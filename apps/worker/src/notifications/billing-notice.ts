@@ -15,7 +15,7 @@ export type BillingNoticeParams = Extract<
 
 /**
  * Renders a subscription notice in the recipient's locale and time zone: amounts with
- * their currency's exponent (¥1,500, 15,00 €, 1.500 د.ك.), times in the recipient's zone.
+ * their currency's exponent (¥1,500, 15,00 €), times in the recipient's zone.
  */
 export function renderBillingNotice(input: {
   params: BillingNoticeParams;

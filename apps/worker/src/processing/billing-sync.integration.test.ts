@@ -13,7 +13,7 @@ import {
   subscriptionInvoices,
 } from "@an/db/schema";
 import { DEFAULT_FREE_ENTITLEMENTS } from "@an/domain";
-import { eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   billingWorld,
@@ -323,6 +323,139 @@ describe("syncBillingCustomer", () => {
   });
 });
 
+describe("notices through a subscription's life", () => {
+  it("tells of a failed renewal, its recovery, a plan change, a scheduled cancellation and the end, each once", async () => {
+    const { userId, customerId } = await seedSubscriber(t.db);
+    const base = providerSubscription({ id: "sub_m1", customerId, priceId: prices.pro });
+    const paid = providerInvoice({ id: "in_m1", customerId, subscriptionId: "sub_m1" });
+    const renewal = providerInvoice({
+      id: "in_m2",
+      customerId,
+      subscriptionId: "sub_m1",
+      status: "open",
+      amountPaid: 0,
+      paidAt: null,
+      attemptCount: 1,
+      created: at(30),
+      billingReason: "subscription_cycle",
+    });
+    const steps: { subscription: typeof base; invoices: (typeof paid)[] }[] = [
+      { subscription: base, invoices: [paid] },
+      { subscription: { ...base, status: "past_due" }, invoices: [renewal, paid] },
+      {
+        subscription: base,
+        invoices: [{ ...renewal, status: "paid", amountPaid: 1_500, paidAt: at(32) }, paid],
+      },
+      {
+        subscription: { ...base, priceId: prices.team, amount: 4_900 },
+        invoices: [{ ...renewal, status: "paid", amountPaid: 1_500, paidAt: at(32) }, paid],
+      },
+      {
+        subscription: { ...base, priceId: prices.team, amount: 4_900, cancelAtPeriodEnd: true },
+        invoices: [],
+      },
+      {
+        subscription: {
+          ...base,
+          priceId: prices.team,
+          amount: 4_900,
+          status: "canceled",
+          endedAt: at(60),
+        },
+        invoices: [],
+      },
+    ];
+    for (const step of steps) {
+      w.subscriptions.setState(customerId, {
+        subscriptions: [step.subscription],
+        ...(step.invoices.length > 0 ? { invoices: step.invoices } : {}),
+      });
+      // Every step synced twice: a repeated sync tells nothing new.
+      await sync(customerId);
+      await sync(customerId);
+    }
+    expect(await noticesOf(userId)).toEqual([
+      "billing:started:sub_m1",
+      "billing:payment_failed:in_m2:1",
+      "billing:payment_recovered:in_m2",
+      `billing:plan_changed:sub_m1:${prices.team}`,
+      `billing:subscription_canceling:sub_m1:${base.currentPeriodEnd!.toISOString()}`,
+      "billing:subscription_ended:sub_m1",
+    ]);
+    const kinds = (await listBillingEvents(t.db, { userId })).map((e) => e.kind);
+    expect(kinds).toEqual([
+      "status_changed",
+      "invoice_paid",
+      "status_changed",
+      "invoice_payment_failed",
+      "status_changed",
+      "invoice_paid",
+      "plan_changed",
+      "cancel_scheduled",
+      "status_changed",
+      "ended",
+    ]);
+  });
+
+  it("the nightly run adopts a customer only the provider knows, by the user id in its metadata", async () => {
+    const { userId, customerId } = await seedSubscriber(t.db, { withCustomer: false });
+    w.subscriptions.customers = [{ id: customerId, userId }];
+    w.subscriptions.setState(customerId, {
+      subscriptions: [
+        providerSubscription({ id: "sub_n1", customerId, priceId: prices.team, userId }),
+      ],
+    });
+    await w.handlers.reconcile_subscriptions_nightly({}, jobHelpers());
+    expect(await entitlementsOf(t.db, userId, w.clock.now)).toEqual(TEAM);
+    const [customer] = await t.db
+      .select()
+      .from(billingCustomers)
+      .where(eq(billingCustomers.userId, userId));
+    expect(customer!.stripeCustomerId).toBe(customerId);
+  });
+});
+
+describe("a refund of a subscription invoice's charge", () => {
+  it("queues the customer's sync, which re-reads the charge and reverses the revenue", async () => {
+    const { customerId } = await seedSubscriber(t.db);
+    const invoice = providerInvoice({ id: "in_k1", customerId, subscriptionId: "sub_k1" });
+    w.subscriptions.setState(customerId, {
+      subscriptions: [providerSubscription({ id: "sub_k1", customerId, priceId: prices.pro })],
+      invoices: [invoice],
+    });
+    await sync(customerId);
+    await runQueuedSyncs(w);
+    // Refunded in the dashboard: the invoice doesn't change, the charge does.
+    w.payments.refundedByIntent.set(invoice.paymentIntentId!, 1_500);
+    const r = await deliver(
+      w,
+      "stripe",
+      stripeEvent("charge.refunded", {
+        id: "ch_k1",
+        object: "charge",
+        amount: 1_500,
+        amount_refunded: 1_500,
+        currency: "usd",
+        payment_intent: invoice.paymentIntentId,
+        metadata: {},
+      }),
+    );
+    expect(r).toMatchObject({
+      status: "processed",
+      outcome: `billing sync queued for ${customerId}`,
+    });
+    expect((await syncJobsFor(customerId))[0]!.payload.source).toBe("charge-refund:ch_k1");
+    await runQueuedSyncs(w);
+    const ledger = await subscriptionLedger(t.db, "in_k1");
+    expect(
+      ledger.filter((l) => l.kind === "subscription_reversal").map((l) => [l.account, l.amount]),
+    ).toEqual([
+      ["stripe_balance", -1_500],
+      ["subscription_revenue", 1_500],
+    ]);
+  });
+});
+
 describe("the worker's subscription tasks", () => {
   it("an unavailable provider keeps the stored state, records the error and retries", async () => {
     const { userId, customerId } = await seedSubscriber(t.db);
@@ -369,7 +502,11 @@ describe("the worker's subscription tasks", () => {
     w.clock.now = at(2);
     await w.handlers.reconcile_subscriptions_nightly({}, jobHelpers());
     expect(await entitlementsOf(t.db, userId, w.clock.now)).toEqual(DEFAULT_FREE_ENTITLEMENTS);
-    const [run] = await t.db.select().from(billingReconciliationRuns);
+    const [run] = await t.db
+      .select()
+      .from(billingReconciliationRuns)
+      .orderBy(desc(billingReconciliationRuns.startedAt))
+      .limit(1);
     expect(run).toMatchObject({ customersDiffering: 1, failures: 0 });
     expect(run!.customersChecked).toBeGreaterThanOrEqual(1);
     expect(run!.finishedAt).toEqual(at(2));
@@ -383,12 +520,16 @@ describe("the worker's subscription tasks", () => {
         ]) as unknown,
       },
     ]);
-    expect(await incidents(t.db, "subscription_out_of_sync")).toHaveLength(1);
+    const outOfSync = async () => (await incidents(t.db, "subscription_out_of_sync")).length;
+    expect((await incidents(t.db, "subscription_out_of_sync")).map((i) => i.dedupe_key)).toContain(
+      `subscription_out_of_sync:${run!.id}`,
+    );
     expect(await noticesOf(userId)).toContain("billing:subscription_ended:sub_g1");
 
     // A second run finds nothing to report and raises nothing.
+    const raised = await outOfSync();
     await w.handlers.reconcile_subscriptions_nightly({}, jobHelpers());
-    expect(await incidents(t.db, "subscription_out_of_sync")).toHaveLength(1);
+    expect(await outOfSync()).toBe(raised);
   });
 
   it("the trial reminder is scheduled by the sync and sent only while still trialing", async () => {

@@ -10,6 +10,7 @@ import {
   findOpenPayment,
   findPaymentForCharge,
   findPaymentForSession,
+  findSubscriptionInvoicesByCharges,
   findRefundByProviderId,
   getRefund,
   insertPayment,
@@ -565,6 +566,18 @@ async function chargeRefunded(
     chargeId: ch.id,
     paymentIntentId: ch.payment_intent,
   });
+  if (!payment) {
+    // A platform subscription's charge: its customer's sync re-reads the charge and
+    // reverses the invoice's revenue in the ledger.
+    const [invoice] = await findSubscriptionInvoicesByCharges(tx, { chargeIds: [ch.id] });
+    if (invoice) {
+      return queueBillingSync(
+        tx,
+        { ...ctx, source: `charge-refund:${ch.id}` },
+        { type: "charge.refunded", customerId: invoice.stripeCustomerId },
+      );
+    }
+  }
   const consultationId =
     payment?.consultationId ??
     (await findConsultationIdForPayment(tx, {

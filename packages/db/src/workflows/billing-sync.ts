@@ -1,7 +1,8 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import {
   type BillingNotice,
   isLiveSubscriptionStatus,
+  LIVE_SUBSCRIPTION_STATUSES,
   ledger,
   planTextFor,
   type SubscriptionStatus,
@@ -226,9 +227,12 @@ export async function syncBillingCustomer(
       .select({ id: subscriptions.id })
       .from(subscriptions)
       .where(
-        sql`${subscriptions.userId} = ${userId} and ${subscriptions.stripeCustomerId} <> ${stripeCustomerId}
-          and not ${subscriptions.duplicate}
-          and ${subscriptions.status} in ('incomplete','trialing','active','past_due','unpaid','paused')`,
+        and(
+          eq(subscriptions.userId, userId),
+          ne(subscriptions.stripeCustomerId, stripeCustomerId),
+          eq(subscriptions.duplicate, false),
+          inArray(subscriptions.status, [...LIVE_SUBSCRIPTION_STATUSES]),
+        ),
       );
     const live = provided
       .filter((s) => isLiveSubscriptionStatus(s.status))
@@ -262,7 +266,6 @@ export async function syncBillingCustomer(
         row,
         provider: p.provider,
         price: prices.get(p.provider.priceId) ?? null,
-        pendingPrice: p.provider.pending ? (prices.get(p.provider.pending.priceId) ?? null) : null,
       });
     }
 
@@ -284,6 +287,15 @@ export async function syncBillingCustomer(
       .where(eq(billingCustomers.userId, userId));
     return { userId, changed: ctx.changed, differences };
   });
+}
+
+/**
+ * Whether a sync from `source` re-reads the charges of paid invoices: refunds don't touch
+ * the invoice, so only a refund's own event (`charge-refund:…`) and the nightly
+ * reconciliation (`reconcile:…`) look for them.
+ */
+export function syncRereadsCharges(source: string): boolean {
+  return source.startsWith("reconcile:") || source.startsWith("charge-refund:");
 }
 
 /** Records why a customer's sync failed (its transaction rolled back), for the admin view. */
@@ -444,7 +456,6 @@ async function subscriptionEffects(
     row: SubscriptionRow;
     provider: SyncedProviderSubscription;
     price: AllowlistedPrice | null;
-    pendingPrice: AllowlistedPrice | null;
   },
 ): Promise<void> {
   const { before, row, price } = p;
@@ -509,7 +520,15 @@ async function subscriptionEffects(
       });
     }
   }
-  if (grantsAccess(row) && !(before && grantsAccess(before))) {
+  // Once per subscription, when it first grants access (not again when a past-due one
+  // recovers: that has its own notice).
+  const grantedBefore =
+    before !== null &&
+    before.status !== "incomplete" &&
+    before.status !== "incomplete_expired" &&
+    before.planId !== null &&
+    !before.duplicate;
+  if (grantsAccess(row) && !grantedBefore) {
     await notice(ctx, {
       notice: "subscription_started",
       dedupeKey: `billing:started:${sub}`,
@@ -594,7 +613,7 @@ async function storeInvoice(
     paid &&
     inv.amountPaid > 0 &&
     inv.paymentIntentId &&
-    (fee === null || invoiceChanged || ctx.source.startsWith("reconcile"))
+    (fee === null || invoiceChanged || syncRereadsCharges(ctx.source))
   ) {
     try {
       const charge = await ports.payments.retrieveCharge({ paymentIntentId: inv.paymentIntentId });
@@ -713,7 +732,10 @@ async function storeInvoice(
       details: { invoiceId: inv.id, attempt: inv.attemptCount, next: iso(inv.nextPaymentAttempt) },
     });
   }
-  if (inv.status === "open" && inv.paymentIntentStatus === "requires_action") {
+  // Told when the attempt is new to us (the dedupe keys hold across retried jobs).
+  const newAttempt =
+    !before || before.status !== inv.status || before.attemptCount !== inv.attemptCount;
+  if (newAttempt && inv.status === "open" && inv.paymentIntentStatus === "requires_action") {
     await notice(ctx, {
       notice: "payment_action_required",
       dedupeKey: `billing:payment_action_required:${inv.id}`,
@@ -722,7 +744,7 @@ async function storeInvoice(
       currency,
       url: inv.hostedInvoiceUrl,
     });
-  } else if (inv.status === "open" && inv.attemptCount > 0) {
+  } else if (newAttempt && inv.status === "open" && inv.attemptCount > 0) {
     await notice(ctx, {
       notice: "payment_failed",
       dedupeKey: `billing:payment_failed:${inv.id}:${inv.attemptCount}`,
