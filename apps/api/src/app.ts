@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { posix } from "node:path";
 import { canonicalizeLocaleTag, type Locale, negotiateLocale } from "@an/domain";
-import { type Db, getMigrationStatus } from "@an/db";
+import { type Db, getMigrationStatus, type SyncCustomer } from "@an/db";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
@@ -43,6 +43,8 @@ export type AppDeps = {
   trustProxy?: string;
   billing: BillingConfig;
   providers: Providers;
+  /** Re-reads one billing customer from Stripe (`syncBillingCustomer` bound to the providers). */
+  billingSync?: SyncCustomer;
   /** The clock; tests pass their own. */
   now?: () => Date;
   /** Live chat (SSE subscriptions); absent, `chat.onEvents` is unavailable. */
@@ -230,6 +232,7 @@ export function createApp(deps: AppDeps) {
           devAuth: deps.devAuth,
           billing: deps.billing,
           providers: deps.providers,
+          ...(deps.billingSync ? { billingSync: deps.billingSync } : {}),
           storage: deps.storage,
           attachmentUrls: deps.attachmentUrls,
           now,

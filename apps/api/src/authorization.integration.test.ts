@@ -1,6 +1,7 @@
 import { appendMessage, getUserWithRoles, grantRole, seedDemoData } from "@an/db";
 import { users } from "@an/db/schema";
 import {
+  grantTestPlan,
   insertAdvisor,
   insertConsultation,
   jobPayloads,
@@ -217,6 +218,63 @@ export const MATRIX: Record<string, [Rung, () => unknown]> = {
   "invitations.accept": ["advisor", () => ({ invitationId: UUID })],
   "invitations.decline": ["advisor", () => ({ invitationId: UUID })],
   "invitations.revoke": ["signed_in", () => ({ invitationId: UUID })],
+  // Platform subscriptions: the caller's own billing (refusals here make no provider call).
+  "billing.plans": ["signed_in", () => ({})],
+  "billing.checkout": [
+    "signed_in",
+    () => ({ planKey: "no-such-plan", currency: "USD", interval: "month" }),
+  ],
+  "billing.portal": ["signed_in", () => ({})],
+  "billing.cancel": ["signed_in", () => ({ atPeriodEnd: true })],
+  "billing.resume": ["signed_in", () => ({})],
+  "billing.status": ["signed_in", () => undefined],
+  "billing.syncAfterCheckout": ["signed_in", () => ({})],
+  "billingAdmin.listPlans": ["admin", () => undefined],
+  "billingAdmin.createPlan": [
+    "admin",
+    () => ({
+      key: "matrix-plan",
+      texts: { en: { name: "Matrix", description: "" } },
+      entitlements: { inviteAdvisors: true, maxAdvisorsPerProject: 2, buyPasses: true },
+      prices: [],
+      reason: "matrix test",
+    }),
+  ],
+  "billingAdmin.updatePlan": ["admin", () => ({ key: "no-such-plan", reason: "matrix test" })],
+  "billingAdmin.setPlanPrice": [
+    "admin",
+    () => ({
+      key: "no-such-plan",
+      currency: "USD",
+      interval: "month",
+      amount: 1000,
+      trialDays: 0,
+      reason: "matrix test",
+    }),
+  ],
+  "billingAdmin.removePlanPrice": [
+    "admin",
+    () => ({ key: "no-such-plan", currency: "USD", interval: "month", reason: "matrix test" }),
+  ],
+  "billingAdmin.setPlanStatus": [
+    "admin",
+    () => ({ key: "no-such-plan", status: "retired", reason: "matrix test" }),
+  ],
+  "billingAdmin.listSubscribers": ["admin", () => ({})],
+  "billingAdmin.getSubscriber": ["admin", () => ({ userId: "demo|client-sam" })],
+  "billingAdmin.resync": ["admin", () => ({ userId: "demo|client-sam" })],
+  "billingAdmin.grantComplimentary": [
+    "admin",
+    () => ({
+      userId: "demo|client-sam",
+      planKey: "no-such-plan",
+      reason: "matrix test",
+      endsAt: new Date(Date.now() + 86_400_000).toISOString(),
+    }),
+  ],
+  "billingAdmin.revokeComplimentary": ["admin", () => ({ grantId: UUID, reason: "matrix test" })],
+  "billingAdmin.runReconciliation": ["admin", () => ({})],
+  "billingAdmin.listReconciliationRuns": ["admin", () => ({})],
   // Members only beyond the rung: chat/chat-live-access.integration.test.ts has the chat matrix.
   "chat.onEvents": ["signed_in", () => ({ conversationId: UUID })],
   "chat.setTyping": ["signed_in", () => ({ conversationId: UUID })],
@@ -286,6 +344,8 @@ async function userCaller(userId: string | null) {
 
 // Runs before "object-level checks across users", which makes Diego an advisor.
 describe("invitations: one invitation, every caller", () => {
+  // Two advisors in Sam's project (Amira, then Lucas): more than the free tier allows.
+  beforeAll(() => grantTestPlan(t.db, "demo|client-sam"));
   type Caller =
     "owner" | "another_client" | "invited_advisor" | "another_advisor" | "admin" | "anonymous";
   const CALLERS: Record<Caller, string | null> = {

@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
-import { createProviders, resolveBillingConfig } from "@an/billing";
-import { createDb, createPgSimStore, enqueueJob } from "@an/db";
+import { createProviders, type Providers, resolveBillingConfig } from "@an/billing";
+import { createDb, createPgSimStore, enqueueJob, type SyncCustomer } from "@an/db";
 import pg from "pg";
 import type { Logger } from "pino";
 import { createApp } from "./app";
@@ -16,6 +16,8 @@ import type { DevAuthConfig } from "./trpc/context";
 export type ApiServer = {
   port: number;
   url: string;
+  /** This instance's providers (development seeding of the demo plans uses them). */
+  providers: Providers;
   close: () => Promise<void>;
 };
 
@@ -66,6 +68,8 @@ export async function startApiServer(
   env: ApiEnv,
   databaseUrl: string,
   log: Logger,
+  /** Tests replace providers (a scripted Stripe Billing) and the billing sync. */
+  overrides: { providers?: Partial<Providers>; billingSync?: SyncCustomer } = {},
 ): Promise<ApiServer> {
   const handle = createDb(databaseUrl, {
     max: env.DATABASE_POOL_SIZE,
@@ -89,11 +93,14 @@ export async function startApiServer(
     production: env.NODE_ENV === "production",
     defaultApiUrl: `http://127.0.0.1:${env.PORT}`,
   });
-  const providers = createProviders(billing, {
-    store: createPgSimStore(handle.db),
-    deliver: (provider, body) =>
-      enqueueJob(handle.db, "deliver_simulated_webhook", { provider, body }),
-  });
+  const providers: Providers = {
+    ...createProviders(billing, {
+      store: createPgSimStore(handle.db),
+      deliver: (provider, body) =>
+        enqueueJob(handle.db, "deliver_simulated_webhook", { provider, body }),
+    }),
+    ...overrides.providers,
+  };
   const app = createApp({
     db: handle.db,
     log,
@@ -133,6 +140,7 @@ export async function startApiServer(
     trustProxy: env.TRUST_PROXY,
     billing,
     providers,
+    ...(overrides.billingSync ? { billingSync: overrides.billingSync } : {}),
     live,
   });
   const server = app.listen(env.PORT, env.HOST);
@@ -147,6 +155,7 @@ export async function startApiServer(
   return {
     port,
     url: `http://127.0.0.1:${port}`,
+    providers,
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Live streams never finish on their own: in-flight requests get a moment, then every

@@ -15,7 +15,13 @@ export type TestApi = ApiServer & { db: TestDatabase; uploadDir: string };
  * users. `env` overrides configuration (rate limits, say).
  */
 export async function startTestApi(
-  options: { env?: Record<string, string>; db?: TestDatabase; seed?: boolean } = {},
+  options: {
+    env?: Record<string, string>;
+    db?: TestDatabase;
+    seed?: boolean;
+    /** Replaces providers (a scripted Stripe Billing, say) and the billing sync. */
+    overrides?: Parameters<typeof startApiServer>[3];
+  } = {},
 ): Promise<TestApi> {
   const db = options.db ?? (await createTestDatabase());
   if (options.seed ?? true) await seedDemoData(db.db);
@@ -32,6 +38,7 @@ export async function startTestApi(
     env,
     db.url,
     createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
+    options.overrides,
   );
   return { ...server, db, uploadDir: uploads };
 }

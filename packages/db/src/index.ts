@@ -88,5 +88,6 @@ export * from "./workflows/billing-sync-port";
 export * from "./workflows/billing-plans";
 export * from "./workflows/billing-checkout";
 export * from "./queries/billing-admin";
+export * from "./seed-plans";
 // Both billing query modules name the subscriptions row type (the same type): one export.
 export type { SubscriptionRow } from "./queries/subscriptions";

@@ -1,2 +1,3 @@
 export * from "./loopback";
 export * from "./fakes";
+export * from "./fake-subscription-billing";

@@ -1,23 +1,9 @@
-import { and, eq, inArray } from "drizzle-orm";
-import {
-  type BillingInterval,
-  err,
-  FREE_PLAN_KEY,
-  LIVE_SUBSCRIPTION_STATUSES,
-  ok,
-  type Result,
-} from "@an/domain";
+import { and, eq } from "drizzle-orm";
+import { type BillingInterval, err, FREE_PLAN_KEY, ok, type Result } from "@an/domain";
 import type { Db, Executor } from "../client";
 import { getLiveSubscription, type SubscriptionRow } from "../queries/entitlements";
 import { findOfferedPrice, getPlanByKey, PENDING_PRICE_PREFIX } from "../queries/plans";
-import {
-  billingCheckouts,
-  billingCustomers,
-  billingEvents,
-  planPrices,
-  plans,
-  subscriptions,
-} from "../schema";
+import { billingCheckouts, billingCustomers, billingEvents, planPrices, plans } from "../schema";
 import type { SubscriptionProviderCalls, SyncCustomer } from "./billing-sync-port";
 
 /** Why a subscriber's command was refused; nothing was asked of the provider. */
@@ -320,19 +306,4 @@ export async function syncUserBilling(
   if (!customer?.stripeCustomerId) return { synced: false, result: null };
   const result = await sync({ stripeCustomerId: customer.stripeCustomerId, source: input.source });
   return { synced: true, result };
-}
-
-/** Whether the user has any subscription in a live status (for lists that only need a flag). */
-export async function hasLiveSubscription(ex: Executor, userId: string): Promise<boolean> {
-  const rows = await ex
-    .select({ id: subscriptions.id })
-    .from(subscriptions)
-    .where(
-      and(
-        eq(subscriptions.userId, userId),
-        inArray(subscriptions.status, [...LIVE_SUBSCRIPTION_STATUSES]),
-      ),
-    )
-    .limit(1);
-  return rows.length > 0;
 }

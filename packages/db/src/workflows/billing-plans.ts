@@ -12,6 +12,7 @@ import {
   type Result,
 } from "@an/domain";
 import type { Db, Executor } from "../client";
+import { enqueueJob } from "../jobs";
 import { type Actor, writeAudit } from "../queries/audit";
 import {
   claimPlanPrice,
@@ -287,7 +288,7 @@ export async function setPlanPrice(
     return ok({ plan, claimed, stored: null });
   });
   if (!step.ok) return step;
-  if (!step.value.claimed) return ok(step.value.stored!);
+  if (!step.value.claimed) return ok(step.value.stored);
   const productId = await ensureProduct(db, port, step.value.plan, input.now);
   const { stored, replaced } = await storePrice(
     db,
@@ -347,7 +348,7 @@ export async function removePlanPrice(
 
 /**
  * Gives a user a plan without payment until `endsAt` (after now, at most two years out),
- * with a reason. Audited, and on the subscriber's billing timeline.
+ * with a reason. Audited, on the subscriber's billing timeline, and the user is told.
  */
 export async function grantComplimentary(
   tx: Executor,
@@ -381,6 +382,17 @@ export async function grantComplimentary(
     details: { grantId: grant!.id, planKey: plan.key, reason: input.reason },
     source: input.actor.kind === "user" ? `admin:${input.actor.userId}` : input.actor.label,
     at: input.now,
+  });
+  // The plan's name in the recipient's language: the notice names it as they'd read it.
+  await enqueueJob(tx, "send_notification", {
+    userId: input.userId,
+    template: "billing_notice",
+    params: {
+      notice: "complimentary_granted",
+      plan: planTextFor(plan.texts, user.locale).name.slice(0, 200),
+      at: input.endsAt.toISOString(),
+    },
+    dedupeKey: `billing:complimentary_granted:${grant!.id}`,
   });
   await writeAudit(tx, {
     actor: input.actor,

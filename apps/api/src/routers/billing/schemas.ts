@@ -9,6 +9,7 @@ import {
   SUPPORTED_LOCALES,
 } from "@an/domain";
 import { z } from "zod";
+import { instantSchema } from "../consultations/schemas";
 import { cursorSchema, text, userIdSchema } from "../schemas";
 
 /** A plan key as callers send it; never a price id (the server maps key → price). */
@@ -56,9 +57,16 @@ const planTextSchema = z
 
 /** Name and description per supported locale; English is required (the fallback). */
 export const planTextsSchema = z
-  .partialRecord(z.enum(SUPPORTED_LOCALES), planTextSchema)
-  .refine((texts) => texts.en !== undefined, { error: "PLAN_INVALID", path: ["en"] })
-  .transform((texts) => texts as Record<string, { name: string; description: string }>);
+  .object(
+    Object.fromEntries(
+      SUPPORTED_LOCALES.map((l) => [l, l === "en" ? planTextSchema : planTextSchema.optional()]),
+    ) as Record<(typeof SUPPORTED_LOCALES)[number], typeof planTextSchema>,
+  )
+  .strict()
+  // Locales left out are absent, not undefined: the stored texts hold only what was given.
+  .transform((texts): Record<string, { name: string; description: string }> =>
+    Object.fromEntries(Object.entries(texts).filter(([, t]) => t !== undefined)),
+  );
 
 export const entitlementsSchema = z
   .object({
@@ -151,7 +159,8 @@ export const grantComplimentaryInput = z
     userId: userIdSchema,
     planKey: planKeySchema,
     reason: reasonSchema,
-    endsAt: z.coerce.date(),
+    /** ISO 8601 with an offset; after now and at most two years out (checked by the workflow). */
+    endsAt: instantSchema,
   })
   .strict();
 

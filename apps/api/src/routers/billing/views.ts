@@ -49,7 +49,8 @@ export function billingUser(ctx: Context & { user: NonNullable<Context["user"]> 
 }
 
 /**
- * Where Stripe sends the user back: the console's sandbox billing page, which calls
+ * Where Stripe sends the user back: the client app (in development the console's sandbox,
+ * which `CLIENT_APP_URL` points at, as for consultation checkouts), which calls
  * `billing.syncAfterCheckout` so access is there before the webhook arrives. Stripe fills
  * in `{CHECKOUT_SESSION_ID}`.
  */
@@ -58,7 +59,7 @@ export function billingReturnUrls(ctx: Context): {
   cancelUrl: string;
   returnUrl: string;
 } {
-  const base = `${ctx.billing.clientAppUrl}/sandbox`;
+  const base = ctx.billing.clientAppUrl;
   return {
     successUrl: `${base}?billing=returned&session_id={CHECKOUT_SESSION_ID}`,
     cancelUrl: `${base}?billing=canceled`,
