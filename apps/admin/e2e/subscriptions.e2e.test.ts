@@ -1,4 +1,6 @@
+import type { AppRouter } from "@an/api/router";
 import { DEMO_USERS, findUnbalancedEntries } from "@an/db";
+import type { inferRouterInputs } from "@trpc/server";
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import {
@@ -15,6 +17,8 @@ import {
 const SAM = { id: "demo|client-sam", email: "sam@demo.advisor.network" };
 
 const stack = useStack();
+
+type ProTexts = inferRouterInputs<AppRouter>["billingAdmin"]["createPlan"]["texts"];
 
 /** A webhook round trip (simulator → worker delivery → our route → sync job), or a poll. */
 const WEBHOOK_WAIT_MS = 30_000;
@@ -77,7 +81,8 @@ describe("subscriptions", () => {
       await createStarterInConsole(page);
       await admin.billingAdmin.createPlan.mutate({
         key: "pro",
-        texts: { en: { name: "Pro", description: "Up to ten advisors" } },
+        // English only: the other locales are optional (the input's inferred type says otherwise).
+        texts: { en: { name: "Pro", description: "Up to ten advisors" } } as ProTexts,
         entitlements: { inviteAdvisors: true, maxAdvisorsPerProject: 10, buyPasses: true },
         prices: [{ currency: "USD", interval: "month", amount: PRO_USD_MONTH, trialDays: 0 }],
         reason: "Launch the upper plan",
@@ -212,6 +217,27 @@ describe("subscriptions", () => {
         .getByTestId("subscriber-resync-result")
         .getByText("Re-synced: everything already matched Stripe")
         .waitFor();
+
+      // A complimentary plan, granted and revoked with reasons.
+      const grants = page.getByRole("region", { name: "Complimentary plans" });
+      await grants.getByRole("button", { name: "Grant a plan" }).click();
+      const grantForm = page.getByRole("form", { name: "Grant a plan" });
+      await grantForm.getByRole("combobox", { name: "Plan" }).selectOption("starter");
+      await grantForm.getByRole("textbox", { name: "Reason" }).fill("Thanks for the beta feedback");
+      await grantForm.getByRole("button", { name: "Grant a plan" }).click();
+      await grants.getByRole("cell", { name: "Thanks for the beta feedback" }).waitFor();
+      await grants.getByRole("cell", { name: "Current" }).waitFor();
+      await grants.getByRole("button", { name: "Revoke" }).click();
+      const revokeDialog = page.getByRole("dialog", { name: "Revoke this complimentary plan" });
+      await revokeDialog.getByRole("textbox", { name: "Reason" }).fill("Granted by mistake");
+      await revokeDialog.getByRole("button", { name: "Revoke" }).click();
+      await grants.getByRole("cell", { name: /^Revoked .*: Granted by mistake$/ }).waitFor();
+      const [grant] = await t.sql<{ reason: string; revoke_reason: string | null }[]>`
+        select reason, revoke_reason from complimentary_grants where user_id = ${SAM.id}`;
+      expect(grant).toEqual({
+        reason: "Thanks for the beta feedback",
+        revoke_reason: "Granted by mistake",
+      });
       await screenshot(stack, "subscriptions-subscriber");
 
       // Finance: the subscription revenue beside the consultations' figures, in USD.

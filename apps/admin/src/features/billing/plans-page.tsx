@@ -37,11 +37,16 @@ import { useT } from "../../lib/i18n";
 import { useInvalidate } from "../../lib/invalidate";
 import { notifySuccess } from "../../lib/notify";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
-import { describeError, type RouterOutputs, useTRPC } from "../../lib/trpc";
+import { describeError, type RouterInputs, type RouterOutputs, useTRPC } from "../../lib/trpc";
 
 type Plan = RouterOutputs["billingAdmin"]["listPlans"]["plans"][number];
 type Interval = "month" | "year";
 type PlanTexts = Record<string, { name: string; description: string }>;
+/**
+ * The texts as the API takes them: English required, every other locale optional (left out
+ * when empty). Its inferred type lists every locale as present, hence the assertion.
+ */
+type TextsInput = RouterInputs["billingAdmin"]["createPlan"]["texts"];
 
 const INTERVALS: Interval[] = ["month", "year"];
 
@@ -234,7 +239,7 @@ function CreatePlanModal({ opened, onClose }: { opened: boolean; onClose: () => 
     if (!complete) return;
     create.mutate({
       key: key.trim(),
-      texts: filledTexts(texts),
+      texts: filledTexts(texts) as TextsInput,
       entitlements,
       prices: prices.map((p) => ({
         currency: p.currency,
@@ -325,7 +330,7 @@ function EditPlanForm({ plan, onClose }: { plan: Plan; onClose: () => void }) {
     if (!complete) return;
     update.mutate({
       key: plan.key,
-      texts: filledTexts(texts),
+      texts: filledTexts(texts) as TextsInput,
       entitlements,
       sortOrder,
       reason: reason.trim(),

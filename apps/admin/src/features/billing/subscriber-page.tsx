@@ -286,7 +286,7 @@ function GrantForm({ userId, onClose }: { userId: string; onClose: () => void })
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!complete) return;
-    grant.mutate({ userId, planKey: picked, endsAt, reason: reason.trim() });
+    grant.mutate({ userId, planKey: picked, endsAt: endsAt.toISOString(), reason: reason.trim() });
   };
   return (
     <form onSubmit={submit} aria-label={t("console.billing.grants.grant")}>
