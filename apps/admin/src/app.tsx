@@ -2,7 +2,7 @@ import { createTheme, DirectionProvider, MantineProvider, useDirection } from "@
 import { Notifications } from "@mantine/notifications";
 import { QueryClientProvider } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useState } from "react";
-import { BrowserRouter, Navigate, Route, Routes } from "react-router";
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router";
 import { HOME_PATH } from "./components/app-layout";
 import { RequireAdmin } from "./components/require-admin";
 import { createQueryClient } from "./lib/query-client";
@@ -22,6 +22,7 @@ import { LedgerPage } from "./features/ledger/ledger-page";
 import { NotificationsPage } from "./features/notifications/notifications-page";
 import { PayoutBatchPage } from "./features/payouts/payout-batch-page";
 import { PayoutsPage } from "./features/payouts/payouts-page";
+import { PlansPage } from "./features/billing/plans-page";
 import { ProjectPage } from "./features/projects/project-page";
 import { ProjectsPage } from "./features/projects/projects-page";
 import {
@@ -33,6 +34,8 @@ import { SandboxOnboardingReturnPage } from "./features/sandbox/sandbox-onboardi
 import { SandboxPage } from "./features/sandbox/sandbox-page";
 import { SignInPage } from "./features/auth/sign-in-page";
 import { SkillsPage } from "./features/skills/skills-page";
+import { SubscriberPage } from "./features/billing/subscriber-page";
+import { SubscribersPage } from "./features/billing/subscribers-page";
 import { UsersPage } from "./features/users/users-page";
 import { WebhookEventsPage } from "./features/webhooks/webhook-events-page";
 
@@ -40,6 +43,12 @@ const theme = createTheme({
   primaryColor: "indigo",
   defaultRadius: "sm",
 });
+
+/** Any other address under the sandbox: the sandbox itself, with the query it came with. */
+function SandboxReturn() {
+  const { search } = useLocation();
+  return <Navigate to={`/sandbox${search}`} replace />;
+}
 
 /** Keeps `<html lang dir>` and Mantine's direction in step with the picked locale. */
 function LocaleEffects({ children }: { children: ReactNode }) {
@@ -86,6 +95,9 @@ export function App() {
                     <Route path="/payouts/advisors/:advisorId" element={<AdvisorPayoutsPage />} />
                     <Route path="/reconciliation" element={<ReconciliationPage />} />
                     <Route path="/reconciliation/:id" element={<ReconciliationReportPage />} />
+                    <Route path="/plans" element={<PlansPage />} />
+                    <Route path="/subscribers" element={<SubscribersPage />} />
+                    <Route path="/subscribers/:userId" element={<SubscriberPage />} />
                     <Route path="/finance" element={<FinancePage />} />
                     <Route path="/incidents" element={<IncidentsPage />} />
                     <Route path="/webhook-events" element={<WebhookEventsPage />} />
@@ -97,6 +109,9 @@ export function App() {
                           path="/sandbox/payouts/onboarding"
                           element={<SandboxOnboardingReturnPage />}
                         />
+                        {/* Stripe's return addresses (Checkout, the customer portal) land
+                            under the sandbox: it reads their query and syncs. */}
+                        <Route path="/sandbox/*" element={<SandboxReturn />} />
                       </>
                     ) : null}
                     <Route path="*" element={<Navigate to={HOME_PATH} replace />} />

@@ -30,6 +30,8 @@ const NAV = [
   { to: "/conversations", label: "conversations" },
   { to: "/ledger", label: "ledger" },
   { to: "/payouts", label: "payouts" },
+  { to: "/subscribers", label: "subscribers" },
+  { to: "/plans", label: "plans" },
   { to: "/finance", label: "finance" },
   { to: "/reconciliation", label: "reconciliation" },
   { to: "/incidents", label: "incidents" },

@@ -16,6 +16,7 @@ import { useSearchParams } from "react-router";
 import { type ChartSeries, DailyChart } from "./daily-chart";
 import { DetailStates } from "../../components/list-states";
 import { formatMoney } from "../../lib/format";
+import { useT } from "../../lib/i18n";
 import { addDays, dayStartUtc, utcDay } from "../../lib/payouts";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc";
@@ -57,6 +58,45 @@ function Tile({
   );
 }
 
+/**
+ * The platform's own subscription revenue in the same currency and period, beside the
+ * consultations' fees: net of refunds and credit notes, with what was paid, given back and
+ * what Stripe kept (not in the consultations' processing fees above).
+ */
+function SubscriptionTiles({ summary, locale }: { summary: Summary; locale: ConsoleLocale }) {
+  const t = useT();
+  const money = (amount: number) => formatMoney(amount, summary.currency, locale);
+  const s = summary.subscriptions;
+  return (
+    <>
+      <Title order={4}>{t("console.billing.finance.title")}</Title>
+      <SimpleGrid cols={{ base: 2, md: 4 }}>
+        <Tile
+          label={t("console.billing.finance.revenue")}
+          value={money(s.net)}
+          hint={t("console.billing.finance.revenueHint", { n: s.count })}
+          testId="tile-subscription-revenue"
+        />
+        <Tile
+          label={t("console.billing.finance.gross")}
+          value={money(s.gross)}
+          testId="tile-subscription-gross"
+        />
+        <Tile
+          label={t("console.billing.finance.reversed")}
+          value={money(s.reversed)}
+          testId="tile-subscription-reversed"
+        />
+        <Tile
+          label={t("console.billing.finance.fees")}
+          value={money(s.fees)}
+          testId="tile-subscription-fees"
+        />
+      </SimpleGrid>
+    </>
+  );
+}
+
 function Tiles({ summary, locale }: { summary: Summary; locale: ConsoleLocale }) {
   const money = (amount: number) => formatMoney(amount, summary.currency, locale);
   return (
@@ -89,6 +129,7 @@ function Tiles({ summary, locale }: { summary: Summary; locale: ConsoleLocale })
           testId="tile-disputes"
         />
       </SimpleGrid>
+      <SubscriptionTiles summary={summary} locale={locale} />
       <Title order={4}>Balances at the end of the period</Title>
       <SimpleGrid cols={{ base: 2, md: 4 }}>
         <Tile

@@ -43,6 +43,9 @@ export const INCIDENT_KIND_LABELS: Record<IncidentKind, string> = {
   payout_failed: "Payout to an advisor failed",
   reversal_failed: "Transfer reversal failed",
   reconciliation_difference: "Reconciliation found differences",
+  price_not_allowlisted: "Subscription on a price outside the plans",
+  duplicate_subscription: "Second live subscription",
+  subscription_out_of_sync: "Subscription differed from Stripe",
 };
 
 function IncidentRow({

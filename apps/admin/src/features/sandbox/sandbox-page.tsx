@@ -3,6 +3,7 @@ import { useState } from "react";
 import { Book } from "./book-step";
 import { ChatStep } from "./chat-step";
 import { PickClient } from "./pick-client";
+import { SubscriptionCard } from "./subscription-card";
 import {
   type ClientSession,
   loadSession,
@@ -51,6 +52,7 @@ export function SandboxPage() {
         <>
           <Book api={api} prepared={prepared} onPrepared={setPrepared} />
           <Watch key={session.token} api={api} prepared={prepared} />
+          <SubscriptionCard key={`billing-${session.token}`} api={api} session={session} />
         </>
       ) : (
         <Center p="md">
