@@ -56,12 +56,16 @@ const planTextSchema = z
   .strict();
 
 /** Name and description per supported locale; English is required (the fallback). */
+/** Every locale but English is optional; English is what every other locale falls back to. */
+const otherLocaleTexts = Object.fromEntries(
+  SUPPORTED_LOCALES.filter((l) => l !== "en").map((l) => [l, planTextSchema.optional()]),
+) as Record<
+  Exclude<(typeof SUPPORTED_LOCALES)[number], "en">,
+  z.ZodOptional<typeof planTextSchema>
+>;
+
 export const planTextsSchema = z
-  .object(
-    Object.fromEntries(
-      SUPPORTED_LOCALES.map((l) => [l, l === "en" ? planTextSchema : planTextSchema.optional()]),
-    ) as Record<(typeof SUPPORTED_LOCALES)[number], typeof planTextSchema>,
-  )
+  .object({ en: planTextSchema, ...otherLocaleTexts })
   .strict()
   // Locales left out are absent, not undefined: the stored texts hold only what was given.
   .transform((texts): Record<string, { name: string; description: string }> =>
@@ -149,7 +153,7 @@ export const listSubscribersInput = z
     cursor: cursorSchema.nullish(),
     limit: z.number().int().min(1).max(100).default(25),
   })
-  .strict()
+  // Not strict: the console's infinite list adds its paging direction to every page's input.
   .prefault({});
 
 export const userInput = z.object({ userId: userIdSchema }).strict();
