@@ -1,6 +1,4 @@
-import type { AppRouter } from "@an/api/router";
 import { DEMO_USERS, findUnbalancedEntries } from "@an/db";
-import type { inferRouterInputs } from "@trpc/server";
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import {
@@ -17,8 +15,6 @@ import {
 const SAM = { id: "demo|client-sam", email: "sam@demo.advisor.network" };
 
 const stack = useStack();
-
-type ProTexts = inferRouterInputs<AppRouter>["billingAdmin"]["createPlan"]["texts"];
 
 /** A webhook round trip (simulator → worker delivery → our route → sync job), or a poll. */
 const WEBHOOK_WAIT_MS = 30_000;
@@ -81,8 +77,8 @@ describe("subscriptions", () => {
       await createStarterInConsole(page);
       await admin.billingAdmin.createPlan.mutate({
         key: "pro",
-        // English only: the other locales are optional (the input's inferred type says otherwise).
-        texts: { en: { name: "Pro", description: "Up to ten advisors" } } as ProTexts,
+        // English only: the other locales are optional.
+        texts: { en: { name: "Pro", description: "Up to ten advisors" } },
         entitlements: { inviteAdvisors: true, maxAdvisorsPerProject: 10, buyPasses: true },
         prices: [{ currency: "USD", interval: "month", amount: PRO_USD_MONTH, trialDays: 0 }],
         reason: "Launch the upper plan",

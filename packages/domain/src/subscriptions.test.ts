@@ -2,11 +2,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isBalanced, ledger } from "./index";
 import {
+  type ComplimentaryGrant,
   combineEntitlements,
   DEFAULT_FREE_ENTITLEMENTS,
   type Entitlements,
   entitlementsFor,
-  grantIsCurrent,
   isLiveSubscriptionStatus,
   NO_ENTITLEMENTS,
   PLAN_KEY_PATTERN,
@@ -80,7 +80,7 @@ describe("subscriptionAccess", () => {
 });
 
 describe("entitlementsFor", () => {
-  const grant = (over: Partial<Parameters<typeof grantIsCurrent>[0]> = {}) => ({
+  const grant = (over: Partial<ComplimentaryGrant> = {}): ComplimentaryGrant => ({
     entitlements: PRO,
     startsAt: daysAgo(1),
     endsAt: new Date(NOW.getTime() + DAY),
@@ -106,7 +106,7 @@ describe("entitlementsFor", () => {
   });
 
   it("counts a grant only between its start and end, unless revoked", () => {
-    const with_ = (g: ReturnType<typeof grant>) =>
+    const with_ = (g: ComplimentaryGrant) =>
       entitlementsFor({ free: NO_ENTITLEMENTS, subscriptions: [], grants: [g], now: NOW });
     expect(with_(grant())).toEqual(PRO);
     expect(with_(grant({ endsAt: NOW }))).toEqual(NO_ENTITLEMENTS);
