@@ -416,6 +416,8 @@ export function billingAppError(error: BillingCommandError | PlanError): AppErro
         planKey: error.planKey,
         currency: error.currency,
         interval: error.interval,
+        // i18next picks `PLAN_PRICE_NOT_OFFERED_month` / `_year`: the interval in words.
+        context: error.interval,
       });
     case "PLAN_INVALID":
       return new AppError(error.code, { reason: error.reason });

@@ -306,6 +306,10 @@ describe("admin plans", () => {
     });
     expect(again.status).toBe(400);
     expect(again.body.error?.data.appCode).toBe("PLAN_PRICE_NOT_OFFERED");
+    // The interval in words, not the enum value.
+    expect(again.body.error?.message).toBe(
+      'The plan "legacy" isn\'t offered in USD per year. Choose another currency or billing interval.',
+    );
     await admin.mutate("billingAdmin.updatePlan", {
       key: "legacy",
       texts: { en: { name: "Legacy plan", description: "Old" } },
