@@ -298,6 +298,45 @@ describe("subscriptions", () => {
         "plan.created",
         "Launch the entry plan",
       ]);
+
+      // The reconciliation with Stripe, run now from the Subscribers page: the worker reads
+      // every customer again and finds nothing differing, the webhooks having brought it all.
+      await page.goto(`${stack.consoleUrl}/subscribers`);
+      await page.getByRole("tab", { name: "Reconciliation with Stripe" }).click();
+      const reconciliation = page.getByRole("region", { name: "Reconciliation with Stripe" });
+      await reconciliation.getByText("No run yet.").waitFor();
+      await reconciliation.getByRole("button", { name: "Run now" }).click();
+      const confirm = page.getByRole("dialog", { name: "Run the reconciliation now?" });
+      await confirm.getByRole("button", { name: "Run now" }).click();
+      await confirm.waitFor({ state: "hidden" });
+      const run = page.getByTestId("subscription-reconciliation-runs").locator("tr[data-run-id]");
+      await run.and(page.locator('[data-finished="true"]')).waitFor({ timeout: WEBHOOK_WAIT_MS });
+      expect(await run.count()).toBe(1);
+      expect(await run.getAttribute("data-differing")).toBe("0");
+      await run.getByRole("button", { name: "Show differences (0)" }).click();
+      await page
+        .getByTestId("subscription-reconciliation-differences")
+        .getByText("Nothing differed: our records matched Stripe's.")
+        .waitFor();
+      await screenshot(stack, "subscriptions-reconciliation");
+      const [reconciled] = await t.sql<
+        {
+          requested_by: string | null;
+          checked: number;
+          differing: number;
+          failures: number;
+        }[]
+      >`
+        select requested_by, customers_checked as checked, customers_differing as differing,
+               failures
+          from billing_reconciliation_runs where finished_at is not null`;
+      expect(reconciled).toEqual({
+        requested_by: adminUser.id,
+        checked: 1,
+        differing: 0,
+        failures: 0,
+      });
+      await run.getByRole("cell", { name: adminUser.id }).waitFor();
       expectNoPageErrors(stack);
     },
     WALKTHROUGH_TIMEOUT_MS,

@@ -4,6 +4,7 @@ import {
   NativeSelect,
   Stack,
   Table,
+  Tabs,
   Text,
   TextInput,
   Title,
@@ -12,8 +13,9 @@ import {
 import { useDebouncedValue } from "@mantine/hooks";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { Link } from "react-router";
+import { Link, useSearchParams } from "react-router";
 import { SubscriptionStatusBadge } from "./billing-parts";
+import { SubscriptionReconciliation } from "./subscription-reconciliation";
 import { InfiniteTable } from "../../components/infinite-table";
 import { formatDateTime, formatMoney } from "../../lib/format";
 import { useT } from "../../lib/i18n";
@@ -85,8 +87,15 @@ function SubscriberRow({ row, locale }: { row: Row; locale: ConsoleLocale }) {
   );
 }
 
+const TABS = ["subscribers", "reconciliation"] as const;
+type Tab = (typeof TABS)[number];
+
+function isTab(value: string | null): value is Tab {
+  return (TABS as readonly (string | null)[]).includes(value);
+}
+
 /** Everyone with a subscription, newest change first: search, filter by status and plan. */
-export function SubscribersPage() {
+function SubscriberList() {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const t = useT();
@@ -115,12 +124,6 @@ export function SubscribersPage() {
 
   return (
     <Stack>
-      <Stack gap={0}>
-        <Title order={2}>{t("console.billing.subscribers.title")}</Title>
-        <Text size="sm" c="dimmed">
-          {t("console.billing.subscribers.intro")}
-        </Text>
-      </Stack>
       <Group align="flex-end">
         <TextInput
           label={t("console.billing.subscribers.search")}
@@ -174,6 +177,45 @@ export function SubscribersPage() {
         rowKey={(row) => row.userId}
         row={(row) => <SubscriberRow row={row} locale={locale} />}
       />
+    </Stack>
+  );
+}
+
+/**
+ * Subscribers as last synced from Stripe, and the reconciliation that checks that sync
+ * against Stripe (nightly, or now on demand).
+ */
+export function SubscribersPage() {
+  const t = useT();
+  const [searchParams, setSearchParams] = useSearchParams();
+  const tabParam = searchParams.get("tab");
+  const tab: Tab = isTab(tabParam) ? tabParam : "subscribers";
+  return (
+    <Stack>
+      <Stack gap={0}>
+        <Title order={2}>{t("console.billing.subscribers.title")}</Title>
+        <Text size="sm" c="dimmed">
+          {t("console.billing.subscribers.intro")}
+        </Text>
+      </Stack>
+      <Tabs
+        value={tab}
+        onChange={(value) =>
+          setSearchParams(value && value !== "subscribers" ? { tab: value } : {})
+        }
+        keepMounted={false}
+      >
+        <Tabs.List>
+          <Tabs.Tab value="subscribers">{t("console.billing.subscribers.title")}</Tabs.Tab>
+          <Tabs.Tab value="reconciliation">{t("console.billing.reconciliation.title")}</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="subscribers" pt="md">
+          <SubscriberList />
+        </Tabs.Panel>
+        <Tabs.Panel value="reconciliation" pt="md">
+          <SubscriptionReconciliation />
+        </Tabs.Panel>
+      </Tabs>
     </Stack>
   );
 }
