@@ -49,12 +49,15 @@ export async function listPlanPrices(
     .orderBy(asc(planPrices.createdAt), asc(planPrices.id));
 }
 
-/** The price a new checkout may use: active, on an active plan, for this currency and interval. */
-export async function findOfferedPrice(
+/**
+ * The active price of a plan for a currency and interval: the one a new checkout may use.
+ * `lock` takes it `for update` (an admin replacing or removing it).
+ */
+export async function findActivePrice(
   ex: Executor,
-  params: { planId: string; currency: string; interval: BillingInterval },
+  params: { planId: string; currency: string; interval: BillingInterval; lock?: boolean },
 ): Promise<PlanPriceRow | null> {
-  const [row] = await ex
+  const query = ex
     .select()
     .from(planPrices)
     .where(
@@ -66,6 +69,7 @@ export async function findOfferedPrice(
       ),
     )
     .limit(1);
+  const [row] = params.lock ? await query.for("update") : await query;
   return row ?? null;
 }
 
@@ -209,27 +213,6 @@ export async function findClaimedPrice(
       ),
     )
     .limit(1);
-  return row ?? null;
-}
-
-/** The active price of a plan for a currency and interval, locked. */
-export async function lockActivePrice(
-  ex: Executor,
-  params: { planId: string; currency: string; interval: BillingInterval },
-): Promise<PlanPriceRow | null> {
-  const [row] = await ex
-    .select()
-    .from(planPrices)
-    .where(
-      and(
-        eq(planPrices.planId, params.planId),
-        eq(planPrices.currency, params.currency),
-        eq(planPrices.interval, params.interval),
-        eq(planPrices.active, true),
-      ),
-    )
-    .limit(1)
-    .for("update");
   return row ?? null;
 }
 

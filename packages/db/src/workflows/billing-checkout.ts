@@ -3,7 +3,7 @@ import { type BillingInterval, err, FREE_PLAN_KEY, ok, type Result } from "@an/d
 import type { Db, Executor } from "../client";
 import { getLiveSubscription } from "../queries/entitlements";
 import type { SubscriptionRow } from "../queries/subscriptions";
-import { findOfferedPrice, getPlanByKey, PENDING_PRICE_PREFIX } from "../queries/plans";
+import { findActivePrice, getPlanByKey, PENDING_PRICE_PREFIX } from "../queries/plans";
 import { billingCheckouts, billingCustomers, billingEvents, planPrices, plans } from "../schema";
 import type { SubscriptionProviderCalls, SyncCustomer } from "./billing-sync-port";
 
@@ -103,7 +103,7 @@ export async function startSubscriptionCheckout(
     return err({ code: "PLAN_NOT_FOUND", planKey: input.planKey });
   }
   if (plan.status === "retired") return err({ code: "PLAN_RETIRED", planKey: input.planKey });
-  const price = await findOfferedPrice(db, {
+  const price = await findActivePrice(db, {
     planId: plan.id,
     currency: input.currency,
     interval: input.interval,

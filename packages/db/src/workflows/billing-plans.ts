@@ -19,7 +19,7 @@ import {
   findClaimedPrice,
   getPlanByKey,
   insertPlan,
-  lockActivePrice,
+  findActivePrice,
   lockPlanByKey,
   type PlanPriceRow,
   type PlanRow,
@@ -104,7 +104,7 @@ async function storePrice(
     idempotencyKey: `price:${claimed.id}`,
   });
   return db.transaction(async (tx) => {
-    const replaced = await lockActivePrice(tx, claimed);
+    const replaced = await findActivePrice(tx, { ...claimed, lock: true });
     if (replaced) await updatePlanPriceRow(tx, replaced.id, { active: false }, now);
     const stored = await updatePlanPriceRow(
       tx,
@@ -241,7 +241,7 @@ export async function setPlanPrice(
       return err({ code: "PLAN_INVALID" as const, reason: "free_plan_prices" as const });
     }
     const where = { planId: plan.id, currency: input.currency, interval: input.interval };
-    const current = await lockActivePrice(tx, where);
+    const current = await findActivePrice(tx, { ...where, lock: true });
     if (current && current.amount === input.amount) {
       // Same Stripe price: the trial is applied at checkout, so only our row changes.
       const stored = await updatePlanPriceRow(
@@ -316,7 +316,8 @@ export async function removePlanPrice(
   const removed = await db.transaction(async (tx) => {
     const plan = await lockPlanByKey(tx, input.key);
     if (!plan) return err({ code: "PLAN_NOT_FOUND" as const, planKey: input.key });
-    const current = await lockActivePrice(tx, {
+    const current = await findActivePrice(tx, {
+      lock: true,
       planId: plan.id,
       currency: input.currency,
       interval: input.interval,
