@@ -10,6 +10,11 @@ import type {
 } from "./billing-objects";
 import { unixSeconds } from "./ids";
 
+/*
+ * What the simulated Stripe Billing keeps in the store, what its pages show, and the
+ * calendar and proration arithmetic its parts share.
+ */
+
 /** What the customer's card on file does when charged (Stripe's test cards). */
 export const SIM_CARDS = ["succeeds", "declines", "requires_action"] as const;
 export type SimCard = (typeof SIM_CARDS)[number];
