@@ -82,6 +82,8 @@ export * from "./queries/chat-digests";
 export * from "./workflows/chat-digests";
 export * from "./queries/subscriptions";
 export * from "./workflows/billing-sync";
+export { syncRereadsCharges } from "./workflows/billing-ledger";
+export * from "./workflows/billing-reconciliation";
 export * from "./queries/plans";
 export * from "./queries/entitlements";
 export * from "./workflows/billing-sync-port";

@@ -29,6 +29,14 @@ export async function queuedJobs(db: Db, task: string): Promise<QueuedJob[]> {
   return rows.map((r) => ({ task, payload: r.payload, key: r.key, runAt: new Date(r.run_at) }));
 }
 
+/** Removes a queued job (by task and job key), as a worker taking it would. */
+export async function removeQueuedJob(db: Db, task: string, key: string | null): Promise<void> {
+  await db.execute(
+    sql`delete from graphile_worker._private_jobs j using graphile_worker._private_tasks k
+        where k.id = j.task_id and k.identifier = ${task} and j.key = ${key}`,
+  );
+}
+
 /** Payloads of queued jobs of one task, oldest first. */
 export async function jobPayloads<T = Record<string, unknown>>(db: Db, task: string): Promise<T[]> {
   return (await queuedJobs(db, task)).map((job) => job.payload as T);

@@ -1,3 +1,5 @@
+import type { SubscriptionStatus } from "@an/domain";
+
 /*
  * What the billing workflows need from the outside world, as plain structural types:
  * this package doesn't depend on @an/billing, so the API passes its
@@ -84,4 +86,67 @@ export type SubscriptionProviderCalls = {
     idempotencyKey: string;
   }): Promise<{ id: string }>;
   deactivatePlanPrice(input: { priceId: string }): Promise<void>;
+};
+
+/*
+ * Structural copies of the provider's types (`ProviderSubscription`, `ProviderInvoice`,
+ * `ChargeInfo` of @an/billing, which this package doesn't depend on): the real ports and
+ * the simulator fit them as they are.
+ */
+export type SyncedProviderSubscription = {
+  id: string;
+  customerId: string;
+  status: SubscriptionStatus;
+  priceId: string;
+  amount: number;
+  currency: string;
+  interval: "day" | "week" | "month" | "year" | null;
+  currentPeriodStart: Date | null;
+  currentPeriodEnd: Date | null;
+  cancelAtPeriodEnd: boolean;
+  cancelAt: Date | null;
+  canceledAt: Date | null;
+  endedAt: Date | null;
+  trialEnd: Date | null;
+  startDate: Date | null;
+  created: Date;
+  pending: { priceId: string; at: Date } | null;
+  card: { brand: string; last4: string } | null;
+  latestInvoiceId: string | null;
+  userId: string | null;
+};
+
+export type SyncedProviderInvoice = {
+  id: string;
+  customerId: string;
+  subscriptionId: string | null;
+  status: "draft" | "open" | "paid" | "uncollectible" | "void";
+  billingReason: string | null;
+  currency: string;
+  amountDue: number;
+  amountPaid: number;
+  creditedAfterPayment: number;
+  attemptCount: number;
+  nextPaymentAttempt: Date | null;
+  hostedInvoiceUrl: string | null;
+  periodStart: Date | null;
+  periodEnd: Date | null;
+  paidAt: Date | null;
+  created: Date;
+  paymentIntentId: string | null;
+  paymentIntentStatus: string | null;
+};
+
+export type BillingSyncPorts = {
+  subscriptions: {
+    listCustomerSubscriptions(customerId: string): Promise<SyncedProviderSubscription[]>;
+    listCustomerInvoices(customerId: string): Promise<SyncedProviderInvoice[]>;
+  };
+  payments: {
+    retrieveCharge(input: { paymentIntentId: string }): Promise<{
+      chargeId: string;
+      amountRefunded: number;
+      processingFee: number | null;
+    }>;
+  };
 };
