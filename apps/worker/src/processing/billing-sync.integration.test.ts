@@ -445,6 +445,17 @@ describe("a refund of a subscription invoice's charge", () => {
       outcome: `billing sync queued for ${customerId}`,
     });
     expect((await syncJobsFor(customerId))[0]!.payload.source).toBe("charge-refund:ch_k1");
+    // A later invoice event queues a plain sync; it must not replace the refund's (which
+    // alone re-reads the charges), or the reversal would wait for the nightly run.
+    await deliver(
+      w,
+      "stripe",
+      stripeEvent("invoice.updated", { id: "in_k1", object: "invoice", customer: customerId }),
+    );
+    expect((await syncJobsFor(customerId)).map((j) => j.key).sort()).toEqual([
+      `billing-sync-charges:${customerId}`,
+      `billing-sync:${customerId}`,
+    ]);
     await runQueuedSyncs(w);
     const ledger = await subscriptionLedger(t.db, "in_k1");
     expect(

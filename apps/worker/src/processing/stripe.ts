@@ -24,6 +24,7 @@ import {
   raiseIncident,
   recordUnappliedPayment,
   saveRefundResult,
+  syncRereadsCharges,
   timerJobKey,
   wasChargebackOpened,
 } from "@an/db";
@@ -162,7 +163,9 @@ export function billingCustomerOf(type: string, object: unknown): string | null 
 /**
  * A subscription or invoice event: never applied from its payload. The customer's sync is
  * queued (one pending per customer: the job key) in the processing transaction, and it
- * re-reads Stripe, so any order of deliveries ends in Stripe's state.
+ * re-reads Stripe, so any order of deliveries ends in Stripe's state. A refund's sync, which
+ * also re-reads the invoices' charges, has a key of its own: a later plain sync replacing
+ * it would leave the refund to the nightly run.
  */
 async function queueBillingSync(
   tx: Executor,
@@ -174,7 +177,11 @@ async function queueBillingSync(
     tx,
     "sync_billing_customer",
     { stripeCustomerId: p.customerId, source: ctx.source.slice(0, 200) },
-    { jobKey: `billing-sync:${p.customerId}` },
+    {
+      jobKey: syncRereadsCharges(ctx.source)
+        ? `billing-sync-charges:${p.customerId}`
+        : `billing-sync:${p.customerId}`,
+    },
   );
   return processed(`billing sync queued for ${p.customerId}`);
 }
