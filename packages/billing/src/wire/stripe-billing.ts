@@ -1,11 +1,13 @@
 import { z } from "zod";
 import { expandable, metadata } from "./stripe-fields";
-import type { CheckoutSessionObject, StripeMetadata } from "./stripe-objects";
+import type { CheckoutSessionObject, PaymentIntentObject, StripeMetadata } from "./stripe-objects";
 
 /**
  * Platform subscriptions (Stripe Billing) on the wire: the shapes the processor parses from
  * `customer.subscription.*`, `invoice.*` and subscription-mode `checkout.session.*` events,
- * and the full objects of API `2026-10-28.endive`.
+ * and the full objects of API `2026-10-28.endive`: each object's one declaration, which the
+ * simulated Stripe builds subsets of (`simulated/billing-objects.ts`) and
+ * `wire/stripe-billing.test.ts` holds to the pinned SDK's types.
  */
 
 // ---------------------------------------------------------------------------------------
@@ -81,7 +83,7 @@ export function customerIdOf(eventType: string, object: unknown): string | null 
 // ---------------------------------------------------------------------------------------
 // Full objects
 
-/** A list as Stripe embeds it in an object (`items`, `payments`). */
+/** A list as Stripe embeds it in an object (`items`, `lines`, `payments`). */
 export type StripeListObject<T> = {
   object: "list";
   data: T[];
@@ -103,6 +105,7 @@ export type CustomerObject = {
     /** The card the portal's "update payment method" sets. */
     default_payment_method: string | null;
     footer: string | null;
+    rendering_options: null;
   };
   livemode: boolean;
   metadata: StripeMetadata;
@@ -147,6 +150,7 @@ export type PriceObject = {
     interval: "day" | "week" | "month" | "year";
     interval_count: number;
     meter: null;
+    trial_period_days: number | null;
     usage_type: "licensed";
   };
   tax_behavior: "unspecified" | "inclusive" | "exclusive";
@@ -221,7 +225,9 @@ export type SubscriptionObject = {
   canceled_at: number | null;
   cancellation_details: {
     comment: string | null;
+    /** The customer's answer to the portal's cancellation survey. */
     feedback: string | null;
+    feedback_option: string | null;
     reason: "cancellation_requested" | "payment_disputed" | "payment_failed" | null;
   };
   collection_method: "charge_automatically";
@@ -288,6 +294,35 @@ export type InvoicePaymentObject = {
   status_transitions: { canceled_at: number | null; paid_at: number | null };
 };
 
+/** One line of an invoice: a subscription item's charge for a period, or a proration. */
+export type InvoiceLineItemObject = {
+  id: string;
+  object: "line_item";
+  amount: number;
+  currency: string;
+  description: string | null;
+  invoice: string | null;
+  livemode: boolean;
+  metadata: StripeMetadata;
+  parent: {
+    type: "subscription_item_details";
+    subscription_item_details: {
+      invoice_item: string | null;
+      proration: boolean;
+      subscription: string | null;
+      subscription_item: string;
+    };
+  } | null;
+  period: { end: number; start: number };
+  pricing: {
+    type: "price_details";
+    price_details: { price: string; product: string };
+    unit_amount_decimal: string | null;
+  } | null;
+  quantity: number | null;
+  subscription: string | null;
+};
+
 /**
  * An invoice as `invoice.*` events carry it. It names its subscription under
  * `parent.subscription_details` (no top-level `subscription` in this API version), and its
@@ -316,13 +351,15 @@ export type InvoiceObject = {
   customer_email: string | null;
   hosted_invoice_url: string | null;
   invoice_pdf: string | null;
+  lines: StripeListObject<InvoiceLineItemObject>;
   livemode: boolean;
   metadata: StripeMetadata;
   next_payment_attempt: number | null;
   number: string | null;
   parent: {
     quote_details: null;
-    subscription_details: { metadata: StripeMetadata | null; subscription: string } | null;
+    /** Always there: `type` is `subscription_details` for the invoices we make. */
+    subscription_details: { metadata: StripeMetadata | null; subscription: string };
     type: "subscription_details";
   } | null;
   /** Only when asked for (`expand[]=payments`). */
@@ -350,6 +387,8 @@ export type SubscriptionCheckoutSessionObject = Omit<
 > & {
   mode: "subscription";
   customer: string | null;
+  /** The subscription's first invoice, once the session is complete. */
+  invoice: string | null;
   payment_intent: null;
   /** Set once the session is complete. */
   subscription: string | null;
@@ -367,4 +406,10 @@ export type BillingPortalSessionObject = {
   on_behalf_of: string | null;
   return_url: string | null;
   url: string;
+};
+
+/** A payment intent of an invoice: the customer's, and 3-D Secure leaves it in `requires_action`. */
+export type InvoicePaymentIntentObject = Omit<PaymentIntentObject, "status"> & {
+  customer: string;
+  status: PaymentIntentObject["status"] | "requires_action";
 };
