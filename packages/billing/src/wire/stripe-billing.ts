@@ -1,3 +1,4 @@
+import type { SubscriptionStatus } from "@an/domain";
 import { z } from "zod";
 import { expandable, metadata } from "./stripe-fields";
 import type { CheckoutSessionObject, PaymentIntentObject, StripeMetadata } from "./stripe-objects";
@@ -82,6 +83,9 @@ export function customerIdOf(eventType: string, object: unknown): string | null 
 
 // ---------------------------------------------------------------------------------------
 // Full objects
+
+/** Stripe's subscription statuses, declared once in the domain (which stores them as sent). */
+export type { SubscriptionStatus };
 
 /** A list as Stripe embeds it in an object (`items`, `lines`, `payments`). */
 export type StripeListObject<T> = {
@@ -201,16 +205,6 @@ export type SubscriptionItemObject = {
   subscription: string;
   tax_rates: never[];
 };
-
-export type SubscriptionStatus =
-  | "incomplete"
-  | "incomplete_expired"
-  | "trialing"
-  | "active"
-  | "past_due"
-  | "unpaid"
-  | "canceled"
-  | "paused";
 
 /**
  * A subscription as `customer.subscription.*` events carry it and the API returns it
