@@ -1,4 +1,4 @@
-import type { Money, ProviderFailureKind } from "@an/domain";
+import type { Money, ProviderFailureKind, SubscriptionStatus } from "@an/domain";
 
 /**
  * The payment provider as the rest of the system sees it: Stripe in production, the
@@ -417,15 +417,7 @@ export type SubscriptionCheckout = {
 export type ProviderSubscription = {
   id: string;
   customerId: string;
-  status:
-    | "incomplete"
-    | "incomplete_expired"
-    | "trialing"
-    | "active"
-    | "past_due"
-    | "unpaid"
-    | "canceled"
-    | "paused";
+  status: SubscriptionStatus;
   priceId: string;
   productId: string | null;
   /** Minor units per interval (the price's `unit_amount` × quantity). */

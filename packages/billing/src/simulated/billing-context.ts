@@ -1,10 +1,7 @@
 import type { BillingConfig } from "../config";
 import type { ProviderInvoice, ProviderSubscription } from "../ports";
-import type {
-  SimInvoicePaymentIntentObject,
-  SimPriceObject,
-  SimProductObject,
-} from "./billing-objects";
+import type { InvoicePaymentIntentObject } from "../wire/stripe";
+import type { SimPriceObject, SimProductObject } from "./billing-objects";
 import {
   asDate,
   CARD_DETAILS,
@@ -163,7 +160,7 @@ export function createSimBillingContext(config: BillingConfig, runtime: Simulato
     const i = record.invoice;
     const payment = i.payments?.data[0] ?? null;
     const pi = payment
-      ? await store.get<SimInvoicePaymentIntentObject>(
+      ? await store.get<InvoicePaymentIntentObject>(
           KIND.paymentIntent,
           payment.payment.payment_intent,
         )

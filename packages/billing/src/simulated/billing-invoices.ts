@@ -1,10 +1,12 @@
 import type { ProviderInvoice, SubscriptionBillingPort } from "../ports";
-import type { ChargeObject } from "../wire/stripe";
+import type {
+  ChargeObject,
+  InvoiceLineItemObject,
+  InvoicePaymentIntentObject,
+} from "../wire/stripe";
 import type {
   SimInvoiceBillingReason,
-  SimInvoiceLineItemObject,
   SimInvoiceObject,
-  SimInvoicePaymentIntentObject,
   SimSubscriptionObject,
 } from "./billing-objects";
 import type { SimBillingContext } from "./billing-context";
@@ -66,7 +68,7 @@ export function createSimBillingInvoices(ctx: SimBillingContext) {
     // A negative total (a credit larger than the charge) would go to the customer's balance.
     const due = Math.max(0, total);
     const count = (await invoicesOf(s.customer)).length + 1;
-    const lines: SimInvoiceLineItemObject[] = input.lines.map((l) => ({
+    const lines: InvoiceLineItemObject[] = input.lines.map((l) => ({
       id: simStripeId("il"),
       object: "line_item",
       amount: l.amount,
@@ -187,7 +189,7 @@ export function createSimBillingInvoices(ctx: SimBillingContext) {
         invoice_id: invoiceId,
         ...(subscriptionId ? { subscription_id: subscriptionId } : {}),
       };
-      await store.put<SimInvoicePaymentIntentObject>(KIND.paymentIntent, paymentIntentId, {
+      await store.put<InvoicePaymentIntentObject>(KIND.paymentIntent, paymentIntentId, {
         id: paymentIntentId,
         object: "payment_intent",
         amount,
