@@ -112,6 +112,18 @@ export async function getSubscription(
   return row ?? null;
 }
 
+/** Our row of a Stripe subscription, if a sync has stored it. */
+export async function findSubscriptionByStripeId(
+  ex: Executor,
+  params: { stripeSubscriptionId: string },
+): Promise<SubscriptionRow | null> {
+  const [row] = await ex
+    .select()
+    .from(subscriptions)
+    .where(eq(subscriptions.stripeSubscriptionId, params.stripeSubscriptionId));
+  return row ?? null;
+}
+
 /** Our rows of the given Stripe invoices. */
 export async function findSubscriptionInvoices(
   ex: Executor,

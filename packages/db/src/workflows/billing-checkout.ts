@@ -1,8 +1,15 @@
 import { and, eq } from "drizzle-orm";
-import { type BillingInterval, err, FREE_PLAN_KEY, ok, type Result } from "@an/domain";
+import {
+  type BillingInterval,
+  err,
+  FREE_PLAN_KEY,
+  isLiveSubscriptionStatus,
+  ok,
+  type Result,
+} from "@an/domain";
 import type { Db, Executor } from "../client";
 import { getLiveSubscription } from "../queries/entitlements";
-import type { SubscriptionRow } from "../queries/subscriptions";
+import { findSubscriptionByStripeId, type SubscriptionRow } from "../queries/subscriptions";
 import { findActivePrice, getPlanByKey, PENDING_PRICE_PREFIX } from "../queries/plans";
 import { billingCheckouts, billingCustomers, billingEvents, planPrices, plans } from "../schema";
 import type { SubscriptionProviderCalls, SyncCustomer } from "./billing-sync-port";
@@ -85,7 +92,10 @@ export async function startSubscriptionCheckout(
   db: Db,
   port: Pick<
     SubscriptionProviderCalls,
-    "createCustomer" | "createSubscriptionCheckout" | "expireSubscriptionCheckout"
+    | "createCustomer"
+    | "createSubscriptionCheckout"
+    | "retrieveSubscriptionCheckout"
+    | "expireSubscriptionCheckout"
   >,
   input: {
     user: BillingUser;
@@ -133,20 +143,39 @@ export async function startSubscriptionCheckout(
       .where(and(eq(billingCheckouts.userId, input.user.id), eq(billingCheckouts.status, "open")))
       .for("update");
     if (open) {
+      // Our row says open; the provider says whether it still is (the client may have paid
+      // it in another tab, or it expired without us hearing yet).
+      const session = open.stripeSessionId
+        ? await port.retrieveSubscriptionCheckout(open.stripeSessionId)
+        : null;
+      if (session?.status === "complete") {
+        // Paid: unless the subscription it made is one we know has ended since, this is a
+        // second subscription in the making. The return from Checkout syncs it.
+        const made = session.subscriptionId
+          ? await findSubscriptionByStripeId(tx, { stripeSubscriptionId: session.subscriptionId })
+          : null;
+        if (!made || isLiveSubscriptionStatus(made.status)) {
+          return err({ code: "SUBSCRIPTION_EXISTS" });
+        }
+      }
       const fresh = open.expiresAt.getTime() - input.now.getTime() > REUSE_MARGIN_MS;
-      if (fresh && open.planPriceId === price.id && open.url) {
+      if (session?.status === "open" && fresh && open.planPriceId === price.id && open.url) {
         return ok({ url: open.url, checkoutId: open.id, reused: true });
       }
-      if (fresh && open.stripeSessionId) {
-        // Another price was chosen: close the old session so it can't also be paid.
+      if (session?.status === "open") {
+        // Another price was chosen (or it is about to expire): close the old session so it
+        // can't also be paid.
         await port.expireSubscriptionCheckout({
-          sessionId: open.stripeSessionId,
+          sessionId: session.id,
           idempotencyKey: `expire:${open.id}`,
         });
       }
       await tx
         .update(billingCheckouts)
-        .set({ status: "expired", updatedAt: input.now })
+        .set({
+          status: session?.status === "complete" ? "complete" : "expired",
+          updatedAt: input.now,
+        })
         .where(eq(billingCheckouts.id, open.id));
     }
     const expiresAt = new Date(input.now.getTime() + SUBSCRIPTION_CHECKOUT_MINUTES * 60_000);

@@ -25,6 +25,8 @@ export type ProviderCheckoutRef = {
   url: string | null;
   status: "open" | "complete" | "expired";
   expiresAt: Date;
+  /** The subscription a completed session created. */
+  subscriptionId?: string | null;
 };
 
 /**
@@ -51,6 +53,7 @@ export type SubscriptionProviderCalls = {
     cancelUrl: string;
     locale?: string;
   }): Promise<ProviderCheckoutRef>;
+  retrieveSubscriptionCheckout(sessionId: string): Promise<ProviderCheckoutRef>;
   expireSubscriptionCheckout(input: {
     sessionId: string;
     idempotencyKey: string;

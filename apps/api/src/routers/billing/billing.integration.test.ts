@@ -487,6 +487,19 @@ describe("customers and checkout", () => {
       .from(billingCheckouts)
       .where(and(eq(billingCheckouts.userId, SAM), eq(billingCheckouts.status, "open")));
     fake.completeCheckout(open!.stripeSessionId!);
+    // Paid in another tab, not synced yet: the provider's word on the open session refuses
+    // a second checkout (which would make a second subscription), and opens nothing.
+    const sessionsBefore = fake.callsOf("createSubscriptionCheckout").length;
+    const otherTab = await as(SAM).mutate("billing.checkout", {
+      planKey: "pro",
+      currency: "USD",
+      interval: "month",
+    });
+    expect([otherTab.status, otherTab.body.error?.data.appCode]).toEqual([
+      409,
+      "SUBSCRIPTION_EXISTS",
+    ]);
+    expect(fake.callsOf("createSubscriptionCheckout")).toHaveLength(sessionsBefore);
     const status = data<Status>(
       await as(SAM).mutate("billing.syncAfterCheckout", { sessionId: open!.stripeSessionId }),
     );
