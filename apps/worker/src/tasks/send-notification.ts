@@ -135,12 +135,12 @@ async function sendToAddress(deps: WorkerDeps, payload: Payload): Promise<void> 
   }
   const locale = negotiateLocale({ userLocale: payload.locale ?? null });
   const t = translator(locale);
-  const expires = new Intl.DateTimeFormat(locale, {
+  // The invitee's time zone is unknown too: the time is given in UTC, and says so.
+  const expires = `${new Intl.DateTimeFormat(locale, {
     dateStyle: "long",
     timeStyle: "short",
     timeZone: "UTC",
-    timeZoneName: "short",
-  }).format(new Date(payload.params.expiresAt));
+  }).format(new Date(payload.params.expiresAt))} UTC`;
   const vars = { token: payload.params.token, expiresAt: expires };
   const message = await putNotification(deps.db, {
     dedupeKey: payload.dedupeKey,
