@@ -184,7 +184,7 @@ function InvitationsCard() {
     setShown(null);
     issue.mutate({
       email: email.trim(),
-      expiresAt: new Date(Date.now() + days * 86_400_000),
+      expiresAt: new Date(Date.now() + days * 86_400_000).toISOString(),
     });
   };
   return (

@@ -6,7 +6,7 @@ import { adminProcedure } from "../../trpc/init";
 export const issueApplicationInvitationInput = z.object({
   email: z.email().max(320),
   /** When it lapses: 1 hour to 90 days from now; 14 days when absent. */
-  expiresAt: z.coerce.date().nullish(),
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
 });
 
 /**
@@ -21,7 +21,7 @@ export const issue = adminProcedure
       const issued = unwrap(
         await issueApplicationInvitation(tx, {
           email: input.email,
-          expiresAt: input.expiresAt ?? null,
+          expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
           locale: ctx.locale,
           now: new Date(),
           actor: { kind: "user", userId: ctx.user.id },

@@ -337,7 +337,7 @@ describe("invite-only onboarding", () => {
     const toRevoke = await a.applicationInvitations.issue({ email: "revoked3@example.com" });
     const toExpire = await a.applicationInvitations.issue({
       email: "expired3@example.com",
-      expiresAt: new Date(Date.now() + 2 * 3_600_000),
+      expiresAt: new Date(Date.now() + 2 * 3_600_000).toISOString(),
     });
 
     await expect(a.applicationInvitations.revoke({ id: toRevoke.id })).resolves.toMatchObject({
@@ -378,7 +378,7 @@ describe("invite-only onboarding", () => {
     await expect(
       a.applicationInvitations.issue({
         email: "late@example.com",
-        expiresAt: new Date(Date.now() + 91 * 86_400_000),
+        expiresAt: new Date(Date.now() + 91 * 86_400_000).toISOString(),
       }),
     ).rejects.toMatchObject({
       code: "BAD_REQUEST",
