@@ -32,6 +32,7 @@ import {
 import { ReviewsPage } from "./features/reviews/reviews-page";
 import { SandboxOnboardingReturnPage } from "./features/sandbox/sandbox-onboarding-return-page";
 import { SandboxPage } from "./features/sandbox/sandbox-page";
+import { SettingsPage } from "./features/settings/settings-page";
 import { SignInPage } from "./features/auth/sign-in-page";
 import { SkillsPage } from "./features/skills/skills-page";
 import { SubscriberPage } from "./features/billing/subscriber-page";
@@ -77,6 +78,7 @@ export function App() {
                   <Route path="/sign-in" element={<SignInPage />} />
                   <Route element={<RequireAdmin />}>
                     <Route path="/users" element={<UsersPage />} />
+                    <Route path="/settings" element={<SettingsPage />} />
                     <Route path="/applications" element={<ApplicationsPage />} />
                     <Route path="/applications/:id" element={<ApplicationReviewPage />} />
                     <Route path="/advisors" element={<AdvisorsPage />} />

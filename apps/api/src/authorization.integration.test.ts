@@ -198,6 +198,14 @@ export const MATRIX: Record<string, [Rung, () => unknown]> = {
   "serviceCredentials.list": ["admin", () => undefined],
   "serviceCredentials.issue": ["admin", () => ({ name: "matrix", scope: "assistant" })],
   "serviceCredentials.revoke": ["admin", () => ({ id: UUID })],
+  "platformRules.get": ["admin", () => ({ kind: "advisor_onboarding" })],
+  "platformRules.setAdvisorOnboarding": [
+    "admin",
+    () => ({ mode: "open", reason: "authorization matrix" }),
+  ],
+  "applicationInvitations.issue": ["admin", () => ({ email: "matrix@example.com" })],
+  "applicationInvitations.list": ["admin", () => undefined],
+  "applicationInvitations.revoke": ["admin", () => ({ id: UUID })],
   // Chat: any signed-in user or the assistant's key reaches them; whose conversation it is
   // is decided per object (the chat matrix below).
   "chat.send": ["signed_in", () => ({ conversationId: UUID, clientMsgId: "m1", body: "hi" })],

@@ -6,6 +6,7 @@ import type {
   BillingCommandError,
   PlanError,
   ApplicationError,
+  ApplicationInvitationRevokeError,
   ProjectError,
   ChatFailure,
   PassError,
@@ -14,7 +15,10 @@ import type {
   WebhookReplayError,
 } from "@an/db";
 import type {
+  ApplicationAccessError,
+  ApplicationInvitationExpiryError,
   ApplicationRateError,
+  PlatformRulesError,
   InvitationError,
   Money,
   PlanGateError,
@@ -54,6 +58,13 @@ export const APP_ERROR_CODES = {
   RATE_LIMITED: "TOO_MANY_REQUESTS",
   AUTH_PROVIDER_UNAVAILABLE: "SERVICE_UNAVAILABLE",
   APPLICATION_EXISTS: "CONFLICT",
+  APPLICATIONS_CLOSED: "FORBIDDEN",
+  APPLICATION_INVITATION_REQUIRED: "FORBIDDEN",
+  APPLICATION_INVITATION_INVALID: "FORBIDDEN",
+  APPLICATION_INVITATION_NOT_FOUND: "NOT_FOUND",
+  APPLICATION_INVITATION_NOT_REVOCABLE: "CONFLICT",
+  APPLICATION_INVITATION_EXPIRY_OUT_OF_RANGE: "BAD_REQUEST",
+  PLATFORM_RULES_INVALID: "BAD_REQUEST",
   APPLICATION_NOT_FOUND: "NOT_FOUND",
   APPLICATION_NOT_EDITABLE: "CONFLICT",
   APPLICATION_NOT_PENDING: "CONFLICT",
@@ -254,6 +265,9 @@ export type Failure =
   | AdvisorError
   | ApplicationError
   | ApplicationRateError
+  | ApplicationAccessError
+  | ApplicationInvitationExpiryError
+  | ApplicationInvitationRevokeError
   | ProjectError
   | SkillError
   | ReviewReplyError
@@ -316,6 +330,18 @@ export function toAppError(failure: Failure): AppError {
       return new AppError(failure.code);
     case "APPLICATION_OWN_DECISION":
       return new AppError("FORBIDDEN");
+    case "APPLICATIONS_CLOSED":
+    case "APPLICATION_INVITATION_REQUIRED":
+      return new AppError(failure.code);
+    case "APPLICATION_INVITATION_INVALID":
+      // Which way it is invalid stays unsaid: a token's fate is not to be probed.
+      return new AppError(failure.code);
+    case "APPLICATION_INVITATION_NOT_FOUND":
+      return new AppError(failure.code, { ref: failure.ref });
+    case "APPLICATION_INVITATION_NOT_REVOCABLE":
+      return new AppError(failure.code, { status: failure.status });
+    case "APPLICATION_INVITATION_EXPIRY_OUT_OF_RANGE":
+      return new AppError(failure.code, { minHours: failure.minHours, maxDays: failure.maxDays });
     case "APPLICATION_INCOMPLETE":
       return new AppError(failure.code, { fields: failure.fields.join(", ") });
     case "UNKNOWN_SKILLS":
@@ -402,6 +428,16 @@ export function passAppError(
     case "PLAN_REQUIRED_PASSES":
       return new AppError(error.code);
   }
+}
+
+/**
+ * Operator rules refused by the domain's validator: which field and why, the reason worded
+ * by `t` in the caller's language.
+ */
+export function platformRulesAppError(error: PlatformRulesError, t: Translator): AppError {
+  return new AppError(error.code, {
+    detail: t(`errors.platform_rules.${error.reason}`, { field: error.field }),
+  });
 }
 
 /** A subscriber's or an admin's billing command refused (nothing was asked of the provider). */

@@ -91,3 +91,5 @@ export * from "./workflows/billing-plans";
 export * from "./workflows/billing-checkout";
 export * from "./queries/billing-admin";
 export * from "./seed-plans";
+export * from "./queries/platform-rules";
+export * from "./workflows/platform-rules";

@@ -6,6 +6,7 @@ import {
   CONSULTATION_NOTICES,
   NOTICE_ROLES,
   ROLES,
+  SUPPORTED_LOCALES,
   TIMERS,
   WEBHOOK_PROVIDERS,
 } from "@an/domain";
@@ -18,10 +19,16 @@ import type { Executor } from "./client";
 export const JOBS = {
   send_notification: z
     .object({
-      /** Recipient. */
-      userId: z.string().min(1),
+      /** Recipient: a user, rendered in their locale … */
+      userId: z.string().min(1).optional(),
+      /** … or an address with no account yet (an application invitation), in `locale`. */
+      toEmail: z.email().max(320).optional(),
+      locale: z.enum(SUPPORTED_LOCALES).optional(),
       /** Writing the same message twice (a retried job, a repeated event) is a no-op. */
       dedupeKey: z.string().min(1).max(200),
+    })
+    .refine((p) => (p.userId === undefined) !== (p.toEmail === undefined), {
+      message: "a notification names either a user or an email address",
     })
     .and(
       // Each template says which params its text needs, so a message never renders with a
@@ -34,6 +41,15 @@ export const JOBS = {
         z.object({
           template: z.enum(["application_submitted", "application_approved"]),
           params: z.object({}).default({}),
+        }),
+        // An invitation to apply as an advisor while onboarding is invite-only, to an address
+        // (no account yet): the token to submit with, and when it lapses.
+        z.object({
+          template: z.literal("application_invitation"),
+          params: z.object({
+            token: z.string().min(16).max(200),
+            expiresAt: z.iso.datetime({ offset: true }),
+          }),
         }),
         z.object({
           template: z.literal("application_rejected"),

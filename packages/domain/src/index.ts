@@ -5,6 +5,7 @@ export * from "./chat-access";
 export * from "./chat-digest";
 export * from "./chat-message";
 export * from "./invitations";
+export * from "./platform-rules";
 export * from "./locale";
 export * from "./messages";
 export * from "./i18n";

@@ -42,6 +42,7 @@ const NAV = [
   { to: "/reviews", label: "reviews" },
   { to: "/users", label: "users" },
   { to: "/notifications", label: "notifications" },
+  { to: "/settings", label: "settings" },
   // Development only, like dev sign-in: book and pay as a demo client.
   ...(import.meta.env.DEV ? [{ to: "/sandbox", label: "sandbox" }] : []),
 ] as const;

@@ -1,4 +1,5 @@
 import { advisorsRouter } from "../routers/advisors";
+import { applicationInvitationsRouter } from "../routers/application-invitations";
 import { applicationsRouter } from "../routers/applications";
 import { authRouter } from "../routers/auth";
 import { billingAdminRouter } from "../routers/billing-admin";
@@ -16,6 +17,7 @@ import { ledgerRouter } from "../routers/ledger";
 import { notificationsRouter } from "../routers/notifications";
 import { payoutAdminRouter } from "../routers/payout-admin";
 import { passesRouter } from "../routers/passes";
+import { platformRulesRouter } from "../routers/platform-rules";
 import { payoutsRouter } from "../routers/payouts";
 import { projectsRouter } from "../routers/projects";
 import { reconciliationRouter } from "../routers/reconciliation";
@@ -59,6 +61,8 @@ export const appRouter = router({
   billing: billingRouter,
   billingAdmin: billingAdminRouter,
   sandbox: sandboxRouter,
+  platformRules: platformRulesRouter,
+  applicationInvitations: applicationInvitationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
-import { enqueueJob, grantRole, JOBS, seedDemoData } from "@an/db";
+import { enqueueJob, grantRole, issueApplicationInvitation, JOBS, seedDemoData } from "@an/db";
 import { useTestDatabase } from "@an/db/testing";
 import { Logger, runOnce, type JobHelpers } from "graphile-worker";
 import { createTransport } from "nodemailer";
@@ -123,6 +123,64 @@ describe("send_notification", () => {
     expect(jobs).toHaveLength(1);
     expect(jobs[0]?.last_error).toMatch(/userId/);
     await t.db.execute(sql`delete from graphile_worker._private_jobs`);
+  });
+
+  it("mails an application invitation to an address with no account, in the job's locale", async () => {
+    const issued = await t.db.transaction((tx) =>
+      issueApplicationInvitation(tx, {
+        email: "invitee@example.com",
+        expiresAt: new Date("2026-07-01T09:30:00Z"),
+        locale: "de",
+        now: new Date("2026-06-20T00:00:00Z"),
+        actor: { kind: "user", userId: "demo|admin" },
+      }),
+    );
+    if (!issued.ok) throw new Error(issued.error.code);
+    await runOnce({
+      connectionString: t.url,
+      logger,
+      taskList: createTaskList(testWorkerDeps(t.db, { log, mailer: null, mailFrom: "x@y.z" })),
+    });
+    const rows = await t.db.execute<{
+      user_id: string | null;
+      to_email: string;
+      locale: string;
+      subject: string;
+      body: string;
+      params: Record<string, unknown>;
+    }>(
+      sql`select user_id, to_email, locale, subject, body, params from notifications
+           where template = 'application_invitation'`,
+    );
+    const failed = await t.db.execute<{ last_error: string | null }>(
+      sql`select last_error from graphile_worker._private_jobs`,
+    );
+    expect(failed).toEqual([]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      user_id: null,
+      to_email: "invitee@example.com",
+      locale: "de",
+      subject: "Sie sind eingeladen, sich als Berater bei Advisor Network zu bewerben",
+      // The token is in the body the invitee needs, not kept in the params beside it.
+      params: { expiresAt: "2026-07-01T09:30:00.000Z" },
+    });
+    expect(rows[0]?.body).toContain(issued.value.token);
+    expect(rows[0]?.body).toContain("1. Juli 2026");
+  });
+
+  it("refuses a notification naming both a user and an address, or neither", () => {
+    const base = {
+      template: "role_granted",
+      params: { role: "advisor" },
+      dedupeKey: "both",
+    };
+    expect(
+      JOBS.send_notification.safeParse({ ...base, userId: "demo|admin", toEmail: "a@b.co" })
+        .success,
+    ).toBe(false);
+    expect(JOBS.send_notification.safeParse(base).success).toBe(false);
+    expect(JOBS.send_notification.safeParse({ ...base, userId: "demo|admin" }).success).toBe(true);
   });
 });
 

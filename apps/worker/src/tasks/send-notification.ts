@@ -17,7 +17,9 @@ type Payload = JobPayload<"send_notification">;
 /** Templates whose text needs nothing beyond the payload itself. */
 type SimplePayload = Exclude<
   Payload,
-  { template: "consultation_notice" | "chat_digest" | "billing_notice" }
+  {
+    template: "consultation_notice" | "chat_digest" | "billing_notice" | "application_invitation";
+  }
 >;
 
 /** The values a simple template interpolates beyond the recipient's name, already localized. */
@@ -73,6 +75,8 @@ async function render(
       t,
     });
   }
+  // Addressed to an email, not a user: sendToAddress renders it.
+  if (payload.template === "application_invitation") return null;
   const vars = { name: user.firstName ?? user.email ?? "", ...templateVars(payload, t) };
   return {
     subject: t(`notifications.${payload.template}.subject`, vars),
@@ -88,6 +92,10 @@ async function render(
  */
 export function sendNotification(deps: WorkerDeps): TaskHandler<"send_notification"> {
   return async (payload, helpers) => {
+    if (payload.userId === undefined) {
+      await sendToAddress(deps, payload);
+      return;
+    }
     const user = await getUserWithRoles(deps.db, { id: payload.userId });
     if (!user) {
       helpers.logger.warn(
@@ -113,29 +121,68 @@ export function sendNotification(deps: WorkerDeps): TaskHandler<"send_notificati
       subject: rendered.subject,
       body: rendered.body,
     });
-    if (message.status === "sent" || !deps.mailer) return;
-    if (!message.toEmail) {
-      await markNotificationFailed(deps.db, {
-        id: message.id,
-        error: "recipient has no email address",
-      });
-      return;
-    }
-    try {
-      const info = (await deps.mailer.sendMail({
-        from: deps.mailFrom,
-        to: message.toEmail,
-        subject: message.subject,
-        text: message.body,
-        headers: { "X-Notification-Id": message.id },
-      })) as { messageId?: string };
-      await markNotificationSent(deps.db, {
-        id: message.id,
-        providerMessageId: info.messageId ?? null,
-      });
-    } catch (error) {
-      await markNotificationFailed(deps.db, { id: message.id, error: String(error) });
-      throw error;
-    }
+    await deliver(deps, message);
   };
+}
+
+/**
+ * A message to an address with no account behind it (an application invitation), in the
+ * locale the job names: the outbox row has no user.
+ */
+async function sendToAddress(deps: WorkerDeps, payload: Payload): Promise<void> {
+  if (payload.template !== "application_invitation" || !payload.toEmail) {
+    throw new Error(`send_notification ${payload.dedupeKey}: only invitations go to an address`);
+  }
+  const locale = negotiateLocale({ userLocale: payload.locale ?? null });
+  const t = translator(locale);
+  // The invitee's time zone is unknown too: the time is given in UTC, and says so.
+  const expires = `${new Intl.DateTimeFormat(locale, {
+    dateStyle: "long",
+    timeStyle: "short",
+    timeZone: "UTC",
+  }).format(new Date(payload.params.expiresAt))} UTC`;
+  const vars = { token: payload.params.token, expiresAt: expires };
+  const message = await putNotification(deps.db, {
+    dedupeKey: payload.dedupeKey,
+    userId: null,
+    toEmail: payload.toEmail,
+    template: payload.template,
+    // The token is in the body the invitee needs; it is not repeated in the params.
+    params: { expiresAt: payload.params.expiresAt },
+    locale,
+    subject: t("notifications.application_invitation.subject", vars),
+    body: t("notifications.application_invitation.body", vars),
+  });
+  await deliver(deps, message);
+}
+
+/** Sends an outbox message by SMTP when configured; a message already sent is not resent. */
+async function deliver(
+  deps: WorkerDeps,
+  message: Awaited<ReturnType<typeof putNotification>>,
+): Promise<void> {
+  if (message.status === "sent" || !deps.mailer) return;
+  if (!message.toEmail) {
+    await markNotificationFailed(deps.db, {
+      id: message.id,
+      error: "recipient has no email address",
+    });
+    return;
+  }
+  try {
+    const info = (await deps.mailer.sendMail({
+      from: deps.mailFrom,
+      to: message.toEmail,
+      subject: message.subject,
+      text: message.body,
+      headers: { "X-Notification-Id": message.id },
+    })) as { messageId?: string };
+    await markNotificationSent(deps.db, {
+      id: message.id,
+      providerMessageId: info.messageId ?? null,
+    });
+  } catch (error) {
+    await markNotificationFailed(deps.db, { id: message.id, error: String(error) });
+    throw error;
+  }
 }

@@ -11,3 +11,4 @@ export * from "./payouts";
 export * from "./projects";
 export * from "./chat";
 export * from "./billing";
+export * from "./platform-rules";

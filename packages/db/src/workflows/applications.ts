@@ -1,10 +1,12 @@
 import { and, eq, sql } from "drizzle-orm";
 import {
+  type ApplicationAccessError,
   type ApplicationProfile,
   type ApplicationRateError,
   type ApplicationStatus,
   EDITABLE_APPLICATION_STATUSES,
   checkApplicationRate,
+  decideApplicationAccess,
   err,
   missingProfileFields,
   ok,
@@ -19,6 +21,7 @@ import {
   advisorLanguages,
   advisorSkills,
   advisors,
+  users,
 } from "../schema";
 import { refreshAdvisorSearchText } from "../queries/advisor-search";
 import {
@@ -28,6 +31,11 @@ import {
   resolveApplicationSkills,
 } from "../queries/applications";
 import { type Actor, writeAudit } from "../queries/audit";
+import {
+  getApplicationInvitationByToken,
+  getPlatformRulesInForce,
+} from "../queries/platform-rules";
+import { consumeApplicationInvitation } from "./platform-rules";
 import { grantRole } from "./roles";
 
 /** Why an application operation was refused; the API maps each to its AppError. */
@@ -40,7 +48,8 @@ export type ApplicationError =
   | { code: "APPLICATION_OWN_DECISION" }
   | { code: "APPLICATION_INCOMPLETE"; fields: string[] }
   | { code: "UNKNOWN_SKILLS"; skills: string[] }
-  | ApplicationRateError;
+  | ApplicationRateError
+  | ApplicationAccessError;
 
 export type SaveDraftParams = {
   userId: string;
@@ -75,6 +84,10 @@ export async function saveApplicationDraft(
   if (!rate.ok) return rate;
 
   if (params.id === undefined) {
+    // A closed platform takes no new applications; drafts are otherwise free to start (the
+    // invitation an invite-only platform needs is asked for on submission).
+    const onboarding = await getPlatformRulesInForce(tx, { kind: "advisor_onboarding" });
+    if (onboarding.rules.mode === "closed") return err({ code: "APPLICATIONS_CLOSED" });
     const [created] = await tx
       .insert(advisorApplications)
       .values({ userId: params.userId, profile })
@@ -126,6 +139,9 @@ export async function submitApplication(
     id: string;
     userId: string;
     rules: PricingRules;
+    /** The application invitation's token, needed for a first submission while invite-only. */
+    invitationToken?: string | null;
+    now?: Date;
     actor: Actor;
     requestId?: string | null;
   },
@@ -136,6 +152,31 @@ export async function submitApplication(
   }
   if (!isEditable(current.status)) {
     return err({ code: "APPLICATION_NOT_EDITABLE", status: current.status });
+  }
+  // Only a first submission is a new application: a resubmission after changes were
+  // requested was let in already, whatever the mode is now.
+  let invitationToConsume: string | null = null;
+  if (current.round === 0) {
+    const onboarding = await getPlatformRulesInForce(tx, { kind: "advisor_onboarding" });
+    const token = params.invitationToken?.trim() || null;
+    // Locked, so two applicants racing with one token can't both use it.
+    const invitation =
+      onboarding.rules.mode === "invite_only" && token
+        ? await getApplicationInvitationByToken(tx, { token, forUpdate: true })
+        : null;
+    const [applicant] = await tx
+      .select({ email: users.email })
+      .from(users)
+      .where(eq(users.id, current.userId));
+    const access = decideApplicationAccess({
+      mode: onboarding.rules.mode,
+      tokenGiven: token !== null,
+      invitation,
+      applicantEmail: applicant?.email ?? null,
+      now: params.now ?? new Date(),
+    });
+    if (!access.ok) return access;
+    if (access.value.consumeInvitation && invitation) invitationToConsume = invitation.id;
   }
   const missing = missingProfileFields(current.profile);
   if (missing.length > 0) return err({ code: "APPLICATION_INCOMPLETE", fields: missing });
@@ -168,13 +209,20 @@ export async function submitApplication(
     profile,
     submittedAt: sql`now()`,
   });
+  if (invitationToConsume) {
+    await consumeApplicationInvitation(tx, {
+      id: invitationToConsume,
+      userId: current.userId,
+      now: params.now ?? new Date(),
+    });
+  }
   await writeAudit(tx, {
     actor: params.actor,
     action: "application.submitted",
     subjectType: "advisor_application",
     subjectId: current.id,
     before: { status: current.status, round: current.round },
-    after: { status: "submitted", round },
+    after: { status: "submitted", round, invitationId: invitationToConsume ?? undefined },
     requestId: params.requestId ?? null,
   });
   await enqueueJob(tx, "send_notification", {

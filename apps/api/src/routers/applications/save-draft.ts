@@ -16,7 +16,8 @@ export const saveDraftInput = z.object({
 /**
  * Starts an application or saves edits to the caller's own draft (or one sent back for
  * changes). A second open application is APPLICATION_EXISTS; a submitted or decided one is
- * APPLICATION_NOT_EDITABLE; someone else's is APPLICATION_NOT_FOUND.
+ * APPLICATION_NOT_EDITABLE; someone else's is APPLICATION_NOT_FOUND. While onboarding is
+ * closed no application is started (APPLICATIONS_CLOSED).
  */
 export const saveDraft = protectedProcedure.input(saveDraftInput).mutation(({ ctx, input }) =>
   ctx.db.transaction(async (tx) => {

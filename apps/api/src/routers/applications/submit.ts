@@ -3,15 +3,22 @@ import { DEFAULT_PRICING_RULES } from "@an/domain";
 import { z } from "zod";
 import { toAppError } from "../../errors";
 import { protectedProcedure } from "../../trpc/init";
+import { text } from "../schemas";
 import { applicationIdSchema } from "./schemas";
 import { applicantView } from "./views";
 
-export const submitInput = z.object({ id: applicationIdSchema });
+export const submitInput = z.object({
+  id: applicationIdSchema,
+  /** The invitation code an admin sent, needed for a first submission while invite-only. */
+  invitationToken: text().trim().min(1).max(200).optional(),
+});
 
 /**
  * Submits the caller's draft for vetting, or resubmits it after changes were requested
  * (a new round). Missing fields are APPLICATION_INCOMPLETE, listing them. The applicant is
- * sent a confirmation.
+ * sent a confirmation. A first submission meets the onboarding mode in force: closed is
+ * APPLICATIONS_CLOSED; invite-only needs `invitationToken`, a pending invitation sent to
+ * the caller's email (APPLICATION_INVITATION_REQUIRED / _INVALID), used up by this call.
  */
 export const submit = protectedProcedure.input(submitInput).mutation(({ ctx, input }) =>
   ctx.db.transaction(async (tx) => {
@@ -19,6 +26,7 @@ export const submit = protectedProcedure.input(submitInput).mutation(({ ctx, inp
       id: input.id,
       userId: ctx.user.id,
       rules: DEFAULT_PRICING_RULES,
+      invitationToken: input.invitationToken ?? null,
       actor: { kind: "user", userId: ctx.user.id },
       requestId: ctx.requestId,
     });
