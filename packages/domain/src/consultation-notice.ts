@@ -21,6 +21,22 @@ export function isValidTimeZone(timeZone: string): boolean {
 }
 
 /**
+ * The canonical spelling of an IANA zone a person can live in ("europe/paris" →
+ * "Europe/Paris", "UTC" stays "UTC"), or null. Offsets ("+01:00"), which newer Intl versions
+ * accept, are refused: they are no place anyone lives in and don't follow daylight saving.
+ */
+export function canonicalTimeZone(value: string): string | null {
+  const trimmed = value.trim();
+  if (trimmed.length > 64 || !/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(trimmed))
+    return null;
+  try {
+    return new Intl.DateTimeFormat("en", { timeZone: trimmed }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * The zone to show a time in: the person's own when it is valid, else UTC. A bad stored
  * zone must not stop a message from going out; UTC is always labelled, so it can't be
  * mistaken for local time.
@@ -33,9 +49,14 @@ export function resolveTimeZone(timeZone: string | null | undefined): string {
  * A meeting's start as the reader sees it: weekday, date and time of day in `timeZone`,
  * with the zone's short name (`Friday, March 20, 2026 at 6:00 AM EDT`, `vendredi 20 mars
  * 2026 à 11:00 UTC+1`). The offset comes from the IANA rules for that instant, so it is
- * right on either side of a daylight-saving change. An unknown zone falls back to UTC.
+ * right on either side of a daylight-saving change. An unknown (null) or invalid zone falls
+ * back to UTC.
  */
-export function formatMeetingTime(at: Date, timeZone: string, locale: string): string {
+export function formatMeetingTime(
+  at: Date,
+  timeZone: string | null | undefined,
+  locale: string,
+): string {
   return new Intl.DateTimeFormat(locale, {
     weekday: "long",
     year: "numeric",
