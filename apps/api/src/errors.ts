@@ -11,6 +11,7 @@ import type {
   PassError,
   ReviewReplyError,
   SkillError,
+  UserPreferencesError,
   WebhookReplayError,
 } from "@an/db";
 import type {
@@ -80,6 +81,7 @@ export const APP_ERROR_CODES = {
   AVATAR_NOT_IMAGE: "UNSUPPORTED_MEDIA_TYPE",
   INVALID_LINK: "BAD_REQUEST",
   INVALID_TIME_ZONE: "BAD_REQUEST",
+  PREFERENCES_EMPTY: "BAD_REQUEST",
   REVIEW_EXISTS: "CONFLICT",
   REVIEW_WINDOW_CLOSED: "CONFLICT",
   REVIEW_NOT_ALLOWED: "FORBIDDEN",
@@ -257,6 +259,7 @@ export type Failure =
   | ApplicationRateError
   | ProjectError
   | SkillError
+  | UserPreferencesError
   | ReviewReplyError
   | WebhookReplayError
   | InvitationError
@@ -327,6 +330,8 @@ export function toAppError(failure: Failure): AppError {
       return new AppError(failure.code, { currency: failure.currency });
     case "SKILL_EXISTS":
       return new AppError(failure.code, { name: failure.name });
+    case "INVALID_TIME_ZONE":
+      return new AppError(failure.code, { value: failure.value });
     case "SYNONYM_TAKEN":
       return new AppError(failure.code, { term: failure.term });
     case "PROJECT_EXTERNAL_REF_TAKEN":
