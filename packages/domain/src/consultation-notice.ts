@@ -20,20 +20,29 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+let zoneNames: Map<string, string> | undefined;
+
+/** The runtime's listed zones (and UTC, which it doesn't list), keyed by lower-case name. */
+function listedZones(): Map<string, string> {
+  zoneNames ??= new Map(
+    [...Intl.supportedValuesOf("timeZone"), "UTC"].map((zone) => [zone.toLowerCase(), zone]),
+  );
+  return zoneNames;
+}
+
 /**
- * The canonical spelling of an IANA zone a person can live in ("europe/paris" →
- * "Europe/Paris", "UTC" stays "UTC"), or null. Offsets ("+01:00"), which newer Intl versions
- * accept, are refused: they are no place anyone lives in and don't follow daylight saving.
+ * The spelling to store for an IANA zone a person can live in ("europe/paris" →
+ * "Europe/Paris", "UTC" stays "UTC"), or null. A listed zone gets the runtime's spelling;
+ * an alias the runtime knows but doesn't list ("Asia/Kolkata" where ICU lists
+ * "Asia/Calcutta", "US/Eastern") is kept as given rather than turned into a legacy name.
+ * Offsets ("+01:00"), which newer Intl versions accept, are refused: they are no place
+ * anyone lives in and don't follow daylight saving.
  */
 export function canonicalTimeZone(value: string): string | null {
   const trimmed = value.trim();
   if (trimmed.length > 64 || !/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(trimmed))
     return null;
-  try {
-    return new Intl.DateTimeFormat("en", { timeZone: trimmed }).resolvedOptions().timeZone;
-  } catch {
-    return null;
-  }
+  return listedZones().get(trimmed.toLowerCase()) ?? (isValidTimeZone(trimmed) ? trimmed : null);
 }
 
 /**
