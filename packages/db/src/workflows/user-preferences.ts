@@ -8,8 +8,7 @@ import { updateAdvisorProfile } from "./advisors";
 
 /** Why a preferences change was refused. */
 export type UserPreferencesError =
-  | { code: "USER_NOT_FOUND"; ref: string }
-  | { code: "INVALID_TIME_ZONE"; value: string };
+  { code: "USER_NOT_FOUND"; ref: string } | { code: "INVALID_TIME_ZONE"; value: string };
 
 /** What a person sets about themselves. Omitted fields stay as they are. */
 export type UserPreferencesPatch = {

@@ -108,9 +108,9 @@ describe("auth.updatePreferences", () => {
 
   it("an unsupported locale or an empty change is a 400", async () => {
     const diego = await callerFor(DIEGO);
-    await expect(
-      diego.auth.updatePreferences({ locale: "pt" as Locale }),
-    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(diego.auth.updatePreferences({ locale: "pt" as Locale })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
     const token = await tokenFor({ id: DIEGO });
     const res = await call(api.url, "mutation", "auth.updatePreferences", {
       token,
