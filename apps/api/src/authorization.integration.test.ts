@@ -55,6 +55,7 @@ const UUID = "00000000-0000-4000-8000-000000000000";
 /** Procedure path → [rung, sample input]. */
 export const MATRIX: Record<string, [Rung, () => unknown]> = {
   "auth.getMe": ["signed_in", () => undefined],
+  "auth.updatePreferences": ["signed_in", () => ({ locale: "fr", timeZone: "Europe/Paris" })],
   // Dev-only: open to anyone in development, refused outright in production (tested elsewhere).
   "sandbox.listUsers": ["public", () => undefined],
   "sandbox.signIn": ["public", () => ({ email: "sam@demo.advisor.network" })],

@@ -12,6 +12,7 @@ import type {
   PassError,
   ReviewReplyError,
   SkillError,
+  UserPreferencesError,
   WebhookReplayError,
 } from "@an/db";
 import type {
@@ -90,6 +91,8 @@ export const APP_ERROR_CODES = {
   AVATAR_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   AVATAR_NOT_IMAGE: "UNSUPPORTED_MEDIA_TYPE",
   INVALID_LINK: "BAD_REQUEST",
+  INVALID_TIME_ZONE: "BAD_REQUEST",
+  PREFERENCES_EMPTY: "BAD_REQUEST",
   REVIEW_EXISTS: "CONFLICT",
   REVIEW_WINDOW_CLOSED: "CONFLICT",
   REVIEW_NOT_ALLOWED: "FORBIDDEN",
@@ -270,6 +273,7 @@ export type Failure =
   | ApplicationInvitationRevokeError
   | ProjectError
   | SkillError
+  | UserPreferencesError
   | ReviewReplyError
   | WebhookReplayError
   | InvitationError
@@ -352,6 +356,8 @@ export function toAppError(failure: Failure): AppError {
       return new AppError(failure.code, { currency: failure.currency });
     case "SKILL_EXISTS":
       return new AppError(failure.code, { name: failure.name });
+    case "INVALID_TIME_ZONE":
+      return new AppError(failure.code, { value: failure.value });
     case "SYNONYM_TAKEN":
       return new AppError(failure.code, { term: failure.term });
     case "PROJECT_EXTERNAL_REF_TAKEN":

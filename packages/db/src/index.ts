@@ -61,6 +61,7 @@ export * from "./workflows/unapplied-payments";
 export * from "./workflows/reconciliation";
 export * from "./workflows/applications";
 export * from "./workflows/advisors";
+export * from "./workflows/user-preferences";
 export * from "./workflows/skills";
 export * from "./workflows/projects";
 export * from "./workflows/roles";

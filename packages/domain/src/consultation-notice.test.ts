@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  canonicalTimeZone,
   consultationNoticeKeys,
   formatDuration,
   formatMeetingTime,
@@ -199,4 +200,19 @@ describe("consultation notice texts", () => {
       }
     },
   );
+});
+
+describe("canonicalTimeZone", () => {
+  it.each([
+    ["a listed zone", "Europe/Paris", "Europe/Paris"],
+    ["a listed zone in the wrong case", " europe/paris ", "Europe/Paris"],
+    ["UTC in any case", "utc", "UTC"],
+    ["an alias, kept as given", "Asia/Kolkata", "Asia/Kolkata"],
+    ["an unknown name", "Mars/Olympus", null],
+    ["an offset", "+01:00", null],
+    ["an empty string", "", null],
+    ["a name far too long", `Europe/${"A".repeat(80)}`, null],
+  ])("%s: %j → %j", (_name, input, expected) => {
+    expect(canonicalTimeZone(input)).toBe(expected);
+  });
 });

@@ -20,6 +20,31 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+let zoneNames: Map<string, string> | undefined;
+
+/** The runtime's listed zones (and UTC, which it doesn't list), keyed by lower-case name. */
+function listedZones(): Map<string, string> {
+  zoneNames ??= new Map(
+    [...Intl.supportedValuesOf("timeZone"), "UTC"].map((zone) => [zone.toLowerCase(), zone]),
+  );
+  return zoneNames;
+}
+
+/**
+ * The spelling to store for an IANA zone a person can live in ("europe/paris" →
+ * "Europe/Paris", "UTC" stays "UTC"), or null. A listed zone gets the runtime's spelling;
+ * an alias the runtime knows but doesn't list ("Asia/Kolkata" where ICU lists
+ * "Asia/Calcutta", "US/Eastern") is kept as given rather than turned into a legacy name.
+ * Offsets ("+01:00"), which newer Intl versions accept, are refused: they are no place
+ * anyone lives in and don't follow daylight saving.
+ */
+export function canonicalTimeZone(value: string): string | null {
+  const trimmed = value.trim();
+  if (trimmed.length > 64 || !/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(trimmed))
+    return null;
+  return listedZones().get(trimmed.toLowerCase()) ?? (isValidTimeZone(trimmed) ? trimmed : null);
+}
+
 /**
  * The zone to show a time in: the person's own when it is valid, else UTC. A bad stored
  * zone must not stop a message from going out; UTC is always labelled, so it can't be
@@ -33,9 +58,14 @@ export function resolveTimeZone(timeZone: string | null | undefined): string {
  * A meeting's start as the reader sees it: weekday, date and time of day in `timeZone`,
  * with the zone's short name (`Friday, March 20, 2026 at 6:00 AM EDT`, `vendredi 20 mars
  * 2026 à 11:00 UTC+1`). The offset comes from the IANA rules for that instant, so it is
- * right on either side of a daylight-saving change. An unknown zone falls back to UTC.
+ * right on either side of a daylight-saving change. An unknown (null) or invalid zone falls
+ * back to UTC.
  */
-export function formatMeetingTime(at: Date, timeZone: string, locale: string): string {
+export function formatMeetingTime(
+  at: Date,
+  timeZone: string | null | undefined,
+  locale: string,
+): string {
   return new Intl.DateTimeFormat(locale, {
     weekday: "long",
     year: "numeric",

@@ -19,6 +19,7 @@ import { useT } from "../lib/i18n";
 import { setToken } from "../lib/session";
 import type { RouterOutputs } from "../lib/trpc";
 import { LocalePicker } from "./locale-picker";
+import { PreferencesButton } from "./preferences-modal";
 import { RoleBadges } from "./role-badges";
 
 type Me = RouterOutputs["auth"]["getMe"];
@@ -87,6 +88,7 @@ function SessionControls({ me, stacked }: { me: Me; stacked: boolean }) {
         <RoleBadges roles={me.roles} />
         <Group gap="xs" wrap="wrap">
           <LocalePicker />
+          <PreferencesButton me={me} />
           <Button variant="default" size="xs" onClick={signOut}>
             {t("console.header.signOut")}
           </Button>
@@ -99,6 +101,7 @@ function SessionControls({ me, stacked }: { me: Me; stacked: boolean }) {
       <Identity me={me} align="flex-end" />
       <RoleBadges roles={me.roles} />
       <LocalePicker />
+      <PreferencesButton me={me} />
       <Button variant="default" size="xs" onClick={signOut}>
         {t("console.header.signOut")}
       </Button>

@@ -51,6 +51,7 @@ export async function authenticate(
       firstName: user.firstName,
       lastName: user.lastName,
       locale: user.locale,
+      timeZone: user.timeZone,
       roles: user.roles,
     },
     error: null,

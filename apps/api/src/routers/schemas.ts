@@ -1,4 +1,4 @@
-import { isStorableText, ROLES } from "@an/domain";
+import { canonicalTimeZone, isStorableText, ROLES } from "@an/domain";
 import { z } from "zod";
 
 /**
@@ -12,6 +12,20 @@ export function text() {
 
 /** A role name; anything else is UNKNOWN_ROLE with the offending value in the message. */
 export const roleSchema = z.enum(ROLES, { error: "UNKNOWN_ROLE" });
+
+/**
+ * An IANA time zone a person lives in ("Europe/Paris", "UTC"), stored in its canonical
+ * spelling; anything else (an unknown name, an offset) is INVALID_TIME_ZONE on that field.
+ */
+export const timeZoneSchema = z
+  .string()
+  .max(64)
+  .transform((value, ctx) => {
+    const zone = canonicalTimeZone(value);
+    if (zone) return zone;
+    ctx.addIssue({ code: "custom", message: "INVALID_TIME_ZONE" });
+    return z.NEVER;
+  });
 
 export const userIdSchema = text().trim().min(1).max(255);
 

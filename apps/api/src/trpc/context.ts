@@ -28,6 +28,8 @@ export type AuthUser = {
   firstName: string | null;
   lastName: string | null;
   locale: string;
+  /** IANA zone; null while unknown. */
+  timeZone: string | null;
   roles: Role[];
 };
 

@@ -66,6 +66,63 @@ describe("BOOKING_CREATED", () => {
     );
   });
 
+  describe("the client's time zone", () => {
+    const zoneOf = async (id: string) =>
+      (
+        await t.db.execute<{ time_zone: string | null }>(
+          sql`select time_zone from users where id = ${id}`,
+        )
+      )[0]?.time_zone;
+    const bookedIn = (uid: string, token: string, timeZone: unknown) =>
+      created(uid, token, {
+        extra: { attendees: [{ name: "Sam", email: CLIENT.email, timeZone }] },
+      });
+
+    it("comes from the Cal.com attendee while it is unknown, audited", async () => {
+      await t.db.execute(sql`update users set time_zone = null where id = ${CLIENT.id}`);
+      const { token } = await insertIntent(t.db);
+      const r = await deliver(w, "calcom", bookedIn(newUid(), token, "Asia/Kolkata"));
+      expect(r.status).toBe("processed");
+      expect(await zoneOf(CLIENT.id)).toBe("Asia/Kolkata");
+      const audit = await t.db.execute<{ actor_label: string; after: unknown }>(
+        sql`select actor_label, after from audit_log
+            where subject_id = ${CLIENT.id} and action = 'user.time_zone_adopted'`,
+      );
+      expect(audit).toEqual([
+        {
+          actor_label: expect.stringMatching(/^webhook:calcom:/),
+          after: { timeZone: "Asia/Kolkata" },
+        },
+      ]);
+    });
+
+    it("never overwrites a zone the client already has", async () => {
+      await t.db.execute(
+        sql`update users set time_zone = 'America/New_York' where id = ${CLIENT.id}`,
+      );
+      const { token } = await insertIntent(t.db);
+      const r = await deliver(w, "calcom", bookedIn(newUid(), token, "Asia/Tokyo"));
+      expect(r.status).toBe("processed");
+      expect(await zoneOf(CLIENT.id)).toBe("America/New_York");
+    });
+
+    it.each([
+      ["an unknown zone", "Mars/Olympus"],
+      ["an offset", "+05:30"],
+      ["no zone at all", null],
+      ["a zone that isn't a string", 42],
+    ])(
+      "stays unknown when the attendee has %s, and the booking still goes through",
+      async (_n, zone) => {
+        await t.db.execute(sql`update users set time_zone = null where id = ${CLIENT.id}`);
+        const { token } = await insertIntent(t.db);
+        const r = await deliver(w, "calcom", bookedIn(newUid(), token, zone));
+        expect(r.outcome).toBe("consultation created, awaiting payment");
+        expect(await zoneOf(CLIENT.id)).toBeNull();
+      },
+    );
+  });
+
   it("is processed once however often it arrives", async () => {
     const { token } = await insertIntent(t.db);
     const uid = newUid();

@@ -1,5 +1,6 @@
 import { calcomWire, verifyBookingToken } from "@an/billing";
 import {
+  adoptTimeZoneIfUnknown,
   applyCancellationBeforeLatePayment,
   applyConsultationEvent,
   cancelBookingOnCalendar,
@@ -52,6 +53,8 @@ export type NewBookingFacts = {
   eventType?: string | null;
   /** Cal.com's numeric event type id (`eventTypeId`), when known. */
   eventTypeId?: number | null;
+  /** The booker's IANA zone as Cal.com reports it (`attendees[0].timeZone`), when known. */
+  attendeeTimeZone?: string | null;
 };
 
 /**
@@ -122,6 +125,12 @@ export async function handleBookingCreated(
   });
   switch (result.kind) {
     case "created":
+      // The client's zone, while they haven't chosen one, is the one they booked in.
+      await adoptTimeZoneIfUnknown(tx, {
+        userId: result.consultation.clientId,
+        timeZone: b.attendeeTimeZone,
+        source: ctx.source,
+      });
       return processed("consultation created, awaiting payment", result.consultation.id);
     case "duplicate":
       return ignored("booking already known", result.consultationId);
@@ -531,6 +540,7 @@ export function planCalcomEvent(body: unknown, receivedAt: Date): Plan {
             bookedAt,
             eventType: eventTypeOf(b.booking),
             eventTypeId: eventTypeIdOf(b.booking),
+            attendeeTimeZone: b.booking.attendees?.[0]?.timeZone ?? null,
           }),
       };
     }

@@ -1,6 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { type JobPayload, loadConsultationNoticeContext, notifyAboutConsultation } from "@an/db";
+import {
+  type JobPayload,
+  loadConsultationNoticeContext,
+  notifyAboutConsultation,
+  updateUserPreferences,
+} from "@an/db";
 import { insertAdvisor, insertConsultation, useTestDatabase } from "@an/db/testing";
 import {
   CONSULTATION_NOTICES,
@@ -205,6 +210,39 @@ describe("consultation notices", () => {
     const [plainCancel] = await outbox(`c2:${unpaid}`);
     expect(plainCancel?.body).toContain("a été annulée");
     expect(plainCancel?.body).not.toContain("rembours");
+  });
+
+  it("a client's notices use UTC while their zone is unknown, then the zone and language they chose", async () => {
+    await t.db.execute(sql`
+      insert into users (id, email, first_name, locale) values
+        ('test|kenji', 'kenji@example.com', 'Kenji', 'en')`);
+    const id = await consultation({ clientId: "test|kenji" });
+    const handlers = createHandlers(testWorkerDeps(t.db, { log, mailer: null, mailFrom: "x@y.z" }));
+    const confirmed = (key: string) =>
+      handlers.send_notification(
+        notice(id, "test|kenji", { notice: "booking_confirmed", role: "client" }, key),
+        helpers,
+      );
+
+    await confirmed(`tz1:${id}`);
+    const [before] = await outbox(`tz1:${id}`);
+    expect(before?.locale).toBe("en");
+    expect(plain(before!.body)).toContain("Monday, March 30, 2026 at 10:00 AM UTC");
+
+    await t.db.transaction((tx) =>
+      updateUserPreferences(tx, {
+        userId: "test|kenji",
+        patch: { locale: "de", timeZone: "Asia/Tokyo" },
+        actor: { kind: "user", userId: "test|kenji" },
+        now: STARTS_AT,
+      }),
+    );
+    await confirmed(`tz2:${id}`);
+    const [after] = await outbox(`tz2:${id}`);
+    expect(after?.locale).toBe("de");
+    // 10:00 UTC is 19:00 in Tokyo (UTC+9, no daylight saving).
+    expect(after?.body).toContain(`Wann: ${formatMeetingTime(STARTS_AT, "Asia/Tokyo", "de")}`);
+    expect(plain(after!.body)).toContain("Montag, 30. März 2026 um 19:00 GMT+9");
   });
 
   it("a payment link carries the link and its expiry in the client's own time", async () => {

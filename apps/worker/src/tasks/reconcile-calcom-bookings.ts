@@ -86,6 +86,7 @@ export function reconcileCalcomBookings(
           bookingToken: token,
           bookedAt: now,
           eventTypeId: b.eventTypeId,
+          attendeeTimeZone: b.attendees[0]?.timeZone ?? null,
         });
       });
     }

@@ -57,6 +57,12 @@ const email = z
 
 const person = z.looseObject({ email, name: z.string().nullish() });
 
+/**
+ * An attendee: a person with the IANA zone they booked in (`[0]` is the booker). A zone
+ * that isn't a string is dropped rather than refusing the booking over it.
+ */
+const attendee = person.extend({ timeZone: z.string().nullish().catch(null) });
+
 /** Cal.com's envelope: `{triggerEvent, createdAt, payload}`, or the flat MEETING_* body. */
 export const envelope = z.looseObject({
   triggerEvent: z.string().min(1),
@@ -75,7 +81,7 @@ export const booking = z.looseObject({
   endTime: instant.nullish(),
   metadata: z.record(z.string(), z.unknown()).nullish(),
   organizer: person.nullish(),
-  attendees: z.array(person).nullish(),
+  attendees: z.array(attendee).nullish(),
   rescheduleUid: z.string().min(1).nullish(),
   /** True on the old half of a reschedule (the booking Cal.com cancelled). */
   rescheduled: z.boolean().nullish(),

@@ -33,11 +33,14 @@ export async function findEventTypeHost(
   return { ...advisor, email: user?.email ?? null, locale: user?.locale ?? null };
 }
 
-/** The time zone and locale of the user with this email (case-insensitive), or null. */
+/**
+ * The time zone and locale of the user with this email (case-insensitive), or null. The
+ * zone is null while unknown (never chosen, no booking yet).
+ */
 export async function findUserZoneByEmail(
   ex: Executor,
   params: { email: string },
-): Promise<{ timeZone: string; locale: string } | null> {
+): Promise<{ timeZone: string | null; locale: string } | null> {
   const user = await ex.query.users.findFirst({
     columns: { timeZone: true, locale: true },
     where: (u, { sql }) => sql`lower(${u.email}) = lower(${params.email})`,

@@ -22,7 +22,8 @@ export type ConsultationNoticeContext = {
     firstName: string | null;
     lastName: string | null;
     email: string | null;
-    timeZone: string;
+    /** Null while unknown: formatters fall back to UTC. */
+    timeZone: string | null;
   };
 };
 

@@ -11,7 +11,8 @@ export type UserWithRoles = {
   firstName: string | null;
   lastName: string | null;
   locale: string;
-  timeZone: string;
+  /** IANA zone; null while unknown (never chosen, no Cal.com booking yet): show UTC. */
+  timeZone: string | null;
   roles: Role[];
   createdAt: Date;
 };

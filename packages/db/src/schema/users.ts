@@ -28,8 +28,12 @@ export const users = pgTable(
     lastName: text(),
     /** BCP-47 tag of one of the supported locales. */
     locale: text().notNull().default("en"),
-    /** IANA time zone name, e.g. Africa/Cairo. */
-    timeZone: text().notNull().default("UTC"),
+    /**
+     * IANA time zone name, e.g. Africa/Cairo, as the person chose it (`auth.updatePreferences`)
+     * or, until they do, as their first Cal.com booking reported it. Null = unknown: readers
+     * show times in UTC, labelled as such.
+     */
+    timeZone: text(),
     ...timestamps,
   },
   (t) => [

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { err, ok, type Result } from "@an/domain";
 import type { Tx } from "../client";
-import { advisorLanguages, advisors, advisorSkills } from "../schema";
+import { advisorLanguages, advisors, advisorSkills, users } from "../schema";
 import { refreshAdvisorSearchText } from "../queries/advisor-search";
 import { type AdvisorProfile, getAdvisorProfile } from "../queries/advisors";
 import { type Actor, writeAudit } from "../queries/audit";
@@ -100,6 +100,13 @@ export async function updateAdvisorProfile(
         .insert(advisorLanguages)
         .values(unique.map((language) => ({ advisorId: before.userId, language })));
     }
+  }
+  // One zone per person: the user's own (notices, `auth.getMe`) follows the profile's.
+  if (changedFields.timeZone !== undefined) {
+    await tx
+      .update(users)
+      .set({ timeZone: changedFields.timeZone })
+      .where(eq(users.id, before.userId));
   }
   // The stored next payout run is a local time in the advisor's zone: a new zone moves it.
   const rescheduled =

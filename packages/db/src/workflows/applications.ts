@@ -384,6 +384,10 @@ async function upsertAdvisorFromProfile(
       target: advisors.userId,
       set: { ...values, flaggedForReviewAt: null },
     });
+  // The zone the applicant gave is their own: the user row (notices, `auth.getMe`) follows it.
+  if (values.timeZone !== "") {
+    await tx.update(users).set({ timeZone: values.timeZone }).where(eq(users.id, params.userId));
+  }
   await tx.delete(advisorSkills).where(eq(advisorSkills.advisorId, params.userId));
   const skillIds = p.skillIds ?? [];
   if (skillIds.length > 0) {

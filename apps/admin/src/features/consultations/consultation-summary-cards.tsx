@@ -59,7 +59,10 @@ export function PartiesCard({ detail }: { detail: Detail }) {
 /** Start, end, payment deadline, completion and hold window, in the admin's zone and UTC. */
 export function TimesCard({ detail, locale }: { detail: Detail; locale: ConsoleLocale }) {
   const c = detail.consultation;
-  const clientZone = { label: "client", zone: detail.client.timeZone };
+  // A client whose zone is still unknown gets no second clock rather than a guessed one.
+  const clientZone = detail.client.timeZone
+    ? { label: "client", zone: detail.client.timeZone }
+    : undefined;
   return (
     <Card withBorder padding="md" component="section" aria-label="Times">
       <Stack gap="sm">

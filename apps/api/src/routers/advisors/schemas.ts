@@ -31,24 +31,7 @@ export function linkSchema(domain?: string) {
     .nullable();
 }
 
-/**
- * An IANA time zone name Intl knows ("Europe/Paris", "UTC"). Offsets like "+01:00", which
- * newer Intl versions also accept, are not time zones an advisor lives in.
- */
-export const timeZoneSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .refine((value) => {
-    if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(value)) return false;
-    try {
-      new Intl.DateTimeFormat("en", { timeZone: value });
-      return true;
-    } catch {
-      return false;
-    }
-  });
+export { timeZoneSchema } from "../schemas";
 
 /** A BCP-47 language code, canonicalized ("EN" → "en", "ar-eg" → "ar-EG"). */
 export const languageSchema = z

@@ -155,13 +155,15 @@ describe("apply, request changes, resubmit, approve", () => {
       decisionReason: null,
     });
 
+    // A new account's zone is unknown until someone sets it: the application's zone does.
+    await api.db.db.execute(sql`update users set time_zone = null where id = 'demo|client-sam'`);
     const approved = await (await admin()).applications.approve({ id: draft.id });
     expect(approved).toMatchObject({ status: "approved", round: 2 });
 
-    expect((await getUserWithRoles(api.db.db, { id: "demo|client-sam" }))?.roles).toEqual([
-      "client",
-      "advisor",
-    ]);
+    expect(await getUserWithRoles(api.db.db, { id: "demo|client-sam" })).toMatchObject({
+      roles: ["client", "advisor"],
+      timeZone: "America/New_York",
+    });
     const [advisor] = await api.db.db.execute<Record<string, unknown>>(
       sql`select display_name, portfolio_url, linkedin_url, hourly_rate, currency, time_zone,
                  calcom_event_type, search_text from advisors where user_id = 'demo|client-sam'`,

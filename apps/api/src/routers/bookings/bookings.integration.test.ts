@@ -215,6 +215,7 @@ describe("bookings.prepare", () => {
           firstName: "Sam",
           lastName: null,
           locale: "en",
+          timeZone: null,
           roles: ["client"],
         },
         providers: testProviders,

@@ -117,6 +117,7 @@ describe("earnings.getSummary", () => {
         },
       ],
       nextPayoutAt: new Date("2026-12-01T09:00:00Z"),
+      timeZone: "UTC",
       payoutsHeld: false,
       accountOnboarded: false,
       accountReady: false,

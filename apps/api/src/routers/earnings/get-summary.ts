@@ -26,6 +26,7 @@ export const getSummary = advisorProcedure.query(async ({ ctx }): Promise<Earnin
       owed: m(b.owed, b.currency),
     })),
     nextPayoutAt: setup.schedule.nextPayoutAt,
+    timeZone: setup.schedule.timeZone,
     payoutsHeld: setup.hold !== null,
     accountOnboarded: setup.account !== null,
     accountReady: setup.account?.transfersCapability === "active",

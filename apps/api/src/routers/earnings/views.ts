@@ -20,6 +20,8 @@ export type EarningsBalanceView = {
 export type EarningsSummary = {
   balances: EarningsBalanceView[];
   nextPayoutAt: Date | null;
+  /** The advisor's IANA zone: payout runs are local times in it, so show `nextPayoutAt` in it. */
+  timeZone: string;
   payoutsHeld: boolean;
   accountOnboarded: boolean;
   accountReady: boolean;
