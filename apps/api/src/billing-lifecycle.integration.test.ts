@@ -1,10 +1,15 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import type { ChildProcess } from "node:child_process";
 import { accountBalances, findUnbalancedEntries, seedDemoMarketplace } from "@an/db";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApi, type TestApi, tokenFor } from "./testing";
+import {
+  call as callHttp,
+  spawnTestWorker,
+  startTestApi,
+  type TestApi,
+  tokenFor,
+  waitFor,
+} from "./testing";
 
 /**
  * A platform subscription's whole life, offline, through the real HTTP routes, the
@@ -15,8 +20,6 @@ import { startTestApi, type TestApi, tokenFor } from "./testing";
  * the free tier, a notice), and the subscription's money is in the ledger, balanced.
  */
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-const tsxLoader = join(root, "node_modules", "tsx", "dist", "esm", "index.mjs");
 const AMIRA = { id: "demo|advisor-amira" };
 const LUCAS = { id: "demo|advisor-lucas" };
 const SAM = { id: "demo|client-sam", email: "sam@demo.advisor.network", name: "Sam Carter" };
@@ -44,19 +47,7 @@ describe("a platform subscription from checkout to the end of access", () => {
   beforeAll(async () => {
     api = await startTestApi();
     await seedDemoMarketplace(api.db.db);
-    worker = spawn(process.execPath, ["--import", tsxLoader, "src/main.ts"], {
-      cwd: join(root, "apps", "worker"),
-      env: {
-        ...process.env,
-        NODE_ENV: "test",
-        DATABASE_URL: api.db.url,
-        MIGRATE_ON_START: "false",
-        LOG_LEVEL: "silent",
-        PUBLIC_API_URL: api.url,
-        WORKER_CONCURRENCY: "4",
-      },
-      stdio: "ignore",
-    });
+    worker = spawnTestWorker(api);
   });
   afterAll(async () => {
     worker?.kill("SIGKILL");
@@ -64,28 +55,12 @@ describe("a platform subscription from checkout to the end of access", () => {
     await api?.db.drop();
   });
 
-  async function request(
+  const request = async (
     user: { id: string },
     path: string,
     input: unknown,
     kind: "query" | "mutation",
-  ): Promise<{ status: number; body: { result?: { data: unknown }; error?: unknown } }> {
-    const headers = { authorization: `Bearer ${await tokenFor(user)}` };
-    const res =
-      kind === "query"
-        ? await fetch(
-            `${api.url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`,
-            {
-              headers,
-            },
-          )
-        : await fetch(`${api.url}/trpc/${path}`, {
-            method: "POST",
-            headers: { ...headers, "content-type": "application/json" },
-            body: JSON.stringify(input),
-          });
-    return { status: res.status, body: (await res.json()) as never };
-  }
+  ) => callHttp(api.url, kind, path, { token: await tokenFor(user), input });
 
   async function call<T>(
     user: { id: string },
@@ -96,16 +71,6 @@ describe("a platform subscription from checkout to the end of access", () => {
     const { status, body } = await request(user, path, input, kind);
     if (status >= 300) throw new Error(`${path}: ${status} ${JSON.stringify(body.error)}`);
     return body.result!.data as T;
-  }
-
-  async function waitFor<T>(what: string, read: () => Promise<T | null | undefined | false>) {
-    const deadline = Date.now() + 45_000;
-    for (;;) {
-      const value = await read();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 150));
-    }
   }
 
   const status = () => call<Status>(SAM, "billing.status", {}, "query");

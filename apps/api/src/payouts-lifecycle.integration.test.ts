@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import type { ChildProcess } from "node:child_process";
 import {
   createSimulatedPayments,
   createSimulatedScheduling,
@@ -17,7 +15,7 @@ import {
 } from "@an/db";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApi, type TestApi, tokenFor } from "./testing";
+import { spawnTestWorker, startTestApi, type TestApi, tokenFor, waitFor } from "./testing";
 
 /**
  * One consultation's whole money story, through the real HTTP routes, the simulated
@@ -27,8 +25,6 @@ import { startTestApi, type TestApi, tokenFor } from "./testing";
  * is reversed. The ledger is checked after every step.
  */
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-const tsxLoader = join(root, "node_modules", "tsx", "dist", "esm", "index.mjs");
 const AMIRA = { id: "demo|advisor-amira" };
 const SAM = { id: "demo|client-sam", email: "sam@demo.advisor.network", name: "Sam Carter" };
 const ADMIN = { id: "demo|admin" };
@@ -42,20 +38,7 @@ describe("payout lifecycle against the simulated provider", () => {
     // just doesn't make the test wait.
     api = await startTestApi({ env: { HOLD_WINDOW_HOURS: "0" } });
     await seedDemoMarketplace(api.db.db);
-    worker = spawn(process.execPath, ["--import", tsxLoader, "src/main.ts"], {
-      cwd: join(root, "apps", "worker"),
-      env: {
-        ...process.env,
-        NODE_ENV: "test",
-        DATABASE_URL: api.db.url,
-        MIGRATE_ON_START: "false",
-        LOG_LEVEL: "silent",
-        PUBLIC_API_URL: api.url,
-        HOLD_WINDOW_HOURS: "0",
-        WORKER_CONCURRENCY: "4",
-      },
-      stdio: "ignore",
-    });
+    worker = spawnTestWorker(api, { HOLD_WINDOW_HOURS: "0" });
   });
   afterAll(async () => {
     worker?.kill("SIGKILL");
@@ -95,16 +78,6 @@ describe("payout lifecycle against the simulated provider", () => {
       body: new URLSearchParams(fields),
       redirect: "manual",
     });
-
-  async function waitFor<T>(what: string, read: () => Promise<T | null | undefined | false>) {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const value = await read();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 
   async function row<T extends Record<string, unknown>>(
     query: ReturnType<typeof sql>,

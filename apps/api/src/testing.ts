@@ -1,6 +1,8 @@
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createTestDatabase, type TestDatabase } from "@an/db/testing";
 import { seedDemoData } from "@an/db";
 import { signDevToken } from "./auth/tokens";
@@ -103,4 +105,46 @@ export async function call(
     };
   };
   return { status: response.status, headers: response.headers, body };
+}
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+
+/**
+ * A real worker process (apps/worker) on the test API's database, for tests that follow
+ * webhooks and jobs end to end. `env` adds settings (a hold window, say); kill it after.
+ */
+export function spawnTestWorker(api: TestApi, env: Record<string, string> = {}): ChildProcess {
+  return spawn(
+    process.execPath,
+    ["--import", join(repoRoot, "node_modules", "tsx", "dist", "esm", "index.mjs"), "src/main.ts"],
+    {
+      cwd: join(repoRoot, "apps", "worker"),
+      env: {
+        ...process.env,
+        NODE_ENV: "test",
+        DATABASE_URL: api.db.url,
+        MIGRATE_ON_START: "false",
+        LOG_LEVEL: "silent",
+        PUBLIC_API_URL: api.url,
+        WORKER_CONCURRENCY: "4",
+        ...env,
+      },
+      stdio: "ignore",
+    },
+  );
+}
+
+/** Polls `read` until it gives something truthy (what the worker did), or fails after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  read: () => Promise<T | null | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
