@@ -30,6 +30,28 @@ const stack = useStack(async (t) => {
       insert into notifications (dedupe_key, to_email, template, locale, subject, body, status)
       values (${randomUUID()}, 'sam@demo.advisor.network', 'consultation_confirmed', 'en', ${SUBJECT}, 'Hello', ${status})`;
   }
+  // A plan with a long Arabic name and two prices, so the Plans page has a card and a table.
+  const [plan] = await t.sql<{ id: string }[]>`
+    insert into plans (key, texts, entitlements, stripe_product_id)
+    values ('layout-team',
+      ${JSON.stringify({
+        en: { name: "Team", description: "Three advisors per project" },
+        ar: {
+          name: "خطة الفريق للمشاريع الكبيرة متعددة المستشارين",
+          description: "ثلاثة مستشارين لكل مشروع",
+        },
+      })}::jsonb,
+      ${JSON.stringify({ inviteAdvisors: true, maxAdvisorsPerProject: 3, buyPasses: true })}::jsonb,
+      'prod_layout')
+    returning id`;
+  for (const [currency, interval, amount] of [
+    ["USD", "month", 1900],
+    ["EUR", "year", 19000],
+  ] as const) {
+    await t.sql`
+      insert into plan_prices (plan_id, currency, interval, amount, stripe_price_id)
+      values (${plan!.id}, ${currency}, ${interval}, ${amount}, ${`price_layout_${currency}`})`;
+  }
 });
 
 /** Every status badge on the page, with whether its text fits inside it. */
@@ -165,6 +187,30 @@ describe("console layout", () => {
     await to.fill(day(0));
     expect(await run.isEnabled()).toBe(true);
     expect(await page.locator("#reconciliation-run-blocked").count()).toBe(0);
+    expectNoPageErrors(stack);
+  });
+
+  it("plans, subscribers and settings hold at 390 px in Arabic, right to left", async () => {
+    const { page, consoleUrl } = stack;
+    screenshotOnFailure(stack, "layout-billing-ar-390");
+    // Signed in by the first test, like the others here.
+    await page.evaluate(() => window.localStorage.setItem("an.admin.locale", "ar"));
+    await page.setViewportSize(PHONE);
+    for (const path of ["/plans", "/subscribers", "/subscribers?tab=reconciliation", "/settings"]) {
+      await page.goto(`${consoleUrl}${path}`);
+      await page.waitForLoadState("networkidle");
+      expect(await page.evaluate(() => document.documentElement.dir)).toBe("rtl");
+      expect(await page.locator("main h1, main h2").first().textContent()).toMatch(
+        /[\u0600-\u06FF]/,
+      );
+      // Tables scroll inside their own container; the page itself never scrolls sideways.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        PHONE.width,
+      );
+      await screenshot(stack, `layout${path.replace(/[/?=]/g, "-")}-ar-390`);
+    }
+    await page.evaluate(() => window.localStorage.setItem("an.admin.locale", "en"));
+    await page.setViewportSize(DESKTOP);
     expectNoPageErrors(stack);
   });
 });
