@@ -6,6 +6,7 @@ export * from "./chat-digest";
 export * from "./chat-message";
 export * from "./invitations";
 export * from "./platform-rules";
+export * from "./rule-sets";
 export * from "./locale";
 export * from "./messages";
 export * from "./i18n";

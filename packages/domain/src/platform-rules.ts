@@ -1,12 +1,39 @@
 import { err, ok, type Result } from "./result";
+import {
+  type CommissionRuleSet,
+  DEFAULT_COMMISSION_RULE_SET,
+  DEFAULT_PAYOUT_RULE_SET,
+  DEFAULT_PRICING_RULE_SET,
+  DEFAULT_REFUND_POLICY_RULE_SET,
+  invalidRules,
+  isRecord,
+  type PayoutRuleSet,
+  type PlatformRulesError,
+  type PricingRuleSet,
+  type RefundPolicyRuleSet,
+  unknownField,
+  validateCommissionRuleSet,
+  validatePayoutRuleSet,
+  validatePricingRuleSet,
+  validateRefundPolicyRuleSet,
+} from "./rule-sets";
+
+export type { PlatformRulesError } from "./rule-sets";
 
 /**
  * The rule sets an operator sets without a deploy. Each kind is stored as numbered versions
- * (1, 2, …); the newest is in force, and version 0 is the code default below, in force
- * until an operator saves one. Later kinds (pricing limits, commission, refund tiers, hold
- * window, payout minimums, offered currencies) join this list with their own validator.
+ * (1, 2, …); the newest is in force, and version 0 is the code default, in force until an
+ * operator saves one. `pricing` is the limits per currency and, by its keys, which
+ * currencies are offered; `commission` the platform's fee; `refund_policy` the
+ * cancellation tiers; `payouts` the hold window and the minimum payout per currency.
  */
-export const PLATFORM_RULE_KINDS = ["advisor_onboarding"] as const;
+export const PLATFORM_RULE_KINDS = [
+  "advisor_onboarding",
+  "pricing",
+  "commission",
+  "refund_policy",
+  "payouts",
+] as const;
 export type PlatformRuleKind = (typeof PLATFORM_RULE_KINDS)[number];
 
 /**
@@ -22,6 +49,10 @@ export type AdvisorOnboardingRules = { mode: AdvisorOnboardingMode };
 /** The rules each kind holds. */
 export type PlatformRulesOf = {
   advisor_onboarding: AdvisorOnboardingRules;
+  pricing: PricingRuleSet;
+  commission: CommissionRuleSet;
+  refund_policy: RefundPolicyRuleSet;
+  payouts: PayoutRuleSet;
 };
 
 /**
@@ -30,27 +61,13 @@ export type PlatformRulesOf = {
  */
 export const DEFAULT_PLATFORM_RULES: { [K in PlatformRuleKind]: PlatformRulesOf[K] } = {
   advisor_onboarding: { mode: "open" },
+  pricing: DEFAULT_PRICING_RULE_SET,
+  commission: DEFAULT_COMMISSION_RULE_SET,
+  refund_policy: DEFAULT_REFUND_POLICY_RULE_SET,
+  payouts: DEFAULT_PAYOUT_RULE_SET,
 };
 
-/** Rules refused: which field and why (a catalog key under `errors.platform_rules.`). */
-export type PlatformRulesError = {
-  code: "PLATFORM_RULES_INVALID";
-  kind: string;
-  field: string;
-  reason: "unknown_kind" | "not_an_object" | "unknown_field" | "missing" | "not_allowed";
-};
-
-const invalid = (kind: string, field: string, reason: PlatformRulesError["reason"]) =>
-  err<PlatformRulesError>({ code: "PLATFORM_RULES_INVALID", kind, field, reason });
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Every field of `value` is one of `fields`: a typo must not be stored as a silent no-op. */
-function unknownField(value: Record<string, unknown>, fields: readonly string[]) {
-  return Object.keys(value).find((key) => !fields.includes(key));
-}
+const invalid = invalidRules;
 
 function validateAdvisorOnboarding(
   rules: unknown,
@@ -85,6 +102,14 @@ export function validatePlatformRules(
   switch (kind) {
     case "advisor_onboarding":
       return validateAdvisorOnboarding(rules);
+    case "pricing":
+      return validatePricingRuleSet(rules);
+    case "commission":
+      return validateCommissionRuleSet(rules);
+    case "refund_policy":
+      return validateRefundPolicyRuleSet(rules);
+    case "payouts":
+      return validatePayoutRuleSet(rules);
     default:
       return invalid(kind, "", "unknown_kind");
   }

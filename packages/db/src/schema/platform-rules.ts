@@ -10,6 +10,8 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import type { CommissionRuleSet } from "@an/domain";
+import { advisors } from "./advisors";
 import { users } from "./users";
 
 /**
@@ -63,5 +65,36 @@ export const applicationInvitations = pgTable(
       "application_invitations_used_or_revoked",
       sql`${t.usedAt} is null or ${t.revokedAt} is null`,
     ),
+  ],
+);
+
+/**
+ * An advisor's own commission, replacing the platform's whole while it lasts (a launch
+ * partner at 10 %, a negotiated cap). Set by an admin with a reason and an optional end;
+ * at most one is live per advisor (ending it, or setting a new one, ends the old). A quote
+ * records `commission-override:<id>`, so an override never reprices a booked consultation.
+ */
+export const advisorCommissionOverrides = pgTable(
+  "advisor_commission_overrides",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    advisorId: text()
+      .notNull()
+      .references(() => advisors.userId, { onDelete: "cascade" }),
+    terms: jsonb().$type<CommissionRuleSet>().notNull(),
+    reason: text().notNull(),
+    /** When it stops applying by itself; null: until an admin ends it. */
+    endsAt: timestamp({ withTimezone: true, precision: 3 }),
+    createdBy: text().references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    /** Set when an admin ends it early or replaces it. */
+    endedAt: timestamp({ withTimezone: true, precision: 3 }),
+    endedBy: text().references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    uniqueIndex("advisor_commission_overrides_live_key")
+      .on(t.advisorId)
+      .where(sql`${t.endedAt} is null`),
+    index("advisor_commission_overrides_advisor_idx").on(t.advisorId, t.createdAt),
   ],
 );

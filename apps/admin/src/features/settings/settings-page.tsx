@@ -1,4 +1,8 @@
-import { ADVISOR_ONBOARDING_MODES, type AdvisorOnboardingMode } from "@an/domain";
+import {
+  ADVISOR_ONBOARDING_MODES,
+  type AdvisorOnboardingMode,
+  type AdvisorOnboardingRules,
+} from "@an/domain";
 import {
   Alert,
   Badge,
@@ -60,7 +64,11 @@ function OnboardingCard() {
       <Text size="sm">{t("console.billing.loading")}</Text>
     );
   }
-  const inForce = rules.data.inForce;
+  // `get` answers for any kind; this card asked for advisor_onboarding.
+  const inForce = {
+    ...rules.data.inForce,
+    rules: rules.data.inForce.rules as AdvisorOnboardingRules,
+  };
   const chosen = mode ?? inForce.rules.mode;
   const tooShort = reason.trim().length < MIN_REASON_LENGTH;
   const submit = (event: FormEvent) => {
@@ -138,7 +146,11 @@ function OnboardingCard() {
               {rules.data.history.map((v) => (
                 <Table.Tr key={v.version}>
                   <Table.Td>{v.version}</Table.Td>
-                  <Table.Td>{t(`console.settings.onboarding.mode.${v.rules.mode}`)}</Table.Td>
+                  <Table.Td>
+                    {t(
+                      `console.settings.onboarding.mode.${(v.rules as AdvisorOnboardingRules).mode}`,
+                    )}
+                  </Table.Td>
                   <Table.Td>{formatDateTime(v.createdAt, locale)}</Table.Td>
                   <Table.Td>{v.createdBy ?? "—"}</Table.Td>
                   <Table.Td style={{ whiteSpace: "pre-wrap" }}>{v.reason}</Table.Td>

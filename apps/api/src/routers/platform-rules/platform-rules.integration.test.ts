@@ -114,7 +114,14 @@ describe("platform rules versions", () => {
 
     const after = await a.platformRules.get({ kind: "advisor_onboarding" });
     expect(after.inForce).toMatchObject({ version: 2, rules: { mode: "open" }, isDefault: false });
-    expect(after.history.map((v) => [v.version, v.rules.mode, v.reason, v.createdBy])).toEqual([
+    expect(
+      after.history.map((v) => [
+        v.version,
+        (v.rules as { mode: string }).mode,
+        v.reason,
+        v.createdBy,
+      ]),
+    ).toEqual([
       [2, "open", "Marketplace opens", "demo|admin"],
       [1, "invite_only", "Beta: invited advisors only", "demo|admin"],
     ]);
