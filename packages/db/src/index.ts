@@ -3,6 +3,7 @@ export * from "./migrate";
 export * from "./jobs";
 export * from "./seed";
 export * from "./queries/audit";
+export * from "./queries/pricing-impact";
 export * from "./queries/users";
 export * from "./queries/roles";
 export * from "./queries/notifications";

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { getUserWithRoles, setPlatformRules } from "@an/db";
+import { insertAdvisor } from "@an/db/testing";
 import { skills } from "@an/db/schema";
-import { translator } from "@an/domain";
+import { type PricingRuleSet, translator } from "@an/domain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { platformRulesAppError } from "../../errors";
 import { call, startTestApi, type TestApi, tokenFor } from "../../testing";
@@ -406,5 +407,66 @@ describe("open onboarding", () => {
     await expect(
       (await callerFor(user)).applications.submit({ id: draftId }),
     ).resolves.toMatchObject({ status: "submitted", round: 1 });
+  });
+});
+
+describe("money rules: preview, then save", () => {
+  it("previews a pricing change field by field with the advisors it would leave out, saving nothing", async () => {
+    const a = await admin();
+    for (const [name, rate, currency] of [
+      ["eurcheap", 2_500, "EUR"],
+      ["eurdear", 90_000, "EUR"],
+      ["gbpone", 5_000, "GBP"],
+    ] as const) {
+      const id = await addUser(name);
+      await insertAdvisor(api.db.db, { userId: id, hourlyRate: rate, currency });
+    }
+    const current = await a.platformRules.get({ kind: "pricing" });
+    expect(current.inForce).toMatchObject({ version: 0, isDefault: true });
+    const currencies = { ...(current.inForce.rules as PricingRuleSet).currencies };
+    delete currencies.GBP;
+    currencies.EUR = { ...currencies.EUR!, minHourlyRate: 3_000 };
+
+    const preview = await a.platformRules.preview({ kind: "pricing", rules: { currencies } });
+    expect(preview).toMatchObject({ fromVersion: 0, toVersion: 1 });
+    expect(preview.changes).toContainEqual({
+      field: "currencies.EUR.minHourlyRate",
+      before: 2_000,
+      after: 3_000,
+    });
+    expect(preview.changes.filter((c) => c.field.startsWith("currencies.GBP.")).length).toBe(6);
+    expect(preview.pricingImpact).toEqual(
+      expect.arrayContaining([
+        { currency: "EUR", removed: false, advisors: 2, outsideLimits: 1 },
+        { currency: "GBP", removed: true, advisors: 1, outsideLimits: 1 },
+      ]),
+    );
+    expect((await a.platformRules.get({ kind: "pricing" })).inForce.version).toBe(0);
+
+    const saved = await a.platformRules.set({
+      kind: "pricing",
+      rules: { currencies },
+      reason: "Stop GBP; raise the EUR floor",
+    });
+    expect(saved).toMatchObject({ kind: "pricing", version: 1, createdBy: "demo|admin" });
+    const after = await a.platformRules.get({ kind: "pricing" });
+    expect(Object.keys((after.inForce.rules as PricingRuleSet).currencies)).not.toContain("GBP");
+    expect(after.history.map((v) => v.reason)).toEqual(["Stop GBP; raise the EUR floor"]);
+  });
+
+  it("refuses an invalid preview in the caller's language, naming the field", async () => {
+    const a = await admin();
+    await expect(
+      a.platformRules.preview({ kind: "commission", rules: { bps: 10_001 } }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", appCode: "PLATFORM_RULES_INVALID" });
+    const t = translator("fr");
+    const error = await a.platformRules
+      .preview({ kind: "payouts", rules: { holdWindowHours: 48, minimumPayout: { USD: -1 } } })
+      .catch((e: unknown) => e as { appCode: string; params: { detail: string } });
+    expect(error).toMatchObject({
+      appCode: "PLATFORM_RULES_INVALID",
+      params: { detail: t("errors.platform_rules.out_of_range", { field: "minimumPayout.USD" }) },
+    });
+    expect(error.params.detail).toContain("minimumPayout.USD");
   });
 });

@@ -1,5 +1,10 @@
-import { getPlatformRulesInForce } from "@an/db";
-import { diffRuleSets, PLATFORM_RULE_KINDS, validatePlatformRules } from "@an/domain";
+import { getPlatformRulesInForce, pricingImpact } from "@an/db";
+import {
+  diffRuleSets,
+  PLATFORM_RULE_KINDS,
+  type PricingRuleSet,
+  validatePlatformRules,
+} from "@an/domain";
 import { z } from "zod";
 import { platformRulesAppError } from "../../errors";
 import { adminProcedure } from "../../trpc/init";
@@ -26,5 +31,10 @@ export const preview = adminProcedure
       toVersion: inForce.version + 1,
       rules: valid.value,
       changes: diffRuleSets(inForce.rules, valid.value),
+      // Only pricing touches advisors' own rates: which would fall outside the new limits.
+      pricingImpact:
+        input.kind === "pricing"
+          ? await pricingImpact(ctx.db, valid.value as PricingRuleSet)
+          : null,
     };
   });
