@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import {
-  type CurrencyCode,
   DEFAULT_COMMISSION_RULE_SET,
   DEFAULT_PAYOUT_RULE_SET,
   DEFAULT_PRICING_RULE_SET,
@@ -123,7 +122,7 @@ async function pay(ex: Executor, consultationId: string, price: number, at: Date
       type: "payment_succeeded",
       id: `evt_${randomUUID()}`,
       actor: "system",
-      amount: { amount: price, currency: "USD" as CurrencyCode },
+      amount: { amount: price, currency: "USD" },
     },
     now: new Date(at.getTime() + 60_000),
     origin: { source: "test:stripe" },
