@@ -142,53 +142,55 @@ export function CommissionOverridesCard() {
           </Text>
         ) : null}
         {list.data && list.data.items.length > 0 ? (
-          <Table aria-label={t("console.settings.overrides.title")}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t("console.settings.overrides.advisor")}</Table.Th>
-                <Table.Th>{t("console.settings.overrides.terms")}</Table.Th>
-                <Table.Th>{t("console.settings.overrides.status")}</Table.Th>
-                <Table.Th>{t("console.settings.overrides.ends")}</Table.Th>
-                <Table.Th>{t("console.settings.overrides.setBy")}</Table.Th>
-                <Table.Th>{t("console.settings.overrides.reason")}</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {list.data.items.map((o) => (
-                <Table.Tr key={o.id}>
-                  <Table.Td>{o.advisorId}</Table.Td>
-                  <Table.Td>{percentOf(o.terms.bps, locale)}</Table.Td>
-                  <Table.Td>
-                    <Badge variant="light" color={STATUS_COLORS[o.status]}>
-                      {t(STATUS_KEYS[o.status])}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>
-                    {o.endedAt
-                      ? formatDateTime(o.endedAt, locale)
-                      : o.endsAt
-                        ? formatDateTime(o.endsAt, locale)
-                        : t("console.settings.overrides.never")}
-                  </Table.Td>
-                  <Table.Td>
-                    {o.createdBy ?? "—"}
-                    <Text size="xs" c="dimmed">
-                      {formatDateTime(o.createdAt, locale)}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td style={{ whiteSpace: "pre-wrap" }}>{o.reason}</Table.Td>
-                  <Table.Td>
-                    {o.status === "live" ? (
-                      <Button size="xs" variant="light" color="red" onClick={() => setEnding(o)}>
-                        {t("console.settings.overrides.end")}
-                      </Button>
-                    ) : null}
-                  </Table.Td>
+          <Table.ScrollContainer minWidth={760}>
+            <Table aria-label={t("console.settings.overrides.title")}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t("console.settings.overrides.advisor")}</Table.Th>
+                  <Table.Th>{t("console.settings.overrides.terms")}</Table.Th>
+                  <Table.Th>{t("console.settings.overrides.status")}</Table.Th>
+                  <Table.Th>{t("console.settings.overrides.ends")}</Table.Th>
+                  <Table.Th>{t("console.settings.overrides.setBy")}</Table.Th>
+                  <Table.Th>{t("console.settings.overrides.reason")}</Table.Th>
+                  <Table.Th />
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+              </Table.Thead>
+              <Table.Tbody>
+                {list.data.items.map((o) => (
+                  <Table.Tr key={o.id}>
+                    <Table.Td>{o.advisorId}</Table.Td>
+                    <Table.Td>{percentOf(o.terms.bps, locale)}</Table.Td>
+                    <Table.Td>
+                      <Badge variant="light" color={STATUS_COLORS[o.status]}>
+                        {t(STATUS_KEYS[o.status])}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>
+                      {o.endedAt
+                        ? formatDateTime(o.endedAt, locale)
+                        : o.endsAt
+                          ? formatDateTime(o.endsAt, locale)
+                          : t("console.settings.overrides.never")}
+                    </Table.Td>
+                    <Table.Td>
+                      {o.createdBy ?? "—"}
+                      <Text size="xs" c="dimmed">
+                        {formatDateTime(o.createdAt, locale)}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td style={{ whiteSpace: "pre-wrap" }}>{o.reason}</Table.Td>
+                    <Table.Td>
+                      {o.status === "live" ? (
+                        <Button size="xs" variant="light" color="red" onClick={() => setEnding(o)}>
+                          {t("console.settings.overrides.end")}
+                        </Button>
+                      ) : null}
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
         ) : null}
       </Stack>
       <ReasonModal
