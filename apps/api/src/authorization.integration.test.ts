@@ -204,6 +204,21 @@ export const MATRIX: Record<string, [Rung, () => unknown]> = {
     "admin",
     () => ({ mode: "open", reason: "authorization matrix" }),
   ],
+  "platformRules.preview": ["admin", () => ({ kind: "commission", rules: { bps: 1_500 } })],
+  "platformRules.set": [
+    "admin",
+    () => ({ kind: "commission", rules: { bps: 2_000 }, reason: "authorization matrix" }),
+  ],
+  "commissionOverrides.list": ["admin", () => ({})],
+  "commissionOverrides.set": [
+    "admin",
+    () => ({
+      advisorId: "demo|advisor-lucas",
+      terms: { bps: 1_000 },
+      reason: "authorization matrix",
+    }),
+  ],
+  "commissionOverrides.end": ["admin", () => ({ id: UUID, reason: "authorization matrix" })],
   "applicationInvitations.issue": ["admin", () => ({ email: "matrix@example.com" })],
   "applicationInvitations.list": ["admin", () => undefined],
   "applicationInvitations.revoke": ["admin", () => ({ id: UUID })],

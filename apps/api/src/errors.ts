@@ -9,6 +9,7 @@ import type {
   ApplicationInvitationRevokeError,
   ProjectError,
   ChatFailure,
+  CommissionOverrideError,
   PassError,
   ReviewReplyError,
   SkillError,
@@ -66,6 +67,9 @@ export const APP_ERROR_CODES = {
   APPLICATION_INVITATION_NOT_REVOCABLE: "CONFLICT",
   APPLICATION_INVITATION_EXPIRY_OUT_OF_RANGE: "BAD_REQUEST",
   PLATFORM_RULES_INVALID: "BAD_REQUEST",
+  COMMISSION_OVERRIDE_NOT_FOUND: "NOT_FOUND",
+  COMMISSION_OVERRIDE_ENDS_IN_PAST: "BAD_REQUEST",
+  COMMISSION_OVERRIDE_ALREADY_ENDED: "CONFLICT",
   APPLICATION_NOT_FOUND: "NOT_FOUND",
   APPLICATION_NOT_EDITABLE: "CONFLICT",
   APPLICATION_NOT_PENDING: "CONFLICT",
@@ -353,7 +357,12 @@ export function toAppError(failure: Failure): AppError {
     case "RATE_OUT_OF_LIMITS":
       return new AppError(failure.code, { min: failure.minimum, max: failure.maximum });
     case "CURRENCY_NOT_OFFERED":
-      return new AppError(failure.code, { currency: failure.currency });
+      // i18next picks `CURRENCY_NOT_OFFERED_offered`, which names the currencies offered.
+      return new AppError(failure.code, {
+        currency: failure.currency,
+        offered: failure.offered.join(", "),
+        context: "offered",
+      });
     case "SKILL_EXISTS":
       return new AppError(failure.code, { name: failure.name });
     case "INVALID_TIME_ZONE":
@@ -444,6 +453,23 @@ export function platformRulesAppError(error: PlatformRulesError, t: Translator):
   return new AppError(error.code, {
     detail: t(`errors.platform_rules.${error.reason}`, { field: error.field }),
   });
+}
+
+/** An admin's commission override refused: unknown advisor or override, bad terms or end date. */
+export function commissionOverrideAppError(
+  error: CommissionOverrideError,
+  t: Translator,
+): AppError {
+  switch (error.code) {
+    case "PLATFORM_RULES_INVALID":
+      return platformRulesAppError(error, t);
+    case "ADVISOR_NOT_FOUND":
+    case "COMMISSION_OVERRIDE_NOT_FOUND":
+    case "COMMISSION_OVERRIDE_ALREADY_ENDED":
+      return new AppError(error.code, { ref: error.ref });
+    case "COMMISSION_OVERRIDE_ENDS_IN_PAST":
+      return new AppError(error.code);
+  }
 }
 
 /** A subscriber's or an admin's billing command refused (nothing was asked of the provider). */

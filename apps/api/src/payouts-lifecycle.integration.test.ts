@@ -12,7 +12,9 @@ import {
   enqueueJob,
   findUnbalancedEntries,
   seedDemoMarketplace,
+  setPlatformRules,
 } from "@an/db";
+import { DEFAULT_PAYOUT_RULE_SET } from "@an/domain";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnTestWorker, startTestApi, type TestApi, tokenFor, waitFor } from "./testing";
@@ -36,9 +38,19 @@ describe("payout lifecycle against the simulated provider", () => {
   beforeAll(async () => {
     // A zero-hour hold window: the window still runs (a timer at the meeting's end), it
     // just doesn't make the test wait.
-    api = await startTestApi({ env: { HOLD_WINDOW_HOURS: "0" } });
+    // The hold window is the operator's `payouts` rule, frozen on the consultation when booked.
+    api = await startTestApi();
     await seedDemoMarketplace(api.db.db);
-    worker = spawnTestWorker(api, { HOLD_WINDOW_HOURS: "0" });
+    const saved = await api.db.db.transaction((tx) =>
+      setPlatformRules(tx, {
+        kind: "payouts",
+        rules: { ...DEFAULT_PAYOUT_RULE_SET, holdWindowHours: 0 },
+        reason: "no hold in this test",
+        actor: { kind: "user", userId: ADMIN.id },
+      }),
+    );
+    if (!saved.ok) throw new Error(`payouts rules refused: ${saved.error.reason}`);
+    worker = spawnTestWorker(api);
   });
   afterAll(async () => {
     worker?.kill("SIGKILL");

@@ -67,8 +67,6 @@ export const billingEnvShape = {
     .default(120),
   /** Time a client has to pay after booking (Stripe allows 30 min – 24 h). */
   PAYMENT_WINDOW_MINUTES: z.coerce.number().int().min(30).max(1440).default(60),
-  /** Hours after a meeting during which no-shows and disputes can be reported. */
-  HOLD_WINDOW_HOURS: z.coerce.number().int().min(0).max(720).default(48),
   /** Raw webhook bodies are dropped after this many days (hashes and outcomes stay). */
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** The API's public origin: webhook routes, simulator pages and checkout return URLs. */
@@ -106,7 +104,6 @@ export type BillingConfig = {
   bookingTokenSecret: string;
   bookingTokenTtlMinutes: number;
   paymentWindowMinutes: number;
-  holdWindowHours: number;
   webhookRetentionDays: number;
   publicApiUrl: string;
   clientAppUrl: string;
@@ -192,7 +189,6 @@ export function resolveBillingConfig(
     bookingTokenSecret: env.BOOKING_TOKEN_SECRET ?? DEV_BOOKING_TOKEN_SECRET,
     bookingTokenTtlMinutes: env.BOOKING_TOKEN_TTL_MINUTES,
     paymentWindowMinutes: env.PAYMENT_WINDOW_MINUTES,
-    holdWindowHours: env.HOLD_WINDOW_HOURS,
     webhookRetentionDays: env.WEBHOOK_RETENTION_DAYS,
     publicApiUrl,
     clientAppUrl: (env.CLIENT_APP_URL ?? publicApiUrl).replace(/\/$/, ""),

@@ -95,3 +95,6 @@ export * from "./queries/billing-admin";
 export * from "./seed-plans";
 export * from "./queries/platform-rules";
 export * from "./workflows/platform-rules";
+export * from "./queries/commission-overrides";
+export * from "./queries/money-rules";
+export * from "./workflows/commission-overrides";

@@ -86,12 +86,12 @@ describe("checkApplicationRate", () => {
     [
       "a currency the rules don't list",
       { hourlyRate: 5_000, currency: "EUR" },
-      { ok: false, error: { code: "CURRENCY_NOT_OFFERED", currency: "EUR" } },
+      { ok: false, error: { code: "CURRENCY_NOT_OFFERED", currency: "EUR", offered: ["USD"] } },
     ],
     [
       "something that is no currency code",
       { hourlyRate: 5_000, currency: "dollars" },
-      { ok: false, error: { code: "CURRENCY_NOT_OFFERED", currency: "dollars" } },
+      { ok: false, error: { code: "CURRENCY_NOT_OFFERED", currency: "dollars", offered: ["USD"] } },
     ],
   ])("%s", (_name, profile, expected) => {
     expect(checkApplicationRate(profile, DEFAULT_PRICING_RULES)).toEqual(expected);
@@ -123,7 +123,7 @@ describe("checkHourlyRate", () => {
       "no currency code",
       12_000,
       "usd!",
-      { ok: false, error: { code: "CURRENCY_NOT_OFFERED", currency: "usd!" } },
+      { ok: false, error: { code: "CURRENCY_NOT_OFFERED", currency: "usd!", offered: ["USD"] } },
     ],
   ])("%s", (_name, amount, currency, expected) => {
     expect(checkHourlyRate(amount, currency, DEFAULT_PRICING_RULES)).toEqual(expected);

@@ -1,4 +1,4 @@
-import { isCurrencyCode, type Money } from "./money";
+import { type CurrencyCode, isCurrencyCode, type Money } from "./money";
 import { type PricingRules, validateHourlyRate } from "./pricing";
 import { err, ok, type Result } from "./result";
 
@@ -53,7 +53,15 @@ export function missingProfileFields(profile: ApplicationProfile): string[] {
 /** Why a rate can't be accepted: outside the platform's limits, or a currency it doesn't offer. */
 export type ApplicationRateError =
   | { code: "RATE_OUT_OF_LIMITS"; minimum: Money; maximum: Money }
-  | { code: "CURRENCY_NOT_OFFERED"; currency: string };
+  /** `offered`: the currencies the rules list, so the message can name them. */
+  | { code: "CURRENCY_NOT_OFFERED"; currency: string; offered: CurrencyCode[] };
+
+/** The currencies pricing rules offer (the ones with limits), in code order. */
+export function currenciesOffered(rules: PricingRules): CurrencyCode[] {
+  return (Object.keys(rules.limits) as CurrencyCode[])
+    .filter((code) => rules.limits[code] !== undefined)
+    .sort();
+}
 
 /**
  * An hourly rate (minor units of `currency`) checked against the platform's limits: the
@@ -65,7 +73,9 @@ export function checkHourlyRate(
   currency: string,
   rules: PricingRules,
 ): Result<Money, ApplicationRateError> {
-  if (!isCurrencyCode(currency)) return err({ code: "CURRENCY_NOT_OFFERED", currency });
+  const notOffered = () =>
+    err({ code: "CURRENCY_NOT_OFFERED" as const, currency, offered: currenciesOffered(rules) });
+  if (!isCurrencyCode(currency)) return notOffered();
   const checked = validateHourlyRate({ amount, currency }, rules);
   if (checked.ok) return ok(checked.value);
   const e = checked.error;
@@ -74,7 +84,7 @@ export function checkHourlyRate(
   }
   // Money errors (a fractional amount) can't reach here past the API's integer check; a
   // currency the rules don't list is the only other outcome.
-  return err({ code: "CURRENCY_NOT_OFFERED", currency });
+  return notOffered();
 }
 
 /**

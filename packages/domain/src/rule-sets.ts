@@ -201,6 +201,20 @@ export function commissionTermsOf(set: CommissionRuleSet, version: number): Comm
   };
 }
 
+/**
+ * An advisor's own commission (an override), labelled `commission-override:<id>` on the
+ * quotes it prices, so a dispute can name the override that applied.
+ */
+export function commissionOverrideTermsOf(set: CommissionRuleSet, id: string): CommissionTerms {
+  return {
+    version: `commission-override:${id}`,
+    bps: set.bps,
+    fixed: set.fixed,
+    minFee: set.minFee,
+    maxFee: set.maxFee,
+  };
+}
+
 export function refundPolicyOf(set: RefundPolicyRuleSet, version: number): RefundPolicy {
   return { version: ruleVersionLabel("refund_policy", version), tiers: set.tiers };
 }

@@ -18,6 +18,7 @@ import { notificationsRouter } from "../routers/notifications";
 import { payoutAdminRouter } from "../routers/payout-admin";
 import { passesRouter } from "../routers/passes";
 import { platformRulesRouter } from "../routers/platform-rules";
+import { commissionOverridesRouter } from "../routers/commission-overrides";
 import { payoutsRouter } from "../routers/payouts";
 import { projectsRouter } from "../routers/projects";
 import { reconciliationRouter } from "../routers/reconciliation";
@@ -62,6 +63,7 @@ export const appRouter = router({
   billingAdmin: billingAdminRouter,
   sandbox: sandboxRouter,
   platformRules: platformRulesRouter,
+  commissionOverrides: commissionOverridesRouter,
   applicationInvitations: applicationInvitationsRouter,
 });
 

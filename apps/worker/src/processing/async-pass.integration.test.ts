@@ -90,7 +90,6 @@ async function buy(days: number) {
       now: w.clock.now,
       requestId: `req-${randomUUID()}`,
       paymentWindowMinutes: 60,
-      holdWindowHours: 48,
     }),
   );
   if (!bought.ok) throw new Error(`purchase refused: ${bought.error.code}`);

@@ -71,7 +71,6 @@ export async function bookConsultation(
       durationMinutes,
       now: input.bookedAt,
       ttlMinutes: 120,
-      holdWindowHours: 48,
     });
     if (!prepared.ok) throw new Error(`prepare: ${JSON.stringify(prepared.error)}`);
     const created = await createConsultationFromIntent(tx, {

@@ -24,6 +24,7 @@ import {
   users,
 } from "../schema";
 import { refreshAdvisorSearchText } from "../queries/advisor-search";
+import { getPricingRulesInForce } from "../queries/money-rules";
 import {
   type Application,
   applicationColumns,
@@ -57,7 +58,8 @@ export type SaveDraftParams = {
   id?: string;
   /** The whole form as it stands: it replaces the stored profile. */
   profile: ApplicationProfile;
-  rules: PricingRules;
+  /** The pricing rules to check the rate against; the ones in force when absent. */
+  rules?: PricingRules;
   actor: Actor;
   requestId?: string | null;
 };
@@ -80,7 +82,8 @@ export async function saveApplicationDraft(
     }
     profile.skillIds = skillsResolved.resolved;
   }
-  const rate = checkApplicationRate(profile, params.rules);
+  const rules = params.rules ?? (await getPricingRulesInForce(tx)).pricing;
+  const rate = checkApplicationRate(profile, rules);
   if (!rate.ok) return rate;
 
   if (params.id === undefined) {
@@ -138,7 +141,8 @@ export async function submitApplication(
   params: {
     id: string;
     userId: string;
-    rules: PricingRules;
+    /** The pricing rules to check the rate against; the ones in force when absent. */
+    rules?: PricingRules;
     /** The application invitation's token, needed for a first submission while invite-only. */
     invitationToken?: string | null;
     now?: Date;
@@ -185,7 +189,8 @@ export async function submitApplication(
     return err({ code: "UNKNOWN_SKILLS", skills: skillsResolved.unknown });
   }
   const profile = { ...current.profile, skillIds: skillsResolved.resolved };
-  const rate = checkApplicationRate(profile, params.rules);
+  const rules = params.rules ?? (await getPricingRulesInForce(tx)).pricing;
+  const rate = checkApplicationRate(profile, rules);
   if (!rate.ok) return rate;
 
   const round = current.round + 1;

@@ -1,16 +1,10 @@
 import {
-  type CommissionTerms,
   type CurrencyCode,
-  DEFAULT_COMMISSION,
-  DEFAULT_PRICING_RULES,
-  DEFAULT_REFUND_POLICY,
   err,
   isCurrencyCode,
   newConsultation,
   ok,
-  type PricingRules,
   quoteConsultation,
-  type RefundPolicy,
   type Result,
 } from "@an/domain";
 import type { Executor } from "../client";
@@ -29,6 +23,7 @@ import {
   insertConsultation,
 } from "../queries/consultations";
 import { insertConsultationEvent } from "../queries/consultation-events";
+import { getMoneyRulesInForce } from "../queries/money-rules";
 import { getProjectOwnership } from "../queries/projects";
 import type { FrozenQuote } from "../schema";
 import { performEffects } from "./consultation-effects";
@@ -56,10 +51,12 @@ export type PreparedBooking = {
 /**
  * Freezes what a client is about to book: checks the advisor is bookable (active, taking
  * bookings, with a Cal.com event type, a rate within the pricing rules), prices the
- * consultation from the advisor's *current* rate with the platform's pricing and
- * commission, and stores it with the refund policy and hold window in force as a booking
- * intent expiring after `ttlMinutes`. No price comes from the caller. Refusals are
- * returned, nothing written.
+ * consultation from the advisor's *current* rate with the pricing and commission in force
+ * (the advisor's live commission override, if any, replacing the platform's), and stores it
+ * with the refund policy and the `payouts` hold window in force as a booking intent
+ * expiring after `ttlMinutes`. The quote records the versions it used; a later version
+ * changes nothing already quoted. No price comes from the caller. Refusals are returned,
+ * nothing written.
  */
 export async function prepareBookingIntent(
   tx: Executor,
@@ -72,10 +69,6 @@ export async function prepareBookingIntent(
     projectId?: string | null;
     now: Date;
     ttlMinutes: number;
-    holdWindowHours: number;
-    pricing?: PricingRules;
-    commission?: CommissionTerms;
-    refundPolicy?: RefundPolicy;
   },
 ): Promise<Result<PreparedBooking, PrepareBookingError>> {
   if (input.advisorId === input.clientId) return err({ code: "CANNOT_BOOK_SELF" });
@@ -94,13 +87,13 @@ export async function prepareBookingIntent(
   if (!advisor.calcomEventType) return notBookable("no_event_type");
   if (!isCurrencyCode(advisor.currency)) return notBookable("currency_not_offered");
 
+  const rules = await getMoneyRulesInForce(tx, { advisorId: input.advisorId, now: input.now });
   const quote = quoteConsultation({
     hourlyRate: { amount: advisor.hourlyRate, currency: advisor.currency },
     durationMinutes: input.durationMinutes,
-    pricing: input.pricing ?? DEFAULT_PRICING_RULES,
-    commission: input.commission ?? DEFAULT_COMMISSION,
-    // Advisors have no commission override yet: the platform's terms apply to everyone.
-    advisorOverride: null,
+    pricing: rules.pricing,
+    commission: rules.commission,
+    advisorOverride: rules.commissionOverride,
   });
   if (!quote.ok) {
     switch (quote.error.code) {
@@ -132,8 +125,8 @@ export async function prepareBookingIntent(
     project: input.project ?? null,
     projectId: input.projectId ?? null,
     quote: frozen,
-    refundPolicy: input.refundPolicy ?? DEFAULT_REFUND_POLICY,
-    holdWindowHours: input.holdWindowHours,
+    refundPolicy: rules.refundPolicy,
+    holdWindowHours: rules.holdWindowHours,
     expiresAt: new Date(input.now.getTime() + input.ttlMinutes * 60_000),
     createdAt: input.now,
   });

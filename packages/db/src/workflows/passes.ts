@@ -1,11 +1,6 @@
 import {
-  type AsyncPassRules,
-  type CommissionTerms,
   type CurrencyCode,
   DAY_MS,
-  DEFAULT_ASYNC_PASS_RULES,
-  DEFAULT_COMMISSION,
-  DEFAULT_REFUND_POLICY,
   decidePassAllowance,
   err,
   isCurrencyCode,
@@ -21,6 +16,7 @@ import { enqueueJob } from "../jobs";
 import { writeAudit } from "../queries/audit";
 import { insertConsultationEvent } from "../queries/consultation-events";
 import { getEntitlements } from "../queries/entitlements";
+import { getMoneyRulesInForce } from "../queries/money-rules";
 import {
   type ConsultationRow,
   insertConsultation,
@@ -50,26 +46,28 @@ export type PassError =
   /** The client's plan doesn't include passes. */
   | { code: "PLAN_REQUIRED_PASSES" };
 
-type PassTerms = {
-  rules?: AsyncPassRules;
-  commission?: CommissionTerms;
-};
-
 /**
- * Prices a pass for the project's owner from the advisor's *current* day rate: the owner
- * must own the (live) project and the advisor must have accepted an unexpired invitation
- * to it, be active and offer async advice within the platform's limits. Writes nothing.
+ * Prices a pass for the project's owner from the advisor's *current* day rate under the
+ * pricing and commission in force (the advisor's live override replacing the platform's
+ * commission): the owner must own the (live) project and the advisor must have accepted an
+ * unexpired invitation to it, be active and offer async advice within the platform's
+ * limits. Answers the refund policy and hold window in force with it. Writes nothing.
  */
 export async function quotePass(
   ex: Executor,
-  input: PassTerms & {
+  input: {
     clientId: string;
     advisorId: string;
     projectId: string;
     days: number;
     now: Date;
   },
-): Promise<Result<{ quote: PassQuote; advisorName: string }, PassError>> {
+): Promise<
+  Result<
+    { quote: PassQuote; advisorName: string; refundPolicy: RefundPolicy; holdWindowHours: number },
+    PassError
+  >
+> {
   const project = await findOwnedProject(ex, input);
   if (!project) return err({ code: "PROJECT_NOT_FOUND" });
   if (project.archivedAt) return err({ code: "PROJECT_ARCHIVED" });
@@ -81,13 +79,13 @@ export async function quotePass(
   if (advisor.status !== "active") return unavailable("suspended");
   if (advisor.asyncDayRate === null) return unavailable("async_not_offered");
   if (!isCurrencyCode(advisor.currency)) return unavailable("currency_not_offered");
+  const rules = await getMoneyRulesInForce(ex, { advisorId: input.advisorId, now: input.now });
   const quote = quoteAsyncPass({
     dayRate: { amount: advisor.asyncDayRate, currency: advisor.currency },
     days: input.days,
-    rules: input.rules ?? DEFAULT_ASYNC_PASS_RULES,
-    commission: input.commission ?? DEFAULT_COMMISSION,
-    // Advisors have no commission override yet: the platform's terms apply to everyone.
-    advisorOverride: null,
+    rules: rules.asyncPass,
+    commission: rules.commission,
+    advisorOverride: rules.commissionOverride,
   });
   if (!quote.ok) {
     switch (quote.error.code) {
@@ -100,11 +98,16 @@ export async function quotePass(
         return unavailable("rate_out_of_limits");
     }
   }
-  return ok({ quote: quote.value, advisorName: advisor.displayName });
+  return ok({
+    quote: quote.value,
+    advisorName: advisor.displayName,
+    refundPolicy: rules.refundPolicy,
+    holdWindowHours: rules.holdWindowHours,
+  });
 }
 
 /**
- * Buys a pass: freezes the quote (and the refund policy and hold window in force) onto a
+ * Buys a pass: freezes the quote (and the refund policy and `payouts` hold window in force) onto a
  * consultation of kind `async_pass` awaiting payment, linked to the project, with a
  * placeholder window of N days from now (the machine moves it to the payment's time).
  * Then exactly what a booking does: the payment-expiry timer and the Checkout session job,
@@ -112,7 +115,7 @@ export async function quotePass(
  */
 export async function purchasePass(
   tx: Executor,
-  input: PassTerms & {
+  input: {
     clientId: string;
     advisorId: string;
     projectId: string;
@@ -121,8 +124,6 @@ export async function purchasePass(
     requestId: string;
     /** How long the client has to pay; clamped to Stripe's 30 min – 24 h. */
     paymentWindowMinutes: number;
-    holdWindowHours: number;
-    refundPolicy?: RefundPolicy;
   },
 ): Promise<Result<{ consultation: ConsultationRow; advisorName: string }, PassError>> {
   const quoted = await quotePass(tx, input);
@@ -136,7 +137,7 @@ export async function purchasePass(
   const paymentExpiresAt = new Date(input.now.getTime() + windowMinutes * 60_000);
   const startsAt = input.now;
   const endsAt = new Date(input.now.getTime() + q.days * DAY_MS);
-  const refundPolicy = input.refundPolicy ?? DEFAULT_REFUND_POLICY;
+  const { refundPolicy, holdWindowHours } = quoted.value;
   const id = crypto.randomUUID();
   const made = newConsultation({
     id,
@@ -147,7 +148,7 @@ export async function purchasePass(
     startsAt,
     endsAt,
     paymentExpiresAt,
-    holdWindowHours: input.holdWindowHours,
+    holdWindowHours,
   });
   // The quote was validated above, so this can't refuse; a refusal would be a bug.
   if (!made.ok) throw new Error(`pass not created: ${made.error.message}`);
@@ -173,7 +174,7 @@ export async function purchasePass(
     hourlyRate: 0,
     quoteRules: q.rules,
     refundPolicy,
-    holdWindowHours: input.holdWindowHours,
+    holdWindowHours,
     paymentExpiresAt,
   });
   const eventId = `purchased:${id}`;

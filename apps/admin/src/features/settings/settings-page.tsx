@@ -28,6 +28,7 @@ import { useInvalidate } from "../../lib/invalidate";
 import { notifySuccess } from "../../lib/notify";
 import { useLocale } from "../../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../../lib/trpc";
+import { CommissionOverridesCard } from "./commission-overrides";
 
 type Invitation = RouterOutputs["applicationInvitations"]["list"]["items"][number];
 
@@ -303,6 +304,7 @@ export function SettingsPage() {
       </Stack>
       <OnboardingCard />
       <InvitationsCard />
+      <CommissionOverridesCard />
     </Stack>
   );
 }

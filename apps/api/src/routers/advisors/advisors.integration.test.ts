@@ -213,13 +213,25 @@ describe("advisor portal", () => {
     },
   );
 
-  it("a currency the platform doesn't offer is CURRENCY_NOT_OFFERED", async () => {
+  it("a currency the platform doesn't offer is CURRENCY_NOT_OFFERED, naming those offered", async () => {
     const amira = await callerFor(AMIRA);
-    for (const currency of ["EUR", "XYZ"]) {
+    // JPY is a currency, just not one the default pricing rules offer; XYZ is none.
+    for (const currency of ["JPY", "XYZ"]) {
       await expect(amira.advisors.setRate({ amount: 5_000, currency })).rejects.toMatchObject({
         appCode: "CURRENCY_NOT_OFFERED",
+        params: { currency, offered: "AED, EGP, EUR, GBP, MAD, SAR, USD" },
       });
     }
+    const res = await call(api.url, "mutation", "advisors.setRate", {
+      token: await tokenFor({ id: AMIRA }),
+      headers: { "x-locale": "de" },
+      input: { amount: 5_000, currency: "JPY" },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error?.message).toBe(
+      "Beratungen können nicht in JPY berechnet werden. Die Plattform bietet an: AED, EGP, EUR, GBP, MAD, SAR, USD.",
+    );
+    expect((await getAdvisorProfile(api.db.db, { advisorId: AMIRA }))?.currency).toBe("USD");
   });
 
   it("pauses and resumes bookings", async () => {

@@ -1,5 +1,5 @@
-import { getAdvisorPassTerms, updateAdvisorSettings } from "@an/db";
-import { DEFAULT_ASYNC_PASS_RULES, isCurrencyCode, validateAsyncDayRate } from "@an/domain";
+import { getAdvisorPassTerms, getPricingRulesInForce, updateAdvisorSettings } from "@an/db";
+import { isCurrencyCode, validateAsyncDayRate } from "@an/domain";
 import { z } from "zod";
 import { AppError, toAppError } from "../../errors";
 import { advisorProcedure } from "../../trpc/init";
@@ -12,8 +12,8 @@ export const setAsyncRateInput = z
   .strict();
 
 /**
- * Sets (or clears) the caller's async day rate, in the currency of their hourly rate. A
- * rate outside the platform's async limits is ASYNC_RATE_OUT_OF_LIMITS naming the limits;
+ * Sets (or clears) the caller's async day rate, in the currency of their hourly rate,
+ * checked against the pricing rules in force. A rate outside the platform's async limits is ASYNC_RATE_OUT_OF_LIMITS naming the limits;
  * never clamped. Passes already bought keep their frozen price.
  */
 export const setAsyncRate = advisorProcedure.input(setAsyncRateInput).mutation(({ ctx, input }) =>
@@ -21,19 +21,24 @@ export const setAsyncRate = advisorProcedure.input(setAsyncRateInput).mutation((
     const terms = await getAdvisorPassTerms(tx, { advisorId: ctx.user.id });
     if (!terms) throw new AppError("ADVISOR_NOT_FOUND", { ref: ctx.user.id });
     if (input.amount !== null) {
-      if (!isCurrencyCode(terms.currency)) {
-        throw new AppError("CURRENCY_NOT_OFFERED", { currency: terms.currency });
-      }
+      const { asyncPass, offeredCurrencies } = await getPricingRulesInForce(tx);
+      const notOffered = () =>
+        toAppError({
+          code: "CURRENCY_NOT_OFFERED",
+          currency: terms.currency,
+          offered: offeredCurrencies,
+        });
+      if (!isCurrencyCode(terms.currency)) throw notOffered();
       const checked = validateAsyncDayRate(
         { amount: input.amount, currency: terms.currency },
-        DEFAULT_ASYNC_PASS_RULES,
+        asyncPass,
       );
       if (!checked.ok) {
         const e = checked.error;
         if (e.code === "DAY_RATE_BELOW_MINIMUM" || e.code === "DAY_RATE_ABOVE_MAXIMUM") {
           throw new AppError("ASYNC_RATE_OUT_OF_LIMITS", { min: e.minimum, max: e.maximum });
         }
-        throw new AppError("CURRENCY_NOT_OFFERED", { currency: terms.currency });
+        throw notOffered();
       }
     }
     const result = await updateAdvisorSettings(tx, {

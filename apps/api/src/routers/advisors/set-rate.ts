@@ -1,5 +1,5 @@
-import { updateAdvisorSettings } from "@an/db";
-import { checkHourlyRate, DEFAULT_PRICING_RULES } from "@an/domain";
+import { getPricingRulesInForce, updateAdvisorSettings } from "@an/db";
+import { checkHourlyRate } from "@an/domain";
 import { z } from "zod";
 import { toAppError, unwrap } from "../../errors";
 import { advisorProcedure } from "../../trpc/init";
@@ -12,12 +12,14 @@ export const setRateInput = z.object({
 });
 
 /**
- * Sets the caller's hourly rate. A rate outside the platform's limits is
- * RATE_OUT_OF_LIMITS naming the limits in the caller's locale; never clamped.
+ * Sets the caller's hourly rate, checked against the pricing rules in force. A rate outside
+ * the limits is RATE_OUT_OF_LIMITS naming the limits in the caller's locale (never
+ * clamped); a currency the rules don't offer is CURRENCY_NOT_OFFERED naming those offered.
  */
-export const setRate = advisorProcedure.input(setRateInput).mutation(({ ctx, input }) => {
-  const rate = unwrap(checkHourlyRate(input.amount, input.currency, DEFAULT_PRICING_RULES));
-  return ctx.db.transaction(async (tx) => {
+export const setRate = advisorProcedure.input(setRateInput).mutation(({ ctx, input }) =>
+  ctx.db.transaction(async (tx) => {
+    const { pricing } = await getPricingRulesInForce(tx);
+    const rate = unwrap(checkHourlyRate(input.amount, input.currency, pricing));
     const result = await updateAdvisorSettings(tx, {
       advisorId: ctx.user.id,
       set: { hourlyRate: rate.amount, currency: rate.currency },
@@ -27,5 +29,5 @@ export const setRate = advisorProcedure.input(setRateInput).mutation(({ ctx, inp
     });
     if (!result.ok) throw toAppError(result.error);
     return { hourlyRate: result.value.hourlyRate, currency: result.value.currency };
-  });
-});
+  }),
+);

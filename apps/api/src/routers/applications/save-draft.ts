@@ -1,5 +1,4 @@
 import { listApplicationRounds, saveApplicationDraft } from "@an/db";
-import { DEFAULT_PRICING_RULES } from "@an/domain";
 import { z } from "zod";
 import { toAppError } from "../../errors";
 import { protectedProcedure } from "../../trpc/init";
@@ -25,7 +24,6 @@ export const saveDraft = protectedProcedure.input(saveDraftInput).mutation(({ ct
       userId: ctx.user.id,
       id: input.id,
       profile: input.profile,
-      rules: DEFAULT_PRICING_RULES,
       actor: { kind: "user", userId: ctx.user.id },
       requestId: ctx.requestId,
     });

@@ -1,5 +1,4 @@
 import { listApplicationRounds, submitApplication } from "@an/db";
-import { DEFAULT_PRICING_RULES } from "@an/domain";
 import { z } from "zod";
 import { toAppError } from "../../errors";
 import { protectedProcedure } from "../../trpc/init";
@@ -25,7 +24,6 @@ export const submit = protectedProcedure.input(submitInput).mutation(({ ctx, inp
     const result = await submitApplication(tx, {
       id: input.id,
       userId: ctx.user.id,
-      rules: DEFAULT_PRICING_RULES,
       invitationToken: input.invitationToken ?? null,
       actor: { kind: "user", userId: ctx.user.id },
       requestId: ctx.requestId,

@@ -11,7 +11,7 @@ import {
   LUCAS,
   SAM,
 } from "@an/db/testing";
-import { DEFAULT_REFUND_POLICY } from "@an/domain";
+import { DEFAULT_REFUND_POLICY_RULE_SET, refundPolicyOf } from "@an/domain";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../errors";
@@ -32,6 +32,8 @@ const t = useTestDatabase(async (db) => {
 
 const NOW = new Date("2026-11-02T09:00:00.000Z");
 const { billing } = developmentBilling();
+// Nothing saved: the code defaults (version 0) are in force.
+const DEFAULT_REFUND_POLICY = refundPolicyOf(DEFAULT_REFUND_POLICY_RULE_SET, 0);
 const intentCount = async () =>
   (await t.db.execute<{ n: number }>(sql`select count(*)::int as n from booking_intents`))[0]!.n;
 
@@ -63,7 +65,7 @@ describe("bookings.prepare", () => {
       advisorId: AMIRA,
       durationMinutes: 90,
       project: "Stripe Connect payouts",
-      holdWindowHours: billing.holdWindowHours,
+      holdWindowHours: 48,
       refundPolicy: DEFAULT_REFUND_POLICY,
       consultationId: null,
       quote: {
@@ -72,7 +74,7 @@ describe("bookings.prepare", () => {
         price: 22_500,
         platformFee: 4_500,
         advisorShare: 18_000,
-        rules: { pricing: "pricing-2026-11-v1", commission: "commission-2026-11-v1" },
+        rules: { pricing: "pricing-default", commission: "commission-default" },
       },
     });
 

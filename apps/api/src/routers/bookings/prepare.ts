@@ -64,7 +64,6 @@ export const prepare = protectedProcedure
         projectId: input.projectId ?? null,
         now,
         ttlMinutes: ctx.billing.bookingTokenTtlMinutes,
-        holdWindowHours: ctx.billing.holdWindowHours,
       }),
     );
     if (!prepared.ok) throw prepareError(ctx, prepared.error, input);

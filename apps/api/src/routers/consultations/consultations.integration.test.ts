@@ -712,7 +712,7 @@ describe("admin list and get", () => {
       status: "refunded",
       price,
       platformFee: 3_000,
-      quoteRules: { pricing: "pricing-2026-11-v1", commission: "commission-2026-11-v1" },
+      quoteRules: { pricing: "pricing-default", commission: "commission-default" },
       bookingUid,
     });
     expect(detail.timeline.map((e) => [e.type, e.applied])).toEqual([

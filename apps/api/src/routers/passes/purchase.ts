@@ -23,7 +23,6 @@ export const purchase = protectedProcedure
         now: ctx.now(),
         requestId: ctx.requestId,
         paymentWindowMinutes: ctx.billing.paymentWindowMinutes,
-        holdWindowHours: ctx.billing.holdWindowHours,
       }),
     );
     if (!bought.ok) throw passAppError(bought.error, input, ctx.t);
