@@ -1,11 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  formatMajorUnits,
-  parseMajorAmount,
-  parseMajorUnits,
-  toMajorString,
-} from "./major-amount";
+import { formatMajorUnits, parseMajorAmount, parseMajorUnits, toMajorString } from "./major-amount";
 import { CURRENCIES, CURRENCY_CODES } from "./money";
 
 const value = <T>(r: { ok: true; value: T } | { ok: false; error: unknown }): T => {

@@ -10,12 +10,7 @@ import { err, ok, type Result } from "./result";
 
 export type MajorAmountError = {
   code:
-    | "empty"
-    | "not_a_number"
-    | "negative"
-    | "too_many_decimals"
-    | "too_large"
-    | "unknown_currency";
+    "empty" | "not_a_number" | "negative" | "too_many_decimals" | "too_large" | "unknown_currency";
   /** Decimals the currency allows (for the message); absent for an unknown currency. */
   exponent?: number;
 };
@@ -50,10 +45,7 @@ export function parseMajorUnits(text: string, exponent: number): Result<number, 
 }
 
 /** `text` in major units of `currency` as its minor units: "20.00" USD is 2000, "1.5" KWD 1500. */
-export function parseMajorAmount(
-  text: string,
-  currency: string,
-): Result<number, MajorAmountError> {
+export function parseMajorAmount(text: string, currency: string): Result<number, MajorAmountError> {
   if (!isCurrencyCode(currency)) return err({ code: "unknown_currency" });
   return parseMajorUnits(text, CURRENCIES[currency].exponent);
 }
