@@ -169,4 +169,42 @@ describe("platform money rules in the console", () => {
     expect(stored.JPY!.minHourlyRate).toBe(2000);
     expectNoPageErrors(stack);
   });
+
+  it("a refund tier and the payout rules change the same way", async () => {
+    const { page, consoleUrl } = stack;
+    screenshotOnFailure(stack, "settings-refunds");
+    await page.goto(`${consoleUrl}/settings?tab=refunds`);
+    const tier2 = page.getByRole("textbox", { name: "Tier 2 refund (%)" });
+    expect(await tier2.inputValue()).toBe("50");
+    await tier2.fill("25");
+    await page.getByRole("button", { name: "Preview changes" }).click();
+    expect(await changeRows()).toEqual([["Tier 2 · Refund", "50% (5,000 bp)", "25% (2,500 bp)"]]);
+    await page.getByRole("textbox", { name: "Reason" }).fill("Late cancellations cost advisors");
+    await page.getByRole("button", { name: "Save as version 1" }).click();
+    await page.getByTestId("rules-in-force").getByText("Version 1 in force").waitFor();
+    expect((await versions("refund_policy"))[0]!.rules).toEqual({
+      tiers: [
+        { minHoursBefore: 24, refundBps: 10000 },
+        { minHoursBefore: 2, refundBps: 2500 },
+        { minHoursBefore: 0, refundBps: 0 },
+      ],
+    });
+
+    await page.getByRole("tab", { name: "Payouts" }).click();
+    await page.getByRole("textbox", { name: "Hold window (hours)" }).fill("72");
+    await page.getByRole("textbox", { name: "JPY Minimum payout" }).fill("3000");
+    await page.getByRole("button", { name: "Preview changes" }).click();
+    expect(await changeRows()).toEqual([
+      ["Hold window (hours)", "48 hr", "72 hr"],
+      ["JPY · Minimum payout", "—", "¥3,000"],
+    ]);
+    await page.getByRole("textbox", { name: "Reason" }).fill("Japan launch");
+    await page.getByRole("button", { name: "Save as version 1" }).click();
+    await page.getByTestId("rules-in-force").getByText("Version 1 in force").waitFor();
+    expect((await versions("payouts"))[0]!.rules).toMatchObject({
+      holdWindowHours: 72,
+      minimumPayout: { JPY: 3000, USD: 2000 },
+    });
+    expectNoPageErrors(stack);
+  });
 });

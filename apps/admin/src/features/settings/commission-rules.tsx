@@ -99,6 +99,7 @@ function CommissionForm({
                   <Table.Td key={field}>
                     <TextInput
                       size="xs"
+                      w={160}
                       inputMode="decimal"
                       aria-label={`${row.currency} ${t(`console.settings.fields.${field}`)}`}
                       placeholder="—"

@@ -78,6 +78,7 @@ function PayoutForm({
                 <Table.Td>
                   <TextInput
                     size="xs"
+                    w={200}
                     inputMode="decimal"
                     placeholder="—"
                     aria-label={`${row.currency} ${t("console.settings.fields.minimumPayout")}`}
