@@ -196,7 +196,14 @@ describe("console layout", () => {
     // Signed in by the first test, like the others here.
     await page.evaluate(() => window.localStorage.setItem("an.admin.locale", "ar"));
     await page.setViewportSize(PHONE);
-    for (const path of ["/plans", "/subscribers", "/subscribers?tab=reconciliation", "/settings"]) {
+    for (const path of [
+      "/plans",
+      "/subscribers",
+      "/subscribers?tab=reconciliation",
+      "/settings",
+      "/settings?tab=pricing",
+      "/settings?tab=commission",
+    ]) {
       await page.goto(`${consoleUrl}${path}`);
       await page.waitForLoadState("networkidle");
       expect(await page.evaluate(() => document.documentElement.dir)).toBe("rtl");

@@ -14,6 +14,7 @@ import {
   Radio,
   Stack,
   Table,
+  Tabs,
   Text,
   Textarea,
   TextInput,
@@ -21,6 +22,7 @@ import {
 } from "@mantine/core";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { useSearchParams } from "react-router";
 import { MIN_REASON_LENGTH } from "../../components/reason-modal";
 import { formatDateTime } from "../../lib/format";
 import { useT } from "../../lib/i18n";
@@ -29,6 +31,10 @@ import { notifySuccess } from "../../lib/notify";
 import { useLocale } from "../../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../../lib/trpc";
 import { CommissionOverridesCard } from "./commission-overrides";
+import { CommissionSection } from "./commission-rules";
+import { PayoutSection } from "./payout-rules";
+import { PricingSection } from "./pricing-rules";
+import { RefundSection } from "./refund-rules";
 
 type Invitation = RouterOutputs["applicationInvitations"]["list"]["items"][number];
 
@@ -291,9 +297,19 @@ function InvitationsCard() {
   );
 }
 
-/** Platform settings an operator changes without a deploy, each change versioned and audited. */
+const TABS = ["onboarding", "pricing", "commission", "refunds", "payouts"] as const;
+type Tab = (typeof TABS)[number];
+const isTab = (value: string | null): value is Tab => TABS.includes(value as Tab);
+
+/**
+ * Platform settings an operator changes without a deploy, each change versioned and audited:
+ * one tab per kind of rule (the tab is in the address, so a link opens it).
+ */
 export function SettingsPage() {
   const t = useT();
+  const [searchParams, setSearchParams] = useSearchParams();
+  const tabParam = searchParams.get("tab");
+  const tab: Tab = isTab(tabParam) ? tabParam : "onboarding";
   return (
     <Stack gap="lg">
       <Stack gap={0}>
@@ -302,9 +318,40 @@ export function SettingsPage() {
           {t("console.settings.subtitle")}
         </Text>
       </Stack>
-      <OnboardingCard />
-      <InvitationsCard />
-      <CommissionOverridesCard />
+      <Tabs
+        value={tab}
+        onChange={(value) => setSearchParams(value && value !== "onboarding" ? { tab: value } : {})}
+        keepMounted={false}
+      >
+        <Tabs.List>
+          {TABS.map((value) => (
+            <Tabs.Tab key={value} value={value}>
+              {t(`console.settings.tabs.${value}`)}
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
+        <Tabs.Panel value="onboarding" pt="md">
+          <Stack gap="lg">
+            <OnboardingCard />
+            <InvitationsCard />
+          </Stack>
+        </Tabs.Panel>
+        <Tabs.Panel value="pricing" pt="md">
+          <PricingSection />
+        </Tabs.Panel>
+        <Tabs.Panel value="commission" pt="md">
+          <Stack gap="lg">
+            <CommissionSection />
+            <CommissionOverridesCard />
+          </Stack>
+        </Tabs.Panel>
+        <Tabs.Panel value="refunds" pt="md">
+          <RefundSection />
+        </Tabs.Panel>
+        <Tabs.Panel value="payouts" pt="md">
+          <PayoutSection />
+        </Tabs.Panel>
+      </Tabs>
     </Stack>
   );
 }
