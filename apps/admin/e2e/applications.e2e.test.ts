@@ -23,6 +23,7 @@ function profile(skillIds: string[], overrides: Record<string, unknown> = {}) {
     skillIds,
     languages: ["en-US", "fr"],
     timeZone: "America/New_York",
+    country: "US",
     yearsExperience: 10,
     portfolioUrl: "https://sam.dev",
     linkedinUrl: "https://www.linkedin.com/in/sam",
