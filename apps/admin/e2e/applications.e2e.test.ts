@@ -23,6 +23,7 @@ function profile(skillIds: string[], overrides: Record<string, unknown> = {}) {
     skillIds,
     languages: ["en-US", "fr"],
     timeZone: "America/New_York",
+    country: "US",
     yearsExperience: 10,
     portfolioUrl: "https://sam.dev",
     linkedinUrl: "https://www.linkedin.com/in/sam",
@@ -89,6 +90,11 @@ describe("applications", () => {
     }
     // Language names come from the browser's ICU data: assert on the tags it always shows.
     await card.getByText(/\(en-US\), French \(fr\)$/).waitFor();
+    // The country by name, and the Stripe account approval leads to on the US platform.
+    expect(await card.getByTestId("applicant-country").textContent()).toMatch(/\(US\)$/);
+    expect(await card.getByTestId("payout-account-plan").textContent()).toMatch(
+      /^Stripe account in .+ \(US\)$/,
+    );
     expect(
       await card.getByRole("list", { name: "Skills" }).getByRole("listitem").allTextContents(),
     ).toEqual(["Node.js", "React"]);

@@ -17,6 +17,7 @@ import type {
   WebhookReplayError,
 } from "@an/db";
 import type {
+  ConnectRegionError,
   ApplicationAccessError,
   ApplicationInvitationExpiryError,
   ApplicationRateError,
@@ -96,6 +97,8 @@ export const APP_ERROR_CODES = {
   AVATAR_NOT_IMAGE: "UNSUPPORTED_MEDIA_TYPE",
   INVALID_LINK: "BAD_REQUEST",
   INVALID_TIME_ZONE: "BAD_REQUEST",
+  INVALID_COUNTRY: "BAD_REQUEST",
+  CONNECT_COUNTRY_NOT_SUPPORTED: "BAD_REQUEST",
   PREFERENCES_EMPTY: "BAD_REQUEST",
   REVIEW_EXISTS: "CONFLICT",
   REVIEW_WINDOW_CLOSED: "CONFLICT",
@@ -366,6 +369,7 @@ export function toAppError(failure: Failure): AppError {
     case "SKILL_EXISTS":
       return new AppError(failure.code, { name: failure.name });
     case "INVALID_TIME_ZONE":
+    case "INVALID_COUNTRY":
       return new AppError(failure.code, { value: failure.value });
     case "SYNONYM_TAKEN":
       return new AppError(failure.code, { term: failure.term });
@@ -500,6 +504,20 @@ export function billingAppError(error: BillingCommandError | PlanError): AppErro
     case "SUBSCRIPTION_NOT_CANCELING":
       return new AppError(error.code);
   }
+}
+
+/**
+ * An advisor whose country Stripe can't pay from this platform: the country by its name in
+ * the caller's language (its code when the runtime has no name for it).
+ */
+export function connectRegionAppError(error: ConnectRegionError, locale: string): AppError {
+  let name: string | undefined;
+  try {
+    name = new Intl.DisplayNames([locale], { type: "region", fallback: "none" }).of(error.country);
+  } catch {
+    name = undefined;
+  }
+  return new AppError(error.code, { country: name ?? error.country });
 }
 
 /** A billing workflow's value, or its refusal thrown as the AppError {@link billingAppError} gives. */

@@ -47,10 +47,10 @@ describe("the Connect endpoint's webhook secrets", () => {
   });
 
   it("reads the payout settings, with their defaults", () => {
-    const config = resolve({ PAYOUT_MINIMUM_MINOR: "5000", SIM_STRIPE_RATE_LIMIT: "100" }, false);
+    const config = resolve({ CONNECT_ACCOUNT_COUNTRY: "GB", SIM_STRIPE_RATE_LIMIT: "100" }, false);
+    // The payout minimum is no setting: it is the operator's, per currency (`payouts` rules).
     expect(config.connect).toEqual({
-      country: "US",
-      minimumPayoutMinor: 5000,
+      country: "GB",
       requestsPerSecond: 20,
       maxAttempts: 8,
     });

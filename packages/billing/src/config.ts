@@ -33,8 +33,6 @@ export const billingEnvShape = {
     .string()
     .regex(/^[A-Z]{2}$/)
     .default("US"),
-  /** Smallest payout, in minor units of the advisor's currency (earnings below it carry over). */
-  PAYOUT_MINIMUM_MINOR: z.coerce.number().int().min(0).default(2000),
   /** Requests per second payout runs may send to the provider, shared by all workers. */
   PAYOUT_REQUESTS_PER_SECOND: z.coerce.number().positive().max(1000).default(20),
   /** Attempts per transfer before it is marked failed for an admin to retry. */
@@ -89,7 +87,6 @@ export type BillingConfig = {
   };
   connect: {
     country: string;
-    minimumPayoutMinor: number;
     requestsPerSecond: number;
     maxAttempts: number;
   };
@@ -172,7 +169,6 @@ export function resolveBillingConfig(
     },
     connect: {
       country: env.CONNECT_ACCOUNT_COUNTRY,
-      minimumPayoutMinor: env.PAYOUT_MINIMUM_MINOR,
       requestsPerSecond: env.PAYOUT_REQUESTS_PER_SECOND,
       maxAttempts: env.PAYOUT_MAX_ATTEMPTS,
     },

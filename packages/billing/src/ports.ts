@@ -64,8 +64,14 @@ export interface PaymentPort {
 export type CreateExpressAccountInput = {
   advisorId: string;
   email: string | null;
-  /** ISO 3166-1 alpha-2, e.g. "US". */
+  /** ISO 3166-1 alpha-2, e.g. "US": the advisor's country. */
   country: string;
+  /**
+   * `full` (Stripe's default) for an account in the platform's region; `recipient` for a
+   * cross-border one, which only receives transfers (`tos_acceptance.service_agreement`,
+   * fixed once the advisor accepts). Decided by the domain's `planConnectAccount`.
+   */
+  serviceAgreement: "full" | "recipient";
   /** E.g. `account:<advisor id>`. */
   idempotencyKey: string;
 };

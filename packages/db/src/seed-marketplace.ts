@@ -41,6 +41,9 @@ const APPLICANTS: DemoApplicant[] = [
       skills: ["Node.js", "Stripe", "PostgreSQL", "TypeScript"],
       languages: ["ar", "en"],
       timeZone: "Africa/Cairo",
+      // She invoices through her US company: payouts to Egypt aren't supported from a US
+      // platform, a US account is.
+      country: "US",
       yearsExperience: 9,
       githubUrl: "https://github.com/amira-demo",
       hourlyRate: 15_000,
@@ -58,6 +61,8 @@ const APPLICANTS: DemoApplicant[] = [
       skills: ["React", "TypeScript", "UX design"],
       languages: ["fr", "en"],
       timeZone: "Europe/Paris",
+      // On the default US platform: a cross-border (recipient) account in France.
+      country: "FR",
       yearsExperience: 12,
       linkedinUrl: "https://www.linkedin.com/in/lucas-demo",
       hourlyRate: 12_000,
@@ -75,6 +80,7 @@ const APPLICANTS: DemoApplicant[] = [
       skills: ["Python", "PostgreSQL"],
       languages: ["es", "en"],
       timeZone: "Europe/Madrid",
+      country: "ES",
       yearsExperience: 6,
       hourlyRate: 9_000,
       currency: "USD",

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   type ApplicationProfile,
+  checkApplicationCountry,
   checkApplicationRate,
   checkHourlyRate,
   missingProfileFields,
@@ -15,6 +16,7 @@ const COMPLETE: ApplicationProfile = {
   skillIds: ["11111111-1111-4111-8111-111111111111"],
   languages: ["en"],
   timeZone: "Europe/London",
+  country: "GB",
   yearsExperience: 0,
   hourlyRate: 5_000,
   currency: "USD",
@@ -55,6 +57,31 @@ describe("missingProfileFields", () => {
 
   it("zero years of experience counts as given", () => {
     expect(missingProfileFields({ ...COMPLETE, yearsExperience: 0 })).toEqual([]);
+  });
+
+  it("a new submission needs the country; approving one submitted before it doesn't", () => {
+    const old = { ...COMPLETE, country: undefined };
+    expect(missingProfileFields(old)).toEqual(["country"]);
+    expect(missingProfileFields({ ...COMPLETE, country: " " })).toEqual(["country"]);
+    expect(missingProfileFields(old, { for: "approval" })).toEqual([]);
+    // Approval still needs everything that was always required.
+    expect(missingProfileFields({ ...old, headline: "" }, { for: "approval" })).toEqual([
+      "headline",
+    ]);
+  });
+});
+
+describe("checkApplicationCountry", () => {
+  it("accepts an assigned ISO 3166-1 alpha-2 code, or none yet (a draft)", () => {
+    expect(checkApplicationCountry({ country: "DE" })).toEqual({ ok: true, value: null });
+    expect(checkApplicationCountry({})).toEqual({ ok: true, value: null });
+  });
+
+  it.each(["de", "UK", "EU", "DEU", "XX", ""])("refuses %j", (country) => {
+    expect(checkApplicationCountry({ country })).toEqual({
+      ok: false,
+      error: { code: "INVALID_COUNTRY", value: country },
+    });
   });
 });
 

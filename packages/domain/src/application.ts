@@ -1,3 +1,4 @@
+import { type CountryError, isCountryCode } from "./countries";
 import { type CurrencyCode, isCurrencyCode, type Money } from "./money";
 import { type PricingRules, validateHourlyRate } from "./pricing";
 import { err, ok, type Result } from "./result";
@@ -17,6 +18,11 @@ export type ApplicationProfile = {
   skillIds?: string[];
   languages?: string[];
   timeZone?: string;
+  /**
+   * Where the advisor lives and is paid (ISO 3166-1 alpha-2): their Stripe account is
+   * created there. Required on submission; applications from before it have none.
+   */
+  country?: string;
   yearsExperience?: number;
   portfolioUrl?: string | null;
   linkedinUrl?: string | null;
@@ -34,14 +40,32 @@ export const REQUIRED_PROFILE_FIELDS = [
   "skillIds",
   "languages",
   "timeZone",
+  "country",
   "yearsExperience",
   "hourlyRate",
   "currency",
 ] as const satisfies readonly (keyof ApplicationProfile)[];
 
-/** Required fields the profile lacks (absent, blank or an empty list), in form order. */
-export function missingProfileFields(profile: ApplicationProfile): string[] {
+/**
+ * Required fields an application submitted before they were required may lack: approving
+ * it doesn't ask for them (the advisor's row leaves them empty).
+ */
+export const LATER_REQUIRED_PROFILE_FIELDS = [
+  "country",
+] as const satisfies readonly (typeof REQUIRED_PROFILE_FIELDS)[number][];
+
+/**
+ * Required fields the profile lacks (absent, blank or an empty list), in form order. For
+ * `approval` of an already submitted profile, {@link LATER_REQUIRED_PROFILE_FIELDS} are
+ * not asked for.
+ */
+export function missingProfileFields(
+  profile: ApplicationProfile,
+  options: { for?: "submission" | "approval" } = {},
+): string[] {
+  const later: readonly string[] = options.for === "approval" ? LATER_REQUIRED_PROFILE_FIELDS : [];
   return REQUIRED_PROFILE_FIELDS.filter((field) => {
+    if (later.includes(field)) return false;
     const value = profile[field];
     if (value === undefined || value === null) return true;
     if (typeof value === "string") return value.trim() === "";
@@ -99,4 +123,14 @@ export function checkApplicationRate(
   if (hourlyRate === undefined || currency === undefined) return ok(null);
   const checked = checkHourlyRate(hourlyRate, currency, rules);
   return checked.ok ? ok(null) : checked;
+}
+
+/**
+ * The profile's country, once given, is an assigned ISO 3166-1 alpha-2 code (the API's
+ * schema upper-cases it; this is the rule whatever the caller).
+ */
+export function checkApplicationCountry(profile: ApplicationProfile): Result<null, CountryError> {
+  const { country } = profile;
+  if (country === undefined || isCountryCode(country)) return ok(null);
+  return err({ code: "INVALID_COUNTRY", value: country });
 }

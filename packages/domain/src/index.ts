@@ -42,6 +42,8 @@ export * from "./text";
 export * from "./provider-failure";
 export * from "./reconciliation";
 export * from "./application";
+export * from "./countries";
+export * from "./connect-region";
 export * from "./advisor-matching";
 export * from "./subscriptions";
 export * from "./plan-gate";

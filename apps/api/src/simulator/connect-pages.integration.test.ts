@@ -35,12 +35,18 @@ const post = (path: string, fields: Record<string, string>) =>
   });
 
 /** A fresh account and an onboarding link for it; returns the page's path. */
-async function linkForNewAccount(now?: () => Date) {
+async function linkForNewAccount(
+  now?: () => Date,
+  where: { country: string; serviceAgreement: "full" | "recipient" } = {
+    country: "US",
+    serviceAgreement: "full",
+  },
+) {
   const advisorId = `advisor-${randomUUID()}`;
   const account = await payments(now).createExpressAccount({
     advisorId,
     email: "amira@demo.advisor.network",
-    country: "US",
+    ...where,
     idempotencyKey: `account:${advisorId}`,
   });
   const link = await payments(now).createAccountLink({
@@ -80,6 +86,18 @@ describe("the simulated Connect onboarding page", () => {
     expect(page).toContain("tos_acceptance.date");
     expect(page).toContain("Complete onboarding");
     expect(page).toContain("Submit with details missing");
+    expect(page).toMatch(/<dt>Service agreement<\/dt>\s*<dd>\s*full\s*<\/dd>/);
+  });
+
+  it("shows a cross-border account's country, currency and recipient agreement", async () => {
+    const { path } = await linkForNewAccount(undefined, {
+      country: "DE",
+      serviceAgreement: "recipient",
+    });
+    const page = await (await get(path)).text();
+    expect(page).toMatch(/<dt>Country<\/dt>\s*<dd>DE<\/dd>/);
+    expect(page).toContain("recipient (cross-border: receives transfers only)");
+    expect(page).toMatch(/<dt>Default currency<\/dt>\s*<dd>EUR<\/dd>/);
   });
 
   it("completing it activates transfers, sends account.updated and returns to the app", async () => {

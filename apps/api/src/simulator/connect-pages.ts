@@ -128,6 +128,16 @@ function onboardingView(found: SimAccountLinkState): SafeHtml {
       <dd>${a.email ?? "none"}</dd>
       <dt>Country</dt>
       <dd>${a.country}</dd>
+      <dt>Service agreement</dt>
+      <dd>
+        ${
+          a.tos_acceptance.service_agreement === "recipient"
+            ? "recipient (cross-border: receives transfers only)"
+            : "full"
+        }
+      </dd>
+      <dt>Default currency</dt>
+      <dd>${a.default_currency.toUpperCase()}</dd>
       <dt>Transfers</dt>
       <dd><span class="status">${a.capabilities.transfers}</span></dd>
       <dt>Still due</dt>

@@ -215,7 +215,6 @@ describe("an async advice pass", () => {
           requestedAt: at(200),
         },
         now: at(200),
-        minimumPayoutMinor: 0,
       }),
     );
     if (prepared.kind !== "created") throw new Error(`payout: ${prepared.kind}`);

@@ -58,6 +58,7 @@ async function amirasAccount() {
     advisorId: ADVISOR.id,
     email: ADVISOR.email,
     country: "US",
+    serviceAgreement: "full",
     idempotencyKey: `account:${ADVISOR.id}`,
   });
   await insertPayoutAccount(t.db, { advisorId: ADVISOR.id, account, now: T0 });
@@ -126,6 +127,7 @@ describe("account.updated", () => {
       advisorId: "someone-else",
       email: null,
       country: "US",
+      serviceAgreement: "full",
       idempotencyKey: "account:someone-else",
     });
     await sim.completeOnboarding(stranger.id);

@@ -162,7 +162,7 @@ beforeEach(async () => {
     payments: provider.port(base.payments),
     billing: {
       ...base.billing,
-      connect: { ...base.billing.connect, requestsPerSecond: 1000, minimumPayoutMinor: 2000 },
+      connect: { ...base.billing.connect, requestsPerSecond: 1000 },
     },
   };
   handlers = createHandlers(deps);
@@ -190,8 +190,8 @@ async function prepare(advisorId: string, now = NOW, scheduledFor?: Date) {
   return db.transaction((tx) =>
     preparePayoutBatch(tx, {
       request: { kind: "scheduled", advisorId, scheduledFor: run },
+      // The minimum is the default `payouts` rules' (USD 20.00).
       now,
-      minimumPayoutMinor: 2000,
     }),
   );
 }

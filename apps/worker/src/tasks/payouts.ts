@@ -53,12 +53,9 @@ export function preparePayoutBatchTask(deps: WorkerDeps): TaskHandler<"prepare_p
             requestedBy: payload.requestedBy,
             requestedAt: new Date(payload.requestedAt),
           };
+    // Each currency's minimum is the operator's, read inside the run's transaction.
     const outcome = await deps.db.transaction((tx) =>
-      preparePayoutBatch(tx, {
-        request,
-        now: deps.now(),
-        minimumPayoutMinor: deps.billing.connect.minimumPayoutMinor,
-      }),
+      preparePayoutBatch(tx, { request, now: deps.now() }),
     );
     if (outcome.kind === "created") {
       deps.log.info(

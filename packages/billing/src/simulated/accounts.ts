@@ -1,3 +1,4 @@
+import { planConnectAccount } from "@an/domain";
 import type { BillingConfig } from "../config";
 import type { AccountLink, ConnectAccount, PaymentPort } from "../ports";
 import type { AccountObject, PayoutObject } from "../wire/stripe";
@@ -152,9 +153,39 @@ export function createSimulatedAccounts(deps: {
     });
   }
 
+  /**
+   * Stripe's region rule as our model has it: an account outside the platform's region
+   * needs the recipient agreement, and one outside the cross-border regions can't be paid
+   * at all. The app asks the domain first, so reaching this is a bug worth a loud refusal.
+   */
+  function checkRegion(country: string, agreement: "full" | "recipient"): void {
+    const plan = planConnectAccount({
+      platformCountry: config.connect.country,
+      advisorCountry: country,
+    });
+    if (!plan.ok) {
+      throw refused(
+        "country_unsupported",
+        `Connected accounts in ${country} can't receive transfers from a platform in ${config.connect.country}.`,
+      );
+    }
+    if (plan.value.serviceAgreement === "recipient" && agreement !== "recipient") {
+      throw refused(
+        "parameter_invalid_cross_border",
+        `A connected account in ${country} needs tos_acceptance[service_agreement]=recipient to receive cross-border transfers from ${config.connect.country}.`,
+      );
+    }
+  }
+
   return {
     async createExpressAccount(input) {
-      const params = { advisorId: input.advisorId, email: input.email, country: input.country };
+      checkRegion(input.country, input.serviceAgreement);
+      const params = {
+        advisorId: input.advisorId,
+        email: input.email,
+        country: input.country,
+        serviceAgreement: input.serviceAgreement,
+      };
       const accountId = await idempotent(
         input.idempotencyKey,
         "accounts.create",
@@ -191,6 +222,7 @@ export function createSimulatedAccounts(deps: {
               past_due: [],
               pending_verification: [],
             },
+            tos_acceptance: { service_agreement: input.serviceAgreement },
             type: "express",
           };
           await store.put<SimAccountRecord>(KIND.account, id, {

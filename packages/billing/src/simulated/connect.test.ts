@@ -76,6 +76,7 @@ async function newAccount() {
     advisorId,
     email: "amira@demo.advisor.network",
     country: "US",
+    serviceAgreement: "full",
     idempotencyKey: `account:${advisorId}`,
   });
 }
@@ -136,10 +137,54 @@ describe("Express accounts and onboarding links", () => {
           advisorId,
           email: "other@example.com",
           country: "US",
+          serviceAgreement: "full",
           idempotencyKey: `account:${advisorId}`,
         }),
       ),
     ).toBe("idempotency_error");
+  });
+
+  it("records the country and service agreement, and refuses what Stripe's regions don't allow", async () => {
+    const cross = await payments.createExpressAccount({
+      advisorId: "demo|advisor-lena",
+      email: null,
+      country: "DE",
+      serviceAgreement: "recipient",
+      idempotencyKey: "account:demo|advisor-lena",
+    });
+    const record = await payments.getAccount(cross.id);
+    expect(record?.account).toMatchObject({
+      country: "DE",
+      default_currency: "eur",
+      tos_acceptance: { service_agreement: "recipient" },
+    });
+    expect((await payments.getAccount((await newAccount()).id))?.account.tos_acceptance).toEqual({
+      service_agreement: "full",
+    });
+    // The platform (US by default) can't pay a German account under the full agreement,
+    // nor a Japanese one at all.
+    expect(
+      await code(
+        payments.createExpressAccount({
+          advisorId: "demo|advisor-jonas",
+          email: null,
+          country: "DE",
+          serviceAgreement: "full",
+          idempotencyKey: "account:demo|advisor-jonas",
+        }),
+      ),
+    ).toBe("parameter_invalid_cross_border");
+    expect(
+      await code(
+        payments.createExpressAccount({
+          advisorId: "demo|advisor-kenji",
+          email: null,
+          country: "JP",
+          serviceAgreement: "recipient",
+          idempotencyKey: "account:demo|advisor-kenji",
+        }),
+      ),
+    ).toBe("country_unsupported");
   });
 
   it("mints a fresh single-use link per call that expires after 300 s", async () => {

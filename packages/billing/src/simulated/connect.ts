@@ -106,6 +106,7 @@ export async function seedSimulatedConnect(
           past_due: [],
           pending_verification: [],
         },
+        tos_acceptance: { service_agreement: "full" },
         type: "express",
       },
     });

@@ -101,6 +101,7 @@ describe("createExpressAccount", () => {
       advisorId: ADVISOR_ID,
       email: "amira@demo.advisor.network",
       country: "US",
+      serviceAgreement: "full",
       idempotencyKey: `account:${ADVISOR_ID}`,
     });
 
@@ -120,6 +121,8 @@ describe("createExpressAccount", () => {
       "metadata[advisor_id]": ADVISOR_ID,
     });
     expect(formOf(request!).has("type")).toBe(false);
+    // `full` is Stripe's default agreement: nothing about terms is sent.
+    expect(formOf(request!).has("tos_acceptance[service_agreement]")).toBe(false);
     expect(created).toEqual({
       id: "acct_1ABC",
       transfersCapability: "inactive",
@@ -138,10 +141,30 @@ describe("createExpressAccount", () => {
       advisorId: ADVISOR_ID,
       email: null,
       country: "DE",
+      serviceAgreement: "full",
       idempotencyKey: "k",
     });
     expect(formOf(server.requests[0]!).has("email")).toBe(false);
     expect(formOf(server.requests[0]!).get("country")).toBe("DE");
+  });
+
+  it("creates a cross-border account under the recipient service agreement when asked", async () => {
+    server.enqueue({ status: 200, body: account() });
+    await payments.createExpressAccount({
+      advisorId: ADVISOR_ID,
+      email: "lena@example.test",
+      country: "DE",
+      serviceAgreement: "recipient",
+      idempotencyKey: `account:${ADVISOR_ID}`,
+    });
+    const form = formOf(server.requests[0]!);
+    expect(form.get("country")).toBe("DE");
+    expect(form.get("tos_acceptance[service_agreement]")).toBe("recipient");
+    // A recipient account only receives transfers: card payments are never requested.
+    expect(form.get("capabilities[transfers][requested]")).toBe("true");
+    expect([...form.keys()].filter((k) => k.startsWith("capabilities["))).toEqual([
+      "capabilities[transfers][requested]",
+    ]);
   });
 });
 

@@ -138,6 +138,11 @@ export function stripeConnectMethods(stripe: Stripe, call: StripeCall): ConnectM
               requirement_collection: "stripe",
             },
             capabilities: { transfers: { requested: true } },
+            // Cross-border payouts only work under the recipient agreement, and it can't be
+            // changed once accepted, so it is set at creation; `full` is Stripe's default.
+            ...(input.serviceAgreement === "recipient"
+              ? { tos_acceptance: { service_agreement: "recipient" as const } }
+              : {}),
             metadata: { advisor_id: input.advisorId },
           },
           { idempotencyKey: input.idempotencyKey },

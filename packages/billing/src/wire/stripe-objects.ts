@@ -175,6 +175,8 @@ export type AccountObject = {
     past_due: string[];
     pending_verification: string[];
   };
+  /** `recipient` for a cross-border account (transfers only); `full` otherwise. */
+  tos_acceptance: { service_agreement: "full" | "recipient" };
   type: "express";
 };
 

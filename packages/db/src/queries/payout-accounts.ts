@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { Executor } from "../client";
-import { payoutAccounts } from "../schema";
+import { advisors, payoutAccounts } from "../schema";
 
 // Same shape as `PayoutAccountRow` (payout-views); kept local so each module stands alone.
 type PayoutAccountRow = typeof payoutAccounts.$inferSelect;
@@ -92,4 +92,20 @@ export async function savePayoutAccountState(
     .returning();
   if (!row) return null;
   return { ...row, previousTransfersCapability: before.transfersCapability };
+}
+
+/**
+ * Where an advisor's connected account is to be created: their country from the
+ * application (null for advisors approved before it was asked). Undefined when the user has
+ * no advisor profile.
+ */
+export async function getAdvisorCountry(
+  ex: Executor,
+  params: { advisorId: string },
+): Promise<{ country: string | null } | undefined> {
+  const [row] = await ex
+    .select({ country: advisors.country })
+    .from(advisors)
+    .where(eq(advisors.userId, params.advisorId));
+  return row;
 }

@@ -79,6 +79,11 @@ export const advisors = pgTable(
     bio: text().notNull(),
     avatarPath: text(),
     timeZone: text().notNull(),
+    /**
+     * Where the advisor lives and is paid (ISO 3166-1 alpha-2), from their application: their
+     * Stripe account is created there. Null for advisors approved before it was asked.
+     */
+    country: text(),
     yearsExperience: integer().notNull(),
     portfolioUrl: text(),
     linkedinUrl: text(),
@@ -120,6 +125,7 @@ export const advisors = pgTable(
     check("advisors_rate_non_negative", sql`${t.hourlyRate} >= 0`),
     check("advisors_async_rate_positive", sql`${t.asyncDayRate} is null or ${t.asyncDayRate} > 0`),
     check("advisors_years_non_negative", sql`${t.yearsExperience} >= 0`),
+    check("advisors_country_alpha2", sql`${t.country} is null or ${t.country} ~ '^[A-Z]{2}$'`),
     check(
       "advisors_rating_consistent",
       sql`${t.ratingCount} >= 0 and ${t.ratingSum} between ${t.ratingCount} and 5 * ${t.ratingCount}`,

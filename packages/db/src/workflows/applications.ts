@@ -4,7 +4,9 @@ import {
   type ApplicationProfile,
   type ApplicationRateError,
   type ApplicationStatus,
+  type CountryError,
   EDITABLE_APPLICATION_STATUSES,
+  checkApplicationCountry,
   checkApplicationRate,
   decideApplicationAccess,
   err,
@@ -50,6 +52,7 @@ export type ApplicationError =
   | { code: "APPLICATION_INCOMPLETE"; fields: string[] }
   | { code: "UNKNOWN_SKILLS"; skills: string[] }
   | ApplicationRateError
+  | CountryError
   | ApplicationAccessError;
 
 export type SaveDraftParams = {
@@ -85,6 +88,8 @@ export async function saveApplicationDraft(
   const rules = params.rules ?? (await getPricingRulesInForce(tx)).pricing;
   const rate = checkApplicationRate(profile, rules);
   if (!rate.ok) return rate;
+  const country = checkApplicationCountry(profile);
+  if (!country.ok) return country;
 
   if (params.id === undefined) {
     // A closed platform takes no new applications; drafts are otherwise free to start (the
@@ -192,6 +197,8 @@ export async function submitApplication(
   const rules = params.rules ?? (await getPricingRulesInForce(tx)).pricing;
   const rate = checkApplicationRate(profile, rules);
   if (!rate.ok) return rate;
+  const country = checkApplicationCountry(profile);
+  if (!country.ok) return country;
 
   const round = current.round + 1;
   const [submitted] = await tx
@@ -357,14 +364,16 @@ export async function decideApplication(
  * sensitive field (name, links; `SENSITIVE_PROFILE_FIELDS`) does it through the portal
  * (`updateAdvisorProfile`), where the change goes live at once but sets
  * `flagged_for_review_at` and is audited, so an admin re-checks it; no new application.
- * The profile must be complete (it was checked at submission).
+ * The profile must be complete (it was checked at submission); one submitted before the
+ * country was asked leaves the advisor's country empty (payouts then assume the
+ * platform's).
  */
 async function upsertAdvisorFromProfile(
   tx: Tx,
   params: { userId: string; profile: ApplicationProfile },
 ): Promise<void> {
   const p = params.profile;
-  const missing = missingProfileFields(p);
+  const missing = missingProfileFields(p, { for: "approval" });
   if (missing.length > 0) {
     throw new Error(`approved application lacks ${missing.join(", ")}: submission should check`);
   }
@@ -374,6 +383,7 @@ async function upsertAdvisorFromProfile(
     bio: p.bio ?? "",
     avatarPath: p.avatarPath ?? null,
     timeZone: p.timeZone ?? "",
+    country: p.country ?? null,
     yearsExperience: p.yearsExperience ?? 0,
     portfolioUrl: p.portfolioUrl ?? null,
     linkedinUrl: p.linkedinUrl ?? null,

@@ -1,10 +1,11 @@
 import { eq, sql } from "drizzle-orm";
-import { ledger, planPayout } from "@an/domain";
+import { type CurrencyCode, ledger, minimumPayoutFor, planPayout } from "@an/domain";
 import type { Db, Executor } from "../client";
 import { enqueueJob, enqueueJobsSql } from "../jobs";
 import { advisors, payoutAccounts, payoutBatches, payoutItems } from "../schema";
 import { type Actor, writeAudit } from "../queries/audit";
 import { postJournalEntry, receivableBalances } from "../queries/ledger";
+import { getPlatformRulesInForce } from "../queries/platform-rules";
 import {
   listUnpaidEarnings,
   type PayoutBatchRow,
@@ -84,10 +85,14 @@ export type PrepareOutcome =
  * in a live item, nets what the advisor owes, and writes the batch, its items and their
  * ledger entries (clawback, payout reserved) with one send job per item. Items that only
  * recover a receivable are settled at once (nothing to transfer).
+ *
+ * One batch per currency, each against its own minimum from the operator's `payouts` rules
+ * in force, read in this transaction: a currency below its minimum carries over while the
+ * others are paid. An off-cycle request pays whatever is there.
  */
 export async function preparePayoutBatch(
   tx: Executor,
-  input: { request: PrepareRequest; now: Date; minimumPayoutMinor: number },
+  input: { request: PrepareRequest; now: Date },
 ): Promise<PrepareOutcome> {
   const { request, now } = input;
   const [advisor] = await tx
@@ -135,6 +140,7 @@ export async function preparePayoutBatch(
   for (const e of earnings) byCurrency.set(e.currency, [...(byCurrency.get(e.currency) ?? []), e]);
 
   const receivables = await receivableBalances(tx, request.advisorId);
+  const payoutRules = await getPlatformRulesInForce(tx, { kind: "payouts" });
   const scheduledFor = request.kind === "scheduled" ? request.scheduledFor : request.requestedAt;
   const batches: PayoutBatchRow[] = [];
   const items: PayoutItemRow[] = [];
@@ -155,7 +161,9 @@ export async function preparePayoutBatch(
         holdWindowHours: 0,
         // An admin's off-cycle payout pays whatever is there.
         minimumPayout: storedMoney(
-          request.kind === "off_cycle" ? 0 : input.minimumPayoutMinor,
+          request.kind === "off_cycle"
+            ? 0
+            : minimumPayoutFor(payoutRules.rules, currency as CurrencyCode),
           currency,
         ),
       }),

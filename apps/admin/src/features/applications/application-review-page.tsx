@@ -21,6 +21,7 @@ import { ConfirmModal, ReasonModal } from "../../components/reason-modal";
 import { APPLICATION_STATUS_DISPLAY } from "./application-status";
 import { formatDateTime, formatMoney, fullName } from "../../lib/format";
 import { notifySuccess } from "../../lib/notify";
+import { useT } from "../../lib/i18n";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc";
 import { useInvalidate } from "../../lib/invalidate";
@@ -31,8 +32,11 @@ type Detail = RouterOutputs["applications"]["get"];
 type Profile = Detail["application"]["profile"];
 type Round = Detail["rounds"][number];
 
-/** Profile fields by label, in form order, to name what changed between rounds. */
-const PROFILE_FIELD_LABELS: Record<keyof Profile, string> = {
+/**
+ * Profile fields by label, in form order, to name what changed between rounds (the country,
+ * newer, is labelled from the catalog).
+ */
+const PROFILE_FIELD_LABELS: Record<Exclude<keyof Profile, "country">, string> = {
   displayName: "name",
   headline: "headline",
   bio: "bio",
@@ -49,10 +53,61 @@ const PROFILE_FIELD_LABELS: Record<keyof Profile, string> = {
   calcomEventType: "Cal.com event type",
 };
 
-function changedFields(previous: Profile, current: Profile): string[] {
-  return (Object.keys(PROFILE_FIELD_LABELS) as (keyof Profile)[])
+function changedFields(previous: Profile, current: Profile, countryLabel: string): string[] {
+  const labels: Record<keyof Profile, string> = { ...PROFILE_FIELD_LABELS, country: countryLabel };
+  return (Object.keys(labels) as (keyof Profile)[])
     .filter((key) => JSON.stringify(previous[key] ?? null) !== JSON.stringify(current[key] ?? null))
-    .map((key) => PROFILE_FIELD_LABELS[key]);
+    .map((key) => labels[key]);
+}
+
+/** A country's name in the console's language ("Germany"), or its code when unnamed. */
+function countryName(code: string, locale: ConsoleLocale): string {
+  try {
+    return new Intl.DisplayNames([locale], { type: "region", fallback: "none" }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/**
+ * Where the applicant lives, and the Stripe account approving them leads to on this
+ * platform: a normal one, a cross-border (recipient) one, or none yet.
+ */
+function CountryFields({ detail, locale }: { detail: Detail; locale: ConsoleLocale }) {
+  const t = useT();
+  const { platformCountry, advisorCountry, plan } = detail.payoutAccount;
+  const name = (code: string) =>
+    t("console.advisorCountry.value", { name: countryName(code, locale), code });
+  return (
+    <>
+      <Field label={t("console.advisorCountry.label")}>
+        {advisorCountry ? (
+          <Text size="sm" data-testid="applicant-country">
+            {name(advisorCountry)}
+          </Text>
+        ) : (
+          <Text size="sm" c="dimmed">
+            {t("console.advisorCountry.notGiven")}
+          </Text>
+        )}
+      </Field>
+      <Field label={t("console.advisorCountry.payoutAccount")}>
+        <Text size="sm" c={plan ? undefined : "red"} data-testid="payout-account-plan">
+          {plan
+            ? t(`console.advisorCountry.${plan.serviceAgreement}`, { country: name(plan.country) })
+            : t("console.advisorCountry.unsupported", {
+                country: name(advisorCountry ?? platformCountry),
+                platform: name(platformCountry),
+              })}
+        </Text>
+        {advisorCountry ? null : (
+          <Text size="xs" c="dimmed">
+            {t("console.advisorCountry.assumed", { country: name(platformCountry) })}
+          </Text>
+        )}
+      </Field>
+    </>
+  );
 }
 
 function languageName(tag: string, locale: ConsoleLocale): string {
@@ -156,6 +211,7 @@ function ProfileCard({ detail, locale }: { detail: Detail; locale: ConsoleLocale
           <Field label="Time zone">
             {p.timeZone ? <Text size="sm">{p.timeZone}</Text> : <Missing />}
           </Field>
+          <CountryFields detail={detail} locale={locale} />
           <Field label="Years of experience">
             {p.yearsExperience === undefined ? (
               <Missing />
@@ -187,6 +243,7 @@ function ProfileCard({ detail, locale }: { detail: Detail; locale: ConsoleLocale
 }
 
 function RoundsHistory({ rounds, locale }: { rounds: readonly Round[]; locale: ConsoleLocale }) {
+  const t = useT();
   return (
     <Stack gap="xs">
       <Title order={4}>Rounds</Title>
@@ -210,7 +267,13 @@ function RoundsHistory({ rounds, locale }: { rounds: readonly Round[]; locale: C
             <Table.Tbody>
               {rounds.map((round, index) => {
                 const previous = rounds[index - 1];
-                const changed = previous ? changedFields(previous.profile, round.profile) : null;
+                const changed = previous
+                  ? changedFields(
+                      previous.profile,
+                      round.profile,
+                      t("console.advisorCountry.field"),
+                    )
+                  : null;
                 return (
                   <Table.Tr key={round.round}>
                     <Table.Td>{round.round}</Table.Td>

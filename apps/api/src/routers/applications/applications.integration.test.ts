@@ -57,6 +57,7 @@ function profile(overrides: Record<string, unknown> = {}) {
     skillIds: [skill.node, skill.reactjs],
     languages: ["EN-us", "fr"],
     timeZone: "america/new_york",
+    country: "us",
     yearsExperience: 10,
     portfolioUrl: "https://sam.dev",
     linkedinUrl: "https://www.linkedin.com/in/sam",
@@ -113,7 +114,8 @@ describe("apply, request changes, resubmit, approve", () => {
       code: "BAD_REQUEST",
       appCode: "APPLICATION_INCOMPLETE",
       params: {
-        fields: "headline, bio, languages, timeZone, yearsExperience, hourlyRate, currency",
+        fields:
+          "headline, bio, languages, timeZone, country, yearsExperience, hourlyRate, currency",
       },
     });
 
@@ -122,6 +124,7 @@ describe("apply, request changes, resubmit, approve", () => {
       skillIds: [skill.node, skill.react],
       languages: ["en-US", "fr"],
       timeZone: "America/New_York",
+      country: "US",
       currency: "USD",
       calcomEventType: "12345",
     });
@@ -166,7 +169,8 @@ describe("apply, request changes, resubmit, approve", () => {
     });
     const [advisor] = await api.db.db.execute<Record<string, unknown>>(
       sql`select display_name, portfolio_url, linkedin_url, hourly_rate, currency, time_zone,
-                 calcom_event_type, search_text from advisors where user_id = 'demo|client-sam'`,
+                 country, calcom_event_type, search_text from advisors
+           where user_id = 'demo|client-sam'`,
     );
     expect(advisor).toMatchObject({
       display_name: "Sam Carter",
@@ -175,6 +179,7 @@ describe("apply, request changes, resubmit, approve", () => {
       hourly_rate: 15_000,
       currency: "USD",
       time_zone: "America/New_York",
+      country: "US",
       calcom_event_type: "12345",
     });
     expect(advisor?.search_text).toContain("Node.js");
@@ -190,6 +195,12 @@ describe("apply, request changes, resubmit, approve", () => {
     const review = await (await admin()).applications.get({ id: draft.id });
     expect(review.applicant?.email).toBe("sam@demo.advisor.network");
     expect(review.skills.map((s) => s.name)).toEqual(["Node.js", "React"]);
+    // A US applicant on the (default) US platform: a normal Stripe account at home.
+    expect(review.payoutAccount).toEqual({
+      platformCountry: "US",
+      advisorCountry: "US",
+      plan: { country: "US", serviceAgreement: "full" },
+    });
     expect(
       review.rounds.map((r) => [r.round, r.decision, r.decidedBy, r.profile.portfolioUrl]),
     ).toEqual([
@@ -375,6 +386,61 @@ describe("approval is all or nothing", () => {
   });
 });
 
+describe("the applicant's country", () => {
+  it("the review says which Stripe account approval leads to: cross-border, or none yet", async () => {
+    await addUser("test|lena");
+    await addUser("test|kenji");
+    const lena = await submitted("test|lena", { country: "de" });
+    const kenji = await submitted("test|kenji", { country: "JP" });
+    expect((await (await admin()).applications.get({ id: lena })).payoutAccount).toEqual({
+      platformCountry: "US",
+      advisorCountry: "DE",
+      plan: { country: "DE", serviceAgreement: "recipient" },
+    });
+    expect((await (await admin()).applications.get({ id: kenji })).payoutAccount).toEqual({
+      platformCountry: "US",
+      advisorCountry: "JP",
+      plan: null,
+    });
+  });
+
+  it("one submitted before the country was asked is still approved, with no country", async () => {
+    await addUser("test|early");
+    const id = await submitted("test|early");
+    await api.db.db.execute(
+      sql`update advisor_applications set profile = profile - 'country' where id = ${id}`,
+    );
+    const review = await (await admin()).applications.get({ id });
+    expect(review.payoutAccount).toEqual({
+      platformCountry: "US",
+      advisorCountry: null,
+      plan: { country: "US", serviceAgreement: "full" },
+    });
+    expect(await (await admin()).applications.approve({ id })).toMatchObject({
+      status: "approved",
+    });
+    const [advisor] = await api.db.db.execute<{ country: string | null }>(
+      sql`select country from advisors where user_id = 'test|early'`,
+    );
+    expect(advisor).toEqual({ country: null });
+  });
+
+  it("a resubmission after changes were requested needs the country", async () => {
+    await addUser("test|again");
+    const id = await submitted("test|again");
+    await api.db.db.execute(
+      sql`update advisor_applications set profile = profile - 'country' where id = ${id}`,
+    );
+    await (await admin()).applications.requestChanges({ id, notes: "Add your portfolio." });
+    await expect((await callerFor("test|again")).applications.submit({ id })).rejects.toMatchObject(
+      {
+        appCode: "APPLICATION_INCOMPLETE",
+        params: { fields: "country" },
+      },
+    );
+  });
+});
+
 describe("the queue", () => {
   it("filters by status, skills and age, oldest first, in keyset pages", async () => {
     const adm = await admin();
@@ -472,6 +538,24 @@ describe("bad input over HTTP, localized", () => {
     expect(res.body.error?.data.appCode).toBe("VALIDATION_FAILED");
     expect(Object.keys(res.body.error?.data.fieldErrors ?? {})).toEqual([field]);
   });
+
+  it.each([["UK"], ["EU"], ["Germany"], ["xx"]])(
+    "country %j is INVALID_COUNTRY on that field, localized",
+    async (country) => {
+      const en = await save({ country });
+      expect(en.status).toBe(400);
+      expect(en.body.error?.data.appCode).toBe("INVALID_COUNTRY");
+      expect(en.body.error?.data.fieldErrors).toEqual({
+        "profile.country": [
+          "Not a country code we know. Use a two-letter ISO 3166 code such as DE, EG or US.",
+        ],
+      });
+      const de = await save({ country }, { "x-locale": "de" });
+      expect(de.body.error?.data.fieldErrors?.["profile.country"]).toEqual([
+        "Kein bekannter Ländercode. Verwenden Sie einen zweibuchstabigen ISO-3166-Code wie DE, EG oder US.",
+      ]);
+    },
+  );
 
   it("unknown skills are named", async () => {
     const res = await save({

@@ -1,4 +1,4 @@
-import { canonicalizeLocaleTag } from "@an/domain";
+import { canonicalizeLocaleTag, isCountryCode } from "@an/domain";
 import { z } from "zod";
 import { text } from "../schemas";
 
@@ -94,6 +94,13 @@ export const applicationProfileSchema = z.strictObject({
     .transform((tags) => [...new Set(tags)])
     .optional(),
   timeZone: timeZoneSchema.optional(),
+  /** Where the advisor lives and is paid: ISO 3166-1 alpha-2 ("de" is taken as "DE"). */
+  country: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .refine(isCountryCode, { error: "INVALID_COUNTRY" })
+    .optional(),
   yearsExperience: z.number().int().min(0).max(80).optional(),
   portfolioUrl: linkSchema(),
   linkedinUrl: linkSchema(["linkedin.com"]),

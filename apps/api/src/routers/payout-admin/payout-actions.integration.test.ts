@@ -45,7 +45,6 @@ beforeEach(async () => {
         scheduledFor: new Date(NOW.getTime() - 60_000),
       },
       now: NOW,
-      minimumPayoutMinor: 0,
     }),
   );
   expect(outcome.kind).toBe("created");

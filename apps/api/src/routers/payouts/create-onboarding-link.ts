@@ -1,7 +1,8 @@
 import { ProviderRejectedError, ProviderUnavailableError } from "@an/billing";
-import { getPayoutAccount, insertPayoutAccount } from "@an/db";
+import { getAdvisorCountry, getPayoutAccount, insertPayoutAccount } from "@an/db";
+import { planConnectAccount } from "@an/domain";
 import { z } from "zod";
-import { AppError } from "../../errors";
+import { AppError, connectRegionAppError } from "../../errors";
 import { advisorProcedure } from "../../trpc/init";
 import { requireAdvisor } from "./advisor-guard";
 
@@ -10,6 +11,11 @@ import { requireAdvisor } from "./advisor-guard";
  * on first use. Links are single-use and expire within minutes, so each click mints one
  * and nothing stores or logs the url. Two clicks never make two accounts: the provider
  * call carries an idempotency key derived from the advisor, and the row is keyed by them.
+ *
+ * The account is created in the advisor's country (the platform's for advisors approved
+ * before it was asked), under the agreement the domain's region rule gives: `full` in the
+ * platform's region, `recipient` across the borders Stripe allows. Elsewhere it is
+ * CONNECT_COUNTRY_NOT_SUPPORTED (400) and nothing is asked of Stripe.
  */
 export const createOnboardingLink = advisorProcedure
   .input(z.object({}).strict().prefault({}))
@@ -19,10 +25,17 @@ export const createOnboardingLink = advisorProcedure
     try {
       let account = await getPayoutAccount(ctx.db, { advisorId: ctx.user.id });
       if (!account) {
+        const advisor = await getAdvisorCountry(ctx.db, { advisorId: ctx.user.id });
+        const plan = planConnectAccount({
+          platformCountry: ctx.billing.connect.country,
+          advisorCountry: advisor?.country ?? null,
+        });
+        if (!plan.ok) throw connectRegionAppError(plan.error, ctx.locale);
         const created = await payments.createExpressAccount({
           advisorId: ctx.user.id,
           email: ctx.user.email ?? null,
-          country: ctx.billing.connect.country,
+          country: plan.value.country,
+          serviceAgreement: plan.value.serviceAgreement,
           idempotencyKey: `account:${ctx.user.id}`,
         });
         account = await ctx.db.transaction((tx) =>

@@ -49,6 +49,7 @@ const profile = {
   skillIds: [] as string[],
   languages: ["en"],
   timeZone: "Europe/Paris",
+  country: "FR",
   yearsExperience: 10,
   hourlyRate: 15_000,
   currency: "usd",

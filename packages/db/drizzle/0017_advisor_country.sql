@@ -1,0 +1,2 @@
+ALTER TABLE "advisors" ADD COLUMN "country" text;--> statement-breakpoint
+ALTER TABLE "advisors" ADD CONSTRAINT "advisors_country_alpha2" CHECK ("advisors"."country" is null or "advisors"."country" ~ '^[A-Z]{2}$');
