@@ -85,8 +85,8 @@ describe("checkApplicationRate", () => {
     ],
     [
       "a currency the rules don't list",
-      { hourlyRate: 5_000, currency: "EUR" },
-      { ok: false, error: { code: "CURRENCY_NOT_OFFERED", currency: "EUR" } },
+      { hourlyRate: 5_000, currency: "JPY" },
+      { ok: false, error: { code: "CURRENCY_NOT_OFFERED", currency: "JPY" } },
     ],
     [
       "something that is no currency code",

@@ -215,7 +215,7 @@ describe("advisor portal", () => {
 
   it("a currency the platform doesn't offer is CURRENCY_NOT_OFFERED", async () => {
     const amira = await callerFor(AMIRA);
-    for (const currency of ["EUR", "XYZ"]) {
+    for (const currency of ["JPY", "XYZ"]) {
       await expect(amira.advisors.setRate({ amount: 5_000, currency })).rejects.toMatchObject({
         appCode: "CURRENCY_NOT_OFFERED",
       });
