@@ -284,7 +284,7 @@ describe("consultations in currencies with their own exponents, against the simu
             locale: "en",
           },
         });
-        const waiting = (await waitFor("the checkout session", () =>
+        const waiting = await waitFor("the checkout session", () =>
           row<{
             id: string;
             currency: string;
@@ -297,7 +297,7 @@ describe("consultations in currencies with their own exponents, against the simu
               p.provider_session_id as session
             from consultations c join payments p on p.consultation_id = c.id
             where c.booking_uid = ${booking.uid} and p.provider_session_id is not null`),
-        ))!;
+        );
         const consultationId = waiting.id;
         // The quote: half an hour at the rate, rounded half up to the currency's minor
         // unit, split into fee and share without losing one.
