@@ -255,7 +255,9 @@ export function mulDiv(
  */
 export function toDecimalString(m: Money): `${number}` {
   const exponent = currencyExponent(m.currency);
-  const digits = Math.abs(m.amount).toString().padStart(exponent + 1, "0");
+  const digits = Math.abs(m.amount)
+    .toString()
+    .padStart(exponent + 1, "0");
   const whole = digits.slice(0, digits.length - exponent);
   const fraction = exponent > 0 ? `.${digits.slice(digits.length - exponent)}` : "";
   return `${m.amount < 0 ? "-" : ""}${whole}${fraction}` as `${number}`;
