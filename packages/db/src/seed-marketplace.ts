@@ -71,6 +71,24 @@ const APPLICANTS: DemoApplicant[] = [
     },
   },
   {
+    // Prices in euros: the demo's proof that a consultation books and pays out in EUR.
+    userId: "demo|advisor-elena",
+    approve: true,
+    profile: {
+      displayName: "Elena Fischer",
+      headline: "Product strategy for B2B marketplaces",
+      bio: "Product lead in Berlin for ten years. Pricing, onboarding funnels and roadmaps that survive contact with customers.",
+      skills: ["Product strategy", "UX design"],
+      languages: ["de", "en"],
+      timeZone: "Europe/Berlin",
+      yearsExperience: 10,
+      linkedinUrl: "https://www.linkedin.com/in/elena-demo",
+      hourlyRate: 11_000,
+      currency: "EUR",
+      calcomEventType: "elena/consultation",
+    },
+  },
+  {
     userId: "demo|client-diego",
     approve: false,
     profile: {
@@ -90,8 +108,8 @@ const APPLICANTS: DemoApplicant[] = [
 
 /**
  * Development only: a small marketplace on top of the demo users, made through the same
- * functions the API uses — a skills taxonomy, Amira and Lucas applied and approved (so they
- * are discoverable advisors), and Diego's application waiting in the admins' queue.
+ * functions the API uses — a skills taxonomy, Amira and Lucas (USD) and Elena (EUR) applied
+ * and approved (so they are discoverable advisors), and Diego's application waiting in the admins' queue.
  * Idempotent: whatever already exists is left alone.
  */
 export async function seedDemoMarketplace(db: Db): Promise<void> {

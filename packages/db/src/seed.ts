@@ -13,7 +13,7 @@ export type DemoUser = {
   roles: Role[];
 };
 
-/** The demo users the quick start seeds: one admin, two advisors, two clients. */
+/** The demo users the quick start seeds: one admin, three advisors (one pricing in EUR), two clients. */
 export const DEMO_USERS: readonly DemoUser[] = [
   {
     id: "demo|admin",
@@ -40,6 +40,15 @@ export const DEMO_USERS: readonly DemoUser[] = [
     lastName: "Martin",
     locale: "fr",
     timeZone: "Europe/Paris",
+    roles: ["client", "advisor"],
+  },
+  {
+    id: "demo|advisor-elena",
+    email: "elena@demo.advisor.network",
+    firstName: "Elena",
+    lastName: "Fischer",
+    locale: "de",
+    timeZone: "Europe/Berlin",
     roles: ["client", "advisor"],
   },
   {

@@ -112,13 +112,13 @@ describe("checkApplicationRate", () => {
     ],
     [
       "a currency the rules don't list",
-      { hourlyRate: 5_000, currency: "EUR" },
-      { ok: false, error: { code: "CURRENCY_NOT_OFFERED", currency: "EUR", offered: ["USD"] } },
+      { hourlyRate: 5_000, currency: "JPY" },
+      { ok: false, error: { code: "CURRENCY_NOT_OFFERED", currency: "JPY", offered: ["EUR", "USD"] } },
     ],
     [
       "something that is no currency code",
       { hourlyRate: 5_000, currency: "dollars" },
-      { ok: false, error: { code: "CURRENCY_NOT_OFFERED", currency: "dollars", offered: ["USD"] } },
+      { ok: false, error: { code: "CURRENCY_NOT_OFFERED", currency: "dollars", offered: ["EUR", "USD"] } },
     ],
   ])("%s", (_name, profile, expected) => {
     expect(checkApplicationRate(profile, DEFAULT_PRICING_RULES)).toEqual(expected);
@@ -150,7 +150,7 @@ describe("checkHourlyRate", () => {
       "no currency code",
       12_000,
       "usd!",
-      { ok: false, error: { code: "CURRENCY_NOT_OFFERED", currency: "usd!", offered: ["USD"] } },
+      { ok: false, error: { code: "CURRENCY_NOT_OFFERED", currency: "usd!", offered: ["EUR", "USD"] } },
     ],
   ])("%s", (_name, amount, currency, expected) => {
     expect(checkHourlyRate(amount, currency, DEFAULT_PRICING_RULES)).toEqual(expected);

@@ -64,7 +64,7 @@ describe("pass quote", () => {
   });
 
   it("refuses a currency without async limits", () => {
-    const r = validateAsyncDayRate(moneyOf(5_000, "EUR"), DEFAULT_ASYNC_PASS_RULES);
+    const r = validateAsyncDayRate(moneyOf(5_000, "JPY"), DEFAULT_ASYNC_PASS_RULES);
     expect(!r.ok && r.error.code).toBe("CURRENCY_NOT_OFFERED");
   });
 

@@ -57,6 +57,8 @@ export const DEFAULT_ASYNC_PASS_RULES: AsyncPassRules = {
   limits: {
     // $10–$500 a day, 1–30 days.
     USD: { minDayRate: 1_000, maxDayRate: 50_000, maxDays: 30 },
+    // €10–€500 a day, as the stored default (DEFAULT_PRICING_RULE_SET) until quotes read it.
+    EUR: { minDayRate: 1_000, maxDayRate: 50_000, maxDays: 30 },
   },
 };
 

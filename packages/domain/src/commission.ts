@@ -19,7 +19,7 @@ export type CommissionTerms = {
 export const DEFAULT_COMMISSION: CommissionTerms = {
   version: "commission-2026-11-v1",
   bps: 2_000, // 20 %
-  minFee: { USD: 300 }, // at least $3
+  minFee: { USD: 300, EUR: 300 }, // at least $3 or €3
 };
 
 export type CommissionError =

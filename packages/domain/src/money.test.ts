@@ -6,7 +6,9 @@ import {
   allocate,
   allocateBps,
   compare,
+  CURRENCIES,
   CURRENCY_CODES,
+  currencyExponent,
   equals,
   formatMoney,
   isZero,
@@ -16,6 +18,7 @@ import {
   negate,
   subtract,
   sum,
+  toDecimalString,
 } from "./money";
 
 const usd = (n: number) => moneyOf(n, "USD");
@@ -179,5 +182,62 @@ describe("formatMoney", () => {
     const text = formatMoney(moneyOf(1234, "JPY"), locale);
     expect(text).not.toContain(expectations[locale]!.decimal + "00");
     expect(text.replace(/[^0-9٠-٩]/g, "")).toMatch(/^(1234|١٢٣٤)$/);
+  });
+
+  it.each(SUPPORTED_LOCALES)("formats three-decimal KWD for %s with three decimals", (locale) => {
+    const text = formatMoney(moneyOf(1_234_567, "KWD"), locale);
+    const rule = expectations[locale]!;
+    expect(text).toContain(`${rule.decimal}${/[٠-٩]/.test(text) ? "٥٦٧" : "567"}`);
+    expect(text.replace(/[^0-9٠-٩]/g, "")).toMatch(/^(1234567|١٢٣٤٥٦٧)$/);
+  });
+
+  it("keeps every digit of amounts too large for a float division", () => {
+    expect(formatMoney(moneyOf(Number.MAX_SAFE_INTEGER, "USD"), "en")).toBe(
+      "$90,071,992,547,409.91",
+    );
+    expect(formatMoney(moneyOf(-5, "KWD"), "en")).toMatch(/-KWD\s?0\.005/);
+  });
+});
+
+describe("currencies", () => {
+  it("uses Stripe's exponents: zero-decimal, three-decimal, and two for the rest", () => {
+    const zero = ["BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX"];
+    for (const c of [...zero, "VND", "VUV", "XAF", "XOF", "XPF"]) {
+      expect(CURRENCIES[c as keyof typeof CURRENCIES].exponent).toBe(0);
+    }
+    for (const c of ["BHD", "JOD", "KWD", "OMR", "TND"] as const)
+      expect(currencyExponent(c)).toBe(3);
+    // Stripe counts these in hundredths although CLDR shows some without decimals.
+    for (const c of ["USD", "EUR", "ISK", "HUF", "TWD", "EGP", "MAD"] as const) {
+      expect(currencyExponent(c)).toBe(2);
+    }
+    expect(CURRENCY_CODES.filter((c) => currencyExponent(c) === 0)).toHaveLength(16);
+    expect(CURRENCY_CODES.length).toBeGreaterThan(130);
+  });
+
+  it("lists only well-formed codes Intl knows how to format", () => {
+    for (const c of CURRENCY_CODES) {
+      expect(c).toMatch(/^[A-Z]{3}$/);
+      expect(() => formatMoney(moneyOf(1, c), "en")).not.toThrow();
+    }
+  });
+
+  it("writes minor units as exact decimals in major units", () => {
+    expect(toDecimalString(moneyOf(1_234_567, "KWD"))).toBe("1234.567");
+    expect(toDecimalString(moneyOf(5, "KWD"))).toBe("0.005");
+    expect(toDecimalString(moneyOf(-105, "USD"))).toBe("-1.05");
+    expect(toDecimalString(moneyOf(1500, "JPY"))).toBe("1500");
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...CURRENCY_CODES),
+        fc.integer({ min: -1e15, max: 1e15 }),
+        (c, amount) => {
+          const text = toDecimalString(moneyOf(amount, c));
+          // Dropping the point gives back the minor units.
+          expect(BigInt(text.replace(".", ""))).toBe(BigInt(amount));
+          expect(text.split(".")[1]?.length ?? 0).toBe(currencyExponent(c));
+        },
+      ),
+    );
   });
 });

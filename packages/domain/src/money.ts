@@ -1,32 +1,64 @@
 import { err, ok, type Result } from "./result";
 
 /**
- * ISO 4217 currencies the platform can hold, with their exponent (minor units per major
- * unit = 10^exponent). USD is live; the rest are ready. JPY has no minor unit.
+ * Stripe counts amounts in a currency's smallest unit, and for most currencies that is a
+ * hundredth; these are the exceptions, exactly as Stripe lists them (docs.stripe.com/currencies).
+ * Stripe's exponent, not CLDR's, is the one that counts: ISK, HUF and TWD are two-decimal
+ * in the API even where Intl shows them without a fraction.
  */
-export const CURRENCIES = {
-  USD: { exponent: 2 },
-  EUR: { exponent: 2 },
-  GBP: { exponent: 2 },
-  CAD: { exponent: 2 },
-  AUD: { exponent: 2 },
-  AED: { exponent: 2 },
-  SAR: { exponent: 2 },
-  EGP: { exponent: 2 },
-  MAD: { exponent: 2 },
-  JPY: { exponent: 0 },
-} as const satisfies Record<string, { exponent: number }>;
+// prettier-ignore
+const ZERO_DECIMAL = [
+  "BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV",
+  "XAF", "XOF", "XPF",
+] as const;
+const THREE_DECIMAL = ["BHD", "JOD", "KWD", "OMR", "TND"] as const;
+/** Every other ISO 4217 currency Stripe can charge in (withdrawn codes such as STD left out). */
+// prettier-ignore
+const TWO_DECIMAL = [
+  "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
+  "BGN", "BMD", "BND", "BOB", "BRL", "BSD", "BWP", "BYN", "BZD", "CAD", "CDF", "CHF", "CNY",
+  "COP", "CRC", "CVE", "CZK", "DKK", "DOP", "DZD", "EGP", "ETB", "EUR", "FJD", "FKP", "GBP",
+  "GEL", "GIP", "GMD", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR", "ISK",
+  "JMD", "KES", "KGS", "KHR", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "MAD", "MDL",
+  "MKD", "MMK", "MNT", "MOP", "MUR", "MVR", "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO",
+  "NOK", "NPR", "NZD", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "QAR", "RON", "RSD", "RUB",
+  "SAR", "SBD", "SCR", "SEK", "SGD", "SHP", "SLE", "SOS", "SRD", "SZL", "THB", "TJS", "TOP",
+  "TRY", "TTD", "TWD", "TZS", "UAH", "USD", "UYU", "UZS", "WST", "XCD", "YER", "ZAR", "ZMW",
+] as const;
 
-export type CurrencyCode = keyof typeof CURRENCIES;
-export const CURRENCY_CODES = Object.keys(CURRENCIES) as CurrencyCode[];
+export type CurrencyCode =
+  (typeof ZERO_DECIMAL)[number] | (typeof THREE_DECIMAL)[number] | (typeof TWO_DECIMAL)[number];
+
+export type CurrencyInfo = { readonly exponent: 0 | 2 | 3 };
+
+/**
+ * ISO 4217 currencies the platform can hold, with their exponent (minor units per major
+ * unit = 10^exponent): ¥1 is 1 (JPY), $1 is 100 (USD), 1 KD is 1,000 (KWD). Which of them
+ * are offered is an operator's rule (the `pricing` rule set), not this list.
+ */
+export const CURRENCIES: Readonly<Record<CurrencyCode, CurrencyInfo>> = Object.freeze(
+  Object.fromEntries([
+    ...TWO_DECIMAL.map((c) => [c, { exponent: 2 }] as const),
+    ...ZERO_DECIMAL.map((c) => [c, { exponent: 0 }] as const),
+    ...THREE_DECIMAL.map((c) => [c, { exponent: 3 }] as const),
+  ]) as Record<CurrencyCode, CurrencyInfo>,
+);
+
+export const CURRENCY_CODES = (Object.keys(CURRENCIES) as CurrencyCode[]).sort();
 
 export function isCurrencyCode(value: string): value is CurrencyCode {
   return Object.hasOwn(CURRENCIES, value);
 }
 
+/** Decimals of `currency`'s major unit as Stripe counts them: 2 for USD, 0 for JPY, 3 for KWD. */
+export function currencyExponent(currency: CurrencyCode): 0 | 2 | 3 {
+  return CURRENCIES[currency].exponent;
+}
+
 /**
- * An amount of money: integer minor units (cents; yen for JPY) of one currency. Signed, so
- * ledger lines and differences can be negative; inputs are validated by `money()`.
+ * An amount of money: integer minor units (cents; yen for JPY; fils for KWD) of one
+ * currency. Signed, so ledger lines and differences can be negative; inputs are validated
+ * by `money()`.
  */
 export type Money = { readonly amount: number; readonly currency: CurrencyCode };
 
@@ -217,13 +249,30 @@ export function mulDiv(
   return Number(negative ? -q : q) || 0;
 }
 
-/** Formats for people, through Intl, in one of the supported locales (`ar-EG`, `fr-MA`, …). */
+/**
+ * `amount` minor units as an exact decimal string in major units ("1234.567" for 1,234,567
+ * fils): Intl formats it without the float rounding a division would bring to large amounts.
+ */
+export function toDecimalString(m: Money): `${number}` {
+  const exponent = currencyExponent(m.currency);
+  const digits = Math.abs(m.amount)
+    .toString()
+    .padStart(exponent + 1, "0");
+  const whole = digits.slice(0, digits.length - exponent);
+  const fraction = exponent > 0 ? `.${digits.slice(digits.length - exponent)}` : "";
+  return `${m.amount < 0 ? "-" : ""}${whole}${fraction}` as `${number}`;
+}
+
+/**
+ * Formats for people, through Intl, in one of the supported locales (`ar-EG`, `fr-MA`, …),
+ * always with the currency's own number of decimals (¥1,234; KWD 1.234,567 in de).
+ */
 export function formatMoney(m: Money, locale: string): string {
-  const { exponent } = CURRENCIES[m.currency];
+  const exponent = currencyExponent(m.currency);
   return new Intl.NumberFormat(locale, {
     style: "currency",
     currency: m.currency,
     minimumFractionDigits: exponent,
     maximumFractionDigits: exponent,
-  }).format(m.amount / 10 ** exponent);
+  }).format(toDecimalString(m));
 }

@@ -1,8 +1,14 @@
+import { CURRENCIES, isCurrencyCode } from "@an/domain";
 import { NumberInput } from "@mantine/core";
 import { useState } from "react";
 
-/** Decimals of a currency's major unit: 2 for USD, 0 for JPY (2 for an unknown code). */
+/**
+ * Decimals of a currency's major unit as the API counts them (Stripe's exponent): 2 for USD,
+ * 0 for JPY, 3 for KWD. Not Intl's: CLDR shows ISK without decimals while Stripe counts
+ * hundredths. An unknown code falls back to Intl, then 2.
+ */
 export function currencyExponent(currency: string): number {
+  if (isCurrencyCode(currency)) return CURRENCIES[currency].exponent;
   try {
     return (
       new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions()
@@ -23,7 +29,7 @@ export function toMajorUnits(minor: number, currency: string): number {
 }
 
 /**
- * An amount typed in the currency's major unit (dollars, with cents as decimals) and
+ * An amount typed in the currency's major unit (dollars with cents, yen, dinars with fils) and
  * reported in minor units, the API's unit; null while empty. What is typed stays as typed:
  * an amount above `maxMinor` is reported as it is, for the form to show its error, never
  * silently lowered to the maximum.

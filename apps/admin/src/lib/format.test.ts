@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration } from "./format";
+import { currencyExponent, toMajorUnits, toMinorUnits } from "../components/money-input";
+import { formatDuration, formatMoney } from "./format";
 
 /** ICU separates a number from its unit with a (narrow) no-break space; read it as a space. */
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
@@ -20,5 +21,34 @@ describe("formatDuration", () => {
   it("speaks the operator's language", () => {
     expect(plain(formatDuration(7_500, "de"))).toBe("2 Std., 5 Min.");
     expect(plain(formatDuration(7_500, "fr"))).toBe("2 h 5 min");
+  });
+});
+
+describe("formatMoney", () => {
+  it("shows each currency's own decimals, Stripe's way", () => {
+    expect(formatMoney(150_000, "JPY", "en")).toBe("¥150,000");
+    expect(plain(formatMoney(1_234_567, "KWD", "en"))).toBe("KWD 1,234.567");
+    expect(plain(formatMoney(1_234_567, "KWD", "de"))).toBe("1.234,567 KWD");
+    expect(formatMoney(11_000, "EUR", "en")).toBe("€110.00");
+    // CLDR shows krónur without decimals; Stripe counts hundredths, and so do we.
+    expect(plain(formatMoney(123_450, "ISK", "en"))).toBe("ISK 1,234.50");
+  });
+
+  it("still formats a code it doesn't know, and says when it can't", () => {
+    expect(formatMoney(1_000, "XAU", "en")).toMatch(/XAU/);
+    expect(formatMoney(5, "??", "en")).toBe("5 ?? (minor units)");
+    expect(formatMoney(null, "USD", "en")).toBe("—");
+  });
+});
+
+describe("money input units", () => {
+  it("converts typed major units to minor units with the currency's exponent", () => {
+    expect(currencyExponent("JPY")).toBe(0);
+    expect(currencyExponent("KWD")).toBe(3);
+    expect(currencyExponent("ISK")).toBe(2);
+    expect(toMinorUnits(1.5, "KWD")).toBe(1_500);
+    expect(toMinorUnits(1_500, "JPY")).toBe(1_500);
+    expect(toMinorUnits(12.34, "EUR")).toBe(1_234);
+    expect(toMajorUnits(1_234_567, "KWD")).toBe(1_234.567);
   });
 });

@@ -1,3 +1,4 @@
+import { formatMoney as formatDomainMoney, isCurrencyCode } from "@an/domain";
 import type { ConsoleLocale } from "./session";
 
 /**
@@ -29,7 +30,8 @@ export function userLabel(user: {
 
 /**
  * An amount in minor units of `currency` (cents for USD) as local currency text, with the
- * currency's own number of decimals ("$150.00", "¥1,500"); "—" when either part is absent.
+ * currency's own number of decimals ("$150.00", "¥1,500", "KWD 1.500"); "—" when either
+ * part is absent.
  */
 export function formatMoney(
   amount: number | null | undefined,
@@ -37,6 +39,9 @@ export function formatMoney(
   locale: ConsoleLocale,
 ): string {
   if (amount === null || amount === undefined || !currency) return "—";
+  if (isCurrencyCode(currency) && Number.isSafeInteger(amount)) {
+    return formatDomainMoney({ amount, currency }, locale);
+  }
   let format: Intl.NumberFormat;
   try {
     format = new Intl.NumberFormat(locale, { style: "currency", currency });

@@ -17,6 +17,8 @@ import type { Executor } from "../client";
  */
 export type FinanceSummary = {
   currency: string;
+  /** Every currency the ledger holds money in (any time), sorted: the ones worth a look. */
+  currencies: string[];
   from: Date;
   to: Date;
   gmv: number;
@@ -61,7 +63,7 @@ export async function financeSummary(
   // ISO strings: the driver doesn't serialize Date parameters in raw SQL.
   const fromIso = from.toISOString();
   const toIso = to.toISOString();
-  const [totalsRows, balanceRows, dailyRows] = await Promise.all([
+  const [totalsRows, balanceRows, dailyRows, currencyRows] = await Promise.all([
     ex.execute<{
       gmv: Num;
       fees: Num;
@@ -128,11 +130,15 @@ export async function financeSummary(
       from days left join per_day on per_day.day = days.day
       order by days.day
     `),
+    ex.execute<{ currency: string }>(
+      sql`select distinct currency from journal_postings order by currency`,
+    ),
   ]);
   const t = totalsRows[0]!;
   const b = balanceRows[0]!;
   return {
     currency,
+    currencies: currencyRows.map((r) => r.currency),
     from,
     to,
     gmv: n(t.gmv),

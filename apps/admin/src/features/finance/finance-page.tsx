@@ -1,3 +1,4 @@
+import { isCurrencyCode } from "@an/domain";
 import {
   Alert,
   Card,
@@ -23,8 +24,6 @@ import { type RouterOutputs, useTRPC } from "../../lib/trpc";
 
 type Summary = RouterOutputs["finance"]["getSummary"];
 
-/** The currencies the platform can hold (the domain's list): USD is live, the rest ready. */
-const CURRENCIES = ["USD", "EUR", "GBP", "CAD", "AUD", "AED", "SAR", "EGP", "MAD", "JPY"];
 /** The API's longest finance period, in days. */
 const MAX_DAYS = 366;
 const DEFAULT_DAYS = 30;
@@ -242,7 +241,7 @@ export function FinancePage() {
   const [from, setFrom] = useState(searchParams.get("from") ?? addDays(today, -(DEFAULT_DAYS - 1)));
   const [to, setTo] = useState(searchParams.get("to") ?? today);
   const currencyParam = searchParams.get("currency") ?? "USD";
-  const currency = CURRENCIES.includes(currencyParam) ? currencyParam : "USD";
+  const currency = isCurrencyCode(currencyParam) ? currencyParam : "USD";
   const span =
     from && to ? (dayStartUtc(to).getTime() - dayStartUtc(from).getTime()) / DAY_MS + 1 : 0;
   const valid = Number.isFinite(span) && span >= 1 && span <= MAX_DAYS;
@@ -297,7 +296,9 @@ export function FinancePage() {
         <NativeSelect
           label="Currency"
           value={currency}
-          data={CURRENCIES}
+          // The currencies the ledger holds money in, and the one shown (any ISO code the
+          // platform knows can be asked for in the address).
+          data={[...new Set([...(summary.data?.currencies ?? []), currency])].sort()}
           onChange={(event) => setParam("currency", event.currentTarget.value)}
         />
         {summary.isFetching ? <Loader size="xs" aria-label="Refreshing" /> : null}

@@ -94,6 +94,16 @@ beforeAll(async () => {
     ],
     "EUR",
   );
+  // A zero-decimal currency: ¥12,000 is 12,000 minor units.
+  await postAt(
+    db,
+    { kind: "payment_captured", postedAt: on("2026-03-02T11:00:00Z") },
+    [
+      ["stripe_balance", 12_000],
+      [held("c6"), -12_000],
+    ],
+    "JPY",
+  );
 });
 
 describe("finance.getSummary", () => {
@@ -102,6 +112,8 @@ describe("finance.getSummary", () => {
     const summary = await admin.finance.getSummary({ from: FROM, to: TO, currency: "usd" });
     expect(summary).toEqual({
       currency: "USD",
+      // Each currency the ledger holds, for the page's currency picker.
+      currencies: ["EUR", "JPY", "USD"],
       from: on(FROM),
       to: on(TO),
       gmv: 22_000,
@@ -144,6 +156,8 @@ describe("finance.getSummary", () => {
       balances: { fundsHeld: 9_900 },
       subscriptions: { count: 1, gross: 1_400, reversed: 0, net: 1_400, fees: 0 },
     });
+    const jpy = await admin.finance.getSummary({ from: FROM, to: TO, currency: "JPY" });
+    expect(jpy).toMatchObject({ gmv: 12_000, fees: 0, balances: { fundsHeld: 12_000 } });
   });
 
   it("refuses a period that is empty, reversed or longer than 366 days", async () => {

@@ -29,11 +29,12 @@ describe("procedure ladder", () => {
     expect(all.nextCursor).toBeTypeOf("string");
     const rest = await caller.users.list({ limit: 10, cursor: all.nextCursor });
     const ids = [...all.items, ...rest.items].map((u) => u.id);
-    expect(new Set(ids).size).toBe(5);
+    expect(new Set(ids).size).toBe(6);
     expect(rest.nextCursor).toBeNull();
     const advisors = await caller.users.list({ role: "advisor" });
     expect(advisors.items.map((u) => u.id).sort()).toEqual([
       "demo|advisor-amira",
+      "demo|advisor-elena",
       "demo|advisor-lucas",
     ]);
     const search = await caller.users.list({ search: "haddad" });
