@@ -463,11 +463,14 @@ describe("money rules: preview, then save", () => {
     const t = translator("fr");
     const error = await a.platformRules
       .preview({ kind: "payouts", rules: { holdWindowHours: 48, minimumPayout: { USD: -1 } } })
-      .catch((e: unknown) => e as { appCode: string; params: { detail: string } });
+      .then(
+        () => null,
+        (e: unknown) => e as { appCode: string; params: { detail: string } },
+      );
     expect(error).toMatchObject({
       appCode: "PLATFORM_RULES_INVALID",
       params: { detail: t("errors.platform_rules.out_of_range", { field: "minimumPayout.USD" }) },
     });
-    expect(error.params.detail).toContain("minimumPayout.USD");
+    expect(error?.params.detail).toContain("minimumPayout.USD");
   });
 });
