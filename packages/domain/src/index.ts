@@ -11,6 +11,7 @@ export * from "./locale";
 export * from "./messages";
 export * from "./i18n";
 export * from "./money";
+export * from "./fx";
 export * from "./pricing";
 export * from "./commission";
 export * from "./quote";
