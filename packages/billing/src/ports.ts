@@ -131,7 +131,7 @@ export type RefundInfo = {
   currency: string;
   status: string;
   /** What left the platform's balance for it (its balance transaction), when known. */
-  settlement: Settlement | null;
+  settlement?: Settlement | null;
   paymentIntentId: string | null;
   chargeId: string | null;
   /** Our refund row id from the metadata. */
@@ -151,7 +151,7 @@ export type BalanceTransactionInfo = {
   source: string | null;
   created: Date;
   /** Decimal string when Stripe converted the source's currency into `currency`. */
-  exchangeRate: string | null;
+  exchangeRate?: string | null;
 };
 
 export type CreateCheckoutInput = {
@@ -207,8 +207,8 @@ export type ChargeInfo = {
    * balance transaction isn't known yet.
    */
   processingFee: number | null;
-  /** The charge's balance transaction; null when it isn't known yet. */
-  settlement: Settlement | null;
+  /** The charge's balance transaction; null (or absent) when it isn't known yet. */
+  settlement?: Settlement | null;
   /** When the provider made the charge (Stripe's `created`); null when it didn't say. */
   created: Date | null;
 };
@@ -227,9 +227,10 @@ export type RefundResult = {
   status: "succeeded" | "pending" | "failed" | "requires_action" | "canceled";
   /**
    * What left the platform's balance (the refund's balance transaction): for a converted
-   * charge, the settlement currency at the rate of the refund's moment. Null when unknown.
+   * charge, the settlement currency at the rate of the refund's moment. Null (or absent)
+   * when unknown.
    */
-  settlement: Settlement | null;
+  settlement?: Settlement | null;
 };
 
 /** A booking as the scheduler reports it (reconciliation and simulator). */

@@ -94,3 +94,4 @@ export * from "./queries/billing-admin";
 export * from "./seed-plans";
 export * from "./queries/platform-rules";
 export * from "./workflows/platform-rules";
+export * from "./workflows/fx-entries";
