@@ -37,6 +37,13 @@ export const DEFAULT_PRICING_RULES: PricingRules = {
       maxHourlyRate: 100_000,
       allowedLengths: [15, 30, 45, 60, 90, 120],
     },
+    // AED, with the stored defaults' limits (DEFAULT_PRICING_RULE_SET), so an advisor in the
+    // Gulf can price in it while booking still reads these code rules; it settles in USD.
+    AED: {
+      minHourlyRate: 7_500,
+      maxHourlyRate: 370_000,
+      allowedLengths: [15, 30, 45, 60, 90, 120],
+    },
   },
 };
 
