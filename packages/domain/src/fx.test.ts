@@ -110,7 +110,11 @@ describe("fx_conversion entries", () => {
   });
 
   it("refuses a conversion into the same currency, and other kinds mixing currencies", () => {
-    const same = fxConversion({ consultationId: C, from: moneyOf(1, "USD"), to: moneyOf(1, "USD") });
+    const same = fxConversion({
+      consultationId: C,
+      from: moneyOf(1, "USD"),
+      to: moneyOf(1, "USD"),
+    });
     expect(same.ok ? null : same.error.code).toBe("CURRENCY_MISMATCH");
     const mixed = paymentCaptured({ consultationId: C, amount: moneyOf(1, "USD") });
     expect(mixed.ok).toBe(true);
@@ -134,9 +138,7 @@ describe("fx_conversion entries", () => {
       ),
       // refunded at a later rate
       value(fxConversion({ consultationId: C, from: usd(1370), to: aed(5000) })),
-      value(
-        transfer({ consultationId: C, advisorId: A, amount: aed(10000), settled: usd(2723) }),
-      ),
+      value(transfer({ consultationId: C, advisorId: A, amount: aed(10000), settled: usd(2723) })),
       value(
         transferReversal({ consultationId: C, advisorId: A, amount: aed(1000), settled: usd(272) }),
       ),
@@ -161,11 +163,14 @@ describe("fx_conversion entries", () => {
         .map(([[a, b], x, y]) =>
           fxConversion({ consultationId: C, from: moneyOf(x, a), to: moneyOf(y, b) }),
         ),
-      fc
-        .tuple(pair, amount, amount)
-        .map(([[a, b], x, y]) =>
-          transfer({ consultationId: C, advisorId: A, amount: moneyOf(x, a), settled: moneyOf(y, b) }),
-        ),
+      fc.tuple(pair, amount, amount).map(([[a, b], x, y]) =>
+        transfer({
+          consultationId: C,
+          advisorId: A,
+          amount: moneyOf(x, a),
+          settled: moneyOf(y, b),
+        }),
+      ),
       fc.tuple(pair, amount, amount).map(([[a, b], x, y]) =>
         transferReversal({
           consultationId: C,

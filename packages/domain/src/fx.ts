@@ -64,7 +64,10 @@ export function convertAtRate(
   // Half up: floor((2·num + den) / (2·den)) for non-negative amounts.
   const rounded = (2n * num + den) / (2n * den);
   if (rounded > BigInt(Number.MAX_SAFE_INTEGER)) {
-    return err({ code: "INVALID_AMOUNT", message: `${money.amount} converts beyond a safe amount` });
+    return err({
+      code: "INVALID_AMOUNT",
+      message: `${money.amount} converts beyond a safe amount`,
+    });
   }
   return ok({ amount: Number(rounded), currency: to });
 }

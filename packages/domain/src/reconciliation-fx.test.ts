@@ -117,8 +117,6 @@ describe("reconciling converted charges", () => {
         ["charge", "amount_mismatch", 11_980, 11_981],
       ]),
     );
-    expect(differences.find((d) => d.objectType === "charge")?.message).toContain(
-      "converted",
-    );
+    expect(differences.find((d) => d.objectType === "charge")?.message).toContain("converted");
   });
 });

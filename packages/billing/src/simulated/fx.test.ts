@@ -63,9 +63,10 @@ const range = { from: new Date("2030-01-01"), to: new Date("2030-02-01") };
 describe("settlement currencies", () => {
   it("are configured, USD and EUR by default, the first being the default", () => {
     expect(configWith().settlement.currencies).toEqual(["USD", "EUR"]);
-    expect(
-      configWith({ STRIPE_SETTLEMENT_CURRENCIES: "eur, gbp" }).settlement.currencies,
-    ).toEqual(["EUR", "GBP"]);
+    expect(configWith({ STRIPE_SETTLEMENT_CURRENCIES: "eur, gbp" }).settlement.currencies).toEqual([
+      "EUR",
+      "GBP",
+    ]);
     expect(() => configWith({ STRIPE_SETTLEMENT_CURRENCIES: "dollars" })).toThrow(
       /STRIPE_SETTLEMENT_CURRENCIES/,
     );

@@ -77,7 +77,8 @@ export function createSimFx(config: BillingConfig, store: SimStore): SimFx {
     settlementCurrencies: () => [...settlement],
     async settle(amount, currency) {
       const upper = currency.toUpperCase();
-      if (settlement.includes(upper)) return { currency: currency.toLowerCase(), amount, rate: null };
+      if (settlement.includes(upper))
+        return { currency: currency.toLowerCase(), amount, rate: null };
       const to = settlement[0]!;
       const r = await rate(upper, to);
       return { currency: to.toLowerCase(), amount: convert(amount, upper, r, to), rate: r };

@@ -319,9 +319,7 @@ export function createSimulatedPayments(
         const { charge: found, settlement } = await chargeOfPaymentIntent(input.paymentIntentId);
         const at = now();
         // A converted charge's refund is bought back in its currency at today's rate.
-        const rate = settlement?.rate
-          ? await fx.rate(found.currency, settlement.currency)
-          : null;
+        const rate = settlement?.rate ? await fx.rate(found.currency, settlement.currency) : null;
         const settled = {
           currency: settlement?.currency ?? found.currency,
           amount: rate

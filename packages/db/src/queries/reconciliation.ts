@@ -103,9 +103,10 @@ export async function loadOurReconciliationRecords(
     .select({
       payoutItemId: transferReversals.payoutItemId,
       // In the transfer's currency: a converted payout's reversals come back in it.
-      amount: sql<string>`sum(coalesce(${transferReversals.transferAmount}, ${transferReversals.amount}))`.as(
-        "reversed_amount",
-      ),
+      amount:
+        sql<string>`sum(coalesce(${transferReversals.transferAmount}, ${transferReversals.amount}))`.as(
+          "reversed_amount",
+        ),
     })
     .from(transferReversals)
     .where(eq(transferReversals.status, "succeeded"))

@@ -43,7 +43,11 @@ export function CurrencyBalances({ rows, locale }: { rows: Row[]; locale: Consol
                   <Table.Tr key={r.currency} data-testid={`currency-balances-${r.currency}`}>
                     <Table.Td>{r.currency}</Table.Td>
                     {columns.map((c) => (
-                      <Table.Td key={c} ta="end" data-testid={`currency-balances-${r.currency}-${c}`}>
+                      <Table.Td
+                        key={c}
+                        ta="end"
+                        data-testid={`currency-balances-${r.currency}-${c}`}
+                      >
                         {formatMoney(r[c], r.currency, locale)}
                       </Table.Td>
                     ))}
