@@ -15,7 +15,7 @@ import {
   listPayments,
   listRefunds,
 } from "@an/db";
-import { bookingIntents, payoutItems } from "@an/db/schema";
+import { bookingIntents, payoutItems, transferReversals } from "@an/db/schema";
 import {
   ADVISOR,
   CLIENT,
@@ -23,7 +23,7 @@ import {
   useTestDatabase,
   seedParties,
 } from "@an/db/testing";
-import { compareReconciliation, DEFAULT_REFUND_POLICY } from "@an/domain";
+import { compareReconciliation, convertAtRate, DEFAULT_REFUND_POLICY } from "@an/domain";
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { FakeScheduling } from "@an/billing/testing";
@@ -259,6 +259,57 @@ describe("an AED consultation on a USD-settling platform", () => {
       provider: { count: 1, amount: 11_981 },
     });
     expect(report.summary.transfers.USD?.provider.amount).toBe(9_585);
+
+    // A refund after the payout: the advisor's part comes back as a USD reversal at the
+    // charge's rate, clearing the AED receivable through the FX account.
+    const refunded = await t.db.transaction((tx) =>
+      applyConsultationEvent(tx, {
+        consultationId,
+        event: {
+          type: "admin_refund",
+          id: "admin:fx-after-payout",
+          actor: "admin",
+          amount: { amount: 10_000, currency: "AED" },
+        },
+        now: s.clock.now,
+        origin: { source: "test:admin" },
+      }),
+    );
+    expect(refunded.kind).toBe("applied");
+    const [refund] = await listRefunds(t.db, { consultationId });
+    await s.handlers.refund_payment({ refundId: refund!.id }, helpers);
+    const [reversal] = await t.db
+      .select()
+      .from(transferReversals)
+      .where(eq(transferReversals.consultationId, consultationId));
+    const expected = convertAtRate({ amount: reversal!.amount, currency: "AED" }, "0.2723", "USD");
+    expect(expected.ok && reversal).toMatchObject({
+      currency: "AED",
+      transferCurrency: "USD",
+      transferAmount: expected.ok ? expected.value.amount : -1,
+    });
+    await s.handlers.reverse_transfer({ reversalId: reversal!.id }, helpers);
+    expect((await s.payments.getTransfer(sent!.providerTransferId!))?.amount_reversed).toBe(
+      reversal!.transferAmount,
+    );
+    const reversalEntry = (await listEntriesForConsultation(t.db, { consultationId })).find(
+      (e) => e.kind === "transfer_reversal",
+    )!;
+    expect(reversalEntry.postings).toEqual(
+      expect.arrayContaining([
+        { account: "stripe_balance", amount: reversal!.transferAmount, currency: "USD" },
+        {
+          account: `advisor_receivable:${ADVISOR.id}`,
+          amount: -reversal!.amount,
+          currency: "AED",
+        },
+      ]),
+    );
+    expect(await balance("stripe_balance", "AED")).toBe(0);
+    expect(await balance(`advisor_receivable:${ADVISOR.id}`, "AED")).toBe(0);
+    expect(await findUnbalancedEntries(t.db)).toEqual([]);
+    await processSent();
+    expect((await reconcile(period())).differences).toEqual([]);
   });
 
   it("a partial refund converts back at the rate of its own moment", async () => {
