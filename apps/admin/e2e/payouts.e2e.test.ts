@@ -221,6 +221,15 @@ describe("payouts", () => {
     await page.getByTestId("tile-paid-out-value").getByText(money(sums!.paid_out)).waitFor();
     await page.getByTestId("tile-gmv-value").getByText(money(sums!.gmv)).waitFor();
     await page.getByTestId("tile-in-transit-value").getByText(money(0)).waitFor();
+    // Balances per currency: USD's Stripe balance is the ledger's, and nothing was converted.
+    const [usd] = await t.sql<{ stripe: number }[]>`
+      select coalesce(sum(amount), 0)::int as stripe from journal_postings
+      where account = 'stripe_balance' and currency = 'USD'`;
+    await page
+      .getByTestId("currency-balances-USD-stripeBalance")
+      .getByText(money(usd!.stripe))
+      .waitFor();
+    await page.getByTestId("currency-balances-USD-fxConversion").getByText(money(0)).waitFor();
     await screenshot(stack, "payouts-finance");
     expectNoPageErrors(stack);
   });

@@ -7,6 +7,24 @@ export const DEV_STRIPE_CONNECT_WEBHOOK_SECRET = "whsec_dev_simulated_stripe_con
 export const DEV_CALCOM_WEBHOOK_SECRET = "dev-simulated-calcom-secret-0123456789";
 export const DEV_BOOKING_TOKEN_SECRET = "dev-only-booking-token-secret-0123456789";
 
+/**
+ * Fixed development exchange rates of the simulated Stripe: one unit of the currency in USD
+ * (rounded from real mid-market rates; nothing depends on their exact values).
+ */
+export const SIM_USD_RATES: Readonly<Record<string, string>> = {
+  USD: "1",
+  EUR: "1.08",
+  GBP: "1.27",
+  CAD: "0.73",
+  AUD: "0.66",
+  AED: "0.2723",
+  SAR: "0.2666",
+  EGP: "0.0203",
+  MAD: "0.0995",
+  JPY: "0.0067",
+  KWD: "3.25",
+};
+
 const list = z
   .string()
   .optional()
@@ -28,6 +46,28 @@ export const billingEnvShape = {
   STRIPE_WEBHOOK_SECRETS: list,
   /** Comma-separated `whsec_…` of the Connect endpoint (`account.updated` etc.), own route. */
   STRIPE_CONNECT_WEBHOOK_SECRETS: list,
+  /**
+   * Comma-separated ISO codes the platform's Stripe balance holds; the first is the default
+   * settlement currency. A charge in another currency is converted into the default (at the
+   * rate on its balance transaction) and its payouts are transferred in it.
+   */
+  STRIPE_SETTLEMENT_CURRENCIES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const codes = (v ?? "USD,EUR")
+        .split(",")
+        .map((s) => s.trim().toUpperCase())
+        .filter((s) => s.length > 0);
+      if (codes.length === 0 || codes.some((c) => !/^[A-Z]{3}$/.test(c))) {
+        ctx.addIssue({
+          code: "custom",
+          message: "STRIPE_SETTLEMENT_CURRENCIES must list ISO 4217 codes, e.g. USD,EUR",
+        });
+        return z.NEVER;
+      }
+      return [...new Set(codes)];
+    }),
   /** Country of new Express accounts (ISO 3166-1 alpha-2). */
   CONNECT_ACCOUNT_COUNTRY: z
     .string()
@@ -90,7 +130,16 @@ export type BillingConfig = {
     requestsPerSecond: number;
     maxAttempts: number;
   };
-  simulator: { stripeRateLimit: number };
+  /** What the platform's Stripe balance holds; `currencies[0]` is the default settlement currency. */
+  settlement: { currencies: string[] };
+  simulator: {
+    stripeRateLimit: number;
+    /**
+     * The simulated Stripe's exchange rates: minor-unit-free decimal strings, major units of
+     * the key's currency in USD (tests can change them on the simulator).
+     */
+    exchangeRates: Record<string, string>;
+  };
   calcom: {
     apiKey: string | null;
     apiUrl: string;
@@ -172,7 +221,8 @@ export function resolveBillingConfig(
       requestsPerSecond: env.PAYOUT_REQUESTS_PER_SECOND,
       maxAttempts: env.PAYOUT_MAX_ATTEMPTS,
     },
-    simulator: { stripeRateLimit: env.SIM_STRIPE_RATE_LIMIT },
+    settlement: { currencies: env.STRIPE_SETTLEMENT_CURRENCIES },
+    simulator: { stripeRateLimit: env.SIM_STRIPE_RATE_LIMIT, exchangeRates: { ...SIM_USD_RATES } },
     calcom: {
       apiKey: env.CALCOM_API_KEY ?? null,
       apiUrl: env.CALCOM_API_URL.replace(/\/$/, ""),

@@ -132,9 +132,12 @@ export type TransferReversalInfo = {
 
 export type RefundInfo = {
   id: string;
+  /** In the charge's currency. */
   amount: number;
   currency: string;
   status: string;
+  /** What left the platform's balance for it (its balance transaction), when known. */
+  settlement?: Settlement | null;
   paymentIntentId: string | null;
   chargeId: string | null;
   /** Our refund row id from the metadata. */
@@ -153,6 +156,8 @@ export type BalanceTransactionInfo = {
   /** The object it is for (`ch_…`, `re_…`, `tr_…`, `trr_…`, `dp_…`). */
   source: string | null;
   created: Date;
+  /** Decimal string when Stripe converted the source's currency into `currency`. */
+  exchangeRate?: string | null;
 };
 
 export type CreateCheckoutInput = {
@@ -185,13 +190,31 @@ export type CheckoutSession = {
   expiresAt: Date;
 };
 
+/**
+ * How money landed in (or left) the platform's balance: the balance transaction's amount
+ * and currency (a settlement currency), and the rate when Stripe converted.
+ */
+export type Settlement = {
+  /** Minor units of `currency`, unsigned (what the balance received or paid). */
+  amount: number;
+  /** Uppercase ISO code. */
+  currency: string;
+  /** Decimal string (source amount × rate = `amount`, major units); null when not converted. */
+  exchangeRate: string | null;
+};
+
 export type ChargeInfo = {
   chargeId: string;
   amount: number;
   currency: string;
   amountRefunded: number;
-  /** Stripe's fee in the charge's currency, null when the balance transaction isn't known yet. */
+  /**
+   * Stripe's fee, in the settlement currency (`settlement.currency`); null when the
+   * balance transaction isn't known yet.
+   */
   processingFee: number | null;
+  /** The charge's balance transaction; null (or absent) when it isn't known yet. */
+  settlement?: Settlement | null;
   /** When the provider made the charge (Stripe's `created`); null when it didn't say. */
   created: Date | null;
 };
@@ -208,6 +231,12 @@ export type RefundInput = {
 export type RefundResult = {
   providerRefundId: string;
   status: "succeeded" | "pending" | "failed" | "requires_action" | "canceled";
+  /**
+   * What left the platform's balance (the refund's balance transaction): for a converted
+   * charge, the settlement currency at the rate of the refund's moment. Null (or absent)
+   * when unknown.
+   */
+  settlement?: Settlement | null;
 };
 
 /** A booking as the scheduler reports it (reconciliation and simulator). */

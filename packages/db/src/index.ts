@@ -98,3 +98,4 @@ export * from "./workflows/platform-rules";
 export * from "./queries/commission-overrides";
 export * from "./queries/money-rules";
 export * from "./workflows/commission-overrides";
+export * from "./workflows/fx-entries";

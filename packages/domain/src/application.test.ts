@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DEFAULT_PRICING_RULES } from "./rule-sets";
 import {
   type ApplicationProfile,
   checkApplicationCountry,
@@ -7,7 +8,6 @@ import {
   missingProfileFields,
   REQUIRED_PROFILE_FIELDS,
 } from "./application";
-import { DEFAULT_PRICING_RULES } from "./pricing";
 
 const COMPLETE: ApplicationProfile = {
   displayName: "Ada Lovelace",
@@ -113,12 +113,18 @@ describe("checkApplicationRate", () => {
     [
       "a currency the rules don't list",
       { hourlyRate: 5_000, currency: "JPY" },
-      { ok: false, error: { code: "CURRENCY_NOT_OFFERED", currency: "JPY", offered: ["EUR", "USD"] } },
+      {
+        ok: false,
+        error: { code: "CURRENCY_NOT_OFFERED", currency: "JPY", offered: ["EUR", "USD"] },
+      },
     ],
     [
       "something that is no currency code",
       { hourlyRate: 5_000, currency: "dollars" },
-      { ok: false, error: { code: "CURRENCY_NOT_OFFERED", currency: "dollars", offered: ["EUR", "USD"] } },
+      {
+        ok: false,
+        error: { code: "CURRENCY_NOT_OFFERED", currency: "dollars", offered: ["EUR", "USD"] },
+      },
     ],
   ])("%s", (_name, profile, expected) => {
     expect(checkApplicationRate(profile, DEFAULT_PRICING_RULES)).toEqual(expected);
@@ -150,7 +156,10 @@ describe("checkHourlyRate", () => {
       "no currency code",
       12_000,
       "usd!",
-      { ok: false, error: { code: "CURRENCY_NOT_OFFERED", currency: "usd!", offered: ["EUR", "USD"] } },
+      {
+        ok: false,
+        error: { code: "CURRENCY_NOT_OFFERED", currency: "usd!", offered: ["EUR", "USD"] },
+      },
     ],
   ])("%s", (_name, amount, currency, expected) => {
     expect(checkHourlyRate(amount, currency, DEFAULT_PRICING_RULES)).toEqual(expected);

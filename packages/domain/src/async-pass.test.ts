@@ -1,13 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_ASYNC_PASS_RULES, DEFAULT_COMMISSION } from "./rule-sets";
 import {
-  DEFAULT_ASYNC_PASS_RULES,
   passReplyDeadline,
   quoteAsyncPass,
   unusedPassDays,
   validateAsyncDayRate,
 } from "./async-pass";
-import { DEFAULT_COMMISSION } from "./commission";
 import { applyEvent, isTerminal, newConsultation } from "./consultation-machine";
 import type {
   Consultation,

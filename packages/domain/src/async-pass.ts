@@ -52,16 +52,6 @@ export type AsyncPassRules = {
   limits: Partial<Record<CurrencyCode, AsyncPassLimits>>;
 };
 
-export const DEFAULT_ASYNC_PASS_RULES: AsyncPassRules = {
-  version: "async-pass-2026-12-v1",
-  limits: {
-    // $10–$500 a day, 1–30 days.
-    USD: { minDayRate: 1_000, maxDayRate: 50_000, maxDays: 30 },
-    // €10–€500 a day, as the stored default (DEFAULT_PRICING_RULE_SET) until quotes read it.
-    EUR: { minDayRate: 1_000, maxDayRate: 50_000, maxDays: 30 },
-  },
-};
-
 export type AsyncPassError =
   | MoneyError
   | CommissionError

@@ -1,11 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  type CommissionTerms,
-  DEFAULT_COMMISSION,
-  splitFee,
-  validateCommission,
-} from "./commission";
+import { DEFAULT_COMMISSION } from "./rule-sets";
+import { type CommissionTerms, splitFee, validateCommission } from "./commission";
 import { moneyOf } from "./money";
 
 const usd = (n: number) => moneyOf(n, "USD");

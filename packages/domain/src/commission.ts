@@ -16,12 +16,6 @@ export type CommissionTerms = {
   maxFee?: Partial<Record<CurrencyCode, number>>;
 };
 
-export const DEFAULT_COMMISSION: CommissionTerms = {
-  version: "commission-2026-11-v1",
-  bps: 2_000, // 20 %
-  minFee: { USD: 300, EUR: 300 }, // at least $3 or €3
-};
-
 export type CommissionError =
   | { code: "INVALID_BPS"; message: string; bps: number }
   | {

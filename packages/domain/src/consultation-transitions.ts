@@ -384,7 +384,12 @@ export const TRANSITIONS: readonly TransitionRow[] = [
         );
       }
       const entry = posted(
-        ledger.transfer({ consultationId: c.id, advisorId: c.advisorId, amount: e.amount }),
+        ledger.transfer({
+          consultationId: c.id,
+          advisorId: c.advisorId,
+          amount: e.amount,
+          settled: e.settled ?? null,
+        }),
       );
       if (!entry.ok) return entry;
       return ok({

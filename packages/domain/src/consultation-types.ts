@@ -116,6 +116,11 @@ export type EventPayload =
       readonly amount: Money;
       /** What was withheld to recover the advisor's receivable (already booked as a clawback). */
       readonly netted?: Money;
+      /**
+       * What left the platform's balance when the transfer went out in the settlement
+       * currency for earnings in another (converted at the charge's rate).
+       */
+      readonly settled?: Money;
     }
   | { readonly type: "chargeback_opened"; readonly amount: Money; readonly fee: Money }
   | { readonly type: "chargeback_won" }

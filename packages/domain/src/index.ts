@@ -12,6 +12,7 @@ export * from "./messages";
 export * from "./i18n";
 export * from "./money";
 export * from "./major-amount";
+export * from "./fx";
 export * from "./pricing";
 export * from "./commission";
 export * from "./quote";

@@ -18,6 +18,10 @@ import { err, ok, type Result } from "./result";
  * - `platform_fee_revenue` (revenue), `processing_fees` (expense), `dispute_losses` (expense).
  * - `subscription_revenue` (revenue): platform subscription invoices paid, less what was
  *   refunded or credited back on them.
+ * - `fx_conversion` (clearing): where one currency turns into another when the provider
+ *   converts (a charge settling in another currency, a refund or transfer funded from the
+ *   settlement currency). Each entry through it balances per currency; its balance per
+ *   currency is the platform's exposure, and their value difference the FX gain or loss.
  */
 export type Account =
   | "stripe_balance"
@@ -26,6 +30,7 @@ export type Account =
   | "processing_fees"
   | "dispute_losses"
   | "subscription_revenue"
+  | "fx_conversion"
   | `client_funds_held:${string}`
   | `advisor_payable:${string}`
   | `advisor_payout_in_transit:${string}`
@@ -39,6 +44,7 @@ export const accounts = {
   processingFees: "processing_fees",
   disputeLosses: "dispute_losses",
   subscriptionRevenue: "subscription_revenue",
+  fxConversion: "fx_conversion",
   clientFundsHeld: (consultationId: string) => `client_funds_held:${consultationId}` as const,
   advisorPayable: (advisorId: string) => `advisor_payable:${advisorId}` as const,
   advisorReceivable: (advisorId: string) => `advisor_receivable:${advisorId}` as const,
@@ -69,6 +75,7 @@ export const ENTRY_KINDS = [
   "subscription_payment",
   "subscription_reversal",
   "subscription_processing_fee",
+  "fx_conversion",
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
@@ -96,6 +103,13 @@ function entry(
   legs: readonly Leg[],
 ): Result<JournalEntry, LedgerError> {
   const currency = legs[0]?.[1].currency;
+  // Currencies meet only through the FX account: an entry may span several when each of
+  // its currencies has an `fx_conversion` leg (and, as always, balances on its own).
+  const crossesCurrencies =
+    new Set(legs.map(([, m]) => m.currency)).size > 1 &&
+    [...new Set(legs.map(([, m]) => m.currency))].every((c) =>
+      legs.some(([a, m]) => a === accounts.fxConversion && m.currency === c),
+    );
   for (const [account, m] of legs) {
     if (!Number.isSafeInteger(m.amount) || m.amount < 0) {
       return err({
@@ -103,7 +117,7 @@ function entry(
         message: `${kind}: amount for ${account} must be a non-negative whole number of minor units, got ${m.amount}`,
       });
     }
-    if (m.currency !== currency) {
+    if (m.currency !== currency && !crossesCurrencies) {
       return err({
         code: "CURRENCY_MISMATCH",
         message: `${kind}: can't mix ${currency} and ${m.currency} in one entry`,
@@ -271,28 +285,83 @@ export function payoutReturned(input: {
 
 /**
  * The provider confirmed a Stripe Connect transfer of a payout item to the advisor's
- * connected account: the in-transit share leaves the platform balance.
+ * connected account: the in-transit share leaves the platform balance. When the transfer
+ * went out in the settlement currency for earnings in another (`settled`, converted at the
+ * charge's rate), the earnings side clears through `fx_conversion` and the Stripe balance
+ * is credited what actually left it.
  */
 export function transfer(input: {
   consultationId: string | null;
   advisorId: string;
   amount: Money;
+  settled?: Money | null;
 }): Result<JournalEntry, LedgerError> {
+  const inTransit = accounts.advisorPayoutInTransit(input.advisorId);
+  const { amount, settled } = input;
+  if (settled && settled.currency !== amount.currency) {
+    return entry("transfer", input.consultationId, [
+      [inTransit, amount, "debit"],
+      [accounts.fxConversion, amount, "credit"],
+      [accounts.fxConversion, settled, "debit"],
+      [accounts.stripeBalance, settled, "credit"],
+    ]);
+  }
   return entry("transfer", input.consultationId, [
-    [accounts.advisorPayoutInTransit(input.advisorId), input.amount, "debit"],
-    [accounts.stripeBalance, input.amount, "credit"],
+    [inTransit, amount, "debit"],
+    [accounts.stripeBalance, amount, "credit"],
   ]);
 }
 
-/** A transfer reversal pulls money back from the advisor's account, settling a receivable. */
+/**
+ * A transfer reversal pulls money back from the advisor's account, settling a receivable.
+ * A reversal of a converted transfer comes back in the settlement currency (`settled`)
+ * and clears the earnings-currency receivable through `fx_conversion`.
+ */
 export function transferReversal(input: {
   consultationId: string | null;
   advisorId: string;
   amount: Money;
+  settled?: Money | null;
 }): Result<JournalEntry, LedgerError> {
+  const receivable = accounts.advisorReceivable(input.advisorId);
+  const { amount, settled } = input;
+  if (settled && settled.currency !== amount.currency) {
+    return entry("transfer_reversal", input.consultationId, [
+      [accounts.stripeBalance, settled, "debit"],
+      [accounts.fxConversion, settled, "credit"],
+      [accounts.fxConversion, amount, "debit"],
+      [receivable, amount, "credit"],
+    ]);
+  }
   return entry("transfer_reversal", input.consultationId, [
-    [accounts.stripeBalance, input.amount, "debit"],
-    [accounts.advisorReceivable(input.advisorId), input.amount, "credit"],
+    [accounts.stripeBalance, amount, "debit"],
+    [receivable, amount, "credit"],
+  ]);
+}
+
+/**
+ * The provider converted `from` into `to` inside the platform's balance: a charge in a
+ * non-settlement currency settling (`from` charged, `to` settled), or the settlement
+ * currency funding a refund in the charge's currency (`from` settled, `to` refunded).
+ * Four lines in two currencies, balanced per currency through `fx_conversion`.
+ */
+export function fxConversion(input: {
+  consultationId: string | null;
+  from: Money;
+  to: Money;
+}): Result<JournalEntry, LedgerError> {
+  const { from, to } = input;
+  if (from.currency === to.currency) {
+    return err({
+      code: "CURRENCY_MISMATCH",
+      message: `fx_conversion: converting ${from.currency} into itself`,
+    });
+  }
+  return entry("fx_conversion", input.consultationId, [
+    [accounts.stripeBalance, from, "credit"],
+    [accounts.fxConversion, from, "debit"],
+    [accounts.stripeBalance, to, "debit"],
+    [accounts.fxConversion, to, "credit"],
   ]);
 }
 

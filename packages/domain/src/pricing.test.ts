@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_PRICING_RULES } from "./rule-sets";
 import { moneyOf } from "./money";
-import { DEFAULT_PRICING_RULES, type PricingRules, priceFor, validateHourlyRate } from "./pricing";
+import { type PricingRules, priceFor, validateHourlyRate } from "./pricing";
 
 const rules: PricingRules = {
   version: "test-v1",

@@ -28,25 +28,6 @@ export type PricingRules = {
   limits: Partial<Record<CurrencyCode, CurrencyLimits>>;
 };
 
-export const DEFAULT_PRICING_RULES: PricingRules = {
-  version: "pricing-2026-11-v1",
-  limits: {
-    // USD is live: $20–$1,000 an hour.
-    USD: {
-      minHourlyRate: 2_000,
-      maxHourlyRate: 100_000,
-      allowedLengths: [15, 30, 45, 60, 90, 120],
-    },
-    // EUR for the demo marketplace's euro advisor: €20–€1,000 an hour, the limits of the
-    // stored default (DEFAULT_PRICING_RULE_SET) until quotes read the stored rules.
-    EUR: {
-      minHourlyRate: 2_000,
-      maxHourlyRate: 100_000,
-      allowedLengths: [15, 30, 45, 60, 90, 120],
-    },
-  },
-};
-
 export type PricingError =
   | MoneyError
   | { code: "CURRENCY_NOT_OFFERED"; message: string; currency: string }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_COMMISSION } from "./commission";
+import { DEFAULT_COMMISSION, DEFAULT_PRICING_RULES } from "./rule-sets";
 import { moneyOf } from "./money";
-import { DEFAULT_PRICING_RULES } from "./pricing";
 import { quoteConsultation } from "./quote";
 
 describe("quoteConsultation", () => {
@@ -20,7 +19,7 @@ describe("quoteConsultation", () => {
         price: { amount: 11_250, currency: "USD" },
         platformFee: { amount: 2_250, currency: "USD" },
         advisorShare: { amount: 9_000, currency: "USD" },
-        rules: { pricing: "pricing-2026-11-v1", commission: "commission-2026-11-v1" },
+        rules: { pricing: "pricing-default", commission: "commission-default" },
       },
     });
   });

@@ -40,6 +40,8 @@ export type ProviderRecords = {
     refundId: string | null;
     /** The charge refunded: a subscription invoice's refund matches through it. */
     chargeId?: string | null;
+    /** What it took from the balance (a converted charge's refund: the settlement currency). */
+    settlement?: { amount: number; currency: string } | null;
   }[];
   balanceTransactions: {
     id: string;
@@ -61,7 +63,13 @@ export type OurRecords = {
     amount: number;
     currency: string;
     destination: string;
-    /** Sum of succeeded reversals of this item's transfer. */
+    /**
+     * What the transfer carried when it went out in the settlement currency (a converted
+     * charge's payout); the provider's transfer is compared with this then.
+     */
+    transferAmount?: number | null;
+    transferCurrency?: string | null;
+    /** Sum of succeeded reversals of this item's transfer (in the transfer's currency). */
     reversed: number;
     /** Sent within the period (only these can be "missing at the provider"). */
     inPeriod: boolean;
@@ -73,6 +81,9 @@ export type OurRecords = {
     status: string;
     amount: number;
     currency: string;
+    /** What it took from the balance when its charge was converted, as the provider said. */
+    settlementAmount?: number | null;
+    settlementCurrency?: string | null;
     inPeriod: boolean;
   }[];
   payments: {
@@ -81,6 +92,13 @@ export type OurRecords = {
     chargeId: string;
     amount: number;
     currency: string;
+    /**
+     * The charge's balance transaction as we recorded it: a charge in a non-settlement
+     * currency settles converted, and the provider's `charge` balance transaction is that.
+     */
+    settlementAmount?: number | null;
+    settlementCurrency?: string | null;
+    /** In the settlement currency. */
     processingFee: number | null;
     inPeriod: boolean;
   }[];
@@ -171,7 +189,13 @@ export function compareReconciliation(
   const providerTransfers: Side = {};
   const ourReversals: Side = {};
   const providerReversals: Side = {};
-  for (const t of ours.transfers.filter((x) => x.inPeriod)) add(ourTransfers, t.currency, t.amount);
+  // A converted payout went out in the settlement currency: that is what the provider has.
+  const sentAs = (t: OurRecords["transfers"][number]) =>
+    t.transferAmount != null && t.transferCurrency
+      ? { amount: t.transferAmount, currency: t.transferCurrency }
+      : { amount: t.amount, currency: t.currency };
+  for (const t of ours.transfers.filter((x) => x.inPeriod))
+    add(ourTransfers, sentAs(t).currency, sentAs(t).amount);
   for (const pt of provider.transfers) {
     const currency = pt.currency.toUpperCase();
     add(providerTransfers, currency, pt.amount);
@@ -195,11 +219,12 @@ export function compareReconciliation(
       continue;
     }
     matchedItems.add(item.itemId);
+    const sent = sentAs(item);
     const mine = {
       ...base,
       ourId: item.itemId,
       consultationId: item.consultationId,
-      ourAmount: item.amount,
+      ourAmount: sent.amount,
     };
     if (item.providerTransferId !== pt.id) {
       differences.push({
@@ -208,11 +233,11 @@ export function compareReconciliation(
         message: `The provider made transfer ${pt.id} for payout item ${item.itemId}, which is ${item.status} here${item.providerTransferId ? ` with transfer ${item.providerTransferId}` : " with no transfer recorded"}.`,
       });
     }
-    if (item.amount !== pt.amount || item.currency !== currency) {
+    if (sent.amount !== pt.amount || sent.currency !== currency) {
       differences.push({
         ...mine,
         kind: "amount_mismatch",
-        message: `Transfer ${pt.id} is ${money(pt.amount, currency)} at the provider but payout item ${item.itemId} is ${money(item.amount, item.currency)}.`,
+        message: `Transfer ${pt.id} is ${money(pt.amount, currency)} at the provider but payout item ${item.itemId} is ${money(sent.amount, sent.currency)}.`,
       });
     }
     if (item.destination !== pt.destination) {
@@ -222,7 +247,7 @@ export function compareReconciliation(
         message: `Transfer ${pt.id} went to ${pt.destination} but payout item ${item.itemId} was for ${item.destination}.`,
       });
     }
-    if (item.reversed > 0) add(ourReversals, item.currency, item.reversed);
+    if (item.reversed > 0) add(ourReversals, sent.currency, item.reversed);
     if (item.reversed !== pt.amountReversed) {
       differences.push({
         ...mine,
@@ -244,7 +269,7 @@ export function compareReconciliation(
       consultationId: item.consultationId,
       currency: item.currency,
       ourAmount: item.amount,
-      message: `Payout item ${item.itemId} was sent as transfer ${item.providerTransferId} (${money(item.amount, item.currency)}), which the provider doesn't list.`,
+      message: `Payout item ${item.itemId} was sent as transfer ${item.providerTransferId} (${money(sentAs(item).amount, sentAs(item).currency)}), which the provider doesn't list.`,
     });
   }
 
@@ -318,6 +343,24 @@ export function compareReconciliation(
         message: `Refund ${pr.id} is ${money(pr.amount, currency)} at the provider but ${money(refund.amount, refund.currency)} here.`,
       });
     }
+    const settled = pr.settlement;
+    if (
+      settled &&
+      refund.settlementCurrency &&
+      settled.currency.toUpperCase() !== currency &&
+      (refund.settlementAmount !== settled.amount ||
+        refund.settlementCurrency !== settled.currency.toUpperCase())
+    ) {
+      // A converted charge's refund: the ledger's FX entry booked what we were told it took.
+      differences.push({
+        ...mine,
+        kind: "amount_mismatch",
+        currency: settled.currency.toUpperCase(),
+        ourAmount: refund.settlementAmount ?? null,
+        providerAmount: settled.amount,
+        message: `Refund ${pr.id} took ${money(settled.amount, settled.currency)} from the balance at the provider, ${money(refund.settlementAmount ?? 0, refund.settlementCurrency)} here.`,
+      });
+    }
     if (refundState(pr.status) !== refund.status) {
       differences.push({
         ...mine,
@@ -345,7 +388,13 @@ export function compareReconciliation(
   const matchedPayments = new Set<string>();
   const ourCharges: Side = {};
   const providerCharges: Side = {};
-  for (const p of ours.payments.filter((x) => x.inPeriod)) add(ourCharges, p.currency, p.amount);
+  // The provider's charge balance transaction is in the settlement currency.
+  const settledAs = (p: OurRecords["payments"][number]) =>
+    p.settlementAmount != null && p.settlementCurrency
+      ? { amount: p.settlementAmount, currency: p.settlementCurrency }
+      : { amount: p.amount, currency: p.currency };
+  for (const p of ours.payments.filter((x) => x.inPeriod))
+    add(ourCharges, settledAs(p).currency, settledAs(p).amount);
   for (const bt of provider.balanceTransactions) {
     if (bt.type !== "charge" && bt.type !== "payment") continue;
     const currency = bt.currency.toUpperCase();
@@ -391,12 +440,13 @@ export function compareReconciliation(
     }
     matchedPayments.add(payment.id);
     const mine = { ...base, ourId: payment.id, consultationId: payment.consultationId };
-    if (payment.amount !== bt.amount || payment.currency !== currency) {
+    const settled = settledAs(payment);
+    if (settled.amount !== bt.amount || settled.currency !== currency) {
       differences.push({
         ...mine,
         kind: "amount_mismatch",
-        ourAmount: payment.amount,
-        message: `Charge ${bt.source} is ${money(bt.amount, currency)} at the provider but payment ${payment.id} is ${money(payment.amount, payment.currency)}.`,
+        ourAmount: settled.amount,
+        message: `Charge ${bt.source} is ${money(bt.amount, currency)} at the provider but payment ${payment.id} is ${money(settled.amount, settled.currency)}${settled.currency !== payment.currency ? ` (${money(payment.amount, payment.currency)} converted)` : ""}.`,
       });
     }
     if (payment.processingFee !== bt.fee) {
@@ -405,7 +455,7 @@ export function compareReconciliation(
         kind: "fee_mismatch",
         ourAmount: payment.processingFee,
         providerAmount: bt.fee,
-        message: `Charge ${bt.source}: the provider's fee is ${money(bt.fee, currency)}, ours is ${payment.processingFee === null ? "unknown" : money(payment.processingFee, payment.currency)}.`,
+        message: `Charge ${bt.source}: the provider's fee is ${money(bt.fee, currency)}, ours is ${payment.processingFee === null ? "unknown" : money(payment.processingFee, settled.currency)}.`,
       });
     }
   }
@@ -417,8 +467,8 @@ export function compareReconciliation(
       providerObjectId: p.chargeId,
       ourId: p.id,
       consultationId: p.consultationId,
-      currency: p.currency,
-      ourAmount: p.amount,
+      currency: settledAs(p).currency,
+      ourAmount: settledAs(p).amount,
       message: `Payment ${p.id} was paid with charge ${p.chargeId} (${money(p.amount, p.currency)}), which has no balance transaction at the provider.`,
     });
   }

@@ -119,6 +119,16 @@ function limits(minHour: number, maxHour: number, minDay: number, maxDay: number
   } satisfies CurrencyPricingRules;
 }
 
+/**
+ * The code default as the rules quotes compute with (seeds, tests): what a fresh install
+ * prices under until an operator saves a `pricing` version.
+ */
+export const DEFAULT_PRICING_RULES: PricingRules = pricingRulesOf(DEFAULT_PRICING_RULE_SET, 0);
+export const DEFAULT_ASYNC_PASS_RULES: AsyncPassRules = asyncPassRulesOf(
+  DEFAULT_PRICING_RULE_SET,
+  0,
+);
+
 /** 20 %, at least about $3 in each default currency. */
 export const DEFAULT_COMMISSION_RULE_SET: CommissionRuleSet = {
   bps: 2_000,
@@ -126,6 +136,12 @@ export const DEFAULT_COMMISSION_RULE_SET: CommissionRuleSet = {
   minFee: { USD: 300, EUR: 300, GBP: 250, AED: 1_100, SAR: 1_100, EGP: 15_000, MAD: 3_000 },
   maxFee: {},
 };
+
+/** The code default commission as the terms quotes compute with (seeds, tests). */
+export const DEFAULT_COMMISSION: CommissionTerms = commissionTermsOf(
+  DEFAULT_COMMISSION_RULE_SET,
+  0,
+);
 
 /** ≥ 24 h → 100 %, 2–24 h → 50 %, < 2 h → 0 %. */
 export const DEFAULT_REFUND_POLICY_RULE_SET: RefundPolicyRuleSet = {

@@ -27,6 +27,7 @@ import {
   syncRereadsCharges,
   timerJobKey,
   wasChargebackOpened,
+  recordChargeConversion,
 } from "@an/db";
 import { type CurrencyCode, ledger, type Money, noticeFor } from "@an/domain";
 import { z } from "zod";
@@ -331,8 +332,20 @@ async function paymentSucceeded(
       paymentIntentId: s.payment_intent,
       chargeId: p.charge?.chargeId ?? null,
       processingFee: p.charge?.processingFee ?? null,
+      settlement: p.charge?.settlement ?? null,
       paidAt,
     });
+    if (amount.amount > 0) {
+      // A charge outside the settlement currencies landed converted: whatever the
+      // consultation makes of it (captured, unapplied, refunded late), the balance holds
+      // the settlement currency.
+      await recordChargeConversion(tx, {
+        paymentId: payment.id,
+        consultationId: c.id,
+        charged: amount,
+        settlement: p.charge?.settlement ?? null,
+      });
+    }
   }
   if (p.chargeError) {
     await raiseIncident(tx, {
@@ -344,9 +357,13 @@ async function paymentSucceeded(
       details: { sessionId: s.id, paymentIntentId: s.payment_intent },
     });
   }
+  // Stripe's fee is in the currency the balance received the charge in.
   const fee =
     p.charge?.processingFee != null && p.charge.processingFee > 0
-      ? money(p.charge.processingFee, amount.currency)
+      ? money(
+          p.charge.processingFee,
+          (p.charge.settlement?.currency ?? amount.currency).toUpperCase(),
+        )
       : undefined;
   const details = { paymentId: payment?.id ?? null, sessionId: s.id };
   const event = {

@@ -13,6 +13,7 @@ import {
   reserveProviderSlot,
   storedFailureCode,
   type TransferFailure,
+  transferRequestFor,
 } from "@an/db";
 import type { CurrencyCode } from "@an/domain";
 import type { TaskHandler, WorkerDeps } from "./types";
@@ -119,15 +120,22 @@ export function sendPayoutItem(deps: WorkerDeps): TaskHandler<"send_payout_item"
     const { item } = claim;
     await waitForProviderSlot(deps);
     try {
+      // Transfers are in the currency the charge settled in (converted at its rate).
+      const request = await transferRequestFor(deps.db, item);
       const transfer = await deps.payments.createTransfer({
         payoutItemId: item.id,
         consultationId: item.consultationId,
-        amount: { amount: item.amount, currency: item.currency as CurrencyCode },
+        amount: request.amount,
         destinationAccountId: item.destinationAccountId,
         sourceChargeId: item.sourceChargeId,
         transferGroup: `consultation_${item.consultationId}`,
       });
-      await recordTransferSent(deps.db, { itemId, transferId: transfer.id, now: deps.now() });
+      await recordTransferSent(deps.db, {
+        itemId,
+        transferId: transfer.id,
+        now: deps.now(),
+        settled: request.settled,
+      });
     } catch (error) {
       const failure = describeFailure(error);
       if (!failure) throw error;
@@ -156,7 +164,14 @@ export function reverseTransfer(deps: WorkerDeps): TaskHandler<"reverse_transfer
       const result = await deps.payments.createTransferReversal({
         reversalId: reversal.id,
         transferId: reversal.providerTransferId,
-        amount: { amount: reversal.amount, currency: reversal.currency as CurrencyCode },
+        // A converted transfer is reversed in its own (settlement) currency.
+        amount:
+          reversal.transferAmount !== null && reversal.transferCurrency
+            ? {
+                amount: reversal.transferAmount,
+                currency: reversal.transferCurrency as CurrencyCode,
+              }
+            : { amount: reversal.amount, currency: reversal.currency as CurrencyCode },
         consultationId: reversal.consultationId,
       });
       await recordReversalSucceeded(deps.db, {

@@ -3,6 +3,7 @@ import {
   findPaymentToRefund,
   getRefund,
   raiseIncident,
+  recordRefundConversion,
   type RefundRow,
   saveRefundResult,
 } from "@an/db";
@@ -46,9 +47,21 @@ export function refundPayment(deps: WorkerDeps): TaskHandler<"refund_payment"> {
         );
         return;
       }
-      await deps.db.transaction((tx) =>
-        saveRefundResult(tx, { id: refund.id, providerRefundId: result.providerRefundId, status }),
-      );
+      await deps.db.transaction(async (tx) => {
+        await saveRefundResult(tx, {
+          id: refund.id,
+          providerRefundId: result.providerRefundId,
+          status,
+          settlement: result.settlement,
+        });
+        // A converted charge's refund was paid from the settlement currency at today's rate.
+        await recordRefundConversion(tx, {
+          refundId: refund.id,
+          consultationId: refund.consultationId,
+          refunded: { amount: refund.amount, currency: refund.currency as CurrencyCode },
+          settlement: result.settlement,
+        });
+      });
     } catch (error) {
       if (!isProviderError(error, "rejected")) throw error;
       await fail(deps, refund, `the provider refused it: ${error.message}`);

@@ -192,6 +192,7 @@ describe("checkout sessions", () => {
       currency: "USD",
       amountRefunded: 0,
       processingFee: 465,
+      settlement: { amount: 15_000, currency: "USD", exchangeRate: null },
       created: clock,
     });
     const stored = await payments.getCharge(charge.chargeId);
@@ -305,6 +306,7 @@ describe("refunds", () => {
     expect(first).toEqual({
       providerRefundId: expect.stringMatching(/^re_sim_/),
       status: "succeeded",
+      settlement: { amount: 5_000, currency: "USD", exchangeRate: null },
     });
     expect(again).toEqual(first);
     const [event, ...rest] = events();

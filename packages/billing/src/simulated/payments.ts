@@ -12,6 +12,7 @@ import {
 import type { ChargeObject, PaymentIntentObject, RefundObject } from "../wire/stripe";
 import { createSimulatedConnect, type SimConnectApi, type SimConnectControls } from "./connect";
 import { createSimulatedDisputes, type SimDisputes } from "./disputes";
+import { createSimFx, type SimFx } from "./fx";
 import { simIdempotency } from "./idempotency";
 import { simStripeId, unixSeconds } from "./ids";
 import { SIM_KIND } from "./kinds";
@@ -44,6 +45,8 @@ export type SimulatedPayments = PaymentPort &
     failSession(sessionId: string): Promise<SimCheckoutRecord>;
     /** The client walks away: the session expires (`checkout.session.expired`). */
     abandonSession(sessionId: string): Promise<SimCheckoutRecord>;
+    /** Settlement currencies and exchange rates (tests move a rate between a charge and its refund). */
+    readonly fx: SimFx;
   };
 
 const KIND = SIM_KIND;
@@ -69,6 +72,7 @@ export function createSimulatedPayments(
   const deliver = (event: unknown) => runtime.deliver("stripe", JSON.stringify(event));
 
   const idempotent = simIdempotency(store, now);
+  const fx = createSimFx(config, store);
   const disputes = createSimulatedDisputes({ store, now, deliver });
 
   async function loadCheckout(sessionId: string): Promise<SimCheckoutRecord> {
@@ -189,6 +193,7 @@ export function createSimulatedPayments(
     | keyof SimDisputes
     | "getRequestStats"
     | "resetRequestStats"
+    | "fx"
   > = {
     mode: "simulated",
 
@@ -285,13 +290,18 @@ export function createSimulatedPayments(
     },
 
     async retrieveCharge({ paymentIntentId }): Promise<ChargeInfo> {
-      const { charge, fee } = await chargeOfPaymentIntent(paymentIntentId);
+      const { charge, fee, settlement } = await chargeOfPaymentIntent(paymentIntentId);
       return {
         chargeId: charge.id,
         amount: charge.amount,
         currency: charge.currency.toUpperCase(),
         amountRefunded: charge.amount_refunded,
         processingFee: fee,
+        settlement: {
+          amount: settlement?.amount ?? charge.amount,
+          currency: (settlement?.currency ?? charge.currency).toUpperCase(),
+          exchangeRate: settlement?.rate ?? null,
+        },
         created: new Date(charge.created * 1000),
       };
     },
@@ -306,8 +316,17 @@ export function createSimulatedPayments(
       };
       const key = `refund:${input.refundId}`;
       return idempotent(key, "refunds.create", params, async () => {
-        const { charge: found } = await chargeOfPaymentIntent(input.paymentIntentId);
+        const { charge: found, settlement } = await chargeOfPaymentIntent(input.paymentIntentId);
         const at = now();
+        // A converted charge's refund is bought back in its currency at today's rate.
+        const rate = settlement?.rate ? await fx.rate(found.currency, settlement.currency) : null;
+        const settled = {
+          currency: settlement?.currency ?? found.currency,
+          amount: rate
+            ? fx.convert(input.amount.amount, found.currency, rate, settlement!.currency)
+            : input.amount.amount,
+          rate,
+        };
         const refund: RefundObject = {
           id: simStripeId("re"),
           object: "refund",
@@ -369,11 +388,12 @@ export function createSimulatedPayments(
         await recordSimBalanceTransaction(store, {
           id: refund.balance_transaction,
           type: "refund",
-          amount: -refund.amount,
+          amount: -settled.amount,
           fee: 0,
-          currency: refund.currency,
+          currency: settled.currency,
           source: refund.id,
           created: refund.created,
+          exchange_rate: settled.rate ? Number(settled.rate) : null,
         });
         await deliver(
           stripeEvent("charge.refunded", updated.charge, {
@@ -386,7 +406,15 @@ export function createSimulatedPayments(
             request: { id: simStripeId("req"), idempotencyKey: key },
           }),
         );
-        return { providerRefundId: refund.id, status: "succeeded" as const };
+        return {
+          providerRefundId: refund.id,
+          status: "succeeded" as const,
+          settlement: {
+            amount: settled.amount,
+            currency: settled.currency.toUpperCase(),
+            exchangeRate: settled.rate,
+          },
+        };
       });
     },
 
@@ -400,7 +428,9 @@ export function createSimulatedPayments(
       const s = open.session;
       const piId = simStripeId("pi");
       const chargeId = simStripeId("ch");
-      const fee = simProcessingFee(s.amount_total);
+      // Stripe keeps its fee in the currency the balance receives.
+      const settlement = await fx.settle(s.amount_total, s.currency);
+      const fee = simProcessingFee(settlement.amount);
       const { metadata, transfer_group } = open.paymentIntentData;
       const pi: PaymentIntentObject = {
         id: piId,
@@ -445,15 +475,21 @@ export function createSimulatedPayments(
       // The payment exists before the session points at it; should the session have
       // changed meanwhile, the unused intent and charge are never referenced.
       await store.put(KIND.paymentIntent, piId, pi);
-      await store.put<SimChargeRecord>(KIND.charge, chargeId, { charge, fee, sessionId });
+      await store.put<SimChargeRecord>(KIND.charge, chargeId, {
+        charge,
+        fee,
+        sessionId,
+        settlement,
+      });
       await recordSimBalanceTransaction(store, {
         id: charge.balance_transaction,
         type: "charge",
-        amount: charge.amount,
+        amount: settlement.amount,
         fee,
-        currency: charge.currency,
+        currency: settlement.currency,
         source: chargeId,
         created: charge.created,
+        exchange_rate: settlement.rate ? Number(settlement.rate) : null,
       });
       const record = await complete(sessionId, "paid", piId, chargeId);
       await deliver(stripeEvent("checkout.session.completed", record.session, { now: at }));
@@ -513,6 +549,7 @@ export function createSimulatedPayments(
     ...connect,
     ...rateLimitedApi({ ...port, ...connect }, limiter),
     mode: "simulated",
+    fx,
     getRequestStats: () => limiter.stats(),
     resetRequestStats: () => limiter.reset(),
   };

@@ -24,10 +24,19 @@ export type SimCheckoutRecord = {
 /** A simulated charge and its balance transaction's fee. */
 export type SimChargeRecord = {
   charge: ChargeObject;
-  /** Stripe's processing fee, minor units of the charge's currency. */
+  /** Stripe's processing fee, minor units of the settlement currency. */
   fee: number;
   sessionId: string;
-  /** The sum of transfers funded by this charge (`source_transaction`); absent = 0. */
+  /**
+   * Its balance transaction: the settlement currency (lowercase), the amount the balance
+   * received, and the rate when converted. Absent on records from before settlement was
+   * modelled (= the charge's own currency and amount).
+   */
+  settlement?: { currency: string; amount: number; rate: string | null };
+  /**
+   * The sum of transfers funded by this charge (`source_transaction`), in the settlement
+   * currency; absent = 0.
+   */
   transferred?: number;
 };
 

@@ -1,5 +1,6 @@
 import type { BalanceTransactionInfo, PaymentPort, RefundInfo, TransferInfo } from "../ports";
 import type { BalanceTransactionObject, RefundObject, TransferObject } from "../wire/stripe";
+import { rateFromNumber } from "@an/domain";
 import { unixSeconds } from "./ids";
 import { SIM_KIND as KIND } from "./kinds";
 import type { SimStore } from "./store";
@@ -24,12 +25,19 @@ export function toTransferInfo(t: TransferObject): TransferInfo {
   };
 }
 
-function toRefundInfo(r: RefundObject): RefundInfo {
+function toRefundInfo(r: RefundObject, txn: BalanceTransactionObject | undefined): RefundInfo {
   return {
     id: r.id,
     amount: r.amount,
     currency: r.currency.toUpperCase(),
     status: r.status,
+    settlement: txn
+      ? {
+          amount: Math.abs(txn.amount),
+          currency: txn.currency.toUpperCase(),
+          exchangeRate: simRateText(txn.exchange_rate),
+        }
+      : null,
     paymentIntentId: r.payment_intent,
     chargeId: r.charge,
     refundId: r.metadata.refund_id ?? null,
@@ -47,8 +55,11 @@ function toBalanceTransactionInfo(t: BalanceTransactionObject): BalanceTransacti
     currency: t.currency.toUpperCase(),
     source: t.source,
     created: new Date(t.created * 1000),
+    exchangeRate: simRateText(t.exchange_rate),
   };
 }
+
+const simRateText = (rate: number | null | undefined): string | null => rateFromNumber(rate);
 
 /** Records `[from, to)` by `created`, in whole seconds as Stripe's `created` filter is. */
 function inPeriod<T extends { created: number }>(items: T[], from: Date, to: Date): T[] {
@@ -83,7 +94,13 @@ export function createSimReports(
 
     async listRefunds({ from, to }) {
       const all = await store.list<RefundObject>(KIND.refund);
-      return inPeriod(all, from, to).map(toRefundInfo);
+      const refunds = inPeriod(all, from, to);
+      const txns = new Map(
+        (await store.list<BalanceTransactionObject>(KIND.balanceTransaction)).map((t) => [t.id, t]),
+      );
+      return refunds.map((r) =>
+        toRefundInfo(r, r.balance_transaction ? txns.get(r.balance_transaction) : undefined),
+      );
     },
 
     async listBalanceTransactions({ from, to }) {

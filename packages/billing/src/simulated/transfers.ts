@@ -21,8 +21,8 @@ export type SimTransfers = Pick<PaymentPort, "createTransfer" | "createTransferR
 
 /**
  * Simulated transfers under Stripe's documented rules for separate charges and transfers
- * (an active `transfers` capability; a known `source_transaction` in the same currency,
- * never transferring more than the charge), and reversals limited by the connected
+ * (an active `transfers` capability; a known `source_transaction` whose balance
+ * transaction is in the transfer's currency, never transferring more than it brought in), and reversals limited by the connected
  * account's balance.
  */
 export function createSimulatedTransfers(deps: {
@@ -101,17 +101,22 @@ export function createSimulatedTransfers(deps: {
           KIND.charge,
           input.sourceChargeId,
           (cur) => {
-            if (cur.charge.currency !== currency) {
+            // A transfer is in a currency the balance holds: the one the charge settled in.
+            const settled = cur.settlement ?? {
+              currency: cur.charge.currency,
+              amount: cur.charge.amount,
+            };
+            if (settled.currency !== currency) {
               throw refused(
                 "parameter_invalid",
-                `The currency of source_transaction's balance transaction (${cur.charge.currency}) must be the same as the transfer currency (${currency}).`,
+                `The currency of source_transaction's balance transaction (${settled.currency}) must be the same as the transfer currency (${currency}).`,
               );
             }
             const transferred = (cur.transferred ?? 0) + amount;
-            if (transferred > cur.charge.amount) {
+            if (transferred > settled.amount) {
               throw refused(
                 "amount_too_large",
-                `Transfers funded by ${cur.charge.id} would total ${transferred}, more than the charge's ${cur.charge.amount}.`,
+                `Transfers funded by ${cur.charge.id} would total ${transferred}, more than the charge's ${settled.amount}.`,
               );
             }
             return { ...cur, transferred };

@@ -470,6 +470,25 @@ describe("lists for reconciliation", () => {
             charge: "ch_1",
             metadata: { refund_id: "r-1" },
             created: 1_893_456_000,
+            balance_transaction: "txn_unexpanded",
+          },
+          {
+            id: "re_2",
+            object: "refund",
+            amount: 10_000,
+            currency: "aed",
+            status: "succeeded",
+            payment_intent: "pi_2",
+            charge: "ch_2",
+            metadata: { refund_id: "r-2" },
+            created: 1_893_456_001,
+            balance_transaction: {
+              id: "txn_re2",
+              object: "balance_transaction",
+              amount: -2_750,
+              currency: "usd",
+              exchange_rate: 0.275,
+            },
           },
         ],
       },
@@ -490,6 +509,19 @@ describe("lists for reconciliation", () => {
             currency: "usd",
             source: "tr_1",
             created: 1_893_456_000,
+            exchange_rate: null,
+          },
+          {
+            id: "txn_2",
+            object: "balance_transaction",
+            type: "charge",
+            amount: 11_981,
+            fee: 377,
+            net: 11_604,
+            currency: "usd",
+            source: "ch_2",
+            created: 1_893_456_000,
+            exchange_rate: 0.272301,
           },
         ],
       },
@@ -505,6 +537,18 @@ describe("lists for reconciliation", () => {
         chargeId: "ch_1",
         refundId: "r-1",
         created: new Date(1_893_456_000 * 1000),
+        settlement: null,
+      },
+      {
+        id: "re_2",
+        amount: 10_000,
+        currency: "AED",
+        status: "succeeded",
+        paymentIntentId: "pi_2",
+        chargeId: "ch_2",
+        refundId: "r-2",
+        created: new Date(1_893_456_001 * 1000),
+        settlement: { amount: 2_750, currency: "USD", exchangeRate: "0.275" },
       },
     ]);
     await expect(payments.listBalanceTransactions({ from, to })).resolves.toEqual([
@@ -517,8 +561,25 @@ describe("lists for reconciliation", () => {
         currency: "USD",
         source: "tr_1",
         created: new Date(1_893_456_000 * 1000),
+        exchangeRate: null,
+      },
+      {
+        id: "txn_2",
+        type: "charge",
+        amount: 11_981,
+        fee: 377,
+        net: 11_604,
+        currency: "USD",
+        source: "ch_2",
+        created: new Date(1_893_456_000 * 1000),
+        exchangeRate: "0.272301",
       },
     ]);
     expect(server.requests.map((r) => r.path)).toEqual(["/v1/refunds", "/v1/balance_transactions"]);
+    // Refunds are listed with what each took from the balance.
+    expect([...server.requests[0]!.query.entries()]).toContainEqual([
+      expect.stringMatching(/^expand\[\d*\]$/),
+      "data.balance_transaction",
+    ]);
   });
 });

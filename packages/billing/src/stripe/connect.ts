@@ -1,9 +1,11 @@
 import type Stripe from "stripe";
+import { rateFromNumber } from "@an/domain";
 import type {
   BalanceTransactionInfo,
   ConnectAccount,
   PaymentPort,
   RefundInfo,
+  Settlement,
   TransferInfo,
 } from "../ports";
 
@@ -65,12 +67,28 @@ export function toTransferInfo(transfer: Stripe.Transfer): TransferInfo {
   };
 }
 
-function toRefundInfo(refund: Stripe.Refund): RefundInfo {
+/**
+ * An expanded balance transaction as the port's settlement (unsigned amount, uppercase
+ * currency, the rate as an exact decimal string); null when it wasn't expanded.
+ */
+export function settlementOf(
+  txn: string | Stripe.BalanceTransaction | null | undefined,
+): Settlement | null {
+  if (!txn || typeof txn === "string") return null;
+  return {
+    amount: Math.abs(txn.amount),
+    currency: txn.currency.toUpperCase(),
+    exchangeRate: rateFromNumber(txn.exchange_rate),
+  };
+}
+
+export function toRefundInfo(refund: Stripe.Refund): RefundInfo {
   return {
     id: refund.id,
     amount: refund.amount,
     currency: refund.currency.toUpperCase(),
     status: refund.status ?? "pending",
+    settlement: settlementOf(refund.balance_transaction),
     paymentIntentId: idOf(refund.payment_intent),
     chargeId: idOf(refund.charge),
     refundId: refund.metadata?.refund_id ?? null,
@@ -88,6 +106,7 @@ function toBalanceTransactionInfo(txn: Stripe.BalanceTransaction): BalanceTransa
     currency: txn.currency.toUpperCase(),
     source: idOf(txn.source),
     created: new Date(txn.created * 1000),
+    exchangeRate: rateFromNumber(txn.exchange_rate),
   };
 }
 
@@ -225,7 +244,13 @@ export function stripeConnectMethods(stripe: Stripe, call: StripeCall): ConnectM
     async listRefunds({ from, to }) {
       const created = createdRange(from, to);
       const refunds = await allPages(call, "listing refunds", (starting_after) =>
-        stripe.refunds.list({ created, limit: 100, ...(starting_after ? { starting_after } : {}) }),
+        stripe.refunds.list({
+          created,
+          limit: 100,
+          // What each refund took from the balance (a converted charge's, in the settlement currency).
+          expand: ["data.balance_transaction"],
+          ...(starting_after ? { starting_after } : {}),
+        }),
       );
       return refunds.map(toRefundInfo);
     },

@@ -374,8 +374,10 @@ describe("retrieveCharge", () => {
     balance_transaction: {
       id: "txn_123",
       object: "balance_transaction",
+      amount: 12_000,
       currency: "eur",
       fee: 385,
+      exchange_rate: null,
     } satisfies Partial<Stripe.BalanceTransaction>,
   } satisfies Partial<Omit<Stripe.Charge, "balance_transaction">> & Record<string, unknown>;
 
@@ -400,21 +402,47 @@ describe("retrieveCharge", () => {
       currency: "EUR",
       amountRefunded: 3_000,
       processingFee: 385,
+      settlement: { amount: 12_000, currency: "EUR", exchangeRate: null },
       created: new Date(1_793_620_800 * 1000),
     });
   });
 
-  it("has no fee while the balance transaction is unknown or in another currency", async () => {
+  it("has no fee or settlement while the balance transaction is unknown", async () => {
     server.enqueue(intent({ ...charge, balance_transaction: null }));
+    server.enqueue(intent({ ...charge, balance_transaction: "txn_123" }));
+
+    for (let i = 0; i < 2; i++) {
+      const info = await payments.retrieveCharge({ paymentIntentId: "pi_123" });
+      expect(info.processingFee).toBeNull();
+      expect(info.settlement).toBeNull();
+    }
+  });
+
+  it("reports a converted charge in the settlement currency with Stripe's rate, fee included", async () => {
+    // 440.00 AED settled as 119.81 USD at 0.272301; Stripe's fee is in USD.
     server.enqueue(
       intent({
         ...charge,
-        balance_transaction: { ...charge.balance_transaction, currency: "usd" },
+        amount: 44_000,
+        currency: "aed",
+        balance_transaction: {
+          ...charge.balance_transaction,
+          amount: 11_981,
+          currency: "usd",
+          fee: 377,
+          exchange_rate: 0.272301,
+        },
       }),
     );
 
-    expect((await payments.retrieveCharge({ paymentIntentId: "pi_123" })).processingFee).toBeNull();
-    expect((await payments.retrieveCharge({ paymentIntentId: "pi_123" })).processingFee).toBeNull();
+    const info = await payments.retrieveCharge({ paymentIntentId: "pi_123" });
+
+    expect(info).toMatchObject({
+      amount: 44_000,
+      currency: "AED",
+      processingFee: 377,
+      settlement: { amount: 11_981, currency: "USD", exchangeRate: "0.272301" },
+    });
   });
 
   it("asks to be retried later while the intent has no charge", async () => {
@@ -458,8 +486,36 @@ describe("refund", () => {
       reason: "requested_by_customer",
       "metadata[consultation_id]": CONSULTATION_ID,
       "metadata[refund_id]": REFUND_ID,
+      "expand[0]": "balance_transaction",
     });
-    expect(result).toEqual({ providerRefundId: "re_123", status: "succeeded" });
+    expect(result).toEqual({ providerRefundId: "re_123", status: "succeeded", settlement: null });
+  });
+
+  it("reports what a refund of a converted charge took from the balance, at its rate", async () => {
+    server.enqueue({
+      status: 200,
+      body: {
+        id: "re_125",
+        object: "refund",
+        status: "succeeded",
+        amount: 6_000,
+        currency: "aed",
+        balance_transaction: {
+          id: "txn_re",
+          object: "balance_transaction",
+          amount: -1_650,
+          currency: "usd",
+          fee: 0,
+          exchange_rate: 0.275,
+        },
+      },
+    });
+
+    await expect(payments.refund(refundInput)).resolves.toEqual({
+      providerRefundId: "re_125",
+      status: "succeeded",
+      settlement: { amount: 1_650, currency: "USD", exchangeRate: "0.275" },
+    });
   });
 
   it("reports a pending refund as pending", async () => {
@@ -468,6 +524,7 @@ describe("refund", () => {
     await expect(payments.refund(refundInput)).resolves.toEqual({
       providerRefundId: "re_124",
       status: "pending",
+      settlement: null,
     });
   });
 

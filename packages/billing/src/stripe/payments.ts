@@ -11,7 +11,7 @@ import {
 } from "../ports";
 import { resolveRetryOptions, type RetryOptions, withRetries } from "../retry";
 import { createStripeClient, mapStripeError } from "./client";
-import { stripeConnectKeys, stripeConnectMethods } from "./connect";
+import { settlementOf, stripeConnectKeys, stripeConnectMethods } from "./connect";
 
 export type StripePaymentsOptions = {
   /** In-process retries per call (defaults: 3 attempts, 250 ms base, 5 s cap). */
@@ -201,20 +201,17 @@ export function createStripePayments(
           `Stripe payment intent ${paymentIntentId} has no charge yet (status ${intent.status}).`,
         );
       }
+      // The balance transaction is in the settlement currency: for a charge in a currency
+      // the balance doesn't hold, the converted amount, its fee and the rate.
+      const settlement = settlementOf(charge.balance_transaction);
       const balance = charge.balance_transaction;
-      const fee =
-        balance !== null &&
-        typeof balance !== "string" &&
-        // The fee is in the settlement currency; report it only when that is the charge's.
-        balance.currency.toLowerCase() === charge.currency.toLowerCase()
-          ? balance.fee
-          : null;
       return {
         chargeId: charge.id,
         amount: charge.amount,
         currency: charge.currency.toUpperCase(),
         amountRefunded: charge.amount_refunded,
-        processingFee: fee,
+        processingFee: balance !== null && typeof balance !== "string" ? balance.fee : null,
+        settlement,
         created: typeof charge.created === "number" ? new Date(charge.created * 1000) : null,
       };
     },
@@ -229,6 +226,8 @@ export function createStripePayments(
             amount: input.amount.amount,
             reason: input.reason,
             metadata: { consultation_id: input.consultationId, refund_id: input.refundId },
+            // What the refund took from the balance, at the rate of its own moment.
+            expand: ["balance_transaction"],
           },
           { idempotencyKey: stripeIdempotencyKeys.refund(input.refundId) },
         ),
@@ -236,6 +235,7 @@ export function createStripePayments(
       return {
         providerRefundId: refund.id,
         status: oneOf(REFUND_STATUSES, refund.status, "pending"),
+        settlement: settlementOf(refund.balance_transaction),
       };
     },
   };

@@ -37,6 +37,10 @@ export class FakePayments implements PaymentPort {
   /** The charge's time at the provider (Stripe's `created`), when a test sets one. */
   chargeCreated: Date | null = null;
   refundStatus: RefundResult["status"] = "pending";
+  /** The charge's balance transaction, when a test sets one (a converted charge). */
+  chargeSettlement: ChargeInfo["settlement"] = null;
+  /** What a refund took from the balance, when a test sets it. */
+  refundSettlement: RefundResult["settlement"] = null;
   /** What `retrieveCharge` says was refunded on a payment intent's charge, when a test sets it. */
   readonly refundedByIntent = new Map<string, number>();
 
@@ -127,6 +131,7 @@ export class FakePayments implements PaymentPort {
       currency: "usd",
       amountRefunded: this.refundedByIntent.get(input.paymentIntentId) ?? 0,
       processingFee: this.processingFee,
+      settlement: this.chargeSettlement,
       created: this.chargeCreated,
     });
   }
@@ -137,6 +142,7 @@ export class FakePayments implements PaymentPort {
     return Promise.resolve({
       providerRefundId: `re_${input.refundId.slice(0, 8)}`,
       status: this.refundStatus,
+      settlement: this.refundSettlement,
     });
   }
 

@@ -223,6 +223,11 @@ export type BalanceTransactionObject = {
   /** The object it is for: `ch_…`, `re_…`, `dp_…`, `tr_…`, `trr_…`. */
   source: string;
   created: number;
+  /**
+   * Set when the money was converted (a charge in a currency the balance doesn't hold):
+   * the source's amount in its currency × this rate = `amount`, in major units.
+   */
+  exchange_rate?: number | null;
 };
 
 /** A payout from a connected balance to the advisor's bank (`payout.*` Connect events). */

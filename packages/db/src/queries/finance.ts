@@ -35,7 +35,25 @@ export type FinanceSummary = {
     receivable: number;
     disputed: number;
     stripeBalance: number;
+    /**
+     * The FX account in this currency, with the ledger's sign: positive when more of it was
+     * converted away than into it (the platform's exposure in it).
+     */
+    fxConversion: number;
   };
+  /**
+   * Every currency the ledger holds money in as of `to`: the Stripe balance (what Stripe
+   * should hold in it), the FX account, and what is owed from it. Converted charges leave
+   * their own currency at zero in the Stripe balance and show in the settlement currency.
+   */
+  byCurrency: {
+    currency: string;
+    stripeBalance: number;
+    fxConversion: number;
+    fundsHeld: number;
+    payable: number;
+    inTransit: number;
+  }[];
   /** One point per UTC day of the period, zeros included, oldest first. */
   daily: { day: string; gmv: number; fees: number; paidOut: number; refunds: number }[];
 };
@@ -63,7 +81,7 @@ export async function financeSummary(
   // ISO strings: the driver doesn't serialize Date parameters in raw SQL.
   const fromIso = from.toISOString();
   const toIso = to.toISOString();
-  const [totalsRows, balanceRows, dailyRows, currencyRows] = await Promise.all([
+  const [totalsRows, balanceRows, currencyRows, dailyRows, knownCurrencyRows] = await Promise.all([
     ex.execute<{
       gmv: Num;
       fees: Num;
@@ -99,6 +117,7 @@ export async function financeSummary(
       receivable: Num;
       disputed: Num;
       stripe: Num;
+      fx: Num;
     }>(sql`
       select
         -coalesce(sum(p.amount) filter (where p.account like 'client\\_funds\\_held:%'), 0) as held,
@@ -106,9 +125,29 @@ export async function financeSummary(
         -coalesce(sum(p.amount) filter (where p.account like 'advisor\\_payout\\_in\\_transit:%'), 0) as in_transit,
         coalesce(sum(p.amount) filter (where p.account like 'advisor\\_receivable:%'), 0) as receivable,
         coalesce(sum(p.amount) filter (where p.account = 'disputed_funds'), 0) as disputed,
-        coalesce(sum(p.amount) filter (where p.account = 'stripe_balance'), 0) as stripe
+        coalesce(sum(p.amount) filter (where p.account = 'stripe_balance'), 0) as stripe,
+        coalesce(sum(p.amount) filter (where p.account = 'fx_conversion'), 0) as fx
       from journal_entries e join journal_postings p on p.entry_id = e.id
       where e.posted_at < ${toIso}::timestamptz and p.currency = ${currency}
+    `),
+    ex.execute<{
+      currency: string;
+      stripe: Num;
+      fx: Num;
+      held: Num;
+      payable: Num;
+      in_transit: Num;
+    }>(sql`
+      select p.currency,
+        coalesce(sum(p.amount) filter (where p.account = 'stripe_balance'), 0) as stripe,
+        coalesce(sum(p.amount) filter (where p.account = 'fx_conversion'), 0) as fx,
+        -coalesce(sum(p.amount) filter (where p.account like 'client\\_funds\\_held:%'), 0) as held,
+        -coalesce(sum(p.amount) filter (where p.account like 'advisor\\_payable:%'), 0) as payable,
+        -coalesce(sum(p.amount) filter (where p.account like 'advisor\\_payout\\_in\\_transit:%'), 0) as in_transit
+      from journal_entries e join journal_postings p on p.entry_id = e.id
+      where e.posted_at < ${toIso}::timestamptz
+      group by p.currency
+      order by p.currency
     `),
     ex.execute<{ day: string; gmv: Num; fees: Num; paid_out: Num; refunds: Num }>(sql`
       with days as (
@@ -138,7 +177,7 @@ export async function financeSummary(
   const b = balanceRows[0]!;
   return {
     currency,
-    currencies: currencyRows.map((r) => r.currency),
+    currencies: knownCurrencyRows.map((r) => r.currency),
     from,
     to,
     gmv: n(t.gmv),
@@ -161,7 +200,16 @@ export async function financeSummary(
       receivable: n(b.receivable),
       disputed: n(b.disputed),
       stripeBalance: n(b.stripe),
+      fxConversion: n(b.fx),
     },
+    byCurrency: currencyRows.map((r) => ({
+      currency: r.currency,
+      stripeBalance: n(r.stripe),
+      fxConversion: n(r.fx),
+      fundsHeld: n(r.held),
+      payable: n(r.payable),
+      inTransit: n(r.in_transit),
+    })),
     daily: dailyRows.map((r) => ({
       day: r.day,
       gmv: n(r.gmv),

@@ -167,7 +167,10 @@ export async function markPaymentPaid(
     providerSessionId?: string | null;
     paymentIntentId: string | null;
     chargeId: string | null;
+    /** In the settlement currency. */
     processingFee: number | null;
+    /** The charge's balance transaction, when known. */
+    settlement?: { amount: number; currency: string; exchangeRate: string | null } | null;
     paidAt: Date;
   },
 ): Promise<void> {
@@ -180,6 +183,9 @@ export async function markPaymentPaid(
       paymentIntentId: params.paymentIntentId,
       chargeId: params.chargeId,
       processingFee: params.processingFee,
+      settlementAmount: params.settlement?.amount ?? null,
+      settlementCurrency: params.settlement?.currency ?? null,
+      exchangeRate: params.settlement?.exchangeRate ?? null,
       paidAt: params.paidAt,
       ...(params.providerSessionId
         ? {
@@ -283,11 +289,20 @@ export async function saveRefundResult(
     providerRefundId?: string | null;
     status: RefundRow["status"];
     failureMessage?: string | null;
+    /** What the refund took from the balance, when the provider said. */
+    settlement?: { amount: number; currency: string; exchangeRate: string | null } | null;
   },
 ): Promise<void> {
   await tx
     .update(refunds)
     .set({
+      ...(params.settlement
+        ? {
+            settlementAmount: params.settlement.amount,
+            settlementCurrency: params.settlement.currency,
+            exchangeRate: params.settlement.exchangeRate,
+          }
+        : {}),
       ...(params.providerRefundId
         ? {
             providerRefundId: sql`coalesce(${refunds.providerRefundId}, ${params.providerRefundId})`,

@@ -102,7 +102,11 @@ export async function loadOurReconciliationRecords(
   const reversed = ex
     .select({
       payoutItemId: transferReversals.payoutItemId,
-      amount: sql<string>`sum(${transferReversals.amount})`.as("reversed_amount"),
+      // In the transfer's currency: a converted payout's reversals come back in it.
+      amount:
+        sql<string>`sum(coalesce(${transferReversals.transferAmount}, ${transferReversals.amount}))`.as(
+          "reversed_amount",
+        ),
     })
     .from(transferReversals)
     .where(eq(transferReversals.status, "succeeded"))
@@ -125,6 +129,8 @@ export async function loadOurReconciliationRecords(
         amount: payoutItems.amount,
         currency: payoutItems.currency,
         destination: payoutItems.destinationAccountId,
+        transferAmount: payoutItems.transferAmount,
+        transferCurrency: payoutItems.transferCurrency,
         sentAt: payoutItems.sentAt,
         reversed: reversed.amount,
       })
@@ -145,6 +151,8 @@ export async function loadOurReconciliationRecords(
         status: refunds.status,
         amount: refunds.amount,
         currency: refunds.currency,
+        settlementAmount: refunds.settlementAmount,
+        settlementCurrency: refunds.settlementCurrency,
         createdAt: refunds.createdAt,
       })
       .from(refunds)
@@ -166,6 +174,8 @@ export async function loadOurReconciliationRecords(
         chargeId: payments.chargeId,
         amount: payments.amount,
         currency: payments.currency,
+        settlementAmount: payments.settlementAmount,
+        settlementCurrency: payments.settlementCurrency,
         processingFee: payments.processingFee,
         paidAt: payments.paidAt,
       })

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -105,8 +106,16 @@ export const payments = pgTable(
     currency: text().notNull(),
     paymentIntentId: text(),
     chargeId: text(),
-    /** Stripe's fee for the charge, when known. */
+    /** Stripe's fee for the charge, when known, in `settlementCurrency` (the charge's when null). */
     processingFee: integer(),
+    /**
+     * The charge's balance transaction: the currency the platform's Stripe balance received
+     * it in, how much, and Stripe's rate (an exact decimal string, never a float) when it
+     * converted. Null until known; equal to amount/currency when nothing was converted.
+     */
+    settlementCurrency: text(),
+    settlementAmount: bigint({ mode: "number" }),
+    exchangeRate: text(),
     expiresAt: at().notNull(),
     paidAt: at(),
     createdAt: at().notNull().defaultNow(),
@@ -143,6 +152,13 @@ export const refunds = pgTable(
     status: refundStatus().notNull().default("pending"),
     providerRefundId: text(),
     failureMessage: text(),
+    /**
+     * What the refund took from the platform's balance (its balance transaction) when its
+     * charge was converted: the settlement currency at the rate of the refund's moment.
+     */
+    settlementCurrency: text(),
+    settlementAmount: bigint({ mode: "number" }),
+    exchangeRate: text(),
     /** The consultation event that decided it. */
     eventId: text().notNull(),
     /**

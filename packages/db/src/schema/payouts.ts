@@ -138,6 +138,13 @@ export const payoutItems = pgTable(
     lastErrorCode: text(),
     lastError: text(),
     providerTransferId: text(),
+    /**
+     * What the transfer carries when its charge settled in another currency than the
+     * earnings (`amount` converted at the charge's rate, in the settlement currency); null
+     * when the transfer is in `currency`.
+     */
+    transferCurrency: text(),
+    transferAmount: bigint({ mode: "number" }),
     sentAt: at(),
     createdAt: at().notNull().defaultNow(),
     updatedAt: at()
@@ -192,6 +199,9 @@ export const transferReversals = pgTable(
     providerTransferId: text().notNull(),
     amount: bigint({ mode: "number" }).notNull(),
     currency: text().notNull(),
+    /** For a converted transfer: what comes back, in the transfer's (settlement) currency. */
+    transferCurrency: text(),
+    transferAmount: bigint({ mode: "number" }),
     /** What caused it, e.g. `consultation:<id>:<event id>`; one reversal per cause. */
     dedupeKey: text().notNull(),
     reason: text().notNull(),

@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { ledger, retryDecision } from "@an/domain";
+import { ledger, type Money, retryDecision } from "@an/domain";
 import type { Db, Executor } from "../client";
 import { enqueueJob } from "../jobs";
 import { advisors, payoutAccounts, payoutItems } from "../schema";
@@ -15,6 +15,7 @@ import {
   type TransferFailure,
 } from "../queries/provider-failure-codes";
 import { orThrow, storedMoney } from "../queries/stored-money";
+import { transferAmountFor } from "./fx-entries";
 
 /**
  * Sending a payout item's transfer: the claim, and recording what the provider said (sent,
@@ -112,14 +113,39 @@ export async function claimPayoutItem(
  */
 export async function recordTransferSent(
   db: Db,
-  input: { itemId: string; transferId: string; now: Date },
+  input: {
+    itemId: string;
+    transferId: string;
+    now: Date;
+    /** What the transfer carried when it went out in another (settlement) currency. */
+    settled?: Money | null;
+  },
 ): Promise<PayoutItemRow | null> {
   return db.transaction(async (tx) => {
     const item = await lockPayoutItem(tx, { id: input.itemId });
     if (!item) return null;
     if (item.status === "sent") return item;
-    return markItemSent(tx, { item, transferId: input.transferId, now: input.now });
+    return markItemSent(tx, {
+      item,
+      transferId: input.transferId,
+      now: input.now,
+      settled: input.settled ?? null,
+    });
   });
+}
+
+/**
+ * What to send for an item: its amount, or, when its charge settled in another currency,
+ * that amount converted at the charge's rate into the settlement currency (the same on
+ * every retry, so the idempotency key always sees the same request).
+ */
+export async function transferRequestFor(
+  ex: Executor,
+  item: Pick<PayoutItemRow, "amount" | "currency" | "sourceChargeId">,
+): Promise<{ amount: Money; settled: Money | null }> {
+  const amount = storedMoney(item.amount, item.currency);
+  const settled = await transferAmountFor(ex, { chargeId: item.sourceChargeId, amount });
+  return { amount: settled ?? amount, settled };
 }
 
 /**
@@ -129,14 +155,17 @@ export async function recordTransferSent(
  */
 export async function markItemSent(
   tx: Executor,
-  input: { item: PayoutItemRow; transferId: string | null; now: Date },
+  input: { item: PayoutItemRow; transferId: string | null; now: Date; settled?: Money | null },
 ): Promise<PayoutItemRow> {
   const { item, transferId, now } = input;
+  const settled = input.settled && input.settled.currency !== item.currency ? input.settled : null;
   const [sent] = await tx
     .update(payoutItems)
     .set({
       status: "sent",
       providerTransferId: transferId,
+      transferAmount: settled?.amount ?? null,
+      transferCurrency: settled?.currency ?? null,
       sentAt: now,
       lastErrorCode: null,
       lastError: null,
@@ -154,6 +183,7 @@ export async function markItemSent(
       transferId,
       amount: storedMoney(item.amount, item.currency),
       netted: storedMoney(item.nettedAmount, item.currency),
+      ...(settled ? { settled } : {}),
     },
     now,
     origin: { source: `payout:${item.batchId}`, data: { payoutItemId: item.id, transferId } },
@@ -167,6 +197,7 @@ export async function markItemSent(
             consultationId: item.consultationId,
             advisorId: item.advisorId,
             amount: storedMoney(item.amount, item.currency),
+            settled,
           }),
         ),
         dedupeKey: `payout_item:${item.id}:transfer`,

@@ -9,6 +9,7 @@ import { postJournalEntry, receivableBalances } from "../queries/ledger";
 import { findSentTransferOfConsultation } from "../queries/payout-items";
 import { storedFailureCode, type TransferFailure } from "../queries/provider-failure-codes";
 import { orThrow, storedMoney } from "../queries/stored-money";
+import { transferAmountFor } from "./fx-entries";
 
 /**
  * Transfer reversals: pulling an advisor's share back after a refund or lost chargeback on
@@ -37,7 +38,10 @@ export async function requestTransferReversal(
   const item = await findSentTransferOfConsultation(tx, { consultationId: input.consultation.id });
   if (!item) return null;
   const [reversed] = await tx
-    .select({ total: sql<string>`coalesce(sum(${transferReversals.amount}), 0)` })
+    .select({
+      total: sql<string>`coalesce(sum(${transferReversals.amount}), 0)`,
+      transferTotal: sql<string>`coalesce(sum(${transferReversals.transferAmount}), 0)`,
+    })
     .from(transferReversals)
     .where(
       and(
@@ -47,6 +51,19 @@ export async function requestTransferReversal(
     );
   const amount = Math.min(input.amount.amount, item.amount - Number(reversed?.total ?? 0));
   if (amount <= 0) return null;
+  // A converted transfer went out in the settlement currency: its reversal comes back in
+  // it, at the charge's rate, never more than the transfer has left.
+  const settled =
+    item.transferAmount !== null && item.transferCurrency
+      ? await transferAmountFor(tx, {
+          chargeId: item.sourceChargeId,
+          amount: storedMoney(amount, item.currency),
+        })
+      : null;
+  const transferAmount = settled
+    ? Math.min(settled.amount, item.transferAmount! - Number(reversed?.transferTotal ?? 0))
+    : null;
+  if (transferAmount !== null && transferAmount <= 0) return null;
   const [row] = await tx
     .insert(transferReversals)
     .values({
@@ -56,6 +73,8 @@ export async function requestTransferReversal(
       providerTransferId: item.providerTransferId,
       amount,
       currency: item.currency,
+      transferAmount,
+      transferCurrency: settled ? settled.currency : null,
       dedupeKey: input.dedupeKey,
       reason: input.reason.slice(0, 500),
     })
@@ -128,6 +147,10 @@ export async function recordReversalSucceeded(
           consultationId: row.consultationId,
           advisorId: row.advisorId,
           amount: storedMoney(row.amount, row.currency),
+          settled:
+            row.transferAmount !== null && row.transferCurrency
+              ? storedMoney(row.transferAmount, row.transferCurrency)
+              : null,
         }),
       ),
       dedupeKey: `transfer_reversal:${row.id}`,

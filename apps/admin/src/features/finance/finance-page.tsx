@@ -14,6 +14,7 @@ import {
 import { keepPreviousData, skipToken, useQuery } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
 import { useSearchParams } from "react-router";
+import { CurrencyBalances } from "./currency-balances";
 import { type ChartSeries, DailyChart } from "./daily-chart";
 import { DetailStates } from "../../components/list-states";
 import { formatMoney } from "../../lib/format";
@@ -312,6 +313,7 @@ export function FinancePage() {
       ) : summary.data ? (
         <>
           <Tiles summary={summary.data} locale={locale} />
+          <CurrencyBalances rows={summary.data.byCurrency} locale={locale} />
           <Chart summary={summary.data} locale={locale} />
         </>
       ) : null}

@@ -75,6 +75,12 @@ const FAMILIES: { family: string; kind: string; meaning: string; perOwner?: true
   { family: "platform_fee_revenue", kind: "revenue", meaning: "Commission earned." },
   { family: "processing_fees", kind: "expense", meaning: "Stripe's fees on charges." },
   { family: "dispute_losses", kind: "expense", meaning: "Chargebacks lost." },
+  {
+    family: "fx_conversion",
+    kind: "clearing",
+    meaning:
+      "Where Stripe converted one currency into another (a charge outside the settlement currencies, its refunds and payouts); per currency, the platform's exposure.",
+  },
 ];
 
 function familyOf(account: string): string {

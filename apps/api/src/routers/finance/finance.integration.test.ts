@@ -1,4 +1,5 @@
-import { seedDemoData } from "@an/db";
+import { postJournalEntry, seedDemoData } from "@an/db";
+import { ledger, moneyOf } from "@an/domain";
 import { useTestDatabase, ADMIN, AMIRA, SAM, postAt } from "@an/db/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { callerFor } from "../consultations/test-fixtures";
@@ -132,7 +133,26 @@ describe("finance.getSummary", () => {
         receivable: 0,
         disputed: 5_000,
         stripeBalance: 5_000 + 12_000 - 380 + 10_000 - 10_000 - 9_600 - 6_500 + 3_000 - 74 - 500,
+        fxConversion: 0,
       },
+      byCurrency: [
+        {
+          currency: "EUR",
+          stripeBalance: 9_900 + 1_400,
+          fxConversion: 0,
+          fundsHeld: 9_900,
+          payable: 0,
+          inTransit: 0,
+        },
+        {
+          currency: "USD",
+          stripeBalance: 5_000 + 12_000 - 380 + 10_000 - 10_000 - 9_600 - 6_500 + 3_000 - 74 - 500,
+          fxConversion: 0,
+          fundsHeld: 5_000,
+          payable: 0,
+          inTransit: 0,
+        },
+      ],
       daily: [
         { day: "2026-03-01", gmv: 22_000, fees: 0, paidOut: 0, refunds: 0 },
         { day: "2026-03-02", gmv: 0, fees: 2_400, paidOut: 0, refunds: 10_000 },
@@ -158,6 +178,55 @@ describe("finance.getSummary", () => {
     });
     const jpy = await admin.finance.getSummary({ from: FROM, to: TO, currency: "JPY" });
     expect(jpy).toMatchObject({ gmv: 12_000, fees: 0, balances: { fundsHeld: 12_000 } });
+  });
+
+  it("shows every currency's balances, with a converted charge through the FX account", async () => {
+    // 440.00 AED charged, settled as 119.81 USD (posted now, after the seeded period).
+    await t.db.transaction(async (tx) => {
+      const consultationId = null;
+      for (const [key, entry] of [
+        [
+          "captured",
+          ledger.paymentCaptured({ consultationId: "c-fx", amount: moneyOf(44_000, "AED") }),
+        ],
+        [
+          "fx",
+          ledger.fxConversion({
+            consultationId,
+            from: moneyOf(44_000, "AED"),
+            to: moneyOf(11_981, "USD"),
+          }),
+        ],
+      ] as const) {
+        if (!entry.ok) throw new Error(entry.error.message);
+        await postJournalEntry(tx, {
+          entry: { ...entry.value, consultationId: null },
+          dedupeKey: `test:fx:${key}`,
+        });
+      }
+    });
+    const admin = await callerFor(t.db, ADMIN);
+    const now = Date.now();
+    const aed = await admin.finance.getSummary({
+      from: new Date(now - 86_400_000).toISOString(),
+      to: new Date(now + 86_400_000).toISOString(),
+      currency: "AED",
+    });
+    expect(aed.balances).toMatchObject({
+      stripeBalance: 0,
+      fundsHeld: 44_000,
+      fxConversion: 44_000,
+    });
+    expect(aed.byCurrency.map((r) => r.currency)).toEqual(["AED", "EUR", "USD"]);
+    expect(aed.byCurrency[0]).toEqual({
+      currency: "AED",
+      stripeBalance: 0,
+      fxConversion: 44_000,
+      fundsHeld: 44_000,
+      payable: 0,
+      inTransit: 0,
+    });
+    expect(aed.byCurrency[2]).toMatchObject({ currency: "USD", fxConversion: -11_981 });
   });
 
   it("refuses a period that is empty, reversed or longer than 366 days", async () => {
