@@ -18,6 +18,8 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnTestWorker, startTestApi, type TestApi, tokenFor, waitFor } from "./testing";
 
+const SETTLES_IN = "USD,EUR,JPY,KWD";
+
 /**
  * A consultation in each kind of currency — USD and EUR (two decimals), JPY (none) and
  * KWD (three) — through quote → payment → payout → refund, over the real HTTP routes, the
@@ -52,9 +54,10 @@ describe("consultations in currencies with their own exponents, against the simu
   let worker: ChildProcess | null = null;
 
   beforeAll(async () => {
-    api = await startTestApi({ env: { HOLD_WINDOW_HOURS: "0" } });
+    // Each currency settles in itself here: conversion is the FX test's subject.
+    api = await startTestApi({ env: { STRIPE_SETTLEMENT_CURRENCIES: SETTLES_IN } });
     await seedDemoMarketplace(api.db.db);
-    worker = spawnTestWorker(api, { HOLD_WINDOW_HOURS: "0" });
+    worker = spawnTestWorker(api, { STRIPE_SETTLEMENT_CURRENCIES: SETTLES_IN });
   });
   afterAll(async () => {
     worker?.kill("SIGKILL");
@@ -172,6 +175,8 @@ describe("consultations in currencies with their own exponents, against the simu
     });
     await save("payouts", {
       ...DEFAULT_PAYOUT_RULE_SET,
+      // No hold: each consultation is released as soon as it ends.
+      holdWindowHours: 0,
       minimumPayout: { ...DEFAULT_PAYOUT_RULE_SET.minimumPayout, JPY: 3_000, KWD: 6_000 },
     });
   });

@@ -1,4 +1,4 @@
-import { type ApplicationProfile, DEFAULT_PRICING_RULES } from "@an/domain";
+import type { ApplicationProfile } from "@an/domain";
 import { eq } from "drizzle-orm";
 import type { Db } from "./client";
 import { getLatestApplicationForUser } from "./queries/applications";
@@ -81,6 +81,8 @@ const APPLICANTS: DemoApplicant[] = [
       skills: ["Product strategy", "UX design"],
       languages: ["de", "en"],
       timeZone: "Europe/Berlin",
+      // Germany from a US platform: a cross-border (recipient) Connect account.
+      country: "DE",
       yearsExperience: 10,
       linkedinUrl: "https://www.linkedin.com/in/elena-demo",
       hourlyRate: 11_000,
@@ -131,7 +133,6 @@ export async function seedDemoMarketplace(db: Db): Promise<void> {
       const draft = await saveApplicationDraft(tx, {
         userId: applicant.userId,
         profile: { ...profile, skillIds: names.flatMap((n) => skillIds.get(n) ?? []) },
-        rules: DEFAULT_PRICING_RULES,
         actor,
       });
       if (!draft.ok)
@@ -139,7 +140,6 @@ export async function seedDemoMarketplace(db: Db): Promise<void> {
       const submitted = await submitApplication(tx, {
         id: draft.value.id,
         userId: applicant.userId,
-        rules: DEFAULT_PRICING_RULES,
         actor,
       });
       if (!submitted.ok)
