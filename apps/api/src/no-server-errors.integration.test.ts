@@ -88,6 +88,12 @@ function sample(schema: Schema, key?: string): unknown {
       const min = typeof bag.minimum === "number" ? bag.minimum : 1;
       return Array.from({ length: Math.max(min, 1) }, () => sample(def.element as Schema, key));
     }
+    case "record":
+      // A free-form set of fields (platform rules): the domain's validator answers for them.
+      return {};
+    case "unknown":
+    case "any":
+      return null;
     case "optional":
     case "nullable":
     case "default":
@@ -139,6 +145,16 @@ function leaves(
     case "boolean":
     case "enum":
     case "literal":
+      out.push({ path, schema, key });
+      return out;
+    case "record":
+      // Free-form fields: the record itself, then one made-up field inside it (its values
+      // are the domain's to judge: a NUL byte, a 1 MB string, a deep nest).
+      out.push({ path, schema, key });
+      out.push({ path: [...path, "field"], schema: def.valueType as Schema, key: "field" });
+      return out;
+    case "unknown":
+    case "any":
       out.push({ path, schema, key });
       return out;
     default:
@@ -197,7 +213,14 @@ function variantsFor(schema: Schema | undefined): Variant[] {
     put("an array", [1]);
     switch (baseType(leaf.schema)) {
       case "object":
+      case "record":
         put("a string", "x");
+        break;
+      case "unknown":
+      case "any":
+        put("NUL byte", NUL);
+        put("a deep nest", JSON.parse("[".repeat(500) + "]".repeat(500)));
+        put("1 MB string", MEGABYTE);
         break;
       case "array":
         put("an object", { 0: "x" });

@@ -274,6 +274,7 @@ export function ChangeControls<K extends MoneyRuleKind>({
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
+          <PricingImpactNote impact={current.preview.pricingImpact} />
         </Stack>
       ) : null}
       <Textarea
@@ -309,5 +310,42 @@ export function ChangeControls<K extends MoneyRuleKind>({
         ) : null}
       </Group>
     </Stack>
+  );
+}
+
+/**
+ * Which advisors a pricing change leaves out (a currency no longer offered, or a rate
+ * outside the new limits): they keep their booked consultations, but new bookings with them
+ * are refused until they reprice.
+ */
+function PricingImpactNote({ impact }: { impact: Preview["pricingImpact"] }) {
+  const t = useT();
+  const affected = (impact ?? []).filter((i) => i.removed || i.outsideLimits > 0);
+  if (affected.length === 0) return null;
+  return (
+    <Alert
+      color="yellow"
+      title={t("console.settings.rules.impact.title")}
+      data-testid="pricing-impact"
+    >
+      <Stack gap={4}>
+        {affected.map((i) => (
+          <Text size="sm" key={i.currency}>
+            {i.removed
+              ? t("console.settings.rules.impact.removed", {
+                  currency: i.currency,
+                  count: i.advisors,
+                })
+              : t("console.settings.rules.impact.outside", {
+                  currency: i.currency,
+                  count: i.outsideLimits,
+                })}
+          </Text>
+        ))}
+        <Text size="xs" c="dimmed">
+          {t("console.settings.rules.impact.hint")}
+        </Text>
+      </Stack>
+    </Alert>
   );
 }

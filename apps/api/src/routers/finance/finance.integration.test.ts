@@ -145,6 +145,14 @@ describe("finance.getSummary", () => {
           inTransit: 0,
         },
         {
+          currency: "JPY",
+          stripeBalance: 12_000,
+          fxConversion: 0,
+          fundsHeld: 12_000,
+          payable: 0,
+          inTransit: 0,
+        },
+        {
           currency: "USD",
           stripeBalance: 5_000 + 12_000 - 380 + 10_000 - 10_000 - 9_600 - 6_500 + 3_000 - 74 - 500,
           fxConversion: 0,
@@ -217,7 +225,7 @@ describe("finance.getSummary", () => {
       fundsHeld: 44_000,
       fxConversion: 44_000,
     });
-    expect(aed.byCurrency.map((r) => r.currency)).toEqual(["AED", "EUR", "USD"]);
+    expect(aed.byCurrency.map((r) => r.currency)).toEqual(["AED", "EUR", "JPY", "USD"]);
     expect(aed.byCurrency[0]).toEqual({
       currency: "AED",
       stripeBalance: 0,
@@ -226,7 +234,7 @@ describe("finance.getSummary", () => {
       payable: 0,
       inTransit: 0,
     });
-    expect(aed.byCurrency[2]).toMatchObject({ currency: "USD", fxConversion: -11_981 });
+    expect(aed.byCurrency[3]).toMatchObject({ currency: "USD", fxConversion: -11_981 });
   });
 
   it("refuses a period that is empty, reversed or longer than 366 days", async () => {
