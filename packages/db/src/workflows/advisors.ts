@@ -228,6 +228,17 @@ async function changeAdvisor(
 ): Promise<Result<AdvisorProfile, AdvisorError>> {
   const before = await getAdvisorProfile(tx, { advisorId, forUpdate: true });
   if (!before) return err({ code: "ADVISOR_NOT_FOUND", ref: advisorId });
+  // An advisor prices in one currency: a pass day rate kept across a currency change would
+  // be read in the new currency's minor units (4,000 cents becoming 4,000 yen). It is
+  // cleared, and the advisor sets it again in the new currency.
+  if (
+    set.currency !== undefined &&
+    set.currency !== before.currency &&
+    !("asyncDayRate" in set) &&
+    before.asyncDayRate !== null
+  ) {
+    set = { ...set, asyncDayRate: null };
+  }
   await tx.update(advisors).set(set).where(eq(advisors.userId, before.userId));
   const after = await getAdvisorProfile(tx, { advisorId: before.userId });
   if (!after) throw new Error(`advisor ${before.userId} vanished during update`);

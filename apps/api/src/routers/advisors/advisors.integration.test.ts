@@ -213,6 +213,23 @@ describe("advisor portal", () => {
     },
   );
 
+  it("a rate in another offered currency clears the pass day rate kept in the old one", async () => {
+    const amira = await callerFor(AMIRA);
+    await amira.advisors.setAsyncRate({ amount: 4_000 });
+    expect((await getAdvisorProfile(api.db.db, { advisorId: AMIRA }))?.asyncDayRate).toBe(4_000);
+    // Same currency: the day rate stays.
+    await amira.advisors.setRate({ amount: 16_000, currency: "USD" });
+    expect((await getAdvisorProfile(api.db.db, { advisorId: AMIRA }))?.asyncDayRate).toBe(4_000);
+    // AED 550 an hour: 4,000 would otherwise read as AED 40 a day.
+    expect(await amira.advisors.setRate({ amount: 55_000, currency: "AED" })).toEqual({
+      hourlyRate: 55_000,
+      currency: "AED",
+    });
+    const after = await getAdvisorProfile(api.db.db, { advisorId: AMIRA });
+    expect(after).toMatchObject({ currency: "AED", hourlyRate: 55_000, asyncDayRate: null });
+    await amira.advisors.setRate({ amount: 15_000, currency: "USD" });
+  });
+
   it("a currency the platform doesn't offer is CURRENCY_NOT_OFFERED, naming those offered", async () => {
     const amira = await callerFor(AMIRA);
     // JPY is a currency, just not one the default pricing rules offer; XYZ is none.
