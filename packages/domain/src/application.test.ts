@@ -115,7 +115,11 @@ describe("checkApplicationRate", () => {
       { hourlyRate: 5_000, currency: "JPY" },
       {
         ok: false,
-        error: { code: "CURRENCY_NOT_OFFERED", currency: "JPY", offered: ["EUR", "USD"] },
+        error: {
+          code: "CURRENCY_NOT_OFFERED",
+          currency: "JPY",
+          offered: ["AED", "EGP", "EUR", "GBP", "MAD", "SAR", "USD"],
+        },
       },
     ],
     [
@@ -123,7 +127,11 @@ describe("checkApplicationRate", () => {
       { hourlyRate: 5_000, currency: "dollars" },
       {
         ok: false,
-        error: { code: "CURRENCY_NOT_OFFERED", currency: "dollars", offered: ["EUR", "USD"] },
+        error: {
+          code: "CURRENCY_NOT_OFFERED",
+          currency: "dollars",
+          offered: ["AED", "EGP", "EUR", "GBP", "MAD", "SAR", "USD"],
+        },
       },
     ],
   ])("%s", (_name, profile, expected) => {
@@ -158,7 +166,11 @@ describe("checkHourlyRate", () => {
       "usd!",
       {
         ok: false,
-        error: { code: "CURRENCY_NOT_OFFERED", currency: "usd!", offered: ["EUR", "USD"] },
+        error: {
+          code: "CURRENCY_NOT_OFFERED",
+          currency: "usd!",
+          offered: ["AED", "EGP", "EUR", "GBP", "MAD", "SAR", "USD"],
+        },
       },
     ],
   ])("%s", (_name, amount, currency, expected) => {

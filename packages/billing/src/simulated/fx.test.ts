@@ -52,7 +52,7 @@ async function activeAccount() {
     advisorId,
     serviceAgreement: "full",
     email: null,
-    country: "AE",
+    country: "US",
     idempotencyKey: `account:${advisorId}`,
   });
   await payments.completeOnboarding(account.id);
