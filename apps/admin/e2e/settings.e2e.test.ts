@@ -28,27 +28,29 @@ describe("platform money rules in the console", () => {
     screenshotOnFailure(stack, "settings-commission");
     await signInAsAdmin(stack, "/settings?tab=commission");
 
-    const inForce = page.getByTestId("rules-in-force");
+    // The Commission tab also holds the overrides card: its own percent, reason and table.
+    const card = page.getByTestId("rules-card-commission");
+    const inForce = card.getByTestId("rules-in-force");
     await inForce.getByText("The code default is in force (version 0)").waitFor();
-    const percent = page.getByRole("textbox", { name: "Commission (%)" });
+    const percent = card.getByRole("textbox", { name: "Commission (%)" });
     expect(await percent.inputValue()).toBe("20");
     // The default's minimum fee, in major units with the currency's decimals.
-    expect(await page.getByRole("textbox", { name: "USD Minimum fee" }).inputValue()).toBe("3.00");
+    expect(await card.getByRole("textbox", { name: "USD Minimum fee" }).inputValue()).toBe("3.00");
 
     await percent.fill("15");
-    const save = page.getByRole("button", { name: "Save as version 1" });
+    const save = card.getByRole("button", { name: "Save as version 1" });
     expect(await save.isDisabled()).toBe(true);
-    await page.getByRole("button", { name: "Preview changes" }).click();
+    await card.getByRole("button", { name: "Preview changes" }).click();
     expect(await changeRows()).toEqual([["Commission", "20% (2,000 bp)", "15% (1,500 bp)"]]);
     // Previewing saves nothing; saving needs a reason.
     expect(await versions("commission")).toEqual([]);
     expect(await save.isDisabled()).toBe(true);
-    await page.getByRole("textbox", { name: "Reason" }).fill("Launch offer for the beta");
+    await card.getByRole("textbox", { name: "Reason" }).fill("Launch offer for the beta");
     await save.click();
 
     await inForce.getByText("Version 1 in force").waitFor();
     expect(await inForce.textContent()).toContain("by demo|admin: Launch offer for the beta");
-    const history = page.getByRole("table", { name: "History" });
+    const history = card.getByRole("table", { name: "History" });
     const row = history.locator("tbody tr").first();
     expect((await row.getByRole("cell").allTextContents()).slice(0, 1)).toEqual(["1"]);
     expect(await row.textContent()).toContain("Launch offer for the beta");
@@ -56,7 +58,7 @@ describe("platform money rules in the console", () => {
     expect(await history.getByLabel("Rules of version 1").textContent()).toContain('"bps": 1500');
     // The form now starts from version 1.
     expect(await percent.inputValue()).toBe("15");
-    await page.getByRole("button", { name: "Save as version 2" }).waitFor();
+    await card.getByRole("button", { name: "Save as version 2" }).waitFor();
 
     const saved = await versions("commission");
     expect(saved).toHaveLength(1);

@@ -56,7 +56,7 @@ export function RulesCard<K extends MoneyRuleKind>({
   const t = useT();
   const { query, inForce } = useRulesInForce(kind);
   return (
-    <Card withBorder>
+    <Card withBorder data-testid={`rules-card-${kind}`}>
       <Stack>
         <Stack gap={2}>
           <Title order={3}>{title}</Title>
