@@ -16,7 +16,7 @@ import {
 } from "@an/domain";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawnTestWorker, startTestApi, type TestApi, tokenFor, waitFor } from "./testing";
+import { callAs, postForm, spawnTestWorker, startTestApi, type TestApi, waitFor } from "./testing";
 
 const SETTLES_IN = "USD,EUR,JPY,KWD";
 
@@ -65,38 +65,13 @@ describe("consultations in currencies with their own exponents, against the simu
     await api?.db.drop();
   });
 
-  async function call<T>(
+  const call = <T>(
     user: { id: string },
     path: string,
     input: unknown,
     kind: "query" | "mutation",
-  ): Promise<T> {
-    const headers = { authorization: `Bearer ${await tokenFor(user)}` };
-    const res =
-      kind === "query"
-        ? await fetch(
-            `${api.url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`,
-            {
-              headers,
-            },
-          )
-        : await fetch(`${api.url}/trpc/${path}`, {
-            method: "POST",
-            headers: { ...headers, "content-type": "application/json" },
-            body: JSON.stringify(input),
-          });
-    const body = (await res.json()) as { result?: { data: T }; error?: unknown };
-    if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body.error)}`);
-    return body.result!.data;
-  }
-
-  const form = (path: string, fields: Record<string, string>) =>
-    fetch(path.startsWith("http") ? path : `${api.url}${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams(fields),
-      redirect: "manual",
-    });
+  ) => callAs<T>(api, user, path, input, kind);
+  const form = (path: string, fields: Record<string, string>) => postForm(api, path, fields);
 
   async function row<T extends Record<string, unknown>>(
     query: ReturnType<typeof sql>,

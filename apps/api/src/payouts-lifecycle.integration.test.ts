@@ -17,7 +17,7 @@ import {
 import { DEFAULT_PAYOUT_RULE_SET } from "@an/domain";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawnTestWorker, startTestApi, type TestApi, tokenFor, waitFor } from "./testing";
+import { callAs, postForm, spawnTestWorker, startTestApi, type TestApi, waitFor } from "./testing";
 
 /**
  * One consultation's whole money story, through the real HTTP routes, the simulated
@@ -58,38 +58,13 @@ describe("payout lifecycle against the simulated provider", () => {
     await api?.db.drop();
   });
 
-  async function call<T>(
+  const call = <T>(
     user: { id: string },
     path: string,
     input: unknown,
     kind: "query" | "mutation",
-  ): Promise<T> {
-    const headers = { authorization: `Bearer ${await tokenFor(user)}` };
-    const res =
-      kind === "query"
-        ? await fetch(
-            `${api.url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`,
-            {
-              headers,
-            },
-          )
-        : await fetch(`${api.url}/trpc/${path}`, {
-            method: "POST",
-            headers: { ...headers, "content-type": "application/json" },
-            body: JSON.stringify(input),
-          });
-    const body = (await res.json()) as { result?: { data: T }; error?: unknown };
-    if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body.error)}`);
-    return body.result!.data;
-  }
-
-  const form = (path: string, fields: Record<string, string>) =>
-    fetch(path.startsWith("http") ? path : `${api.url}${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams(fields),
-      redirect: "manual",
-    });
+  ) => callAs<T>(api, user, path, input, kind);
+  const form = (path: string, fields: Record<string, string>) => postForm(api, path, fields);
 
   async function row<T extends Record<string, unknown>>(
     query: ReturnType<typeof sql>,

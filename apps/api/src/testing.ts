@@ -107,6 +107,33 @@ export async function call(
   return { status: response.status, headers: response.headers, body };
 }
 
+/**
+ * A procedure's data as `user` (a fresh token each time), for lifecycle tests that follow
+ * money through the real HTTP API; any non-2xx answer throws with the path and the error.
+ */
+export async function callAs<T>(
+  api: TestApi,
+  user: { id: string },
+  path: string,
+  input: unknown,
+  type: "query" | "mutation",
+): Promise<T> {
+  const res = await call(api.url, type, path, { token: await tokenFor(user), input });
+  if (res.status >= 300)
+    throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body.error)}`);
+  return res.body.result!.data as T;
+}
+
+/** Posts an HTML form to the API (the simulated provider pages), not following redirects. */
+export function postForm(api: TestApi, path: string, fields: Record<string, string>) {
+  return fetch(path.startsWith("http") ? path : `${api.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(fields),
+    redirect: "manual",
+  });
+}
+
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
 /**
