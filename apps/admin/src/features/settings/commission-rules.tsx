@@ -12,14 +12,12 @@ import {
   type FeeRow,
 } from "./rule-drafts";
 import { formatPercentOfBps } from "./rule-values";
-import { ChangeControls, RulesCard, useProblemText, useRulesInForce } from "./rules-section";
+import { ChangeControls, RulesCard, useOfferedCurrencies, useProblemText } from "./rules-section";
 
 /** The platform's fee: a percentage, then a fixed part, a minimum and a maximum per currency. */
 export function CommissionSection() {
   const t = useT();
-  // Every offered currency gets a row, so a fee can be set where clients pay.
-  const pricing = useRulesInForce("pricing");
-  const offered = pricing.inForce ? Object.keys(pricing.inForce.rules.currencies) : null;
+  const offered = useOfferedCurrencies();
   return (
     <RulesCard
       kind="commission"

@@ -4,13 +4,12 @@ import { useMemo, useState } from "react";
 import { useT } from "../../lib/i18n";
 import { AddCurrency } from "./add-currency";
 import { type PayoutDraft, payoutDraftOf, payoutRulesFrom } from "./rule-drafts";
-import { ChangeControls, RulesCard, useProblemText, useRulesInForce } from "./rules-section";
+import { ChangeControls, RulesCard, useOfferedCurrencies, useProblemText } from "./rules-section";
 
 /** How long released money is held, and the smallest payout per currency. */
 export function PayoutSection() {
   const t = useT();
-  const pricing = useRulesInForce("pricing");
-  const offered = pricing.inForce ? Object.keys(pricing.inForce.rules.currencies) : null;
+  const offered = useOfferedCurrencies();
   return (
     <RulesCard
       kind="payouts"

@@ -29,6 +29,16 @@ export function useRulesInForce<K extends MoneyRuleKind>(kind: K) {
   return { query, inForce };
 }
 
+/**
+ * The currencies offered (the keys of the pricing rules in force), null while loading: the
+ * commission and payout forms give each of them a row, so a fee or minimum can be set where
+ * clients pay.
+ */
+export function useOfferedCurrencies(): string[] | null {
+  const { inForce } = useRulesInForce("pricing");
+  return inForce ? Object.keys(inForce.rules.currencies) : null;
+}
+
 /** A field's problem in the operator's language, for the input's `error`. */
 export function useProblemText() {
   const t = useT();
