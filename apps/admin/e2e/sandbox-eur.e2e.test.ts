@@ -1,11 +1,6 @@
 import { findUnbalancedEntries, seedDemoMarketplace } from "@an/db";
 import { describe, expect, it } from "vitest";
-import {
-  expectNoPageErrors,
-  screenshot,
-  screenshotOnFailure,
-  useStack,
-} from "./stack";
+import { expectNoPageErrors, screenshot, screenshotOnFailure, useStack } from "./stack";
 import { bookAndPayOut, SAM } from "./sandbox-walkthrough";
 
 /** The demo marketplace's advisor who prices in euros (€110 an hour). */
