@@ -2,9 +2,11 @@ import { createTheme, DirectionProvider, MantineProvider, useDirection } from "@
 import { Notifications } from "@mantine/notifications";
 import { QueryClientProvider } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useState } from "react";
+import { I18nextProvider } from "react-i18next";
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router";
 import { HOME_PATH } from "./components/app-layout";
 import { RequireAdmin } from "./components/require-admin";
+import { i18n } from "./lib/i18n";
 import { createQueryClient } from "./lib/query-client";
 import { directionOf, useLocale } from "./lib/session";
 import { createApiClient, TRPCProvider } from "./lib/trpc";
@@ -58,6 +60,7 @@ function LocaleEffects({ children }: { children: ReactNode }) {
   useEffect(() => {
     document.documentElement.lang = locale;
     setDirection(directionOf(locale));
+    void i18n.changeLanguage(locale);
   }, [locale, setDirection]);
   return children;
 }
@@ -66,64 +69,66 @@ export function App() {
   const [queryClient] = useState(createQueryClient);
   const [trpcClient] = useState(() => createApiClient());
   return (
-    <DirectionProvider>
-      <MantineProvider theme={theme}>
-        <LocaleEffects>
-          {/* Bottom corner: the header's session controls stay clickable while messages show. */}
-          <Notifications position="bottom-right" />
-          <QueryClientProvider client={queryClient}>
-            <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-              <BrowserRouter>
-                <Routes>
-                  <Route path="/sign-in" element={<SignInPage />} />
-                  <Route element={<RequireAdmin />}>
-                    <Route path="/users" element={<UsersPage />} />
-                    <Route path="/settings" element={<SettingsPage />} />
-                    <Route path="/applications" element={<ApplicationsPage />} />
-                    <Route path="/applications/:id" element={<ApplicationReviewPage />} />
-                    <Route path="/advisors" element={<AdvisorsPage />} />
-                    <Route path="/skills" element={<SkillsPage />} />
-                    <Route path="/reviews" element={<ReviewsPage />} />
-                    <Route path="/notifications" element={<NotificationsPage />} />
-                    <Route path="/consultations" element={<ConsultationsPage />} />
-                    <Route path="/consultations/:id" element={<ConsultationDetailPage />} />
-                    <Route path="/projects" element={<ProjectsPage />} />
-                    <Route path="/projects/:id" element={<ProjectPage />} />
-                    <Route path="/conversations" element={<ConversationsPage />} />
-                    <Route path="/conversations/:id" element={<ConversationPage />} />
-                    <Route path="/ledger" element={<LedgerPage />} />
-                    <Route path="/payouts" element={<PayoutsPage />} />
-                    <Route path="/payouts/batches/:id" element={<PayoutBatchPage />} />
-                    <Route path="/payouts/advisors/:advisorId" element={<AdvisorPayoutsPage />} />
-                    <Route path="/reconciliation" element={<ReconciliationPage />} />
-                    <Route path="/reconciliation/:id" element={<ReconciliationReportPage />} />
-                    <Route path="/plans" element={<PlansPage />} />
-                    <Route path="/subscribers" element={<SubscribersPage />} />
-                    <Route path="/subscribers/:userId" element={<SubscriberPage />} />
-                    <Route path="/finance" element={<FinancePage />} />
-                    <Route path="/incidents" element={<IncidentsPage />} />
-                    <Route path="/webhook-events" element={<WebhookEventsPage />} />
-                    {/* Development only, like dev sign-in: acts as a demo client. */}
-                    {import.meta.env.DEV ? (
-                      <>
-                        <Route path="/sandbox" element={<SandboxPage />} />
-                        <Route
-                          path="/sandbox/payouts/onboarding"
-                          element={<SandboxOnboardingReturnPage />}
-                        />
-                        {/* Stripe's return addresses (Checkout, the customer portal) land
+    <I18nextProvider i18n={i18n}>
+      <DirectionProvider>
+        <MantineProvider theme={theme}>
+          <LocaleEffects>
+            {/* Bottom corner: the header's session controls stay clickable while messages show. */}
+            <Notifications position="bottom-right" />
+            <QueryClientProvider client={queryClient}>
+              <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+                <BrowserRouter>
+                  <Routes>
+                    <Route path="/sign-in" element={<SignInPage />} />
+                    <Route element={<RequireAdmin />}>
+                      <Route path="/users" element={<UsersPage />} />
+                      <Route path="/settings" element={<SettingsPage />} />
+                      <Route path="/applications" element={<ApplicationsPage />} />
+                      <Route path="/applications/:id" element={<ApplicationReviewPage />} />
+                      <Route path="/advisors" element={<AdvisorsPage />} />
+                      <Route path="/skills" element={<SkillsPage />} />
+                      <Route path="/reviews" element={<ReviewsPage />} />
+                      <Route path="/notifications" element={<NotificationsPage />} />
+                      <Route path="/consultations" element={<ConsultationsPage />} />
+                      <Route path="/consultations/:id" element={<ConsultationDetailPage />} />
+                      <Route path="/projects" element={<ProjectsPage />} />
+                      <Route path="/projects/:id" element={<ProjectPage />} />
+                      <Route path="/conversations" element={<ConversationsPage />} />
+                      <Route path="/conversations/:id" element={<ConversationPage />} />
+                      <Route path="/ledger" element={<LedgerPage />} />
+                      <Route path="/payouts" element={<PayoutsPage />} />
+                      <Route path="/payouts/batches/:id" element={<PayoutBatchPage />} />
+                      <Route path="/payouts/advisors/:advisorId" element={<AdvisorPayoutsPage />} />
+                      <Route path="/reconciliation" element={<ReconciliationPage />} />
+                      <Route path="/reconciliation/:id" element={<ReconciliationReportPage />} />
+                      <Route path="/plans" element={<PlansPage />} />
+                      <Route path="/subscribers" element={<SubscribersPage />} />
+                      <Route path="/subscribers/:userId" element={<SubscriberPage />} />
+                      <Route path="/finance" element={<FinancePage />} />
+                      <Route path="/incidents" element={<IncidentsPage />} />
+                      <Route path="/webhook-events" element={<WebhookEventsPage />} />
+                      {/* Development only, like dev sign-in: acts as a demo client. */}
+                      {import.meta.env.DEV ? (
+                        <>
+                          <Route path="/sandbox" element={<SandboxPage />} />
+                          <Route
+                            path="/sandbox/payouts/onboarding"
+                            element={<SandboxOnboardingReturnPage />}
+                          />
+                          {/* Stripe's return addresses (Checkout, the customer portal) land
                             under the sandbox: it reads their query and syncs. */}
-                        <Route path="/sandbox/*" element={<SandboxReturn />} />
-                      </>
-                    ) : null}
-                    <Route path="*" element={<Navigate to={HOME_PATH} replace />} />
-                  </Route>
-                </Routes>
-              </BrowserRouter>
-            </TRPCProvider>
-          </QueryClientProvider>
-        </LocaleEffects>
-      </MantineProvider>
-    </DirectionProvider>
+                          <Route path="/sandbox/*" element={<SandboxReturn />} />
+                        </>
+                      ) : null}
+                      <Route path="*" element={<Navigate to={HOME_PATH} replace />} />
+                    </Route>
+                  </Routes>
+                </BrowserRouter>
+              </TRPCProvider>
+            </QueryClientProvider>
+          </LocaleEffects>
+        </MantineProvider>
+      </DirectionProvider>
+    </I18nextProvider>
   );
 }

@@ -48,3 +48,4 @@ export * from "./connect-region";
 export * from "./advisor-matching";
 export * from "./subscriptions";
 export * from "./plan-gate";
+export * from "./catalog-check";

@@ -8,6 +8,7 @@ import {
 } from "./locale";
 import { translator } from "./i18n";
 import { MESSAGE_CATALOGS } from "./messages";
+import { catalogProblems } from "./catalog-check";
 import { SUPPORTED_LOCALES } from "./locale";
 
 describe("negotiateLocale", () => {
@@ -68,5 +69,63 @@ describe("message catalogs", () => {
       translator("fr")("errors.TOKEN_EXPIRED"),
     );
     expect(translator("ar-AE")("errors.FORBIDDEN")).toBe("غير مسموح لك بالقيام بذلك.");
+  });
+});
+
+describe("catalogProblems", () => {
+  it("finds none in the shipped catalogs", () => {
+    expect(catalogProblems(MESSAGE_CATALOGS)).toEqual([]);
+  });
+
+  const complete = { a: "A {{n}}", items_one: "one item", items_other: "{{count}} items" };
+  const arabic = {
+    a: "أ {{n}}",
+    ...Object.fromEntries(
+      ["zero", "one", "two", "few", "many", "other"].map((c) => [`items_${c}`, `${c} {{count}}`]),
+    ),
+  };
+  const catalogs = (overrides: Partial<Record<string, object>>) =>
+    ({
+      en: complete,
+      ar: arabic,
+      fr: complete,
+      es: complete,
+      de: complete,
+      "ar-EG": {},
+      "ar-SA": {},
+      "ar-AE": {},
+      "fr-MA": {},
+      ...overrides,
+    }) as Parameters<typeof catalogProblems>[0];
+
+  it.each([
+    [
+      "a key missing from a base language",
+      { de: { items_one: "x", items_other: "y" } },
+      'de: missing "a"',
+    ],
+    ["a key English lacks", { fr: { ...complete, extra: "x" } }, 'fr: "extra" is not in English'],
+    [
+      "an Arabic plural without its six forms",
+      { ar: { a: "أ {{n}}", items_one: "x", items_other: "y" } },
+      'ar: plural "items" lacks its "few" form',
+    ],
+    [
+      "a variable renamed",
+      { es: { ...complete, a: "A {{m}}" } },
+      'es: "a" has variables {m}, English {n}',
+    ],
+    [
+      "a regional copy of its base",
+      { "fr-MA": { a: "A {{n}}" } },
+      'fr-MA: "a" repeats fr; regional catalogs hold only what differs',
+    ],
+    ["a regional key its base lacks", { "ar-EG": { b: "ب" } }, 'ar-EG: "b" is not in ar'],
+  ])("flags %s", (_name, overrides, problem) => {
+    expect(catalogProblems(catalogs(overrides))).toContain(problem);
+  });
+
+  it("accepts complete catalogs with plurals", () => {
+    expect(catalogProblems(catalogs({}))).toEqual([]);
   });
 });

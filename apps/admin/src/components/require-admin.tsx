@@ -1,8 +1,10 @@
 import { Alert, Button, Center, Group, Loader, Paper, Stack, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { Navigate, Outlet, useLocation } from "react-router";
-import { fullName } from "../lib/format";
-import { useToken } from "../lib/session";
+import { fullName, setViewerTimeZone } from "../lib/format";
+import { isSupportedLocale } from "@an/domain";
+import { useEffect } from "react";
+import { getLocale, setLocale, useToken } from "../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../lib/trpc";
 import { AppLayout, useSignOut } from "./app-layout";
 import { LocalePicker } from "./locale-picker";
@@ -46,6 +48,13 @@ export function RequireAdmin() {
   const location = useLocation();
   const trpc = useTRPC();
   const me = useQuery(trpc.auth.getMe.queryOptions(undefined, { enabled: token !== null }));
+  const savedLocale = me.data?.locale;
+  // The language saved on the user wins once signed in: it follows them between browsers.
+  useEffect(() => {
+    if (savedLocale && isSupportedLocale(savedLocale) && savedLocale !== getLocale()) {
+      setLocale(savedLocale);
+    }
+  }, [savedLocale]);
 
   if (!token) return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
   if (me.isPending) {
@@ -77,6 +86,8 @@ export function RequireAdmin() {
       </Center>
     );
   }
+  // Set during render, before any page formats a time: every time shows in this zone.
+  setViewerTimeZone(me.data.timeZone);
   if (!me.data.roles.includes("admin")) return <NotAdmin me={me.data} />;
   return (
     <AppLayout me={me.data}>

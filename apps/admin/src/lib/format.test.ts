@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { currencyExponent, toMajorUnits, toMinorUnits } from "../components/money-input";
-import { formatDuration, formatMoney } from "./format";
+import { formatDateTime, formatDuration, formatMoney, formatNumber } from "./format";
 
 /** ICU separates a number from its unit with a (narrow) no-break space; read it as a space. */
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
@@ -36,7 +36,7 @@ describe("formatMoney", () => {
 
   it("still formats a code it doesn't know, and says when it can't", () => {
     expect(formatMoney(1_000, "XAU", "en")).toMatch(/XAU/);
-    expect(formatMoney(5, "??", "en")).toBe("5 ?? (minor units)");
+    expect(formatMoney(5, "??", "en")).toBe("5 ??");
     expect(formatMoney(null, "USD", "en")).toBe("—");
   });
 });
@@ -50,5 +50,28 @@ describe("money input units", () => {
     expect(toMinorUnits(1_500, "JPY")).toBe(1_500);
     expect(toMinorUnits(12.34, "EUR")).toBe(1_234);
     expect(toMajorUnits(1_234_567, "KWD")).toBe(1_234.567);
+  });
+});
+
+describe("formatDateTime", () => {
+  const instant = "2026-12-02T08:30:00.000Z";
+
+  it("shows the time in the given zone, with the zone named", () => {
+    expect(plain(formatDateTime(instant, "en", "Asia/Dubai"))).toBe("Dec 2, 2026, 12:30 PM GMT+4");
+    expect(plain(formatDateTime(instant, "en", "UTC"))).toBe("Dec 2, 2026, 8:30 AM UTC");
+  });
+
+  it("uses the digits the locale prescribes", () => {
+    // Egypt and Saudi Arabia write Arabic-Indic digits; the Emirates and plain ar, Latin.
+    expect(formatDateTime(instant, "ar-EG", "UTC")).toMatch(/[٠-٩]/);
+    expect(formatDateTime(instant, "ar-SA", "UTC")).toMatch(/[٠-٩]/);
+    expect(formatDateTime(instant, "ar-AE", "UTC")).not.toMatch(/[٠-٩]/);
+    expect(formatNumber(1234, "ar-EG")).toBe("١٬٢٣٤");
+    expect(formatNumber(1234, "fr-MA")).toMatch(/^1.234$/);
+  });
+
+  it("falls back to UTC for a zone the browser doesn't know, and to a dash for nothing", () => {
+    expect(plain(formatDateTime(instant, "en", "Mars/Olympus"))).toBe("Dec 2, 2026, 8:30 AM UTC");
+    expect(formatDateTime(null, "en")).toBe("—");
   });
 });

@@ -1,15 +1,70 @@
 import { formatMoney as formatDomainMoney, isCurrencyCode } from "@an/domain";
 import type { ConsoleLocale } from "./session";
 
+/** The zone this browser runs in: where times are shown until the viewer saves one. */
+export const BROWSER_TIME_ZONE: string = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+let viewerTimeZone: string = BROWSER_TIME_ZONE;
+
 /**
- * An API timestamp (ISO string: the API sends plain JSON) as a short local date and time,
- * or "—" when absent.
+ * Sets the zone every time is shown in: the signed-in viewer's saved zone, else the
+ * browser's. Called by the session guard before any page renders.
  */
-export function formatDateTime(value: string | null | undefined, locale: ConsoleLocale): string {
+export function setViewerTimeZone(zone: string | null | undefined): void {
+  viewerTimeZone = zone && isTimeZone(zone) ? zone : BROWSER_TIME_ZONE;
+}
+
+/** The zone times are shown in now (see `setViewerTimeZone`). */
+export function getViewerTimeZone(): string {
+  return viewerTimeZone;
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An API timestamp (ISO string: the API sends plain JSON) as a short local date and time in
+ * `timeZone` (the viewer's by default) with the zone shown ("Dec 2, 2026, 10:00 AM GMT+4"),
+ * in the locale's own digits; "—" when absent.
+ */
+export function formatDateTime(
+  value: string | null | undefined,
+  locale: ConsoleLocale,
+  timeZone: string = viewerTimeZone,
+): string {
   if (!value) return "—";
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return value;
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(date);
+  return new Intl.DateTimeFormat(locale, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZone: isTimeZone(timeZone) ? timeZone : "UTC",
+    timeZoneName: "short",
+  }).format(date);
+}
+
+/** A calendar date (no time), e.g. "Dec 2, 2026", for values that are days, not instants. */
+export function formatDate(
+  value: string | null | undefined,
+  locale: ConsoleLocale,
+  timeZone: string = viewerTimeZone,
+): string {
+  if (!value) return "—";
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  return new Intl.DateTimeFormat(locale, {
+    dateStyle: "medium",
+    timeZone: isTimeZone(timeZone) ? timeZone : "UTC",
+  }).format(date);
 }
 
 /** "First Last", or "—" for a user without a name on file. */
@@ -46,16 +101,29 @@ export function formatMoney(
   try {
     format = new Intl.NumberFormat(locale, { style: "currency", currency });
   } catch {
-    return `${amount} ${currency} (minor units)`;
+    // Not a currency this browser knows: the amount in the locale's digits and the code.
+    return `${new Intl.NumberFormat(locale).format(amount)} ${currency}`;
   }
   const exponent = format.resolvedOptions().maximumFractionDigits ?? 2;
   return format.format(amount / 10 ** exponent);
 }
 
-/** An average star rating from a count and a sum, e.g. "4.5 (2)", or "No ratings". */
-export function formatRating(count: number, sum: number): string {
-  if (count === 0) return "No ratings";
-  return `${(sum / count).toFixed(1)} (${count})`;
+/**
+ * An average star rating from a count and a sum in the locale's digits, e.g. "4.5 (2)";
+ * null when there are no ratings (the caller says so in words from the catalog).
+ */
+export function formatRating(count: number, sum: number, locale: ConsoleLocale): string | null {
+  if (count === 0) return null;
+  const number = new Intl.NumberFormat(locale, {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  });
+  return `${number.format(sum / count)} (${new Intl.NumberFormat(locale).format(count)})`;
+}
+
+/** A count in the locale's digits ("١٢" in ar-EG, "12" in ar-AE). */
+export function formatNumber(value: number, locale: ConsoleLocale): string {
+  return new Intl.NumberFormat(locale).format(value);
 }
 
 /**

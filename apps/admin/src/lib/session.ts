@@ -1,28 +1,36 @@
+import { isSupportedLocale, type Locale, SUPPORTED_LOCALES } from "@an/domain";
 import { useSyncExternalStore } from "react";
 
 const TOKEN_KEY = "an.admin.token";
 const LOCALE_KEY = "an.admin.locale";
 
-/** The languages the console asks the API to answer in (sent as `X-Locale`). */
-export const CONSOLE_LOCALES = [
-  { value: "en", label: "English" },
-  { value: "ar", label: "العربية" },
-  { value: "fr", label: "Français" },
-  { value: "es", label: "Español" },
-  { value: "de", label: "Deutsch" },
-] as const;
+/**
+ * The languages the console speaks, each named in itself ("العربية (مصر)"): every locale
+ * the catalogs have. The pick is kept in this browser and, once signed in, on the user.
+ */
+export const CONSOLE_LOCALES: readonly { value: Locale; label: string }[] = SUPPORTED_LOCALES.map(
+  (value) => ({ value, label: nativeName(value) }),
+);
 
-export type ConsoleLocale = (typeof CONSOLE_LOCALES)[number]["value"];
+function nativeName(locale: Locale): string {
+  try {
+    return new Intl.DisplayNames([locale], { type: "language" }).of(locale) ?? locale;
+  } catch {
+    return locale;
+  }
+}
+
+export type ConsoleLocale = Locale;
 
 const DEFAULT_LOCALE: ConsoleLocale = "en";
 
 function isConsoleLocale(value: string | null): value is ConsoleLocale {
-  return CONSOLE_LOCALES.some((l) => l.value === value);
+  return value !== null && isSupportedLocale(value);
 }
 
-/** Text direction for a locale: Arabic is right-to-left. */
+/** Text direction for a locale: Arabic, whatever its region, is right-to-left. */
 export function directionOf(locale: ConsoleLocale): "rtl" | "ltr" {
-  return locale === "ar" ? "rtl" : "ltr";
+  return locale === "ar" || locale.startsWith("ar-") ? "rtl" : "ltr";
 }
 
 // localStorage can throw (private mode, disabled storage); the console then keeps the
