@@ -188,11 +188,11 @@ async function visitAndAudit(
   });
 }
 
-describe("every page, audited", () => {
-  beforeAll(async () => {
-    await signInAsAdmin(stack, "/consultations");
-  });
+beforeAll(async () => {
+  await signInAsAdmin(stack, "/consultations");
+});
 
+describe("every page, audited", () => {
   for (const locale of ["en", "ar"] as const) {
     for (const viewport of [PHONE, DESKTOP]) {
       for (const page of PAGES) {
@@ -252,6 +252,7 @@ describe("the language picker", () => {
     await useLocaleOf(stack, "en");
     await page.goto(`${consoleUrl}/ledger`);
     const picker = page.getByRole("combobox", { name: translator("en")("console.header.locale") });
+    await picker.waitFor();
     const options = await picker
       .locator("option")
       .evaluateAll((els) => els.map((el) => (el as HTMLOptionElement).value));
@@ -275,6 +276,52 @@ describe("the language picker", () => {
     await page.evaluate(() => window.localStorage.removeItem("an.admin.locale"));
     await page.reload();
     await page.waitForFunction(() => document.documentElement.lang === "ar-EG");
+    await useLocaleOf(stack, "en");
+    expectNoPageErrors(stack);
+  });
+});
+
+describe("the keyboard", () => {
+  it("reaches the header's actions with Tab, opens a dialog with Enter, and Escape gives focus back", async () => {
+    const { page, consoleUrl } = stack;
+    screenshotOnFailure(stack, "pages-keyboard");
+    await page.setViewportSize(DESKTOP);
+    await useLocaleOf(stack, "ar");
+    await page.goto(`${consoleUrl}/ledger`);
+    await settle(page);
+    const t = translator("ar");
+    const name = t("console.header.preferences");
+    // Tab from the top of the page until the preferences button has the focus.
+    let reached = false;
+    for (let i = 0; i < 60 && !reached; i++) {
+      await page.keyboard.press("Tab");
+      reached = await page.evaluate((n) => document.activeElement?.textContent?.trim() === n, name);
+    }
+    expect(reached, `Tab never reached "${name}"`).toBe(true);
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog", { name: t("console.header.preferencesTitle") });
+    await dialog.waitFor();
+    expect(await dialog.evaluate((el) => el.contains(document.activeElement))).toBe(true);
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent?.trim()))
+      .toBe(name);
+
+    // On a phone the navigation is behind the burger: Enter opens it, and its links take focus.
+    await page.setViewportSize(PHONE);
+    await page.goto(`${consoleUrl}/ledger`);
+    await settle(page);
+    const burger = page.getByRole("button", { name: t("console.header.toggleNavigation") });
+    await burger.focus();
+    await page.keyboard.press("Enter");
+    const link = page
+      .getByRole("navigation", { name: t("console.header.mainNavigation") })
+      .getByRole("link", { name: t("console.nav.payouts") });
+    await link.waitFor();
+    await link.focus();
+    await page.keyboard.press("Enter");
+    await page.waitForURL((url) => url.pathname === "/payouts");
     await useLocaleOf(stack, "en");
     expectNoPageErrors(stack);
   });

@@ -61,6 +61,17 @@ function LocaleEffects({ children }: { children: ReactNode }) {
   return children;
 }
 
+/**
+ * Messages in the bottom corner on the reading end (right in English, left in Arabic): the
+ * header's session controls stay clickable while they show.
+ */
+function LocalizedNotifications() {
+  const locale = useLocale();
+  return (
+    <Notifications position={directionOf(locale) === "rtl" ? "bottom-left" : "bottom-right"} />
+  );
+}
+
 export function App() {
   const [queryClient] = useState(createQueryClient);
   const [trpcClient] = useState(() => createApiClient());
@@ -69,8 +80,7 @@ export function App() {
       <DirectionProvider>
         <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
           <LocaleEffects>
-            {/* Bottom corner: the header's session controls stay clickable while messages show. */}
-            <Notifications position="bottom-right" />
+            <LocalizedNotifications />
             <QueryClientProvider client={queryClient}>
               <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
                 <BrowserRouter>
