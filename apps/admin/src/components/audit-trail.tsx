@@ -1,4 +1,5 @@
 import { Code, Stack, Table, Text, Title } from "@mantine/core";
+import { ScrollTable } from "./scroll-table";
 import { Fragment } from "react";
 import { type AuditField, auditFields } from "../lib/audit-diff";
 import { i18n, useT } from "../lib/i18n";
@@ -90,7 +91,7 @@ export function AuditTrail({ audit }: { audit: readonly AuditEntry[] }) {
           {t("console.common.audit.empty")}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={760}>
+        <ScrollTable minWidth={760} label={t("console.common.audit.title")}>
           <Table verticalSpacing={4} fz="sm" aria-label={t("console.common.audit.title")}>
             <Table.Thead>
               <Table.Tr>
@@ -129,7 +130,7 @@ export function AuditTrail({ audit }: { audit: readonly AuditEntry[] }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       )}
     </Stack>
   );

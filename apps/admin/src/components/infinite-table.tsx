@@ -1,4 +1,5 @@
 import { Table, type TableProps } from "@mantine/core";
+import { ScrollTable } from "./scroll-table";
 import {
   Children,
   cloneElement,
@@ -54,7 +55,7 @@ export function InfiniteTable<TItem>(props: {
   const { query, items } = props.list;
   return (
     <ListStates query={query} shown={items.length} noun={props.noun}>
-      <Table.ScrollContainer minWidth={props.minWidth}>
+      <ScrollTable minWidth={props.minWidth} label={props.label}>
         <Table
           striped
           verticalSpacing="xs"
@@ -72,7 +73,7 @@ export function InfiniteTable<TItem>(props: {
             {items.length === 0 ? <EmptyRow colSpan={props.columns}>{props.empty}</EmptyRow> : null}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollTable>
       <LoadMore
         shown={items.length}
         singular={props.singular}

@@ -12,6 +12,7 @@ import {
   Text,
   Title,
 } from "@mantine/core";
+import { ScrollTable } from "../../components/scroll-table";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Trans } from "react-i18next";
@@ -52,7 +53,7 @@ function DevSignIn({ onToken }: { onToken: (token: string) => void }) {
     );
   }
   return (
-    <Table.ScrollContainer minWidth={460}>
+    <ScrollTable minWidth={460} label={t("console.signIn.demoUsers")}>
       <Table verticalSpacing="xs" aria-label={t("console.signIn.demoUsers")}>
         <Table.Tbody>
           {users.data.map((user) => {
@@ -91,7 +92,7 @@ function DevSignIn({ onToken }: { onToken: (token: string) => void }) {
           })}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </ScrollTable>
   );
 }
 

@@ -8,9 +8,9 @@ import {
   Text,
   TextInput,
   Title,
-  VisuallyHidden,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
+import { Money, DateTime } from "../../components/formatted";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
@@ -63,13 +63,15 @@ function SubscriberRow({ row, locale }: { row: Row; locale: ConsoleLocale }) {
         ) : null}
       </Table.Td>
       <Table.Td style={{ whiteSpace: "nowrap" }}>
-        {formatMoney(row.amount, row.currency, locale)}
+        <Money amount={row.amount} currency={row.currency} />
         {row.interval ? ` / ${t(`console.billing.interval.${row.interval}`)}` : ""}
       </Table.Td>
       <Table.Td style={{ whiteSpace: "nowrap" }}>
-        {formatDateTime(row.currentPeriodEnd, locale)}
+        <DateTime value={row.currentPeriodEnd} />
       </Table.Td>
-      <Table.Td style={{ whiteSpace: "nowrap" }}>{formatDateTime(row.syncedAt, locale)}</Table.Td>
+      <Table.Td style={{ whiteSpace: "nowrap" }}>
+        <DateTime value={row.syncedAt} />
+      </Table.Td>
       <Table.Td>
         <Button
           size="xs"
@@ -167,9 +169,7 @@ function SubscriberList() {
             <Table.Th>{t("console.billing.subscribers.price")}</Table.Th>
             <Table.Th>{t("console.billing.periodEnd")}</Table.Th>
             <Table.Th>{t("console.billing.subscribers.synced")}</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>{t("console.billing.subscribers.actions")}</VisuallyHidden>
-            </Table.Th>
+            <Table.Th>{t("console.billing.subscribers.actions")}</Table.Th>
           </>
         }
         columns={7}

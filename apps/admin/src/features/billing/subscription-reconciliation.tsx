@@ -12,7 +12,9 @@ import {
   Text,
   Title,
 } from "@mantine/core";
+import { ScrollTable } from "../../components/scroll-table";
 import { useMutation, useQuery } from "@tanstack/react-query";
+import { DateTime } from "../../components/formatted";
 import { useState } from "react";
 import { Link } from "react-router";
 import { SubscriptionStatusBadge } from "./billing-parts";
@@ -120,7 +122,11 @@ function FieldValue({
     return <SubscriptionStatusBadge status={value} />;
   }
   if (typeof value === "string" && ISO_INSTANT.test(value)) {
-    return <>{formatDateTime(value, locale)}</>;
+    return (
+      <>
+        <DateTime value={value} />
+      </>
+    );
   }
   return <Code fz="xs">{String(value)}</Code>;
 }
@@ -137,7 +143,12 @@ function RunDifferences({ run, locale }: { run: Run; locale: ConsoleLocale }) {
   const customers = customersOf(run.differences);
   const rows = customers.flatMap((c) => c.differences.map((d) => ({ customer: c, d })));
   return (
-    <Table.ScrollContainer minWidth={900}>
+    <ScrollTable
+      minWidth={900}
+      label={t("console.billing.reconciliation.differencesOf", {
+        at: formatDateTime(run.startedAt, locale),
+      })}
+    >
       <Table
         verticalSpacing={4}
         fz="sm"
@@ -196,7 +207,7 @@ function RunDifferences({ run, locale }: { run: Run; locale: ConsoleLocale }) {
           ) : null}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </ScrollTable>
   );
 }
 
@@ -222,7 +233,7 @@ function RunRow({
         data-differing={finished ? run.customersDiffering : undefined}
       >
         <Table.Td style={{ whiteSpace: "nowrap" }}>
-          {formatDateTime(run.startedAt, locale)}
+          <DateTime value={run.startedAt} />
         </Table.Td>
         <Table.Td style={{ whiteSpace: "nowrap" }}>
           {finished ? (
@@ -370,7 +381,7 @@ export function SubscriptionReconciliation() {
           </Stack>
         </Alert>
       ) : (
-        <Table.ScrollContainer minWidth={900}>
+        <ScrollTable minWidth={900} label={t("console.billing.reconciliation.runs")}>
           <Table
             striped
             aria-label={t("console.billing.reconciliation.runs")}
@@ -402,7 +413,7 @@ export function SubscriptionReconciliation() {
               ) : null}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       )}
     </Stack>
   );

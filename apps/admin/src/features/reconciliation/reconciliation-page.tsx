@@ -1,4 +1,5 @@
 import type { ReconciliationStatus } from "@an/domain";
+import { ScrollTable } from "../../components/scroll-table";
 import {
   Alert,
   Anchor,
@@ -12,7 +13,6 @@ import {
   Text,
   TextInput,
   Title,
-  VisuallyHidden,
 } from "@mantine/core";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
@@ -217,9 +217,7 @@ function ReportsTable() {
             <Table.Th ta="end">{t("console.reconciliation.differences")}</Table.Th>
             <Table.Th>{t("console.reconciliation.startedAt")}</Table.Th>
             <Table.Th>{t("console.reconciliation.by")}</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>{t("console.reconciliation.open")}</VisuallyHidden>
-            </Table.Th>
+            <Table.Th>{t("console.reconciliation.open")}</Table.Th>
           </>
         }
         columns={6}
@@ -352,7 +350,7 @@ function SummaryTable({ report }: { report: ReportDetail }) {
     />
   );
   return (
-    <Table.ScrollContainer minWidth={480}>
+    <ScrollTable minWidth={480} label={t("console.reconciliation.totalsLabel")}>
       <Table verticalSpacing={4} fz="sm" aria-label={t("console.reconciliation.totalsLabel")}>
         <Table.Thead>
           <Table.Tr>
@@ -407,14 +405,14 @@ function SummaryTable({ report }: { report: ReportDetail }) {
           ) : null}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </ScrollTable>
   );
 }
 
 function DifferencesTable({ report }: { report: ReportDetail }) {
   const t = useT();
   return (
-    <Table.ScrollContainer minWidth={1000}>
+    <ScrollTable minWidth={1000} label={t("console.reconciliation.differences")}>
       <Table striped verticalSpacing="xs" aria-label={t("console.reconciliation.differences")}>
         <Table.Thead>
           <Table.Tr>
@@ -481,7 +479,7 @@ function DifferencesTable({ report }: { report: ReportDetail }) {
           ) : null}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </ScrollTable>
   );
 }
 

@@ -1,4 +1,5 @@
 import type { PricingRuleSet } from "@an/domain";
+import { ScrollTable } from "../../components/scroll-table";
 import { Button, Stack, Table, TextInput } from "@mantine/core";
 import { useMemo, useState } from "react";
 import { useT } from "../../lib/i18n";
@@ -46,7 +47,7 @@ function PricingForm({ version, rules }: { version: number; rules: PricingRuleSe
     );
   return (
     <Stack>
-      <Table.ScrollContainer minWidth={1040}>
+      <ScrollTable minWidth={1040} label={t("console.settings.pricing.table")}>
         <Table aria-label={t("console.settings.pricing.table")} verticalSpacing="xs">
           <Table.Thead>
             <Table.Tr>
@@ -90,7 +91,7 @@ function PricingForm({ version, rules }: { version: number; rules: PricingRuleSe
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollTable>
       <AddCurrency
         label={t("console.settings.pricing.offerCurrency")}
         present={rows.map((row) => row.currency)}

@@ -3,6 +3,7 @@ import {
   type AdvisorOnboardingMode,
   type AdvisorOnboardingRules,
 } from "@an/domain";
+import { DateTime } from "../../components/formatted";
 import {
   Alert,
   Badge,
@@ -158,7 +159,9 @@ function OnboardingCard() {
                       `console.settings.onboarding.mode.${(v.rules as AdvisorOnboardingRules).mode}`,
                     )}
                   </Table.Td>
-                  <Table.Td>{formatDateTime(v.createdAt, locale)}</Table.Td>
+                  <Table.Td>
+                    <DateTime value={v.createdAt} />
+                  </Table.Td>
                   <Table.Td>{v.createdBy ?? "—"}</Table.Td>
                   <Table.Td style={{ whiteSpace: "pre-wrap" }}>{v.reason}</Table.Td>
                 </Table.Tr>
@@ -272,7 +275,9 @@ function InvitationsCard() {
                       {t(`console.settings.invitations.statuses.${invitation.status}`)}
                     </Badge>
                   </Table.Td>
-                  <Table.Td>{formatDateTime(invitation.expiresAt, locale)}</Table.Td>
+                  <Table.Td>
+                    <DateTime value={invitation.expiresAt} />
+                  </Table.Td>
                   <Table.Td>{invitation.createdBy ?? "—"}</Table.Td>
                   <Table.Td>
                     {invitation.status === "pending" ? (

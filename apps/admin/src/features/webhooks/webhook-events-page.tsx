@@ -15,7 +15,6 @@ import {
   Text,
   TextInput,
   Title,
-  VisuallyHidden,
 } from "@mantine/core";
 import { useDebouncedValue, useMediaQuery } from "@mantine/hooks";
 import { skipToken, useMutation, useQuery } from "@tanstack/react-query";
@@ -363,9 +362,7 @@ export function WebhookEventsPage() {
             <Table.Th>{t("console.webhooks.statusLabel")}</Table.Th>
             <Table.Th>{t("console.webhooks.attempts")}</Table.Th>
             <Table.Th>{t("console.webhooks.outcome")}</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>{t("console.webhooks.actions")}</VisuallyHidden>
-            </Table.Th>
+            <Table.Th>{t("console.webhooks.actions")}</Table.Th>
           </>
         }
         columns={8}
