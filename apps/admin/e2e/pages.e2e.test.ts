@@ -111,9 +111,11 @@ const PAGES: { name: string; path: () => string }[] = [
   { name: "conversation", path: () => `/conversations/${ids.conversation}` },
   { name: "ledger", path: () => "/ledger" },
   { name: "payouts", path: () => "/payouts" },
+  { name: "payout-failures", path: () => "/payouts?tab=failures" },
   { name: "payout-batch", path: () => `/payouts/batches/${ids.batch}` },
   { name: "advisor-payouts", path: () => `/payouts/advisors/${encodeURIComponent(AMIRA)}` },
   { name: "subscribers", path: () => "/subscribers" },
+  { name: "subscription-reconciliation", path: () => "/subscribers?tab=reconciliation" },
   { name: "subscriber", path: () => `/subscribers/${encodeURIComponent(ids.subscriber)}` },
   { name: "plans", path: () => "/plans" },
   { name: "finance", path: () => "/finance" },
@@ -128,6 +130,10 @@ const PAGES: { name: string; path: () => string }[] = [
   { name: "users", path: () => "/users" },
   { name: "notifications", path: () => "/notifications" },
   { name: "settings", path: () => "/settings" },
+  { name: "settings-pricing", path: () => "/settings?tab=pricing" },
+  { name: "settings-commission", path: () => "/settings?tab=commission" },
+  { name: "settings-refunds", path: () => "/settings?tab=refunds" },
+  { name: "settings-payouts", path: () => "/settings?tab=payouts" },
   { name: "sandbox", path: () => "/sandbox" },
 ];
 
