@@ -1,4 +1,5 @@
 import type { PricingRuleSet } from "@an/domain";
+import { Data } from "../../components/formatted";
 import { ScrollTable } from "../../components/scroll-table";
 import { Button, Stack, Table, TextInput } from "@mantine/core";
 import { useMemo, useState } from "react";
@@ -61,7 +62,9 @@ function PricingForm({ version, rules }: { version: number; rules: PricingRuleSe
           <Table.Tbody>
             {rows.map((row) => (
               <Table.Tr key={row.currency}>
-                <Table.Td fw={600}>{row.currency}</Table.Td>
+                <Table.Td fw={600}>
+                  <Data>{row.currency}</Data>
+                </Table.Td>
                 {COLUMNS.map((field) => (
                   <Table.Td key={field}>
                     <TextInput
