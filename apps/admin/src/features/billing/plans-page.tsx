@@ -34,7 +34,6 @@ import { ErrorNote } from "../sandbox/error-note";
 import { MoneyInput } from "../../components/money-input";
 import { ReasonModal } from "../../components/reason-modal";
 import { StatusBadge } from "../../components/status-badge";
-import { formatMoney } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { useInvalidate } from "../../lib/invalidate";
 import { notifySuccess } from "../../lib/notify";

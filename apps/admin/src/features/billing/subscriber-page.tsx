@@ -234,7 +234,7 @@ function Invoices({ data, locale }: { data: Subscriber; locale: ConsoleLocale })
   );
 }
 
-function Events({ data, locale }: { data: Subscriber; locale: ConsoleLocale }) {
+function Events({ data }: { data: Subscriber }) {
   const t = useT();
   return (
     <Card withBorder padding="md" component="section" aria-label={t("console.billing.events")}>
@@ -520,7 +520,7 @@ export function SubscriberPage() {
       <StatusCard data={data} locale={locale} />
       <Invoices data={data} locale={locale} />
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
-        <Events data={data} locale={locale} />
+        <Events data={data} />
         <Grants data={data} locale={locale} />
       </SimpleGrid>
     </Stack>

@@ -17,10 +17,8 @@ import { Link, useSearchParams } from "react-router";
 import { SubscriptionStatusBadge } from "./billing-parts";
 import { SubscriptionReconciliation } from "./subscription-reconciliation";
 import { InfiniteTable } from "../../components/infinite-table";
-import { formatDateTime, formatMoney } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { PAGE_SIZE, PAGING, useInfiniteList } from "../../lib/infinite-list";
-import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { type RouterInputs, type RouterOutputs, useTRPC, useTRPCClient } from "../../lib/trpc";
 
 type Row = RouterOutputs["billingAdmin"]["listSubscribers"]["items"][number];
@@ -41,7 +39,7 @@ const STATUSES = [
   "paused",
 ] as const satisfies readonly Status[];
 
-function SubscriberRow({ row, locale }: { row: Row; locale: ConsoleLocale }) {
+function SubscriberRow({ row }: { row: Row }) {
   const t = useT();
   return (
     <Table.Tr data-user-id={row.userId}>
@@ -101,7 +99,6 @@ function SubscriberList() {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const t = useT();
-  const locale = useLocale();
   const [search, setSearch] = useState("");
   const [status, setStatus] = useState<Status | "">("");
   const [planKey, setPlanKey] = useState("");
@@ -175,7 +172,7 @@ function SubscriberList() {
         columns={7}
         empty={t("console.billing.subscribers.empty")}
         rowKey={(row) => row.userId}
-        row={(row) => <SubscriberRow row={row} locale={locale} />}
+        row={(row) => <SubscriberRow row={row} />}
       />
     </Stack>
   );

@@ -104,15 +104,7 @@ function customersOf(differences: unknown): CustomerDifferences[] {
 }
 
 /** A compared value as an operator reads it: statuses and dates in words, "—" for none. */
-function FieldValue({
-  field,
-  value,
-  locale,
-}: {
-  field: string;
-  value: Value;
-  locale: ConsoleLocale;
-}) {
+function FieldValue({ field, value }: { field: string; value: Value }) {
   const t = useT();
   if (value === null) return <>—</>;
   if (typeof value === "boolean") {
@@ -195,10 +187,10 @@ function RunDifferences({ run, locale }: { run: Run; locale: ConsoleLocale }) {
               </Table.Td>
               <Table.Td>{fieldLabel(t, d.field)}</Table.Td>
               <Table.Td>
-                <FieldValue field={d.field} value={d.ours} locale={locale} />
+                <FieldValue field={d.field} value={d.ours} />
               </Table.Td>
               <Table.Td>
-                <FieldValue field={d.field} value={d.stripe} locale={locale} />
+                <FieldValue field={d.field} value={d.stripe} />
               </Table.Td>
             </Table.Tr>
           ))}

@@ -25,11 +25,9 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useSearchParams } from "react-router";
 import { MIN_REASON_LENGTH } from "../../components/reason-modal";
-import { formatDateTime } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { useInvalidate } from "../../lib/invalidate";
 import { notifySuccess } from "../../lib/notify";
-import { useLocale } from "../../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../../lib/trpc";
 import { CommissionOverridesCard } from "./commission-overrides";
 import { CommissionSection } from "./commission-rules";
@@ -49,7 +47,6 @@ const STATUS_COLORS: Record<Invitation["status"], string> = {
 /** How advisors join: the mode in force, its history, and a change with a reason. */
 function OnboardingCard() {
   const t = useT();
-  const locale = useLocale();
   const trpc = useTRPC();
   const invalidate = useInvalidate();
   const rules = useQuery(trpc.platformRules.get.queryOptions({ kind: "advisor_onboarding" }));
@@ -177,7 +174,6 @@ function OnboardingCard() {
 /** Invitations to apply while onboarding is invite-only: issue, list, revoke. */
 function InvitationsCard() {
   const t = useT();
-  const locale = useLocale();
   const trpc = useTRPC();
   const invalidate = useInvalidate();
   const list = useQuery(trpc.applicationInvitations.list.queryOptions({ limit: 100 }));
