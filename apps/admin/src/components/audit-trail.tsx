@@ -65,7 +65,7 @@ function Change({ before, after }: { before: unknown; after: unknown }) {
           <Text span size="xs" fw={600}>
             {t("console.common.audit.before")}
           </Text>
-          <Side fields={was} sign="−" color="red.9" />
+          <Side fields={was} sign="−" color="red" />
         </div>
       ) : null}
       {now ? (
@@ -73,7 +73,7 @@ function Change({ before, after }: { before: unknown; after: unknown }) {
           <Text span size="xs" fw={600}>
             {t("console.common.audit.after")}
           </Text>
-          <Side fields={now} sign="+" color="teal.9" />
+          <Side fields={now} sign="+" color="teal" />
         </div>
       ) : null}
     </Stack>

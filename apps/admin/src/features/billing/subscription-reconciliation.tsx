@@ -239,7 +239,7 @@ function RunRow({
           )}
         </Table.Td>
         <Table.Td ta="end">{finished ? run.customersChecked : "—"}</Table.Td>
-        <Table.Td ta="end" c={run.customersDiffering > 0 ? "orange.8" : undefined}>
+        <Table.Td ta="end" c={run.customersDiffering > 0 ? "orange" : undefined}>
           {finished ? run.customersDiffering : "—"}
         </Table.Td>
         <Table.Td ta="end" c={run.failures > 0 ? "red" : undefined}>

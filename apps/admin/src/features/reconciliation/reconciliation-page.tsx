@@ -166,7 +166,7 @@ function RunForm() {
             </Button>
           </Group>
           {problem ? (
-            <Text size="sm" c="orange.8" id="reconciliation-run-blocked" role="status">
+            <Text size="sm" c="orange" id="reconciliation-run-blocked" role="status">
               {problem}
             </Text>
           ) : null}
@@ -375,7 +375,7 @@ function SummaryTable({ report }: { report: ReportDetail }) {
                   <Data>{currency}</Data>
                 </Table.Td>
                 <Table.Td ta="end">{countAndMoney(pair.ours, currency)}</Table.Td>
-                <Table.Td ta="end" c={same ? undefined : "red.8"}>
+                <Table.Td ta="end" c={same ? undefined : "red"}>
                   {countAndMoney(pair.provider, currency)}
                 </Table.Td>
               </Table.Tr>
@@ -394,7 +394,7 @@ function SummaryTable({ report }: { report: ReportDetail }) {
                   <Data>{currency}</Data>
                 </Table.Td>
                 <Table.Td ta="end">{money(pair.ledger, currency)}</Table.Td>
-                <Table.Td ta="end" c={pair.ledger === pair.provider ? undefined : "red.8"}>
+                <Table.Td ta="end" c={pair.ledger === pair.provider ? undefined : "red"}>
                   {money(pair.provider, currency)}
                 </Table.Td>
               </Table.Tr>
