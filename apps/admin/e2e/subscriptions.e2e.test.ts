@@ -194,7 +194,7 @@ describe("subscriptions", () => {
       await row.getByText("Cancels at the end of the period").waitFor();
       await row.getByRole("link", { name: /Open the subscription of/ }).click();
       const status = page.getByTestId("subscriber-status");
-      await status.getByTestId("subscriber-plan").getByText("Pro").waitFor();
+      await status.getByTestId("subscriber-plan").getByText("Pro", { exact: true }).waitFor();
       expect(await status.getByTestId("subscriber-canceling").textContent()).toBe("Yes");
       await status
         .getByTestId("subscriber-status-badge")

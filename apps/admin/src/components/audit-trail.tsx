@@ -1,71 +1,120 @@
 import { Code, Stack, Table, Text, Title } from "@mantine/core";
-import { formatDateTime } from "../lib/format";
+import { ScrollTable } from "./scroll-table";
+import { Fragment } from "react";
+import { type AuditField, auditFields } from "../lib/audit-diff";
+import { i18n, useT } from "../lib/i18n";
 import { useLocale } from "../lib/session";
 import type { RouterOutputs } from "../lib/trpc";
+import { Data, DateTime } from "./formatted";
 
 export type AuditEntry = RouterOutputs["users"]["get"]["audit"][number];
 
-/** An audit before/after value as `key: value, …` (JSON for anything that isn't an object). */
-function brief(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value !== "object" || Array.isArray(value)) return JSON.stringify(value);
-  return Object.entries(value)
-    .map(([key, v]) => `${key}: ${typeof v === "string" ? v : JSON.stringify(v)}`)
-    .join(", ");
+/** A field's name in the operator's language where the catalog has one, else as stored. */
+function FieldName({ path }: { path: string[] }) {
+  return (
+    <>
+      {path.map((key, index) => {
+        const labelKey = `console.common.auditField.${key}`;
+        return (
+          <Fragment key={index}>
+            {index > 0 ? " › " : null}
+            {i18n.exists(labelKey) ? i18n.t(labelKey) : <Code fz="xs">{key}</Code>}
+          </Fragment>
+        );
+      })}
+    </>
+  );
 }
 
+function FieldValue({ field }: { field: AuditField }) {
+  if (field.kind === "json") return <Code fz="xs">{field.text}</Code>;
+  return <Data>{field.text}</Data>;
+}
+
+function Side({ fields, sign, color }: { fields: AuditField[]; sign: string; color: string }) {
+  return (
+    <Text size="xs" c={color} style={{ overflowWrap: "anywhere" }}>
+      <span aria-hidden>{sign} </span>
+      {fields.map((field, index) => (
+        <Fragment key={field.path.join(".") || index}>
+          {index > 0 ? "; " : null}
+          {field.path.length > 0 ? (
+            <>
+              <FieldName path={field.path} />
+              {": "}
+            </>
+          ) : null}
+          <FieldValue field={field} />
+        </Fragment>
+      ))}
+    </Text>
+  );
+}
+
+/** The before and after of one record: amounts formatted with their currency, never raw. */
 function Change({ before, after }: { before: unknown; after: unknown }) {
-  const lines = [
-    { sign: "−", text: brief(before), color: "red" },
-    { sign: "+", text: brief(after), color: "teal" },
-  ].filter((line) => line.text !== null);
-  if (lines.length === 0) return <Text size="xs">—</Text>;
+  const t = useT();
+  const locale = useLocale();
+  const was = auditFields(before, locale);
+  const now = auditFields(after, locale);
+  if (!was && !now) return <Text size="xs">—</Text>;
   return (
     <Stack gap={2}>
-      {lines.map((line) => (
-        <Text
-          key={line.sign}
-          size="xs"
-          ff="monospace"
-          c={line.color}
-          style={{ overflowWrap: "anywhere" }}
-        >
-          {line.sign} {line.text}
-        </Text>
-      ))}
+      {was ? (
+        <div>
+          <Text span size="xs" fw={600}>
+            {t("console.common.audit.before")}
+          </Text>
+          <Side fields={was} sign="−" color="red" />
+        </div>
+      ) : null}
+      {now ? (
+        <div>
+          <Text span size="xs" fw={600}>
+            {t("console.common.audit.after")}
+          </Text>
+          <Side fields={now} sign="+" color="teal" />
+        </div>
+      ) : null}
     </Stack>
   );
 }
 
 /** The audit records about one subject (a user, an application), newest first. */
 export function AuditTrail({ audit }: { audit: readonly AuditEntry[] }) {
-  const locale = useLocale();
+  const t = useT();
   return (
     <Stack gap="xs">
-      <Title order={4}>Audit trail</Title>
+      <Title order={4}>{t("console.common.audit.title")}</Title>
       {audit.length === 0 ? (
         <Text size="sm" c="dimmed">
-          Nothing recorded yet.
+          {t("console.common.audit.empty")}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={760}>
-          <Table verticalSpacing={4} fz="sm" aria-label="Audit trail">
+        <ScrollTable minWidth={760} label={t("console.common.audit.title")}>
+          <Table verticalSpacing={4} fz="sm" aria-label={t("console.common.audit.title")}>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>When</Table.Th>
-                <Table.Th>Actor</Table.Th>
-                <Table.Th>Action</Table.Th>
-                <Table.Th>Change</Table.Th>
-                <Table.Th>Request</Table.Th>
+                <Table.Th scope="col">{t("console.common.audit.when")}</Table.Th>
+                <Table.Th scope="col">{t("console.common.audit.actor")}</Table.Th>
+                <Table.Th scope="col">{t("console.common.audit.action")}</Table.Th>
+                <Table.Th scope="col">{t("console.common.audit.change")}</Table.Th>
+                <Table.Th scope="col">{t("console.common.audit.request")}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {audit.map((entry) => (
                 <Table.Tr key={entry.id}>
                   <Table.Td style={{ whiteSpace: "nowrap" }}>
-                    {formatDateTime(entry.at, locale)}
+                    <DateTime value={entry.at} />
                   </Table.Td>
-                  <Table.Td>{entry.actorId ?? entry.actorLabel ?? "—"}</Table.Td>
+                  <Table.Td style={{ overflowWrap: "anywhere" }}>
+                    {(entry.actorId ?? entry.actorLabel) ? (
+                      <Data>{entry.actorId ?? entry.actorLabel}</Data>
+                    ) : (
+                      "—"
+                    )}
+                  </Table.Td>
                   <Table.Td>
                     <Code>{entry.action}</Code>
                   </Table.Td>
@@ -73,15 +122,15 @@ export function AuditTrail({ audit }: { audit: readonly AuditEntry[] }) {
                     <Change before={entry.before} after={entry.after} />
                   </Table.Td>
                   <Table.Td>
-                    <Text size="xs" c="dimmed">
-                      {entry.requestId ?? "—"}
+                    <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
+                      {entry.requestId ? <Data>{entry.requestId}</Data> : "—"}
                     </Text>
                   </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       )}
     </Stack>
   );

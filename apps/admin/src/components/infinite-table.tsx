@@ -1,7 +1,28 @@
 import { Table, type TableProps } from "@mantine/core";
-import { Fragment, type ReactNode } from "react";
+import { ScrollTable } from "./scroll-table";
+import {
+  Children,
+  cloneElement,
+  Fragment,
+  isValidElement,
+  type ReactElement,
+  type ReactNode,
+} from "react";
 import type { InfiniteList } from "../lib/infinite-list";
 import { EmptyRow, ListStates, LoadMore } from "./list-states";
+
+/**
+ * The header cells with `scope="col"` (unless a cell sets its own), looking through the
+ * fragment callers usually pass them in.
+ */
+function withColumnScope(head: ReactNode): ReactNode {
+  return Children.map(head, (child): ReactNode => {
+    if (!isValidElement(child)) return child;
+    const element = child as ReactElement<{ children?: ReactNode; scope?: string }>;
+    if (element.type === Fragment) return withColumnScope(element.props.children);
+    return element.props.scope ? element : cloneElement(element, { scope: "col" });
+  });
+}
 
 /**
  * A list page's table, loaded page by page (see `useInfiniteList`): the loading and failed
@@ -12,9 +33,9 @@ export function InfiniteTable<TItem>(props: {
   list: InfiniteList<TItem>;
   /** The table's accessible name. */
   label: string;
-  /** e.g. "users": read as "Loading users" and "Couldn't load users." */
+  /** Translated, e.g. "users": read as "Loading users" and "Couldn't load users." */
   noun: string;
-  /** e.g. "user" and "users", for "Showing 1 user". */
+  /** Translated, e.g. "user" and "users", for "Showing 1 user". */
   singular: string;
   plural: string;
   /** Below this width the table scrolls sideways, in px. */
@@ -34,7 +55,7 @@ export function InfiniteTable<TItem>(props: {
   const { query, items } = props.list;
   return (
     <ListStates query={query} shown={items.length} noun={props.noun}>
-      <Table.ScrollContainer minWidth={props.minWidth}>
+      <ScrollTable minWidth={props.minWidth} label={props.label}>
         <Table
           striped
           verticalSpacing="xs"
@@ -43,7 +64,7 @@ export function InfiniteTable<TItem>(props: {
           aria-busy={query.isFetching}
         >
           <Table.Thead>
-            <Table.Tr>{props.head}</Table.Tr>
+            <Table.Tr>{withColumnScope(props.head)}</Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {items.map((item) => (
@@ -52,7 +73,7 @@ export function InfiniteTable<TItem>(props: {
             {items.length === 0 ? <EmptyRow colSpan={props.columns}>{props.empty}</EmptyRow> : null}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollTable>
       <LoadMore
         shown={items.length}
         singular={props.singular}

@@ -2,7 +2,8 @@ import { Code, Text } from "@mantine/core";
 
 /**
  * A JSON value indented for reading (a string is shown as given: it may already be
- * formatted). "—" for nothing or an empty object.
+ * formatted). "—" for nothing or an empty object. Code reads left to right in any locale,
+ * and a long body scrolls inside the block rather than widening a phone's page.
  */
 export function JsonBlock({ value, label }: { value: unknown; label?: string }) {
   if (
@@ -20,8 +21,19 @@ export function JsonBlock({ value, label }: { value: unknown; label?: string }) 
   return (
     <Code
       block
+      dir="ltr"
+      translate="no"
+      // Scrollable, so reachable by keyboard; a region so its name is allowed and read.
+      role={label ? "region" : undefined}
       aria-label={label}
-      style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere", maxHeight: 480, overflow: "auto" }}
+      tabIndex={0}
+      style={{
+        whiteSpace: "pre-wrap",
+        overflowWrap: "anywhere",
+        maxHeight: 480,
+        maxWidth: "100%",
+        overflow: "auto",
+      }}
     >
       {text}
     </Code>

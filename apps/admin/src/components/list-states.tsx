@@ -1,6 +1,9 @@
 import { Alert, Anchor, Button, Center, Group, Loader, Stack, Table, Text } from "@mantine/core";
 import type { ReactNode } from "react";
 import { Link } from "react-router";
+import { formatNumber } from "../lib/format";
+import { useT } from "../lib/i18n";
+import { useLocale } from "../lib/session";
 import { describeError } from "../lib/trpc";
 
 type ListQuery = {
@@ -17,23 +20,24 @@ export function ListStates(props: {
   query: ListQuery;
   /** Rows already shown: a failed refresh keeps them rather than hiding them. */
   shown: number;
-  /** e.g. "users": read as "Loading users" and "Couldn't load users." */
+  /** Translated, e.g. "users": read as "Loading users" and "Couldn't load users." */
   noun: string;
   children: ReactNode;
 }) {
+  const t = useT();
   if (props.query.isPending) {
     return (
       <Center p="xl">
-        <Loader aria-label={`Loading ${props.noun}`} />
+        <Loader aria-label={t("console.common.loadingNoun", { noun: props.noun })} />
       </Center>
     );
   }
   if (props.query.isError && props.shown === 0) {
     return (
       <Stack align="center" p="xl" gap="xs">
-        <Text c="red">Couldn&apos;t load {props.noun}.</Text>
+        <Text c="red">{t("console.common.loadFailed", { noun: props.noun })}</Text>
         <Button variant="light" size="xs" onClick={() => void props.query.refetch()}>
-          Try again
+          {t("console.common.tryAgain")}
         </Button>
       </Stack>
     );
@@ -57,6 +61,7 @@ export function EmptyRow(props: { colSpan: number; children: ReactNode }) {
 /** "Showing N things" and, while the API has more, a button that fetches the next page. */
 export function LoadMore(props: {
   shown: number;
+  /** Translated nouns, picked by the count (the sentence around them is the catalog's). */
   singular: string;
   plural: string;
   query: {
@@ -65,10 +70,16 @@ export function LoadMore(props: {
     fetchNextPage: () => Promise<unknown>;
   };
 }) {
+  const t = useT();
+  const locale = useLocale();
   return (
-    <Group justify="space-between">
+    <Group justify="space-between" wrap="wrap">
       <Text size="sm" c="dimmed">
-        Showing {props.shown} {props.shown === 1 ? props.singular : props.plural}
+        {t("console.common.showing", {
+          count: props.shown,
+          n: formatNumber(props.shown, locale),
+          noun: props.shown === 1 ? props.singular : props.plural,
+        })}
       </Text>
       {props.query.hasNextPage ? (
         <Button
@@ -76,7 +87,7 @@ export function LoadMore(props: {
           loading={props.query.isFetchingNextPage}
           onClick={() => void props.query.fetchNextPage()}
         >
-          Load more
+          {t("console.common.loadMore")}
         </Button>
       ) : null}
     </Group>
@@ -90,14 +101,15 @@ export function LoadMore(props: {
  */
 export function DetailStates(props: {
   query: { isPending: boolean; error: unknown };
-  /** e.g. "consultation": read as "Loading consultation" and "Couldn't load this consultation". */
+  /** Translated, e.g. "consultation": read as "Loading consultation" and "Couldn't load this consultation". */
   noun: string;
   back?: { to: string; label: string };
 }) {
+  const t = useT();
   if (props.query.isPending) {
     return (
       <Center p="xl">
-        <Loader aria-label={`Loading ${props.noun}`} />
+        <Loader aria-label={t("console.common.loadingNoun", { noun: props.noun })} />
       </Center>
     );
   }
@@ -105,10 +117,10 @@ export function DetailStates(props: {
     <Stack>
       {props.back && (
         <Anchor component={Link} to={props.back.to} size="sm">
-          ← {props.back.label}
+          {t("console.common.back", { label: props.back.label })}
         </Anchor>
       )}
-      <Alert color="red" title={`Couldn't load this ${props.noun}`}>
+      <Alert color="red" title={t("console.common.loadThisFailed", { noun: props.noun })}>
         {describeError(props.query.error).message}
       </Alert>
     </Stack>

@@ -59,7 +59,7 @@ export function MoneyInput({
     <NumberInput
       label={label}
       description={description}
-      rightSection={currency}
+      rightSection={<bdi>{currency}</bdi>}
       rightSectionWidth={52}
       min={0}
       max={maxMinor === undefined ? undefined : toMajorUnits(maxMinor, currency)}

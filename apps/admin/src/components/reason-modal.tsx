@@ -1,5 +1,9 @@
 import { Button, Group, Modal, type MantineColor, Stack, Textarea } from "@mantine/core";
+import { useMediaQuery } from "@mantine/hooks";
 import { type FormEvent, type ReactNode, useState } from "react";
+import { formatNumber } from "../lib/format";
+import { useT } from "../lib/i18n";
+import { useLocale } from "../lib/session";
 
 /** The API's shortest accepted reason or note, after trimming. */
 export const MIN_REASON_LENGTH = 3;
@@ -32,6 +36,8 @@ function ReasonForm({
   onClose,
   children,
 }: Omit<ReasonModalProps, "opened" | "title">) {
+  const t = useT();
+  const locale = useLocale();
   const [text, setText] = useState("");
   const [touched, setTouched] = useState(false);
   const trimmed = text.trim();
@@ -56,11 +62,16 @@ function ReasonForm({
           onChange={(event) => setText(event.currentTarget.value)}
           onBlur={() => setTouched(true)}
           error={
-            touched && tooShort ? `Write at least ${MIN_REASON_LENGTH} characters.` : undefined
+            touched && tooShort
+              ? t("console.common.reasonTooShort", {
+                  count: MIN_REASON_LENGTH,
+                  n: formatNumber(MIN_REASON_LENGTH, locale),
+                })
+              : undefined
           }
           data-autofocus
         />
-        <Group justify="flex-end">
+        <Group justify="flex-end" wrap="wrap">
           {/* Keeping focus in the field on press: otherwise its blur shows the length error,
               the buttons shift down between press and release, and the click is lost. */}
           <Button
@@ -69,7 +80,7 @@ function ReasonForm({
             onClick={onClose}
             disabled={pending}
           >
-            Cancel
+            {t("console.common.cancel")}
           </Button>
           <Button type="submit" color={color} loading={pending} disabled={tooShort}>
             {confirmLabel}
@@ -85,8 +96,9 @@ function ReasonForm({
  * on: suspending, rejecting, hiding. The field starts empty each time the modal opens.
  */
 export function ReasonModal({ opened, title, onClose, ...form }: ReasonModalProps) {
+  const isPhone = useMediaQuery("(max-width: 36em)") ?? false;
   return (
-    <Modal opened={opened} onClose={onClose} title={title} centered size="lg">
+    <Modal opened={opened} onClose={onClose} title={title} centered size="lg" fullScreen={isPhone}>
       {opened ? <ReasonForm {...form} onClose={onClose} /> : null}
     </Modal>
   );
@@ -112,13 +124,14 @@ export function ConfirmModal({
   onConfirm: () => void;
   onClose: () => void;
 }) {
+  const t = useT();
   return (
     <Modal opened={opened} onClose={onClose} title={title} centered>
       <Stack>
         {children}
-        <Group justify="flex-end">
+        <Group justify="flex-end" wrap="wrap">
           <Button variant="default" onClick={onClose} disabled={pending}>
-            Cancel
+            {t("console.common.cancel")}
           </Button>
           <Button color={color} loading={pending} onClick={onConfirm}>
             {confirmLabel}

@@ -4,6 +4,8 @@ import { Navigate, Outlet, useLocation } from "react-router";
 import { fullName, setViewerTimeZone } from "../lib/format";
 import { isSupportedLocale } from "@an/domain";
 import { useEffect } from "react";
+import { Trans } from "react-i18next";
+import { useT } from "../lib/i18n";
 import { hasPickedLocale, setLocale, useToken } from "../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../lib/trpc";
 import { AppLayout, useSignOut } from "./app-layout";
@@ -14,24 +16,28 @@ type Me = RouterOutputs["auth"]["getMe"];
 
 function NotAdmin({ me }: { me: Me }) {
   const signOut = useSignOut();
+  const t = useT();
   return (
     <Center mih="100vh" p="md">
       <Paper withBorder p="xl" maw={460} w="100%">
         <Stack>
-          <Title order={3}>You need the admin role to use the console</Title>
-          <Text size="sm">
-            You are signed in as {fullName(me)} ({me.email}). Ask an existing admin to grant you the
-            admin role, then sign in again.
+          <Title order={3}>{t("console.common.notAdmin.title")}</Title>
+          <Text size="sm" style={{ overflowWrap: "anywhere" }}>
+            <Trans
+              i18nKey="console.common.notAdmin.signedInAs"
+              values={{ name: fullName(me), email: me.email }}
+              components={{ data: <bdi /> }}
+            />
           </Text>
-          <Group gap="xs">
+          <Group gap="xs" wrap="wrap">
             <Text size="sm" c="dimmed">
-              Your roles:
+              {t("console.common.notAdmin.yourRoles")}
             </Text>
             <RoleBadges roles={me.roles} />
           </Group>
-          <Group justify="space-between">
+          <Group justify="space-between" wrap="wrap">
             <LocalePicker />
-            <Button onClick={signOut}>Sign out</Button>
+            <Button onClick={signOut}>{t("console.header.signOut")}</Button>
           </Group>
         </Stack>
       </Paper>
@@ -47,6 +53,7 @@ export function RequireAdmin() {
   const token = useToken();
   const location = useLocation();
   const trpc = useTRPC();
+  const t = useT();
   const me = useQuery(trpc.auth.getMe.queryOptions(undefined, { enabled: token !== null }));
   const savedLocale = me.data?.locale;
   // A browser that has no pick of its own opens in the language saved on the user, so the
@@ -61,7 +68,7 @@ export function RequireAdmin() {
   if (me.isPending) {
     return (
       <Center mih="100vh">
-        <Loader aria-label="Loading your session" />
+        <Loader aria-label={t("console.common.loadingSession")} />
       </Center>
     );
   }
@@ -69,17 +76,17 @@ export function RequireAdmin() {
     const failure = describeError(me.error);
     return (
       <Center mih="100vh" p="md">
-        <Alert color="red" title="Couldn't load your session" maw={460}>
+        <Alert color="red" title={t("console.common.sessionFailed")} maw={460}>
           <Stack gap="xs">
             <Text size="sm">{failure.message}</Text>
             {failure.requestId ? (
               <Text size="xs" c="dimmed">
-                Request id: {failure.requestId}
+                {t("console.common.requestId")} <bdi>{failure.requestId}</bdi>
               </Text>
             ) : null}
             <Group>
               <Button size="xs" variant="light" onClick={() => void me.refetch()}>
-                Try again
+                {t("console.common.tryAgain")}
               </Button>
             </Group>
           </Stack>

@@ -1,4 +1,5 @@
 import { Badge, CloseButton, Group, Text, Tooltip } from "@mantine/core";
+import { useT } from "../lib/i18n";
 import { ROLE_COLORS, type Role } from "../lib/roles";
 
 type RoleBadgesProps = {
@@ -13,25 +14,39 @@ type RoleBadgesProps = {
 
 /** A user's roles as a labelled list of badges. */
 export function RoleBadges({ roles, owner, onRevoke, locked = {} }: RoleBadgesProps) {
+  const t = useT();
   if (roles.length === 0) {
     return (
       <Text size="sm" c="dimmed">
-        No roles
+        {t("console.common.noRoles")}
       </Text>
     );
   }
   return (
-    <Group gap={6} role="list" aria-label={owner ? `Roles of ${owner}` : "Roles"}>
+    <Group
+      gap={6}
+      wrap="wrap"
+      role="list"
+      aria-label={owner ? t("console.common.rolesOf", { owner }) : t("console.common.roles")}
+    >
       {roles.map((role) => {
         const lockedReason = locked[role];
+        const roleName = t(`console.common.role.${role}`);
         const revoke = onRevoke ? (
-          <Tooltip label={lockedReason ?? `Revoke ${role}`} withArrow>
+          <Tooltip
+            label={lockedReason ?? t("console.common.revokeRole", { role: roleName })}
+            withArrow
+          >
             <CloseButton
               size="xs"
               variant="transparent"
               c="inherit"
               disabled={Boolean(lockedReason)}
-              aria-label={`Revoke ${role}${owner ? ` from ${owner}` : ""}`}
+              aria-label={
+                owner
+                  ? t("console.common.revokeRoleFrom", { role: roleName, owner })
+                  : t("console.common.revokeRole", { role: roleName })
+              }
               onClick={() => onRevoke(role)}
             />
           </Tooltip>
@@ -44,9 +59,9 @@ export function RoleBadges({ roles, owner, onRevoke, locked = {} }: RoleBadgesPr
             variant="light"
             data-role={role}
             rightSection={revoke}
-            pr={revoke ? 2 : undefined}
+            pe={revoke ? 2 : undefined}
           >
-            {role}
+            {roleName}
           </Badge>
         );
       })}

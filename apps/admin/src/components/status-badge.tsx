@@ -3,9 +3,10 @@ import type { ReactNode } from "react";
 import classes from "./status-badge.module.css";
 
 /**
- * The console's one status badge: a coloured label, explained on hover when `meaning` is
- * given. It never truncates: a squeezed table column grows to fit it instead of cutting
- * "QUEUED" to "QUEU…" (Mantine's badge clips its label with an ellipsis).
+ * The console's one status badge: a coloured label (translated by the caller, keyed by the
+ * status), explained on hover when `meaning` is given. It never truncates: its label wraps
+ * or the badge grows instead of cutting "QUEUED" to "QUEU…" (Mantine's badge clips its label
+ * with an ellipsis). Its colours reach AA contrast through the theme (lib/theme.ts).
  */
 export function StatusBadge({
   label,
@@ -36,7 +37,7 @@ export function StatusBadge({
     </Badge>
   );
   return meaning ? (
-    <Tooltip label={meaning} multiline w={280} withArrow>
+    <Tooltip label={meaning} multiline maw={280} withArrow>
       {badge}
     </Tooltip>
   ) : (

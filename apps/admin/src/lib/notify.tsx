@@ -1,5 +1,6 @@
 import { Stack, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
+import { i18n } from "./i18n";
 import { describeError } from "./trpc";
 
 /**
@@ -14,14 +15,14 @@ export function notifyError(error: unknown, title?: string): void {
     // One notification per request, however many queries failed in it.
     id: failure.requestId ?? undefined,
     color: "red",
-    title: title ?? failure.title ?? "Something went wrong",
+    title: title ?? failure.title ?? i18n.t("console.common.somethingWentWrong"),
     autoClose: 10_000,
     message: (
       <Stack gap={2}>
         <Text size="sm">{failure.message}</Text>
         {failure.requestId ? (
           <Text size="xs" c="dimmed">
-            Request id: {failure.requestId}
+            {i18n.t("console.common.requestId")} <bdi>{failure.requestId}</bdi>
           </Text>
         ) : null}
       </Stack>
@@ -29,6 +30,7 @@ export function notifyError(error: unknown, title?: string): void {
   });
 }
 
-export function notifySuccess(message: string): void {
-  notifications.show({ color: "teal", message, autoClose: 5_000 });
+/** A short confirmation; `message` comes from the catalog (the caller translates it). */
+export function notifySuccess(message: string, title?: string): void {
+  notifications.show({ color: "teal", title, message, autoClose: 5_000 });
 }

@@ -12,13 +12,16 @@ import {
   Text,
   Title,
 } from "@mantine/core";
+import { ScrollTable } from "../../components/scroll-table";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { Trans } from "react-i18next";
 import { Navigate, useLocation, useNavigate } from "react-router";
 import { HOME_PATH } from "../../components/app-layout";
 import { LocalePicker } from "../../components/locale-picker";
 import { RoleBadges } from "../../components/role-badges";
 import { fullName } from "../../lib/format";
+import { useT } from "../../lib/i18n";
 import { setToken, useToken } from "../../lib/session";
 import { describeError, useTRPC } from "../../lib/trpc";
 
@@ -34,60 +37,68 @@ function useReturnPath(): string {
 
 /** Demo users from the API's dev sign-in: one button each. Development only. */
 function DevSignIn({ onToken }: { onToken: (token: string) => void }) {
+  const t = useT();
   const trpc = useTRPC();
   const users = useQuery(trpc.sandbox.listUsers.queryOptions());
   const signIn = useMutation(
     trpc.sandbox.signIn.mutationOptions({ onSuccess: (result) => onToken(result.token) }),
   );
 
-  if (users.isPending) return <Loader size="sm" aria-label="Loading demo users" />;
+  if (users.isPending) return <Loader size="sm" aria-label={t("console.signIn.loadingUsers")} />;
   if (users.isError) {
     return (
-      <Alert color="red" title="Dev sign-in is unavailable">
+      <Alert color="red" title={t("console.signIn.devUnavailable")}>
         {describeError(users.error).message}
       </Alert>
     );
   }
   return (
-    <Table verticalSpacing="xs" aria-label="Demo users">
-      <Table.Tbody>
-        {users.data.map((user) => {
-          const name = fullName(user);
-          return (
-            <Table.Tr key={user.email}>
-              <Table.Td>
-                <Text size="sm" fw={500}>
-                  {name}
-                </Text>
-                <Text size="xs" c="dimmed">
-                  {user.email}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <RoleBadges roles={user.roles} />
-              </Table.Td>
-              <Table.Td ta="end">
-                <Button
-                  size="xs"
-                  data-testid={`sign-in-${user.email}`}
-                  aria-label={`Sign in as ${name} (${user.email})`}
-                  loading={signIn.isPending && signIn.variables.email === user.email}
-                  disabled={signIn.isPending}
-                  onClick={() => signIn.mutate({ email: user.email })}
-                >
-                  Sign in as {user.firstName ?? user.email}
-                </Button>
-              </Table.Td>
-            </Table.Tr>
-          );
-        })}
-      </Table.Tbody>
-    </Table>
+    <ScrollTable minWidth={460} label={t("console.signIn.demoUsers")}>
+      <Table verticalSpacing="xs" aria-label={t("console.signIn.demoUsers")}>
+        <Table.Tbody>
+          {users.data.map((user) => {
+            const name = fullName(user);
+            return (
+              <Table.Tr key={user.email}>
+                <Table.Td>
+                  <Text size="sm" fw={500}>
+                    <bdi>{name}</bdi>
+                  </Text>
+                  <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
+                    <bdi>{user.email}</bdi>
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <RoleBadges roles={user.roles} />
+                </Table.Td>
+                <Table.Td ta="end">
+                  <Button
+                    size="xs"
+                    data-testid={`sign-in-${user.email}`}
+                    aria-label={t("console.signIn.signInAsLabel", { name, email: user.email })}
+                    loading={signIn.isPending && signIn.variables.email === user.email}
+                    disabled={signIn.isPending}
+                    onClick={() => signIn.mutate({ email: user.email })}
+                  >
+                    <Trans
+                      i18nKey="console.signIn.signInAs"
+                      values={{ name: user.firstName ?? user.email }}
+                      components={{ data: <bdi /> }}
+                    />
+                  </Button>
+                </Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </Table.Tbody>
+      </Table>
+    </ScrollTable>
   );
 }
 
 /** Signs in with a token minted elsewhere (identity provider, `pnpm dev:token`). */
 function TokenSignIn({ onToken }: { onToken: (token: string) => void }) {
+  const t = useT();
   const [value, setValue] = useState("");
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -96,16 +107,17 @@ function TokenSignIn({ onToken }: { onToken: (token: string) => void }) {
   };
   return (
     <form onSubmit={submit}>
-      <Group align="flex-end" wrap="nowrap">
+      <Group align="flex-end" wrap="wrap">
         <PasswordInput
           flex={1}
-          label="Access token"
-          description="A bearer token from the identity provider"
+          miw={200}
+          label={t("console.signIn.accessToken")}
+          description={t("console.signIn.accessTokenHint")}
           value={value}
           onChange={(event) => setValue(event.currentTarget.value)}
         />
         <Button type="submit" variant="default" disabled={!value.trim()}>
-          Use token
+          {t("console.signIn.useToken")}
         </Button>
       </Group>
     </form>
@@ -113,6 +125,7 @@ function TokenSignIn({ onToken }: { onToken: (token: string) => void }) {
 }
 
 export function SignInPage() {
+  const t = useT();
   const token = useToken();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -131,11 +144,11 @@ export function SignInPage() {
     <Center mih="100vh" p="md">
       <Paper withBorder shadow="xs" p="xl" w="100%" maw={640}>
         <Stack>
-          <Group justify="space-between" align="flex-start">
+          <Group justify="space-between" align="flex-start" wrap="wrap">
             <div>
-              <Title order={2}>Advisor Network console</Title>
+              <Title order={2}>{t("console.header.title")}</Title>
               <Text size="sm" c="dimmed">
-                Sign in to manage users, roles and notifications.
+                {t("console.signIn.intro")}
               </Text>
             </div>
             <LocalePicker />
@@ -143,10 +156,10 @@ export function SignInPage() {
           {import.meta.env.DEV ? (
             <>
               <Text size="sm" fw={500}>
-                Development: sign in as a demo user
+                {t("console.signIn.devTitle")}
               </Text>
               <DevSignIn onToken={acceptToken} />
-              <Divider label="or" />
+              <Divider label={t("console.signIn.or")} />
             </>
           ) : null}
           <TokenSignIn onToken={acceptToken} />

@@ -17,7 +17,9 @@ import {
   Textarea,
   Title,
 } from "@mantine/core";
+import { ScrollTable } from "../../components/scroll-table";
 import { useMutation, useQuery } from "@tanstack/react-query";
+import { Data, Money } from "../../components/formatted";
 import { type FormEvent, useState } from "react";
 import {
   EntitlementsText,
@@ -32,7 +34,6 @@ import { ErrorNote } from "../sandbox/error-note";
 import { MoneyInput } from "../../components/money-input";
 import { ReasonModal } from "../../components/reason-modal";
 import { StatusBadge } from "../../components/status-badge";
-import { formatMoney } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { useInvalidate } from "../../lib/invalidate";
 import { notifySuccess } from "../../lib/notify";
@@ -270,7 +271,7 @@ function CreatePlanModal({ opened, onClose }: { opened: boolean; onClose: () => 
               {t("console.billing.plans.prices")}
             </Text>
             {prices.map((price, index) => (
-              <Group key={index} align="flex-end" wrap="nowrap">
+              <Group key={index} align="flex-end" wrap="wrap">
                 <PriceFields
                   value={price}
                   onChange={(next) => setPrices(prices.map((p, i) => (i === index ? next : p)))}
@@ -447,7 +448,9 @@ function PlanCard({
         <Group justify="space-between" align="flex-start">
           <Stack gap={2}>
             <Group gap="xs">
-              <Title order={4}>{planName(plan, locale)}</Title>
+              <Title order={4}>
+                <Data>{planName(plan, locale)}</Data>
+              </Title>
               <Code>{plan.key}</Code>
               <StatusBadge
                 label={t(`console.billing.plans.status.${plan.status}`)}
@@ -487,7 +490,7 @@ function PlanCard({
             </Button>
           </Group>
         </Group>
-        <Table.ScrollContainer minWidth={640}>
+        <ScrollTable minWidth={640} label={t("console.billing.plans.pricesOf", { key: plan.key })}>
           <Table striped aria-label={t("console.billing.plans.pricesOf", { key: plan.key })}>
             <Table.Thead>
               <Table.Tr>
@@ -502,9 +505,13 @@ function PlanCard({
             <Table.Tbody>
               {plan.prices.map((price) => (
                 <Table.Tr key={price.id} data-price-active={String(price.active)}>
-                  <Table.Td>{price.currency}</Table.Td>
+                  <Table.Td>
+                    <Data>{price.currency}</Data>
+                  </Table.Td>
                   <Table.Td>{t(`console.billing.interval.${price.interval}`)}</Table.Td>
-                  <Table.Td>{formatMoney(price.amount, price.currency, locale)}</Table.Td>
+                  <Table.Td>
+                    <Money amount={price.amount} currency={price.currency} />
+                  </Table.Td>
                   <Table.Td>{price.trialDays}</Table.Td>
                   <Table.Td>
                     <Code fz="xs">{price.stripePriceId ?? "—"}</Code>{" "}
@@ -546,7 +553,7 @@ function PlanCard({
               ) : null}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       </Stack>
     </Card>
   );

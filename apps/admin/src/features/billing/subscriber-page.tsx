@@ -15,7 +15,9 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
+import { ScrollTable } from "../../components/scroll-table";
 import { useMutation, useQuery } from "@tanstack/react-query";
+import { Data, DateTime, Money } from "../../components/formatted";
 import { type FormEvent, useState } from "react";
 import { Link, useParams } from "react-router";
 import {
@@ -65,22 +67,25 @@ function StatusCard({ data, locale }: { data: Subscriber; locale: ConsoleLocale 
         {s ? (
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
             <Fact label={t("console.billing.plan")} testId="subscriber-plan">
-              {s.planName ?? s.planKey ?? "—"} {s.planKey ? <Code fz="xs">{s.planKey}</Code> : null}
+              <Data>{s.planName ?? s.planKey ?? "—"}</Data>{" "}
+              {s.planKey ? <Code fz="xs">{s.planKey}</Code> : null}
             </Fact>
             <Fact label={t("console.billing.statusLabel")}>
               <SubscriptionStatusBadge status={s.status} testId="subscriber-status-badge" />
             </Fact>
             <Fact label={t("console.billing.price")}>
-              {formatMoney(s.amount, s.currency, locale)}
+              <Money amount={s.amount} currency={s.currency} />
               {s.interval ? ` / ${t(`console.billing.interval.${s.interval}`)}` : ""}
             </Fact>
             <Fact label={t("console.billing.periodEnd")}>
-              {formatDateTime(s.currentPeriodEnd, locale)}
+              <DateTime value={s.currentPeriodEnd} />
             </Fact>
             <Fact label={t("console.billing.cancelAtPeriodEnd")} testId="subscriber-canceling">
               {s.cancelAtPeriodEnd ? t("console.billing.yes") : t("console.billing.no")}
             </Fact>
-            <Fact label={t("console.billing.trialEnd")}>{formatDateTime(s.trialEnd, locale)}</Fact>
+            <Fact label={t("console.billing.trialEnd")}>
+              <DateTime value={s.trialEnd} />
+            </Fact>
             <Fact label={t("console.billing.card")}>
               {s.card ? `${s.card.brand} •••• ${s.card.last4}` : "—"}
             </Fact>
@@ -154,7 +159,7 @@ function Invoices({ data, locale }: { data: Subscriber; locale: ConsoleLocale })
     <Card withBorder padding="md" component="section" aria-label={t("console.billing.invoices")}>
       <Stack gap="sm">
         <Title order={4}>{t("console.billing.invoices")}</Title>
-        <Table.ScrollContainer minWidth={800}>
+        <ScrollTable minWidth={800} label={t("console.billing.invoices")}>
           <Table
             striped
             aria-label={t("console.billing.invoices")}
@@ -180,20 +185,26 @@ function Invoices({ data, locale }: { data: Subscriber; locale: ConsoleLocale })
                   data-amount-paid={invoice.amountPaid}
                 >
                   <Table.Td style={{ whiteSpace: "nowrap" }}>
-                    {formatDateTime(invoice.createdAt, locale)}
+                    <DateTime value={invoice.createdAt} />
                   </Table.Td>
-                  <Table.Td>{invoice.status}</Table.Td>
+                  <Table.Td>
+                    <Code fz="xs">{invoice.status}</Code>
+                  </Table.Td>
                   <Table.Td>{invoice.billingReason ?? "—"}</Table.Td>
-                  <Table.Td>{formatMoney(invoice.amountDue, invoice.currency, locale)}</Table.Td>
-                  <Table.Td>{formatMoney(invoice.amountPaid, invoice.currency, locale)}</Table.Td>
+                  <Table.Td>
+                    <Money amount={invoice.amountDue} currency={invoice.currency} />
+                  </Table.Td>
+                  <Table.Td>
+                    <Money amount={invoice.amountPaid} currency={invoice.currency} />
+                  </Table.Td>
                   <Table.Td>
                     {invoice.amountReversed > 0
                       ? formatMoney(invoice.amountReversed, invoice.currency, locale)
                       : "—"}
                   </Table.Td>
                   <Table.Td style={{ whiteSpace: "nowrap" }}>
-                    {formatDateTime(invoice.periodStart, locale)} –{" "}
-                    {formatDateTime(invoice.periodEnd, locale)}
+                    <DateTime value={invoice.periodStart} /> –{" "}
+                    <DateTime value={invoice.periodEnd} />
                   </Table.Td>
                   <Table.Td>
                     {invoice.hostedInvoiceUrl ? (
@@ -217,13 +228,13 @@ function Invoices({ data, locale }: { data: Subscriber; locale: ConsoleLocale })
               ) : null}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       </Stack>
     </Card>
   );
 }
 
-function Events({ data, locale }: { data: Subscriber; locale: ConsoleLocale }) {
+function Events({ data }: { data: Subscriber }) {
   const t = useT();
   return (
     <Card withBorder padding="md" component="section" aria-label={t("console.billing.events")}>
@@ -236,20 +247,21 @@ function Events({ data, locale }: { data: Subscriber; locale: ConsoleLocale }) {
         ) : (
           <Stack gap={6} data-testid="subscriber-events">
             {data.events.map((event) => (
-              <Group
-                key={event.id}
-                gap="sm"
-                wrap="nowrap"
-                align="flex-start"
-                data-kind={event.kind}
-              >
-                <Text size="xs" c="dimmed" style={{ whiteSpace: "nowrap", flexShrink: 0 }} w={150}>
-                  {formatDateTime(event.at, locale)}
+              <Group key={event.id} gap="sm" wrap="wrap" align="flex-start" data-kind={event.kind}>
+                <Text
+                  size="xs"
+                  c="dimmed"
+                  style={{ whiteSpace: "nowrap", flexShrink: 0 }}
+                  miw={150}
+                >
+                  <DateTime value={event.at} />
                 </Text>
                 <Stack gap={0}>
-                  <Text size="sm">{event.summary}</Text>
+                  <Text size="sm">
+                    <Data>{event.summary}</Data>
+                  </Text>
                   <Text size="xs" c="dimmed">
-                    {event.kind} · {event.source}
+                    <Data>{event.kind}</Data> · <Data>{event.source}</Data>
                   </Text>
                 </Stack>
               </Group>
@@ -369,12 +381,15 @@ function Grants({ data, locale }: { data: Subscriber; locale: ConsoleLocale }) {
                 const ended = grant.revokedAt !== null || Date.parse(grant.endsAt) <= Date.now();
                 return (
                   <Table.Tr key={grant.id}>
-                    <Table.Td>{grant.planKey}</Table.Td>
-                    <Table.Td style={{ whiteSpace: "nowrap" }}>
-                      {formatDateTime(grant.startsAt, locale)} –{" "}
-                      {formatDateTime(grant.endsAt, locale)}
+                    <Table.Td>
+                      <Code fz="xs">{grant.planKey}</Code>
                     </Table.Td>
-                    <Table.Td>{grant.reason}</Table.Td>
+                    <Table.Td style={{ whiteSpace: "nowrap" }}>
+                      <DateTime value={grant.startsAt} /> – <DateTime value={grant.endsAt} />
+                    </Table.Td>
+                    <Table.Td style={{ overflowWrap: "anywhere" }}>
+                      <Data>{grant.reason}</Data>
+                    </Table.Td>
                     <Table.Td>
                       {grant.revokedAt
                         ? t("console.billing.grants.revokedAt", {
@@ -481,13 +496,15 @@ export function SubscriberPage() {
   return (
     <Stack gap="lg" maw={1200}>
       <Anchor component={Link} to={back.to} size="sm">
-        ← {back.label}
+        {t("console.common.back", { label: back.label })}
       </Anchor>
       <Group justify="space-between" align="flex-start">
         <Stack gap={4}>
-          <Title order={2}>{userLabel(data.user)}</Title>
+          <Title order={2}>
+            <Data>{userLabel(data.user)}</Data>
+          </Title>
           <Text size="sm" c="dimmed">
-            {data.user.email ?? "—"} · <Code fz="xs">{data.user.id}</Code>
+            <Data>{data.user.email ?? "—"}</Data> · <Code fz="xs">{data.user.id}</Code>
           </Text>
         </Stack>
         <Button
@@ -503,7 +520,7 @@ export function SubscriberPage() {
       <StatusCard data={data} locale={locale} />
       <Invoices data={data} locale={locale} />
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
-        <Events data={data} locale={locale} />
+        <Events data={data} />
         <Grants data={data} locale={locale} />
       </SimpleGrid>
     </Stack>

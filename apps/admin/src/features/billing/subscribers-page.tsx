@@ -8,19 +8,17 @@ import {
   Text,
   TextInput,
   Title,
-  VisuallyHidden,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
+import { Money, DateTime } from "../../components/formatted";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { SubscriptionStatusBadge } from "./billing-parts";
 import { SubscriptionReconciliation } from "./subscription-reconciliation";
 import { InfiniteTable } from "../../components/infinite-table";
-import { formatDateTime, formatMoney } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { PAGE_SIZE, PAGING, useInfiniteList } from "../../lib/infinite-list";
-import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { type RouterInputs, type RouterOutputs, useTRPC, useTRPCClient } from "../../lib/trpc";
 
 type Row = RouterOutputs["billingAdmin"]["listSubscribers"]["items"][number];
@@ -41,7 +39,7 @@ const STATUSES = [
   "paused",
 ] as const satisfies readonly Status[];
 
-function SubscriberRow({ row, locale }: { row: Row; locale: ConsoleLocale }) {
+function SubscriberRow({ row }: { row: Row }) {
   const t = useT();
   return (
     <Table.Tr data-user-id={row.userId}>
@@ -63,13 +61,15 @@ function SubscriberRow({ row, locale }: { row: Row; locale: ConsoleLocale }) {
         ) : null}
       </Table.Td>
       <Table.Td style={{ whiteSpace: "nowrap" }}>
-        {formatMoney(row.amount, row.currency, locale)}
+        <Money amount={row.amount} currency={row.currency} />
         {row.interval ? ` / ${t(`console.billing.interval.${row.interval}`)}` : ""}
       </Table.Td>
       <Table.Td style={{ whiteSpace: "nowrap" }}>
-        {formatDateTime(row.currentPeriodEnd, locale)}
+        <DateTime value={row.currentPeriodEnd} />
       </Table.Td>
-      <Table.Td style={{ whiteSpace: "nowrap" }}>{formatDateTime(row.syncedAt, locale)}</Table.Td>
+      <Table.Td style={{ whiteSpace: "nowrap" }}>
+        <DateTime value={row.syncedAt} />
+      </Table.Td>
       <Table.Td>
         <Button
           size="xs"
@@ -99,7 +99,6 @@ function SubscriberList() {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const t = useT();
-  const locale = useLocale();
   const [search, setSearch] = useState("");
   const [status, setStatus] = useState<Status | "">("");
   const [planKey, setPlanKey] = useState("");
@@ -167,15 +166,13 @@ function SubscriberList() {
             <Table.Th>{t("console.billing.subscribers.price")}</Table.Th>
             <Table.Th>{t("console.billing.periodEnd")}</Table.Th>
             <Table.Th>{t("console.billing.subscribers.synced")}</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>{t("console.billing.subscribers.actions")}</VisuallyHidden>
-            </Table.Th>
+            <Table.Th>{t("console.billing.subscribers.actions")}</Table.Th>
           </>
         }
         columns={7}
         empty={t("console.billing.subscribers.empty")}
         rowKey={(row) => row.userId}
-        row={(row) => <SubscriberRow row={row} locale={locale} />}
+        row={(row) => <SubscriberRow row={row} />}
       />
     </Stack>
   );

@@ -12,7 +12,9 @@ import {
   Text,
   Title,
 } from "@mantine/core";
+import { ScrollTable } from "../../components/scroll-table";
 import { useMutation, useQuery } from "@tanstack/react-query";
+import { DateTime } from "../../components/formatted";
 import { useState } from "react";
 import { Link } from "react-router";
 import { SubscriptionStatusBadge } from "./billing-parts";
@@ -102,15 +104,7 @@ function customersOf(differences: unknown): CustomerDifferences[] {
 }
 
 /** A compared value as an operator reads it: statuses and dates in words, "—" for none. */
-function FieldValue({
-  field,
-  value,
-  locale,
-}: {
-  field: string;
-  value: Value;
-  locale: ConsoleLocale;
-}) {
+function FieldValue({ field, value }: { field: string; value: Value }) {
   const t = useT();
   if (value === null) return <>—</>;
   if (typeof value === "boolean") {
@@ -120,7 +114,11 @@ function FieldValue({
     return <SubscriptionStatusBadge status={value} />;
   }
   if (typeof value === "string" && ISO_INSTANT.test(value)) {
-    return <>{formatDateTime(value, locale)}</>;
+    return (
+      <>
+        <DateTime value={value} />
+      </>
+    );
   }
   return <Code fz="xs">{String(value)}</Code>;
 }
@@ -137,7 +135,12 @@ function RunDifferences({ run, locale }: { run: Run; locale: ConsoleLocale }) {
   const customers = customersOf(run.differences);
   const rows = customers.flatMap((c) => c.differences.map((d) => ({ customer: c, d })));
   return (
-    <Table.ScrollContainer minWidth={900}>
+    <ScrollTable
+      minWidth={900}
+      label={t("console.billing.reconciliation.differencesOf", {
+        at: formatDateTime(run.startedAt, locale),
+      })}
+    >
       <Table
         verticalSpacing={4}
         fz="sm"
@@ -184,10 +187,10 @@ function RunDifferences({ run, locale }: { run: Run; locale: ConsoleLocale }) {
               </Table.Td>
               <Table.Td>{fieldLabel(t, d.field)}</Table.Td>
               <Table.Td>
-                <FieldValue field={d.field} value={d.ours} locale={locale} />
+                <FieldValue field={d.field} value={d.ours} />
               </Table.Td>
               <Table.Td>
-                <FieldValue field={d.field} value={d.stripe} locale={locale} />
+                <FieldValue field={d.field} value={d.stripe} />
               </Table.Td>
             </Table.Tr>
           ))}
@@ -196,7 +199,7 @@ function RunDifferences({ run, locale }: { run: Run; locale: ConsoleLocale }) {
           ) : null}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </ScrollTable>
   );
 }
 
@@ -222,7 +225,7 @@ function RunRow({
         data-differing={finished ? run.customersDiffering : undefined}
       >
         <Table.Td style={{ whiteSpace: "nowrap" }}>
-          {formatDateTime(run.startedAt, locale)}
+          <DateTime value={run.startedAt} />
         </Table.Td>
         <Table.Td style={{ whiteSpace: "nowrap" }}>
           {finished ? (
@@ -236,7 +239,7 @@ function RunRow({
           )}
         </Table.Td>
         <Table.Td ta="end">{finished ? run.customersChecked : "—"}</Table.Td>
-        <Table.Td ta="end" c={run.customersDiffering > 0 ? "orange.8" : undefined}>
+        <Table.Td ta="end" c={run.customersDiffering > 0 ? "orange" : undefined}>
           {finished ? run.customersDiffering : "—"}
         </Table.Td>
         <Table.Td ta="end" c={run.failures > 0 ? "red" : undefined}>
@@ -370,7 +373,7 @@ export function SubscriptionReconciliation() {
           </Stack>
         </Alert>
       ) : (
-        <Table.ScrollContainer minWidth={900}>
+        <ScrollTable minWidth={900} label={t("console.billing.reconciliation.runs")}>
           <Table
             striped
             aria-label={t("console.billing.reconciliation.runs")}
@@ -402,7 +405,7 @@ export function SubscriptionReconciliation() {
               ) : null}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       )}
     </Stack>
   );

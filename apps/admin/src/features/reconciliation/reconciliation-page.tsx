@@ -1,4 +1,5 @@
 import type { ReconciliationStatus } from "@an/domain";
+import { ScrollTable } from "../../components/scroll-table";
 import {
   Alert,
   Anchor,
@@ -12,14 +13,15 @@ import {
   Text,
   TextInput,
   Title,
-  VisuallyHidden,
 } from "@mantine/core";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { Trans } from "react-i18next";
+import { Data, DateTime, Money, Num } from "../../components/formatted";
 import { Link, useNavigate, useParams } from "react-router";
 import { DetailStates, EmptyRow } from "../../components/list-states";
 import { StatusBadge } from "../../components/status-badge";
-import { formatDateTime, formatMoney } from "../../lib/format";
+import { formatDateTime, formatNumber } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { notifySuccess } from "../../lib/notify";
 import { addDays, dayStartUtc, utcDay } from "../../lib/payouts";
@@ -45,24 +47,28 @@ const STATUS_COLORS: Record<ReportStatus, MantineColor> = {
 };
 
 function ReportStatusBadge({ report }: { report: Pick<Report, "status" | "differenceCount"> }) {
+  const t = useT();
   const color =
     report.status === "completed" && report.differenceCount > 0
       ? "orange"
       : STATUS_COLORS[report.status];
   return (
     <StatusBadge
-      label={report.status}
+      label={t(`console.reconciliation.status.${report.status}`)}
       color={color}
       data={{ "data-report-status": report.status }}
     />
   );
 }
 
-/** "Mar 1 – Mar 7, 2026" for `[from, to)`: `to` is exclusive, so the last day shown is the day before. */
+/**
+ * "Mar 1 – Mar 7, 2026 (UTC)" for `[from, to)`: `to` is exclusive, so the last day shown is
+ * the day before. The range is the locale's own (Intl's `formatRange`).
+ */
 function formatPeriod(from: string, to: string, locale: ConsoleLocale): string {
   const format = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
   const last = new Date(new Date(to).getTime() - 1);
-  return `${format.format(new Date(from))} – ${format.format(last)} (UTC)`;
+  return `${format.formatRange(new Date(from), last)} (UTC)`;
 }
 
 /** Whole days from `from` to `to`, both included (YYYY-MM-DD). */
@@ -99,6 +105,7 @@ function RunForm() {
   const invalidate = useInvalidate();
   const navigate = useNavigate();
   const t = useT();
+  const locale = useLocale();
   const today = utcDay(new Date());
   const [from, setFrom] = useState(addDays(today, -6));
   const [to, setTo] = useState(today);
@@ -106,7 +113,7 @@ function RunForm() {
     trpc.reconciliation.run.mutationOptions({
       onSuccess: async (report) => {
         await invalidate(trpc.reconciliation.pathKey());
-        notifySuccess("Reconciliation started.");
+        notifySuccess(t("console.reconciliation.started"));
         void navigate(`/reconciliation/${report.id}`);
       },
     }),
@@ -122,11 +129,16 @@ function RunForm() {
     });
   };
   return (
-    <Card withBorder padding="md" component="section" aria-label="Run a reconciliation">
+    <Card
+      withBorder
+      padding="md"
+      component="section"
+      aria-label={t("console.reconciliation.runTitle")}
+    >
       <form onSubmit={submit}>
         <Stack gap="sm">
-          <Title order={4}>Run a reconciliation</Title>
-          <Group align="flex-end">
+          <Title order={4}>{t("console.reconciliation.runTitle")}</Title>
+          <Group align="flex-end" wrap="wrap">
             <TextInput
               type="date"
               label={t("console.reconciliation.from")}
@@ -154,16 +166,15 @@ function RunForm() {
             </Button>
           </Group>
           {problem ? (
-            <Text size="sm" c="orange.8" id="reconciliation-run-blocked" role="status">
+            <Text size="sm" c="orange" id="reconciliation-run-blocked" role="status">
               {problem}
             </Text>
           ) : null}
           <Text size="xs" c="dimmed">
-            Compares our transfers, reversals, refunds, charges and ledger with Stripe&apos;s for
-            the period; at most {MAX_DAYS} days. A nightly run covers the previous day.
+            {t("console.reconciliation.runHint", { maxDays: formatNumber(MAX_DAYS, locale) })}
           </Text>
           {run.isError ? (
-            <Alert color="red" title="Couldn't start the reconciliation" role="alert">
+            <Alert color="red" title={t("console.reconciliation.runFailed")} role="alert">
               {describeError(run.error).message}
             </Alert>
           ) : null}
@@ -174,6 +185,7 @@ function RunForm() {
 }
 
 function ReportsTable() {
+  const t = useT();
   const trpc = useTRPC();
   const locale = useLocale();
   const list = useInfiniteList(
@@ -190,43 +202,59 @@ function ReportsTable() {
   );
   return (
     <Stack gap="xs">
-      <Title order={4}>Reports</Title>
+      <Title order={4}>{t("console.reconciliation.reports")}</Title>
       <InfiniteTable
         list={list}
-        label="Reconciliation reports"
-        noun="reconciliation reports"
-        singular="report"
-        plural="reports"
+        label={t("console.reconciliation.reportsLabel")}
+        noun={t("console.reconciliation.noun")}
+        singular={t("console.reconciliation.singular")}
+        plural={t("console.reconciliation.plural")}
         minWidth={800}
         head={
           <>
-            <Table.Th>Period</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th ta="end">Differences</Table.Th>
-            <Table.Th>Started</Table.Th>
-            <Table.Th>By</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>Open</VisuallyHidden>
-            </Table.Th>
+            <Table.Th>{t("console.reconciliation.period")}</Table.Th>
+            <Table.Th>{t("console.reconciliation.statusLabel")}</Table.Th>
+            <Table.Th ta="end">{t("console.reconciliation.differences")}</Table.Th>
+            <Table.Th>{t("console.reconciliation.startedAt")}</Table.Th>
+            <Table.Th>{t("console.reconciliation.by")}</Table.Th>
+            <Table.Th>{t("console.reconciliation.open")}</Table.Th>
           </>
         }
         columns={6}
-        empty="No reports yet."
+        empty={t("console.reconciliation.empty")}
         rowKey={(r) => r.id}
         row={(r) => (
           <Table.Tr key={r.id} data-report-id={r.id}>
-            <Table.Td>{formatPeriod(r.periodFrom, r.periodTo, locale)}</Table.Td>
+            <Table.Td>
+              <bdi>{formatPeriod(r.periodFrom, r.periodTo, locale)}</bdi>
+            </Table.Td>
             <Table.Td>
               <ReportStatusBadge report={r} />
             </Table.Td>
-            <Table.Td ta="end">{r.status === "completed" ? r.differenceCount : "—"}</Table.Td>
-            <Table.Td style={{ whiteSpace: "nowrap" }}>
-              {formatDateTime(r.startedAt, locale)}
+            <Table.Td ta="end">
+              {r.status === "completed" ? <Num value={r.differenceCount} /> : "—"}
             </Table.Td>
-            <Table.Td>{r.requestedBy ?? "Nightly run"}</Table.Td>
+            <Table.Td style={{ whiteSpace: "nowrap" }}>
+              <DateTime value={r.startedAt} />
+            </Table.Td>
+            <Table.Td style={{ overflowWrap: "anywhere" }}>
+              {r.requestedBy ? (
+                <Data>{r.requestedBy}</Data>
+              ) : (
+                t("console.reconciliation.nightlyRun")
+              )}
+            </Table.Td>
             <Table.Td>
-              <Anchor component={Link} to={`/reconciliation/${r.id}`} size="sm">
-                Open
+              <Anchor
+                component={Link}
+                to={`/reconciliation/${r.id}`}
+                size="sm"
+                aria-label={t("console.reconciliation.openLabel", {
+                  period: formatPeriod(r.periodFrom, r.periodTo, locale),
+                  at: formatDateTime(r.startedAt, locale),
+                })}
+              >
+                {t("console.reconciliation.open")}
               </Anchor>
             </Table.Td>
           </Table.Tr>
@@ -238,12 +266,13 @@ function ReportsTable() {
 
 /** Reconciliation of our records with Stripe's: run one for a period, list the reports. */
 export function ReconciliationPage() {
+  const t = useT();
   return (
     <Stack gap="lg">
       <Stack gap={0}>
-        <Title order={2}>Reconciliation</Title>
+        <Title order={2}>{t("console.reconciliation.title")}</Title>
         <Text size="sm" c="dimmed">
-          Whether what we recorded matches what Stripe did, object by object and in the ledger.
+          {t("console.reconciliation.intro")}
         </Text>
       </Stack>
       <RunForm />
@@ -255,12 +284,8 @@ export function ReconciliationPage() {
 type Totals = { count: number; amount: number };
 type Pair = { ours: Totals; provider: Totals };
 
-const SUMMARY_TYPES = [
-  { key: "transfers", label: "Transfers" },
-  { key: "reversals", label: "Transfer reversals" },
-  { key: "refunds", label: "Refunds" },
-  { key: "charges", label: "Charges" },
-] as const;
+/** The object types a report totals, in the order shown (labels: `console.reconciliation.type.*`). */
+const SUMMARY_TYPES = ["transfers", "reversals", "refunds", "charges"] as const;
 
 function isTotals(value: unknown): value is Totals {
   if (typeof value !== "object" || value === null) return false;
@@ -306,36 +331,52 @@ function ledgerOf(summary: unknown): [string, LedgerRow][] {
 }
 
 /** Ours vs Stripe's count and total per object type and currency, then the ledger's totals. */
-function SummaryTable({ report, locale }: { report: ReportDetail; locale: ConsoleLocale }) {
-  const rows = SUMMARY_TYPES.flatMap(({ key, label }) =>
-    pairsOf(report.summary, key).map(([currency, pair]) => ({ label, currency, pair })),
+function SummaryTable({ report }: { report: ReportDetail }) {
+  const t = useT();
+  const rows = SUMMARY_TYPES.flatMap((key) =>
+    pairsOf(report.summary, key).map(([currency, pair]) => ({
+      key,
+      label: t(`console.reconciliation.type.${key}`),
+      currency,
+      pair,
+    })),
   );
   const ledger = ledgerOf(report.summary);
-  const money = (amount: number, currency: string) => formatMoney(amount, currency, locale);
+  const money = (amount: number, currency: string) => <Money amount={amount} currency={currency} />;
+  const countAndMoney = (totals: Totals, currency: string) => (
+    <Trans
+      i18nKey="console.reconciliation.countAndAmount"
+      components={{ n: <Num value={totals.count} />, amount: money(totals.amount, currency) }}
+    />
+  );
   return (
-    <Stack gap="xs">
-      <Table verticalSpacing={4} fz="sm" aria-label="Ours and provider totals">
+    <ScrollTable minWidth={480} label={t("console.reconciliation.totalsLabel")}>
+      <Table verticalSpacing={4} fz="sm" aria-label={t("console.reconciliation.totalsLabel")}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Type</Table.Th>
-            <Table.Th>Currency</Table.Th>
-            <Table.Th ta="end">Ours</Table.Th>
-            <Table.Th ta="end">Stripe</Table.Th>
+            <Table.Th scope="col">{t("console.reconciliation.type.label")}</Table.Th>
+            <Table.Th scope="col">{t("console.reconciliation.currency")}</Table.Th>
+            <Table.Th scope="col" ta="end">
+              {t("console.reconciliation.ours")}
+            </Table.Th>
+            <Table.Th scope="col" ta="end">
+              {t("console.reconciliation.stripe")}
+            </Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {rows.map(({ label, currency, pair }) => {
+          {rows.map(({ key, label, currency, pair }) => {
             const same =
               pair.ours.count === pair.provider.count && pair.ours.amount === pair.provider.amount;
             return (
-              <Table.Tr key={`${label}:${currency}`}>
+              <Table.Tr key={`${key}:${currency}`}>
                 <Table.Td>{label}</Table.Td>
-                <Table.Td>{currency}</Table.Td>
-                <Table.Td ta="end">
-                  {pair.ours.count} · {money(pair.ours.amount, currency)}
+                <Table.Td>
+                  <Data>{currency}</Data>
                 </Table.Td>
+                <Table.Td ta="end">{countAndMoney(pair.ours, currency)}</Table.Td>
                 <Table.Td ta="end" c={same ? undefined : "red"}>
-                  {pair.provider.count} · {money(pair.provider.amount, currency)}
+                  {countAndMoney(pair.provider, currency)}
                 </Table.Td>
               </Table.Tr>
             );
@@ -343,13 +384,15 @@ function SummaryTable({ report, locale }: { report: ReportDetail; locale: Consol
           {ledger.flatMap(([currency, l]) =>
             (
               [
-                ["Ledger: transfers", l.transfers],
-                ["Ledger: refunds", l.refunds],
+                ["ledgerTransfers", l.transfers],
+                ["ledgerRefunds", l.refunds],
               ] as const
-            ).map(([label, pair]) => (
-              <Table.Tr key={`${label}:${currency}`}>
-                <Table.Td>{label}</Table.Td>
-                <Table.Td>{currency}</Table.Td>
+            ).map(([key, pair]) => (
+              <Table.Tr key={`${key}:${currency}`}>
+                <Table.Td>{t(`console.reconciliation.type.${key}`)}</Table.Td>
+                <Table.Td>
+                  <Data>{currency}</Data>
+                </Table.Td>
                 <Table.Td ta="end">{money(pair.ledger, currency)}</Table.Td>
                 <Table.Td ta="end" c={pair.ledger === pair.provider ? undefined : "red"}>
                   {money(pair.provider, currency)}
@@ -358,26 +401,31 @@ function SummaryTable({ report, locale }: { report: ReportDetail; locale: Consol
             )),
           )}
           {rows.length === 0 && ledger.length === 0 ? (
-            <EmptyRow colSpan={4}>Nothing at either side in this period.</EmptyRow>
+            <EmptyRow colSpan={4}>{t("console.reconciliation.nothingEitherSide")}</EmptyRow>
           ) : null}
         </Table.Tbody>
       </Table>
-    </Stack>
+    </ScrollTable>
   );
 }
 
-function DifferencesTable({ report, locale }: { report: ReportDetail; locale: ConsoleLocale }) {
+function DifferencesTable({ report }: { report: ReportDetail }) {
+  const t = useT();
   return (
-    <Table.ScrollContainer minWidth={1000}>
-      <Table striped verticalSpacing="xs" aria-label="Differences">
+    <ScrollTable minWidth={1000} label={t("console.reconciliation.differences")}>
+      <Table striped verticalSpacing="xs" aria-label={t("console.reconciliation.differences")}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Kind</Table.Th>
-            <Table.Th>Object</Table.Th>
-            <Table.Th>What differs</Table.Th>
-            <Table.Th ta="end">Ours</Table.Th>
-            <Table.Th ta="end">Stripe</Table.Th>
-            <Table.Th>Consultation</Table.Th>
+            <Table.Th scope="col">{t("console.reconciliation.kind")}</Table.Th>
+            <Table.Th scope="col">{t("console.reconciliation.object")}</Table.Th>
+            <Table.Th scope="col">{t("console.reconciliation.whatDiffers")}</Table.Th>
+            <Table.Th scope="col" ta="end">
+              {t("console.reconciliation.ours")}
+            </Table.Th>
+            <Table.Th scope="col" ta="end">
+              {t("console.reconciliation.stripe")}
+            </Table.Th>
+            <Table.Th scope="col">{t("console.reconciliation.consultation")}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -388,24 +436,24 @@ function DifferencesTable({ report, locale }: { report: ReportDetail; locale: Co
               </Table.Td>
               <Table.Td>
                 <Stack gap={0}>
-                  <Text size="sm">{d.objectType}</Text>
+                  <Code fz="xs">{d.objectType}</Code>
                   {d.providerObjectId ? (
-                    <Text size="xs" c="dimmed" ff="monospace">
-                      {d.providerObjectId}
+                    <Text size="xs" c="dimmed" ff="monospace" style={{ overflowWrap: "anywhere" }}>
+                      <Data>{d.providerObjectId}</Data>
                     </Text>
                   ) : null}
                 </Stack>
               </Table.Td>
               <Table.Td maw={480}>
                 <Text size="sm" style={{ overflowWrap: "anywhere" }}>
-                  {d.message}
+                  <Data>{d.message}</Data>
                 </Text>
               </Table.Td>
               <Table.Td ta="end" style={{ whiteSpace: "nowrap" }}>
-                {formatMoney(d.ourAmount, d.currency, locale)}
+                <Money amount={d.ourAmount} currency={d.currency} />
               </Table.Td>
               <Table.Td ta="end" style={{ whiteSpace: "nowrap" }}>
-                {formatMoney(d.providerAmount, d.currency, locale)}
+                <Money amount={d.providerAmount} currency={d.currency} />
               </Table.Td>
               <Table.Td>
                 {d.consultationId ? (
@@ -414,8 +462,11 @@ function DifferencesTable({ report, locale }: { report: ReportDetail; locale: Co
                     to={`/consultations/${d.consultationId}`}
                     size="sm"
                     ff="monospace"
+                    aria-label={t("console.reconciliation.openConsultation", {
+                      id: d.consultationId,
+                    })}
                   >
-                    {d.consultationId.slice(0, 8)}
+                    <Data>{d.consultationId.slice(0, 8)}</Data>
                   </Anchor>
                 ) : (
                   "—"
@@ -424,16 +475,17 @@ function DifferencesTable({ report, locale }: { report: ReportDetail; locale: Co
             </Table.Tr>
           ))}
           {report.differences.length === 0 ? (
-            <EmptyRow colSpan={6}>No differences: our records match Stripe&apos;s.</EmptyRow>
+            <EmptyRow colSpan={6}>{t("console.reconciliation.noDifferences")}</EmptyRow>
           ) : null}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </ScrollTable>
   );
 }
 
 /** One reconciliation report: its status, the totals compared, and every difference found. */
 export function ReconciliationReportPage() {
+  const t = useT();
   const { id = "" } = useParams();
   const trpc = useTRPC();
   const locale = useLocale();
@@ -446,55 +498,87 @@ export function ReconciliationReportPage() {
       },
     ),
   );
-  const back = { to: "/reconciliation", label: "Reconciliation" };
+  const back = { to: "/reconciliation", label: t("console.reconciliation.title") };
   if (report.isPending || report.isError) {
-    return <DetailStates query={report} noun="reconciliation report" back={back} />;
+    return (
+      <DetailStates query={report} noun={t("console.reconciliation.reportNoun")} back={back} />
+    );
   }
   const r = report.data;
   return (
     <Stack gap="lg" data-testid="reconciliation-report" data-status={r.status}>
       <Anchor component={Link} to={back.to} size="sm">
-        ← {back.label}
+        {t("console.common.back", { label: back.label })}
       </Anchor>
-      <Group justify="space-between" align="flex-end">
+      <Group justify="space-between" align="flex-end" wrap="wrap">
         <Stack gap={0}>
           <Title order={2}>
-            Reconciliation of {formatPeriod(r.periodFrom, r.periodTo, locale)}
+            <Trans
+              i18nKey="console.reconciliation.reportTitle"
+              values={{ period: formatPeriod(r.periodFrom, r.periodTo, locale) }}
+              components={{ data: <bdi /> }}
+            />
           </Title>
-          <Text size="sm" c="dimmed">
-            Started {formatDateTime(r.startedAt, locale)}
-            {r.finishedAt ? ` · finished ${formatDateTime(r.finishedAt, locale)}` : ""} ·{" "}
-            {r.requestedBy ?? "nightly run"}
+          <Text size="sm" c="dimmed" style={{ overflowWrap: "anywhere" }}>
+            <Trans
+              i18nKey="console.reconciliation.startedLine"
+              components={{ at: <DateTime value={r.startedAt} /> }}
+            />
+            {r.finishedAt ? (
+              <>
+                {" · "}
+                <Trans
+                  i18nKey="console.reconciliation.finishedLine"
+                  components={{ at: <DateTime value={r.finishedAt} /> }}
+                />
+              </>
+            ) : null}
+            {" · "}
+            {r.requestedBy ? (
+              <Data>{r.requestedBy}</Data>
+            ) : (
+              t("console.reconciliation.nightlyRunLower")
+            )}
           </Text>
         </Stack>
         <ReportStatusBadge report={r} />
       </Group>
       {r.status === "running" ? (
-        <Alert color="blue" title="Running">
-          The worker is reading Stripe&apos;s records; this page updates when it is done.
+        <Alert color="blue" title={t("console.reconciliation.runningTitle")}>
+          {t("console.reconciliation.runningText")}
         </Alert>
       ) : null}
       {r.status === "failed" ? (
-        <Alert color="red" title="The run failed">
-          {r.error ?? "No reason recorded."}
+        <Alert color="red" title={t("console.reconciliation.failedTitle")}>
+          {r.error ? <Data>{r.error}</Data> : t("console.reconciliation.noReason")}
         </Alert>
       ) : null}
       {r.status === "completed" ? (
         <>
-          <Card withBorder padding="md" component="section" aria-label="Summary">
+          <Card
+            withBorder
+            padding="md"
+            component="section"
+            aria-label={t("console.reconciliation.summary")}
+          >
             <Stack gap="sm">
-              <Title order={4}>Summary</Title>
-              <SummaryTable report={r} locale={locale} />
+              <Title order={4}>{t("console.reconciliation.summary")}</Title>
+              <SummaryTable report={r} />
             </Stack>
           </Card>
           <Stack gap="xs">
             <Title order={4} data-testid="difference-count">
-              Differences ({r.differenceCount})
+              {t("console.reconciliation.differencesCount", {
+                n: formatNumber(r.differenceCount, locale),
+              })}
             </Title>
-            <DifferencesTable report={r} locale={locale} />
+            <DifferencesTable report={r} />
             {r.differences.length < r.differenceCount ? (
               <Text size="sm" c="dimmed">
-                Showing the first {r.differences.length}.
+                {t("console.reconciliation.showingFirst", {
+                  count: r.differences.length,
+                  n: formatNumber(r.differences.length, locale),
+                })}
               </Text>
             ) : null}
           </Stack>

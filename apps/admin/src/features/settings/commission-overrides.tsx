@@ -11,7 +11,9 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
+import { ScrollTable } from "../../components/scroll-table";
 import { useMutation, useQuery } from "@tanstack/react-query";
+import { Data, DateTime } from "../../components/formatted";
 import { type FormEvent, useState } from "react";
 import { MIN_REASON_LENGTH, ReasonModal } from "../../components/reason-modal";
 import { formatDateTime } from "../../lib/format";
@@ -142,7 +144,7 @@ export function CommissionOverridesCard() {
           </Text>
         ) : null}
         {list.data && list.data.items.length > 0 ? (
-          <Table.ScrollContainer minWidth={760}>
+          <ScrollTable minWidth={760} label={t("console.settings.overrides.title")}>
             <Table aria-label={t("console.settings.overrides.title")}>
               <Table.Thead>
                 <Table.Tr>
@@ -158,7 +160,9 @@ export function CommissionOverridesCard() {
               <Table.Tbody>
                 {list.data.items.map((o) => (
                   <Table.Tr key={o.id}>
-                    <Table.Td>{o.advisorId}</Table.Td>
+                    <Table.Td style={{ overflowWrap: "anywhere" }}>
+                      <Data>{o.advisorId}</Data>
+                    </Table.Td>
                     <Table.Td>{percentOf(o.terms.bps, locale)}</Table.Td>
                     <Table.Td>
                       <Badge variant="light" color={STATUS_COLORS[o.status]}>
@@ -175,10 +179,12 @@ export function CommissionOverridesCard() {
                     <Table.Td>
                       {o.createdBy ?? "—"}
                       <Text size="xs" c="dimmed">
-                        {formatDateTime(o.createdAt, locale)}
+                        <DateTime value={o.createdAt} />
                       </Text>
                     </Table.Td>
-                    <Table.Td style={{ whiteSpace: "pre-wrap" }}>{o.reason}</Table.Td>
+                    <Table.Td style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>
+                      <Data>{o.reason}</Data>
+                    </Table.Td>
                     <Table.Td>
                       {o.status === "live" ? (
                         <Button size="xs" variant="light" color="red" onClick={() => setEnding(o)}>
@@ -190,7 +196,7 @@ export function CommissionOverridesCard() {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </ScrollTable>
         ) : null}
       </Stack>
       <ReasonModal
@@ -206,7 +212,7 @@ export function CommissionOverridesCard() {
       >
         {ending ? (
           <Text size="sm">
-            {ending.advisorId} · {percentOf(ending.terms.bps, locale)}
+            <Data>{ending.advisorId}</Data> · {percentOf(ending.terms.bps, locale)}
           </Text>
         ) : null}
         {end.isError ? <Alert color="red">{describeError(end.error).message}</Alert> : null}

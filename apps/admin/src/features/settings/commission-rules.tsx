@@ -1,5 +1,7 @@
 import type { CommissionRuleSet } from "@an/domain";
+import { ScrollTable } from "../../components/scroll-table";
 import { Stack, Table, Text, TextInput } from "@mantine/core";
+import { Data } from "../../components/formatted";
 import { useMemo, useState } from "react";
 import { useT } from "../../lib/i18n";
 import { useLocale } from "../../lib/session";
@@ -79,7 +81,7 @@ function CommissionForm({
       <Text size="sm" c="dimmed">
         {t("console.settings.commission.feesHint")}
       </Text>
-      <Table.ScrollContainer minWidth={560}>
+      <ScrollTable minWidth={560} label={t("console.settings.commission.table")}>
         <Table aria-label={t("console.settings.commission.table")} verticalSpacing="xs">
           <Table.Thead>
             <Table.Tr>
@@ -92,7 +94,9 @@ function CommissionForm({
           <Table.Tbody>
             {draft.fees.map((row) => (
               <Table.Tr key={row.currency}>
-                <Table.Td fw={600}>{row.currency}</Table.Td>
+                <Table.Td fw={600}>
+                  <Data>{row.currency}</Data>
+                </Table.Td>
                 {FEE_FIELDS.map((field) => (
                   <Table.Td key={field}>
                     <TextInput
@@ -111,7 +115,7 @@ function CommissionForm({
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollTable>
       <AddCurrency
         label={t("console.settings.rules.addCurrencyRow")}
         present={draft.fees.map((row) => row.currency)}

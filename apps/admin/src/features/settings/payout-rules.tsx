@@ -1,5 +1,7 @@
 import type { PayoutRuleSet } from "@an/domain";
+import { ScrollTable } from "../../components/scroll-table";
 import { Stack, Table, Text, TextInput } from "@mantine/core";
+import { Data } from "../../components/formatted";
 import { useMemo, useState } from "react";
 import { useT } from "../../lib/i18n";
 import { AddCurrency } from "./add-currency";
@@ -62,7 +64,7 @@ function PayoutForm({
       <Text size="sm" c="dimmed">
         {t("console.settings.payouts.minimumHint")}
       </Text>
-      <Table.ScrollContainer minWidth={320}>
+      <ScrollTable minWidth={320} label={t("console.settings.payouts.table")}>
         <Table aria-label={t("console.settings.payouts.table")} verticalSpacing="xs">
           <Table.Thead>
             <Table.Tr>
@@ -73,7 +75,9 @@ function PayoutForm({
           <Table.Tbody>
             {draft.minimums.map((row) => (
               <Table.Tr key={row.currency}>
-                <Table.Td fw={600}>{row.currency}</Table.Td>
+                <Table.Td fw={600}>
+                  <Data>{row.currency}</Data>
+                </Table.Td>
                 <Table.Td>
                   <TextInput
                     size="xs"
@@ -98,7 +102,7 @@ function PayoutForm({
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollTable>
       <AddCurrency
         label={t("console.settings.rules.addCurrencyRow")}
         present={draft.minimums.map((row) => row.currency)}

@@ -1,4 +1,6 @@
 import type { PricingRuleSet } from "@an/domain";
+import { Data } from "../../components/formatted";
+import { ScrollTable } from "../../components/scroll-table";
 import { Button, Stack, Table, TextInput } from "@mantine/core";
 import { useMemo, useState } from "react";
 import { useT } from "../../lib/i18n";
@@ -46,7 +48,7 @@ function PricingForm({ version, rules }: { version: number; rules: PricingRuleSe
     );
   return (
     <Stack>
-      <Table.ScrollContainer minWidth={1040}>
+      <ScrollTable minWidth={1040} label={t("console.settings.pricing.table")}>
         <Table aria-label={t("console.settings.pricing.table")} verticalSpacing="xs">
           <Table.Thead>
             <Table.Tr>
@@ -60,7 +62,9 @@ function PricingForm({ version, rules }: { version: number; rules: PricingRuleSe
           <Table.Tbody>
             {rows.map((row) => (
               <Table.Tr key={row.currency}>
-                <Table.Td fw={600}>{row.currency}</Table.Td>
+                <Table.Td fw={600}>
+                  <Data>{row.currency}</Data>
+                </Table.Td>
                 {COLUMNS.map((field) => (
                   <Table.Td key={field}>
                     <TextInput
@@ -90,7 +94,7 @@ function PricingForm({ version, rules }: { version: number; rules: PricingRuleSe
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollTable>
       <AddCurrency
         label={t("console.settings.pricing.offerCurrency")}
         present={rows.map((row) => row.currency)}

@@ -1,4 +1,5 @@
 import type { RefundPolicyRuleSet } from "@an/domain";
+import { ScrollTable } from "../../components/scroll-table";
 import { Button, Group, Stack, Table, Text, TextInput } from "@mantine/core";
 import { useMemo, useState } from "react";
 import { useT } from "../../lib/i18n";
@@ -33,7 +34,7 @@ function RefundForm({ version, rules }: { version: number; rules: RefundPolicyRu
       <Text size="sm" c="dimmed">
         {t("console.settings.refunds.tiersHint")}
       </Text>
-      <Table.ScrollContainer minWidth={420}>
+      <ScrollTable minWidth={420} label={t("console.settings.refunds.table")}>
         <Table aria-label={t("console.settings.refunds.table")} verticalSpacing="xs">
           <Table.Thead>
             <Table.Tr>
@@ -85,7 +86,7 @@ function RefundForm({ version, rules }: { version: number; rules: RefundPolicyRu
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollTable>
       <Group>
         <Button
           variant="default"

@@ -1,4 +1,5 @@
 import type { PlatformRuleKind, PlatformRulesOf } from "@an/domain";
+import { ScrollTable } from "../../components/scroll-table";
 import { Alert, Button, Card, Group, Stack, Table, Text, Textarea, Title } from "@mantine/core";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { Fragment, type ReactNode, useState } from "react";
@@ -122,7 +123,7 @@ function History({ data }: { data: RulesAnswer }) {
           {t("console.settings.noHistory")}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={560}>
+        <ScrollTable minWidth={560} label={t("console.settings.history")}>
           <Table aria-label={t("console.settings.history")}>
             <Table.Thead>
               <Table.Tr>
@@ -171,7 +172,7 @@ function History({ data }: { data: RulesAnswer }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       )}
     </Stack>
   );
@@ -264,7 +265,7 @@ export function ChangeControls<K extends MoneyRuleKind>({
               to: current.preview.toVersion,
             })}
           </Text>
-          <Table.ScrollContainer minWidth={480}>
+          <ScrollTable minWidth={480} label={t("console.settings.rules.changes")}>
             <Table aria-label={t("console.settings.rules.changes")} striped>
               <Table.Thead>
                 <Table.Tr>
@@ -283,7 +284,7 @@ export function ChangeControls<K extends MoneyRuleKind>({
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </ScrollTable>
           <PricingImpactNote impact={current.preview.pricingImpact} />
         </Stack>
       ) : null}

@@ -3,6 +3,7 @@ import {
   type AdvisorOnboardingMode,
   type AdvisorOnboardingRules,
 } from "@an/domain";
+import { DateTime } from "../../components/formatted";
 import {
   Alert,
   Badge,
@@ -24,11 +25,9 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useSearchParams } from "react-router";
 import { MIN_REASON_LENGTH } from "../../components/reason-modal";
-import { formatDateTime } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { useInvalidate } from "../../lib/invalidate";
 import { notifySuccess } from "../../lib/notify";
-import { useLocale } from "../../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../../lib/trpc";
 import { CommissionOverridesCard } from "./commission-overrides";
 import { CommissionSection } from "./commission-rules";
@@ -48,7 +47,6 @@ const STATUS_COLORS: Record<Invitation["status"], string> = {
 /** How advisors join: the mode in force, its history, and a change with a reason. */
 function OnboardingCard() {
   const t = useT();
-  const locale = useLocale();
   const trpc = useTRPC();
   const invalidate = useInvalidate();
   const rules = useQuery(trpc.platformRules.get.queryOptions({ kind: "advisor_onboarding" }));
@@ -158,7 +156,9 @@ function OnboardingCard() {
                       `console.settings.onboarding.mode.${(v.rules as AdvisorOnboardingRules).mode}`,
                     )}
                   </Table.Td>
-                  <Table.Td>{formatDateTime(v.createdAt, locale)}</Table.Td>
+                  <Table.Td>
+                    <DateTime value={v.createdAt} />
+                  </Table.Td>
                   <Table.Td>{v.createdBy ?? "—"}</Table.Td>
                   <Table.Td style={{ whiteSpace: "pre-wrap" }}>{v.reason}</Table.Td>
                 </Table.Tr>
@@ -174,7 +174,6 @@ function OnboardingCard() {
 /** Invitations to apply while onboarding is invite-only: issue, list, revoke. */
 function InvitationsCard() {
   const t = useT();
-  const locale = useLocale();
   const trpc = useTRPC();
   const invalidate = useInvalidate();
   const list = useQuery(trpc.applicationInvitations.list.queryOptions({ limit: 100 }));
@@ -272,7 +271,9 @@ function InvitationsCard() {
                       {t(`console.settings.invitations.statuses.${invitation.status}`)}
                     </Badge>
                   </Table.Td>
-                  <Table.Td>{formatDateTime(invitation.expiresAt, locale)}</Table.Td>
+                  <Table.Td>
+                    <DateTime value={invitation.expiresAt} />
+                  </Table.Td>
                   <Table.Td>{invitation.createdBy ?? "—"}</Table.Td>
                   <Table.Td>
                     {invitation.status === "pending" ? (

@@ -7,6 +7,7 @@ import {
   Code,
   Drawer,
   Group,
+  useDirection,
   NativeSelect,
   SimpleGrid,
   Stack,
@@ -14,11 +15,12 @@ import {
   Text,
   TextInput,
   Title,
-  VisuallyHidden,
 } from "@mantine/core";
-import { useDebouncedValue } from "@mantine/hooks";
+import { useDebouncedValue, useMediaQuery } from "@mantine/hooks";
 import { skipToken, useMutation, useQuery } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
+import { Trans } from "react-i18next";
+import { Data, DateTime, Num } from "../../components/formatted";
 import { Link, useSearchParams } from "react-router";
 import { JsonBlock } from "../../components/json-block";
 import { DetailStates } from "../../components/list-states";
@@ -34,6 +36,7 @@ import {
   WebhookStatusBadge,
 } from "./webhook-status";
 import { formatDateTime } from "../../lib/format";
+import { useT } from "../../lib/i18n";
 import { notifySuccess } from "../../lib/notify";
 import { useLocale } from "../../lib/session";
 import { describeError, type RouterInputs, type RouterOutputs, useTRPC } from "../../lib/trpc";
@@ -60,17 +63,23 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 
 /** One delivery: its processing record, its body (or that it was purged), and replay. */
 function DeliveryDetails({ event, onReplay }: { event: WebhookDetail; onReplay: () => void }) {
-  const locale = useLocale();
+  const t = useT();
   return (
     <Stack gap="lg">
-      <Group justify="space-between" align="flex-start">
+      <Group justify="space-between" align="flex-start" wrap="wrap">
         <Stack gap={4}>
-          <Group gap="xs">
-            <Code fz="sm">{event.eventType}</Code>
+          <Group gap="xs" wrap="wrap">
+            <Code fz="sm" style={{ overflowWrap: "anywhere" }}>
+              {event.eventType}
+            </Code>
             <WebhookStatusBadge status={event.status} />
           </Group>
           <Text size="sm" c="dimmed">
-            {providerLabel(event.provider)} · received {formatDateTime(event.receivedAt, locale)}
+            <Trans
+              i18nKey="console.webhooks.receivedFrom"
+              values={{ provider: providerLabel(event.provider) }}
+              components={{ data: <bdi />, at: <DateTime value={event.receivedAt} /> }}
+            />
           </Text>
         </Stack>
         <Button
@@ -78,70 +87,92 @@ function DeliveryDetails({ event, onReplay }: { event: WebhookDetail; onReplay: 
           variant="light"
           onClick={onReplay}
           disabled={event.bodyPurged}
-          title={event.bodyPurged ? "The body was purged: nothing left to process." : undefined}
+          title={event.bodyPurged ? t("console.webhooks.purgedNoReplay") : undefined}
         >
-          Replay
+          {t("console.webhooks.replay")}
         </Button>
       </Group>
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
-        <Field label="Outcome">
-          <Text size="sm">{event.outcome ?? "—"}</Text>
+        <Field label={t("console.webhooks.outcome")}>
+          <Text size="sm" style={{ overflowWrap: "anywhere" }}>
+            {event.outcome ? <Data>{event.outcome}</Data> : "—"}
+          </Text>
         </Field>
-        <Field label="Attempts">
-          <Text size="sm">{event.attempts}</Text>
+        <Field label={t("console.webhooks.attempts")}>
+          <Text size="sm">
+            <Num value={event.attempts} />
+          </Text>
         </Field>
-        <Field label="Processed">
-          <Text size="sm">{formatDateTime(event.processedAt, locale)}</Text>
+        <Field label={t("console.webhooks.processed")}>
+          <Text size="sm">
+            <DateTime value={event.processedAt} />
+          </Text>
         </Field>
-        <Field label="Consultation">
+        <Field label={t("console.webhooks.consultation")}>
           {event.consultationId ? (
-            <Anchor component={Link} to={`/consultations/${event.consultationId}`} size="sm">
-              {event.consultationId}
+            <Anchor
+              component={Link}
+              to={`/consultations/${event.consultationId}`}
+              size="sm"
+              style={{ overflowWrap: "anywhere" }}
+            >
+              <Data>{event.consultationId}</Data>
             </Anchor>
           ) : (
             <Text size="sm">—</Text>
           )}
         </Field>
-        <Field label="Subject">
+        <Field label={t("console.webhooks.subject")}>
           <Text size="sm" ff="monospace" style={{ overflowWrap: "anywhere" }}>
-            {event.subject ?? "—"}
+            {event.subject ? <Data>{event.subject}</Data> : "—"}
           </Text>
         </Field>
-        <Field label="Provider event id">
+        <Field label={t("console.webhooks.providerEventId")}>
           <Text size="sm" ff="monospace" style={{ overflowWrap: "anywhere" }}>
-            {event.providerEventId ?? "—"}
+            {event.providerEventId ? <Data>{event.providerEventId}</Data> : "—"}
           </Text>
         </Field>
-        <Field label="Dedupe key">
+        <Field label={t("console.webhooks.dedupeKey")}>
           <Text size="xs" ff="monospace" style={{ overflowWrap: "anywhere" }}>
-            {event.dedupeKey}
+            <Data>{event.dedupeKey}</Data>
           </Text>
         </Field>
-        <Field label="Body SHA-256">
+        <Field label={t("console.webhooks.bodySha256")}>
           <Text size="xs" ff="monospace" style={{ overflowWrap: "anywhere" }}>
-            {event.bodySha256}
+            <Data>{event.bodySha256}</Data>
           </Text>
         </Field>
-        <Field label="Replayed">
-          <Text size="sm">
-            {event.replayedAt
-              ? `${formatDateTime(event.replayedAt, locale)} by ${event.replayedBy ?? "—"}`
-              : "—"}
+        <Field label={t("console.webhooks.replayed")}>
+          <Text size="sm" style={{ overflowWrap: "anywhere" }}>
+            {event.replayedAt ? (
+              <Trans
+                i18nKey="console.webhooks.replayedBy"
+                values={{ who: event.replayedBy ?? "—" }}
+                components={{ data: <bdi />, at: <DateTime value={event.replayedAt} /> }}
+              />
+            ) : (
+              "—"
+            )}
           </Text>
         </Field>
       </SimpleGrid>
-      <Field label="Processing details">
-        <JsonBlock value={event.details} label="Processing details" />
+      <Field label={t("console.webhooks.processingDetails")}>
+        <JsonBlock value={event.details} label={t("console.webhooks.processingDetails")} />
       </Field>
-      <Field label="Body">
+      <Field label={t("console.webhooks.body")}>
         {event.bodyPurged || event.body === null ? (
-          <Alert color="gray" title="Body purged">
-            The retention period dropped this delivery&apos;s body
-            {event.bodyPurgedAt ? ` on ${formatDateTime(event.bodyPurgedAt, locale)}` : ""}. Its
-            SHA-256, status and outcome stay for the audit.
+          <Alert color="gray" title={t("console.webhooks.bodyPurged")}>
+            {event.bodyPurgedAt ? (
+              <Trans
+                i18nKey="console.webhooks.bodyPurgedOn"
+                components={{ at: <DateTime value={event.bodyPurgedAt} /> }}
+              />
+            ) : (
+              t("console.webhooks.bodyPurgedText")
+            )}
           </Alert>
         ) : (
-          <JsonBlock value={event.body} label="Body" />
+          <JsonBlock value={event.body} label={t("console.webhooks.body")} />
         )}
       </Field>
     </Stack>
@@ -150,6 +181,9 @@ function DeliveryDetails({ event, onReplay }: { event: WebhookDetail; onReplay: 
 
 /** The delivery drawer, with replay behind a reason. */
 function DeliveryDrawer({ id, onClose }: { id: string | null; onClose: () => void }) {
+  const t = useT();
+  const { dir } = useDirection();
+  const isPhone = useMediaQuery("(max-width: 36em)") ?? false;
   const trpc = useTRPC();
   const invalidate = useInvalidate();
   const [replaying, setReplaying] = useState(false);
@@ -164,7 +198,7 @@ function DeliveryDrawer({ id, onClose }: { id: string | null; onClose: () => voi
       onSuccess: async () => {
         await invalidate(trpc.webhookEvents.pathKey());
         setReplaying(false);
-        notifySuccess("Queued the delivery for processing again.");
+        notifySuccess(t("console.webhooks.replayQueued"));
       },
     }),
   );
@@ -172,21 +206,21 @@ function DeliveryDrawer({ id, onClose }: { id: string | null; onClose: () => voi
     <Drawer
       opened={id !== null}
       onClose={onClose}
-      position="right"
-      size="xl"
-      title="Webhook delivery"
+      position={dir === "rtl" ? "left" : "right"}
+      size={isPhone ? "100%" : "xl"}
+      title={t("console.webhooks.delivery")}
     >
       {detail.isPending || detail.isError ? (
-        <DetailStates query={detail} noun="delivery" />
+        <DetailStates query={detail} noun={t("console.webhooks.deliveryNoun")} />
       ) : (
         <DeliveryDetails event={detail.data} onReplay={() => setReplaying(true)} />
       )}
       <ReasonModal
         opened={replaying && id !== null}
-        title="Replay delivery"
-        label="Reason"
-        description="Kept in the audit log."
-        confirmLabel="Replay"
+        title={t("console.webhooks.replayTitle")}
+        label={t("console.webhooks.reason")}
+        description={t("console.webhooks.reasonHint")}
+        confirmLabel={t("console.webhooks.replay")}
         color="orange"
         maxLength={REPLAY_REASON_MAX}
         pending={replay.isPending}
@@ -198,12 +232,9 @@ function DeliveryDrawer({ id, onClose }: { id: string | null; onClose: () => voi
           replay.reset();
         }}
       >
-        <Text size="sm">
-          The worker processes this delivery again. Processing is idempotent: an event already
-          applied changes nothing.
-        </Text>
+        <Text size="sm">{t("console.webhooks.replayText")}</Text>
         {replay.isError ? (
-          <Alert color="red" title="Replay refused">
+          <Alert color="red" title={t("console.webhooks.replayRefused")}>
             {describeError(replay.error).message}
           </Alert>
         ) : null}
@@ -214,6 +245,7 @@ function DeliveryDrawer({ id, onClose }: { id: string | null; onClose: () => voi
 
 /** Stored webhook deliveries, newest first: filters, the body of one, replay. */
 export function WebhookEventsPage() {
+  const t = useT();
   const trpc = useTRPC();
   const locale = useLocale();
   const [searchParams, setSearchParams] = useSearchParams();
@@ -251,14 +283,14 @@ export function WebhookEventsPage() {
 
   return (
     <Stack>
-      <Group justify="space-between" align="flex-end">
+      <Group justify="space-between" align="flex-end" wrap="wrap">
         <Stack gap={0}>
-          <Title order={2}>Webhook events</Title>
+          <Title order={2}>{t("console.webhooks.title")}</Title>
           <Text size="sm" c="dimmed">
-            Every verified delivery from Stripe and Cal.com, newest first.
+            {t("console.webhooks.intro")}
           </Text>
         </Stack>
-        <Group align="flex-end">
+        <Group align="flex-end" wrap="wrap">
           {consultationId ? (
             <Badge
               size="lg"
@@ -267,103 +299,118 @@ export function WebhookEventsPage() {
                 <CloseButton
                   size="xs"
                   variant="transparent"
-                  aria-label="Show every consultation's deliveries"
+                  aria-label={t("console.webhooks.clearConsultation")}
                   onClick={() => setParam("consultation", null)}
                 />
               }
             >
-              Consultation {consultationId.slice(0, 8)}
+              <Trans
+                i18nKey="console.webhooks.consultationFilter"
+                values={{ id: consultationId.slice(0, 8) }}
+                components={{ data: <bdi /> }}
+              />
             </Badge>
           ) : null}
           <NativeSelect
-            label="Provider"
+            label={t("console.webhooks.provider")}
             value={provider}
-            data={[{ value: "", label: "Any provider" }, ...WEBHOOK_PROVIDERS]}
+            data={[{ value: "", label: t("console.webhooks.anyProvider") }, ...WEBHOOK_PROVIDERS]}
             onChange={(event) => {
               const value = event.currentTarget.value;
               setProvider(isWebhookProvider(value) ? value : "");
             }}
           />
           <NativeSelect
-            label="Status"
+            label={t("console.webhooks.statusLabel")}
             value={status}
-            data={[{ value: "", label: "Any status" }, ...WEBHOOK_STATUSES]}
+            data={[
+              { value: "", label: t("console.webhooks.anyStatus") },
+              ...WEBHOOK_STATUSES.map((value) => ({
+                value,
+                label: t(`console.webhooks.status.${value}`),
+              })),
+            ]}
             onChange={(event) => {
               const value = event.currentTarget.value;
               setStatus(isWebhookStatus(value) ? value : "");
             }}
           />
           <TextInput
-            label="Event type"
-            placeholder="e.g. BOOKING_CREATED"
+            label={t("console.webhooks.eventType")}
+            placeholder={t("console.webhooks.eventTypePlaceholder")}
             value={type}
             onChange={(event) => setType(event.currentTarget.value)}
-            w={260}
+            w={{ base: "100%", xs: 260 }}
           />
         </Group>
       </Group>
 
       <InfiniteTable
         list={list}
-        label="Webhook events"
-        noun="webhook events"
-        singular="event"
-        plural="events"
+        label={t("console.webhooks.title")}
+        noun={t("console.webhooks.noun")}
+        singular={t("console.webhooks.singular")}
+        plural={t("console.webhooks.plural")}
         minWidth={1000}
         tableProps={{ highlightOnHover: true, fz: "sm" }}
         head={
           <>
-            <Table.Th>Received</Table.Th>
-            <Table.Th>Provider</Table.Th>
-            <Table.Th>Type</Table.Th>
-            <Table.Th>Subject</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Attempts</Table.Th>
-            <Table.Th>Outcome</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>Actions</VisuallyHidden>
-            </Table.Th>
+            <Table.Th>{t("console.webhooks.received")}</Table.Th>
+            <Table.Th>{t("console.webhooks.provider")}</Table.Th>
+            <Table.Th>{t("console.webhooks.type")}</Table.Th>
+            <Table.Th>{t("console.webhooks.subject")}</Table.Th>
+            <Table.Th>{t("console.webhooks.statusLabel")}</Table.Th>
+            <Table.Th>{t("console.webhooks.attempts")}</Table.Th>
+            <Table.Th>{t("console.webhooks.outcome")}</Table.Th>
+            <Table.Th>{t("console.webhooks.actions")}</Table.Th>
           </>
         }
         columns={8}
-        empty="No webhook events match."
+        empty={t("console.webhooks.empty")}
         rowKey={(event) => event.id}
         row={(event) => (
           <Table.Tr key={event.id} data-webhook-event-id={event.id}>
             <Table.Td style={{ whiteSpace: "nowrap" }}>
-              {formatDateTime(event.receivedAt, locale)}
+              <DateTime value={event.receivedAt} />
             </Table.Td>
-            <Table.Td>{providerLabel(event.provider)}</Table.Td>
             <Table.Td>
-              <Code>{event.eventType}</Code>
+              <Data>{providerLabel(event.provider)}</Data>
+            </Table.Td>
+            <Table.Td>
+              <Code style={{ overflowWrap: "anywhere" }}>{event.eventType}</Code>
             </Table.Td>
             <Table.Td>
               <Text size="xs" ff="monospace" style={{ overflowWrap: "anywhere" }}>
-                {event.subject ?? "—"}
+                {event.subject ? <Data>{event.subject}</Data> : "—"}
               </Text>
             </Table.Td>
             <Table.Td>
               <WebhookStatusBadge status={event.status} />
               {event.bodyPurgedAt ? (
                 <Text size="xs" c="dimmed">
-                  body purged
+                  {t("console.webhooks.bodyPurgedShort")}
                 </Text>
               ) : null}
             </Table.Td>
-            <Table.Td>{event.attempts}</Table.Td>
+            <Table.Td>
+              <Num value={event.attempts} />
+            </Table.Td>
             <Table.Td maw={320}>
-              <Text size="xs" lineClamp={2}>
-                {event.outcome ?? "—"}
+              <Text size="xs" style={{ overflowWrap: "anywhere" }}>
+                {event.outcome ? <Data>{event.outcome}</Data> : "—"}
               </Text>
             </Table.Td>
             <Table.Td>
               <Button
                 size="xs"
                 variant="light"
-                aria-label={`Open the ${event.eventType} delivery received ${formatDateTime(event.receivedAt, locale)}`}
+                aria-label={t("console.webhooks.openLabel", {
+                  type: event.eventType,
+                  at: formatDateTime(event.receivedAt, locale),
+                })}
                 onClick={() => setParam("event", event.id)}
               >
-                Open
+                {t("console.webhooks.open")}
               </Button>
             </Table.Td>
           </Table.Tr>

@@ -1,6 +1,7 @@
 import type { WebhookEventStatus, WebhookProvider } from "@an/domain";
 import type { MantineColor } from "@mantine/core";
 import { StatusBadge } from "../../components/status-badge";
+import { useT } from "../../lib/i18n";
 
 export type WebhookStatus = WebhookEventStatus;
 export type { WebhookProvider };
@@ -31,15 +32,16 @@ export function isWebhookProvider(value: string): value is WebhookProvider {
   return WEBHOOK_PROVIDERS.some((p) => p.value === value);
 }
 
-/** "Stripe" or "Cal.com". */
+/** "Stripe" or "Cal.com": a brand, the same in every language (render it in `<Data>`). */
 export function providerLabel(provider: WebhookProvider): string {
   return WEBHOOK_PROVIDERS.find((p) => p.value === provider)?.label ?? provider;
 }
 
 export function WebhookStatusBadge({ status }: { status: WebhookStatus }) {
+  const t = useT();
   return (
     <StatusBadge
-      label={status}
+      label={t(`console.webhooks.status.${status}`)}
       color={WEBHOOK_STATUS_COLORS[status]}
       data={{ "data-webhook-status": status }}
     />
