@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Trans } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { AuditTrail } from "../../components/audit-trail";
-import { Money } from "../../components/formatted";
+import { Data, Money } from "../../components/formatted";
 import { ConsultationActions } from "./consultation-actions";
 import { ConsultationStatusBadge } from "./consultation-status-badge";
 import { ConsultationTimeline } from "./consultation-timeline";
@@ -65,8 +65,10 @@ export function ConsultationDetailPage() {
             <Trans
               t={t}
               i18nKey="console.consultations.detail.between"
-              values={{ client: fullName(d.client), advisor: d.advisor.displayName }}
-              components={{ bdi: <bdi /> }}
+              components={{
+                client: <Data>{fullName(d.client)}</Data>,
+                advisor: <Data>{d.advisor.displayName}</Data>,
+              }}
             />
             {" · "}
             <Money amount={c.price} currency={c.currency} />

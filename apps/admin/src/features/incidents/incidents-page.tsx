@@ -120,10 +120,9 @@ function IncidentRow({ incident, onResolve }: { incident: Incident; onResolve?: 
               <Trans
                 t={t}
                 i18nKey="console.incidents.resolvedBy"
-                values={{ by: incident.resolvedBy ?? "—" }}
                 components={{
                   at: <DateTime value={incident.resolvedAt} />,
-                  bdi: <bdi />,
+                  by: <Data>{incident.resolvedBy ?? "—"}</Data>,
                 }}
               />
             </Text>

@@ -70,8 +70,7 @@ export function NotificationsPage() {
               <Trans
                 t={t}
                 i18nKey="console.notifications.user"
-                values={{ id: userId }}
-                components={{ bdi: <bdi /> }}
+                components={{ id: <Data>{userId}</Data> }}
               />
             </Badge>
           ) : null}
