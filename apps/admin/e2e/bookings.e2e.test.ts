@@ -138,6 +138,14 @@ describe("bookings console", () => {
       .and(page.locator('[data-status="confirmed"]'))
       .waitFor();
     await page.getByTestId("quote-price").getByText("$120.00").waitFor();
+    // The meeting in the viewer's zone, and also on the client's own clock (Sam books from
+    // New York), labelled with whose time it is.
+    const times = page.getByRole("region", { name: "Times" });
+    await times.getByTestId("starts-at").waitFor();
+    await times
+      .getByText(/^Client's time \(America\/New_York\)/)
+      .first()
+      .waitFor();
     await page
       .getByRole("region", { name: "Ledger entries" })
       .locator('[data-ledger-entry="payment_captured"]')

@@ -1,4 +1,4 @@
-import { Stack, Text, Title } from "@mantine/core";
+import { Stack, Table, Text, Title } from "@mantine/core";
 import type { ReactNode } from "react";
 import { Trans } from "react-i18next";
 import { DateTime } from "../../components/formatted";
@@ -80,6 +80,32 @@ export function Instant({
         </Text>
       ))}
     </Stack>
+  );
+}
+
+/**
+ * A wide table that scrolls sideways inside itself on narrow screens; focusable and named,
+ * so a keyboard can scroll it even when it holds no link or button.
+ */
+export function ScrollTable({
+  minWidth,
+  label,
+  children,
+}: {
+  minWidth: number;
+  label: string;
+  children: ReactNode;
+}) {
+  return (
+    <Table.ScrollContainer
+      type="native"
+      minWidth={minWidth}
+      tabIndex={0}
+      role="region"
+      aria-label={label}
+    >
+      {children}
+    </Table.ScrollContainer>
   );
 }
 

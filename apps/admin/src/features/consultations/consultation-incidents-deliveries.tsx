@@ -1,6 +1,6 @@
 import { Anchor, Badge, Code, Group, Stack, Table, Text } from "@mantine/core";
 import { Link } from "react-router";
-import { Nothing, Section } from "./consultation-detail-parts";
+import { Nothing, ScrollTable, Section } from "./consultation-detail-parts";
 import type { Detail } from "./decision-parts";
 import { INCIDENT_KIND_KEYS } from "../incidents/incidents-page";
 import { providerLabel, WebhookStatusBadge } from "../webhooks/webhook-status";
@@ -59,7 +59,7 @@ export function WebhookDeliveries({ detail }: { detail: Detail }) {
         <Nothing>{t("console.consultations.deliveries.none")}</Nothing>
       ) : (
         <>
-          <Table.ScrollContainer minWidth={800}>
+          <ScrollTable minWidth={800} label={t("console.consultations.deliveries.title")}>
             <Table
               verticalSpacing={4}
               fz="sm"
@@ -100,7 +100,7 @@ export function WebhookDeliveries({ detail }: { detail: Detail }) {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </ScrollTable>
           <Anchor component={Link} to={`/webhook-events?consultation=${id}`} size="sm">
             {t("console.consultations.deliveries.all")}
           </Anchor>

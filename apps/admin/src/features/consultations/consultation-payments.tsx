@@ -1,6 +1,6 @@
 import type { PaymentStatus, RefundStatus } from "@an/domain";
 import { Anchor, Group, type MantineColor, Table, Text } from "@mantine/core";
-import { Nothing, Section } from "./consultation-detail-parts";
+import { Nothing, ScrollTable, Section } from "./consultation-detail-parts";
 import type { Detail } from "./decision-parts";
 import { Data, DateTime, Money } from "../../components/formatted";
 import { StatusBadge } from "../../components/status-badge";
@@ -28,7 +28,7 @@ export function Payments({ detail }: { detail: Detail }) {
       {detail.payments.length === 0 ? (
         <Nothing>{t("console.consultations.payments.none")}</Nothing>
       ) : (
-        <Table.ScrollContainer minWidth={900}>
+        <ScrollTable minWidth={900} label={t("console.consultations.payments.sessions")}>
           <Table
             verticalSpacing={4}
             fz="sm"
@@ -109,7 +109,7 @@ export function Payments({ detail }: { detail: Detail }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       )}
     </Section>
   );
@@ -123,7 +123,7 @@ export function Refunds({ detail }: { detail: Detail }) {
       {detail.refunds.length === 0 ? (
         <Nothing>{t("console.consultations.refunds.none")}</Nothing>
       ) : (
-        <Table.ScrollContainer minWidth={800}>
+        <ScrollTable minWidth={800} label={t("console.consultations.refunds.rows")}>
           <Table verticalSpacing={4} fz="sm" aria-label={t("console.consultations.refunds.rows")}>
             <Table.Thead>
               <Table.Tr>
@@ -177,7 +177,7 @@ export function Refunds({ detail }: { detail: Detail }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       )}
     </Section>
   );

@@ -1,6 +1,7 @@
 import { ACTORS, type Actor } from "@an/domain";
 import { Badge, Code, Stack, Table, Text, Title } from "@mantine/core";
 import { consultationStatusLabel } from "./consultation-status";
+import { ScrollTable } from "./consultation-detail-parts";
 import { Data, DateTime } from "../../components/formatted";
 import { useT } from "../../lib/i18n";
 
@@ -48,7 +49,10 @@ export function ConsultationTimeline({
           {t("console.consultations.timeline.empty")}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={compact ? 520 : 900}>
+        <ScrollTable
+          minWidth={compact ? 520 : 900}
+          label={t("console.consultations.timeline.events")}
+        >
           <Table
             verticalSpacing={4}
             fz="sm"
@@ -142,7 +146,7 @@ export function ConsultationTimeline({
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       )}
     </Stack>
   );

@@ -9,7 +9,6 @@ import {
   Text,
   TextInput,
   Title,
-  VisuallyHidden,
 } from "@mantine/core";
 import { useDebouncedCallback } from "@mantine/hooks";
 import { useState } from "react";
@@ -270,9 +269,7 @@ export function ConsultationsPage() {
             <Table.Th>{t("console.consultations.list.price")}</Table.Th>
             <Table.Th>{t("console.consultations.timeline.status")}</Table.Th>
             <Table.Th>{t("console.consultations.list.holdEnds")}</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>{t("console.consultations.list.actions")}</VisuallyHidden>
-            </Table.Th>
+            <Table.Th>{t("console.consultations.list.actions")}</Table.Th>
           </>
         }
         columns={7}

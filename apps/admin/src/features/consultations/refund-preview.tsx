@@ -4,7 +4,7 @@ import { skipToken, useQuery } from "@tanstack/react-query";
 import { type FormEvent, type ReactNode, useState } from "react";
 import { Trans } from "react-i18next";
 import { consultationStatusLabel } from "./consultation-status";
-import { useIsolate } from "./consultation-detail-parts";
+import { ScrollTable, useIsolate } from "./consultation-detail-parts";
 import { Money } from "../../components/formatted";
 import { formatMoney } from "../../lib/format";
 import { useT } from "../../lib/i18n";
@@ -97,7 +97,10 @@ export function LedgerPreview({
       <Text size="xs" c="dimmed">
         {t("console.unappliedCharge.posts")} <Code>{entry.kind}</Code>
       </Text>
-      <Table.ScrollContainer minWidth={320}>
+      <ScrollTable
+        minWidth={320}
+        label={t("console.consultations.preview.entry", { kind: entry.kind })}
+      >
         <Table
           verticalSpacing={1}
           fz="xs"
@@ -135,7 +138,7 @@ export function LedgerPreview({
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollTable>
     </Stack>
   );
 }

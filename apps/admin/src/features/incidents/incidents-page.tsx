@@ -12,7 +12,6 @@ import {
   Table,
   Text,
   Title,
-  VisuallyHidden,
 } from "@mantine/core";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
@@ -185,11 +184,7 @@ function IncidentTable({
             <Table.Th>{t("console.incidents.whatHappened")}</Table.Th>
             <Table.Th>{t("console.incidents.about")}</Table.Th>
             <Table.Th>
-              {open ? (
-                <VisuallyHidden>{t("console.incidents.actions")}</VisuallyHidden>
-              ) : (
-                t("console.incidents.resolution")
-              )}
+              {open ? t("console.incidents.actions") : t("console.incidents.resolution")}
             </Table.Th>
           </>
         }

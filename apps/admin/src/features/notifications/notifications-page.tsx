@@ -105,7 +105,13 @@ export function NotificationsPage() {
           {t("console.notifications.loadFailed")}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={1000}>
+        <Table.ScrollContainer
+          type="native"
+          minWidth={1000}
+          tabIndex={0}
+          role="region"
+          aria-label={t("console.nav.notifications")}
+        >
           <Table striped verticalSpacing="xs" fz="sm" aria-label={t("console.nav.notifications")}>
             <Table.Thead>
               <Table.Tr>
