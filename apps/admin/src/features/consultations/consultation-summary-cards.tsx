@@ -247,7 +247,8 @@ export function MoneyCard({ detail, locale }: { detail: Detail; locale: ConsoleL
               t={t}
               i18nKey="console.consultations.money.policy"
               values={{ version: c.refundPolicy.version }}
-              components={{ bdi: <bdi /> }}
+              // The label is set in capitals; the version is an id and keeps its own case.
+              components={{ bdi: <bdi style={{ textTransform: "none" }} /> }}
             />
           }
         >
