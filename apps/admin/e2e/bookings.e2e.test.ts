@@ -1,4 +1,5 @@
 import { findUnbalancedEntries, raiseIncident, seedDemoMarketplace } from "@an/db";
+import { translator } from "@an/domain";
 import { describe, expect, it } from "vitest";
 import {
   apiClientFor,
@@ -138,25 +139,42 @@ describe("bookings console", () => {
       .and(page.locator('[data-status="confirmed"]'))
       .waitFor();
     await page.getByTestId("quote-price").getByText("$120.00").waitFor();
+    // The meeting in the viewer's zone, and also on the client's own clock (Sam books from
+    // New York), labelled with whose time it is.
+    const times = page.getByRole("region", { name: "Times" });
+    await times.getByTestId("starts-at").waitFor();
+    await times
+      .getByText(/^Client's time \(America\/New_York\)/)
+      .first()
+      .waitFor();
     await page
       .getByRole("region", { name: "Ledger entries" })
       .locator('[data-ledger-entry="payment_captured"]')
       .waitFor();
 
     // An amount the policy refuses: the preview shows the API's refusal in the console's
-    // language.
+    // language, and the dialog itself is in that language too.
+    const fr = translator("fr");
     await page.getByRole("combobox", { name: "Language" }).selectOption("fr");
-    await page.getByRole("button", { name: "Refund", exact: true }).click();
-    const dialog = page.getByRole("dialog", { name: "Refund" });
-    const amount = dialog.getByRole("textbox", { name: "Amount to refund" });
-    await amount.fill("500");
+    await page
+      .getByRole("button", { name: fr("console.consultations.decisions.refund"), exact: true })
+      .click();
+    const frDialog = page.getByRole("dialog", {
+      name: fr("console.consultations.decisions.refund"),
+    });
+    await frDialog
+      .getByRole("textbox", { name: fr("console.consultations.decisions.amountToRefund") })
+      .fill("500");
     // Both amounts as money in French, not minor units.
-    await dialog
+    await frDialog
       .getByText(/^Un remboursement de 500,00\s\$US dépasse les 120,00\s\$US encore remboursables/)
       .waitFor();
-    await dialog.getByRole("button", { name: "Cancel" }).click();
-    await dialog.waitFor({ state: "hidden" });
-    await page.getByRole("combobox", { name: "Language" }).selectOption("en");
+    await frDialog.getByRole("button", { name: fr("console.unappliedCharge.cancel") }).click();
+    await frDialog.waitFor({ state: "hidden" });
+    await page.getByRole("combobox", { name: fr("console.header.locale") }).selectOption("en");
+
+    const dialog = page.getByRole("dialog", { name: "Refund" });
+    const amount = dialog.getByRole("textbox", { name: "Amount to refund" });
 
     // The refund dialog previews what the amount does before anything is written.
     await page.getByRole("button", { name: "Refund", exact: true }).click();

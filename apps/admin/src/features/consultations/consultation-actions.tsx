@@ -1,4 +1,5 @@
 import { Button, Group, Modal, SegmentedControl, Stack, Text } from "@mantine/core";
+import { useMediaQuery } from "@mantine/hooks";
 import { useMutation } from "@tanstack/react-query";
 import type { PartyRole } from "@an/domain";
 import { type ReactNode, useState } from "react";
@@ -17,6 +18,7 @@ import {
   type UnappliedCharge,
   useAfterDecision,
 } from "./decision-parts";
+import { useIsolate } from "./consultation-detail-parts";
 import { AmountReasonForm, RefundPreview } from "./refund-preview";
 import { UnappliedChargeRefund } from "./unapplied-charge-refund";
 
@@ -33,6 +35,8 @@ export function ConsultationActions({ detail }: { detail: Detail }) {
   const locale = useLocale();
   const afterDecision = useAfterDecision();
   const t = useT();
+  const isolate = useIsolate();
+  const isPhone = useMediaQuery("(max-width: 36em)") ?? false;
   const [dialog, setDialog] = useState<Dialog>(null);
   const [chargeToRefund, setChargeToRefund] = useState<UnappliedCharge | null>(null);
   const [absent, setAbsent] = useState<PartyRole>("advisor");
@@ -42,23 +46,27 @@ export function ConsultationActions({ detail }: { detail: Detail }) {
   const onSettled = (done: string) => async (result: Settled) => {
     await afterDecision();
     setDialog(null);
-    notifySuccess(settledMessage(done, result, locale));
+    notifySuccess(settledMessage(done, result, { t, locale, isolate }));
   };
   const refund = useMutation(
-    trpc.consultations.refund.mutationOptions({ onSuccess: onSettled("Refund recorded.") }),
+    trpc.consultations.refund.mutationOptions({
+      onSuccess: onSettled(t("console.consultations.decisions.refundDone")),
+    }),
   );
   const resolveDispute = useMutation(
     trpc.consultations.resolveDispute.mutationOptions({
-      onSuccess: onSettled("Dispute resolved."),
+      onSuccess: onSettled(t("console.consultations.decisions.disputeDone")),
     }),
   );
   const resolveNoShow = useMutation(
     trpc.consultations.resolveNoShow.mutationOptions({
-      onSuccess: onSettled("No-show report decided."),
+      onSuccess: onSettled(t("console.consultations.decisions.noShowDecided")),
     }),
   );
   const markNoShow = useMutation(
-    trpc.consultations.markNoShow.mutationOptions({ onSuccess: onSettled("No-show recorded.") }),
+    trpc.consultations.markNoShow.mutationOptions({
+      onSuccess: onSettled(t("console.consultations.decisions.noShowMarked")),
+    }),
   );
   const open = (next: Dialog) => {
     for (const m of [refund, resolveDispute, resolveNoShow, markNoShow]) m.reset();
@@ -72,7 +80,7 @@ export function ConsultationActions({ detail }: { detail: Detail }) {
   if (allowed.refund) {
     actions.push(
       <Button key="refund" color="grape" onClick={() => open("refund")}>
-        Refund
+        {t("console.consultations.decisions.refund")}
       </Button>,
     );
   }
@@ -86,7 +94,7 @@ export function ConsultationActions({ detail }: { detail: Detail }) {
         onClick={() => setChargeToRefund(charge)}
       >
         {t("console.unappliedCharge.refundButton", {
-          amount: formatMoney(charge.outstanding, charge.currency, locale),
+          amount: isolate(formatMoney(charge.outstanding, charge.currency, locale)),
         })}
       </Button>,
     );
@@ -94,62 +102,70 @@ export function ConsultationActions({ detail }: { detail: Detail }) {
   if (allowed.resolveDispute) {
     actions.push(
       <Button key="dispute" color="red" onClick={() => open("dispute")}>
-        Resolve dispute
+        {t("console.consultations.decisions.resolveDispute")}
       </Button>,
     );
   }
   if (allowed.resolveNoShow) {
     actions.push(
       <Button key="upheld" color="orange" onClick={() => open("no_show_upheld")}>
-        Uphold no-show
+        {t("console.consultations.decisions.upholdNoShow")}
       </Button>,
       <Button key="rejected" variant="default" onClick={() => open("no_show_rejected")}>
-        Reject no-show
+        {t("console.consultations.decisions.rejectNoShow")}
       </Button>,
     );
   }
   if (allowed.markNoShow) {
     actions.push(
       <Button key="mark" variant="default" onClick={() => open("mark_no_show")}>
-        Mark no-show
+        {t("console.consultations.decisions.markNoShow")}
       </Button>,
     );
   }
 
   return (
     <>
-      <Group gap="xs" aria-label="Decisions">
+      <Group
+        gap="xs"
+        wrap="wrap"
+        role="group"
+        aria-label={t("console.consultations.decisions.title")}
+      >
         {actions.length > 0 ? (
           actions
         ) : (
           <Text size="sm" c="dimmed">
-            No decision to make in this status.
+            {t("console.consultations.decisions.none")}
           </Text>
         )}
       </Group>
 
-      <Modal opened={dialog === "refund"} onClose={close} title="Refund" centered size="lg">
+      <Modal
+        opened={dialog === "refund"}
+        onClose={close}
+        title={t("console.consultations.decisions.refund")}
+        centered
+        size="lg"
+        fullScreen={isPhone}
+      >
         {dialog === "refund" ? (
           <AmountReasonForm
             currency={c.currency}
             initialMinor={c.refundablePrice}
             maxMinor={c.refundablePrice}
-            amountLabel="Amount to refund"
-            amountDescription={`Up to ${formatMoney(c.refundablePrice, c.currency, locale)} is still refundable. Taken from the fee and the advisor's share in proportion.`}
+            amountLabel={t("console.consultations.decisions.amountToRefund")}
+            amountDescription={t("console.consultations.decisions.refundUpTo", {
+              amount: isolate(formatMoney(c.refundablePrice, c.currency, locale)),
+            })}
             allowZero={false}
-            reasonDescription="Kept on the timeline and in the audit log."
-            confirmLabel="Refund"
+            reasonDescription={t("console.consultations.decisions.keptOnTimeline")}
+            confirmLabel={t("console.consultations.decisions.refund")}
             color="grape"
             pending={refund.isPending}
             error={refund.error}
-            errorTitle="Refund refused"
-            preview={(amount) => (
-              <RefundPreview
-                consultationId={consultationId}
-                amount={amount}
-                currency={c.currency}
-              />
-            )}
+            errorTitle={t("console.unappliedCharge.refused")}
+            preview={(amount) => <RefundPreview consultationId={consultationId} amount={amount} />}
             onConfirm={(amount, reason) => refund.mutate({ consultationId, amount, reason })}
             onClose={close}
           />
@@ -162,6 +178,7 @@ export function ConsultationActions({ detail }: { detail: Detail }) {
         title={t("console.unappliedCharge.dialogTitle")}
         centered
         size="lg"
+        fullScreen={isPhone}
       >
         {chargeToRefund ? (
           <UnappliedChargeRefund
@@ -175,24 +192,25 @@ export function ConsultationActions({ detail }: { detail: Detail }) {
       <Modal
         opened={dialog === "dispute"}
         onClose={close}
-        title="Resolve dispute"
+        title={t("console.consultations.decisions.resolveDispute")}
         centered
         size="lg"
+        fullScreen={isPhone}
       >
         {dialog === "dispute" ? (
           <AmountReasonForm
             currency={c.currency}
             initialMinor={0}
             maxMinor={c.refundablePrice}
-            amountLabel="Refund to the client"
-            amountDescription="Zero releases everything to the advisor; the rest of the money is released after the refund."
+            amountLabel={t("console.consultations.decisions.refundToClient")}
+            amountDescription={t("console.consultations.decisions.disputeHint")}
             allowZero
-            reasonDescription="Sent on to both parties and kept in the audit log."
-            confirmLabel="Resolve dispute"
+            reasonDescription={t("console.consultations.decisions.sentToParties")}
+            confirmLabel={t("console.consultations.decisions.resolveDispute")}
             color="red"
             pending={resolveDispute.isPending}
             error={resolveDispute.error}
-            errorTitle="Couldn't resolve the dispute"
+            errorTitle={t("console.consultations.decisions.disputeFailed")}
             onConfirm={(refundAmount, reason) =>
               resolveDispute.mutate({ consultationId, refundAmount, reason })
             }
@@ -204,11 +222,17 @@ export function ConsultationActions({ detail }: { detail: Detail }) {
       <ReasonModal
         opened={dialog === "no_show_upheld" || dialog === "no_show_rejected"}
         title={
-          dialog === "no_show_upheld" ? "Uphold the no-show report" : "Reject the no-show report"
+          dialog === "no_show_upheld"
+            ? t("console.consultations.decisions.upholdTitle")
+            : t("console.consultations.decisions.rejectTitle")
         }
-        label="Reason"
-        description="Kept on the timeline and in the audit log."
-        confirmLabel={dialog === "no_show_upheld" ? "Uphold" : "Reject"}
+        label={t("console.consultations.decisions.reason")}
+        description={t("console.consultations.decisions.keptOnTimeline")}
+        confirmLabel={
+          dialog === "no_show_upheld"
+            ? t("console.consultations.decisions.uphold")
+            : t("console.consultations.decisions.reject")
+        }
         color={dialog === "no_show_upheld" ? "orange" : undefined}
         maxLength={REASON_MAX}
         pending={resolveNoShow.isPending}
@@ -220,37 +244,40 @@ export function ConsultationActions({ detail }: { detail: Detail }) {
         <Text size="sm">
           {dialog === "no_show_upheld"
             ? reportedSide === "advisor"
-              ? "The advisor was absent: the client gets a full refund."
-              : "The client was absent: the money is released to the advisor."
-            : "The report is wrong: the consultation returns to completed."}
+              ? t("console.consultations.decisions.advisorAbsent")
+              : t("console.consultations.decisions.clientAbsent")
+            : t("console.consultations.decisions.reportWrong")}
         </Text>
-        <Failure error={resolveNoShow.error} title="Decision refused" />
+        <Failure
+          error={resolveNoShow.error}
+          title={t("console.consultations.decisions.decisionRefused")}
+        />
       </ReasonModal>
 
       <ReasonModal
         opened={dialog === "mark_no_show"}
-        title="Mark no-show"
-        label="Reason"
-        description="e.g. from Cal.com's attendance or a support ticket. Kept in the audit log."
-        confirmLabel="Mark no-show"
+        title={t("console.consultations.decisions.markNoShow")}
+        label={t("console.consultations.decisions.reason")}
+        description={t("console.consultations.decisions.markHint")}
+        confirmLabel={t("console.consultations.decisions.markNoShow")}
         maxLength={REASON_MAX}
         pending={markNoShow.isPending}
         onConfirm={(reason) => markNoShow.mutate({ consultationId, absent, reason })}
         onClose={close}
       >
         <Stack gap="xs">
-          <Text size="sm">Who was absent? The report then waits for a decision.</Text>
+          <Text size="sm">{t("console.consultations.decisions.whoAbsent")}</Text>
           <SegmentedControl
-            aria-label="Absent party"
+            aria-label={t("console.consultations.decisions.absentParty")}
             value={absent}
             onChange={(value) => setAbsent(value === "client" ? "client" : "advisor")}
             data={[
-              { value: "advisor", label: "The advisor" },
-              { value: "client", label: "The client" },
+              { value: "advisor", label: t("console.consultations.decisions.theAdvisor") },
+              { value: "client", label: t("console.consultations.decisions.theClient") },
             ]}
           />
         </Stack>
-        <Failure error={markNoShow.error} title="Couldn't mark the no-show" />
+        <Failure error={markNoShow.error} title={t("console.consultations.decisions.markFailed")} />
       </ReasonModal>
     </>
   );

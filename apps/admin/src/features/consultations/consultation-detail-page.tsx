@@ -1,7 +1,9 @@
 import { Anchor, Badge, Code, Group, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
+import { Trans } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { AuditTrail } from "../../components/audit-trail";
+import { Data, Money } from "../../components/formatted";
 import { ConsultationActions } from "./consultation-actions";
 import { ConsultationStatusBadge } from "./consultation-status-badge";
 import { ConsultationTimeline } from "./consultation-timeline";
@@ -9,7 +11,8 @@ import { Incidents, WebhookDeliveries } from "./consultation-incidents-deliverie
 import { Payments, Refunds } from "./consultation-payments";
 import { MoneyCard, PartiesCard, TimesCard } from "./consultation-summary-cards";
 import { LedgerEntries } from "../ledger/ledger-entries";
-import { formatMoney, fullName } from "../../lib/format";
+import { fullName } from "../../lib/format";
+import { useT } from "../../lib/i18n";
 import { useLocale } from "../../lib/session";
 import { useTRPC } from "../../lib/trpc";
 import { DetailStates } from "../../components/list-states";
@@ -22,6 +25,7 @@ export function ConsultationDetailPage() {
   const { id = "" } = useParams();
   const trpc = useTRPC();
   const locale = useLocale();
+  const t = useT();
   const detail = useQuery(
     trpc.consultations.getForAdmin.queryOptions(
       { consultationId: id },
@@ -33,8 +37,8 @@ export function ConsultationDetailPage() {
     return (
       <DetailStates
         query={detail}
-        noun="consultation"
-        back={{ to: "/consultations", label: "Consultations" }}
+        noun={t("console.consultations.singular")}
+        back={{ to: "/consultations", label: t("console.nav.consultations") }}
       />
     );
   }
@@ -44,22 +48,32 @@ export function ConsultationDetailPage() {
   return (
     <Stack gap="lg" maw={1200}>
       <Anchor component={Link} to="/consultations" size="sm">
-        ← Consultations
+        {t("console.consultations.detail.back")}
       </Anchor>
-      <Group justify="space-between" align="flex-start">
-        <Stack gap={4}>
-          <Group gap="sm">
-            <Title order={2}>Consultation</Title>
+      <Group justify="space-between" align="flex-start" wrap="wrap">
+        <Stack gap={4} miw={0}>
+          <Group gap="sm" wrap="wrap">
+            <Title order={2}>{t("console.consultations.detail.title")}</Title>
             <ConsultationStatusBadge status={c.status} size="lg" testId="consultation-status" />
             {d.needsAttention ? (
               <Badge color="red" variant="filled">
-                Needs attention
+                {t("console.consultations.needsAttention")}
               </Badge>
             ) : null}
           </Group>
-          <Text size="sm" c="dimmed">
-            {fullName(d.client)} with {d.advisor.displayName} ·{" "}
-            {formatMoney(c.price, c.currency, locale)} · <Code fz="xs">{c.id}</Code>
+          <Text size="sm" c="dimmed" style={{ overflowWrap: "anywhere" }}>
+            <Trans
+              t={t}
+              i18nKey="console.consultations.detail.between"
+              components={{
+                client: <Data>{fullName(d.client)}</Data>,
+                advisor: <Data>{d.advisor.displayName}</Data>,
+              }}
+            />
+            {" · "}
+            <Money amount={c.price} currency={c.currency} />
+            {" · "}
+            <Code fz="xs">{c.id}</Code>
           </Text>
         </Stack>
         <ConsultationActions detail={d} />
@@ -71,10 +85,10 @@ export function ConsultationDetailPage() {
       </SimpleGrid>
       <ConsultationTimeline timeline={d.timeline} />
       <LedgerEntries entries={d.ledger} />
-      <Payments detail={d} locale={locale} />
-      <Refunds detail={d} locale={locale} />
-      <Incidents detail={d} locale={locale} />
-      <WebhookDeliveries detail={d} locale={locale} />
+      <Payments detail={d} />
+      <Refunds detail={d} />
+      <Incidents detail={d} />
+      <WebhookDeliveries detail={d} />
       <AuditTrail audit={d.audit} />
     </Stack>
   );

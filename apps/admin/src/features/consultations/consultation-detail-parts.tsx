@@ -1,32 +1,23 @@
-import { Stack, Text, Title } from "@mantine/core";
+import { Stack, Table, Text, Title } from "@mantine/core";
 import type { ReactNode } from "react";
-import { formatDateTime } from "../../lib/format";
-import type { ConsoleLocale } from "../../lib/session";
+import { Trans } from "react-i18next";
+import { DateTime } from "../../components/formatted";
+import { getViewerTimeZone } from "../../lib/format";
+import { useT } from "../../lib/i18n";
+import { directionOf, useLocale } from "../../lib/session";
 
-const BROWSER_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
-
-/** An instant in a given IANA zone, e.g. "Nov 1, 2026, 10:00 AM"; "—" when absent. */
-export function formatInZone(
-  value: string | null | undefined,
-  locale: ConsoleLocale,
-  timeZone: string,
-): string {
-  if (!value) return "—";
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) return value;
-  try {
-    return new Intl.DateTimeFormat(locale, {
-      dateStyle: "medium",
-      timeStyle: "short",
-      timeZone,
-    }).format(date);
-  } catch {
-    return date.toISOString();
-  }
+/**
+ * Wraps interpolated data (an amount, a name) in first-strong isolates when the console
+ * reads right to left, for text that can't hold a `<bdi>` (notifications, accessible
+ * names). Left-to-right text is left as written.
+ */
+export function useIsolate(): (text: string) => string {
+  const rtl = directionOf(useLocale()) === "rtl";
+  return (text) => (rtl ? `\u2068${text}\u2069` : text);
 }
 
 /** A small uppercase label above its value. */
-export function Field({ label, children }: { label: string; children: ReactNode }) {
+export function Field({ label, children }: { label: ReactNode; children: ReactNode }) {
   return (
     <Stack gap={2}>
       <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
@@ -37,36 +28,84 @@ export function Field({ label, children }: { label: string; children: ReactNode 
   );
 }
 
-/** An instant in the admin's zone, with UTC (and optionally another zone) beneath. */
+/** A party of the consultation and the zone they live in (null while it's unknown). */
+export type PartyZone = { party: "client" | "advisor"; zone: string | null | undefined };
+
+/**
+ * An instant in the viewer's zone (the zone shown), in UTC beneath, and in the parties' own
+ * zones where those differ from the viewer's, each labelled with whose time it is.
+ */
 export function Instant({
   value,
-  locale,
-  otherZone,
+  parties = [],
   testId,
 }: {
   value: string | null;
-  locale: ConsoleLocale;
-  otherZone?: { label: string; zone: string };
+  parties?: readonly PartyZone[];
   testId?: string;
 }) {
+  const t = useT();
   if (!value) return <Text size="sm">—</Text>;
+  const viewer = getViewerTimeZone();
+  const byZone = new Map<string, Set<PartyZone["party"]>>();
+  for (const { party, zone } of parties) {
+    if (!zone || zone === viewer) continue;
+    byZone.set(zone, (byZone.get(zone) ?? new Set()).add(party));
+  }
   return (
     <Stack gap={0}>
       <Text size="sm" data-testid={testId}>
-        {formatDateTime(value, locale)}{" "}
-        <Text span size="xs" c="dimmed">
-          ({BROWSER_ZONE})
-        </Text>
+        <DateTime value={value} />
       </Text>
-      <Text size="xs" c="dimmed">
-        {formatInZone(value, locale, "UTC")} UTC
-      </Text>
-      {otherZone && otherZone.zone !== BROWSER_ZONE ? (
+      {viewer === "UTC" || byZone.has("UTC") ? null : (
         <Text size="xs" c="dimmed">
-          {formatInZone(value, locale, otherZone.zone)} {otherZone.label} ({otherZone.zone})
+          <DateTime value={value} timeZone="UTC" />
         </Text>
-      ) : null}
+      )}
+      {[...byZone].map(([zone, whose]) => (
+        <Text key={zone} size="xs" c="dimmed" data-party-zone={[...whose].join(" ")}>
+          <Trans
+            t={t}
+            i18nKey={
+              whose.size > 1
+                ? "console.consultations.times.bothTime"
+                : whose.has("client")
+                  ? "console.consultations.times.clientTime"
+                  : "console.consultations.times.advisorTime"
+            }
+            values={{ zone }}
+            components={{ bdi: <bdi /> }}
+          />{" "}
+          <DateTime value={value} timeZone={zone} />
+        </Text>
+      ))}
     </Stack>
+  );
+}
+
+/**
+ * A wide table that scrolls sideways inside itself on narrow screens; focusable and named,
+ * so a keyboard can scroll it even when it holds no link or button.
+ */
+export function ScrollTable({
+  minWidth,
+  label,
+  children,
+}: {
+  minWidth: number;
+  label: string;
+  children: ReactNode;
+}) {
+  return (
+    <Table.ScrollContainer
+      type="native"
+      minWidth={minWidth}
+      tabIndex={0}
+      role="region"
+      aria-label={label}
+    >
+      {children}
+    </Table.ScrollContainer>
   );
 }
 

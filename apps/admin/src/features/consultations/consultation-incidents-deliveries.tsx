@@ -1,36 +1,47 @@
 import { Anchor, Badge, Code, Group, Stack, Table, Text } from "@mantine/core";
 import { Link } from "react-router";
-import { Nothing, Section } from "./consultation-detail-parts";
+import { Nothing, ScrollTable, Section } from "./consultation-detail-parts";
 import type { Detail } from "./decision-parts";
+import { INCIDENT_KIND_KEYS } from "../incidents/incidents-page";
 import { providerLabel, WebhookStatusBadge } from "../webhooks/webhook-status";
-import { formatDateTime } from "../../lib/format";
-import type { ConsoleLocale } from "../../lib/session";
+import { Data, DateTime } from "../../components/formatted";
+import { useT } from "../../lib/i18n";
 
 /** The security incidents raised about this consultation. */
-export function Incidents({ detail, locale }: { detail: Detail; locale: ConsoleLocale }) {
+export function Incidents({ detail }: { detail: Detail }) {
+  const t = useT();
   const id = detail.consultation.id;
   return (
-    <Section title="Security incidents">
+    <Section title={t("console.nav.incidents")}>
       {detail.incidents.length === 0 ? (
-        <Nothing>None.</Nothing>
+        <Nothing>{t("console.consultations.incidents.none")}</Nothing>
       ) : (
         <Stack gap={4}>
           {detail.incidents.map((incident) => (
-            <Group key={incident.id} gap="xs" wrap="nowrap" align="flex-start">
-              <Badge color={incident.resolvedAt ? "gray" : "red"} variant="light">
-                {incident.resolvedAt ? "resolved" : "open"}
+            <Group key={incident.id} gap="xs" wrap="wrap" align="flex-start">
+              <Badge
+                color={incident.resolvedAt ? "gray" : "red"}
+                variant="light"
+                data-status={incident.resolvedAt ? "resolved" : "open"}
+              >
+                {incident.resolvedAt
+                  ? t("console.incidents.resolvedBadge")
+                  : t("console.incidents.openBadge")}
               </Badge>
+              <Text size="sm" fw={500}>
+                {t(INCIDENT_KIND_KEYS[incident.kind])}
+              </Text>
               <Code fz="xs">{incident.kind}</Code>
-              <Text size="sm">
-                {incident.message}{" "}
+              <Text size="sm" style={{ overflowWrap: "anywhere" }}>
+                <Data>{incident.message}</Data>{" "}
                 <Text span size="xs" c="dimmed">
-                  {formatDateTime(incident.createdAt, locale)}
+                  <DateTime value={incident.createdAt} />
                 </Text>
               </Text>
             </Group>
           ))}
           <Anchor component={Link} to={`/incidents?consultation=${id}`} size="sm">
-            Review on the incidents page
+            {t("console.consultations.incidents.review")}
           </Anchor>
         </Stack>
       )}
@@ -39,23 +50,28 @@ export function Incidents({ detail, locale }: { detail: Detail; locale: ConsoleL
 }
 
 /** The provider deliveries about this consultation, each linked to its webhook event. */
-export function WebhookDeliveries({ detail, locale }: { detail: Detail; locale: ConsoleLocale }) {
+export function WebhookDeliveries({ detail }: { detail: Detail }) {
+  const t = useT();
   const id = detail.consultation.id;
   return (
-    <Section title="Webhook deliveries">
+    <Section title={t("console.consultations.deliveries.title")}>
       {detail.webhookEvents.length === 0 ? (
-        <Nothing>None about this consultation.</Nothing>
+        <Nothing>{t("console.consultations.deliveries.none")}</Nothing>
       ) : (
         <>
-          <Table.ScrollContainer minWidth={800}>
-            <Table verticalSpacing={4} fz="sm" aria-label="Webhook deliveries">
+          <ScrollTable minWidth={800} label={t("console.consultations.deliveries.title")}>
+            <Table
+              verticalSpacing={4}
+              fz="sm"
+              aria-label={t("console.consultations.deliveries.title")}
+            >
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>Received</Table.Th>
-                  <Table.Th>Provider</Table.Th>
-                  <Table.Th>Type</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Outcome</Table.Th>
+                  <Table.Th>{t("console.consultations.deliveries.received")}</Table.Th>
+                  <Table.Th>{t("console.consultations.deliveries.provider")}</Table.Th>
+                  <Table.Th>{t("console.consultations.deliveries.type")}</Table.Th>
+                  <Table.Th>{t("console.consultations.timeline.status")}</Table.Th>
+                  <Table.Th>{t("console.consultations.deliveries.outcome")}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -63,10 +79,12 @@ export function WebhookDeliveries({ detail, locale }: { detail: Detail; locale: 
                   <Table.Tr key={event.id}>
                     <Table.Td style={{ whiteSpace: "nowrap" }}>
                       <Anchor component={Link} to={`/webhook-events?event=${event.id}`} size="sm">
-                        {formatDateTime(event.receivedAt, locale)}
+                        <DateTime value={event.receivedAt} />
                       </Anchor>
                     </Table.Td>
-                    <Table.Td>{providerLabel(event.provider)}</Table.Td>
+                    <Table.Td>
+                      <Data>{providerLabel(event.provider)}</Data>
+                    </Table.Td>
                     <Table.Td>
                       <Code>{event.eventType}</Code>
                     </Table.Td>
@@ -74,17 +92,17 @@ export function WebhookDeliveries({ detail, locale }: { detail: Detail; locale: 
                       <WebhookStatusBadge status={event.status} />
                     </Table.Td>
                     <Table.Td maw={360}>
-                      <Text size="xs" lineClamp={2}>
-                        {event.outcome ?? "—"}
+                      <Text size="xs" style={{ overflowWrap: "anywhere" }}>
+                        <Data>{event.outcome ?? "—"}</Data>
                       </Text>
                     </Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </ScrollTable>
           <Anchor component={Link} to={`/webhook-events?consultation=${id}`} size="sm">
-            All deliveries about this consultation
+            {t("console.consultations.deliveries.all")}
           </Anchor>
         </>
       )}

@@ -1,6 +1,12 @@
 import type { BadgeProps } from "@mantine/core";
-import { CONSULTATION_STATUS_DISPLAY, type ConsultationStatus } from "./consultation-status";
+import {
+  CONSULTATION_STATUS_COLORS,
+  type ConsultationStatus,
+  consultationStatusLabel,
+  consultationStatusMeaning,
+} from "./consultation-status";
 import { StatusBadge } from "../../components/status-badge";
+import { useT } from "../../lib/i18n";
 
 /** A consultation's status as a coloured badge; hovering tells what it means. */
 export function ConsultationStatusBadge({
@@ -12,12 +18,12 @@ export function ConsultationStatusBadge({
   size?: BadgeProps["size"];
   testId?: string;
 }) {
-  const display = CONSULTATION_STATUS_DISPLAY[status];
+  const t = useT();
   return (
     <StatusBadge
-      label={display.label}
-      color={display.color}
-      meaning={display.meaning}
+      label={consultationStatusLabel(status, t)}
+      color={CONSULTATION_STATUS_COLORS[status]}
+      meaning={consultationStatusMeaning(status, t)}
       size={size}
       data={{ "data-testid": testId, "data-status": status }}
     />

@@ -1,7 +1,9 @@
+import { ACTORS, type Actor } from "@an/domain";
 import { Badge, Code, Stack, Table, Text, Title } from "@mantine/core";
 import { consultationStatusLabel } from "./consultation-status";
-import { formatDateTime } from "../../lib/format";
-import { useLocale } from "../../lib/session";
+import { ScrollTable } from "./consultation-detail-parts";
+import { Data, DateTime } from "../../components/formatted";
+import { useT } from "../../lib/i18n";
 
 /**
  * One timeline line as the API sends it. Refused events (`applied: false`) are kept too:
@@ -21,6 +23,10 @@ export type TimelineRow = {
   at: string;
 };
 
+function isActor(value: string): value is Actor {
+  return (ACTORS as readonly string[]).includes(value);
+}
+
 /**
  * The consultation's event log, oldest first: applied and refused events, who, from where,
  * why. `compact` folds who and where under the event, for half-width panels.
@@ -32,25 +38,34 @@ export function ConsultationTimeline({
   timeline: readonly TimelineRow[];
   compact?: boolean;
 }) {
-  const locale = useLocale();
+  const t = useT();
+  const actorLabel = (actor: string) =>
+    isActor(actor) ? t(`console.consultations.actor.${actor}`) : actor;
   return (
-    <Stack gap="xs" component="section" aria-label="Timeline">
-      <Title order={4}>Timeline</Title>
+    <Stack gap="xs" component="section" aria-label={t("console.consultations.timeline.title")}>
+      <Title order={4}>{t("console.consultations.timeline.title")}</Title>
       {timeline.length === 0 ? (
         <Text size="sm" c="dimmed">
-          Nothing happened yet.
+          {t("console.consultations.timeline.empty")}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={compact ? 520 : 900}>
-          <Table verticalSpacing={4} fz="sm" aria-label="Timeline events">
+        <ScrollTable
+          minWidth={compact ? 520 : 900}
+          label={t("console.consultations.timeline.events")}
+        >
+          <Table
+            verticalSpacing={4}
+            fz="sm"
+            aria-label={t("console.consultations.timeline.events")}
+          >
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>When</Table.Th>
-                <Table.Th>Event</Table.Th>
-                <Table.Th>Status</Table.Th>
-                {compact ? null : <Table.Th>By</Table.Th>}
-                {compact ? null : <Table.Th>Source</Table.Th>}
-                <Table.Th>Reason</Table.Th>
+                <Table.Th>{t("console.consultations.timeline.when")}</Table.Th>
+                <Table.Th>{t("console.consultations.timeline.event")}</Table.Th>
+                <Table.Th>{t("console.consultations.timeline.status")}</Table.Th>
+                {compact ? null : <Table.Th>{t("console.consultations.timeline.by")}</Table.Th>}
+                {compact ? null : <Table.Th>{t("console.consultations.timeline.source")}</Table.Th>}
+                <Table.Th>{t("console.consultations.timeline.reason")}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -62,7 +77,7 @@ export function ConsultationTimeline({
                   style={row.applied ? undefined : { opacity: 0.8 }}
                 >
                   <Table.Td style={{ whiteSpace: "nowrap" }}>
-                    {formatDateTime(row.at, locale)}
+                    <DateTime value={row.at} />
                   </Table.Td>
                   <Table.Td>
                     <Stack gap={2} align="flex-start">
@@ -74,32 +89,39 @@ export function ConsultationTimeline({
                           ff="monospace"
                           style={{ overflowWrap: "anywhere" }}
                         >
-                          {row.source}
+                          <Data>{row.source}</Data>
                         </Text>
                       ) : null}
                       {row.applied ? null : (
                         <Badge color="red" variant="light" size="xs">
-                          Refused
+                          {t("console.consultations.timeline.refused")}
                         </Badge>
                       )}
                     </Stack>
                   </Table.Td>
                   <Table.Td style={{ whiteSpace: "nowrap" }}>
                     {row.applied
-                      ? `${consultationStatusLabel(row.fromStatus)} → ${consultationStatusLabel(row.toStatus)}`
-                      : `stayed ${consultationStatusLabel(row.fromStatus)}`}
+                      ? t("console.consultations.timeline.transition", {
+                          from: consultationStatusLabel(row.fromStatus, t),
+                          to: consultationStatusLabel(row.toStatus, t),
+                        })
+                      : t("console.consultations.timeline.stayed", {
+                          status: consultationStatusLabel(row.fromStatus, t),
+                        })}
                     {compact ? (
                       <Text size="xs" c="dimmed">
-                        by {row.actor}
+                        {t("console.consultations.timeline.byActor", {
+                          actor: actorLabel(row.actor),
+                        })}
                       </Text>
                     ) : null}
                   </Table.Td>
                   {compact ? null : (
                     <Table.Td>
-                      <Text size="sm">{row.actor}</Text>
+                      <Text size="sm">{actorLabel(row.actor)}</Text>
                       {row.actorUserId ? (
-                        <Text size="xs" c="dimmed">
-                          {row.actorUserId}
+                        <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
+                          <Data>{row.actorUserId}</Data>
                         </Text>
                       ) : null}
                     </Table.Td>
@@ -107,24 +129,24 @@ export function ConsultationTimeline({
                   {compact ? null : (
                     <Table.Td>
                       <Text size="xs" ff="monospace" style={{ overflowWrap: "anywhere" }}>
-                        {row.source}
+                        <Data>{row.source}</Data>
                       </Text>
                     </Table.Td>
                   )}
                   <Table.Td maw={360}>
                     <Text
                       size="sm"
-                      c={row.applied ? undefined : "red"}
-                      style={{ whiteSpace: "pre-wrap" }}
+                      c={row.applied ? undefined : "red.9"}
+                      style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}
                     >
-                      {row.reason ?? "—"}
+                      {row.reason ? <Data>{row.reason}</Data> : "—"}
                     </Text>
                   </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       )}
     </Stack>
   );

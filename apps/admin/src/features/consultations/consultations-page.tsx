@@ -9,18 +9,22 @@ import {
   Text,
   TextInput,
   Title,
-  VisuallyHidden,
 } from "@mantine/core";
 import { useDebouncedCallback } from "@mantine/hooks";
 import { useState } from "react";
+import { Trans } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import { ConsultationStatusBadge } from "./consultation-status-badge";
 import {
-  CONSULTATION_STATUS_DISPLAY,
+  CONSULTATION_STATUS_COLORS,
   CONSULTATION_STATUSES,
+  consultationStatusLabel,
   isConsultationStatus,
 } from "./consultation-status";
-import { formatDateTime, formatMoney, fullName } from "../../lib/format";
+import { useIsolate } from "./consultation-detail-parts";
+import { Data, DateTime, Money } from "../../components/formatted";
+import { formatDateTime, formatNumber, fullName } from "../../lib/format";
+import { useT } from "../../lib/i18n";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { type RouterInputs, type RouterOutputs, useTRPC } from "../../lib/trpc";
 import { InfiniteTable } from "../../components/infinite-table";
@@ -46,12 +50,20 @@ function ConsultationRow({
   locale: ConsoleLocale;
   onFilter: (key: "advisor" | "client", id: string) => void;
 }) {
+  const t = useT();
+  const isolate = useIsolate();
+  const client = isolate(clientLabel(row.client));
+  const advisor = isolate(row.advisor.displayName);
   return (
     <Table.Tr data-consultation-id={row.id}>
       <Table.Td style={{ whiteSpace: "nowrap" }}>
-        <Text size="sm">{formatDateTime(row.startsAt, locale)}</Text>
+        <Text size="sm">
+          <DateTime value={row.startsAt} />
+        </Text>
         <Text size="xs" c="dimmed">
-          {row.durationMinutes} min
+          {t("console.consultations.list.minutes", {
+            minutes: formatNumber(row.durationMinutes, locale),
+          })}
         </Text>
       </Table.Td>
       <Table.Td>
@@ -59,12 +71,13 @@ function ConsultationRow({
           component="button"
           size="sm"
           onClick={() => onFilter("client", row.client.id)}
-          aria-label={`Only consultations of the client ${clientLabel(row.client)}`}
+          aria-label={t("console.consultations.list.onlyClient", { client })}
+          style={{ overflowWrap: "anywhere" }}
         >
-          {clientLabel(row.client)}
+          <Data>{clientLabel(row.client)}</Data>
         </Anchor>
-        <Text size="xs" c="dimmed">
-          {row.client.email ?? row.client.id}
+        <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
+          <Data>{row.client.email ?? row.client.id}</Data>
         </Text>
       </Table.Td>
       <Table.Td>
@@ -72,16 +85,25 @@ function ConsultationRow({
           component="button"
           size="sm"
           onClick={() => onFilter("advisor", row.advisor.id)}
-          aria-label={`Only consultations with the advisor ${row.advisor.displayName}`}
+          aria-label={t("console.consultations.list.onlyAdvisor", { advisor })}
+          style={{ overflowWrap: "anywhere" }}
         >
-          {row.advisor.displayName}
+          <Data>{row.advisor.displayName}</Data>
         </Anchor>
       </Table.Td>
       <Table.Td style={{ whiteSpace: "nowrap" }}>
-        <Text size="sm">{formatMoney(row.price, row.currency, locale)}</Text>
+        <Text size="sm">
+          <Money amount={row.price} currency={row.currency} />
+        </Text>
         {row.refundablePrice !== row.price ? (
           <Text size="xs" c="dimmed">
-            {formatMoney(row.refundablePrice, row.currency, locale)} refundable
+            <Trans
+              t={t}
+              i18nKey="console.consultations.list.refundable"
+              components={{
+                amount: <Money amount={row.refundablePrice} currency={row.currency} />,
+              }}
+            />
           </Text>
         ) : null}
       </Table.Td>
@@ -90,13 +112,15 @@ function ConsultationRow({
           <ConsultationStatusBadge status={row.status} />
           {row.needsAttention ? (
             <Badge color="red" variant="filled" size="xs">
-              Needs attention
+              {t("console.consultations.needsAttention")}
             </Badge>
           ) : null}
         </Stack>
       </Table.Td>
       <Table.Td style={{ whiteSpace: "nowrap" }}>
-        <Text size="sm">{formatDateTime(row.holdEndsAt, locale)}</Text>
+        <Text size="sm">
+          <DateTime value={row.holdEndsAt} />
+        </Text>
       </Table.Td>
       <Table.Td>
         <Button
@@ -104,9 +128,13 @@ function ConsultationRow({
           variant="light"
           component={Link}
           to={`/consultations/${row.id}`}
-          aria-label={`Open the consultation of ${clientLabel(row.client)} with ${row.advisor.displayName} on ${formatDateTime(row.startsAt, locale)}`}
+          aria-label={t("console.consultations.list.openLabel", {
+            client,
+            advisor,
+            startsAt: isolate(formatDateTime(row.startsAt, locale)),
+          })}
         >
-          Open
+          {t("console.consultations.list.open")}
         </Button>
       </Table.Td>
     </Table.Tr>
@@ -123,6 +151,7 @@ function IdFilter({
   value: string;
   onChange: (value: string) => void;
 }) {
+  const t = useT();
   const [text, setText] = useState(value);
   const [followed, setFollowed] = useState(value);
   // A click on a name in the table changes the URL: the field shows the new filter.
@@ -134,13 +163,13 @@ function IdFilter({
   return (
     <TextInput
       label={label}
-      placeholder="user id, e.g. demo|client-sam"
+      placeholder={t("console.consultations.list.idPlaceholder")}
       value={text}
       onChange={(event) => {
         setText(event.currentTarget.value);
         commit(event.currentTarget.value);
       }}
-      w={230}
+      w={{ base: "100%", xs: 230 }}
     />
   );
 }
@@ -149,6 +178,7 @@ function IdFilter({
 export function ConsultationsPage() {
   const trpc = useTRPC();
   const locale = useLocale();
+  const t = useT();
   const [searchParams, setSearchParams] = useSearchParams();
   const advisorId = searchParams.get("advisor") ?? "";
   const clientId = searchParams.get("client") ?? "";
@@ -178,38 +208,46 @@ export function ConsultationsPage() {
 
   return (
     <Stack>
-      <Group justify="space-between" align="flex-end">
+      <Group justify="space-between" align="flex-end" wrap="wrap">
         <Stack gap={0}>
-          <Title order={2}>Consultations</Title>
+          <Title order={2}>{t("console.nav.consultations")}</Title>
           <Text size="sm" c="dimmed">
-            Newest start first. Pick statuses to narrow the list; none picked shows all.
+            {t("console.consultations.list.intro")}
           </Text>
         </Stack>
-        <Group align="flex-end">
-          <IdFilter label="Advisor" value={advisorId} onChange={(v) => setParam("advisor", v)} />
-          <IdFilter label="Client" value={clientId} onChange={(v) => setParam("client", v)} />
+        <Group align="flex-end" wrap="wrap" w={{ base: "100%", xs: "auto" }}>
+          <IdFilter
+            label={t("console.consultations.parties.advisor")}
+            value={advisorId}
+            onChange={(v) => setParam("advisor", v)}
+          />
+          <IdFilter
+            label={t("console.consultations.parties.client")}
+            value={clientId}
+            onChange={(v) => setParam("client", v)}
+          />
         </Group>
       </Group>
 
       <Chip.Group multiple value={chips} onChange={setChips}>
-        <Group gap={6} role="group" aria-label="Status filter">
+        <Group gap={6} role="group" aria-label={t("console.consultations.list.statusFilter")}>
           <Chip value={ATTENTION} color="red" size="sm" variant="outline">
-            Needs attention
+            {t("console.consultations.needsAttention")}
           </Chip>
           {CONSULTATION_STATUSES.map((status) => (
             <Chip
               key={status}
               value={status}
-              color={CONSULTATION_STATUS_DISPLAY[status].color}
+              color={CONSULTATION_STATUS_COLORS[status]}
               size="sm"
               variant="outline"
             >
-              {CONSULTATION_STATUS_DISPLAY[status].label}
+              {consultationStatusLabel(status, t)}
             </Chip>
           ))}
           {chips.length > 0 ? (
             <Button size="compact-sm" variant="subtle" onClick={() => setChips([])}>
-              Clear
+              {t("console.consultations.list.clear")}
             </Button>
           ) : null}
         </Group>
@@ -217,27 +255,25 @@ export function ConsultationsPage() {
 
       <InfiniteTable
         list={list}
-        label="Consultations"
-        noun="consultations"
-        singular="consultation"
-        plural="consultations"
+        label={t("console.nav.consultations")}
+        noun={t("console.consultations.plural")}
+        singular={t("console.consultations.singular")}
+        plural={t("console.consultations.plural")}
         minWidth={1100}
         tableProps={{ highlightOnHover: true }}
         head={
           <>
-            <Table.Th>Starts</Table.Th>
-            <Table.Th>Client</Table.Th>
-            <Table.Th>Advisor</Table.Th>
-            <Table.Th>Price</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Hold window ends</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>Actions</VisuallyHidden>
-            </Table.Th>
+            <Table.Th>{t("console.consultations.list.starts")}</Table.Th>
+            <Table.Th>{t("console.consultations.parties.client")}</Table.Th>
+            <Table.Th>{t("console.consultations.parties.advisor")}</Table.Th>
+            <Table.Th>{t("console.consultations.list.price")}</Table.Th>
+            <Table.Th>{t("console.consultations.timeline.status")}</Table.Th>
+            <Table.Th>{t("console.consultations.list.holdEnds")}</Table.Th>
+            <Table.Th>{t("console.consultations.list.actions")}</Table.Th>
           </>
         }
         columns={7}
-        empty="No consultations match."
+        empty={t("console.consultations.list.empty")}
         rowKey={(row) => row.id}
         row={(row) => (
           <ConsultationRow key={row.id} row={row} locale={locale} onFilter={setParam} />

@@ -1,7 +1,9 @@
+import type { Translator } from "@an/domain";
 import { Alert, Text, Textarea } from "@mantine/core";
 import { consultationStatusLabel } from "./consultation-status";
 import { formatMoney } from "../../lib/format";
-import { type useLocale } from "../../lib/session";
+import { useT } from "../../lib/i18n";
+import type { ConsoleLocale } from "../../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../../lib/trpc";
 import { useInvalidate } from "../../lib/invalidate";
 import { createQuietQueryClient } from "../../lib/query-client";
@@ -34,21 +36,30 @@ export function useAfterDecision() {
     );
 }
 
+/**
+ * What a decision did, for its notification: `done` (already translated, e.g. "Refund
+ * recorded."), the status it led to and what goes back to the client. `isolate` keeps the
+ * amount in its own direction inside right-to-left text.
+ */
 export function settledMessage(
   done: string,
   result: Settled,
-  locale: ReturnType<typeof useLocale>,
-) {
-  if (!result.applied) return "Nothing changed: this was already done.";
-  const refunded =
-    result.refunded > 0
-      ? ` ${formatMoney(result.refunded, result.currency, locale)} goes back to the client.`
-      : "";
-  return `${done} Now ${consultationStatusLabel(result.status)}.${refunded}`;
+  { t, locale, isolate }: { t: Translator; locale: ConsoleLocale; isolate: (s: string) => string },
+): string {
+  if (!result.applied) return t("console.consultations.decisions.alreadyDone");
+  const status = consultationStatusLabel(result.status, t);
+  return result.refunded > 0
+    ? t("console.consultations.decisions.settledRefund", {
+        done,
+        status,
+        amount: isolate(formatMoney(result.refunded, result.currency, locale)),
+      })
+    : t("console.consultations.decisions.settled", { done, status });
 }
 
 /** The API's error for a failed decision, in the operator's language. */
 export function Failure({ error, title }: { error: unknown; title: string }) {
+  const t = useT();
   if (!error) return null;
   const failure = describeError(error);
   return (
@@ -56,7 +67,7 @@ export function Failure({ error, title }: { error: unknown; title: string }) {
       <Text size="sm">{failure.message}</Text>
       {failure.requestId ? (
         <Text size="xs" c="dimmed">
-          Request id: {failure.requestId}
+          {t("console.unappliedCharge.requestId", { id: failure.requestId })}
         </Text>
       ) : null}
     </Alert>
@@ -75,9 +86,10 @@ export function ReasonField({
   touched: boolean;
   description: string;
 }) {
+  const t = useT();
   return (
     <Textarea
-      label="Reason"
+      label={t("console.consultations.decisions.reason")}
       description={description}
       required
       autosize
@@ -87,7 +99,7 @@ export function ReasonField({
       onChange={(event) => onChange(event.currentTarget.value)}
       error={
         touched && value.trim().length < MIN_REASON_LENGTH
-          ? `Write at least ${MIN_REASON_LENGTH} characters.`
+          ? t("console.unappliedCharge.reasonTooShort", { min: MIN_REASON_LENGTH })
           : undefined
       }
     />

@@ -2,7 +2,10 @@ import { Alert, Button, Code, Group, Loader, SimpleGrid, Stack, Table, Text } fr
 import { useDebouncedValue } from "@mantine/hooks";
 import { skipToken, useQuery } from "@tanstack/react-query";
 import { type FormEvent, type ReactNode, useState } from "react";
+import { Trans } from "react-i18next";
 import { consultationStatusLabel } from "./consultation-status";
+import { ScrollTable, useIsolate } from "./consultation-detail-parts";
+import { Money } from "../../components/formatted";
 import { formatMoney } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { useLocale } from "../../lib/session";
@@ -16,14 +19,12 @@ import { Failure, PREVIEW_DEBOUNCE_MS, previewQueryClient, ReasonField } from ".
 export function RefundPreview({
   consultationId,
   amount,
-  currency,
 }: {
   consultationId: string;
   amount: number | null;
-  currency: string;
 }) {
   const trpc = useTRPC();
-  const locale = useLocale();
+  const t = useT();
   const preview = useQuery(
     trpc.consultations.previewRefund.queryOptions(
       amount !== null && amount > 0 ? { consultationId, amount } : skipToken,
@@ -33,57 +34,111 @@ export function RefundPreview({
   if (amount === null || amount <= 0) {
     return (
       <Text size="sm" c="dimmed">
-        Enter an amount to see what it does.
+        {t("console.consultations.preview.enterAmount")}
       </Text>
     );
   }
-  if (preview.isPending) return <Loader size="sm" aria-label="Loading the refund preview" />;
-  if (preview.isError) return <Failure error={preview.error} title="This refund isn't possible" />;
+  if (preview.isPending) {
+    return <Loader size="sm" aria-label={t("console.unappliedCharge.previewLoading")} />;
+  }
+  if (preview.isError) {
+    return <Failure error={preview.error} title={t("console.unappliedCharge.previewRefused")} />;
+  }
   const p = preview.data;
-  const money = (minor: number) => formatMoney(minor, currency, locale);
+  const money = (minor: number) => <Money amount={minor} currency={p.currency} />;
   return (
-    <Stack gap="xs" aria-label="Refund preview" data-testid="refund-preview">
+    <Stack
+      gap="xs"
+      role="group"
+      aria-label={t("console.consultations.preview.label")}
+      data-testid="refund-preview"
+    >
       <SimpleGrid cols={2} spacing={4}>
-        <Text size="sm">Back to the client</Text>
+        <Text size="sm">{t("console.unappliedCharge.backToClient")}</Text>
         <Text size="sm" fw={600} data-testid="preview-refund">
-          {p.formatted}
+          {money(p.refund)}
         </Text>
-        <Text size="sm">From the platform fee</Text>
+        <Text size="sm">{t("console.consultations.preview.fromFee")}</Text>
         <Text size="sm">{money(p.fromPlatformFee)}</Text>
-        <Text size="sm">From the advisor&apos;s share</Text>
+        <Text size="sm">{t("console.consultations.preview.fromShare")}</Text>
         <Text size="sm">{money(p.fromAdvisorShare)}</Text>
-        <Text size="sm">Status afterwards</Text>
+        <Text size="sm">{t("console.consultations.preview.statusAfter")}</Text>
         <Text size="sm" data-testid="preview-status">
-          {consultationStatusLabel(p.resultingStatus)}
+          {consultationStatusLabel(p.resultingStatus, t)}
         </Text>
-        <Text size="sm">Still refundable afterwards</Text>
+        <Text size="sm">{t("console.consultations.preview.refundableAfter")}</Text>
         <Text size="sm">{money(p.refundableAfter.price)}</Text>
       </SimpleGrid>
       {p.reverseTransfer > 0 ? (
-        <Alert color="orange" title="The advisor was already paid">
-          {money(p.reverseTransfer)} has to be recovered from the advisor.
+        <Alert color="orange" title={t("console.consultations.preview.alreadyPaid")}>
+          <Trans
+            t={t}
+            i18nKey="console.consultations.preview.recover"
+            components={{ amount: money(p.reverseTransfer) }}
+          />
         </Alert>
       ) : null}
       {p.ledger.map((entry, index) => (
-        <Stack key={`${entry.kind}:${index}`} gap={2}>
-          <Text size="xs" c="dimmed">
-            Posts <Code>{entry.kind}</Code>
-          </Text>
-          <Table verticalSpacing={1} fz="xs" aria-label={`Preview of ${entry.kind}`}>
-            <Table.Tbody>
-              {entry.lines.map((line, i) => (
-                <Table.Tr key={`${line.account}:${i}`}>
-                  <Table.Td>
-                    <AccountName account={line.account} />
-                  </Table.Td>
-                  <Table.Td ta="end">{line.amount > 0 ? `Dr ${money(line.amount)}` : ""}</Table.Td>
-                  <Table.Td ta="end">{line.amount < 0 ? `Cr ${money(-line.amount)}` : ""}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Stack>
+        <LedgerPreview key={`${entry.kind}:${index}`} entry={entry} />
       ))}
+    </Stack>
+  );
+}
+
+/** One ledger entry a refund would post: its kind and its debit and credit lines. */
+export function LedgerPreview({
+  entry,
+}: {
+  entry: { kind: string; lines: readonly { account: string; amount: number; currency: string }[] };
+}) {
+  const t = useT();
+  return (
+    <Stack gap={2}>
+      <Text size="xs" c="dimmed">
+        {t("console.unappliedCharge.posts")} <Code>{entry.kind}</Code>
+      </Text>
+      <ScrollTable
+        minWidth={320}
+        label={t("console.consultations.preview.entry", { kind: entry.kind })}
+      >
+        <Table
+          verticalSpacing={1}
+          fz="xs"
+          aria-label={t("console.consultations.preview.entry", { kind: entry.kind })}
+        >
+          <Table.Tbody>
+            {entry.lines.map((line, i) => (
+              <Table.Tr key={`${line.account}:${i}`}>
+                <Table.Td>
+                  <AccountName account={line.account} />
+                </Table.Td>
+                <Table.Td ta="end">
+                  {line.amount > 0 ? (
+                    <Trans
+                      t={t}
+                      i18nKey="console.consultations.preview.debit"
+                      components={{
+                        amount: <Money amount={line.amount} currency={line.currency} />,
+                      }}
+                    />
+                  ) : null}
+                </Table.Td>
+                <Table.Td ta="end">
+                  {line.amount < 0 ? (
+                    <Trans
+                      t={t}
+                      i18nKey="console.consultations.preview.credit"
+                      components={{
+                        amount: <Money amount={-line.amount} currency={line.currency} />,
+                      }}
+                    />
+                  ) : null}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </ScrollTable>
     </Stack>
   );
 }
@@ -127,6 +182,7 @@ export function AmountReasonForm({
 }) {
   const locale = useLocale();
   const t = useT();
+  const isolate = useIsolate();
   const [amount, setAmount] = useState<number | null>(initialMinor);
   const [debouncedAmount] = useDebouncedValue(amount, PREVIEW_DEBOUNCE_MS);
   const [reason, setReason] = useState("");
@@ -136,11 +192,11 @@ export function AmountReasonForm({
       ? undefined
       : amount > maxMinor
         ? t("console.money.atMost", {
-            max: formatMoney(maxMinor, currency, locale),
-            amount: formatMoney(amount, currency, locale),
+            max: isolate(formatMoney(maxMinor, currency, locale)),
+            amount: isolate(formatMoney(amount, currency, locale)),
           })
         : !allowZero && amount === 0
-          ? "Enter more than zero."
+          ? t("console.consultations.preview.moreThanZero")
           : undefined;
   const valid =
     amount !== null && amountError === undefined && reason.trim().length >= MIN_REASON_LENGTH;
@@ -169,9 +225,9 @@ export function AmountReasonForm({
           description={reasonDescription}
         />
         <Failure error={error} title={errorTitle} />
-        <Group justify="flex-end">
+        <Group justify="flex-end" wrap="wrap">
           <Button variant="default" onClick={onClose} disabled={pending}>
-            Cancel
+            {t("console.unappliedCharge.cancel")}
           </Button>
           <Button type="submit" color={color} loading={pending} disabled={!valid}>
             {confirmLabel}

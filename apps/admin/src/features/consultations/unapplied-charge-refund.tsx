@@ -1,23 +1,15 @@
-import {
-  Button,
-  Code,
-  Group,
-  Loader,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  Textarea,
-} from "@mantine/core";
+import { Button, Group, Loader, SimpleGrid, Stack, Text, Textarea } from "@mantine/core";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { consultationStatusLabel } from "./consultation-status";
+import { useIsolate } from "./consultation-detail-parts";
+import { LedgerPreview } from "./refund-preview";
+import { Money } from "../../components/formatted";
 import { formatMoney } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { notifySuccess } from "../../lib/notify";
 import { useLocale } from "../../lib/session";
 import { useTRPC } from "../../lib/trpc";
-import { AccountName } from "../ledger/ledger-entries";
 import { MIN_REASON_LENGTH } from "../../components/reason-modal";
 import {
   type Detail,
@@ -45,12 +37,13 @@ export function UnappliedChargeRefund({
   const trpc = useTRPC();
   const locale = useLocale();
   const t = useT();
+  const isolate = useIsolate();
   const afterDecision = useAfterDecision();
   const [reason, setReason] = useState("");
   const [touched, setTouched] = useState(false);
   const c = detail.consultation;
   const input = { consultationId: c.id, paymentId: charge.paymentId, amount: charge.outstanding };
-  const amount = formatMoney(charge.outstanding, charge.currency, locale);
+  const amount = isolate(formatMoney(charge.outstanding, charge.currency, locale));
   const preview = useQuery(
     trpc.consultations.previewRefund.queryOptions(input),
     previewQueryClient,
@@ -62,7 +55,7 @@ export function UnappliedChargeRefund({
         onClose();
         notifySuccess(
           t("console.unappliedCharge.done", {
-            amount: formatMoney(result.refunded, result.currency, locale),
+            amount: isolate(formatMoney(result.refunded, result.currency, locale)),
           }),
         );
       },
@@ -79,15 +72,14 @@ export function UnappliedChargeRefund({
       refund.mutate({ ...input, reason: reason.trim() });
     }
   };
-  const money = (minor: number, currency: string) => formatMoney(minor, currency, locale);
   return (
     <form onSubmit={submit}>
       <Stack>
         <Text size="sm">
           {t("console.unappliedCharge.explanation", {
             amount,
-            quote: money(c.price, c.currency),
-            status: consultationStatusLabel(c.status),
+            quote: isolate(formatMoney(c.price, c.currency, locale)),
+            status: consultationStatusLabel(c.status, t),
           })}
         </Text>
         {preview.isPending ? (
@@ -95,38 +87,19 @@ export function UnappliedChargeRefund({
         ) : preview.isError ? (
           <Failure error={preview.error} title={t("console.unappliedCharge.previewRefused")} />
         ) : (
-          <Stack gap="xs" aria-label={t("console.unappliedCharge.previewLabel")}>
+          <Stack gap="xs" role="group" aria-label={t("console.unappliedCharge.previewLabel")}>
             <SimpleGrid cols={2} spacing={4}>
               <Text size="sm">{t("console.unappliedCharge.charged")}</Text>
-              <Text size="sm">{money(charge.amount, charge.currency)}</Text>
+              <Text size="sm">
+                <Money amount={charge.amount} currency={charge.currency} />
+              </Text>
               <Text size="sm">{t("console.unappliedCharge.backToClient")}</Text>
               <Text size="sm" fw={600} data-testid="charge-refund-amount">
-                {preview.data.formatted}
+                <Money amount={preview.data.refund} currency={preview.data.currency} />
               </Text>
             </SimpleGrid>
             {preview.data.ledger.map((entry, index) => (
-              <Stack key={`${entry.kind}:${index}`} gap={2}>
-                <Text size="xs" c="dimmed">
-                  {t("console.unappliedCharge.posts")} <Code>{entry.kind}</Code>
-                </Text>
-                <Table verticalSpacing={1} fz="xs">
-                  <Table.Tbody>
-                    {entry.lines.map((line, i) => (
-                      <Table.Tr key={`${line.account}:${i}`}>
-                        <Table.Td>
-                          <AccountName account={line.account} />
-                        </Table.Td>
-                        <Table.Td ta="end">
-                          {line.amount > 0 ? `Dr ${money(line.amount, line.currency)}` : ""}
-                        </Table.Td>
-                        <Table.Td ta="end">
-                          {line.amount < 0 ? `Cr ${money(-line.amount, line.currency)}` : ""}
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Stack>
+              <LedgerPreview key={`${entry.kind}:${index}`} entry={entry} />
             ))}
           </Stack>
         )}
@@ -142,7 +115,7 @@ export function UnappliedChargeRefund({
           error={reasonError}
         />
         <Failure error={refund.error} title={t("console.unappliedCharge.refused")} />
-        <Group justify="flex-end">
+        <Group justify="flex-end" wrap="wrap">
           <Button variant="default" onClick={onClose} disabled={refund.isPending}>
             {t("console.unappliedCharge.cancel")}
           </Button>

@@ -12,16 +12,17 @@ import {
   Table,
   Text,
   Title,
-  VisuallyHidden,
 } from "@mantine/core";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
+import { Trans } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import { JsonBlock } from "../../components/json-block";
 import { ReasonModal } from "../../components/reason-modal";
-import { formatDateTime } from "../../lib/format";
+import { Data, DateTime } from "../../components/formatted";
+import { useT } from "../../lib/i18n";
 import { notifySuccess } from "../../lib/notify";
-import { type ConsoleLocale, useLocale } from "../../lib/session";
+import { directionOf, useLocale } from "../../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../../lib/trpc";
 import { InfiniteTable } from "../../components/infinite-table";
 import { PAGE_SIZE, PAGING, useInfiniteList } from "../../lib/infinite-list";
@@ -32,63 +33,71 @@ type Incident = RouterOutputs["incidents"]["list"]["items"][number];
 /** The API's longest resolution note. */
 const RESOLUTION_MAX = 2000;
 
-/** What each kind of incident means; a full record so a new kind can't be forgotten. */
-export const INCIDENT_KIND_LABELS: Record<IncidentKind, string> = {
-  amount_mismatch: "Amount differs from the quote",
-  booking_token_invalid: "Booking without a valid token",
-  booking_token_reused: "Booking token used twice",
-  unknown_charge: "Charge we don't know",
-  provider_action_failed: "Provider call keeps failing",
-  reversal_required: "Transfer reversal needed",
-  payout_failed: "Payout to an advisor failed",
-  reversal_failed: "Transfer reversal failed",
-  reconciliation_difference: "Reconciliation found differences",
-  price_not_allowlisted: "Subscription on a price outside the plans",
-  duplicate_subscription: "Second live subscription",
-  subscription_out_of_sync: "Subscription differed from Stripe",
+/**
+ * The catalog key of what each kind of incident means; a full record so a new kind can't
+ * be forgotten.
+ */
+export const INCIDENT_KIND_KEYS: Record<IncidentKind, string> = {
+  amount_mismatch: "console.incidents.kind.amount_mismatch",
+  booking_token_invalid: "console.incidents.kind.booking_token_invalid",
+  booking_token_reused: "console.incidents.kind.booking_token_reused",
+  unknown_charge: "console.incidents.kind.unknown_charge",
+  provider_action_failed: "console.incidents.kind.provider_action_failed",
+  reversal_required: "console.incidents.kind.reversal_required",
+  payout_failed: "console.incidents.kind.payout_failed",
+  reversal_failed: "console.incidents.kind.reversal_failed",
+  reconciliation_difference: "console.incidents.kind.reconciliation_difference",
+  price_not_allowlisted: "console.incidents.kind.price_not_allowlisted",
+  duplicate_subscription: "console.incidents.kind.duplicate_subscription",
+  subscription_out_of_sync: "console.incidents.kind.subscription_out_of_sync",
 };
 
-function IncidentRow({
-  incident,
-  locale,
-  onResolve,
-}: {
-  incident: Incident;
-  locale: ConsoleLocale;
-  onResolve?: () => void;
-}) {
+/** An incident's message as one line for an accessible name, in its own direction. */
+function useMessageForName(): (message: string) => string {
+  const rtl = directionOf(useLocale()) === "rtl";
+  return (message) => (rtl ? `\u2068${message}\u2069` : message);
+}
+
+function IncidentRow({ incident, onResolve }: { incident: Incident; onResolve?: () => void }) {
+  const t = useT();
+  const forName = useMessageForName();
   const resolved = incident.resolvedAt !== null;
   return (
     <Table.Tr data-incident-id={incident.id}>
       <Table.Td style={{ whiteSpace: "nowrap" }}>
-        {formatDateTime(incident.createdAt, locale)}
+        <DateTime value={incident.createdAt} />
       </Table.Td>
       <Table.Td>
         <Stack gap={2} align="flex-start">
-          <Text size="sm" fw={500} c={resolved ? "dimmed" : "red"}>
-            {INCIDENT_KIND_LABELS[incident.kind]}
+          <Text size="sm" fw={500} c={resolved ? "dimmed" : "red.9"}>
+            {t(INCIDENT_KIND_KEYS[incident.kind])}
           </Text>
           <Code fz="xs">{incident.kind}</Code>
         </Stack>
       </Table.Td>
       <Table.Td maw={420}>
-        <Text size="sm" style={{ whiteSpace: "pre-wrap" }}>
-          {incident.message}
+        <Text size="sm" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>
+          <Data>{incident.message}</Data>
         </Text>
         <Spoiler
           maxHeight={0}
-          showLabel="Details"
-          hideLabel="Hide details"
+          showLabel={t("console.incidents.details")}
+          hideLabel={t("console.incidents.hideDetails")}
           styles={{ control: { fontSize: "var(--mantine-font-size-xs)" } }}
         >
-          <JsonBlock value={incident.details} label="Incident details" />
+          <JsonBlock value={incident.details} label={t("console.incidents.detailsLabel")} />
         </Spoiler>
       </Table.Td>
       <Table.Td>
         <Stack gap={2}>
           {incident.consultationId ? (
             <Anchor component={Link} to={`/consultations/${incident.consultationId}`} size="sm">
-              Consultation {incident.consultationId.slice(0, 8)}
+              <Trans
+                t={t}
+                i18nKey="console.incidents.consultationLink"
+                values={{ id: incident.consultationId.slice(0, 8) }}
+                components={{ bdi: <bdi /> }}
+              />
             </Anchor>
           ) : null}
           {incident.webhookEventId ? (
@@ -97,7 +106,7 @@ function IncidentRow({
               to={`/webhook-events?event=${incident.webhookEventId}`}
               size="sm"
             >
-              Webhook delivery
+              {t("console.incidents.webhookLink")}
             </Anchor>
           ) : null}
           {!incident.consultationId && !incident.webhookEventId ? <Text size="sm">—</Text> : null}
@@ -106,11 +115,18 @@ function IncidentRow({
       <Table.Td>
         {resolved ? (
           <Stack gap={2}>
-            <Text size="xs" c="dimmed">
-              {formatDateTime(incident.resolvedAt, locale)} by {incident.resolvedBy ?? "—"}
+            <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
+              <Trans
+                t={t}
+                i18nKey="console.incidents.resolvedBy"
+                components={{
+                  at: <DateTime value={incident.resolvedAt} />,
+                  by: <Data>{incident.resolvedBy ?? "—"}</Data>,
+                }}
+              />
             </Text>
-            <Text size="sm" style={{ whiteSpace: "pre-wrap" }}>
-              {incident.resolution}
+            <Text size="sm" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>
+              <Data>{incident.resolution}</Data>
             </Text>
           </Stack>
         ) : (
@@ -118,10 +134,12 @@ function IncidentRow({
             size="xs"
             variant="light"
             color="teal"
-            aria-label={`Resolve the incident: ${incident.message}`}
+            aria-label={t("console.incidents.resolveLabel", {
+              message: forName(incident.message),
+            })}
             onClick={onResolve}
           >
-            Resolve
+            {t("console.incidents.resolve")}
           </Button>
         )}
       </Table.Td>
@@ -140,8 +158,7 @@ function IncidentTable({
   onResolve: (incident: Incident) => void;
 }) {
   const trpc = useTRPC();
-  const locale = useLocale();
-  const noun = open ? "open incidents" : "resolved incidents";
+  const t = useT();
   const list = useInfiniteList(
     trpc.incidents.list.infiniteQueryOptions(
       { open, consultationId, limit: PAGE_SIZE },
@@ -150,31 +167,34 @@ function IncidentTable({
   );
   return (
     <Stack gap="xs">
-      <Title order={4}>{open ? "Open" : "Resolved"}</Title>
+      <Title order={4}>
+        {open ? t("console.incidents.openTitle") : t("console.incidents.resolvedTitle")}
+      </Title>
       <InfiniteTable
         list={list}
-        label={open ? "Open incidents" : "Resolved incidents"}
-        noun={noun}
-        singular="incident"
-        plural="incidents"
+        label={open ? t("console.incidents.openTable") : t("console.incidents.resolvedTable")}
+        noun={open ? t("console.incidents.openNoun") : t("console.incidents.resolvedNoun")}
+        singular={t("console.incidents.singular")}
+        plural={t("console.incidents.plural")}
         minWidth={960}
         head={
           <>
-            <Table.Th>Raised</Table.Th>
-            <Table.Th>Kind</Table.Th>
-            <Table.Th>What happened</Table.Th>
-            <Table.Th>About</Table.Th>
-            <Table.Th>{open ? <VisuallyHidden>Actions</VisuallyHidden> : "Resolution"}</Table.Th>
+            <Table.Th>{t("console.incidents.raised")}</Table.Th>
+            <Table.Th>{t("console.incidents.kindColumn")}</Table.Th>
+            <Table.Th>{t("console.incidents.whatHappened")}</Table.Th>
+            <Table.Th>{t("console.incidents.about")}</Table.Th>
+            <Table.Th>
+              {open ? t("console.incidents.actions") : t("console.incidents.resolution")}
+            </Table.Th>
           </>
         }
         columns={5}
-        empty={open ? "Nothing open." : "None yet."}
+        empty={open ? t("console.incidents.nothingOpen") : t("console.incidents.noneYet")}
         rowKey={(incident) => incident.id}
         row={(incident) => (
           <IncidentRow
             key={incident.id}
             incident={incident}
-            locale={locale}
             onResolve={() => onResolve(incident)}
           />
         )}
@@ -186,6 +206,7 @@ function IncidentTable({
 /** Security incidents: open ones first, each resolved with a note the audit keeps. */
 export function IncidentsPage() {
   const trpc = useTRPC();
+  const t = useT();
   const invalidate = useInvalidate();
   const [searchParams, setSearchParams] = useSearchParams();
   const consultationId = searchParams.get("consultation") ?? undefined;
@@ -195,19 +216,18 @@ export function IncidentsPage() {
       onSuccess: async () => {
         await invalidate(trpc.incidents.pathKey(), trpc.consultations.pathKey());
         setResolving(null);
-        notifySuccess("Incident resolved.");
+        notifySuccess(t("console.incidents.resolved"));
       },
     }),
   );
 
   return (
     <Stack gap="lg">
-      <Group justify="space-between" align="flex-end">
+      <Group justify="space-between" align="flex-end" wrap="wrap">
         <Stack gap={0}>
-          <Title order={2}>Security incidents</Title>
+          <Title order={2}>{t("console.nav.incidents")}</Title>
           <Text size="sm" c="dimmed">
-            Money that doesn&apos;t match its quote, bookings without a valid token, provider calls
-            that keep failing.
+            {t("console.incidents.intro")}
           </Text>
         </Stack>
         {consultationId ? (
@@ -218,12 +238,17 @@ export function IncidentsPage() {
               <CloseButton
                 size="xs"
                 variant="transparent"
-                aria-label="Show every consultation's incidents"
+                aria-label={t("console.incidents.clearFilter")}
                 onClick={() => setSearchParams({})}
               />
             }
           >
-            Consultation {consultationId.slice(0, 8)}
+            <Trans
+              t={t}
+              i18nKey="console.incidents.consultationLink"
+              values={{ id: consultationId.slice(0, 8) }}
+              components={{ bdi: <bdi /> }}
+            />
           </Badge>
         ) : null}
       </Group>
@@ -232,10 +257,10 @@ export function IncidentsPage() {
 
       <ReasonModal
         opened={resolving !== null}
-        title="Resolve incident"
-        label="Resolution"
-        description="What was checked or done. Kept with the incident."
-        confirmLabel="Resolve"
+        title={t("console.incidents.resolveTitle")}
+        label={t("console.incidents.resolution")}
+        description={t("console.incidents.resolutionHint")}
+        confirmLabel={t("console.incidents.resolve")}
         color="teal"
         maxLength={RESOLUTION_MAX}
         pending={resolve.isPending}
@@ -247,9 +272,11 @@ export function IncidentsPage() {
           resolve.reset();
         }}
       >
-        <Text size="sm">{resolving?.message}</Text>
+        <Text size="sm" style={{ overflowWrap: "anywhere" }}>
+          <Data>{resolving?.message}</Data>
+        </Text>
         {resolve.isError ? (
-          <Alert color="red" title="Couldn't resolve">
+          <Alert color="red" title={t("console.incidents.resolveFailed")}>
             {describeError(resolve.error).message}
           </Alert>
         ) : null}

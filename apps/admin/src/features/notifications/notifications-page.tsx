@@ -15,9 +15,12 @@ import {
 } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { Trans } from "react-i18next";
 import { useSearchParams } from "react-router";
 import { StatusBadge } from "../../components/status-badge";
-import { formatDateTime } from "../../lib/format";
+import { Data, DateTime, Num } from "../../components/formatted";
+import { formatNumber } from "../../lib/format";
+import { useT } from "../../lib/i18n";
 import { useLocale } from "../../lib/session";
 import { useTRPC } from "../../lib/trpc";
 
@@ -35,6 +38,7 @@ const LIMITS = ["50", "100", "200"] as const;
 export function NotificationsPage() {
   const trpc = useTRPC();
   const locale = useLocale();
+  const t = useT();
   const [searchParams, setSearchParams] = useSearchParams();
   const userId = searchParams.get("user") ?? undefined;
   const [limit, setLimit] = useState<(typeof LIMITS)[number]>("50");
@@ -42,29 +46,41 @@ export function NotificationsPage() {
 
   return (
     <Stack>
-      <Group justify="space-between" align="flex-end">
-        <Title order={2}>Notifications outbox</Title>
-        <Group align="flex-end">
+      <Group justify="space-between" align="flex-end" wrap="wrap">
+        <Title order={2}>{t("console.nav.notifications")}</Title>
+        <Group align="flex-end" wrap="wrap">
           {userId ? (
             <Badge
               size="lg"
               variant="light"
+              maw="100%"
+              styles={{
+                label: { overflow: "visible", whiteSpace: "normal", overflowWrap: "anywhere" },
+              }}
+              h="auto"
               rightSection={
                 <CloseButton
                   size="xs"
                   variant="transparent"
-                  aria-label="Show every user's notifications"
+                  aria-label={t("console.notifications.clearFilter")}
                   onClick={() => setSearchParams({})}
                 />
               }
             >
-              User {userId}
+              <Trans
+                t={t}
+                i18nKey="console.notifications.user"
+                components={{ id: <Data>{userId}</Data> }}
+              />
             </Badge>
           ) : null}
           <NativeSelect
-            label="Show"
+            label={t("console.notifications.show")}
             value={limit}
-            data={LIMITS.map((l) => ({ value: l, label: `Latest ${l}` }))}
+            data={LIMITS.map((l) => ({
+              value: l,
+              label: t("console.notifications.latest", { n: formatNumber(Number(l), locale) }),
+            }))}
             onChange={(event) => {
               const value = LIMITS.find((l) => l === event.currentTarget.value);
               if (value) setLimit(value);
@@ -75,59 +91,79 @@ export function NotificationsPage() {
             loading={outbox.isFetching}
             onClick={() => void outbox.refetch()}
           >
-            Refresh
+            {t("console.notifications.refresh")}
           </Button>
         </Group>
       </Group>
 
       {outbox.isPending ? (
         <Center p="xl">
-          <Loader aria-label="Loading notifications" />
+          <Loader aria-label={t("console.notifications.loading")} />
         </Center>
       ) : outbox.isError ? (
-        <Text c="red" ta="center" p="xl">
-          Couldn&apos;t load the outbox.
+        <Text c="red.9" ta="center" p="xl">
+          {t("console.notifications.loadFailed")}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={1000}>
-          <Table striped verticalSpacing="xs" fz="sm" aria-label="Notifications outbox">
+        <Table.ScrollContainer
+          type="native"
+          minWidth={1000}
+          tabIndex={0}
+          role="region"
+          aria-label={t("console.nav.notifications")}
+        >
+          <Table striped verticalSpacing="xs" fz="sm" aria-label={t("console.nav.notifications")}>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Created</Table.Th>
-                <Table.Th>To</Table.Th>
-                <Table.Th>Template</Table.Th>
-                <Table.Th>Locale</Table.Th>
-                <Table.Th>Subject</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Attempts</Table.Th>
-                <Table.Th>Sent</Table.Th>
+                <Table.Th>{t("console.notifications.created")}</Table.Th>
+                <Table.Th>{t("console.notifications.to")}</Table.Th>
+                <Table.Th>{t("console.notifications.template")}</Table.Th>
+                <Table.Th>{t("console.notifications.locale")}</Table.Th>
+                <Table.Th>{t("console.notifications.subject")}</Table.Th>
+                <Table.Th>{t("console.notifications.status")}</Table.Th>
+                <Table.Th>{t("console.notifications.attempts")}</Table.Th>
+                <Table.Th>{t("console.notifications.sent")}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {outbox.data.map((n) => (
                 <Table.Tr key={n.id}>
-                  <Table.Td>{formatDateTime(n.createdAt, locale)}</Table.Td>
-                  <Table.Td>{n.toEmail ?? n.userId ?? "—"}</Table.Td>
-                  <Table.Td>{n.template}</Table.Td>
-                  <Table.Td>{n.locale}</Table.Td>
-                  <Table.Td>{n.subject}</Table.Td>
+                  <Table.Td>
+                    <DateTime value={n.createdAt} />
+                  </Table.Td>
+                  <Table.Td style={{ overflowWrap: "anywhere" }}>
+                    <Data>{n.toEmail ?? n.userId ?? "—"}</Data>
+                  </Table.Td>
+                  <Table.Td style={{ overflowWrap: "anywhere" }}>
+                    <Data>{n.template}</Data>
+                  </Table.Td>
+                  <Table.Td>
+                    <Data>{n.locale}</Data>
+                  </Table.Td>
+                  <Table.Td style={{ overflowWrap: "anywhere" }}>
+                    <bdi dir="auto">{n.subject}</bdi>
+                  </Table.Td>
                   <Table.Td>
                     <StatusBadge
-                      label={n.status}
+                      label={t(`console.notifications.statuses.${n.status}`)}
                       color={STATUS_COLORS[n.status]}
                       meaning={n.lastError}
-                      data={{ "data-notification-status": n.status }}
+                      data={{ "data-notification-status": n.status, "data-status": n.status }}
                     />
                   </Table.Td>
-                  <Table.Td>{n.attempts}</Table.Td>
-                  <Table.Td>{formatDateTime(n.sentAt, locale)}</Table.Td>
+                  <Table.Td>
+                    <Num value={n.attempts} />
+                  </Table.Td>
+                  <Table.Td>
+                    <DateTime value={n.sentAt} />
+                  </Table.Td>
                 </Table.Tr>
               ))}
               {outbox.data.length === 0 ? (
                 <Table.Tr>
                   <Table.Td colSpan={8}>
                     <Text size="sm" c="dimmed" ta="center" p="md">
-                      The outbox is empty.
+                      {t("console.notifications.empty")}
                     </Text>
                   </Table.Td>
                 </Table.Tr>
