@@ -95,3 +95,9 @@ export function utcDay(date: Date): string {
 export function addDays(day: string, days: number): string {
   return utcDay(new Date(dayStartUtc(day).getTime() + days * 86_400_000));
 }
+
+/**
+ * For a `Table.ScrollContainer`'s `scrollAreaProps`: a table that scrolls sideways on a
+ * phone can be scrolled from the keyboard too (its viewport takes focus).
+ */
+export const KEYBOARD_SCROLL = { viewportProps: { tabIndex: 0 } } as const;

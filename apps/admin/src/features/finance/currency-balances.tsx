@@ -1,6 +1,7 @@
 import { Card, Stack, Table, Text, Title } from "@mantine/core";
 import { Data, Money } from "../../components/formatted";
 import { useT } from "../../lib/i18n";
+import { KEYBOARD_SCROLL } from "../../lib/payouts";
 import type { RouterOutputs } from "../../lib/trpc";
 
 type Row = RouterOutputs["finance"]["getSummary"]["byCurrency"][number];
@@ -25,7 +26,7 @@ export function CurrencyBalances({ rows }: { rows: Row[] }) {
         {rows.length === 0 ? (
           <Text size="sm">{t("console.financeCurrencies.empty")}</Text>
         ) : (
-          <Table.ScrollContainer minWidth={560}>
+          <Table.ScrollContainer minWidth={560} scrollAreaProps={KEYBOARD_SCROLL}>
             <Table striped data-testid="currency-balances">
               <Table.Thead>
                 <Table.Tr>

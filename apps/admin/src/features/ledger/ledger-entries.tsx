@@ -92,58 +92,56 @@ function Entry({ entry }: { entry: LedgerEntryView }) {
             <Data>{entry.memo}</Data>
           </Text>
         ) : null}
-        <Table.ScrollContainer minWidth={420}>
-          <Table
-            verticalSpacing={2}
-            fz="sm"
-            aria-label={t("console.ledger.postingsOf", { kind: kindLabel })}
-          >
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t("console.ledger.columns.account")}</Table.Th>
-                <Table.Th ta="end">{t("console.ledger.columns.debit")}</Table.Th>
-                <Table.Th ta="end">{t("console.ledger.columns.credit")}</Table.Th>
+        <Table
+          verticalSpacing={2}
+          fz="sm"
+          aria-label={t("console.ledger.postingsOf", { kind: kindLabel })}
+        >
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t("console.ledger.columns.account")}</Table.Th>
+              <Table.Th ta="end">{t("console.ledger.columns.debit")}</Table.Th>
+              <Table.Th ta="end">{t("console.ledger.columns.credit")}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {entry.postings.map((p, index) => (
+              <Table.Tr key={`${p.account}:${p.currency}:${index}`}>
+                <Table.Td>
+                  <AccountName account={p.account} />
+                </Table.Td>
+                <Table.Td ta="end" style={{ whiteSpace: "nowrap" }}>
+                  {p.amount > 0 ? <Money amount={p.amount} currency={p.currency} /> : null}
+                </Table.Td>
+                <Table.Td ta="end" style={{ whiteSpace: "nowrap" }}>
+                  {p.amount < 0 ? <Money amount={-p.amount} currency={p.currency} /> : null}
+                </Table.Td>
               </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {entry.postings.map((p, index) => (
-                <Table.Tr key={`${p.account}:${p.currency}:${index}`}>
-                  <Table.Td>
-                    <AccountName account={p.account} />
-                  </Table.Td>
-                  <Table.Td ta="end" style={{ whiteSpace: "nowrap" }}>
-                    {p.amount > 0 ? <Money amount={p.amount} currency={p.currency} /> : null}
-                  </Table.Td>
-                  <Table.Td ta="end" style={{ whiteSpace: "nowrap" }}>
-                    {p.amount < 0 ? <Money amount={-p.amount} currency={p.currency} /> : null}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-            <Table.Tfoot>
-              {totals.map(([currency, total]) => (
-                <Table.Tr key={currency}>
-                  <Table.Th>
-                    {t("console.ledger.total")} <Data>{currency}</Data>
-                  </Table.Th>
-                  <Table.Th ta="end" style={{ whiteSpace: "nowrap" }}>
-                    <Money amount={total} currency={currency} />
-                  </Table.Th>
-                  <Table.Th ta="end" style={{ whiteSpace: "nowrap" }}>
-                    <Money
-                      amount={
-                        -entry.postings
-                          .filter((p) => p.currency === currency && p.amount < 0)
-                          .reduce((sum, p) => sum + p.amount, 0)
-                      }
-                      currency={currency}
-                    />
-                  </Table.Th>
-                </Table.Tr>
-              ))}
-            </Table.Tfoot>
-          </Table>
-        </Table.ScrollContainer>
+            ))}
+          </Table.Tbody>
+          <Table.Tfoot>
+            {totals.map(([currency, total]) => (
+              <Table.Tr key={currency}>
+                <Table.Th>
+                  {t("console.ledger.total")} <Data>{currency}</Data>
+                </Table.Th>
+                <Table.Th ta="end" style={{ whiteSpace: "nowrap" }}>
+                  <Money amount={total} currency={currency} />
+                </Table.Th>
+                <Table.Th ta="end" style={{ whiteSpace: "nowrap" }}>
+                  <Money
+                    amount={
+                      -entry.postings
+                        .filter((p) => p.currency === currency && p.amount < 0)
+                        .reduce((sum, p) => sum + p.amount, 0)
+                    }
+                    currency={currency}
+                  />
+                </Table.Th>
+              </Table.Tr>
+            ))}
+          </Table.Tfoot>
+        </Table>
       </Stack>
     </Paper>
   );

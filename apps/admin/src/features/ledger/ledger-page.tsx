@@ -24,6 +24,7 @@ import { advisorPayoutsPath } from "../payouts/payout-tables";
 import { Data, Money } from "../../components/formatted";
 import { formatMoney } from "../../lib/format";
 import { useT } from "../../lib/i18n";
+import { KEYBOARD_SCROLL } from "../../lib/payouts";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../../lib/trpc";
 
@@ -146,7 +147,7 @@ function BalancesTable({ data, hideZero }: { data: Balances; hideZero: boolean }
     .map((f) => ({ ...f, rows: accounts.filter((a) => familyOf(a.account) === f.family) }))
     .filter((g) => g.rows.length > 0);
   return (
-    <Table.ScrollContainer minWidth={800}>
+    <Table.ScrollContainer minWidth={800} scrollAreaProps={KEYBOARD_SCROLL}>
       <Table verticalSpacing={4} fz="sm" aria-label={t("console.ledger.balancesLabel")}>
         <Table.Thead>
           <Table.Tr>

@@ -24,7 +24,7 @@ import { Data, DateTime, Money } from "../../components/formatted";
 import { formatDateTime } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { notifySuccess } from "../../lib/notify";
-import { describeSchedule } from "../../lib/payouts";
+import { describeSchedule, KEYBOARD_SCROLL } from "../../lib/payouts";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { BackToPayouts } from "./payout-batch-page";
 import { describeError, type RouterOutputs, useTRPC } from "../../lib/trpc";
@@ -269,7 +269,7 @@ function BalancesCard({ detail }: { detail: Detail }) {
     >
       <Stack gap="sm">
         <Title order={4}>{t("console.payouts.balances.title")}</Title>
-        <Table.ScrollContainer minWidth={640}>
+        <Table.ScrollContainer minWidth={640} scrollAreaProps={KEYBOARD_SCROLL}>
           <Table verticalSpacing={4} fz="sm" aria-label={t("console.payouts.balances.label")}>
             <Table.Thead>
               <Table.Tr>

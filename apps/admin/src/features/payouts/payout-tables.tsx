@@ -1,15 +1,4 @@
-import {
-  Alert,
-  Anchor,
-  Button,
-  Code,
-  Group,
-  Stack,
-  Table,
-  Text,
-  Tooltip,
-  VisuallyHidden,
-} from "@mantine/core";
+import { Alert, Anchor, Button, Code, Group, Stack, Table, Text, Tooltip } from "@mantine/core";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "react-router";
@@ -17,6 +6,7 @@ import { Data, DateTime, Money, Num } from "../../components/formatted";
 import { formatDateTime, formatMoney } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { notifyError, notifySuccess } from "../../lib/notify";
+import { KEYBOARD_SCROLL } from "../../lib/payouts";
 import { useLocale } from "../../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../../lib/trpc";
 import { useInvalidate } from "../../lib/invalidate";
@@ -68,7 +58,7 @@ export function BatchesTable({
   const locale = useLocale();
   const columns = showAdvisor ? 8 : 7;
   return (
-    <Table.ScrollContainer minWidth={900}>
+    <Table.ScrollContainer minWidth={900} scrollAreaProps={KEYBOARD_SCROLL}>
       <Table striped verticalSpacing="xs" aria-label={label} aria-busy={busy}>
         <Table.Thead>
           <Table.Tr>
@@ -79,9 +69,7 @@ export function BatchesTable({
             <Table.Th ta="end">{t("console.payouts.columns.sent")}</Table.Th>
             <Table.Th>{t("console.payouts.columns.items")}</Table.Th>
             <Table.Th>{t("console.payouts.columns.settled")}</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>{t("console.payouts.open")}</VisuallyHidden>
-            </Table.Th>
+            <Table.Th>{t("console.payouts.columns.actions")}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -193,7 +181,7 @@ export function PayoutItemsTable({
 
   return (
     <>
-      <Table.ScrollContainer minWidth={1000}>
+      <Table.ScrollContainer minWidth={1000} scrollAreaProps={KEYBOARD_SCROLL}>
         <Table striped verticalSpacing="xs" aria-label={label} aria-busy={busy}>
           <Table.Thead>
             <Table.Tr>
@@ -204,9 +192,7 @@ export function PayoutItemsTable({
               <Table.Th>{t("console.payouts.columns.lastErrorTransfer")}</Table.Th>
               <Table.Th ta="end">{t("console.payouts.columns.attempts")}</Table.Th>
               <Table.Th>{t("console.payouts.columns.nextAttemptSent")}</Table.Th>
-              <Table.Th>
-                <VisuallyHidden>{t("console.payouts.columns.actions")}</VisuallyHidden>
-              </Table.Th>
+              <Table.Th>{t("console.payouts.columns.actions")}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -342,12 +328,12 @@ function ItemActions({
   return (
     <Group gap={4} wrap="nowrap">
       {retryable ? (
-        <Button size="compact-xs" variant="light" onClick={onRetry}>
+        <Button size="compact-xs" variant="default" onClick={onRetry}>
           {t("console.payouts.retry")}
         </Button>
       ) : null}
       {cancellable ? (
-        <Button size="compact-xs" variant="light" color="red" onClick={onCancel}>
+        <Button size="compact-xs" variant="default" c="red" onClick={onCancel}>
           {t("console.payouts.cancel")}
         </Button>
       ) : null}
@@ -389,7 +375,7 @@ export function ReversalsTable({
   );
   const columns = showAdvisor ? 8 : 7;
   return (
-    <Table.ScrollContainer minWidth={960}>
+    <Table.ScrollContainer minWidth={960} scrollAreaProps={KEYBOARD_SCROLL}>
       <Table striped verticalSpacing="xs" aria-label={label} aria-busy={busy}>
         <Table.Thead>
           <Table.Tr>
@@ -400,9 +386,7 @@ export function ReversalsTable({
             <Table.Th>{t("console.payouts.columns.status")}</Table.Th>
             <Table.Th>{t("console.payouts.columns.whyLastError")}</Table.Th>
             <Table.Th ta="end">{t("console.payouts.columns.attempts")}</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>{t("console.payouts.columns.actions")}</VisuallyHidden>
-            </Table.Th>
+            <Table.Th>{t("console.payouts.columns.actions")}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -443,7 +427,7 @@ export function ReversalsTable({
                 {r.status === "failed" ? (
                   <Button
                     size="compact-xs"
-                    variant="light"
+                    variant="default"
                     loading={retry.isPending && retry.variables.reversalId === r.id}
                     aria-label={t("console.payouts.retryReversal", {
                       amount: formatMoney(r.amount, r.currency, locale),
