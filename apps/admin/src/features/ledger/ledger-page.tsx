@@ -371,7 +371,6 @@ function ConsultationEntries() {
                 : undefined
             }
             w={{ base: "100%", xs: 380 }}
-            dir="ltr"
           />
           <Button type="submit" variant="default">
             {t("console.ledger.showEntries")}
