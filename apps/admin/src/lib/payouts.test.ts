@@ -1,5 +1,6 @@
+import { translator } from "@an/domain";
 import { describe, expect, it } from "vitest";
-import { niceStep } from "../features/finance/daily-chart";
+import { mirrorX, niceStep } from "../features/finance/daily-chart";
 import { addDays, dayStartUtc, describeSchedule, utcDay } from "./payouts";
 
 describe("UTC day helpers", () => {
@@ -27,10 +28,19 @@ describe("describeSchedule", () => {
     [{ ...base, cadence: "biweekly" as const }, "Every other week at 09:30"],
     [
       { ...base, cadence: "biweekly" as const, anchorDate: "2026-01-05" },
-      "Every other week from 2026-01-05 at 09:30",
+      "Every other week from Jan 5, 2026 at 09:30",
     ],
   ])("%o reads %s", (schedule, expected) => {
-    expect(describeSchedule(schedule)).toBe(expected);
+    expect(describeSchedule(schedule, translator("en"), "en")).toBe(expected);
+  });
+
+  it("reads in the viewer's language and digits", () => {
+    const schedule = { ...base, cadence: "monthly" as const };
+    expect(describeSchedule(schedule, translator("de"), "de")).toBe("Monatlich am 15. um 09:30");
+    const weekly = { ...base, cadence: "weekly" as const };
+    expect(describeSchedule(weekly, translator("ar-EG"), "ar-EG")).toBe(
+      "أسبوعيًا يوم الأربعاء الساعة ٠٩:٣٠",
+    );
   });
 });
 
@@ -53,5 +63,13 @@ describe("niceStep", () => {
       expect(Math.ceil(max / step)).toBeLessThanOrEqual(5);
       expect(Number((step / 10 ** Math.floor(Math.log10(step))).toFixed(6))).toBeOneOf([1, 2, 5]);
     }
+  });
+});
+
+describe("mirrorX", () => {
+  it("keeps x in left-to-right and mirrors it across the chart in right-to-left", () => {
+    expect(mirrorX(96, false)).toBe(96);
+    expect(mirrorX(96, true)).toBe(900 - 96);
+    expect(mirrorX(mirrorX(123, true), true)).toBe(123);
   });
 });

@@ -3,102 +3,83 @@ import type {
   PayoutCadenceKind,
   PayoutItemStatus,
   TransferReversalStatus,
+  Translator,
 } from "@an/domain";
 import type { MantineColor } from "@mantine/core";
 
 export type { PayoutBatchKind, PayoutItemStatus };
 export type ReversalStatus = TransferReversalStatus;
 
-type Display = { label: string; color: MantineColor; meaning: string };
-
 /**
- * Label, colour and meaning per payout item status; a full record so a new status can't be
- * forgotten. Ordered as an item moves: the batch table's columns follow this order.
+ * Colour per payout item status; a full record so a new status can't be forgotten. Ordered
+ * as an item moves: the batch table's columns follow this order. Labels and meanings are
+ * the catalog's `console.payouts.itemStatus.<status>` and `…itemStatusMeaning.<status>`.
  */
-export const PAYOUT_ITEM_STATUS_DISPLAY: Record<PayoutItemStatus, Display> = {
-  pending: {
-    label: "Pending",
-    color: "blue",
-    meaning: "Created; its transfer isn't asked for yet.",
-  },
-  sending: {
-    label: "Sending",
-    color: "cyan",
-    meaning: "A worker is asking Stripe for the transfer right now.",
-  },
-  retrying: {
-    label: "Retrying",
-    color: "yellow",
-    meaning: "Stripe was unavailable or slow; the same request is tried again later.",
-  },
-  failed: {
-    label: "Failed",
-    color: "red",
-    meaning: "Stripe refused it or it ran out of attempts: retry or cancel it.",
-  },
-  sent: { label: "Sent", color: "teal", meaning: "Stripe returned the transfer." },
-  cancelled: {
-    label: "Cancelled",
-    color: "gray",
-    meaning: "Withdrawn before sending; the share went back to the advisor's payable.",
-  },
+export const PAYOUT_ITEM_STATUS_COLORS: Record<PayoutItemStatus, MantineColor> = {
+  pending: "blue",
+  sending: "cyan",
+  retrying: "yellow",
+  failed: "red",
+  sent: "teal",
+  cancelled: "gray",
 };
 
-export const PAYOUT_ITEM_STATUSES = Object.keys(PAYOUT_ITEM_STATUS_DISPLAY) as PayoutItemStatus[];
+export const PAYOUT_ITEM_STATUSES = Object.keys(PAYOUT_ITEM_STATUS_COLORS) as PayoutItemStatus[];
 
-export const PAYOUT_BATCH_KIND_LABELS: Record<PayoutBatchKind, string> = {
-  scheduled: "Scheduled",
-  off_cycle: "Off-cycle",
+/** The batch kinds, labelled by `console.payouts.kind.<kind>`. */
+export const PAYOUT_BATCH_KINDS: readonly PayoutBatchKind[] = ["scheduled", "off_cycle"];
+
+/** Colour per reversal status; labelled by `console.payouts.reversalStatus.<status>`. */
+export const REVERSAL_STATUS_COLORS: Record<ReversalStatus, MantineColor> = {
+  pending: "blue",
+  retrying: "yellow",
+  succeeded: "teal",
+  failed: "red",
 };
 
-export const REVERSAL_STATUS_DISPLAY: Record<ReversalStatus, Display> = {
-  pending: { label: "Pending", color: "blue", meaning: "Waiting to be asked of Stripe." },
-  retrying: {
-    label: "Retrying",
-    color: "yellow",
-    meaning: "Stripe was unavailable; tried again later.",
+/** "Weekly on Monday at 09:00", from a stored schedule, in `locale`'s words and digits. */
+export function describeSchedule(
+  schedule: {
+    cadence: PayoutCadenceKind;
+    weekday: number;
+    dayOfMonth: number;
+    anchorDate: string | null;
+    runAt: string;
   },
-  succeeded: {
-    label: "Succeeded",
-    color: "teal",
-    meaning: "The advisor's share came back to the platform.",
-  },
-  failed: {
-    label: "Failed",
-    color: "red",
-    meaning:
-      "Stripe refused it (often: the advisor's balance is too low). The receivable stays booked; a later payout nets it, or retry.",
-  },
-};
-
-/** "Weekly on Monday at 09:00", from a stored schedule. */
-export function describeSchedule(schedule: {
-  cadence: PayoutCadenceKind;
-  weekday: number;
-  dayOfMonth: number;
-  anchorDate: string | null;
-  runAt: string;
-}): string {
-  const weekday = WEEKDAYS[schedule.weekday - 1] ?? `day ${schedule.weekday}`;
+  t: Translator,
+  locale: string,
+): string {
+  const [hour = 0, minute = 0] = schedule.runAt.split(":").map(Number);
+  // A fixed UTC instant only carries the wall-clock time and the weekday into Intl.
+  const time = new Intl.DateTimeFormat(locale, {
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZone: "UTC",
+  }).format(Date.UTC(2024, 0, 1, hour, minute));
+  // 2024-01-01 was a Monday: ISO weekday 1.
+  const weekday = new Intl.DateTimeFormat(locale, { weekday: "long", timeZone: "UTC" }).format(
+    Date.UTC(2024, 0, schedule.weekday),
+  );
   switch (schedule.cadence) {
     case "weekly":
-      return `Weekly on ${weekday} at ${schedule.runAt}`;
+      return t("console.payouts.schedule.weekly", { weekday, time });
     case "biweekly":
-      return `Every other week${schedule.anchorDate ? ` from ${schedule.anchorDate}` : ""} at ${schedule.runAt}`;
+      return schedule.anchorDate
+        ? t("console.payouts.schedule.biweeklyFrom", {
+            date: new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(
+              dayStartUtc(schedule.anchorDate),
+            ),
+            time,
+          })
+        : t("console.payouts.schedule.biweekly", { time });
     case "monthly":
-      return `Monthly on day ${schedule.dayOfMonth} at ${schedule.runAt}`;
+      return t("console.payouts.schedule.monthly", {
+        day: new Intl.NumberFormat(locale).format(schedule.dayOfMonth),
+        time,
+      });
   }
 }
-
-const WEEKDAYS = [
-  "Monday",
-  "Tuesday",
-  "Wednesday",
-  "Thursday",
-  "Friday",
-  "Saturday",
-  "Sunday",
-] as const;
 
 /** A YYYY-MM-DD date input's value as the UTC midnight starting that day. */
 export function dayStartUtc(day: string): Date {
@@ -114,3 +95,9 @@ export function utcDay(date: Date): string {
 export function addDays(day: string, days: number): string {
   return utcDay(new Date(dayStartUtc(day).getTime() + days * 86_400_000));
 }
+
+/**
+ * For a `Table.ScrollContainer`'s `scrollAreaProps`: a table that scrolls sideways on a
+ * phone can be scrolled from the keyboard too (its viewport takes focus).
+ */
+export const KEYBOARD_SCROLL = { viewportProps: { tabIndex: 0 } } as const;

@@ -1,7 +1,7 @@
 import { Card, Stack, Table, Text, Title } from "@mantine/core";
-import { formatMoney } from "../../lib/format";
+import { Data, Money } from "../../components/formatted";
 import { useT } from "../../lib/i18n";
-import type { ConsoleLocale } from "../../lib/session";
+import { KEYBOARD_SCROLL } from "../../lib/payouts";
 import type { RouterOutputs } from "../../lib/trpc";
 
 type Row = RouterOutputs["finance"]["getSummary"]["byCurrency"][number];
@@ -11,7 +11,7 @@ type Row = RouterOutputs["finance"]["getSummary"]["byCurrency"][number];
  * currency (what reconciliation checks against Stripe) and the FX account, where a charge
  * in a non-settlement currency turned into the settlement currency.
  */
-export function CurrencyBalances({ rows, locale }: { rows: Row[]; locale: ConsoleLocale }) {
+export function CurrencyBalances({ rows }: { rows: Row[] }) {
   const t = useT();
   const columns = ["stripeBalance", "fxConversion", "fundsHeld", "payable", "inTransit"] as const;
   return (
@@ -26,7 +26,7 @@ export function CurrencyBalances({ rows, locale }: { rows: Row[]; locale: Consol
         {rows.length === 0 ? (
           <Text size="sm">{t("console.financeCurrencies.empty")}</Text>
         ) : (
-          <Table.ScrollContainer minWidth={560}>
+          <Table.ScrollContainer minWidth={560} scrollAreaProps={KEYBOARD_SCROLL}>
             <Table striped data-testid="currency-balances">
               <Table.Thead>
                 <Table.Tr>
@@ -41,14 +41,17 @@ export function CurrencyBalances({ rows, locale }: { rows: Row[]; locale: Consol
               <Table.Tbody>
                 {rows.map((r) => (
                   <Table.Tr key={r.currency} data-testid={`currency-balances-${r.currency}`}>
-                    <Table.Td>{r.currency}</Table.Td>
+                    <Table.Td>
+                      <Data>{r.currency}</Data>
+                    </Table.Td>
                     {columns.map((c) => (
                       <Table.Td
                         key={c}
                         ta="end"
+                        style={{ whiteSpace: "nowrap" }}
                         data-testid={`currency-balances-${r.currency}-${c}`}
                       >
-                        {formatMoney(r[c], r.currency, locale)}
+                        <Money amount={r[c]} currency={r.currency} />
                       </Table.Td>
                     ))}
                   </Table.Tr>

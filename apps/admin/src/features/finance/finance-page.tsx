@@ -1,4 +1,4 @@
-import { isCurrencyCode } from "@an/domain";
+import { currencyExponent, isCurrencyCode } from "@an/domain";
 import {
   Alert,
   Card,
@@ -13,11 +13,13 @@ import {
 } from "@mantine/core";
 import { keepPreviousData, skipToken, useQuery } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
+import { Trans } from "react-i18next";
 import { useSearchParams } from "react-router";
 import { CurrencyBalances } from "./currency-balances";
 import { type ChartSeries, DailyChart } from "./daily-chart";
 import { DetailStates } from "../../components/list-states";
-import { formatMoney } from "../../lib/format";
+import { Money } from "../../components/formatted";
+import { formatMoney, formatNumber } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { addDays, dayStartUtc, utcDay } from "../../lib/payouts";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
@@ -37,7 +39,7 @@ function Tile({
   testId,
 }: {
   label: string;
-  value: string;
+  value: ReactNode;
   hint?: ReactNode;
   testId: string;
 }) {
@@ -46,7 +48,7 @@ function Tile({
       <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
         {label}
       </Text>
-      <Text size="xl" fw={600} data-testid={`${testId}-value`}>
+      <Text size="xl" fw={600} data-testid={`${testId}-value`} style={{ overflowWrap: "anywhere" }}>
         {value}
       </Text>
       {hint ? (
@@ -58,6 +60,12 @@ function Tile({
   );
 }
 
+/** A catalog sentence whose `<bdi>` parts (amounts, counts) keep their own direction. */
+function Sentence({ i18nKey, values }: { i18nKey: string; values: Record<string, unknown> }) {
+  const t = useT();
+  return <Trans t={t} i18nKey={i18nKey} values={values} components={{ bdi: <bdi /> }} />;
+}
+
 /**
  * The platform's own subscription revenue in the same currency and period, beside the
  * consultations' fees: net of refunds and credit notes, with what was paid, given back and
@@ -65,16 +73,16 @@ function Tile({
  */
 function SubscriptionTiles({ summary, locale }: { summary: Summary; locale: ConsoleLocale }) {
   const t = useT();
-  const money = (amount: number) => formatMoney(amount, summary.currency, locale);
+  const money = (amount: number) => <Money amount={amount} currency={summary.currency} />;
   const s = summary.subscriptions;
   return (
     <>
       <Title order={4}>{t("console.billing.finance.title")}</Title>
-      <SimpleGrid cols={{ base: 2, md: 4 }}>
+      <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }}>
         <Tile
           label={t("console.billing.finance.revenue")}
           value={money(s.net)}
-          hint={t("console.billing.finance.revenueHint", { n: s.count })}
+          hint={t("console.billing.finance.revenueHint", { n: formatNumber(s.count, locale) })}
           testId="tile-subscription-revenue"
         />
         <Tile
@@ -98,62 +106,91 @@ function SubscriptionTiles({ summary, locale }: { summary: Summary; locale: Cons
 }
 
 function Tiles({ summary, locale }: { summary: Summary; locale: ConsoleLocale }) {
-  const money = (amount: number) => formatMoney(amount, summary.currency, locale);
+  const t = useT();
+  const money = (amount: number) => <Money amount={amount} currency={summary.currency} />;
+  const text = (amount: number) => formatMoney(amount, summary.currency, locale);
   return (
     <Stack gap="sm">
-      <Title order={4}>In the period</Title>
-      <SimpleGrid cols={{ base: 2, md: 4 }}>
-        <Tile label="GMV" value={money(summary.gmv)} hint="Payments captured" testId="tile-gmv" />
+      <Title order={4}>{t("console.finance.inPeriod")}</Title>
+      <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }}>
         <Tile
-          label="Fees earned"
+          label={t("console.finance.gmv")}
+          value={money(summary.gmv)}
+          hint={t("console.finance.gmvHint")}
+          testId="tile-gmv"
+        />
+        <Tile
+          label={t("console.finance.fees")}
           value={money(summary.fees)}
-          hint={`Net of fees given back · Stripe fees ${money(summary.processingFees)}`}
+          hint={
+            <Sentence
+              i18nKey="console.finance.feesHint"
+              values={{ amount: text(summary.processingFees) }}
+            />
+          }
           testId="tile-fees"
         />
         <Tile
-          label="Paid out"
+          label={t("console.finance.paidOut")}
           value={money(summary.paidOut)}
-          hint="Transfers to advisors, less reversals"
+          hint={t("console.finance.paidOutHint")}
           testId="tile-paid-out"
         />
         <Tile
-          label="Refunds"
+          label={t("console.finance.refunds")}
           value={money(summary.refunds.amount)}
-          hint={`${summary.refunds.count} refund${summary.refunds.count === 1 ? "" : "s"}`}
+          hint={
+            <Sentence
+              i18nKey="console.finance.refundsHint"
+              values={{
+                count: summary.refunds.count,
+                n: formatNumber(summary.refunds.count, locale),
+              }}
+            />
+          }
           testId="tile-refunds"
         />
         <Tile
-          label="Disputes"
+          label={t("console.finance.disputes")}
           value={money(summary.disputes.amount)}
-          hint={`${summary.disputes.count} opened · lost ${money(summary.disputes.losses)}`}
+          hint={
+            <Sentence
+              i18nKey="console.finance.disputesHint"
+              values={{
+                count: summary.disputes.count,
+                n: formatNumber(summary.disputes.count, locale),
+                amount: text(summary.disputes.losses),
+              }}
+            />
+          }
           testId="tile-disputes"
         />
       </SimpleGrid>
       <SubscriptionTiles summary={summary} locale={locale} />
-      <Title order={4}>Balances at the end of the period</Title>
-      <SimpleGrid cols={{ base: 2, md: 4 }}>
+      <Title order={4}>{t("console.finance.balancesAtEnd")}</Title>
+      <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }}>
         <Tile
-          label="Funds held"
+          label={t("console.finance.fundsHeld")}
           value={money(summary.balances.fundsHeld)}
-          hint="Paid by clients, not yet released or refunded"
+          hint={t("console.finance.fundsHeldHint")}
           testId="tile-funds-held"
         />
         <Tile
-          label="Payable"
+          label={t("console.finance.payable")}
           value={money(summary.balances.payable)}
-          hint="Released to advisors, not yet in a payout"
+          hint={t("console.finance.payableHint")}
           testId="tile-payable"
         />
         <Tile
-          label="In transit"
+          label={t("console.finance.inTransit")}
           value={money(summary.balances.inTransit)}
-          hint="In payouts Stripe hasn't confirmed"
+          hint={t("console.finance.inTransitHint")}
           testId="tile-in-transit"
         />
         <Tile
-          label="Receivable"
+          label={t("console.finance.receivable")}
           value={money(summary.balances.receivable)}
-          hint="Owed back by advisors"
+          hint={t("console.finance.receivableHint")}
           testId="tile-receivable"
         />
       </SimpleGrid>
@@ -161,26 +198,40 @@ function Tiles({ summary, locale }: { summary: Summary; locale: ConsoleLocale })
   );
 }
 
+/**
+ * An amount on the chart's value axis: the number in the currency's own units and the
+ * locale's digits, without the symbol (the axis title names the currency).
+ */
+function axisNumber(amount: number, currency: string, locale: ConsoleLocale): string {
+  return new Intl.NumberFormat(locale, { style: "currency", currency })
+    .formatToParts(amount / 10 ** (isCurrencyCode(currency) ? currencyExponent(currency) : 2))
+    .filter((part) => part.type !== "currency")
+    .map((part) => part.value)
+    .join("")
+    .trim();
+}
+
 function Chart({ summary, locale }: { summary: Summary; locale: ConsoleLocale }) {
+  const t = useT();
   const days = summary.daily.map((d) => d.day);
   const series: ChartSeries[] = [
     {
       key: "gmv",
-      label: "GMV",
+      label: t("console.finance.gmv"),
       color: "var(--mantine-color-indigo-5)",
       kind: "bar",
       values: summary.daily.map((d) => d.gmv),
     },
     {
       key: "paidOut",
-      label: "Paid out",
+      label: t("console.finance.paidOut"),
       color: "var(--mantine-color-teal-5)",
       kind: "bar",
       values: summary.daily.map((d) => d.paidOut),
     },
     {
       key: "fees",
-      label: "Fees earned",
+      label: t("console.finance.fees"),
       color: "var(--mantine-color-orange-6)",
       kind: "line",
       values: summary.daily.map((d) => d.fees),
@@ -191,19 +242,39 @@ function Chart({ summary, locale }: { summary: Summary; locale: ConsoleLocale })
     day: "numeric",
     timeZone: "UTC",
   });
+  const formatDay = (day: string) => dayFormat.format(dayStartUtc(day));
   const money = (amount: number) => formatMoney(amount, summary.currency, locale);
   const busiest = summary.daily.reduce<(typeof summary.daily)[number] | null>(
     (best, d) => (best === null || d.gmv > best.gmv ? d : best),
     null,
   );
+  const description = [
+    t("console.finance.chart.description", {
+      count: days.length,
+      n: formatNumber(days.length, locale),
+      from: days[0] ? formatDay(days[0]) : "—",
+      to: days.at(-1) ? formatDay(days.at(-1) ?? "") : "—",
+      gmv: money(summary.gmv),
+      paidOut: money(summary.paidOut),
+      fees: money(summary.fees),
+    }),
+    busiest && busiest.gmv > 0
+      ? t("console.finance.chart.busiest", {
+          day: formatDay(busiest.day),
+          amount: money(busiest.gmv),
+        })
+      : null,
+  ]
+    .filter(Boolean)
+    .join(" ");
   return (
-    <Card withBorder padding="md" component="section" aria-label="Daily chart">
+    <Card withBorder padding="md" component="section" aria-label={t("console.finance.chart.card")}>
       <Stack gap="sm">
-        <Group justify="space-between">
-          <Title order={4}>Per day</Title>
-          <Group gap="md" aria-hidden>
+        <Group justify="space-between" wrap="wrap">
+          <Title order={4}>{t("console.finance.chart.title")}</Title>
+          <Group gap="md" wrap="wrap" aria-hidden>
             {series.map((s) => (
-              <Group key={s.key} gap={6}>
+              <Group key={s.key} gap={6} wrap="nowrap">
                 <svg width={14} height={14} aria-hidden>
                   {s.kind === "bar" ? (
                     <rect width={14} height={14} fill={s.color} />
@@ -217,13 +288,15 @@ function Chart({ summary, locale }: { summary: Summary; locale: ConsoleLocale })
           </Group>
         </Group>
         <DailyChart
-          title={`GMV, paid out and fees per day in ${summary.currency}`}
-          description={`${days.length} days from ${days[0] ?? "—"} to ${days.at(-1) ?? "—"}: GMV ${money(summary.gmv)}, paid out ${money(summary.paidOut)}, fees ${money(summary.fees)} in total${busiest && busiest.gmv > 0 ? `; the busiest day was ${busiest.day} with ${money(busiest.gmv)}` : ""}.`}
+          title={t("console.finance.chart.name", { currency: summary.currency })}
+          description={description}
           days={days}
           series={series}
           formatValue={money}
-          formatDay={(day) => dayFormat.format(dayStartUtc(day))}
-          yLabel={`Amount (${summary.currency})`}
+          formatTick={(amount) => axisNumber(amount, summary.currency, locale)}
+          formatDay={formatDay}
+          xLabel={t("console.finance.chart.xLabel")}
+          yLabel={t("console.finance.chart.yLabel", { currency: summary.currency })}
         />
       </Stack>
     </Card>
@@ -235,6 +308,7 @@ function Chart({ summary, locale }: { summary: Summary; locale: ConsoleLocale })
  * the balances at its end, and a chart per day.
  */
 export function FinancePage() {
+  const t = useT();
   const trpc = useTRPC();
   const locale = useLocale();
   const [searchParams, setSearchParams] = useSearchParams();
@@ -268,15 +342,15 @@ export function FinancePage() {
   return (
     <Stack gap="lg" maw={1200}>
       <Stack gap={0}>
-        <Title order={2}>Finance</Title>
+        <Title order={2}>{t("console.finance.title")}</Title>
         <Text size="sm" c="dimmed">
-          From the ledger, in one currency, by UTC day.
+          {t("console.finance.subtitle")}
         </Text>
       </Stack>
-      <Group align="flex-end">
+      <Group align="flex-end" wrap="wrap">
         <TextInput
           type="date"
-          label="From (UTC day)"
+          label={t("console.finance.from")}
           value={from}
           max={to}
           onChange={(event) => {
@@ -286,7 +360,7 @@ export function FinancePage() {
         />
         <TextInput
           type="date"
-          label="To (UTC day, included)"
+          label={t("console.finance.to")}
           value={to}
           min={from}
           onChange={(event) => {
@@ -295,25 +369,27 @@ export function FinancePage() {
           }}
         />
         <NativeSelect
-          label="Currency"
+          label={t("console.finance.currency")}
           value={currency}
           // The currencies the ledger holds money in, and the one shown (any ISO code the
           // platform knows can be asked for in the address).
           data={[...new Set([...(summary.data?.currencies ?? []), currency])].sort()}
           onChange={(event) => setParam("currency", event.currentTarget.value)}
         />
-        {summary.isFetching ? <Loader size="xs" aria-label="Refreshing" /> : null}
+        {summary.isFetching ? (
+          <Loader size="xs" aria-label={t("console.finance.refreshing")} />
+        ) : null}
       </Group>
       {!valid ? (
-        <Alert color="yellow" title="Pick a period">
-          From must be on or before To, and the period at most {MAX_DAYS} days.
+        <Alert color="yellow" title={t("console.finance.pickPeriod")}>
+          {t("console.finance.pickPeriodBody", { max: formatNumber(MAX_DAYS, locale) })}
         </Alert>
       ) : summary.isPending || (summary.isError && !summary.data) ? (
-        <DetailStates query={summary} noun="finance summary" />
+        <DetailStates query={summary} noun={t("console.finance.noun")} />
       ) : summary.data ? (
         <>
           <Tiles summary={summary.data} locale={locale} />
-          <CurrencyBalances rows={summary.data.byCurrency} locale={locale} />
+          <CurrencyBalances rows={summary.data.byCurrency} />
           <Chart summary={summary.data} locale={locale} />
         </>
       ) : null}

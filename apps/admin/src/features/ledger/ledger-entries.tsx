@@ -1,6 +1,6 @@
 import { Badge, Code, Group, Paper, Stack, Table, Text, Title } from "@mantine/core";
-import { formatDateTime, formatMoney } from "../../lib/format";
-import { type ConsoleLocale, useLocale } from "../../lib/session";
+import { Data, DateTime, Money } from "../../components/formatted";
+import { useT } from "../../lib/i18n";
 
 /** A journal entry as the API sends it: postings are debit positive, credit negative. */
 export type LedgerEntryView = {
@@ -24,49 +24,84 @@ export function isEntryBalanced(entry: Pick<LedgerEntryView, "postings">): boole
   return [...sumsByCurrency(entry.postings).values()].every((sum) => sum === 0);
 }
 
-/** An account name with its owner id shortened: `client_funds_held:3f2a…`. */
+/** The family part of an account (`client_funds_held` of `client_funds_held:<id>`). */
+export function familyOf(account: string): string {
+  const colon = account.indexOf(":");
+  return colon === -1 ? account : account.slice(0, colon);
+}
+
+/**
+ * An account's name in the console's language, with its code and owner id (shortened)
+ * beside it in their own direction: "Client funds held `client_funds_held:3f2a…`". An
+ * account the catalog doesn't know shows its code only.
+ */
 export function AccountName({ account }: { account: string }) {
-  const [family, owner] = account.split(/:(.*)/s, 2);
+  const t = useT();
+  const [family = account, owner] = account.split(/:(.*)/s, 2);
+  const label = t(`console.ledger.account.${family}`, { defaultValue: "" });
   return (
-    <Text size="sm" ff="monospace" title={account} style={{ overflowWrap: "anywhere" }}>
-      {family}
-      {owner ? (
-        <Text span c="dimmed" ff="monospace" size="sm">
-          :{owner.length > 20 ? `${owner.slice(0, 8)}…` : owner}
-        </Text>
-      ) : null}
+    <Text size="sm" title={account} style={{ overflowWrap: "anywhere" }}>
+      {label ? <>{label} </> : null}
+      <Text span ff="monospace" size={label ? "xs" : "sm"} c={label ? "dimmed" : undefined}>
+        <Data>
+          {family}
+          {owner ? `:${owner.length > 20 ? `${owner.slice(0, 8)}…` : owner}` : null}
+        </Data>
+      </Text>
     </Text>
   );
 }
 
-function Entry({ entry, locale }: { entry: LedgerEntryView; locale: ConsoleLocale }) {
+/** An entry kind in the console's language with its code, e.g. "Release `release`". */
+export function EntryKind({ kind }: { kind: string }) {
+  const t = useT();
+  const label = t(`console.ledger.entryKind.${kind}`, { defaultValue: "" });
+  return (
+    <Group gap={6} wrap="wrap">
+      {label ? (
+        <Text size="sm" fw={600}>
+          {label}
+        </Text>
+      ) : null}
+      <Code>{kind}</Code>
+    </Group>
+  );
+}
+
+function Entry({ entry }: { entry: LedgerEntryView }) {
+  const t = useT();
   const balanced = isEntryBalanced(entry);
   const totals = [...sumsByCurrency(entry.postings.filter((p) => p.amount > 0)).entries()];
+  const kindLabel = t(`console.ledger.entryKind.${entry.kind}`, { defaultValue: entry.kind });
   return (
     <Paper withBorder p="sm" data-ledger-entry={entry.kind} data-entry-id={entry.id}>
       <Stack gap={6}>
-        <Group justify="space-between" wrap="nowrap">
-          <Group gap="xs">
-            <Code>{entry.kind}</Code>
+        <Group justify="space-between" wrap="wrap" gap="xs">
+          <Group gap="xs" wrap="wrap">
+            <EntryKind kind={entry.kind} />
             <Text size="xs" c="dimmed">
-              {formatDateTime(entry.postedAt, locale)}
+              <DateTime value={entry.postedAt} />
             </Text>
           </Group>
           <Badge color={balanced ? "teal" : "red"} variant="light" size="sm">
-            {balanced ? "Balanced" : "Does not balance"}
+            {balanced ? t("console.ledger.balanced") : t("console.ledger.notBalanced")}
           </Badge>
         </Group>
         {entry.memo ? (
-          <Text size="xs" c="dimmed">
-            {entry.memo}
+          <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
+            <Data>{entry.memo}</Data>
           </Text>
         ) : null}
-        <Table verticalSpacing={2} fz="sm" aria-label={`Postings of ${entry.kind}`}>
+        <Table
+          verticalSpacing={2}
+          fz="sm"
+          aria-label={t("console.ledger.postingsOf", { kind: kindLabel })}
+        >
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Account</Table.Th>
-              <Table.Th ta="end">Debit</Table.Th>
-              <Table.Th ta="end">Credit</Table.Th>
+              <Table.Th>{t("console.ledger.columns.account")}</Table.Th>
+              <Table.Th ta="end">{t("console.ledger.columns.debit")}</Table.Th>
+              <Table.Th ta="end">{t("console.ledger.columns.credit")}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -76,10 +111,10 @@ function Entry({ entry, locale }: { entry: LedgerEntryView; locale: ConsoleLocal
                   <AccountName account={p.account} />
                 </Table.Td>
                 <Table.Td ta="end" style={{ whiteSpace: "nowrap" }}>
-                  {p.amount > 0 ? formatMoney(p.amount, p.currency, locale) : ""}
+                  {p.amount > 0 ? <Money amount={p.amount} currency={p.currency} /> : null}
                 </Table.Td>
                 <Table.Td ta="end" style={{ whiteSpace: "nowrap" }}>
-                  {p.amount < 0 ? formatMoney(-p.amount, p.currency, locale) : ""}
+                  {p.amount < 0 ? <Money amount={-p.amount} currency={p.currency} /> : null}
                 </Table.Td>
               </Table.Tr>
             ))}
@@ -87,16 +122,21 @@ function Entry({ entry, locale }: { entry: LedgerEntryView; locale: ConsoleLocal
           <Table.Tfoot>
             {totals.map(([currency, total]) => (
               <Table.Tr key={currency}>
-                <Table.Th>Total {currency}</Table.Th>
-                <Table.Th ta="end">{formatMoney(total, currency, locale)}</Table.Th>
-                <Table.Th ta="end">
-                  {formatMoney(
-                    -entry.postings
-                      .filter((p) => p.currency === currency && p.amount < 0)
-                      .reduce((sum, p) => sum + p.amount, 0),
-                    currency,
-                    locale,
-                  )}
+                <Table.Th>
+                  {t("console.ledger.total")} <Data>{currency}</Data>
+                </Table.Th>
+                <Table.Th ta="end" style={{ whiteSpace: "nowrap" }}>
+                  <Money amount={total} currency={currency} />
+                </Table.Th>
+                <Table.Th ta="end" style={{ whiteSpace: "nowrap" }}>
+                  <Money
+                    amount={
+                      -entry.postings
+                        .filter((p) => p.currency === currency && p.amount < 0)
+                        .reduce((sum, p) => sum + p.amount, 0)
+                    }
+                    currency={currency}
+                  />
                 </Table.Th>
               </Table.Tr>
             ))}
@@ -110,29 +150,30 @@ function Entry({ entry, locale }: { entry: LedgerEntryView; locale: ConsoleLocal
 /** A consultation's journal entries, oldest first, each with its postings and balance check. */
 export function LedgerEntries({
   entries,
-  title = "Ledger entries",
+  title,
 }: {
   entries: readonly LedgerEntryView[];
   title?: string;
 }) {
-  const locale = useLocale();
+  const t = useT();
+  const heading = title ?? t("console.ledger.entries");
   const allBalanced = entries.every(isEntryBalanced);
   return (
-    <Stack gap="xs" component="section" aria-label={title}>
-      <Group justify="space-between">
-        <Title order={4}>{title}</Title>
+    <Stack gap="xs" component="section" aria-label={heading}>
+      <Group justify="space-between" wrap="wrap">
+        <Title order={4}>{heading}</Title>
         {entries.length > 0 ? (
           <Badge color={allBalanced ? "teal" : "red"} variant="outline">
-            {allBalanced ? "Every entry balances" : "Unbalanced entry"}
+            {allBalanced ? t("console.ledger.allBalanced") : t("console.ledger.unbalancedEntry")}
           </Badge>
         ) : null}
       </Group>
       {entries.length === 0 ? (
         <Text size="sm" c="dimmed">
-          Nothing posted yet.
+          {t("console.ledger.nothingPosted")}
         </Text>
       ) : (
-        entries.map((entry) => <Entry key={entry.id} entry={entry} locale={locale} />)
+        entries.map((entry) => <Entry key={entry.id} entry={entry} />)
       )}
     </Stack>
   );

@@ -17,10 +17,14 @@ import {
 } from "@mantine/core";
 import { skipToken, useQuery } from "@tanstack/react-query";
 import { type FormEvent, Fragment, useState } from "react";
+import { Trans } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
-import { LedgerEntries } from "./ledger-entries";
+import { familyOf, LedgerEntries } from "./ledger-entries";
 import { advisorPayoutsPath } from "../payouts/payout-tables";
+import { Data, Money } from "../../components/formatted";
 import { formatMoney } from "../../lib/format";
+import { useT } from "../../lib/i18n";
+import { KEYBOARD_SCROLL } from "../../lib/payouts";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../../lib/trpc";
 
@@ -30,63 +34,25 @@ type AccountBalance = Balances["accounts"][number];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * The account families of the domain's chart of accounts, in balance-sheet order, with
- * what each holds. Balances are debit positive: assets and expenses carry positive
- * balances, liabilities and revenue negative ones.
+ * The account families of the domain's chart of accounts, in balance-sheet order, and the
+ * side of the balance sheet each is on. Balances are debit positive: assets and expenses
+ * carry positive balances, liabilities and revenue negative ones. Each family's name and
+ * meaning are `console.ledger.account.<family>` and `console.ledger.meaning.<family>`.
  */
-const FAMILIES: { family: string; kind: string; meaning: string; perOwner?: true }[] = [
-  { family: "stripe_balance", kind: "asset", meaning: "The platform's balance at Stripe." },
-  {
-    family: "disputed_funds",
-    kind: "asset",
-    meaning: "Money Stripe withdrew for open chargebacks, pending the outcome.",
-  },
-  {
-    family: "advisor_receivable",
-    perOwner: true,
-    kind: "asset",
-    meaning: "What advisors owe back (clawbacks), per advisor.",
-  },
-  {
-    family: "client_funds_held",
-    perOwner: true,
-    kind: "liability",
-    meaning: "Paid, not yet released or refunded, per consultation.",
-  },
-  {
-    family: "advisor_payable",
-    perOwner: true,
-    kind: "liability",
-    meaning: "Released advisor shares not yet in a payout, per advisor.",
-  },
-  {
-    family: "advisor_payout_in_transit",
-    perOwner: true,
-    kind: "liability",
-    meaning: "Advisor shares in payout items Stripe hasn't confirmed yet, per advisor.",
-  },
-  {
-    family: "unapplied_payment",
-    perOwner: true,
-    kind: "liability",
-    meaning:
-      "Charges no consultation accepted, owed back to the client until refunded, per payment.",
-  },
-  { family: "platform_fee_revenue", kind: "revenue", meaning: "Commission earned." },
-  { family: "processing_fees", kind: "expense", meaning: "Stripe's fees on charges." },
-  { family: "dispute_losses", kind: "expense", meaning: "Chargebacks lost." },
-  {
-    family: "fx_conversion",
-    kind: "clearing",
-    meaning:
-      "Where Stripe converted one currency into another (a charge outside the settlement currencies, its refunds and payouts); per currency, the platform's exposure.",
-  },
+const FAMILIES: { family: string; kind: string; perOwner?: true }[] = [
+  { family: "stripe_balance", kind: "asset" },
+  { family: "disputed_funds", kind: "asset" },
+  { family: "advisor_receivable", perOwner: true, kind: "asset" },
+  { family: "client_funds_held", perOwner: true, kind: "liability" },
+  { family: "advisor_payable", perOwner: true, kind: "liability" },
+  { family: "advisor_payout_in_transit", perOwner: true, kind: "liability" },
+  { family: "unapplied_payment", perOwner: true, kind: "liability" },
+  { family: "platform_fee_revenue", kind: "revenue" },
+  { family: "subscription_revenue", kind: "revenue" },
+  { family: "processing_fees", kind: "expense" },
+  { family: "dispute_losses", kind: "expense" },
+  { family: "fx_conversion", kind: "clearing" },
 ];
-
-function familyOf(account: string): string {
-  const colon = account.indexOf(":");
-  return colon === -1 ? account : account.slice(0, colon);
-}
 
 function ownerOf(account: string): string | null {
   const colon = account.indexOf(":");
@@ -100,15 +66,27 @@ function Owner({ account }: { account: string }) {
   const family = familyOf(account);
   if (family === "client_funds_held" && UUID.test(owner)) {
     return (
-      <Anchor component={Link} to={`/consultations/${owner}`} size="xs" ff="monospace">
-        {owner}
+      <Anchor
+        component={Link}
+        to={`/consultations/${owner}`}
+        size="xs"
+        ff="monospace"
+        style={{ overflowWrap: "anywhere" }}
+      >
+        <Data>{owner}</Data>
       </Anchor>
     );
   }
   if (family === "advisor_payout_in_transit") {
     return (
-      <Anchor component={Link} to={advisorPayoutsPath(owner)} size="xs" ff="monospace">
-        {owner}
+      <Anchor
+        component={Link}
+        to={advisorPayoutsPath(owner)}
+        size="xs"
+        ff="monospace"
+        style={{ overflowWrap: "anywhere" }}
+      >
+        <Data>{owner}</Data>
       </Anchor>
     );
   }
@@ -119,38 +97,31 @@ function Owner({ account }: { account: string }) {
         to={`/consultations?advisor=${encodeURIComponent(owner)}`}
         size="xs"
         ff="monospace"
+        style={{ overflowWrap: "anywhere" }}
       >
-        {owner}
+        <Data>{owner}</Data>
       </Anchor>
     );
   }
   return (
-    <Text span size="xs" ff="monospace">
-      {owner}
+    <Text span size="xs" ff="monospace" style={{ overflowWrap: "anywhere" }}>
+      <Data>{owner}</Data>
     </Text>
   );
 }
 
 /** Debit and credit cells for a signed balance (debit positive). */
-function DebitCredit({
-  balance,
-  currency,
-  locale,
-}: {
-  balance: number;
-  currency: string;
-  locale: ConsoleLocale;
-}) {
+function DebitCredit({ balance, currency }: { balance: number; currency: string }) {
   return (
     <>
       <Table.Td ta="end" style={{ whiteSpace: "nowrap" }}>
-        {balance > 0 ? formatMoney(balance, currency, locale) : ""}
+        {balance > 0 ? <Money amount={balance} currency={currency} /> : null}
       </Table.Td>
       <Table.Td ta="end" style={{ whiteSpace: "nowrap" }}>
-        {balance < 0 ? formatMoney(-balance, currency, locale) : ""}
+        {balance < 0 ? <Money amount={-balance} currency={currency} /> : null}
         {balance === 0 ? (
           <Text span size="sm" c="dimmed">
-            {formatMoney(0, currency, locale)}
+            <Money amount={0} currency={currency} />
           </Text>
         ) : null}
       </Table.Td>
@@ -165,32 +136,25 @@ function sumByCurrency(rows: readonly AccountBalance[]): [string, number][] {
 }
 
 /** Balances grouped by account family, each with a subtotal, and the grand totals. */
-function BalancesTable({
-  data,
-  hideZero,
-  locale,
-}: {
-  data: Balances;
-  hideZero: boolean;
-  locale: ConsoleLocale;
-}) {
+function BalancesTable({ data, hideZero }: { data: Balances; hideZero: boolean }) {
+  const t = useT();
   const accounts = hideZero ? data.accounts.filter((a) => a.balance !== 0) : data.accounts;
   const known = new Set(FAMILIES.map((f) => f.family));
   const extra = [...new Set(accounts.map((a) => familyOf(a.account)))]
     .filter((f) => !known.has(f))
-    .map((family) => ({ family, kind: "other", meaning: "" }));
+    .map((family) => ({ family, kind: "other" }));
   const groups = [...FAMILIES, ...extra]
     .map((f) => ({ ...f, rows: accounts.filter((a) => familyOf(a.account) === f.family) }))
     .filter((g) => g.rows.length > 0);
   return (
-    <Table.ScrollContainer minWidth={800}>
-      <Table verticalSpacing={4} fz="sm" aria-label="Account balances">
+    <Table.ScrollContainer minWidth={800} scrollAreaProps={KEYBOARD_SCROLL}>
+      <Table verticalSpacing={4} fz="sm" aria-label={t("console.ledger.balancesLabel")}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Account</Table.Th>
-            <Table.Th>Currency</Table.Th>
-            <Table.Th ta="end">Debit balance</Table.Th>
-            <Table.Th ta="end">Credit balance</Table.Th>
+            <Table.Th>{t("console.ledger.columns.account")}</Table.Th>
+            <Table.Th>{t("console.ledger.columns.currency")}</Table.Th>
+            <Table.Th ta="end">{t("console.ledger.columns.debitBalance")}</Table.Th>
+            <Table.Th ta="end">{t("console.ledger.columns.creditBalance")}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -198,13 +162,13 @@ function BalancesTable({
             <Fragment key={group.family}>
               <Table.Tr bg="var(--mantine-color-gray-light)" data-family={group.family}>
                 <Table.Td colSpan={2}>
-                  <Group gap="xs">
-                    <Code fw={600}>{group.family}</Code>
+                  <Group gap="xs" wrap="wrap">
+                    <FamilyLabel family={group.family} />
                     <Badge size="xs" variant="outline" color="gray">
-                      {group.kind}
+                      {t(`console.ledger.familyKind.${group.kind}`)}
                     </Badge>
                     <Text size="xs" c="dimmed">
-                      {group.meaning}
+                      {t(`console.ledger.meaning.${group.family}`, { defaultValue: "" })}
                     </Text>
                   </Group>
                 </Table.Td>
@@ -220,14 +184,16 @@ function BalancesTable({
                   <Table.Td ps="lg">
                     {ownerOf(row.account) === null ? (
                       <Text size="sm" ff="monospace">
-                        {row.account}
+                        <Data>{row.account}</Data>
                       </Text>
                     ) : (
                       <Owner account={row.account} />
                     )}
                   </Table.Td>
-                  <Table.Td>{row.currency}</Table.Td>
-                  <DebitCredit balance={row.balance} currency={row.currency} locale={locale} />
+                  <Table.Td>
+                    <Data>{row.currency}</Data>
+                  </Table.Td>
+                  <DebitCredit balance={row.balance} currency={row.currency} />
                 </Table.Tr>
               ))}
               {group.rows.length > 1
@@ -235,11 +201,17 @@ function BalancesTable({
                     <Table.Tr key={`${group.family}:subtotal:${currency}`}>
                       <Table.Td ps="lg">
                         <Text size="xs" c="dimmed">
-                          {group.family} subtotal
+                          {t("console.ledger.subtotal", {
+                            name: t(`console.ledger.account.${group.family}`, {
+                              defaultValue: group.family,
+                            }),
+                          })}
                         </Text>
                       </Table.Td>
-                      <Table.Td>{currency}</Table.Td>
-                      <DebitCredit balance={balance} currency={currency} locale={locale} />
+                      <Table.Td>
+                        <Data>{currency}</Data>
+                      </Table.Td>
+                      <DebitCredit balance={balance} currency={currency} />
                     </Table.Tr>
                   ))
                 : null}
@@ -249,7 +221,7 @@ function BalancesTable({
             <Table.Tr>
               <Table.Td colSpan={4}>
                 <Text size="sm" c="dimmed" ta="center" p="md">
-                  Nothing posted yet.
+                  {t("console.ledger.nothingPosted")}
                 </Text>
               </Table.Td>
             </Table.Tr>
@@ -258,16 +230,34 @@ function BalancesTable({
         <Table.Tfoot>
           {data.totals.map((total) => (
             <Table.Tr key={total.currency} data-total-currency={total.currency}>
-              <Table.Th>Total (debits − credits)</Table.Th>
-              <Table.Th>{total.currency}</Table.Th>
+              <Table.Th>{t("console.ledger.grandTotal")}</Table.Th>
+              <Table.Th>
+                <Data>{total.currency}</Data>
+              </Table.Th>
               <Table.Th ta="end" colSpan={2} data-testid={`total-${total.currency}`}>
-                {formatMoney(total.balance, total.currency, locale)}
+                <Money amount={total.balance} currency={total.currency} />
               </Table.Th>
             </Table.Tr>
           ))}
         </Table.Tfoot>
       </Table>
     </Table.ScrollContainer>
+  );
+}
+
+/** A family's name in the console's language with its code beside it. */
+function FamilyLabel({ family }: { family: string }) {
+  const t = useT();
+  const label = t(`console.ledger.account.${family}`, { defaultValue: "" });
+  return (
+    <Group gap={6} wrap="wrap">
+      {label ? (
+        <Text size="sm" fw={600}>
+          {label}
+        </Text>
+      ) : null}
+      <Code fw={label ? undefined : 600}>{family}</Code>
+    </Group>
   );
 }
 
@@ -282,40 +272,61 @@ function BalancedIndicator({
   filtered: boolean;
   locale: ConsoleLocale;
 }) {
-  const offTotals = filtered ? [] : data.totals.filter((t) => t.balance !== 0);
+  const t = useT();
+  const offTotals = filtered ? [] : data.totals.filter((total) => total.balance !== 0);
   if (data.balanced && offTotals.length === 0) {
     return (
       <Alert
         color="teal"
-        title="Ledger balanced"
+        title={t("console.ledger.balancedTitle")}
         data-testid="ledger-balanced"
         data-balanced="true"
       >
-        Every journal entry sums to zero
-        {filtered
-          ? "."
-          : `, and debits equal credits in every currency${data.totals.length > 0 ? ` (${data.totals.map((t) => t.currency).join(", ")})` : ""}.`}
+        {filtered ? (
+          t("console.ledger.balancedFiltered")
+        ) : data.totals.length > 0 ? (
+          <Trans
+            t={t}
+            i18nKey="console.ledger.balancedIn"
+            values={{
+              currencies: new Intl.ListFormat(locale, { type: "unit" }).format(
+                data.totals.map((total) => total.currency),
+              ),
+            }}
+            components={{ bdi: <bdi /> }}
+          />
+        ) : (
+          t("console.ledger.balancedAll")
+        )}
       </Alert>
     );
   }
   return (
     <Alert
       color="red"
-      title="Ledger NOT balanced"
+      title={t("console.ledger.notBalancedTitle")}
       data-testid="ledger-balanced"
       data-balanced="false"
     >
       <Stack gap={4}>
-        {offTotals.map((t) => (
-          <Text key={t.currency} size="sm">
-            {t.currency}: debits and credits differ by {formatMoney(t.balance, t.currency, locale)}.
+        {offTotals.map((total) => (
+          <Text key={total.currency} size="sm">
+            <Trans
+              t={t}
+              i18nKey="console.ledger.differBy"
+              values={{
+                currency: total.currency,
+                amount: formatMoney(total.balance, total.currency, locale),
+              }}
+              components={{ bdi: <bdi /> }}
+            />
           </Text>
         ))}
         {data.unbalancedEntryIds.length > 0 ? (
-          <Text size="sm">
-            Unbalanced entries:{" "}
+          <Text size="sm" style={{ overflowWrap: "anywhere" }}>
+            {t("console.ledger.unbalancedEntries")}{" "}
             {data.unbalancedEntryIds.map((id) => (
-              <Code key={id} mr={4}>
+              <Code key={id} me={4}>
                 {id}
               </Code>
             ))}
@@ -328,8 +339,8 @@ function BalancedIndicator({
 
 /** One consultation's journal entries, looked up by id (`?consultation=`). */
 function ConsultationEntries() {
+  const t = useT();
   const trpc = useTRPC();
-  const locale = useLocale();
   const [searchParams, setSearchParams] = useSearchParams();
   const consultationId = searchParams.get("consultation") ?? "";
   const [text, setText] = useState(consultationId);
@@ -345,43 +356,52 @@ function ConsultationEntries() {
     setSearchParams(next);
   };
   return (
-    <Stack gap="sm" component="section" aria-label="One consultation's entries">
-      <Title order={3}>One consultation&apos;s entries</Title>
+    <Stack gap="sm" component="section" aria-label={t("console.ledger.oneConsultation")}>
+      <Title order={3}>{t("console.ledger.oneConsultation")}</Title>
       <form onSubmit={submit}>
-        <Group align="flex-end">
+        <Group align="flex-end" wrap="wrap">
           <TextInput
-            label="Consultation id"
-            placeholder="e.g. 3f2a9c1e-…"
+            label={t("console.ledger.consultationId")}
+            placeholder={t("console.ledger.consultationIdPlaceholder")}
             value={text}
             onChange={(event) => setText(event.currentTarget.value)}
-            error={text.trim() && !UUID.test(text.trim()) ? "Not a consultation id." : undefined}
-            w={380}
+            error={
+              text.trim() && !UUID.test(text.trim())
+                ? t("console.ledger.notAConsultationId")
+                : undefined
+            }
+            w={{ base: "100%", xs: 380 }}
           />
           <Button type="submit" variant="default">
-            Show entries
+            {t("console.ledger.showEntries")}
           </Button>
           {valid ? (
             <Anchor component={Link} to={`/consultations/${consultationId}`} size="sm">
-              Open the consultation
+              {t("console.ledger.openConsultation")}
             </Anchor>
           ) : null}
         </Group>
       </form>
       {!valid ? null : entries.isPending ? (
-        <Loader size="sm" aria-label="Loading entries" />
+        <Loader size="sm" aria-label={t("console.ledger.loadingEntries")} />
       ) : entries.isError ? (
-        <Alert color="red" title="Couldn't load the entries">
+        <Alert color="red" title={t("console.ledger.entriesFailed")}>
           {describeError(entries.error).message}
         </Alert>
       ) : (
         <Stack gap="xs">
           <Text size="sm" data-testid="held-for-consultation">
-            Still held for it:{" "}
+            {t("console.ledger.stillHeld")}{" "}
             {entries.data.held.length === 0
-              ? "nothing"
-              : entries.data.held.map((h) => formatMoney(h.amount, h.currency, locale)).join(", ")}
+              ? t("console.ledger.nothing")
+              : entries.data.held.map((h, index) => (
+                  <Fragment key={h.currency}>
+                    {index > 0 ? t("console.ledger.listSeparator") : null}
+                    <Money amount={h.amount} currency={h.currency} />
+                  </Fragment>
+                ))}
           </Text>
-          <LedgerEntries entries={entries.data.entries} title="Entries" />
+          <LedgerEntries entries={entries.data.entries} title={t("console.ledger.entriesShort")} />
         </Stack>
       )}
     </Stack>
@@ -390,6 +410,7 @@ function ConsultationEntries() {
 
 /** The ledger: balances per account family with totals, whether it balances, one consultation's entries. */
 export function LedgerPage() {
+  const t = useT();
   const trpc = useTRPC();
   const locale = useLocale();
   const [prefix, setPrefix] = useState("");
@@ -403,28 +424,28 @@ export function LedgerPage() {
 
   return (
     <Stack gap="lg">
-      <Group justify="space-between" align="flex-end">
+      <Group justify="space-between" align="flex-end" wrap="wrap">
         <Stack gap={0}>
-          <Title order={2}>Ledger</Title>
+          <Title order={2}>{t("console.ledger.title")}</Title>
           <Text size="sm" c="dimmed">
-            Double-entry balances, debit positive. Amounts in each currency&apos;s own units.
+            {t("console.ledger.subtitle")}
           </Text>
         </Stack>
-        <Group align="flex-end">
+        <Group align="flex-end" wrap="wrap">
           <NativeSelect
-            label="Account family"
+            label={t("console.ledger.familyFilter")}
             value={prefix}
             data={[
-              { value: "", label: "All accounts" },
+              { value: "", label: t("console.ledger.allAccounts") },
               ...FAMILIES.map((f) => ({
                 value: f.perOwner ? `${f.family}:` : f.family,
-                label: f.family,
+                label: t(`console.ledger.account.${f.family}`),
               })),
             ]}
             onChange={(event) => setPrefix(event.currentTarget.value)}
           />
           <Switch
-            label="Hide zero balances"
+            label={t("console.ledger.hideZero")}
             checked={hideZero}
             onChange={(event) => setHideZero(event.currentTarget.checked)}
             mb={8}
@@ -434,17 +455,17 @@ export function LedgerPage() {
             loading={balances.isFetching}
             onClick={() => void balances.refetch()}
           >
-            Refresh
+            {t("console.ledger.refresh")}
           </Button>
         </Group>
       </Group>
 
       {balances.isPending ? (
         <Center p="xl">
-          <Loader aria-label="Loading balances" />
+          <Loader aria-label={t("console.ledger.loadingBalances")} />
         </Center>
       ) : balances.isError ? (
-        <Alert color="red" title="Couldn't load the balances">
+        <Alert color="red" title={t("console.ledger.balancesFailed")}>
           {describeError(balances.error).message}
         </Alert>
       ) : (
@@ -452,10 +473,15 @@ export function LedgerPage() {
           <BalancedIndicator data={balances.data} filtered={prefix !== ""} locale={locale} />
           {prefix ? (
             <Text size="xs" c="dimmed">
-              Showing <Code>{prefix}</Code> only: its total need not be zero.
+              <Trans
+                t={t}
+                i18nKey="console.ledger.showingOnly"
+                values={{ prefix }}
+                components={{ code: <Code /> }}
+              />
             </Text>
           ) : null}
-          <BalancesTable data={balances.data} hideZero={hideZero} locale={locale} />
+          <BalancesTable data={balances.data} hideZero={hideZero} />
         </Stack>
       )}
 

@@ -15,14 +15,18 @@ import {
 } from "@mantine/core";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
+import { Trans } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { EmptyRow } from "../../components/list-states";
 import { BatchesTable, PayoutItemsTable, ReversalsTable } from "./payout-tables";
 import { ConfirmModal, ReasonModal } from "../../components/reason-modal";
-import { formatDateTime, formatMoney } from "../../lib/format";
+import { Data, DateTime, Money } from "../../components/formatted";
+import { formatDateTime } from "../../lib/format";
+import { useT } from "../../lib/i18n";
 import { notifySuccess } from "../../lib/notify";
-import { describeSchedule } from "../../lib/payouts";
+import { describeSchedule, KEYBOARD_SCROLL } from "../../lib/payouts";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
+import { BackToPayouts } from "./payout-batch-page";
 import { describeError, type RouterOutputs, useTRPC } from "../../lib/trpc";
 import { useInvalidate } from "../../lib/invalidate";
 import { DetailStates } from "../../components/list-states";
@@ -63,9 +67,9 @@ function Requirements({
       <List size="sm" spacing={2}>
         {keys.map((r) => (
           <List.Item key={r.key}>
-            {r.label}{" "}
+            <Data>{r.label}</Data>{" "}
             {r.label !== r.key ? (
-              <Code fz="xs" c="dimmed">
+              <Code fz="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
                 {r.key}
               </Code>
             ) : null}
@@ -77,58 +81,88 @@ function Requirements({
 }
 
 /** The Stripe Connect account as Stripe last reported it, and what it still needs. */
-function AccountCard({ detail, locale }: { detail: Detail; locale: ConsoleLocale }) {
+function AccountCard({ detail }: { detail: Detail }) {
+  const t = useT();
   const account = detail.account;
+  const yesNo = (value: boolean) => (value ? t("console.payouts.yes") : t("console.payouts.no"));
   return (
-    <Card withBorder padding="md" component="section" aria-label="Stripe account">
+    <Card
+      withBorder
+      padding="md"
+      component="section"
+      aria-label={t("console.payouts.account.title")}
+    >
       <Stack gap="sm">
-        <Group justify="space-between">
-          <Title order={4}>Stripe account</Title>
+        <Group justify="space-between" wrap="wrap">
+          <Title order={4}>{t("console.payouts.account.title")}</Title>
           <Badge
             color={detail.ready ? "teal" : account ? "yellow" : "gray"}
             variant="light"
             data-testid="payout-account-state"
             data-ready={detail.ready}
           >
-            {detail.ready ? "Ready for payouts" : account ? "Not ready" : "Not onboarded"}
+            {detail.ready
+              ? t("console.payouts.account.ready")
+              : account
+                ? t("console.payouts.account.notReady")
+                : t("console.payouts.account.notOnboarded")}
           </Badge>
         </Group>
         {account ? (
           <>
             <SimpleGrid cols={2}>
-              <Field label="Account">
-                <Code>{account.providerAccountId}</Code>
+              <Field label={t("console.payouts.account.account")}>
+                <Code style={{ overflowWrap: "anywhere" }}>{account.providerAccountId}</Code>
               </Field>
-              <Field label="Transfers capability">
-                <Text size="sm">{account.transfersCapability ?? "not requested"}</Text>
+              <Field label={t("console.payouts.account.transfersCapability")}>
+                <Text size="sm">
+                  {account.transfersCapability ? (
+                    <Code>{account.transfersCapability}</Code>
+                  ) : (
+                    t("console.payouts.account.notRequested")
+                  )}
+                </Text>
               </Field>
-              <Field label="Details submitted">
-                <Text size="sm">{account.detailsSubmitted ? "Yes" : "No"}</Text>
+              <Field label={t("console.payouts.account.detailsSubmitted")}>
+                <Text size="sm">{yesNo(account.detailsSubmitted)}</Text>
               </Field>
-              <Field label="Bank payouts enabled">
-                <Text size="sm">{account.payoutsEnabled ? "Yes" : "No"}</Text>
+              <Field label={t("console.payouts.account.payoutsEnabled")}>
+                <Text size="sm">{yesNo(account.payoutsEnabled)}</Text>
               </Field>
-              <Field label="Last read from Stripe">
-                <Text size="sm">{formatDateTime(account.syncedAt, locale)}</Text>
+              <Field label={t("console.payouts.account.syncedAt")}>
+                <Text size="sm">
+                  <DateTime value={account.syncedAt} />
+                </Text>
               </Field>
               {account.disabledReason ? (
-                <Field label="Disabled because">
-                  <Code>{account.disabledReason}</Code>
+                <Field label={t("console.payouts.account.disabledReason")}>
+                  <Code style={{ overflowWrap: "anywhere" }}>{account.disabledReason}</Code>
                 </Field>
               ) : null}
             </SimpleGrid>
-            <Requirements title="Past due" keys={account.pastDue} color="red" />
-            <Requirements title="Stripe still needs" keys={account.currentlyDue} />
-            <Requirements title="Needed later" keys={account.eventuallyDue} color="dimmed" />
+            <Requirements
+              title={t("console.payouts.account.pastDue")}
+              keys={account.pastDue}
+              color="red"
+            />
+            <Requirements
+              title={t("console.payouts.account.currentlyDue")}
+              keys={account.currentlyDue}
+            />
+            <Requirements
+              title={t("console.payouts.account.eventuallyDue")}
+              keys={account.eventuallyDue}
+              color="dimmed"
+            />
             {account.currentlyDue.length === 0 && account.pastDue.length === 0 ? (
               <Text size="sm" c="dimmed">
-                Stripe needs nothing more right now.
+                {t("console.payouts.account.nothingDue")}
               </Text>
             ) : null}
           </>
         ) : (
           <Text size="sm" c="dimmed">
-            The advisor hasn&apos;t started Stripe onboarding: nothing can be paid to them yet.
+            {t("console.payouts.account.notStarted")}
           </Text>
         )}
       </Stack>
@@ -150,40 +184,57 @@ function ScheduleCard({
   onRelease: () => void;
   onPayNow: () => void;
 }) {
+  const t = useT();
   const { schedule, hold } = detail;
   return (
-    <Card withBorder padding="md" component="section" aria-label="Schedule">
+    <Card
+      withBorder
+      padding="md"
+      component="section"
+      aria-label={t("console.payouts.schedule.title")}
+    >
       <Stack gap="sm">
-        <Title order={4}>Schedule</Title>
+        <Title order={4}>{t("console.payouts.schedule.title")}</Title>
         <SimpleGrid cols={2}>
-          <Field label="Runs">
-            <Text size="sm">{describeSchedule(schedule)}</Text>
+          <Field label={t("console.payouts.schedule.runs")}>
+            <Text size="sm">{describeSchedule(schedule, t, locale)}</Text>
             <Text size="xs" c="dimmed">
-              {schedule.timeZone}
+              <Data>{schedule.timeZone}</Data>
             </Text>
           </Field>
-          <Field label="Next run">
-            <Text size="sm">{hold ? "Held" : formatDateTime(schedule.nextPayoutAt, locale)}</Text>
+          <Field label={t("console.payouts.schedule.nextRun")}>
+            <Text size="sm">
+              {hold ? (
+                t("console.payouts.schedule.held")
+              ) : (
+                <DateTime value={schedule.nextPayoutAt} />
+              )}
+            </Text>
           </Field>
         </SimpleGrid>
         {hold ? (
-          <Alert color="orange" title="Payouts are held" data-testid="payout-hold">
-            <Text size="sm">{hold.reason ?? "No reason given."}</Text>
+          <Alert color="orange" title={t("console.payouts.hold.title")} data-testid="payout-hold">
+            <Text size="sm">
+              {hold.reason ? <Data>{hold.reason}</Data> : t("console.payouts.hold.noReason")}
+            </Text>
             <Text size="xs" c="dimmed">
-              Since {formatDateTime(hold.at, locale)}
-              {hold.by ? ` by ${hold.by}` : ""}. Earnings keep accruing; nothing is paid until the
-              hold is lifted.
+              <Trans
+                t={t}
+                i18nKey={hold.by ? "console.payouts.hold.sinceBy" : "console.payouts.hold.since"}
+                values={{ date: formatDateTime(hold.at, locale), name: hold.by }}
+                components={{ bdi: <bdi /> }}
+              />
             </Text>
           </Alert>
         ) : null}
-        <Group gap="xs">
+        <Group gap="xs" wrap="wrap">
           {hold ? (
             <Button variant="light" color="teal" onClick={onRelease}>
-              Lift hold
+              {t("console.payouts.hold.lift")}
             </Button>
           ) : (
             <Button variant="light" color="orange" onClick={onHold}>
-              Hold payouts
+              {t("console.payouts.hold.hold")}
             </Button>
           )}
           <Button
@@ -192,13 +243,13 @@ function ScheduleCard({
             disabled={hold !== null || !detail.ready}
             title={
               hold
-                ? "Lift the hold first."
+                ? t("console.payouts.payNow.liftFirst")
                 : !detail.ready
-                  ? "The Stripe account isn't ready for transfers."
+                  ? t("console.payouts.payNow.notReady")
                   : undefined
             }
           >
-            Pay now (off-cycle)
+            {t("console.payouts.payNow.title")}
           </Button>
         </Group>
       </Stack>
@@ -207,46 +258,60 @@ function ScheduleCard({
 }
 
 /** Per currency: pending, released, in transit, paid out, owed. */
-function BalancesCard({ detail, locale }: { detail: Detail; locale: ConsoleLocale }) {
+function BalancesCard({ detail }: { detail: Detail }) {
+  const t = useT();
   return (
-    <Card withBorder padding="md" component="section" aria-label="Balances">
+    <Card
+      withBorder
+      padding="md"
+      component="section"
+      aria-label={t("console.payouts.balances.title")}
+    >
       <Stack gap="sm">
-        <Title order={4}>Balances</Title>
-        <Table verticalSpacing={4} fz="sm" aria-label="Advisor balances">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Currency</Table.Th>
-              <Table.Th ta="end">Pending (held)</Table.Th>
-              <Table.Th ta="end">Released</Table.Th>
-              <Table.Th ta="end">In transit</Table.Th>
-              <Table.Th ta="end">Paid out</Table.Th>
-              <Table.Th ta="end">Owed back</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {detail.balances.map((b) => (
-              <Table.Tr key={b.currency} data-currency={b.currency}>
-                <Table.Td>{b.currency}</Table.Td>
-                <Table.Td ta="end">{formatMoney(b.pending, b.currency, locale)}</Table.Td>
-                <Table.Td ta="end">{formatMoney(b.released, b.currency, locale)}</Table.Td>
-                <Table.Td ta="end">{formatMoney(b.inTransit, b.currency, locale)}</Table.Td>
-                <Table.Td ta="end" data-testid={`paid-out-${b.currency}`}>
-                  {formatMoney(b.paidOut, b.currency, locale)}
-                </Table.Td>
-                <Table.Td ta="end" c={b.owed > 0 ? "red" : undefined}>
-                  {formatMoney(b.owed, b.currency, locale)}
-                </Table.Td>
+        <Title order={4}>{t("console.payouts.balances.title")}</Title>
+        <Table.ScrollContainer minWidth={640} scrollAreaProps={KEYBOARD_SCROLL}>
+          <Table verticalSpacing={4} fz="sm" aria-label={t("console.payouts.balances.label")}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t("console.payouts.balances.currency")}</Table.Th>
+                <Table.Th ta="end">{t("console.payouts.balances.pending")}</Table.Th>
+                <Table.Th ta="end">{t("console.payouts.balances.released")}</Table.Th>
+                <Table.Th ta="end">{t("console.payouts.balances.inTransit")}</Table.Th>
+                <Table.Th ta="end">{t("console.payouts.balances.paidOut")}</Table.Th>
+                <Table.Th ta="end">{t("console.payouts.balances.owed")}</Table.Th>
               </Table.Tr>
-            ))}
-            {detail.balances.length === 0 ? (
-              <EmptyRow colSpan={6}>No earnings yet.</EmptyRow>
-            ) : null}
-          </Table.Tbody>
-        </Table>
+            </Table.Thead>
+            <Table.Tbody>
+              {detail.balances.map((b) => (
+                <Table.Tr key={b.currency} data-currency={b.currency}>
+                  <Table.Td>
+                    <Data>{b.currency}</Data>
+                  </Table.Td>
+                  <Table.Td ta="end">
+                    <Money amount={b.pending} currency={b.currency} />
+                  </Table.Td>
+                  <Table.Td ta="end">
+                    <Money amount={b.released} currency={b.currency} />
+                  </Table.Td>
+                  <Table.Td ta="end">
+                    <Money amount={b.inTransit} currency={b.currency} />
+                  </Table.Td>
+                  <Table.Td ta="end" data-testid={`paid-out-${b.currency}`}>
+                    <Money amount={b.paidOut} currency={b.currency} />
+                  </Table.Td>
+                  <Table.Td ta="end" c={b.owed > 0 ? "red" : undefined}>
+                    <Money amount={b.owed} currency={b.currency} />
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+              {detail.balances.length === 0 ? (
+                <EmptyRow colSpan={6}>{t("console.payouts.balances.empty")}</EmptyRow>
+              ) : null}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
         <Text size="xs" c="dimmed">
-          Pending: paid by clients, still refundable. Released: payable, not yet in a payout. In
-          transit: in payout items not yet confirmed by Stripe. Owed back: refunds after payout not
-          yet recovered.
+          {t("console.payouts.balances.hint")}
         </Text>
       </Stack>
     </Card>
@@ -258,6 +323,7 @@ type Dialog = "hold" | "release" | "pay" | null;
 /** One advisor's payouts: account, schedule and hold, balances, batches, items, reversals. */
 export function AdvisorPayoutsPage() {
   const { advisorId = "" } = useParams();
+  const t = useT();
   const trpc = useTRPC();
   const invalidate = useInvalidate();
   const locale = useLocale();
@@ -271,14 +337,16 @@ export function AdvisorPayoutsPage() {
     notifySuccess(message);
   };
   const hold = useMutation(
-    trpc.payoutAdmin.hold.mutationOptions({ onSuccess: done("Payouts held.") }),
+    trpc.payoutAdmin.hold.mutationOptions({ onSuccess: done(t("console.payouts.hold.held")) }),
   );
   const release = useMutation(
-    trpc.payoutAdmin.releaseHold.mutationOptions({ onSuccess: done("Hold lifted.") }),
+    trpc.payoutAdmin.releaseHold.mutationOptions({
+      onSuccess: done(t("console.payouts.hold.lifted")),
+    }),
   );
   const payNow = useMutation(
     trpc.payoutAdmin.runOffCycle.mutationOptions({
-      onSuccess: done("Off-cycle payout requested: the batch appears here in a moment."),
+      onSuccess: done(t("console.payouts.payNow.requested")),
     }),
   );
   const open = (next: Dialog) => {
@@ -287,23 +355,30 @@ export function AdvisorPayoutsPage() {
     payNow.reset();
     setDialog(next);
   };
-  const back = { to: "/payouts", label: "Payouts" };
+  const back = { to: "/payouts", label: t("console.payouts.title") };
   if (detail.isPending || detail.isError) {
-    return <DetailStates query={detail} noun="advisor's payouts" back={back} />;
+    return (
+      <DetailStates query={detail} noun={t("console.payouts.nouns.advisorPayouts")} back={back} />
+    );
   }
   const d = detail.data;
   const failure = hold.error ?? release.error ?? payNow.error;
 
   return (
     <Stack gap="lg" data-testid="advisor-payouts" data-advisor-id={d.advisorId}>
-      <Anchor component={Link} to={back.to} size="sm">
-        ← {back.label}
-      </Anchor>
-      <Group justify="space-between" align="flex-end">
-        <Stack gap={0}>
-          <Title order={2}>Payouts to {d.displayName}</Title>
-          <Text size="sm" c="dimmed" ff="monospace">
-            {d.advisorId}
+      <BackToPayouts />
+      <Group justify="space-between" align="flex-end" wrap="wrap">
+        <Stack gap={0} style={{ minWidth: 0 }}>
+          <Title order={2}>
+            <Trans
+              t={t}
+              i18nKey="console.payouts.advisor.heading"
+              values={{ name: d.displayName }}
+              components={{ bdi: <bdi /> }}
+            />
+          </Title>
+          <Text size="sm" c="dimmed" ff="monospace" style={{ overflowWrap: "anywhere" }}>
+            <Data>{d.advisorId}</Data>
           </Text>
         </Stack>
         <Anchor
@@ -311,11 +386,11 @@ export function AdvisorPayoutsPage() {
           to={`/consultations?advisor=${encodeURIComponent(d.advisorId)}`}
           size="sm"
         >
-          Their consultations
+          {t("console.payouts.advisor.consultations")}
         </Anchor>
       </Group>
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
-        <AccountCard detail={d} locale={locale} />
+        <AccountCard detail={d} />
         <ScheduleCard
           detail={d}
           locale={locale}
@@ -324,77 +399,71 @@ export function AdvisorPayoutsPage() {
           onPayNow={() => open("pay")}
         />
       </SimpleGrid>
-      <BalancesCard detail={d} locale={locale} />
+      <BalancesCard detail={d} />
       <Stack gap="xs">
-        <Title order={4}>Recent batches</Title>
+        <Title order={4}>{t("console.payouts.advisor.recentBatches")}</Title>
         <BatchesTable
           batches={d.recentBatches}
           showAdvisor={false}
-          label="Recent batches"
+          label={t("console.payouts.advisor.recentBatches")}
           busy={detail.isFetching}
         />
       </Stack>
       <Stack gap="xs">
-        <Title order={4}>Items not yet sent</Title>
+        <Title order={4}>{t("console.payouts.advisor.openItems")}</Title>
         <PayoutItemsTable
           items={d.openItems}
-          label="Open payout items"
+          label={t("console.payouts.advisor.openItemsLabel")}
           busy={detail.isFetching}
-          empty="Nothing waiting or failing."
+          empty={t("console.payouts.advisor.nothingOpen")}
         />
       </Stack>
       <Stack gap="xs">
-        <Title order={4}>Transfer reversals</Title>
+        <Title order={4}>{t("console.payouts.reversalsLabel")}</Title>
         <ReversalsTable
           reversals={d.reversals}
           showAdvisor={false}
-          label="Advisor transfer reversals"
+          label={t("console.payouts.advisor.reversalsLabel")}
           busy={detail.isFetching}
         />
       </Stack>
 
       <ReasonModal
         opened={dialog === "hold"}
-        title={`Hold payouts to ${d.displayName}`}
-        label="Reason"
-        description="Kept with the hold and in the audit trail."
-        confirmLabel="Hold payouts"
+        title={t("console.payouts.hold.dialogTitle", { name: d.displayName })}
+        label={t("console.payouts.reason")}
+        description={t("console.payouts.hold.description")}
+        confirmLabel={t("console.payouts.hold.hold")}
         color="orange"
         maxLength={HOLD_REASON_MAX}
         pending={hold.isPending}
         onConfirm={(reason) => hold.mutate({ advisorId: d.advisorId, reason })}
         onClose={() => setDialog(null)}
       >
-        <Text size="sm">
-          Earnings keep accruing; scheduled runs skip the advisor and unsent items wait until the
-          hold is lifted.
-        </Text>
+        <Text size="sm">{t("console.payouts.hold.body")}</Text>
         <FailureNote error={failure} />
       </ReasonModal>
       <ConfirmModal
         opened={dialog === "release"}
-        title="Lift the hold"
-        confirmLabel="Lift hold"
+        title={t("console.payouts.hold.liftTitle")}
+        confirmLabel={t("console.payouts.hold.lift")}
         color="teal"
         pending={release.isPending}
         onConfirm={() => release.mutate({ advisorId: d.advisorId })}
         onClose={() => setDialog(null)}
       >
-        <Text size="sm">Waiting items go out again and the next run includes the advisor.</Text>
+        <Text size="sm">{t("console.payouts.hold.liftBody")}</Text>
         <FailureNote error={failure} />
       </ConfirmModal>
       <ConfirmModal
         opened={dialog === "pay"}
-        title="Pay now (off-cycle)"
-        confirmLabel="Pay now"
+        title={t("console.payouts.payNow.title")}
+        confirmLabel={t("console.payouts.payNow.confirm")}
         pending={payNow.isPending}
         onConfirm={() => payNow.mutate({ advisorId: d.advisorId })}
         onClose={() => setDialog(null)}
       >
-        <Text size="sm">
-          Pays every released earning now, outside the schedule and without the minimum. The
-          schedule stays as it is.
-        </Text>
+        <Text size="sm">{t("console.payouts.payNow.body")}</Text>
         <FailureNote error={failure} />
       </ConfirmModal>
     </Stack>
@@ -402,9 +471,10 @@ export function AdvisorPayoutsPage() {
 }
 
 function FailureNote({ error }: { error: unknown }) {
+  const t = useT();
   if (!error) return null;
   return (
-    <Alert color="red" title="Refused" role="alert">
+    <Alert color="red" title={t("console.payouts.refused")} role="alert">
       {describeError(error).message}
     </Alert>
   );

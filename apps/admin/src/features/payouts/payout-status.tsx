@@ -1,12 +1,15 @@
 import { type BadgeProps, Group } from "@mantine/core";
 import {
-  PAYOUT_ITEM_STATUS_DISPLAY,
+  PAYOUT_ITEM_STATUS_COLORS,
   PAYOUT_ITEM_STATUSES,
   type PayoutItemStatus,
-  REVERSAL_STATUS_DISPLAY,
+  REVERSAL_STATUS_COLORS,
   type ReversalStatus,
 } from "../../lib/payouts";
 import { StatusBadge } from "../../components/status-badge";
+import { formatNumber } from "../../lib/format";
+import { useT } from "../../lib/i18n";
+import { useLocale } from "../../lib/session";
 
 /** A payout item's status as a coloured badge; hovering tells what it means. */
 export function PayoutItemStatusBadge({
@@ -16,12 +19,12 @@ export function PayoutItemStatusBadge({
   status: PayoutItemStatus;
   size?: BadgeProps["size"];
 }) {
-  const display = PAYOUT_ITEM_STATUS_DISPLAY[status];
+  const t = useT();
   return (
     <StatusBadge
-      label={display.label}
-      color={display.color}
-      meaning={display.meaning}
+      label={t(`console.payouts.itemStatus.${status}`)}
+      color={PAYOUT_ITEM_STATUS_COLORS[status]}
+      meaning={t(`console.payouts.itemStatusMeaning.${status}`)}
       size={size}
       data={{ "data-item-status": status }}
     />
@@ -29,12 +32,12 @@ export function PayoutItemStatusBadge({
 }
 
 export function ReversalStatusBadge({ status }: { status: ReversalStatus }) {
-  const display = REVERSAL_STATUS_DISPLAY[status];
+  const t = useT();
   return (
     <StatusBadge
-      label={display.label}
-      color={display.color}
-      meaning={display.meaning}
+      label={t(`console.payouts.reversalStatus.${status}`)}
+      color={REVERSAL_STATUS_COLORS[status]}
+      meaning={t(`console.payouts.reversalStatusMeaning.${status}`)}
       data={{ "data-reversal-status": status }}
     />
   );
@@ -42,6 +45,8 @@ export function ReversalStatusBadge({ status }: { status: ReversalStatus }) {
 
 /** A batch's items counted by status, e.g. "2 Sent · 1 Failed"; statuses with none are left out. */
 export function ItemCounts({ counts }: { counts: Record<PayoutItemStatus, number> }) {
+  const t = useT();
+  const locale = useLocale();
   const present = PAYOUT_ITEM_STATUSES.filter((s) => counts[s] > 0);
   if (present.length === 0) return <>—</>;
   return (
@@ -49,8 +54,11 @@ export function ItemCounts({ counts }: { counts: Record<PayoutItemStatus, number
       {present.map((status) => (
         <StatusBadge
           key={status}
-          label={`${counts[status]} ${PAYOUT_ITEM_STATUS_DISPLAY[status].label}`}
-          color={PAYOUT_ITEM_STATUS_DISPLAY[status].color}
+          label={t(`console.payouts.itemCount.${status}`, {
+            count: counts[status],
+            n: formatNumber(counts[status], locale),
+          })}
+          color={PAYOUT_ITEM_STATUS_COLORS[status]}
           size="sm"
           data={{ "data-item-count": status }}
         />

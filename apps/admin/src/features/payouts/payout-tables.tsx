@@ -1,21 +1,12 @@
-import {
-  Alert,
-  Anchor,
-  Button,
-  Code,
-  Group,
-  Stack,
-  Table,
-  Text,
-  Tooltip,
-  VisuallyHidden,
-} from "@mantine/core";
+import { Alert, Anchor, Button, Code, Group, Stack, Table, Text, Tooltip } from "@mantine/core";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "react-router";
+import { Data, DateTime, Money, Num } from "../../components/formatted";
 import { formatDateTime, formatMoney } from "../../lib/format";
+import { useT } from "../../lib/i18n";
 import { notifyError, notifySuccess } from "../../lib/notify";
-import { PAYOUT_BATCH_KIND_LABELS } from "../../lib/payouts";
+import { KEYBOARD_SCROLL } from "../../lib/payouts";
 import { useLocale } from "../../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../../lib/trpc";
 import { useInvalidate } from "../../lib/invalidate";
@@ -63,23 +54,22 @@ export function BatchesTable({
   busy?: boolean;
   label: string;
 }) {
+  const t = useT();
   const locale = useLocale();
   const columns = showAdvisor ? 8 : 7;
   return (
-    <Table.ScrollContainer minWidth={900}>
+    <Table.ScrollContainer minWidth={900} scrollAreaProps={KEYBOARD_SCROLL}>
       <Table striped verticalSpacing="xs" aria-label={label} aria-busy={busy}>
         <Table.Thead>
           <Table.Tr>
-            {showAdvisor ? <Table.Th>Advisor</Table.Th> : null}
-            <Table.Th>Kind</Table.Th>
-            <Table.Th>Scheduled for</Table.Th>
-            <Table.Th ta="end">Total</Table.Th>
-            <Table.Th ta="end">Sent</Table.Th>
-            <Table.Th>Items</Table.Th>
-            <Table.Th>Settled</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>Open</VisuallyHidden>
-            </Table.Th>
+            {showAdvisor ? <Table.Th>{t("console.payouts.columns.advisor")}</Table.Th> : null}
+            <Table.Th>{t("console.payouts.columns.kind")}</Table.Th>
+            <Table.Th>{t("console.payouts.columns.scheduledFor")}</Table.Th>
+            <Table.Th ta="end">{t("console.payouts.columns.total")}</Table.Th>
+            <Table.Th ta="end">{t("console.payouts.columns.sent")}</Table.Th>
+            <Table.Th>{t("console.payouts.columns.items")}</Table.Th>
+            <Table.Th>{t("console.payouts.columns.settled")}</Table.Th>
+            <Table.Th>{t("console.payouts.columns.actions")}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -88,35 +78,37 @@ export function BatchesTable({
               {showAdvisor ? (
                 <Table.Td>
                   <Anchor component={Link} to={advisorPayoutsPath(batch.advisorId)} size="sm">
-                    {batch.advisorName}
+                    <Data>{batch.advisorName}</Data>
                   </Anchor>
                 </Table.Td>
               ) : null}
-              <Table.Td>{PAYOUT_BATCH_KIND_LABELS[batch.kind]}</Table.Td>
+              <Table.Td>{t(`console.payouts.kind.${batch.kind}`)}</Table.Td>
               <Table.Td style={{ whiteSpace: "nowrap" }}>
-                {formatDateTime(batch.scheduledFor, locale)}
+                <DateTime value={batch.scheduledFor} />
               </Table.Td>
               <Table.Td ta="end" style={{ whiteSpace: "nowrap" }}>
-                {formatMoney(batch.totalAmount, batch.currency, locale)}
+                <Money amount={batch.totalAmount} currency={batch.currency} />
                 {batch.nettedAmount > 0 ? (
                   <Text size="xs" c="dimmed">
-                    {formatMoney(batch.grossAmount, batch.currency, locale)} −{" "}
-                    {formatMoney(batch.nettedAmount, batch.currency, locale)} netted
+                    {t("console.payouts.grossLessNetted", {
+                      gross: formatMoney(batch.grossAmount, batch.currency, locale),
+                      netted: formatMoney(batch.nettedAmount, batch.currency, locale),
+                    })}
                   </Text>
                 ) : null}
               </Table.Td>
               <Table.Td ta="end" style={{ whiteSpace: "nowrap" }}>
-                {formatMoney(batch.sentAmount, batch.currency, locale)}
+                <Money amount={batch.sentAmount} currency={batch.currency} />
               </Table.Td>
               <Table.Td>
                 <ItemCounts counts={batch.itemsByStatus} />
               </Table.Td>
               <Table.Td style={{ whiteSpace: "nowrap" }}>
                 {batch.settledAt ? (
-                  formatDateTime(batch.settledAt, locale)
+                  <DateTime value={batch.settledAt} />
                 ) : (
                   <Text size="sm" c="dimmed">
-                    Not yet
+                    {t("console.payouts.notYet")}
                   </Text>
                 )}
               </Table.Td>
@@ -125,14 +117,19 @@ export function BatchesTable({
                   component={Link}
                   to={`/payouts/batches/${batch.id}`}
                   size="sm"
-                  aria-label={`Open the batch of ${formatDateTime(batch.scheduledFor, locale)} for ${batch.advisorName}`}
+                  aria-label={t("console.payouts.openBatch", {
+                    date: formatDateTime(batch.scheduledFor, locale),
+                    name: batch.advisorName,
+                  })}
                 >
-                  Open
+                  {t("console.payouts.open")}
                 </Anchor>
               </Table.Td>
             </Table.Tr>
           ))}
-          {batches.length === 0 ? <EmptyRow colSpan={columns}>No payout batches.</EmptyRow> : null}
+          {batches.length === 0 ? (
+            <EmptyRow colSpan={columns}>{t("console.payouts.noBatches")}</EmptyRow>
+          ) : null}
         </Table.Tbody>
       </Table>
     </Table.ScrollContainer>
@@ -147,13 +144,14 @@ export function PayoutItemsTable({
   items,
   label,
   busy,
-  empty = "No payout items.",
+  empty,
 }: {
   items: readonly ItemRow[];
   label: string;
   busy?: boolean;
   empty?: string;
 }) {
+  const t = useT();
   const trpc = useTRPC();
   const locale = useLocale();
   const invalidate = useInvalidatePayouts();
@@ -164,9 +162,9 @@ export function PayoutItemsTable({
       onSuccess: async () => {
         await invalidate();
         setRetrying(null);
-        notifySuccess("The item goes out again shortly.");
+        notifySuccess(t("console.payouts.itemRetried"));
       },
-      onError: (error) => notifyError(error, "Couldn't retry the item"),
+      onError: (error) => notifyError(error, t("console.payouts.itemRetryFailed")),
     }),
   );
   const cancel = useMutation(
@@ -174,7 +172,7 @@ export function PayoutItemsTable({
       onSuccess: async () => {
         await invalidate();
         setCancelling(null);
-        notifySuccess("Item cancelled: its share is payable again.");
+        notifySuccess(t("console.payouts.itemCancelled"));
       },
     }),
   );
@@ -183,20 +181,18 @@ export function PayoutItemsTable({
 
   return (
     <>
-      <Table.ScrollContainer minWidth={1000}>
+      <Table.ScrollContainer minWidth={1000} scrollAreaProps={KEYBOARD_SCROLL}>
         <Table striped verticalSpacing="xs" aria-label={label} aria-busy={busy}>
           <Table.Thead>
             <Table.Tr>
-              {showAdvisor ? <Table.Th>Advisor</Table.Th> : null}
-              <Table.Th>Consultation</Table.Th>
-              <Table.Th ta="end">Amount</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Last error / transfer</Table.Th>
-              <Table.Th ta="end">Attempts</Table.Th>
-              <Table.Th>Next attempt / sent</Table.Th>
-              <Table.Th>
-                <VisuallyHidden>Actions</VisuallyHidden>
-              </Table.Th>
+              {showAdvisor ? <Table.Th>{t("console.payouts.columns.advisor")}</Table.Th> : null}
+              <Table.Th>{t("console.payouts.columns.consultation")}</Table.Th>
+              <Table.Th ta="end">{t("console.payouts.columns.amount")}</Table.Th>
+              <Table.Th>{t("console.payouts.columns.status")}</Table.Th>
+              <Table.Th>{t("console.payouts.columns.lastErrorTransfer")}</Table.Th>
+              <Table.Th ta="end">{t("console.payouts.columns.attempts")}</Table.Th>
+              <Table.Th>{t("console.payouts.columns.nextAttemptSent")}</Table.Th>
+              <Table.Th>{t("console.payouts.columns.actions")}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -207,10 +203,12 @@ export function PayoutItemsTable({
                 ) : null}
                 <ConsultationCell consultationId={item.consultationId} />
                 <Table.Td ta="end" style={{ whiteSpace: "nowrap" }}>
-                  {formatMoney(item.amount, item.currency, locale)}
+                  <Money amount={item.amount} currency={item.currency} />
                   {item.nettedAmount > 0 ? (
                     <Text size="xs" c="dimmed">
-                      {formatMoney(item.nettedAmount, item.currency, locale)} netted
+                      {t("console.payouts.netted", {
+                        amount: formatMoney(item.nettedAmount, item.currency, locale),
+                      })}
                     </Text>
                   ) : null}
                 </Table.Td>
@@ -220,26 +218,32 @@ export function PayoutItemsTable({
                 <Table.Td maw={360}>
                   {item.lastErrorCode || item.lastError ? (
                     <Stack gap={2}>
-                      {item.lastErrorCode ? <Code fz="xs">{item.lastErrorCode}</Code> : null}
+                      {item.lastErrorCode ? (
+                        <Code fz="xs" style={{ overflowWrap: "anywhere" }}>
+                          {item.lastErrorCode}
+                        </Code>
+                      ) : null}
                       {item.lastError ? (
                         <Text size="xs" style={{ overflowWrap: "anywhere" }}>
-                          {item.lastError}
+                          <Data>{item.lastError}</Data>
                         </Text>
                       ) : null}
                     </Stack>
                   ) : item.providerTransferId ? (
-                    <Code fz="xs">{item.providerTransferId}</Code>
+                    <Code fz="xs" style={{ overflowWrap: "anywhere" }}>
+                      {item.providerTransferId}
+                    </Code>
                   ) : (
                     <Text size="sm" c="dimmed">
                       —
                     </Text>
                   )}
                 </Table.Td>
-                <Table.Td ta="end">{item.attempts}</Table.Td>
+                <Table.Td ta="end">
+                  <Num value={item.attempts} />
+                </Table.Td>
                 <Table.Td style={{ whiteSpace: "nowrap" }}>
-                  {item.status === "sent"
-                    ? formatDateTime(item.sentAt, locale)
-                    : formatDateTime(item.nextAttemptAt, locale)}
+                  <DateTime value={item.status === "sent" ? item.sentAt : item.nextAttemptAt} />
                 </Table.Td>
                 <Table.Td>
                   <ItemActions
@@ -253,15 +257,17 @@ export function PayoutItemsTable({
                 </Table.Td>
               </Table.Tr>
             ))}
-            {items.length === 0 ? <EmptyRow colSpan={columns}>{empty}</EmptyRow> : null}
+            {items.length === 0 ? (
+              <EmptyRow colSpan={columns}>{empty ?? t("console.payouts.noItems")}</EmptyRow>
+            ) : null}
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
 
       <ConfirmModal
         opened={retrying !== null}
-        title="Retry the payout item"
-        confirmLabel="Retry"
+        title={t("console.payouts.retryItem.title")}
+        confirmLabel={t("console.payouts.retry")}
         pending={retry.isPending}
         onConfirm={() => {
           if (retrying) retry.mutate({ itemId: retrying.id });
@@ -269,17 +275,18 @@ export function PayoutItemsTable({
         onClose={() => setRetrying(null)}
       >
         <Text size="sm">
-          {retrying ? formatMoney(retrying.amount, retrying.currency, locale) : null} is asked of
-          Stripe again with the same idempotency key, so it can&apos;t be paid twice.
+          {t("console.payouts.retryItem.body", {
+            amount: retrying ? formatMoney(retrying.amount, retrying.currency, locale) : "",
+          })}
         </Text>
       </ConfirmModal>
 
       <ReasonModal
         opened={cancelling !== null}
-        title="Cancel the payout item"
-        label="Reason"
-        description="Kept in the audit trail."
-        confirmLabel="Cancel item"
+        title={t("console.payouts.cancelItem.title")}
+        label={t("console.payouts.reason")}
+        description={t("console.payouts.cancelItem.description")}
+        confirmLabel={t("console.payouts.cancelItem.confirm")}
         color="red"
         maxLength={CANCEL_REASON_MAX}
         pending={cancel.isPending}
@@ -289,11 +296,12 @@ export function PayoutItemsTable({
         onClose={() => setCancelling(null)}
       >
         <Text size="sm">
-          {cancelling ? formatMoney(cancelling.amount, cancelling.currency, locale) : null} goes
-          back to the advisor&apos;s payable; the next run pays it again unless payouts are held.
+          {t("console.payouts.cancelItem.body", {
+            amount: cancelling ? formatMoney(cancelling.amount, cancelling.currency, locale) : "",
+          })}
         </Text>
         {cancel.isError ? (
-          <Alert color="red" title="Couldn't cancel">
+          <Alert color="red" title={t("console.payouts.cancelItem.failed")}>
             {describeError(cancel.error).message}
           </Alert>
         ) : null}
@@ -311,6 +319,7 @@ function ItemActions({
   onRetry: () => void;
   onCancel: () => void;
 }) {
+  const t = useT();
   // The API says what may be done with the item; the console doesn't re-derive it.
   const retryable = item.actions.retry;
   const cancellable = item.actions.cancel;
@@ -319,23 +328,19 @@ function ItemActions({
   return (
     <Group gap={4} wrap="nowrap">
       {retryable ? (
-        <Button size="compact-xs" variant="light" onClick={onRetry}>
-          Retry
+        <Button size="compact-xs" variant="default" onClick={onRetry}>
+          {t("console.payouts.retry")}
         </Button>
       ) : null}
       {cancellable ? (
-        <Button size="compact-xs" variant="light" color="red" onClick={onCancel}>
-          Cancel
+        <Button size="compact-xs" variant="default" c="red" onClick={onCancel}>
+          {t("console.payouts.cancel")}
         </Button>
       ) : null}
       {unknown ? (
-        <Tooltip
-          label="The transfer may exist at Stripe: only a retry with the same idempotency key can tell, so it can't be cancelled."
-          multiline
-          w={260}
-        >
-          <Text size="xs" c="dimmed">
-            Outcome unknown
+        <Tooltip label={t("console.payouts.outcomeUnknownHint")} multiline w={260}>
+          <Text size="xs" c="dimmed" tabIndex={0}>
+            {t("console.payouts.outcomeUnknown")}
           </Text>
         </Tooltip>
       ) : null}
@@ -355,6 +360,7 @@ export function ReversalsTable({
   busy?: boolean;
   showAdvisor?: boolean;
 }) {
+  const t = useT();
   const trpc = useTRPC();
   const locale = useLocale();
   const invalidate = useInvalidatePayouts();
@@ -362,72 +368,80 @@ export function ReversalsTable({
     trpc.payoutAdmin.retryReversal.mutationOptions({
       onSuccess: async () => {
         await invalidate();
-        notifySuccess("The reversal is tried again shortly.");
+        notifySuccess(t("console.payouts.reversalRetried"));
       },
-      onError: (error) => notifyError(error, "Couldn't retry the reversal"),
+      onError: (error) => notifyError(error, t("console.payouts.reversalRetryFailed")),
     }),
   );
   const columns = showAdvisor ? 8 : 7;
   return (
-    <Table.ScrollContainer minWidth={960}>
+    <Table.ScrollContainer minWidth={960} scrollAreaProps={KEYBOARD_SCROLL}>
       <Table striped verticalSpacing="xs" aria-label={label} aria-busy={busy}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Created</Table.Th>
-            {showAdvisor ? <Table.Th>Advisor</Table.Th> : null}
-            <Table.Th>Consultation</Table.Th>
-            <Table.Th ta="end">Amount</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Why / last error</Table.Th>
-            <Table.Th ta="end">Attempts</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>Actions</VisuallyHidden>
-            </Table.Th>
+            <Table.Th>{t("console.payouts.columns.created")}</Table.Th>
+            {showAdvisor ? <Table.Th>{t("console.payouts.columns.advisor")}</Table.Th> : null}
+            <Table.Th>{t("console.payouts.columns.consultation")}</Table.Th>
+            <Table.Th ta="end">{t("console.payouts.columns.amount")}</Table.Th>
+            <Table.Th>{t("console.payouts.columns.status")}</Table.Th>
+            <Table.Th>{t("console.payouts.columns.whyLastError")}</Table.Th>
+            <Table.Th ta="end">{t("console.payouts.columns.attempts")}</Table.Th>
+            <Table.Th>{t("console.payouts.columns.actions")}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {reversals.map((r) => (
             <Table.Tr key={r.id} data-reversal-id={r.id} data-status={r.status}>
               <Table.Td style={{ whiteSpace: "nowrap" }}>
-                {formatDateTime(r.createdAt, locale)}
+                <DateTime value={r.createdAt} />
               </Table.Td>
               {showAdvisor ? <AdvisorCell advisorId={r.advisorId} name={r.advisorName} /> : null}
               <ConsultationCell consultationId={r.consultationId} />
               <Table.Td ta="end" style={{ whiteSpace: "nowrap" }}>
-                {formatMoney(r.amount, r.currency, locale)}
+                <Money amount={r.amount} currency={r.currency} />
               </Table.Td>
               <Table.Td>
                 <ReversalStatusBadge status={r.status} />
               </Table.Td>
               <Table.Td maw={360}>
                 <Stack gap={2}>
-                  <Text size="xs">{r.reason}</Text>
-                  {r.lastErrorCode ? <Code fz="xs">{r.lastErrorCode}</Code> : null}
+                  <Text size="xs" style={{ overflowWrap: "anywhere" }}>
+                    <Data>{r.reason}</Data>
+                  </Text>
+                  {r.lastErrorCode ? (
+                    <Code fz="xs" style={{ overflowWrap: "anywhere" }}>
+                      {r.lastErrorCode}
+                    </Code>
+                  ) : null}
                   {r.lastError ? (
                     <Text size="xs" c="red" style={{ overflowWrap: "anywhere" }}>
-                      {r.lastError}
+                      <Data>{r.lastError}</Data>
                     </Text>
                   ) : null}
                 </Stack>
               </Table.Td>
-              <Table.Td ta="end">{r.attempts}</Table.Td>
+              <Table.Td ta="end">
+                <Num value={r.attempts} />
+              </Table.Td>
               <Table.Td>
                 {r.status === "failed" ? (
                   <Button
                     size="compact-xs"
-                    variant="light"
+                    variant="default"
                     loading={retry.isPending && retry.variables.reversalId === r.id}
-                    aria-label={`Retry the reversal of ${formatMoney(r.amount, r.currency, locale)}`}
+                    aria-label={t("console.payouts.retryReversal", {
+                      amount: formatMoney(r.amount, r.currency, locale),
+                    })}
                     onClick={() => retry.mutate({ reversalId: r.id })}
                   >
-                    Retry
+                    {t("console.payouts.retry")}
                   </Button>
                 ) : null}
               </Table.Td>
             </Table.Tr>
           ))}
           {reversals.length === 0 ? (
-            <EmptyRow colSpan={columns}>No transfer reversals.</EmptyRow>
+            <EmptyRow colSpan={columns}>{t("console.payouts.noReversals")}</EmptyRow>
           ) : null}
         </Table.Tbody>
       </Table>
@@ -440,7 +454,7 @@ function AdvisorCell({ advisorId, name }: { advisorId: string; name: string | un
   return (
     <Table.Td>
       <Anchor component={Link} to={advisorPayoutsPath(advisorId)} size="sm">
-        {name}
+        <Data>{name}</Data>
       </Anchor>
     </Table.Td>
   );
@@ -451,7 +465,7 @@ function ConsultationCell({ consultationId }: { consultationId: string }) {
   return (
     <Table.Td>
       <Anchor component={Link} to={`/consultations/${consultationId}`} size="sm" ff="monospace">
-        {consultationId.slice(0, 8)}
+        <Data>{consultationId.slice(0, 8)}</Data>
       </Anchor>
     </Table.Td>
   );

@@ -3,11 +3,12 @@ import { useSearchParams } from "react-router";
 import { ListStates, LoadMore } from "../../components/list-states";
 import { BatchesTable, PayoutItemsTable, ReversalsTable } from "./payout-tables";
 import {
-  PAYOUT_BATCH_KIND_LABELS,
+  PAYOUT_BATCH_KINDS,
   type PayoutBatchKind,
-  REVERSAL_STATUS_DISPLAY,
+  REVERSAL_STATUS_COLORS,
   type ReversalStatus,
 } from "../../lib/payouts";
+import { useT } from "../../lib/i18n";
 import { PAGE_SIZE, PAGING, useInfiniteList } from "../../lib/infinite-list";
 import { useTRPC } from "../../lib/trpc";
 
@@ -22,14 +23,15 @@ function isTab(value: string | null): value is Tab {
 }
 
 function isKind(value: string): value is PayoutBatchKind {
-  return value in PAYOUT_BATCH_KIND_LABELS;
+  return (PAYOUT_BATCH_KINDS as readonly string[]).includes(value);
 }
 
 function isReversalStatus(value: string): value is ReversalStatus {
-  return value in REVERSAL_STATUS_DISPLAY;
+  return value in REVERSAL_STATUS_COLORS;
 }
 
 function Batches() {
+  const t = useT();
   const trpc = useTRPC();
   const [searchParams, setSearchParams] = useSearchParams();
   const kindParam = searchParams.get("kind") ?? "";
@@ -42,13 +44,13 @@ function Batches() {
     <Stack gap="sm">
       <Group>
         <NativeSelect
-          label="Kind"
+          label={t("console.payouts.kindFilter")}
           value={kind ?? ""}
           data={[
-            { value: "", label: "Any kind" },
-            ...Object.entries(PAYOUT_BATCH_KIND_LABELS).map(([value, label]) => ({
+            { value: "", label: t("console.payouts.anyKind") },
+            ...PAYOUT_BATCH_KINDS.map((value) => ({
               value,
-              label,
+              label: t(`console.payouts.kind.${value}`),
             })),
           ]}
           onChange={(event) => {
@@ -59,15 +61,29 @@ function Batches() {
           }}
         />
       </Group>
-      <ListStates query={list.query} shown={batches.length} noun="payout batches">
-        <BatchesTable batches={batches} label="Payout batches" busy={list.query.isFetching} />
-        <LoadMore shown={batches.length} singular="batch" plural="batches" query={list.query} />
+      <ListStates
+        query={list.query}
+        shown={batches.length}
+        noun={t("console.payouts.nouns.batches")}
+      >
+        <BatchesTable
+          batches={batches}
+          label={t("console.payouts.batchesLabel")}
+          busy={list.query.isFetching}
+        />
+        <LoadMore
+          shown={batches.length}
+          singular={t("console.payouts.nouns.batch")}
+          plural={t("console.payouts.nouns.batches")}
+          query={list.query}
+        />
       </ListStates>
     </Stack>
   );
 }
 
 function Failures() {
+  const t = useT();
   const trpc = useTRPC();
   const list = useInfiniteList(
     trpc.payoutAdmin.listItems.infiniteQueryOptions(
@@ -82,23 +98,32 @@ function Failures() {
   return (
     <Stack gap="sm">
       <Text size="sm" c="dimmed">
-        Items Stripe refused or that ran out of attempts (failed), and those waiting to be tried
-        again (retrying); the longest failing first.
+        {t("console.payouts.failuresHint")}
       </Text>
-      <ListStates query={list.query} shown={items.length} noun="failed payout items">
+      <ListStates
+        query={list.query}
+        shown={items.length}
+        noun={t("console.payouts.nouns.failedItems")}
+      >
         <PayoutItemsTable
           items={items}
-          label="Failed and retrying payout items"
+          label={t("console.payouts.failuresLabel")}
           busy={list.query.isFetching}
-          empty="Nothing failing."
+          empty={t("console.payouts.nothingFailing")}
         />
-        <LoadMore shown={items.length} singular="item" plural="items" query={list.query} />
+        <LoadMore
+          shown={items.length}
+          singular={t("console.payouts.nouns.item")}
+          plural={t("console.payouts.nouns.items")}
+          query={list.query}
+        />
       </ListStates>
     </Stack>
   );
 }
 
 function Reversals() {
+  const t = useT();
   const trpc = useTRPC();
   const [searchParams, setSearchParams] = useSearchParams();
   const statusParam = searchParams.get("status") ?? "";
@@ -114,13 +139,13 @@ function Reversals() {
     <Stack gap="sm">
       <Group>
         <NativeSelect
-          label="Status"
+          label={t("console.payouts.statusFilter")}
           value={status ?? ""}
           data={[
-            { value: "", label: "Any status" },
-            ...Object.entries(REVERSAL_STATUS_DISPLAY).map(([value, d]) => ({
+            { value: "", label: t("console.payouts.anyStatus") },
+            ...Object.keys(REVERSAL_STATUS_COLORS).map((value) => ({
               value,
-              label: d.label,
+              label: t(`console.payouts.reversalStatus.${value}`),
             })),
           ]}
           onChange={(event) => {
@@ -131,16 +156,20 @@ function Reversals() {
           }}
         />
       </Group>
-      <ListStates query={list.query} shown={reversals.length} noun="transfer reversals">
+      <ListStates
+        query={list.query}
+        shown={reversals.length}
+        noun={t("console.payouts.nouns.reversals")}
+      >
         <ReversalsTable
           reversals={reversals}
-          label="Transfer reversals"
+          label={t("console.payouts.reversalsLabel")}
           busy={list.query.isFetching}
         />
         <LoadMore
           shown={reversals.length}
-          singular="reversal"
-          plural="reversals"
+          singular={t("console.payouts.nouns.reversal")}
+          plural={t("console.payouts.nouns.reversals")}
           query={list.query}
         />
       </ListStates>
@@ -150,15 +179,16 @@ function Reversals() {
 
 /** Payouts to advisors: batches, the items that are failing, and transfer reversals. */
 export function PayoutsPage() {
+  const t = useT();
   const [searchParams, setSearchParams] = useSearchParams();
   const tabParam = searchParams.get("tab");
   const tab: Tab = isTab(tabParam) ? tabParam : "batches";
   return (
     <Stack gap="lg">
       <Stack gap={0}>
-        <Title order={2}>Payouts</Title>
+        <Title order={2}>{t("console.payouts.title")}</Title>
         <Text size="sm" c="dimmed">
-          One batch per advisor and run, one item (a Stripe transfer) per released consultation.
+          {t("console.payouts.subtitle")}
         </Text>
       </Stack>
       <Tabs
@@ -167,9 +197,9 @@ export function PayoutsPage() {
         keepMounted={false}
       >
         <Tabs.List>
-          <Tabs.Tab value="batches">Batches</Tabs.Tab>
-          <Tabs.Tab value="failures">Failures</Tabs.Tab>
-          <Tabs.Tab value="reversals">Reversals</Tabs.Tab>
+          <Tabs.Tab value="batches">{t("console.payouts.tabs.batches")}</Tabs.Tab>
+          <Tabs.Tab value="failures">{t("console.payouts.tabs.failures")}</Tabs.Tab>
+          <Tabs.Tab value="reversals">{t("console.payouts.tabs.reversals")}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="batches" pt="md">
           <Batches />
