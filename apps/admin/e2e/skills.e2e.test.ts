@@ -100,7 +100,7 @@ describe("skills", () => {
       const box = await name.boundingBox();
       // Wrapped onto more than one line, and no wider than its column.
       expect(box!.width).toBeLessThanOrEqual(320);
-      for (const label of [`Rename ${LONG_NAME}`, `Add a synonym to ${LONG_NAME}`]) {
+      for (const label of [`Rename ${LONG_NAME}`, `Add synonym to ${LONG_NAME}`]) {
         // On screen as the page opens: no scrolling sideways to reach them.
         const b = await row.getByRole("button", { name: label }).boundingBox();
         expect(b, label).not.toBeNull();

@@ -9,7 +9,6 @@ import {
   Text,
   TextInput,
   Title,
-  VisuallyHidden,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useMutation } from "@tanstack/react-query";
@@ -228,7 +227,7 @@ function AdvisorTableRow({
         ) : (
           <Button
             size="xs"
-            variant="light"
+            variant="subtle"
             color="red"
             aria-label={t("console.advisors.suspendNamed", { name: label(advisor) })}
             onClick={() => onChangeStatus("suspend")}
@@ -320,9 +319,7 @@ export function AdvisorsPage() {
             <Table.Th>{t("console.advisors.rate")}</Table.Th>
             <Table.Th>{t("console.advisors.accepting")}</Table.Th>
             <Table.Th>{t("console.advisors.since")}</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>{t("console.advisors.actions")}</VisuallyHidden>
-            </Table.Th>
+            <Table.Th>{t("console.advisors.actions")}</Table.Th>
           </>
         }
         columns={8}

@@ -197,6 +197,7 @@ function ProfileCard({ detail, locale }: { detail: Detail; locale: ConsoleLocale
             radius="xl"
             name={p.displayName}
             color="initials"
+            dir="auto"
           />
           <Stack gap={4} style={{ minWidth: 0, overflowWrap: "anywhere" }}>
             <Title order={3}>
@@ -299,7 +300,13 @@ function RoundsHistory({ rounds, locale }: { rounds: readonly Round[]; locale: C
           {t("console.applications.notSubmitted")}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={760}>
+        <Table.ScrollContainer
+          type="native"
+          minWidth={760}
+          tabIndex={0}
+          role="region"
+          aria-label={t("console.applications.rounds")}
+        >
           <Table verticalSpacing={6} fz="sm" aria-label={t("console.applications.rounds")}>
             <Table.Thead>
               <Table.Tr>
@@ -437,7 +444,7 @@ function Decision({ detail }: { detail: Detail }) {
         <Button variant="default" onClick={() => setDialog("changes")} disabled={busy}>
           {t("console.applications.requestChanges")}
         </Button>
-        <Button color="red" variant="light" onClick={() => setDialog("reject")} disabled={busy}>
+        <Button color="red" variant="outline" onClick={() => setDialog("reject")} disabled={busy}>
           {t("console.applications.reject")}
         </Button>
       </Group>

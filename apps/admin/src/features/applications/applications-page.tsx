@@ -8,7 +8,6 @@ import {
   Table,
   Text,
   Title,
-  VisuallyHidden,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useQuery } from "@tanstack/react-query";
@@ -127,9 +126,7 @@ export function ApplicationsPage() {
             <Table.Th>{t("console.applications.statusColumn")}</Table.Th>
             <Table.Th>{t("console.applications.round")}</Table.Th>
             <Table.Th>{t("console.applications.queuedSince")}</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>{t("console.applications.actions")}</VisuallyHidden>
-            </Table.Th>
+            <Table.Th>{t("console.applications.actions")}</Table.Th>
           </>
         }
         columns={7}

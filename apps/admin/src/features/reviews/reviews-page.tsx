@@ -10,7 +10,6 @@ import {
   Table,
   Text,
   Title,
-  VisuallyHidden,
 } from "@mantine/core";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
@@ -201,7 +200,7 @@ function ReviewTableRow({
         ) : (
           <Button
             size="xs"
-            variant="light"
+            variant="subtle"
             color="red"
             aria-label={t("console.reviews.hideNamed", about(review))}
             onClick={() => onModerate("hide")}
@@ -297,9 +296,7 @@ export function ReviewsPage() {
             <Table.Th>{t("console.reviews.rating")}</Table.Th>
             <Table.Th>{t("console.reviews.review")}</Table.Th>
             <Table.Th>{t("console.reviews.visibilityLabel")}</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>{t("console.reviews.actions")}</VisuallyHidden>
-            </Table.Th>
+            <Table.Th>{t("console.reviews.actions")}</Table.Th>
           </>
         }
         columns={6}

@@ -15,7 +15,6 @@ import {
   TextInput,
   Title,
   Tooltip,
-  VisuallyHidden,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
@@ -385,7 +384,7 @@ function SkillRow({
           <Button
             size="xs"
             variant="subtle"
-            aria-label={t("console.skills.addSynonymTo", { name: skill.name })}
+            aria-label={t("console.skills.addSynonymNamed", { name: skill.name })}
             onClick={() => onOpen("synonym")}
           >
             {t("console.skills.addSynonym")}
@@ -499,9 +498,7 @@ export function SkillsPage() {
                 <Table.Th>{t("console.skills.name")}</Table.Th>
                 <Table.Th>{t("console.skills.slug")}</Table.Th>
                 <Table.Th>{t("console.skills.terms")}</Table.Th>
-                <Table.Th className={classes.actions}>
-                  <VisuallyHidden>{t("console.skills.actions")}</VisuallyHidden>
-                </Table.Th>
+                <Table.Th className={classes.actions}>{t("console.skills.actions")}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>

@@ -78,7 +78,13 @@ function Details({ detail }: { detail: UserDetail }) {
 
       <Stack gap="xs">
         <Title order={4}>{t("console.users.roleHistory")}</Title>
-        <Table.ScrollContainer minWidth={520}>
+        <Table.ScrollContainer
+          type="native"
+          minWidth={520}
+          tabIndex={0}
+          role="region"
+          aria-label={t("console.users.roleHistory")}
+        >
           <Table verticalSpacing={4} fz="sm" aria-label={t("console.users.roleHistory")}>
             <Table.Thead>
               <Table.Tr>

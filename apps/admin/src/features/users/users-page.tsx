@@ -8,7 +8,6 @@ import {
   Text,
   TextInput,
   Title,
-  VisuallyHidden,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useMutation, useQuery } from "@tanstack/react-query";
@@ -97,6 +96,7 @@ function GrantRole({ user }: { user: UserRow }) {
         size="xs"
         variant="light"
         aria-label={t("console.users.grantTo", { name: label(user) })}
+        style={{ flexShrink: 0 }}
         disabled={!selected}
         loading={grant.isPending}
         onClick={() => {
@@ -302,9 +302,7 @@ export function UsersPage() {
             <Table.Th>{t("console.users.roles")}</Table.Th>
             <Table.Th>{t("console.users.grantRole")}</Table.Th>
             <Table.Th>{t("console.users.created")}</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>{t("console.users.actions")}</VisuallyHidden>
-            </Table.Th>
+            <Table.Th>{t("console.users.actions")}</Table.Th>
           </>
         }
         columns={6}
