@@ -102,7 +102,6 @@ function Details({ detail }: { detail: UserDetail }) {
                     <Badge
                       color={ROLE_COLORS[grant.role]}
                       variant={grant.revokedAt ? "outline" : "light"}
-                      tt="none"
                       style={{ overflow: "visible" }}
                     >
                       {roleLabel(t, grant.role)}
