@@ -63,6 +63,23 @@ describe("users & roles", () => {
       .filter({ hasText: "role.granted" })
       .filter({ hasText: "demo|admin" })
       .waitFor();
+    // On a phone the drawer takes the whole width, and nothing sticks out sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const drawer = page.getByRole("dialog", { name: "User details" });
+    await page.waitForFunction(() => {
+      const dialog = document.querySelector("[role=dialog]");
+      return dialog !== null && dialog.getBoundingClientRect().width <= 390;
+    });
+    const box = await drawer.boundingBox();
+    expect(box!.x).toBeGreaterThanOrEqual(0);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+    expect(
+      await page.evaluate(
+        () => document.documentElement.scrollWidth <= document.documentElement.clientWidth,
+      ),
+    ).toBe(true);
+    await screenshot(stack, "users-detail-390");
+    await page.setViewportSize({ width: 1440, height: 900 });
     await page.keyboard.press("Escape");
 
     // The worker turned the grant's job into Sam's notification, shown in the outbox.

@@ -1,7 +1,6 @@
 import type { AdvisorStatus } from "@an/domain";
 import {
   Anchor,
-  Badge,
   Button,
   Group,
   NativeSelect,
@@ -10,16 +9,18 @@ import {
   Text,
   TextInput,
   Title,
-  Tooltip,
-  VisuallyHidden,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
+import { Trans } from "react-i18next";
 import { Link } from "react-router";
 import { advisorPayoutsPath } from "../payouts/payout-tables";
+import { Data, DateTime, Money } from "../../components/formatted";
 import { ReasonModal } from "../../components/reason-modal";
-import { formatDateTime, formatMoney } from "../../lib/format";
+import { StatusBadge } from "../../components/status-badge";
+import { formatDateTime } from "../../lib/format";
+import { useT } from "../../lib/i18n";
 import { notifySuccess } from "../../lib/notify";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc";
@@ -31,19 +32,15 @@ type AdvisorRow = RouterOutputs["advisors"]["list"]["items"][number];
 
 const SEARCH_DEBOUNCE_MS = 300;
 
-const STATUS_OPTIONS = [
-  { value: "", label: "All statuses" },
-  { value: "active", label: "Active" },
-  { value: "suspended", label: "Suspended" },
-] as const satisfies readonly { value: AdvisorStatus | ""; label: string }[];
+/** The status filter's options, each labelled from `console.advisors.statusFilter.<value>`. */
+const STATUS_OPTIONS = ["", "active", "suspended"] as const satisfies readonly (
+  AdvisorStatus | ""
+)[];
 
-const FLAG_OPTIONS = [
-  { value: "", label: "Flagged or not" },
-  { value: "flagged", label: "Flagged for re-check" },
-  { value: "clear", label: "Not flagged" },
-] as const;
+/** The re-check filter's options, each labelled from `console.advisors.flagFilter.<value>`. */
+const FLAG_OPTIONS = ["", "flagged", "clear"] as const;
 
-type FlagFilter = (typeof FLAG_OPTIONS)[number]["value"];
+type FlagFilter = (typeof FLAG_OPTIONS)[number];
 
 function label(advisor: AdvisorRow): string {
   return advisor.displayName || advisor.email || advisor.userId;
@@ -66,6 +63,7 @@ function StatusChangeModal({
   pending: PendingChange | null;
   onClose: () => void;
 }) {
+  const t = useT();
   const trpc = useTRPC();
   const invalidate = useInvalidateAdvisors();
   const onSuccess = async (message: string) => {
@@ -73,25 +71,31 @@ function StatusChangeModal({
     onClose();
     notifySuccess(message);
   };
+  const name = pending ? label(pending.advisor) : "";
   const suspend = useMutation(
     trpc.advisors.suspend.mutationOptions({
-      onSuccess: () => onSuccess(`Suspended ${pending ? label(pending.advisor) : "the advisor"}.`),
+      onSuccess: () => onSuccess(t("console.advisors.suspended", { name })),
     }),
   );
   const reinstate = useMutation(
     trpc.advisors.reinstate.mutationOptions({
-      onSuccess: () => onSuccess(`Reinstated ${pending ? label(pending.advisor) : "the advisor"}.`),
+      onSuccess: () => onSuccess(t("console.advisors.reinstated", { name })),
     }),
   );
   const suspending = pending?.action === "suspend";
-  const name = pending ? label(pending.advisor) : "";
   return (
     <ReasonModal
       opened={pending !== null}
-      title={suspending ? `Suspend ${name}` : `Reinstate ${name}`}
-      label="Reason"
-      description="Kept in the audit log."
-      confirmLabel={suspending ? "Suspend advisor" : "Reinstate advisor"}
+      title={
+        suspending
+          ? t("console.advisors.suspendNamed", { name })
+          : t("console.advisors.reinstateNamed", { name })
+      }
+      label={t("console.advisors.reason")}
+      description={t("console.advisors.reasonHelp")}
+      confirmLabel={
+        suspending ? t("console.advisors.suspendConfirm") : t("console.advisors.reinstateConfirm")
+      }
       color={suspending ? "red" : "teal"}
       maxLength={1000}
       pending={suspend.isPending || reinstate.isPending}
@@ -104,9 +108,12 @@ function StatusChangeModal({
       onClose={onClose}
     >
       <Text size="sm">
-        {suspending
-          ? `${name} disappears from search and can't be booked until reinstated.`
-          : `${name} shows in search and can be booked again.`}
+        <Trans
+          i18nKey={
+            suspending ? "console.advisors.suspendEffect" : "console.advisors.reinstateEffect"
+          }
+          components={{ name: <Data>{name}</Data> }}
+        />
       </Text>
     </ReasonModal>
   );
@@ -121,13 +128,14 @@ function AdvisorTableRow({
   locale: ConsoleLocale;
   onChangeStatus: (action: PendingChange["action"]) => void;
 }) {
+  const t = useT();
   const trpc = useTRPC();
   const invalidate = useInvalidateAdvisors();
   const clearFlag = useMutation(
     trpc.advisors.clearFlag.mutationOptions({
       onSuccess: async () => {
         await invalidate();
-        notifySuccess(`Cleared the re-check flag on ${label(advisor)}.`);
+        notifySuccess(t("console.advisors.flagCleared", { name: label(advisor) }));
       },
     }),
   );
@@ -135,34 +143,35 @@ function AdvisorTableRow({
   return (
     <Table.Tr data-advisor-id={advisor.userId}>
       <Table.Td>
-        <Text size="sm" fw={500}>
-          {advisor.displayName}
+        <Text size="sm" fw={500} style={{ overflowWrap: "anywhere" }}>
+          <Data>{advisor.displayName}</Data>
         </Text>
-        <Text size="xs" c="dimmed">
-          {advisor.email ?? advisor.userId}
+        <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
+          <Data>{advisor.email ?? advisor.userId}</Data>
         </Text>
         <Anchor
           component={Link}
           to={advisorPayoutsPath(advisor.userId)}
           size="xs"
-          aria-label={`Payouts to ${label(advisor)}`}
+          aria-label={t("console.advisors.payoutsTo", { name: label(advisor) })}
         >
-          Payouts
+          {t("console.advisors.payouts")}
         </Anchor>
       </Table.Td>
       <Table.Td>
-        <Text size="sm" lineClamp={2}>
-          {advisor.headline}
+        <Text size="sm">
+          <Data>{advisor.headline}</Data>
         </Text>
       </Table.Td>
       <Table.Td>
         <Stack gap={2} align="flex-start">
-          <Badge color={suspended ? "red" : "teal"} variant="light">
-            {suspended ? "Suspended" : "Active"}
-          </Badge>
+          <StatusBadge
+            color={suspended ? "red" : "teal"}
+            label={t(`console.advisors.status.${advisor.status}`)}
+          />
           {suspended && advisor.suspendedReason ? (
-            <Text size="xs" c="dimmed" lineClamp={2}>
-              {advisor.suspendedReason}
+            <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
+              <Data>{advisor.suspendedReason}</Data>
             </Text>
           ) : null}
         </Stack>
@@ -170,24 +179,21 @@ function AdvisorTableRow({
       <Table.Td>
         {advisor.flaggedForReviewAt ? (
           <Stack gap={4} align="flex-start">
-            <Tooltip
-              label={`A sensitive profile change since ${formatDateTime(advisor.flaggedForReviewAt, locale)} awaits a re-check`}
-              withArrow
-              multiline
-              w={260}
-            >
-              <Badge color="orange" variant="light">
-                Flagged
-              </Badge>
-            </Tooltip>
+            <StatusBadge
+              color="orange"
+              label={t("console.advisors.flagged")}
+              meaning={t("console.advisors.flaggedMeaning", {
+                since: formatDateTime(advisor.flaggedForReviewAt, locale),
+              })}
+            />
             <Button
               size="compact-xs"
               variant="subtle"
               loading={clearFlag.isPending}
-              aria-label={`Clear the re-check flag on ${label(advisor)}`}
+              aria-label={t("console.advisors.clearFlagNamed", { name: label(advisor) })}
               onClick={() => clearFlag.mutate({ advisorId: advisor.userId })}
             >
-              Clear flag
+              {t("console.advisors.clearFlag")}
             </Button>
           </Stack>
         ) : (
@@ -197,12 +203,14 @@ function AdvisorTableRow({
         )}
       </Table.Td>
       <Table.Td style={{ whiteSpace: "nowrap" }}>
-        {formatMoney(advisor.hourlyRate, advisor.currency, locale)}
+        <Money amount={advisor.hourlyRate} currency={advisor.currency} />
       </Table.Td>
-      <Table.Td>{advisor.acceptingBookings ? "Yes" : "No"}</Table.Td>
+      <Table.Td>
+        {advisor.acceptingBookings ? t("console.advisors.yes") : t("console.advisors.no")}
+      </Table.Td>
       <Table.Td>
         <Text size="xs" c="dimmed">
-          {formatDateTime(advisor.createdAt, locale)}
+          <DateTime value={advisor.createdAt} />
         </Text>
       </Table.Td>
       <Table.Td>
@@ -211,20 +219,20 @@ function AdvisorTableRow({
             size="xs"
             variant="light"
             color="teal"
-            aria-label={`Reinstate ${label(advisor)}`}
+            aria-label={t("console.advisors.reinstateNamed", { name: label(advisor) })}
             onClick={() => onChangeStatus("reinstate")}
           >
-            Reinstate
+            {t("console.advisors.reinstate")}
           </Button>
         ) : (
           <Button
             size="xs"
-            variant="light"
+            variant="subtle"
             color="red"
-            aria-label={`Suspend ${label(advisor)}`}
+            aria-label={t("console.advisors.suspendNamed", { name: label(advisor) })}
             onClick={() => onChangeStatus("suspend")}
           >
-            Suspend
+            {t("console.advisors.suspend")}
           </Button>
         )}
       </Table.Td>
@@ -234,6 +242,7 @@ function AdvisorTableRow({
 
 /** Advisors: search, filter by status and re-check flag, suspend and reinstate. */
 export function AdvisorsPage() {
+  const t = useT();
   const trpc = useTRPC();
   const locale = useLocale();
   const [search, setSearch] = useState("");
@@ -256,32 +265,38 @@ export function AdvisorsPage() {
 
   return (
     <Stack>
-      <Group justify="space-between" align="flex-end">
-        <Title order={2}>Advisors</Title>
-        <Group align="flex-end">
+      <Group justify="space-between" align="flex-end" wrap="wrap">
+        <Title order={2}>{t("console.advisors.title")}</Title>
+        <Group align="flex-end" wrap="wrap">
           <TextInput
-            label="Search"
-            placeholder="Name or email"
+            label={t("console.advisors.search")}
+            placeholder={t("console.advisors.searchPlaceholder")}
             value={search}
             onChange={(event) => setSearch(event.currentTarget.value)}
-            w={260}
+            w={{ base: "100%", xs: 260 }}
           />
           <NativeSelect
-            label="Status"
+            label={t("console.advisors.statusLabel")}
             value={status}
-            data={STATUS_OPTIONS}
+            data={STATUS_OPTIONS.map((value) => ({
+              value,
+              label: t(`console.advisors.statusFilter.${value || "all"}`),
+            }))}
             onChange={(event) => {
-              const value = STATUS_OPTIONS.find((o) => o.value === event.currentTarget.value);
-              setStatus(value?.value ?? "");
+              const value = STATUS_OPTIONS.find((o) => o === event.currentTarget.value);
+              setStatus(value ?? "");
             }}
           />
           <NativeSelect
-            label="Re-check flag"
+            label={t("console.advisors.flagLabel")}
             value={flag}
-            data={FLAG_OPTIONS}
+            data={FLAG_OPTIONS.map((value) => ({
+              value,
+              label: t(`console.advisors.flagFilter.${value || "all"}`),
+            }))}
             onChange={(event) => {
-              const value = FLAG_OPTIONS.find((o) => o.value === event.currentTarget.value);
-              setFlag(value?.value ?? "");
+              const value = FLAG_OPTIONS.find((o) => o === event.currentTarget.value);
+              setFlag(value ?? "");
             }}
           />
         </Group>
@@ -289,28 +304,26 @@ export function AdvisorsPage() {
 
       <InfiniteTable
         list={list}
-        label="Advisors"
-        noun="advisors"
-        singular="advisor"
-        plural="advisors"
+        label={t("console.advisors.table")}
+        noun={t("console.advisors.noun")}
+        singular={t("console.advisors.singular")}
+        plural={t("console.advisors.plural")}
         minWidth={1100}
         tableProps={{ highlightOnHover: true }}
         head={
           <>
-            <Table.Th>Advisor</Table.Th>
-            <Table.Th>Headline</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Re-check</Table.Th>
-            <Table.Th>Rate</Table.Th>
-            <Table.Th>Accepting</Table.Th>
-            <Table.Th>Since</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>Actions</VisuallyHidden>
-            </Table.Th>
+            <Table.Th>{t("console.advisors.advisor")}</Table.Th>
+            <Table.Th>{t("console.advisors.headline")}</Table.Th>
+            <Table.Th>{t("console.advisors.statusLabel")}</Table.Th>
+            <Table.Th>{t("console.advisors.recheck")}</Table.Th>
+            <Table.Th>{t("console.advisors.rate")}</Table.Th>
+            <Table.Th>{t("console.advisors.accepting")}</Table.Th>
+            <Table.Th>{t("console.advisors.since")}</Table.Th>
+            <Table.Th>{t("console.advisors.actions")}</Table.Th>
           </>
         }
         columns={8}
-        empty="No advisors match."
+        empty={t("console.advisors.empty")}
         rowKey={(advisor) => advisor.userId}
         row={(advisor) => (
           <AdvisorTableRow

@@ -2,7 +2,6 @@ import {
   Alert,
   Anchor,
   Avatar,
-  Badge,
   Button,
   Card,
   Group,
@@ -14,12 +13,14 @@ import {
 } from "@mantine/core";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
+import { Trans } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { StatusBadge } from "../../components/status-badge";
 import { AuditTrail } from "../../components/audit-trail";
+import { Data, DateTime, Money, Num } from "../../components/formatted";
 import { ConfirmModal, ReasonModal } from "../../components/reason-modal";
-import { APPLICATION_STATUS_DISPLAY } from "./application-status";
-import { formatDateTime, formatMoney, fullName } from "../../lib/format";
+import { APPLICATION_STATUS_COLORS, applicationStatusLabel } from "./application-status";
+import { fullName } from "../../lib/format";
 import { notifySuccess } from "../../lib/notify";
 import { useT } from "../../lib/i18n";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
@@ -33,31 +34,37 @@ type Profile = Detail["application"]["profile"];
 type Round = Detail["rounds"][number];
 
 /**
- * Profile fields by label, in form order, to name what changed between rounds (the country,
- * newer, is labelled from the catalog).
+ * The catalog key naming each profile field, in form order, to say what changed between
+ * rounds; a full record so a new field can't go unnamed.
  */
-const PROFILE_FIELD_LABELS: Record<Exclude<keyof Profile, "country">, string> = {
-  displayName: "name",
-  headline: "headline",
-  bio: "bio",
-  avatarPath: "avatar",
-  skillIds: "skills",
-  languages: "languages",
-  timeZone: "time zone",
-  yearsExperience: "years",
-  portfolioUrl: "portfolio",
-  linkedinUrl: "LinkedIn",
-  githubUrl: "GitHub",
-  hourlyRate: "rate",
-  currency: "currency",
-  calcomEventType: "Cal.com event type",
+const PROFILE_FIELD_KEYS: Record<keyof Profile, string> = {
+  displayName: "console.applications.field.displayName",
+  headline: "console.applications.field.headline",
+  bio: "console.applications.field.bio",
+  avatarPath: "console.applications.field.avatarPath",
+  skillIds: "console.applications.field.skillIds",
+  languages: "console.applications.field.languages",
+  timeZone: "console.applications.field.timeZone",
+  yearsExperience: "console.applications.field.yearsExperience",
+  portfolioUrl: "console.applications.field.portfolioUrl",
+  linkedinUrl: "console.applications.field.linkedinUrl",
+  githubUrl: "console.applications.field.githubUrl",
+  hourlyRate: "console.applications.field.hourlyRate",
+  currency: "console.applications.field.currency",
+  calcomEventType: "console.applications.field.calcomEventType",
+  country: "console.advisorCountry.field",
 };
 
-function changedFields(previous: Profile, current: Profile, countryLabel: string): string[] {
-  const labels: Record<keyof Profile, string> = { ...PROFILE_FIELD_LABELS, country: countryLabel };
-  return (Object.keys(labels) as (keyof Profile)[])
+/** The catalog keys of the fields that differ between two rounds' profiles. */
+function changedFields(previous: Profile, current: Profile): string[] {
+  return (Object.keys(PROFILE_FIELD_KEYS) as (keyof Profile)[])
     .filter((key) => JSON.stringify(previous[key] ?? null) !== JSON.stringify(current[key] ?? null))
-    .map((key) => labels[key]);
+    .map((key) => PROFILE_FIELD_KEYS[key]);
+}
+
+/** A list of words in the locale's own separators ("name, bio" / "name، bio"). */
+function listOf(items: readonly string[], locale: ConsoleLocale): string {
+  return new Intl.ListFormat(locale, { style: "short", type: "unit" }).format(items);
 }
 
 /** A country's name in the console's language ("Germany"), or its code when unnamed. */
@@ -110,10 +117,11 @@ function CountryFields({ detail, locale }: { detail: Detail; locale: ConsoleLoca
   );
 }
 
-function languageName(tag: string, locale: ConsoleLocale): string {
+/** A language tag by its name in the viewer's language, with the tag ("French (fr)"). */
+function languageName(tag: string, locale: ConsoleLocale, t: ReturnType<typeof useT>): string {
   try {
     const name = new Intl.DisplayNames([locale], { type: "language" }).of(tag);
-    return name && name !== tag ? `${name} (${tag})` : tag;
+    return name && name !== tag ? t("console.applications.languageValue", { name, tag }) : tag;
   } catch {
     return tag;
   }
@@ -131,9 +139,10 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 }
 
 function Missing() {
+  const t = useT();
   return (
     <Text size="sm" c="dimmed">
-      Not given
+      {t("console.applications.notGiven")}
     </Text>
   );
 }
@@ -141,99 +150,138 @@ function Missing() {
 function ExternalLink({ href }: { href: string | null | undefined }) {
   if (!href) return <Missing />;
   return (
-    <Anchor href={href} target="_blank" rel="noopener noreferrer" size="sm">
-      {href}
+    <Anchor
+      href={href}
+      target="_blank"
+      rel="noopener noreferrer"
+      size="sm"
+      style={{ overflowWrap: "anywhere" }}
+    >
+      <Data>{href}</Data>
     </Anchor>
   );
 }
 
 function CalcomEventType({ value }: { value: string | null | undefined }) {
+  const t = useT();
   if (!value) return <Missing />;
-  if (/^\d+$/.test(value)) return <Text size="sm">Event type id {value}</Text>;
+  if (/^\d+$/.test(value)) {
+    return <Text size="sm">{t("console.applications.eventTypeId", { id: value })}</Text>;
+  }
   return <ExternalLink href={value} />;
 }
 
 /** Every field of the profile as the applicant submitted it. */
 function ProfileCard({ detail, locale }: { detail: Detail; locale: ConsoleLocale }) {
+  const t = useT();
   const p = detail.application.profile;
   return (
-    <Card withBorder padding="lg" component="section" aria-label="Profile">
+    <Card
+      withBorder
+      padding="lg"
+      component="section"
+      aria-label={t("console.applications.profile")}
+    >
       <Stack>
         <Group wrap="nowrap" align="flex-start">
           <Avatar
             src={p.avatarPath ? uploadUrl(p.avatarPath) : null}
-            alt={p.avatarPath ? `Avatar of ${p.displayName ?? "the applicant"}` : undefined}
+            alt={
+              p.avatarPath
+                ? p.displayName
+                  ? t("console.applications.avatarOf", { name: p.displayName })
+                  : t("console.applications.avatarOfApplicant")
+                : undefined
+            }
             size={72}
             radius="xl"
             name={p.displayName}
             color="initials"
+            dir="auto"
           />
-          <Stack gap={4}>
-            <Title order={3}>{p.displayName ?? "No display name"}</Title>
-            <Text>{p.headline ?? "No headline"}</Text>
+          <Stack gap={4} style={{ minWidth: 0, overflowWrap: "anywhere" }}>
+            <Title order={3}>
+              {p.displayName ? <Data>{p.displayName}</Data> : t("console.applications.noName")}
+            </Title>
+            <Text>
+              {p.headline ? <Data>{p.headline}</Data> : t("console.applications.noHeadline")}
+            </Text>
             {p.avatarPath ? null : (
               <Text size="xs" c="dimmed">
-                No avatar uploaded
+                {t("console.applications.noAvatar")}
               </Text>
             )}
           </Stack>
         </Group>
-        <Field label="Bio">
+        <Field label={t("console.applications.bio")}>
           {p.bio ? (
-            <Text size="sm" style={{ whiteSpace: "pre-wrap" }}>
-              {p.bio}
+            <Text size="sm" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>
+              <Data>{p.bio}</Data>
             </Text>
           ) : (
             <Missing />
           )}
         </Field>
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
-          <Field label="Skills">
+          <Field label={t("console.applications.skills")}>
             {detail.skills.length > 0 ? (
-              <Group gap={6} role="list" aria-label="Skills">
+              <Group gap={6} role="list" aria-label={t("console.applications.skills")}>
                 {detail.skills.map((s) => (
-                  <Badge key={s.id} variant="light" role="listitem">
-                    {s.name}
-                  </Badge>
+                  <div key={s.id} role="listitem">
+                    <StatusBadge color="indigo" label={<Data>{s.name}</Data>} />
+                  </div>
                 ))}
               </Group>
             ) : (
               <Missing />
             )}
           </Field>
-          <Field label="Languages">
+          <Field label={t("console.applications.languages")}>
             {p.languages?.length ? (
-              <Text size="sm">{p.languages.map((l) => languageName(l, locale)).join(", ")}</Text>
+              <Text size="sm">
+                {listOf(
+                  p.languages.map((l) => languageName(l, locale, t)),
+                  locale,
+                )}
+              </Text>
             ) : (
               <Missing />
             )}
           </Field>
-          <Field label="Time zone">
-            {p.timeZone ? <Text size="sm">{p.timeZone}</Text> : <Missing />}
+          <Field label={t("console.applications.timeZone")}>
+            {p.timeZone ? (
+              <Text size="sm">
+                <Data>{p.timeZone}</Data>
+              </Text>
+            ) : (
+              <Missing />
+            )}
           </Field>
           <CountryFields detail={detail} locale={locale} />
-          <Field label="Years of experience">
+          <Field label={t("console.applications.yearsExperience")}>
             {p.yearsExperience === undefined ? (
               <Missing />
             ) : (
-              <Text size="sm">{p.yearsExperience}</Text>
+              <Text size="sm">
+                <Num value={p.yearsExperience} />
+              </Text>
             )}
           </Field>
-          <Field label="Hourly rate">
+          <Field label={t("console.applications.hourlyRate")}>
             <Text size="sm" data-testid="hourly-rate">
-              {formatMoney(p.hourlyRate, p.currency, locale)}
+              <Money amount={p.hourlyRate} currency={p.currency} />
             </Text>
           </Field>
-          <Field label="Cal.com event type">
+          <Field label={t("console.applications.calcomEventType")}>
             <CalcomEventType value={p.calcomEventType} />
           </Field>
-          <Field label="Portfolio">
+          <Field label={t("console.applications.portfolio")}>
             <ExternalLink href={p.portfolioUrl} />
           </Field>
-          <Field label="LinkedIn">
+          <Field label={t("console.applications.linkedin")}>
             <ExternalLink href={p.linkedinUrl} />
           </Field>
-          <Field label="GitHub">
+          <Field label={t("console.applications.github")}>
             <ExternalLink href={p.githubUrl} />
           </Field>
         </SimpleGrid>
@@ -246,57 +294,72 @@ function RoundsHistory({ rounds, locale }: { rounds: readonly Round[]; locale: C
   const t = useT();
   return (
     <Stack gap="xs">
-      <Title order={4}>Rounds</Title>
+      <Title order={4}>{t("console.applications.rounds")}</Title>
       {rounds.length === 0 ? (
         <Text size="sm" c="dimmed">
-          Not submitted yet.
+          {t("console.applications.notSubmitted")}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={760}>
-          <Table verticalSpacing={6} fz="sm" aria-label="Rounds">
+        <Table.ScrollContainer
+          type="native"
+          minWidth={760}
+          tabIndex={0}
+          role="region"
+          aria-label={t("console.applications.rounds")}
+        >
+          <Table verticalSpacing={6} fz="sm" aria-label={t("console.applications.rounds")}>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Round</Table.Th>
-                <Table.Th>Submitted</Table.Th>
-                <Table.Th>Changed since the round before</Table.Th>
-                <Table.Th>Decision</Table.Th>
-                <Table.Th>Notes or reason</Table.Th>
-                <Table.Th>Decided</Table.Th>
+                <Table.Th>{t("console.applications.round")}</Table.Th>
+                <Table.Th>{t("console.applications.submitted")}</Table.Th>
+                <Table.Th>{t("console.applications.changed")}</Table.Th>
+                <Table.Th>{t("console.applications.decision")}</Table.Th>
+                <Table.Th>{t("console.applications.notes")}</Table.Th>
+                <Table.Th>{t("console.applications.decided")}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {rounds.map((round, index) => {
                 const previous = rounds[index - 1];
-                const changed = previous
-                  ? changedFields(
-                      previous.profile,
-                      round.profile,
-                      t("console.advisorCountry.field"),
-                    )
-                  : null;
+                const changed = previous ? changedFields(previous.profile, round.profile) : null;
                 return (
                   <Table.Tr key={round.round}>
-                    <Table.Td>{round.round}</Table.Td>
+                    <Table.Td>
+                      <Num value={round.round} />
+                    </Table.Td>
                     <Table.Td style={{ whiteSpace: "nowrap" }}>
-                      {formatDateTime(round.submittedAt, locale)}
+                      <DateTime value={round.submittedAt} />
                     </Table.Td>
                     <Table.Td>
                       {changed === null
-                        ? "First submission"
+                        ? t("console.applications.firstSubmission")
                         : changed.length > 0
-                          ? changed.join(", ")
-                          : "Nothing"}
+                          ? listOf(
+                              changed.map((key) => t(key)),
+                              locale,
+                            )
+                          : t("console.applications.nothingChanged")}
                     </Table.Td>
                     <Table.Td>
                       {round.decision
-                        ? APPLICATION_STATUS_DISPLAY[round.decision].label
-                        : "Waiting"}
+                        ? applicationStatusLabel(t, round.decision)
+                        : t("console.applications.waiting")}
                     </Table.Td>
-                    <Table.Td style={{ whiteSpace: "pre-wrap" }}>{round.notes ?? "—"}</Table.Td>
+                    <Table.Td style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>
+                      {round.notes ? <Data>{round.notes}</Data> : "—"}
+                    </Table.Td>
                     <Table.Td style={{ whiteSpace: "nowrap" }}>
-                      {round.decidedAt
-                        ? `${formatDateTime(round.decidedAt, locale)} by ${round.decidedBy ?? "—"}`
-                        : "—"}
+                      {round.decidedAt ? (
+                        <Trans
+                          i18nKey="console.applications.decidedBy"
+                          components={{
+                            when: <DateTime value={round.decidedAt} />,
+                            who: <Data>{round.decidedBy ?? "—"}</Data>,
+                          }}
+                        />
+                      ) : (
+                        "—"
+                      )}
                     </Table.Td>
                   </Table.Tr>
                 );
@@ -313,11 +376,13 @@ type Dialog = "approve" | "reject" | "changes" | null;
 
 /** Approve, reject (with a reason) or send back (with notes): each asks first. */
 function Decision({ detail }: { detail: Detail }) {
+  const t = useT();
   const trpc = useTRPC();
   const invalidate = useInvalidate();
   const [dialog, setDialog] = useState<Dialog>(null);
   const { application } = detail;
   const name = application.profile.displayName ?? detail.applicant?.email ?? application.userId;
+  const nameData = <Data>{name}</Data>;
 
   const refresh = () =>
     invalidate(
@@ -335,17 +400,17 @@ function Decision({ detail }: { detail: Detail }) {
 
   const approve = useMutation(
     trpc.applications.approve.mutationOptions({
-      onSuccess: () => done(`Approved ${name}. They are now an advisor.`),
+      onSuccess: () => done(t("console.applications.approved", { name })),
     }),
   );
   const reject = useMutation(
     trpc.applications.reject.mutationOptions({
-      onSuccess: () => done(`Rejected the application of ${name}. They were sent the reason.`),
+      onSuccess: () => done(t("console.applications.rejected", { name })),
     }),
   );
   const requestChanges = useMutation(
     trpc.applications.requestChanges.mutationOptions({
-      onSuccess: () => done(`Sent the application back to ${name} with your notes.`),
+      onSuccess: () => done(t("console.applications.changesRequested", { name })),
     }),
   );
   const busy = approve.isPending || reject.isPending || requestChanges.isPending;
@@ -353,17 +418,17 @@ function Decision({ detail }: { detail: Detail }) {
   if (application.status !== "submitted") {
     return (
       <Alert
-        color={APPLICATION_STATUS_DISPLAY[application.status].color}
-        title={APPLICATION_STATUS_DISPLAY[application.status].label}
+        color={APPLICATION_STATUS_COLORS[application.status]}
+        title={applicationStatusLabel(t, application.status)}
       >
         {application.status === "draft"
-          ? "The applicant hasn't submitted this application yet."
+          ? t("console.applications.draftNote")
           : application.status === "changes_requested"
-            ? "Waiting for the applicant to edit and resubmit."
-            : "This application has been decided."}
+            ? t("console.applications.changesRequestedNote")
+            : t("console.applications.decidedNote")}
         {application.decisionReason ? (
-          <Text size="sm" mt="xs" style={{ whiteSpace: "pre-wrap" }}>
-            {application.decisionReason}
+          <Text size="sm" mt="xs" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>
+            <Data>{application.decisionReason}</Data>
           </Text>
         ) : null}
       </Alert>
@@ -372,37 +437,36 @@ function Decision({ detail }: { detail: Detail }) {
 
   return (
     <>
-      <Group>
+      <Group wrap="wrap">
         <Button color="teal" onClick={() => setDialog("approve")} disabled={busy}>
-          Approve
+          {t("console.applications.approve")}
         </Button>
         <Button variant="default" onClick={() => setDialog("changes")} disabled={busy}>
-          Request changes
+          {t("console.applications.requestChanges")}
         </Button>
-        <Button color="red" variant="light" onClick={() => setDialog("reject")} disabled={busy}>
-          Reject
+        <Button color="red" variant="outline" onClick={() => setDialog("reject")} disabled={busy}>
+          {t("console.applications.reject")}
         </Button>
       </Group>
       <ConfirmModal
         opened={dialog === "approve"}
-        title="Approve application"
-        confirmLabel={`Approve ${name}`}
+        title={t("console.applications.approveTitle")}
+        confirmLabel={t("console.applications.approveNamed", { name })}
         color="teal"
         pending={approve.isPending}
         onConfirm={() => approve.mutate({ id: application.id })}
         onClose={() => setDialog(null)}
       >
         <Text size="sm">
-          Approve {name}? They get the advisor role and a public advisor profile with what they
-          applied with, and are told by email.
+          <Trans i18nKey="console.applications.approveConfirm" components={{ name: nameData }} />
         </Text>
       </ConfirmModal>
       <ReasonModal
         opened={dialog === "reject"}
-        title="Reject application"
-        label="Reason"
-        description="Sent to the applicant and kept with this round."
-        confirmLabel="Reject application"
+        title={t("console.applications.rejectTitle")}
+        label={t("console.applications.reason")}
+        description={t("console.applications.reasonHelp")}
+        confirmLabel={t("console.applications.rejectTitle")}
         color="red"
         maxLength={2000}
         pending={reject.isPending}
@@ -410,21 +474,23 @@ function Decision({ detail }: { detail: Detail }) {
         onClose={() => setDialog(null)}
       >
         <Text size="sm">
-          Rejecting is final for this application; {name} may apply again later.
+          <Trans i18nKey="console.applications.rejectConfirm" components={{ name: nameData }} />
         </Text>
       </ReasonModal>
       <ReasonModal
         opened={dialog === "changes"}
-        title="Request changes"
-        label="Notes for the applicant"
-        description="What to change. Sent to the applicant; they edit and submit again."
-        confirmLabel="Send back for changes"
+        title={t("console.applications.requestChanges")}
+        label={t("console.applications.notesForApplicant")}
+        description={t("console.applications.notesHelp")}
+        confirmLabel={t("console.applications.sendBack")}
         maxLength={4000}
         pending={requestChanges.isPending}
         onConfirm={(notes) => requestChanges.mutate({ id: application.id, notes })}
         onClose={() => setDialog(null)}
       >
-        <Text size="sm">The application goes back to {name}, who can edit and resubmit it.</Text>
+        <Text size="sm">
+          <Trans i18nKey="console.applications.sendBackConfirm" components={{ name: nameData }} />
+        </Text>
       </ReasonModal>
     </>
   );
@@ -432,6 +498,7 @@ function Decision({ detail }: { detail: Detail }) {
 
 /** One application, with everything needed to decide on it. */
 export function ApplicationReviewPage() {
+  const t = useT();
   const { id = "" } = useParams();
   const trpc = useTRPC();
   const locale = useLocale();
@@ -441,33 +508,45 @@ export function ApplicationReviewPage() {
     return (
       <DetailStates
         query={detail}
-        noun="application"
-        back={{ to: "/applications", label: "Applications" }}
+        noun={t("console.applications.singular")}
+        back={{ to: "/applications", label: t("console.applications.title") }}
       />
     );
   }
 
   const { application, applicant } = detail.data;
-  const display = APPLICATION_STATUS_DISPLAY[application.status];
   return (
     <Stack gap="lg" maw={1100}>
       <Anchor component={Link} to="/applications" size="sm">
-        ← Applications
+        {t("console.applications.backToList")}
       </Anchor>
-      <Group justify="space-between" align="flex-start">
-        <Stack gap={4}>
-          <Group gap="sm">
-            <Title order={2}>Application review</Title>
+      <Group justify="space-between" align="flex-start" wrap="wrap">
+        <Stack gap={4} style={{ minWidth: 0 }}>
+          <Group gap="sm" wrap="wrap">
+            <Title order={2}>{t("console.applications.reviewTitle")}</Title>
             <StatusBadge
-              label={display.label}
-              color={display.color}
+              label={applicationStatusLabel(t, application.status)}
+              color={APPLICATION_STATUS_COLORS[application.status]}
               size="lg"
               data={{ "data-testid": "application-status" }}
             />
           </Group>
-          <Text size="sm" c="dimmed">
-            {applicant ? `${fullName(applicant)} · ${applicant.email ?? applicant.id}` : "—"} ·
-            round {application.round} · submitted {formatDateTime(application.submittedAt, locale)}
+          <Text size="sm" c="dimmed" style={{ overflowWrap: "anywhere" }}>
+            {applicant ? (
+              <>
+                <Data>{fullName(applicant)}</Data> · <Data>{applicant.email ?? applicant.id}</Data>
+              </>
+            ) : (
+              "—"
+            )}{" "}
+            ·{" "}
+            <Trans
+              i18nKey="console.applications.roundSubmitted"
+              components={{
+                round: <Num value={application.round} />,
+                submitted: <DateTime value={application.submittedAt} />,
+              }}
+            />
           </Text>
         </Stack>
         <Decision detail={detail.data} />

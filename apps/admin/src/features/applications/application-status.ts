@@ -1,4 +1,4 @@
-import type { ApplicationStatus } from "@an/domain";
+import type { ApplicationStatus, Translator } from "@an/domain";
 import type { MantineColor } from "@mantine/core";
 
 export type { ApplicationStatus };
@@ -12,17 +12,19 @@ export const APPLICATION_STATUSES = [
   "rejected",
 ] as const satisfies readonly ApplicationStatus[];
 
-/** Label and badge colour per status; a full record so a new status can't be forgotten. */
-export const APPLICATION_STATUS_DISPLAY: Record<
-  ApplicationStatus,
-  { label: string; color: MantineColor }
-> = {
-  draft: { label: "Draft", color: "gray" },
-  submitted: { label: "Waiting for review", color: "blue" },
-  changes_requested: { label: "Changes requested", color: "yellow" },
-  approved: { label: "Approved", color: "teal" },
-  rejected: { label: "Rejected", color: "red" },
+/** Badge colour per status; a full record so a new status can't be forgotten. */
+export const APPLICATION_STATUS_COLORS: Record<ApplicationStatus, MantineColor> = {
+  draft: "gray",
+  submitted: "blue",
+  changes_requested: "yellow",
+  approved: "teal",
+  rejected: "red",
 };
+
+/** A status's label in the console's language, from `console.applications.status.<status>`. */
+export function applicationStatusLabel(t: Translator, status: ApplicationStatus): string {
+  return t(`console.applications.status.${status}`);
+}
 
 export function isApplicationStatus(value: string): value is ApplicationStatus {
   return (APPLICATION_STATUSES as readonly string[]).includes(value);

@@ -1,5 +1,4 @@
 import {
-  Badge,
   Button,
   Group,
   MultiSelect,
@@ -9,21 +8,21 @@ import {
   Table,
   Text,
   Title,
-  VisuallyHidden,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "react-router";
 import {
-  APPLICATION_STATUS_DISPLAY,
+  APPLICATION_STATUS_COLORS,
   APPLICATION_STATUSES,
   type ApplicationStatus,
+  applicationStatusLabel,
   isApplicationStatus,
 } from "./application-status";
+import { Data, DateTime, Num } from "../../components/formatted";
 import { StatusBadge } from "../../components/status-badge";
-import { formatDateTime } from "../../lib/format";
-import { useLocale } from "../../lib/session";
+import { useT } from "../../lib/i18n";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc";
 import { InfiniteTable } from "../../components/infinite-table";
 import { PAGE_SIZE, PAGING, useInfiniteList } from "../../lib/infinite-list";
@@ -36,17 +35,15 @@ function applicantLabel(item: QueueItem): string {
   return item.displayName ?? item.applicantEmail ?? item.userId;
 }
 
-/** Whole days between `since` and now, e.g. "12 days". */
-function waiting(since: string): string {
-  const days = Math.floor((Date.now() - new Date(since).getTime()) / 86_400_000);
-  if (days < 1) return "today";
-  return days === 1 ? "1 day" : `${days} days`;
+/** Whole days between `since` and now. */
+function daysSince(since: string): number {
+  return Math.floor((Date.now() - new Date(since).getTime()) / 86_400_000);
 }
 
 /** The vetting queue: applications oldest first, filtered by status, skills and age. */
 export function ApplicationsPage() {
+  const t = useT();
   const trpc = useTRPC();
-  const locale = useLocale();
   const [status, setStatus] = useState<ApplicationStatus | typeof ALL>("submitted");
   const [skillIds, setSkillIds] = useState<string[]>([]);
   const [minAge, setMinAge] = useState<number | "">("");
@@ -68,23 +65,23 @@ export function ApplicationsPage() {
 
   return (
     <Stack>
-      <Group justify="space-between" align="flex-end">
+      <Group justify="space-between" align="flex-end" wrap="wrap">
         <Stack gap={0}>
-          <Title order={2}>Applications</Title>
+          <Title order={2}>{t("console.applications.title")}</Title>
           <Text size="sm" c="dimmed">
-            Oldest first: whoever has waited longest is at the top.
+            {t("console.applications.subtitle")}
           </Text>
         </Stack>
-        <Group align="flex-end">
+        <Group align="flex-end" wrap="wrap">
           <NativeSelect
-            label="Status"
+            label={t("console.applications.statusFilter")}
             value={status}
             data={[
               ...APPLICATION_STATUSES.map((s) => ({
                 value: s,
-                label: APPLICATION_STATUS_DISPLAY[s].label,
+                label: applicationStatusLabel(t, s),
               })),
-              { value: ALL, label: "All statuses" },
+              { value: ALL, label: t("console.applications.allStatuses") },
             ]}
             onChange={(event) => {
               const value = event.currentTarget.value;
@@ -92,85 +89,99 @@ export function ApplicationsPage() {
             }}
           />
           <MultiSelect
-            label="Skills"
-            placeholder={skillIds.length === 0 ? "Any skill" : undefined}
+            label={t("console.applications.skills")}
+            placeholder={skillIds.length === 0 ? t("console.applications.anySkill") : undefined}
             data={(skills.data ?? []).map((s) => ({ value: s.id, label: s.name }))}
             value={skillIds}
             onChange={setSkillIds}
             searchable
             clearable
-            w={280}
+            w={{ base: "100%", xs: 280 }}
           />
           <NumberInput
-            label="Waiting at least (days)"
+            label={t("console.applications.minAge")}
             min={0}
             max={3650}
             allowDecimal={false}
             value={minAge}
             onChange={(value) => setMinAge(typeof value === "number" ? value : "")}
-            w={180}
+            w={{ base: "100%", xs: 180 }}
           />
         </Group>
       </Group>
 
       <InfiniteTable
         list={queue}
-        label="Applications"
-        noun="applications"
-        singular="application"
-        plural="applications"
+        label={t("console.applications.table")}
+        noun={t("console.applications.noun")}
+        singular={t("console.applications.singular")}
+        plural={t("console.applications.plural")}
         minWidth={960}
         tableProps={{ highlightOnHover: true }}
         head={
           <>
-            <Table.Th>Applicant</Table.Th>
-            <Table.Th>Headline</Table.Th>
-            <Table.Th>Skills</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Round</Table.Th>
-            <Table.Th>In queue since</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>Actions</VisuallyHidden>
-            </Table.Th>
+            <Table.Th>{t("console.applications.applicant")}</Table.Th>
+            <Table.Th>{t("console.applications.headline")}</Table.Th>
+            <Table.Th>{t("console.applications.skills")}</Table.Th>
+            <Table.Th>{t("console.applications.statusColumn")}</Table.Th>
+            <Table.Th>{t("console.applications.round")}</Table.Th>
+            <Table.Th>{t("console.applications.queuedSince")}</Table.Th>
+            <Table.Th>{t("console.applications.actions")}</Table.Th>
           </>
         }
         columns={7}
-        empty="No applications match."
+        empty={t("console.applications.empty")}
         rowKey={(item) => item.id}
         row={(item) => {
-          const display = APPLICATION_STATUS_DISPLAY[item.status];
+          const days = daysSince(item.queuedAt);
           return (
             <Table.Tr key={item.id} data-application-id={item.id}>
               <Table.Td>
-                <Text size="sm" fw={500}>
-                  {item.displayName ?? "—"}
+                <Text size="sm" fw={500} style={{ overflowWrap: "anywhere" }}>
+                  {item.displayName ? <Data>{item.displayName}</Data> : "—"}
                 </Text>
-                <Text size="xs" c="dimmed">
-                  {item.applicantEmail ?? item.userId}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm" lineClamp={2}>
-                  {item.headline ?? "—"}
+                <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
+                  <Data>{item.applicantEmail ?? item.userId}</Data>
                 </Text>
               </Table.Td>
               <Table.Td>
-                <Group gap={4}>
-                  {item.skillIds.map((id) => (
-                    <Badge key={id} variant="outline" size="sm">
-                      {skillNames.get(id) ?? "Unknown skill"}
-                    </Badge>
-                  ))}
+                <Text size="sm">{item.headline ? <Data>{item.headline}</Data> : "—"}</Text>
+              </Table.Td>
+              <Table.Td>
+                <Group gap={4} wrap="wrap">
+                  {item.skillIds.map((id) => {
+                    const skill = skillNames.get(id);
+                    return (
+                      <StatusBadge
+                        key={id}
+                        variant="outline"
+                        size="sm"
+                        color="indigo"
+                        label={
+                          skill ? <Data>{skill}</Data> : t("console.applications.unknownSkill")
+                        }
+                      />
+                    );
+                  })}
                 </Group>
               </Table.Td>
               <Table.Td>
-                <StatusBadge label={display.label} color={display.color} />
+                <StatusBadge
+                  label={applicationStatusLabel(t, item.status)}
+                  color={APPLICATION_STATUS_COLORS[item.status]}
+                />
               </Table.Td>
-              <Table.Td>{item.round}</Table.Td>
+              <Table.Td>
+                <Num value={item.round} />
+              </Table.Td>
               <Table.Td style={{ whiteSpace: "nowrap" }}>
-                <Text size="sm">{formatDateTime(item.queuedAt, locale)}</Text>
+                <Text size="sm">
+                  <DateTime value={item.queuedAt} />
+                </Text>
                 <Text size="xs" c="dimmed">
-                  {waiting(item.queuedAt)}
+                  {days < 1
+                    ? t("console.applications.waitingToday")
+                    : t("console.applications.waitingDays", { count: days })}
                 </Text>
               </Table.Td>
               <Table.Td>
@@ -179,9 +190,9 @@ export function ApplicationsPage() {
                   variant="light"
                   component={Link}
                   to={`/applications/${item.id}`}
-                  aria-label={`Review the application of ${applicantLabel(item)}`}
+                  aria-label={t("console.applications.reviewNamed", { name: applicantLabel(item) })}
                 >
-                  Review
+                  {t("console.applications.review")}
                 </Button>
               </Table.Td>
             </Table.Tr>

@@ -10,13 +10,16 @@ import {
   Table,
   Text,
   Title,
-  VisuallyHidden,
 } from "@mantine/core";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
+import { Trans } from "react-i18next";
 import { useSearchParams } from "react-router";
+import { Data, DateTime } from "../../components/formatted";
 import { ReasonModal } from "../../components/reason-modal";
-import { formatDateTime } from "../../lib/format";
+import { StatusBadge } from "../../components/status-badge";
+import { formatRating } from "../../lib/format";
+import { useT } from "../../lib/i18n";
 import { notifySuccess } from "../../lib/notify";
 import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc";
@@ -26,18 +29,16 @@ import { useInvalidate } from "../../lib/invalidate";
 
 type ReviewRow = RouterOutputs["reviews"]["listForModeration"]["items"][number];
 
-const VISIBILITY_OPTIONS = [
-  { value: "", label: "All reviews" },
-  { value: "visible", label: "Visible" },
-  { value: "hidden", label: "Hidden" },
-] as const;
+/** The visibility filter's options, each labelled from `console.reviews.visibility.<value>`. */
+const VISIBILITY_OPTIONS = ["", "visible", "hidden"] as const;
 
-type Visibility = (typeof VISIBILITY_OPTIONS)[number]["value"];
+type Visibility = (typeof VISIBILITY_OPTIONS)[number];
 
 type PendingModeration = { review: ReviewRow; action: "hide" | "unhide" };
 
-function describe(review: ReviewRow): string {
-  return `the ${review.rating}-star review of ${review.advisorName}`;
+/** What names a review in a sentence: its stars (the plural's count) and its advisor. */
+function about(review: ReviewRow): { count: number; name: string } {
+  return { count: review.rating, name: review.advisorName };
 }
 
 /** Hide or show again, each with the reason the audit log keeps. */
@@ -48,32 +49,33 @@ function ModerationModal({
   pending: PendingModeration | null;
   onClose: () => void;
 }) {
+  const t = useT();
   const trpc = useTRPC();
   const invalidate = useInvalidate();
   const onSuccess = async (changed: boolean, done: string) => {
     await invalidate(trpc.reviews.pathKey(), trpc.advisors.pathKey());
     onClose();
-    notifySuccess(changed ? done : "Nothing to change: someone else already did it.");
+    notifySuccess(changed ? done : t("console.reviews.unchanged"));
   };
-  const what = pending ? describe(pending.review) : "the review";
+  const what = pending ? about(pending.review) : { count: 0, name: "" };
   const hide = useMutation(
     trpc.reviews.hide.mutationOptions({
-      onSuccess: (result) => onSuccess(result.changed, `Hid ${what}.`),
+      onSuccess: (result) => onSuccess(result.changed, t("console.reviews.hid", what)),
     }),
   );
   const unhide = useMutation(
     trpc.reviews.unhide.mutationOptions({
-      onSuccess: (result) => onSuccess(result.changed, `Showed ${what} again.`),
+      onSuccess: (result) => onSuccess(result.changed, t("console.reviews.showed", what)),
     }),
   );
   const hiding = pending?.action === "hide";
   return (
     <ReasonModal
       opened={pending !== null}
-      title={hiding ? "Hide review" : "Show review again"}
-      label="Reason"
-      description="Kept in the audit log."
-      confirmLabel={hiding ? "Hide review" : "Show review"}
+      title={hiding ? t("console.reviews.hideTitle") : t("console.reviews.unhideTitle")}
+      label={t("console.reviews.reason")}
+      description={t("console.reviews.reasonHelp")}
+      confirmLabel={hiding ? t("console.reviews.hideConfirm") : t("console.reviews.unhideConfirm")}
       color={hiding ? "red" : "teal"}
       maxLength={500}
       pending={hide.isPending || unhide.isPending}
@@ -86,9 +88,11 @@ function ModerationModal({
       onClose={onClose}
     >
       <Text size="sm">
-        {hiding
-          ? `Hide ${what}? It disappears from the advisor's public profile and stops counting in their rating.`
-          : `Show ${what} again? It returns to the advisor's public profile and rating.`}
+        <Trans
+          i18nKey={hiding ? "console.reviews.hideEffect" : "console.reviews.unhideEffect"}
+          count={what.count}
+          components={{ name: <Data>{what.name}</Data> }}
+        />
       </Text>
     </ReasonModal>
   );
@@ -105,27 +109,32 @@ function ReviewTableRow({
   onModerate: (action: PendingModeration["action"]) => void;
   onFilterAdvisor: () => void;
 }) {
+  const t = useT();
   const hidden = review.hiddenAt !== null;
+  const rating = formatRating(review.advisorRatingCount, review.advisorRatingSum, locale);
   return (
-    <Table.Tr data-review-id={review.id} style={hidden ? { opacity: 0.75 } : undefined}>
+    // A hidden review says so in its badge; fading the row would drop its text below AA contrast.
+    <Table.Tr data-review-id={review.id}>
       <Table.Td style={{ whiteSpace: "nowrap" }}>
         <Text size="xs" c="dimmed">
-          {formatDateTime(review.createdAt, locale)}
+          <DateTime value={review.createdAt} />
         </Text>
       </Table.Td>
       <Table.Td>
         <Anchor
           component="button"
           size="sm"
+          ta="start"
+          style={{ overflowWrap: "anywhere" }}
           onClick={onFilterAdvisor}
-          aria-label={`Only reviews of ${review.advisorName}`}
+          aria-label={t("console.reviews.onlyAdvisor", { name: review.advisorName })}
         >
-          {review.advisorName}
+          <Data>{review.advisorName}</Data>
         </Anchor>
         <Text size="xs" c="dimmed">
-          {review.advisorRatingCount > 0
-            ? `${(review.advisorRatingSum / review.advisorRatingCount).toFixed(1)} ★ from ${review.advisorRatingCount}`
-            : "no rating yet"}
+          {rating === null
+            ? t("console.reviews.noRatings")
+            : t("console.reviews.average", { rating })}
         </Text>
       </Table.Td>
       <Table.Td>
@@ -133,41 +142,49 @@ function ReviewTableRow({
           value={review.rating}
           readOnly
           size="sm"
-          aria-label={`${review.rating} of 5 stars`}
+          role="img"
+          aria-label={t("console.reviews.stars", { count: review.rating })}
         />
       </Table.Td>
       <Table.Td maw={420}>
-        <Text size="sm" style={{ whiteSpace: "pre-wrap" }}>
-          {review.body}
+        <Text size="sm" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>
+          <Data>{review.body}</Data>
         </Text>
         <Text size="xs" c="dimmed" mt={2}>
-          by {review.reviewerName}
+          <Trans
+            i18nKey="console.reviews.by"
+            components={{ name: <Data>{review.reviewerName}</Data> }}
+          />
         </Text>
         {review.reply ? (
-          <Text size="xs" c="dimmed" mt={4} style={{ whiteSpace: "pre-wrap" }}>
-            Advisor&apos;s reply: {review.reply}
+          <Text
+            size="xs"
+            c="dimmed"
+            mt={4}
+            style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}
+          >
+            <Trans
+              i18nKey="console.reviews.reply"
+              components={{ reply: <Data>{review.reply}</Data> }}
+            />
           </Text>
         ) : null}
       </Table.Td>
       <Table.Td>
         {hidden ? (
           <Stack gap={2} align="flex-start">
-            <Badge color="red" variant="light">
-              Hidden
-            </Badge>
+            <StatusBadge color="red" label={t("console.reviews.visibility.hidden")} />
             <Text size="xs" c="dimmed">
-              {formatDateTime(review.hiddenAt, locale)}
+              <DateTime value={review.hiddenAt} />
             </Text>
             {review.hiddenReason ? (
-              <Text size="xs" c="dimmed" lineClamp={3}>
-                {review.hiddenReason}
+              <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
+                <Data>{review.hiddenReason}</Data>
               </Text>
             ) : null}
           </Stack>
         ) : (
-          <Badge color="teal" variant="light">
-            Visible
-          </Badge>
+          <StatusBadge color="teal" label={t("console.reviews.visibility.visible")} />
         )}
       </Table.Td>
       <Table.Td>
@@ -176,20 +193,20 @@ function ReviewTableRow({
             size="xs"
             variant="light"
             color="teal"
-            aria-label={`Show ${describe(review)} again`}
+            aria-label={t("console.reviews.unhideNamed", about(review))}
             onClick={() => onModerate("unhide")}
           >
-            Unhide
+            {t("console.reviews.unhide")}
           </Button>
         ) : (
           <Button
             size="xs"
-            variant="light"
+            variant="subtle"
             color="red"
-            aria-label={`Hide ${describe(review)}`}
+            aria-label={t("console.reviews.hideNamed", about(review))}
             onClick={() => onModerate("hide")}
           >
-            Hide
+            {t("console.reviews.hide")}
           </Button>
         )}
       </Table.Td>
@@ -199,6 +216,7 @@ function ReviewTableRow({
 
 /** Review moderation: every review, hidden ones too, newest first; hide and show again. */
 export function ReviewsPage() {
+  const t = useT();
   const trpc = useTRPC();
   const locale = useLocale();
   const [searchParams, setSearchParams] = useSearchParams();
@@ -221,32 +239,45 @@ export function ReviewsPage() {
 
   return (
     <Stack>
-      <Group justify="space-between" align="flex-end">
-        <Title order={2}>Reviews</Title>
-        <Group align="flex-end">
+      <Group justify="space-between" align="flex-end" wrap="wrap">
+        <Title order={2}>{t("console.reviews.title")}</Title>
+        <Group align="flex-end" wrap="wrap">
           {advisorId ? (
             <Badge
               size="lg"
               variant="light"
+              tt="none"
+              h="auto"
+              py={4}
+              maw="100%"
+              styles={{
+                label: { whiteSpace: "normal", overflow: "visible", overflowWrap: "anywhere" },
+              }}
               rightSection={
                 <CloseButton
                   size="xs"
                   variant="transparent"
-                  aria-label="Show every advisor's reviews"
+                  aria-label={t("console.reviews.clearAdvisor")}
                   onClick={() => setSearchParams({})}
                 />
               }
             >
-              Advisor {advisorName}
+              <Trans
+                i18nKey="console.reviews.advisorFilter"
+                components={{ name: <Data>{advisorName}</Data> }}
+              />
             </Badge>
           ) : null}
           <NativeSelect
-            label="Visibility"
+            label={t("console.reviews.visibilityLabel")}
             value={visibility}
-            data={VISIBILITY_OPTIONS}
+            data={VISIBILITY_OPTIONS.map((value) => ({
+              value,
+              label: t(`console.reviews.visibility.${value || "all"}`),
+            }))}
             onChange={(event) => {
-              const value = VISIBILITY_OPTIONS.find((o) => o.value === event.currentTarget.value);
-              setVisibility(value?.value ?? "");
+              const value = VISIBILITY_OPTIONS.find((o) => o === event.currentTarget.value);
+              setVisibility(value ?? "");
             }}
           />
         </Group>
@@ -254,25 +285,23 @@ export function ReviewsPage() {
 
       <InfiniteTable
         list={list}
-        label="Reviews"
-        noun="reviews"
-        singular="review"
-        plural="reviews"
+        label={t("console.reviews.table")}
+        noun={t("console.reviews.noun")}
+        singular={t("console.reviews.singular")}
+        plural={t("console.reviews.plural")}
         minWidth={1000}
         head={
           <>
-            <Table.Th>Written</Table.Th>
-            <Table.Th>Advisor</Table.Th>
-            <Table.Th>Rating</Table.Th>
-            <Table.Th>Review</Table.Th>
-            <Table.Th>Visibility</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>Actions</VisuallyHidden>
-            </Table.Th>
+            <Table.Th>{t("console.reviews.written")}</Table.Th>
+            <Table.Th>{t("console.reviews.advisor")}</Table.Th>
+            <Table.Th>{t("console.reviews.rating")}</Table.Th>
+            <Table.Th>{t("console.reviews.review")}</Table.Th>
+            <Table.Th>{t("console.reviews.visibilityLabel")}</Table.Th>
+            <Table.Th>{t("console.reviews.actions")}</Table.Th>
           </>
         }
         columns={6}
-        empty="No reviews match."
+        empty={t("console.reviews.empty")}
         rowKey={(review) => review.id}
         row={(review) => (
           <ReviewTableRow

@@ -15,19 +15,21 @@ import {
   TextInput,
   Title,
   Tooltip,
-  VisuallyHidden,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, type ReactNode, useState } from "react";
+import { Trans } from "react-i18next";
 import classes from "./skills-page.module.css";
+import { Data } from "../../components/formatted";
+import { useT } from "../../lib/i18n";
 import { notifySuccess } from "../../lib/notify";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc";
 import { useInvalidate } from "../../lib/invalidate";
 
 type Skill = RouterOutputs["skills"]["list"][number];
 
-/** Column widths past which a skill's name, slug and terms wrap or truncate, in px. */
+/** Column widths past which a skill's name, slug and terms wrap, in px. */
 const NAME_MAX_WIDTH = 320;
 const SLUG_MAX_WIDTH = 220;
 const TERMS_MAX_WIDTH = 420;
@@ -43,7 +45,17 @@ function useInvalidateSkills() {
     invalidate(trpc.skills.pathKey(), trpc.advisors.pathKey(), trpc.applications.pathKey());
 }
 
+/** A skill's name in bold, kept in its own direction inside a translated sentence. */
+function StrongData({ children }: { children?: ReactNode }) {
+  return (
+    <b>
+      <Data>{children}</Data>
+    </b>
+  );
+}
+
 function CreateSkill() {
+  const t = useT();
   const trpc = useTRPC();
   const invalidate = useInvalidateSkills();
   const [name, setName] = useState("");
@@ -54,7 +66,7 @@ function CreateSkill() {
         await invalidate();
         setName("");
         setSynonyms([]);
-        notifySuccess(`Added the skill ${skill.name}.`);
+        notifySuccess(t("console.skills.created", { name: skill.name }));
       },
     }),
   );
@@ -63,27 +75,33 @@ function CreateSkill() {
     if (name.trim()) create.mutate({ name: name.trim(), synonyms });
   };
   return (
-    <Paper withBorder p="md" component="form" onSubmit={submit} aria-label="New skill">
+    <Paper
+      withBorder
+      p="md"
+      component="form"
+      onSubmit={submit}
+      aria-label={t("console.skills.newSkill")}
+    >
       <Group align="flex-end">
         <TextInput
-          label="New skill"
-          placeholder="e.g. PostgreSQL"
+          label={t("console.skills.newSkill")}
+          placeholder={t("console.skills.newSkillPlaceholder")}
           value={name}
           maxLength={MAX_TERM_LENGTH}
           onChange={(event) => setName(event.currentTarget.value)}
           w={240}
         />
         <TagsInput
-          label="Synonyms"
-          placeholder="Type and press Enter"
+          label={t("console.skills.synonyms")}
+          placeholder={t("console.skills.synonymsPlaceholder")}
           value={synonyms}
           onChange={setSynonyms}
           maxTags={50}
           flex={1}
-          miw={260}
+          miw={{ base: "100%", xs: 260 }}
         />
         <Button type="submit" disabled={!name.trim()} loading={create.isPending}>
-          Create skill
+          {t("console.skills.create")}
         </Button>
       </Group>
     </Paper>
@@ -141,6 +159,7 @@ function TermForm({
   onSubmit: (value: string) => void;
   onClose: () => void;
 }) {
+  const t = useT();
   const [value, setValue] = useState(initial);
   const trimmed = value.trim();
   const submit = (event: FormEvent) => {
@@ -158,9 +177,9 @@ function TermForm({
           onChange={(event) => setValue(event.currentTarget.value)}
           data-autofocus
         />
-        <Group justify="flex-end">
+        <Group justify="flex-end" wrap="wrap">
           <Button variant="default" onClick={onClose} disabled={pending}>
-            Cancel
+            {t("console.skills.cancel")}
           </Button>
           <Button type="submit" disabled={!trimmed || trimmed === initial} loading={pending}>
             {confirmLabel}
@@ -181,6 +200,7 @@ function MergeModal({
   skills: readonly Skill[];
   onClose: () => void;
 }) {
+  const t = useT();
   const trpc = useTRPC();
   const invalidate = useInvalidateSkills();
   const [targetId, setTargetId] = useState<string | null>(null);
@@ -194,9 +214,12 @@ function MergeModal({
     trpc.skills.merge.mutationOptions({
       onSuccess: async (result) => {
         await invalidate();
-        const moved = result.movedAdvisorIds.length;
         notifySuccess(
-          `Merged ${source?.name ?? "the skill"} into ${result.target.name}; ${moved} ${moved === 1 ? "advisor" : "advisors"} moved.`,
+          t("console.skills.merged", {
+            source: source?.name ?? "",
+            target: result.target.name,
+            count: result.movedAdvisorIds.length,
+          }),
         );
         close();
       },
@@ -207,40 +230,49 @@ function MergeModal({
     <Modal
       opened={source !== null}
       onClose={close}
-      title={source ? `Merge ${source.name}` : "Merge"}
+      title={source ? t("console.skills.mergeTitle", { name: source.name }) : undefined}
       centered
     >
       {source ? (
         confirming && target ? (
           <Stack>
-            <Text size="sm">
-              Merge <b>{source.name}</b> into <b>{target.name}</b>? Every advisor with {source.name}{" "}
-              gets {target.name} instead, and all of {source.name}&apos;s terms (
-              {source.synonyms.join(", ")}) will find {target.name}. {source.name} leaves the
-              taxonomy; this can&apos;t be undone from the console.
+            <Text size="sm" className={classes.wrapAnywhere}>
+              <Trans
+                i18nKey="console.skills.mergeConfirm"
+                components={{
+                  sourceStrong: <StrongData>{source.name}</StrongData>,
+                  targetStrong: <StrongData>{target.name}</StrongData>,
+                  sourceName: <Data>{source.name}</Data>,
+                  targetName: <Data>{target.name}</Data>,
+                  terms: <Data>{source.synonyms.join(", ")}</Data>,
+                }}
+              />
             </Text>
-            <Group justify="flex-end">
+            <Group justify="flex-end" wrap="wrap">
               <Button
                 variant="default"
                 onClick={() => setConfirming(false)}
                 disabled={merge.isPending}
               >
-                Back
+                {t("console.skills.back")}
               </Button>
               <Button
                 color="red"
                 loading={merge.isPending}
                 onClick={() => merge.mutate({ sourceId: source.id, targetId: target.id })}
               >
-                Merge {source.name} into {target.name}
+                {t("console.skills.mergeConfirmButton", {
+                  source: source.name,
+                  target: target.name,
+                })}
               </Button>
             </Group>
           </Stack>
         ) : (
           <Stack>
             <Select
-              label="Merge into"
-              placeholder="Pick the skill to keep"
+              label={t("console.skills.mergeInto")}
+              placeholder={t("console.skills.mergeIntoPlaceholder")}
               searchable
               data={skills
                 .filter((s) => s.id !== source.id)
@@ -250,12 +282,12 @@ function MergeModal({
               comboboxProps={{ withinPortal: true }}
               data-autofocus
             />
-            <Group justify="flex-end">
+            <Group justify="flex-end" wrap="wrap">
               <Button variant="default" onClick={close}>
-                Cancel
+                {t("console.skills.cancel")}
               </Button>
               <Button disabled={!target} onClick={() => setConfirming(true)}>
-                Continue
+                {t("console.skills.continue")}
               </Button>
             </Group>
           </Stack>
@@ -274,6 +306,7 @@ function SkillRow({
   skill: Skill;
   onOpen: (kind: NonNullable<Dialog>["kind"]) => void;
 }) {
+  const t = useT();
   const trpc = useTRPC();
   const invalidate = useInvalidateSkills();
   const remove = useMutation(
@@ -282,44 +315,44 @@ function SkillRow({
         await invalidate();
         notifySuccess(
           result.changed
-            ? `Removed “${input.term}” from ${skill.name}.`
-            : `${skill.name} had no synonym “${input.term}”.`,
+            ? t("console.skills.synonymRemoved", { term: input.term, name: skill.name })
+            : t("console.skills.synonymMissing", { term: input.term, name: skill.name }),
         );
       },
     }),
   );
   return (
     <Table.Tr data-skill-id={skill.id}>
-      {/* Long names wrap (two lines at most, then an ellipsis) with the whole name on
-          hover, so the actions column always keeps its room. */}
+      {/* Long names wrap within their column, so the actions column always keeps its room. */}
       <Table.Td>
-        <Tooltip label={skill.name} multiline maw={480} withArrow openDelay={200}>
-          <Text
-            size="sm"
-            fw={500}
-            lineClamp={2}
-            maw={NAME_MAX_WIDTH}
-            className={classes.wrapAnywhere}
-            data-testid="skill-name"
-          >
-            {skill.name}
-          </Text>
-        </Tooltip>
+        <Text
+          size="sm"
+          fw={500}
+          maw={NAME_MAX_WIDTH}
+          className={classes.wrapAnywhere}
+          data-testid="skill-name"
+        >
+          <Data>{skill.name}</Data>
+        </Text>
       </Table.Td>
       <Table.Td>
         <Text
           size="xs"
           ff="monospace"
           c="dimmed"
-          truncate="end"
           maw={SLUG_MAX_WIDTH}
-          title={skill.slug}
+          className={classes.wrapAnywhere}
         >
-          {skill.slug}
+          <Data>{skill.slug}</Data>
         </Text>
       </Table.Td>
       <Table.Td>
-        <Group gap={6} role="list" aria-label={`Synonyms of ${skill.name}`} maw={TERMS_MAX_WIDTH}>
+        <Group
+          gap={6}
+          role="list"
+          aria-label={t("console.skills.synonymsOf", { name: skill.name })}
+          maw={TERMS_MAX_WIDTH}
+        >
           {skill.synonyms.map((term) => (
             <Badge
               key={term}
@@ -327,9 +360,7 @@ function SkillRow({
               variant="light"
               color="gray"
               tt="none"
-              maw="100%"
-              title={term}
-              pr={term === skill.slug ? undefined : 2}
+              classNames={{ root: classes.term, label: classes.termLabel }}
               rightSection={
                 term === skill.slug ? null : (
                   <CloseButton
@@ -337,13 +368,13 @@ function SkillRow({
                     variant="transparent"
                     c="inherit"
                     disabled={remove.isPending}
-                    aria-label={`Remove synonym ${term} from ${skill.name}`}
+                    aria-label={t("console.skills.removeSynonym", { term, name: skill.name })}
                     onClick={() => remove.mutate({ skillId: skill.id, term })}
                   />
                 )
               }
             >
-              {term}
+              <Data>{term}</Data>
             </Badge>
           ))}
         </Group>
@@ -353,28 +384,28 @@ function SkillRow({
           <Button
             size="xs"
             variant="subtle"
-            aria-label={`Add a synonym to ${skill.name}`}
+            aria-label={t("console.skills.addSynonymNamed", { name: skill.name })}
             onClick={() => onOpen("synonym")}
           >
-            Add synonym
+            {t("console.skills.addSynonym")}
           </Button>
           <Button
             size="xs"
             variant="subtle"
-            aria-label={`Rename ${skill.name}`}
+            aria-label={t("console.skills.renameNamed", { name: skill.name })}
             onClick={() => onOpen("rename")}
           >
-            Rename
+            {t("console.skills.rename")}
           </Button>
-          <Tooltip label="Fold this skill into another one" withArrow>
+          <Tooltip label={t("console.skills.mergeHint")} withArrow>
             <Button
               size="xs"
               variant="subtle"
               color="red"
-              aria-label={`Merge ${skill.name} into another skill`}
+              aria-label={t("console.skills.mergeNamed", { name: skill.name })}
               onClick={() => onOpen("merge")}
             >
-              Merge…
+              {t("console.skills.merge")}
             </Button>
           </Tooltip>
         </Group>
@@ -385,6 +416,7 @@ function SkillRow({
 
 /** The skills taxonomy: every active skill with the terms that find it, and its edits. */
 export function SkillsPage() {
+  const t = useT();
   const trpc = useTRPC();
   const invalidate = useInvalidateSkills();
   const [search, setSearch] = useState("");
@@ -405,7 +437,7 @@ export function SkillsPage() {
       onSuccess: async (skill) => {
         await invalidate();
         close();
-        notifySuccess(`Renamed to ${skill.name}; the old name still finds it.`);
+        notifySuccess(t("console.skills.renamed", { name: skill.name }));
       },
     }),
   );
@@ -414,7 +446,9 @@ export function SkillsPage() {
       onSuccess: async (_skill, input) => {
         await invalidate();
         close();
-        notifySuccess(`“${input.term}” now finds ${dialog?.skill.name ?? "the skill"}.`);
+        notifySuccess(
+          t("console.skills.synonymAdded", { term: input.term, name: dialog?.skill.name ?? "" }),
+        );
       },
     }),
   );
@@ -422,16 +456,16 @@ export function SkillsPage() {
 
   return (
     <Stack>
-      <Group justify="space-between" align="flex-end">
+      <Group justify="space-between" align="flex-end" wrap="wrap">
         <Stack gap={0}>
-          <Title order={2}>Skills</Title>
+          <Title order={2}>{t("console.skills.title")}</Title>
           <Text size="sm" c="dimmed">
-            Names, slugs and synonyms all find a skill when clients search and advisors apply.
+            {t("console.skills.subtitle")}
           </Text>
         </Stack>
         <TextInput
-          label="Search"
-          placeholder="Any spelling"
+          label={t("console.skills.search")}
+          placeholder={t("console.skills.searchPlaceholder")}
           value={search}
           onChange={(event) => setSearch(event.currentTarget.value)}
           w={260}
@@ -442,26 +476,29 @@ export function SkillsPage() {
 
       {list.isPending ? (
         <Center p="xl">
-          <Loader aria-label="Loading skills" />
+          <Loader aria-label={t("console.skills.loading")} />
         </Center>
       ) : list.isError ? (
         <Stack align="center" p="xl" gap="xs">
-          <Text c="red">Couldn&apos;t load the skills.</Text>
+          <Text c="red">{t("console.skills.loadFailed")}</Text>
           <Button variant="light" size="xs" onClick={() => void list.refetch()}>
-            Try again
+            {t("console.skills.tryAgain")}
           </Button>
         </Stack>
       ) : (
         <Table.ScrollContainer minWidth={900}>
-          <Table striped verticalSpacing="xs" aria-label="Skills" aria-busy={list.isFetching}>
+          <Table
+            striped
+            verticalSpacing="xs"
+            aria-label={t("console.skills.table")}
+            aria-busy={list.isFetching}
+          >
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Slug</Table.Th>
-                <Table.Th>Terms that find it</Table.Th>
-                <Table.Th className={classes.actions}>
-                  <VisuallyHidden>Actions</VisuallyHidden>
-                </Table.Th>
+                <Table.Th>{t("console.skills.name")}</Table.Th>
+                <Table.Th>{t("console.skills.slug")}</Table.Th>
+                <Table.Th>{t("console.skills.terms")}</Table.Th>
+                <Table.Th className={classes.actions}>{t("console.skills.actions")}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -476,7 +513,7 @@ export function SkillsPage() {
                 <Table.Tr>
                   <Table.Td colSpan={4}>
                     <Text size="sm" c="dimmed" ta="center" p="md">
-                      No skills match.
+                      {t("console.skills.empty")}
                     </Text>
                   </Table.Td>
                 </Table.Tr>
@@ -488,10 +525,10 @@ export function SkillsPage() {
 
       <TermModal
         opened={dialog?.kind === "rename"}
-        title={`Rename ${dialog?.skill.name ?? ""}`}
-        label="New name"
+        title={t("console.skills.renameNamed", { name: dialog?.skill.name ?? "" })}
+        label={t("console.skills.newName")}
         initial={dialog?.skill.name ?? ""}
-        confirmLabel="Rename"
+        confirmLabel={t("console.skills.rename")}
         pending={rename.isPending}
         onSubmit={(name) => {
           if (dialog) rename.mutate({ skillId: dialog.skill.id, name });
@@ -500,10 +537,10 @@ export function SkillsPage() {
       />
       <TermModal
         opened={dialog?.kind === "synonym"}
-        title={`Add a synonym to ${dialog?.skill.name ?? ""}`}
-        label="Synonym"
+        title={t("console.skills.addSynonymTo", { name: dialog?.skill.name ?? "" })}
+        label={t("console.skills.synonym")}
         initial=""
-        confirmLabel="Add synonym"
+        confirmLabel={t("console.skills.addSynonym")}
         pending={addSynonym.isPending}
         onSubmit={(term) => {
           if (dialog) addSynonym.mutate({ skillId: dialog.skill.id, term });

@@ -9,30 +9,62 @@ import {
   Table,
   Text,
   Title,
+  useDirection,
 } from "@mantine/core";
+import { useMediaQuery } from "@mantine/hooks";
 import { skipToken, useQuery } from "@tanstack/react-query";
+import { Trans } from "react-i18next";
 import { Link } from "react-router";
-import { formatDateTime, fullName } from "../../lib/format";
+import { roleLabel } from "./role-label";
+import { Data, DateTime } from "../../components/formatted";
+import { fullName } from "../../lib/format";
+import { useT } from "../../lib/i18n";
 import { ROLE_COLORS } from "../../lib/roles";
-import { useLocale } from "../../lib/session";
+import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../../lib/trpc";
 import { AuditTrail } from "../../components/audit-trail";
 import { RoleBadges } from "../../components/role-badges";
 
 type UserDetail = RouterOutputs["users"]["get"];
 
+/** A locale tag by its name in the viewer's language ("Arabic (Egypt)"), else the tag. */
+function localeName(tag: string, viewer: ConsoleLocale): string {
+  try {
+    return new Intl.DisplayNames([viewer], { type: "language" }).of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
+}
+
+/** Who granted or revoked a role: an admin's id, or the system when nobody did. */
+function Actor({ id }: { id: string | null }) {
+  const t = useT();
+  return id ? <Data>{id}</Data> : <>{t("console.users.system")}</>;
+}
+
 function Details({ detail }: { detail: UserDetail }) {
+  const t = useT();
   const locale = useLocale();
   const { user, roleHistory, audit } = detail;
   return (
     <Stack gap="lg">
-      <Stack gap={4}>
-        <Text fw={500}>{fullName(user)}</Text>
-        <Text size="sm" c="dimmed">
-          {user.email ?? "no email"} · {user.id}
+      <Stack gap={4} style={{ overflowWrap: "anywhere" }}>
+        <Text fw={500}>
+          <Data>{fullName(user)}</Data>
         </Text>
         <Text size="sm" c="dimmed">
-          Locale {user.locale} · {user.timeZone} · created {formatDateTime(user.createdAt, locale)}
+          {user.email ? <Data>{user.email}</Data> : t("console.users.noEmail")} ·{" "}
+          <Data>{user.id}</Data>
+        </Text>
+        <Text size="sm" c="dimmed">
+          <Trans
+            i18nKey="console.users.profileLine"
+            components={{
+              locale: <Data>{localeName(user.locale, locale)}</Data>,
+              zone: <Data>{user.timeZone}</Data>,
+              created: <DateTime value={user.createdAt} />,
+            }}
+          />
         </Text>
         <RoleBadges roles={user.roles} owner={user.email ?? user.id} />
         <Anchor
@@ -40,21 +72,27 @@ function Details({ detail }: { detail: UserDetail }) {
           to={`/notifications?user=${encodeURIComponent(user.id)}`}
           size="sm"
         >
-          Notifications sent to this user
+          {t("console.users.notificationsLink")}
         </Anchor>
       </Stack>
 
       <Stack gap="xs">
-        <Title order={4}>Role history</Title>
-        <Table.ScrollContainer minWidth={520}>
-          <Table verticalSpacing={4} fz="sm" aria-label="Role history">
+        <Title order={4}>{t("console.users.roleHistory")}</Title>
+        <Table.ScrollContainer
+          type="native"
+          minWidth={520}
+          tabIndex={0}
+          role="region"
+          aria-label={t("console.users.roleHistory")}
+        >
+          <Table verticalSpacing={4} fz="sm" aria-label={t("console.users.roleHistory")}>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Role</Table.Th>
-                <Table.Th>Granted</Table.Th>
-                <Table.Th>By</Table.Th>
-                <Table.Th>Revoked</Table.Th>
-                <Table.Th>By</Table.Th>
+                <Table.Th>{t("console.users.role")}</Table.Th>
+                <Table.Th>{t("console.users.grantedAt")}</Table.Th>
+                <Table.Th>{t("console.users.by")}</Table.Th>
+                <Table.Th>{t("console.users.revokedAt")}</Table.Th>
+                <Table.Th>{t("console.users.by")}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -64,18 +102,23 @@ function Details({ detail }: { detail: UserDetail }) {
                     <Badge
                       color={ROLE_COLORS[grant.role]}
                       variant={grant.revokedAt ? "outline" : "light"}
+                      style={{ overflow: "visible" }}
                     >
-                      {grant.role}
+                      {roleLabel(t, grant.role)}
                     </Badge>
                   </Table.Td>
                   <Table.Td style={{ whiteSpace: "nowrap" }}>
-                    {formatDateTime(grant.grantedAt, locale)}
+                    <DateTime value={grant.grantedAt} />
                   </Table.Td>
-                  <Table.Td>{grant.grantedBy ?? "system"}</Table.Td>
+                  <Table.Td style={{ overflowWrap: "anywhere" }}>
+                    <Actor id={grant.grantedBy} />
+                  </Table.Td>
                   <Table.Td style={{ whiteSpace: "nowrap" }}>
-                    {formatDateTime(grant.revokedAt, locale)}
+                    <DateTime value={grant.revokedAt} />
                   </Table.Td>
-                  <Table.Td>{grant.revokedAt ? (grant.revokedBy ?? "system") : "—"}</Table.Td>
+                  <Table.Td style={{ overflowWrap: "anywhere" }}>
+                    {grant.revokedAt ? <Actor id={grant.revokedBy} /> : "—"}
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -96,22 +139,26 @@ export function UserDetailDrawer({
   userId: string | null;
   onClose: () => void;
 }) {
+  const t = useT();
   const trpc = useTRPC();
+  const { dir } = useDirection();
+  // A phone gets the whole screen: the drawer's xl width is wider than the viewport.
+  const isPhone = useMediaQuery("(max-width: 36em)");
   const detail = useQuery(trpc.users.get.queryOptions(userId ? { userId } : skipToken));
   return (
     <Drawer
       opened={userId !== null}
       onClose={onClose}
-      position="right"
-      size="xl"
-      title="User details"
+      position={dir === "rtl" ? "left" : "right"}
+      size={isPhone ? "100%" : "xl"}
+      title={t("console.users.detailsTitle")}
     >
       {detail.isPending ? (
         <Group justify="center" p="xl">
-          <Loader aria-label="Loading user" />
+          <Loader aria-label={t("console.users.loadingUser")} />
         </Group>
       ) : detail.isError ? (
-        <Alert color="red" title="Couldn't load this user">
+        <Alert color="red" title={t("console.users.loadUserFailed")}>
           {describeError(detail.error).message}
         </Alert>
       ) : (

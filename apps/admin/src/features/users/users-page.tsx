@@ -8,18 +8,20 @@ import {
   Text,
   TextInput,
   Title,
-  VisuallyHidden,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { Trans } from "react-i18next";
 import { useSearchParams } from "react-router";
+import { Data, DateTime } from "../../components/formatted";
 import { RoleBadges } from "../../components/role-badges";
+import { roleLabel } from "./role-label";
 import { UserDetailDrawer } from "./user-detail-drawer";
-import { formatDateTime, fullName } from "../../lib/format";
+import { fullName } from "../../lib/format";
+import { useT } from "../../lib/i18n";
 import { notifySuccess } from "../../lib/notify";
 import { isRole, type Role, ROLES } from "../../lib/roles";
-import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc";
 import { useInvalidate } from "../../lib/invalidate";
 import { InfiniteTable } from "../../components/infinite-table";
@@ -48,6 +50,7 @@ function label(user: UserRow): string {
 
 /** Picks a role the user lacks and grants it. */
 function GrantRole({ user }: { user: UserRow }) {
+  const t = useT();
   const trpc = useTRPC();
   const invalidate = useInvalidateAfterRoleChange();
   const grantable = ROLES.filter((r) => !user.roles.includes(r));
@@ -57,10 +60,11 @@ function GrantRole({ user }: { user: UserRow }) {
       onSuccess: async (result, input) => {
         await invalidate(input.userId);
         setPicked("");
+        const values = { role: roleLabel(t, input.role), name: label(user) };
         notifySuccess(
           result.changed
-            ? `Granted ${input.role} to ${label(user)}.`
-            : `${label(user)} already had the ${input.role} role.`,
+            ? t("console.users.granted", values)
+            : t("console.users.alreadyHad", values),
         );
       },
     }),
@@ -70,12 +74,18 @@ function GrantRole({ user }: { user: UserRow }) {
     <Group gap={6} wrap="nowrap">
       <NativeSelect
         size="xs"
-        aria-label={`Role to grant to ${label(user)}`}
+        aria-label={t("console.users.roleToGrant", { name: label(user) })}
         value={selected}
         disabled={grantable.length === 0 || grant.isPending}
         data={[
-          { value: "", label: grantable.length === 0 ? "Has every role" : "Choose role…" },
-          ...grantable.map((r) => ({ value: r, label: r })),
+          {
+            value: "",
+            label:
+              grantable.length === 0
+                ? t("console.users.hasEveryRole")
+                : t("console.users.chooseRole"),
+          },
+          ...grantable.map((r) => ({ value: r, label: roleLabel(t, r) })),
         ]}
         onChange={(event) => {
           const value = event.currentTarget.value;
@@ -85,14 +95,15 @@ function GrantRole({ user }: { user: UserRow }) {
       <Button
         size="xs"
         variant="light"
-        aria-label={`Grant role to ${label(user)}`}
+        aria-label={t("console.users.grantTo", { name: label(user) })}
+        style={{ flexShrink: 0 }}
         disabled={!selected}
         loading={grant.isPending}
         onClick={() => {
           if (selected) grant.mutate({ userId: user.id, role: selected });
         }}
       >
-        Grant
+        {t("console.users.grant")}
       </Button>
     </Group>
   );
@@ -108,6 +119,7 @@ function ConfirmRevoke({
   pending: PendingRevoke | null;
   onClose: () => void;
 }) {
+  const t = useT();
   const trpc = useTRPC();
   const invalidate = useInvalidateAfterRoleChange();
   const revoke = useMutation(
@@ -115,33 +127,47 @@ function ConfirmRevoke({
       onSuccess: async (result, input) => {
         await invalidate(input.userId);
         onClose();
-        const who = pending ? label(pending.user) : input.userId;
+        const values = {
+          role: roleLabel(t, input.role),
+          name: pending ? label(pending.user) : input.userId,
+        };
         notifySuccess(
           result.changed
-            ? `Revoked ${input.role} from ${who}.`
-            : `${who} didn't have the ${input.role} role.`,
+            ? t("console.users.revoked", values)
+            : t("console.users.didNotHave", values),
         );
       },
     }),
   );
   return (
-    <Modal opened={pending !== null} onClose={onClose} title="Revoke role" centered>
+    <Modal
+      opened={pending !== null}
+      onClose={onClose}
+      title={t("console.users.revokeTitle")}
+      centered
+    >
       {pending ? (
         <Stack>
-          <Text size="sm">
-            Revoke the <b>{pending.role}</b> role from {fullName(pending.user)} (
-            {label(pending.user)})? They lose what it allows immediately and are notified by email.
+          <Text size="sm" style={{ overflowWrap: "anywhere" }}>
+            <Trans
+              i18nKey="console.users.revokeConfirm"
+              components={{
+                role: <b>{roleLabel(t, pending.role)}</b>,
+                name: <Data>{fullName(pending.user)}</Data>,
+                label: <Data>{label(pending.user)}</Data>,
+              }}
+            />
           </Text>
-          <Group justify="flex-end">
+          <Group justify="flex-end" wrap="wrap">
             <Button variant="default" onClick={onClose} disabled={revoke.isPending}>
-              Cancel
+              {t("console.users.cancel")}
             </Button>
             <Button
               color="red"
               loading={revoke.isPending}
               onClick={() => revoke.mutate({ userId: pending.user.id, role: pending.role })}
             >
-              Revoke {pending.role}
+              {t("console.users.revokeRole", { role: roleLabel(t, pending.role) })}
             </Button>
           </Group>
         </Stack>
@@ -153,30 +179,33 @@ function ConfirmRevoke({
 function UserTableRow({
   user,
   selfId,
-  locale,
   onRevoke,
   onOpen,
 }: {
   user: UserRow;
   selfId: string | undefined;
-  locale: ConsoleLocale;
   onRevoke: (role: Role) => void;
   onOpen: () => void;
 }) {
+  const t = useT();
   return (
     <Table.Tr data-user-id={user.id}>
       <Table.Td>
-        <Text size="sm">{user.email ?? "—"}</Text>
+        <Text size="sm" style={{ overflowWrap: "anywhere" }}>
+          {user.email ? <Data>{user.email}</Data> : "—"}
+        </Text>
       </Table.Td>
       <Table.Td>
-        <Text size="sm">{fullName(user)}</Text>
+        <Text size="sm" style={{ overflowWrap: "anywhere" }}>
+          <Data>{fullName(user)}</Data>
+        </Text>
       </Table.Td>
       <Table.Td>
         <RoleBadges
           roles={user.roles}
           owner={label(user)}
           onRevoke={onRevoke}
-          locked={user.id === selfId ? { admin: "You can't revoke your own admin role" } : {}}
+          locked={user.id === selfId ? { admin: t("console.users.ownAdmin") } : {}}
         />
       </Table.Td>
       <Table.Td>
@@ -184,7 +213,7 @@ function UserTableRow({
       </Table.Td>
       <Table.Td>
         <Text size="xs" c="dimmed">
-          {formatDateTime(user.createdAt, locale)}
+          <DateTime value={user.createdAt} />
         </Text>
       </Table.Td>
       <Table.Td>
@@ -192,9 +221,9 @@ function UserTableRow({
           size="xs"
           variant="subtle"
           onClick={onOpen}
-          aria-label={`Details of ${label(user)}`}
+          aria-label={t("console.users.detailsOf", { name: label(user) })}
         >
-          Details
+          {t("console.users.details")}
         </Button>
       </Table.Td>
     </Table.Tr>
@@ -203,8 +232,8 @@ function UserTableRow({
 
 /** Users & roles: search, filter by role, page through, grant and revoke. */
 export function UsersPage() {
+  const t = useT();
   const trpc = useTRPC();
-  const locale = useLocale();
   const [searchParams, setSearchParams] = useSearchParams();
   const [search, setSearch] = useState("");
   const [debouncedSearch] = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
@@ -233,22 +262,22 @@ export function UsersPage() {
 
   return (
     <Stack>
-      <Group justify="space-between" align="flex-end">
-        <Title order={2}>Users & roles</Title>
-        <Group align="flex-end">
+      <Group justify="space-between" align="flex-end" wrap="wrap">
+        <Title order={2}>{t("console.users.title")}</Title>
+        <Group align="flex-end" wrap="wrap">
           <TextInput
-            label="Search"
-            placeholder="Name or email"
+            label={t("console.users.search")}
+            placeholder={t("console.users.searchPlaceholder")}
             value={search}
             onChange={(event) => setSearch(event.currentTarget.value)}
-            w={260}
+            w={{ base: "100%", xs: 260 }}
           />
           <NativeSelect
-            label="Role"
+            label={t("console.users.roleFilter")}
             value={role}
             data={[
-              { value: "", label: "All roles" },
-              ...ROLES.map((r) => ({ value: r, label: r })),
+              { value: "", label: t("console.users.allRoles") },
+              ...ROLES.map((r) => ({ value: r, label: roleLabel(t, r) })),
             ]}
             onChange={(event) => {
               const value = event.currentTarget.value;
@@ -260,32 +289,29 @@ export function UsersPage() {
 
       <InfiniteTable
         list={list}
-        label="Users"
-        noun="users"
-        singular="user"
-        plural="users"
+        label={t("console.users.table")}
+        noun={t("console.users.noun")}
+        singular={t("console.users.singular")}
+        plural={t("console.users.plural")}
         minWidth={960}
         tableProps={{ highlightOnHover: true }}
         head={
           <>
-            <Table.Th>Email</Table.Th>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Roles</Table.Th>
-            <Table.Th>Grant role</Table.Th>
-            <Table.Th>Created</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>Actions</VisuallyHidden>
-            </Table.Th>
+            <Table.Th>{t("console.users.email")}</Table.Th>
+            <Table.Th>{t("console.users.name")}</Table.Th>
+            <Table.Th>{t("console.users.roles")}</Table.Th>
+            <Table.Th>{t("console.users.grantRole")}</Table.Th>
+            <Table.Th>{t("console.users.created")}</Table.Th>
+            <Table.Th>{t("console.users.actions")}</Table.Th>
           </>
         }
         columns={6}
-        empty="No users match."
+        empty={t("console.users.empty")}
         rowKey={(user) => user.id}
         row={(user) => (
           <UserTableRow
             user={user}
             selfId={me.data?.id}
-            locale={locale}
             onRevoke={(r) => setPendingRevoke({ user, role: r })}
             onOpen={() => setOpenUser(user.id)}
           />
