@@ -95,9 +95,9 @@ describe("the simulated Connect onboarding page", () => {
       serviceAgreement: "recipient",
     });
     const page = await (await get(path)).text();
-    expect(page).toMatch(/<dt>Country<\/dt>\s*<dd>DE<\/dd>/);
+    expect(page).toMatch(/<dt>Country<\/dt>\s*<dd><bdi>DE<\/bdi><\/dd>/);
     expect(page).toContain("recipient (cross-border: receives transfers only)");
-    expect(page).toMatch(/<dt>Default currency<\/dt>\s*<dd>EUR<\/dd>/);
+    expect(page).toMatch(/<dt>Default currency<\/dt>\s*<dd><bdi>EUR<\/bdi><\/dd>/);
   });
 
   it("completing it activates transfers, sends account.updated and returns to the app", async () => {
