@@ -166,6 +166,11 @@ export function bookingPages(deps: BookingPageDeps): Router {
             </fieldset>
             <p><button class="primary" type="submit">${t("simulator.booking.book")}</button></p>
           </form>`,
+        {
+          heading: page.tx("simulator.booking.bookTitle", {
+            name: html`<bdi>${organizer.name}</bdi>`,
+          }),
+        },
       );
     }),
   );
@@ -221,6 +226,7 @@ export function bookingPages(deps: BookingPageDeps): Router {
         200,
         booking.title,
         bookingView(page, booking, slotSelect(page, "start", days)),
+        { heading: html`<bdi>${booking.title}</bdi>` },
       );
     }),
   );

@@ -194,7 +194,7 @@ function translateHtml(t: Translator, key: string, vars: Record<string, unknown>
 }
 
 /** A whole page around `body`: a banner saying it's a simulator, the title, small CSS. */
-export function layout(page: Page, title: string, body: SafeHtml): string {
+export function layout(page: Page, title: string, body: SafeHtml, heading?: SafeHtml): string {
   return html`<!doctype html>
     <html lang="${page.locale}" dir="${page.dir}">
       <head>
@@ -209,7 +209,7 @@ export function layout(page: Page, title: string, body: SafeHtml): string {
       <body>
         <header>
           <small>${page.t("simulator.page.banner")}</small>
-          <h1>${title}</h1>
+          <h1>${heading ?? title}</h1>
         </header>
         <main>${body}</main>
       </body>
@@ -227,6 +227,7 @@ export function sendPage(
   status: number,
   title: string,
   body: SafeHtml,
+  /** `heading` replaces the title in the page's h1, for a title that is data (in `<bdi>`). */
   options: { formRedirectOrigins?: string[]; heading?: SafeHtml } = {},
 ): void {
   const formAction = ["'self'", ...(options.formRedirectOrigins ?? [])].join(" ");
@@ -240,7 +241,7 @@ export function sendPage(
       "X-Robots-Tag": "noindex",
       Vary: "Accept-Language",
     })
-    .send(layout(page, title, body));
+    .send(layout(page, title, body, options.heading));
 }
 
 /**
