@@ -5,6 +5,7 @@ import {
   resolveBillingConfig,
   signStripePayload,
 } from "@an/billing";
+import { translator } from "@an/domain";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "../testing";
@@ -214,6 +215,16 @@ describe("the simulated customer portal", () => {
     expect(downgraded.status).toBe(303);
     expect((await sim.listCustomerSubscriptions(customerId))[0]!.pending?.priceId).toBe(basicPrice);
     expect(await (await get(portalPath)).text()).toContain("Scheduled change");
+
+    // In Spanish, the portal's forms post the locale back and come back in Spanish.
+    const spanish = await (await get(`${portalPath}?locale=es`)).text();
+    expect(spanish).toMatch(/<html lang="es" dir="ltr">/);
+    expect(spanish).toContain(translator("es")("simulator.billing.cancelNow"));
+    const switched = await post(`${portalPath}/card`, { card: "requires_action", locale: "es" });
+    expect(switched.headers.get("location")).toBe(`${portalPath}?locale=es`);
+    const refused = await post(`${portalPath}/card`, { card: "stolen", locale: "ar" });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain(translator("ar")("simulator.billing.invalidCard"));
 
     expect((await post(`${portalPath}/card`, { card: "stolen" })).status).toBe(400);
     expect((await post(`${portalPath}/card`, { card: "declines" })).status).toBe(303);

@@ -157,7 +157,7 @@ export function withLocale(url: string, locale: Locale): string {
   return relative ? `${parsed.pathname}${parsed.search}${parsed.hash}` : parsed.href;
 }
 
-export function moneyText(amount: number, currency: string, locale: Locale): string {
+function moneyText(amount: number, currency: string, locale: Locale): string {
   const code = currency.toUpperCase();
   return isCurrencyCode(code)
     ? formatMoney({ amount, currency: code }, locale)
