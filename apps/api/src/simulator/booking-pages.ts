@@ -3,7 +3,7 @@ import { type Db, findCheckoutForBooking, findUserZoneByEmail } from "@an/db";
 import { type Request, type Response, Router } from "express";
 import { z } from "zod";
 import { text } from "../routers/schemas";
-import { html, type SafeHtml, sendError, sendPage } from "./html";
+import { html, type Page, type SafeHtml, sendError, sendPage } from "./html";
 import { findOrganizerForEventType } from "./organizer";
 import { formatInZone, isTimeZone, slotDays } from "./time";
 import { type FormParser, pageAction } from "./page-action";
@@ -85,7 +85,8 @@ export function bookingPages(deps: BookingPageDeps): Router {
 
   router.get(
     "/sim/book/:eventType",
-    pageAction(async (req, res) => {
+    pageAction(async (req, res, page) => {
+      const { t } = page;
       const eventType = eventTypeParam.safeParse(req.params.eventType);
       // Read from the raw URL: the key `metadata[bookingToken]` must not depend on the
       // query parser's bracket handling.
@@ -96,57 +97,80 @@ export function bookingPages(deps: BookingPageDeps): Router {
         email: params.get("email") ?? undefined,
       });
       if (!eventType.success || !query.success) {
-        return sendError(res, 400, "The booking link is malformed.");
+        return sendError(res, page, 400, t("simulator.booking.malformedLink"));
       }
       const organizer = await findOrganizerForEventType(db, eventType.data);
       if (!organizer) {
-        return sendError(res, 404, `No advisor offers the event type “${eventType.data}”.`);
+        return sendError(res, page, 404, noAdvisor(page, eventType.data));
       }
       const booker = query.data.email
         ? await findUserZoneByEmail(db, { email: query.data.email })
         : null;
       const busy = await scheduling.busyIntervals(organizer.email);
-      const days = slotDays({ timeZone: organizer.timeZone, now: now(), busy });
+      const days = slotDays({
+        timeZone: organizer.timeZone,
+        now: now(),
+        busy,
+        locale: page.locale,
+      });
       sendPage(
         res,
+        page,
         200,
-        `Book ${organizer.name}`,
+        t("simulator.booking.bookTitle", { name: organizer.name }),
         html`<p>
-            Event type <code>${eventType.data}</code> · times in ${organizer.name}’s time zone,
-            <strong>${organizer.timeZone}</strong>.
+            ${page.tx("simulator.booking.intro", {
+              eventType: html`<code>${eventType.data}</code>`,
+              name: html`<bdi>${organizer.name}</bdi>`,
+              timeZone: html`<strong><bdi>${organizer.timeZone}</bdi></strong>`,
+            })}
           </p>
-          ${query.data.bookingToken ? "" : html`<p class="error">This link carries no booking token: the platform will refuse the booking (useful for testing that).</p>`}
+          ${query.data.bookingToken ? "" : html`<p class="error">${t("simulator.booking.noToken")}</p>`}
           <form method="post" action="/sim/book/${encodeURIComponent(eventType.data)}">
+            ${page.field}
             <input type="hidden" name="bookingToken" value="${query.data.bookingToken ?? ""}" />
             <label
-              >Your name
+              >${t("simulator.booking.yourName")}
               <input
                 type="text"
                 name="name"
                 required
                 maxlength="200"
+                autocomplete="name"
                 value="${query.data.name ?? ""}"
             /></label>
             <label
-              >Your email
+              >${t("simulator.booking.yourEmail")}
               <input
                 type="email"
                 name="email"
                 required
                 maxlength="320"
+                autocomplete="email"
+                dir="ltr"
                 value="${query.data.email ?? ""}"
             /></label>
             <label
-              >Your time zone
-              <input type="text" name="timeZone" required value="${booker?.timeZone ?? "UTC"}"
+              >${t("simulator.booking.yourTimeZone")}
+              <input
+                type="text"
+                name="timeZone"
+                required
+                dir="ltr"
+                value="${booker?.timeZone ?? "UTC"}"
             /></label>
-            <label>Start ${slotSelect("start", days)}</label>
+            <label>${t("simulator.booking.start")} ${slotSelect(page, "start", days)}</label>
             <fieldset>
-              <legend>Length</legend>
-              ${DURATIONS.map((d) => html`<label><input type="radio" name="duration" value="${d}" ${d === "60" ? html` checked` : ""} /> ${d} minutes</label>`)}
+              <legend>${t("simulator.booking.length")}</legend>
+              ${DURATIONS.map((d) => html`<label><input type="radio" name="duration" value="${d}" ${d === "60" ? html` checked` : ""} /> ${t("simulator.booking.minutes", { count: Number(d) })}</label>`)}
             </fieldset>
-            <p><button class="primary" type="submit">Book</button></p>
+            <p><button class="primary" type="submit">${t("simulator.booking.book")}</button></p>
           </form>`,
+        {
+          heading: page.tx("simulator.booking.bookTitle", {
+            name: html`<bdi>${organizer.name}</bdi>`,
+          }),
+        },
       );
     }),
   );
@@ -154,14 +178,16 @@ export function bookingPages(deps: BookingPageDeps): Router {
   router.post(
     "/sim/book/:eventType",
     form,
-    pageAction(async (req, res) => {
+    pageAction(async (req, res, page) => {
       const eventType = eventTypeParam.safeParse(req.params.eventType);
       const input = bookForm.safeParse(req.body);
-      if (!eventType.success) return sendError(res, 400, "Malformed event type.");
-      if (!input.success) return sendError(res, 400, formError(input.error));
+      if (!eventType.success) {
+        return sendError(res, page, 400, page.t("simulator.booking.malformedEventType"));
+      }
+      if (!input.success) return sendError(res, page, 400, formError(page, input.error));
       const organizer = await findOrganizerForEventType(db, eventType.data);
       if (!organizer) {
-        return sendError(res, 404, `No advisor offers the event type “${eventType.data}”.`);
+        return sendError(res, page, 404, noAdvisor(page, eventType.data));
       }
       const booker = await findUserZoneByEmail(db, { email: input.data.email });
       const booking = await scheduling.createBooking({
@@ -175,21 +201,33 @@ export function bookingPages(deps: BookingPageDeps): Router {
         durationMinutes: Number(input.data.duration),
         organizer,
       });
-      res.redirect(303, bookingHref(booking.uid));
+      res.redirect(303, page.href(bookingHref(booking.uid)));
     }),
   );
 
   router.get(
     "/sim/bookings/:uid",
-    pageAction(async (req, res) => {
+    pageAction(async (req, res, page) => {
       const uid = uidParam.safeParse(req.params.uid);
       const booking = uid.success ? await scheduling.getBooking(uid.data) : null;
-      if (!booking) return sendError(res, 404, "No such booking.");
+      if (!booking) return sendError(res, page, 404, page.t("simulator.booking.noSuchBooking"));
       const busy = (await scheduling.busyIntervals(booking.organizer.email)).filter(
         (b) => b.uid !== booking.uid,
       );
-      const days = slotDays({ timeZone: booking.organizer.timeZone, now: now(), busy });
-      sendPage(res, 200, booking.title, bookingView(booking, slotSelect("start", days)));
+      const days = slotDays({
+        timeZone: booking.organizer.timeZone,
+        now: now(),
+        busy,
+        locale: page.locale,
+      });
+      sendPage(
+        res,
+        page,
+        200,
+        booking.title,
+        bookingView(page, booking, slotSelect(page, "start", days)),
+        { heading: html`<bdi>${booking.title}</bdi>` },
+      );
     }),
   );
 
@@ -198,21 +236,26 @@ export function bookingPages(deps: BookingPageDeps): Router {
   // waits and reloads itself.
   router.get(
     "/sim/bookings/:uid/pay",
-    pageAction(async (req, res) => {
+    pageAction(async (req, res, page) => {
+      const { t } = page;
       const uid = uidParam.safeParse(req.params.uid);
       const booking = uid.success ? await scheduling.getBooking(uid.data) : null;
-      if (!booking) return sendError(res, 404, "No such booking.");
+      if (!booking) return sendError(res, page, 404, t("simulator.booking.noSuchBooking"));
       const found = await findCheckoutForBooking(db, { bookingUid: booking.uid, now: now() });
-      if (found?.checkoutUrl) return res.redirect(303, found.checkoutUrl);
-      const back = html`<p><a href="${bookingHref(booking.uid)}">Back to the booking</a></p>`;
+      if (found?.checkoutUrl) return res.redirect(303, page.href(found.checkoutUrl));
+      const back = html`<p>
+        <a href="${page.href(bookingHref(booking.uid))}">${t("simulator.booking.backToBooking")}</a>
+      </p>`;
       if (found) {
         return sendPage(
           res,
+          page,
           200,
-          "Nothing to pay",
+          t("simulator.booking.nothingToPay"),
           html`<p>
-              The consultation is <span class="status">${found.status}</span>: there is no payment
-              waiting.
+              ${page.tx("simulator.booking.nothingToPayText", {
+                status: html`<span class="status"><bdi>${found.status}</bdi></span>`,
+              })}
             </p>
             ${back}`,
         );
@@ -220,16 +263,11 @@ export function bookingPages(deps: BookingPageDeps): Router {
       res.set("Refresh", "2");
       sendPage(
         res,
+        page,
         200,
-        "Preparing your payment",
-        html`<p>
-            The platform is processing your booking (its BOOKING_CREATED webhook). This page reloads
-            by itself and opens the checkout as soon as it is ready.
-          </p>
-          <p class="muted">
-            A booking whose link carried no valid booking token is refused by the platform, and then
-            no checkout ever comes.
-          </p>
+        t("simulator.booking.preparing"),
+        html`<p>${t("simulator.booking.preparingText")}</p>
+          <p class="muted">${t("simulator.booking.preparingNoToken")}</p>
           ${back}`,
       );
     }),
@@ -244,19 +282,19 @@ export function bookingPages(deps: BookingPageDeps): Router {
     router.post(
       `/sim/bookings/:uid/${path}`,
       form,
-      pageAction(async (req: Request, res: Response) => {
+      pageAction(async (req: Request, res: Response, page: Page) => {
         const uid = uidParam.safeParse(req.params.uid);
         const booking = uid.success ? await scheduling.getBooking(uid.data) : null;
-        if (!booking) return sendError(res, 404, "No such booking.");
+        if (!booking) return sendError(res, page, 404, page.t("simulator.booking.noSuchBooking"));
         const input = schema.safeParse(req.body ?? {});
         if (!input.success) {
-          return sendError(res, 400, formError(input.error), {
+          return sendError(res, page, 400, formError(page, input.error), {
             href: bookingHref(booking.uid),
-            label: "Back to the booking",
+            label: page.t("simulator.booking.backToBooking"),
           });
         }
         const after = await run(booking, input.data);
-        res.redirect(303, bookingHref(after.uid));
+        res.redirect(303, page.href(bookingHref(after.uid)));
       }),
     );
 
@@ -276,12 +314,20 @@ export function bookingPages(deps: BookingPageDeps): Router {
   return router;
 }
 
-function formError(error: z.ZodError): string {
-  const fields = error.issues.map((i) => `${i.path.join(".") || "form"}: ${i.message}`);
-  return `The form is not valid: ${fields.join("; ")}.`;
+function noAdvisor(page: Page, eventType: string): SafeHtml {
+  return page.tx("simulator.booking.noAdvisor", { eventType: html`<bdi>${eventType}</bdi>` });
 }
 
-function slotSelect(name: string, days: ReturnType<typeof slotDays>): SafeHtml {
+/** Zod's own wording stays English (it names fields); the sentence around it is translated. */
+function formError(page: Page, error: z.ZodError): SafeHtml {
+  const fields = error.issues.map((i) => `${i.path.join(".") || "form"}: ${i.message}`);
+  return page.tx("simulator.common.formInvalid", {
+    fields: html`<bdi lang="en" dir="ltr">${fields.join("; ")}</bdi>`,
+  });
+}
+
+function slotSelect(page: Page, name: string, days: ReturnType<typeof slotDays>): SafeHtml {
+  const { t } = page;
   return html`<select name="${name}" required>
     ${days.map(
       (day) =>
@@ -289,124 +335,152 @@ function slotSelect(name: string, days: ReturnType<typeof slotDays>): SafeHtml {
           ${day.slots.map(
             (s) =>
               html`<option value="${s.value}" ${s.taken ? html` disabled` : ""}>
-                ${s.label}${s.taken ? " (taken)" : ""}
+                ${s.taken ? t("simulator.booking.slotTaken", { time: s.label }) : s.label}
               </option>`,
           )}
         </optgroup>`,
     )}
-    <optgroup label="For testing">
-      <option value="now">Starting now (when you book), so it can be ended at once</option>
-      <option value="soon">In 5 minutes (from when you book)</option>
+    <optgroup label="${t("simulator.booking.forTesting")}">
+      <option value="now">${t("simulator.booking.startNow")}</option>
+      <option value="soon">${t("simulator.booking.startSoon")}</option>
     </optgroup>
   </select>`;
 }
 
-function bookingView(b: SimBooking, startSelect: SafeHtml): SafeHtml {
+const BOOKING_STATUSES = ["accepted", "cancelled", "rejected", "pending"];
+
+function statusLabel(page: Page, status: string): SafeHtml {
+  return BOOKING_STATUSES.includes(status)
+    ? html`${page.t(`simulator.booking.status.${status}`)}`
+    : html`<bdi>${status}</bdi>`;
+}
+
+function bookingView(page: Page, b: SimBooking, startSelect: SafeHtml): SafeHtml {
+  const { t } = page;
   const attendee = b.attendees[0];
   const start = new Date(b.startTime);
   const end = new Date(b.endTime);
   const live = b.status === "accepted";
   const movable = !b.rescheduledToUid && (live || b.requestReschedule);
   const action = (path: string) => `${bookingHref(b.uid)}/${path}`;
+  const when = (at: Date, zone: string) => html`<bdi>${formatInZone(at, zone, page.locale)}</bdi>`;
+  const person = (name: string, email: string) =>
+    html`<bdi>${name}</bdi> <bdi dir="ltr">&lt;${email}&gt;</bdi>`;
+  const link = (uid: string) =>
+    html`<a href="${page.href(bookingHref(uid))}"><bdi>${uid}</bdi></a>`;
   // Booked through the platform's link: the client's next step is paying for it.
   const payable = live && !b.rescheduledToUid && Boolean(b.metadata.bookingToken);
+  const reasonField = (id: string) =>
+    html`<label for="${id}">${t("simulator.booking.reason")}</label>
+      <input id="${id}" type="text" name="reason" maxlength="500" />`;
   return html`${
       payable
         ? html`<p class="next">
-            Booked. Next step:
-            <a class="primary" href="${action("pay")}">Continue to payment</a>
+            ${t("simulator.booking.booked")}
+            <a class="primary" href="${page.href(action("pay"))}"
+              >${t("simulator.booking.continueToPayment")}</a
+            >
           </p>`
         : ""
     }
     <p>
-      <span class="status">${b.status}</span
-      >${b.requestReschedule ? " · the host asked for a new time" : ""}${attendee?.noShow ? " · attendee marked as no-show" : ""}
+      <span class="status">${statusLabel(page, b.status)}</span
+      >${b.requestReschedule ? html` · ${t("simulator.booking.hostAskedNewTime")}` : ""}${attendee?.noShow ? html` · ${t("simulator.booking.markedNoShow")}` : ""}
     </p>
     <dl>
-      <dt>Uid</dt>
-      <dd><code>${b.uid}</code> (booking ${b.id}, event type ${b.eventTypeId})</dd>
-      <dt>Host</dt>
-      <dd>${b.organizer.name} &lt;${b.organizer.email}&gt;</dd>
-      <dt>Attendee</dt>
-      <dd>${attendee ? html`${attendee.name} &lt;${attendee.email}&gt;` : "none"}</dd>
-      <dt>Host’s time</dt>
+      <dt>${t("simulator.booking.uid")}</dt>
       <dd>
-        ${formatInZone(start, b.organizer.timeZone)} – ${formatInZone(end, b.organizer.timeZone)}
+        <code>${b.uid}</code>
+        ${page.tx("simulator.booking.ids", {
+          id: html`<bdi>${b.id}</bdi>`,
+          eventType: html`<bdi>${b.eventTypeId}</bdi>`,
+        })}
       </dd>
+      <dt>${t("simulator.booking.host")}</dt>
+      <dd>${person(b.organizer.name, b.organizer.email)}</dd>
+      <dt>${t("simulator.booking.attendee")}</dt>
+      <dd>${attendee ? person(attendee.name, attendee.email) : t("simulator.common.none")}</dd>
+      <dt>${t("simulator.booking.hostTime")}</dt>
+      <dd>${when(start, b.organizer.timeZone)} – ${when(end, b.organizer.timeZone)}</dd>
       ${
         attendee
-          ? html`<dt>Attendee’s time</dt>
-              <dd>${formatInZone(start, attendee.timeZone)}</dd>`
+          ? html`<dt>${t("simulator.booking.attendeeTime")}</dt>
+              <dd>${when(start, attendee.timeZone)}</dd>`
           : ""
       }
-      <dt>Length</dt>
-      <dd>${b.length} minutes</dd>
-      <dt>Booking token</dt>
-      <dd>${b.metadata.bookingToken ? html`<code>${b.metadata.bookingToken}</code>` : "none"}</dd>
+      <dt>${t("simulator.booking.length")}</dt>
+      <dd>${t("simulator.booking.minutes", { count: b.length })}</dd>
+      <dt>${t("simulator.booking.token")}</dt>
+      <dd>
+        ${b.metadata.bookingToken ? html`<code>${b.metadata.bookingToken}</code>` : t("simulator.common.none")}
+      </dd>
       ${
         b.fromReschedule
-          ? html`<dt>Moved from</dt>
-              <dd><a href="${bookingHref(b.fromReschedule)}">${b.fromReschedule}</a></dd>`
+          ? html`<dt>${t("simulator.booking.movedFrom")}</dt>
+              <dd>${link(b.fromReschedule)}</dd>`
           : ""
       }
       ${
         b.rescheduledToUid
-          ? html`<dt>Moved to</dt>
-              <dd><a href="${bookingHref(b.rescheduledToUid)}">${b.rescheduledToUid}</a></dd>`
+          ? html`<dt>${t("simulator.booking.movedTo")}</dt>
+              <dd>${link(b.rescheduledToUid)}</dd>`
           : ""
       }
       ${
         b.cancelledBy
-          ? html`<dt>Cancelled by</dt>
+          ? html`<dt>${t("simulator.booking.cancelledBy")}</dt>
               <dd>
-                ${b.cancelledBy}${b.cancellationReason ? html` — “${b.cancellationReason}”` : ""}
+                <bdi>${b.cancelledBy}</bdi
+                >${b.cancellationReason ? html` — “<bdi>${b.cancellationReason}</bdi>”` : ""}
               </dd>`
           : ""
       }
     </dl>
     ${
       movable
-        ? html`<h2>Reschedule</h2>
+        ? html`<h2>${t("simulator.booking.reschedule")}</h2>
             <form method="post" action="${action("reschedule")}">
-              <label>New start (host’s time zone) ${startSelect}</label>
+              ${page.field}
+              <label>${t("simulator.booking.newStart")} ${startSelect}</label>
               <label
-                >Who moves it
+                >${t("simulator.booking.whoMoves")}
                 <select name="by">
-                  <option value="attendee">the attendee</option>
-                  <option value="organizer">the host</option>
+                  <option value="attendee">${t("simulator.booking.byAttendee")}</option>
+                  <option value="organizer">${t("simulator.booking.byHost")}</option>
                 </select></label
               >
-              <label>Reason <input type="text" name="reason" maxlength="500" /></label>
-              <button class="primary" type="submit">Reschedule</button>
+              ${reasonField("reschedule-reason")}
+              <p>
+                <button class="primary" type="submit">${t("simulator.booking.reschedule")}</button>
+              </p>
             </form>`
         : ""
     }
     ${
       live
-        ? html`<h2>As the attendee</h2>
+        ? html`<h2>${t("simulator.booking.asAttendee")}</h2>
             <form method="post" action="${action("cancel")}">
-              <label>Reason <input type="text" name="reason" maxlength="500" /></label>
-              <button class="danger" type="submit">Cancel the booking</button>
+              ${page.field} ${reasonField("cancel-reason")}
+              <p><button class="danger" type="submit">${t("simulator.booking.cancel")}</button></p>
             </form>
-            <h2>As the host</h2>
+            <h2>${t("simulator.booking.asHost")}</h2>
             <form method="post" action="${action("request-reschedule")}">
-              <label>Reason <input type="text" name="reason" maxlength="500" /></label>
-              <button type="submit">Request a reschedule</button>
+              ${page.field} ${reasonField("request-reason")}
+              <p><button type="submit">${t("simulator.booking.requestReschedule")}</button></p>
             </form>
             <form class="inline" method="post" action="${action("no-show")}">
+              ${page.field}
               <input type="hidden" name="noShow" value="${attendee?.noShow ? "false" : "true"}" />
               <button type="submit">
-                ${attendee?.noShow ? "Unmark the attendee as no-show" : "Mark the attendee as no-show"}
+                ${attendee?.noShow ? t("simulator.booking.unmarkNoShow") : t("simulator.booking.markNoShow")}
               </button>
             </form>
-            <h2>Clock</h2>
+            <h2>${t("simulator.booking.clock")}</h2>
             <form class="inline" method="post" action="${action("end")}">
-              <button type="submit">End the meeting now (MEETING_ENDED)</button>
+              ${page.field}
+              <button type="submit">${t("simulator.booking.endNow")}</button>
             </form>
-            <p class="muted">
-              Cal.com sends MEETING_ENDED by clock at the scheduled end; this sends it at once, with
-              the booking’s own times.
-            </p>`
+            <p class="muted">${t("simulator.booking.endNowHint")}</p>`
         : ""
     }`;
 }

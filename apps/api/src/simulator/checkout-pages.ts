@@ -4,10 +4,9 @@ import type {
   SimulatedPayments,
   stripeWire,
 } from "@an/billing";
-import { formatMoney, isCurrencyCode } from "@an/domain";
 import { Router } from "express";
 import { z } from "zod";
-import { html, type SafeHtml, sendError, sendPage } from "./html";
+import { html, type Page, type SafeHtml, sendError, sendPage } from "./html";
 import { type FormParser, pageAction } from "./page-action";
 
 export type CheckoutPageDeps = { payments: SimulatedPayments; form: FormParser };
@@ -20,11 +19,6 @@ const disputeParam = stripeIdParam("dp");
 const closeForm = z.object({ outcome: z.enum(["won", "lost"]) });
 
 const checkoutHref = (sessionId: string) => `/sim/checkout/${encodeURIComponent(sessionId)}`;
-
-function amountText(amount: number, currency: string): string {
-  const code = currency.toUpperCase();
-  return isCurrencyCode(code) ? formatMoney({ amount, currency: code }, "en") : `${amount} ${code}`;
-}
 
 /** Links back to the client app only when they are plain http(s) URLs. */
 function safeLink(url: string | null | undefined): string | null {
@@ -48,16 +42,22 @@ export function checkoutPages(deps: CheckoutPageDeps): Router {
 
   router.get(
     "/sim/checkout/:sessionId",
-    pageAction(async (req, res) => {
+    pageAction(async (req, res, page) => {
       const id = sessionParam.safeParse(req.params.sessionId);
-      if (!id.success) return sendError(res, 404, "No such checkout session.");
+      if (!id.success) return sendError(res, page, 404, page.t("simulator.checkout.noSuchSession"));
       // Through the port first: a session past its expiry expires now, like Stripe's.
       await payments.retrieveCheckoutSession(id.data);
       const record = await payments.getCheckout(id.data);
-      if (!record) return sendError(res, 404, "No such checkout session.");
+      if (!record) return sendError(res, page, 404, page.t("simulator.checkout.noSuchSession"));
       const charge = record.chargeId ? await payments.getCharge(record.chargeId) : null;
       const disputes = charge ? await payments.listDisputes(charge.charge.id) : [];
-      sendPage(res, 200, "Checkout", checkoutView(record, charge, disputes));
+      sendPage(
+        res,
+        page,
+        200,
+        page.t("simulator.checkout.title"),
+        checkoutView(page, record, charge, disputes),
+      );
     }),
   );
 
@@ -65,11 +65,13 @@ export function checkoutPages(deps: CheckoutPageDeps): Router {
     router.post(
       `/sim/checkout/:sessionId/${path}`,
       form,
-      pageAction(async (req, res) => {
+      pageAction(async (req, res, page) => {
         const id = sessionParam.safeParse(req.params.sessionId);
-        if (!id.success) return sendError(res, 404, "No such checkout session.");
+        if (!id.success) {
+          return sendError(res, page, 404, page.t("simulator.checkout.noSuchSession"));
+        }
         await run(id.data);
-        res.redirect(303, checkoutHref(id.data));
+        res.redirect(303, page.href(checkoutHref(id.data)));
       }),
     );
   sessionAction("pay", (id) => payments.paySession(id));
@@ -79,63 +81,71 @@ export function checkoutPages(deps: CheckoutPageDeps): Router {
   router.post(
     "/sim/charges/:chargeId/dispute",
     form,
-    pageAction(async (req, res) => {
+    pageAction(async (req, res, page) => {
       const id = chargeParam.safeParse(req.params.chargeId);
       const charge = id.success ? await payments.getCharge(id.data) : null;
-      if (!charge) return sendError(res, 404, "No such charge.");
+      if (!charge) return sendError(res, page, 404, page.t("simulator.checkout.noSuchCharge"));
       await payments.openDispute(charge.charge.id);
-      res.redirect(303, checkoutHref(charge.sessionId));
+      res.redirect(303, page.href(checkoutHref(charge.sessionId)));
     }),
   );
 
   router.post(
     "/sim/disputes/:disputeId/close",
     form,
-    pageAction(async (req, res) => {
+    pageAction(async (req, res, page) => {
       const id = disputeParam.safeParse(req.params.disputeId);
-      if (!id.success) return sendError(res, 404, "No such dispute.");
+      if (!id.success) return sendError(res, page, 404, page.t("simulator.checkout.noSuchDispute"));
       const input = closeForm.safeParse(req.body ?? {});
-      if (!input.success) return sendError(res, 400, "The outcome must be “won” or “lost”.");
+      if (!input.success) {
+        return sendError(res, page, 400, page.t("simulator.checkout.outcomeInvalid"));
+      }
       const dispute = await payments.closeDispute(id.data, input.data.outcome);
       const charge = await payments.getCharge(dispute.charge);
-      if (!charge) return sendError(res, 404, "No such charge.");
-      res.redirect(303, checkoutHref(charge.sessionId));
+      if (!charge) return sendError(res, page, 404, page.t("simulator.checkout.noSuchCharge"));
+      res.redirect(303, page.href(checkoutHref(charge.sessionId)));
     }),
   );
 
   return router;
 }
 
+const DISPUTE_STATUSES = ["needs_response", "under_review", "won", "lost"];
+
 function checkoutView(
+  page: Page,
   record: SimCheckoutRecord,
   found: SimChargeRecord | null,
   disputes: stripeWire.DisputeObject[],
 ): SafeHtml {
+  const { t } = page;
   const s = record.session;
   const action = (path: string) => `${checkoutHref(s.id)}/${path}`;
   const success = safeLink(s.success_url.replace("{CHECKOUT_SESSION_ID}", s.id));
   const cancel = safeLink(s.cancel_url);
   const state =
     s.status === "open"
-      ? "Waiting for payment"
+      ? t("simulator.checkout.state.open")
       : s.status === "expired"
-        ? "Expired: this page can no longer be paid"
+        ? t("simulator.checkout.state.expired")
         : s.payment_status === "paid"
-          ? "Paid"
-          : "Payment failed (delayed payment method declined)";
-  return html`<p class="muted">${record.description}</p>
-    <p style="font-size:2rem;margin:.5rem 0">${amountText(s.amount_total, s.currency)}</p>
+          ? t("simulator.checkout.state.paid")
+          : t("simulator.checkout.state.failed");
+  return html`<p class="muted"><bdi>${record.description}</bdi></p>
+    <p class="amount">${page.money(s.amount_total, s.currency)}</p>
     <p><span class="status">${state}</span></p>
     <dl>
-      <dt>Session</dt>
+      <dt>${t("simulator.checkout.session")}</dt>
       <dd><code>${s.id}</code></dd>
-      <dt>Email</dt>
-      <dd>${s.customer_email ?? "none"}</dd>
-      <dt>Expires</dt>
-      <dd>${new Date(s.expires_at * 1000).toISOString()}</dd>
+      <dt>${t("simulator.common.email")}</dt>
+      <dd>
+        ${s.customer_email ? html`<bdi>${s.customer_email}</bdi>` : t("simulator.common.none")}
+      </dd>
+      <dt>${t("simulator.checkout.expires")}</dt>
+      <dd>${page.dateTime(new Date(s.expires_at * 1000))}</dd>
       ${
         s.payment_intent
-          ? html`<dt>Payment intent</dt>
+          ? html`<dt>${t("simulator.checkout.paymentIntent")}</dt>
               <dd><code>${s.payment_intent}</code></dd>`
           : ""
       }
@@ -143,32 +153,45 @@ function checkoutView(
     ${
       s.status === "open"
         ? html`<form class="inline" method="post" action="${action("pay")}">
-              <button class="primary" type="submit">Pay</button>
+              ${page.field}
+              <button class="primary" type="submit">${t("simulator.checkout.pay")}</button>
             </form>
             <form class="inline" method="post" action="${action("fail")}">
-              <button class="danger" type="submit">Fail (delayed payment declined)</button>
+              ${page.field}
+              <button class="danger" type="submit">${t("simulator.checkout.fail")}</button>
             </form>
             <form class="inline" method="post" action="${action("abandon")}">
-              <button type="submit">Abandon (session expires)</button>
+              ${page.field}
+              <button type="submit">${t("simulator.common.abandon")}</button>
             </form>
-            ${cancel ? html`<p><a href="${cancel}">Back to the app</a></p>` : ""}`
-        : html`${s.status === "complete" && success ? html`<p><a href="${success}">Continue to the app</a></p>` : ""}
-          ${s.status === "expired" && cancel ? html`<p><a href="${cancel}">Back to the app</a></p>` : ""}`
+            ${cancel ? html`<p><a href="${cancel}">${t("simulator.common.backToApp")}</a></p>` : ""}`
+        : html`${s.status === "complete" && success ? html`<p><a href="${success}">${t("simulator.common.continueToApp")}</a></p>` : ""}
+          ${s.status === "expired" && cancel ? html`<p><a href="${cancel}">${t("simulator.common.backToApp")}</a></p>` : ""}`
     }
-    ${found ? chargeView(found, disputes) : ""}`;
+    ${found ? chargeView(page, found, disputes) : ""}`;
 }
 
-function chargeView(found: SimChargeRecord, disputes: stripeWire.DisputeObject[]): SafeHtml {
+function chargeView(
+  page: Page,
+  found: SimChargeRecord,
+  disputes: stripeWire.DisputeObject[],
+): SafeHtml {
+  const { t } = page;
   const c = found.charge;
   const open = disputes.some((d) => d.status === "needs_response" || d.status === "under_review");
-  return html`<h2>Charge</h2>
+  return html`<h2>${t("simulator.checkout.charge")}</h2>
     <dl>
-      <dt>Charge</dt>
+      <dt>${t("simulator.checkout.charge")}</dt>
       <dd><code>${c.id}</code></dd>
-      <dt>Amount</dt>
-      <dd>${amountText(c.amount, c.currency)} (Stripe fee ${amountText(found.fee, c.currency)})</dd>
-      <dt>Refunded</dt>
-      <dd>${amountText(c.amount_refunded, c.currency)}</dd>
+      <dt>${t("simulator.checkout.amount")}</dt>
+      <dd>
+        ${page.tx("simulator.checkout.amountWithFee", {
+          amount: page.money(c.amount, c.currency),
+          fee: page.money(found.fee, c.currency),
+        })}
+      </dd>
+      <dt>${t("simulator.checkout.refunded")}</dt>
+      <dd>${page.money(c.amount_refunded, c.currency)}</dd>
     </dl>
     ${
       c.refunds.data.length > 0
@@ -176,33 +199,42 @@ function chargeView(found: SimChargeRecord, disputes: stripeWire.DisputeObject[]
             ${c.refunds.data.map(
               (r) =>
                 html`<li>
-                  <code>${r.id}</code>: ${amountText(r.amount, r.currency)}
-                  (${r.reason ?? "no reason"})
+                  <code>${r.id}</code>:
+                  ${page.tx("simulator.checkout.refund", {
+                    amount: page.money(r.amount, r.currency),
+                    reason: r.reason
+                      ? html`<bdi>${r.reason}</bdi>`
+                      : t("simulator.checkout.noReason"),
+                  })}
                 </li>`,
             )}
           </ul>`
         : ""
     }
-    <h2>Chargebacks</h2>
+    <h2>${t("simulator.checkout.chargebacks")}</h2>
     ${disputes.map(
       (d) =>
         html`<p>
-            <code>${d.id}</code> · ${amountText(d.amount, d.currency)} ·
-            <span class="status">${d.status}</span>
+            <code>${d.id}</code> · ${page.money(d.amount, d.currency)} ·
+            <span class="status"
+              >${DISPUTE_STATUSES.includes(d.status) ? t(`simulator.checkout.dispute.${d.status}`) : html`<bdi>${d.status}</bdi>`}</span
+            >
           </p>
           ${
             d.status === "needs_response" || d.status === "under_review"
               ? html`<form class="inline" method="post" action="/sim/disputes/${d.id}/close">
+                    ${page.field}
                     <input type="hidden" name="outcome" value="won" /><button type="submit">
-                      The platform wins
+                      ${t("simulator.checkout.platformWins")}
                     </button>
                   </form>
                   <form class="inline" method="post" action="/sim/disputes/${d.id}/close">
+                    ${page.field}
                     <input type="hidden" name="outcome" value="lost" /><button
                       class="danger"
                       type="submit"
                     >
-                      The platform loses
+                      ${t("simulator.checkout.platformLoses")}
                     </button>
                   </form>`
               : ""
@@ -211,9 +243,8 @@ function chargeView(found: SimChargeRecord, disputes: stripeWire.DisputeObject[]
     ${
       !c.disputed && !open && c.amount_refunded < c.amount
         ? html`<form method="post" action="/sim/charges/${c.id}/dispute">
-            <button class="danger" type="submit">
-              Open a chargeback (the cardholder disputes)
-            </button>
+            ${page.field}
+            <button class="danger" type="submit">${t("simulator.checkout.openChargeback")}</button>
           </form>`
         : ""
     }`;

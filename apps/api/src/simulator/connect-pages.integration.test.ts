@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createSimulatedPayments, parseBillingEnv, resolveBillingConfig } from "@an/billing";
+import { translator } from "@an/domain";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "../testing";
@@ -95,9 +96,9 @@ describe("the simulated Connect onboarding page", () => {
       serviceAgreement: "recipient",
     });
     const page = await (await get(path)).text();
-    expect(page).toMatch(/<dt>Country<\/dt>\s*<dd>DE<\/dd>/);
+    expect(page).toMatch(/<dt>Country<\/dt>\s*<dd><bdi>DE<\/bdi><\/dd>/);
     expect(page).toContain("recipient (cross-border: receives transfers only)");
-    expect(page).toMatch(/<dt>Default currency<\/dt>\s*<dd>EUR<\/dd>/);
+    expect(page).toMatch(/<dt>Default currency<\/dt>\s*<dd><bdi>EUR<\/bdi><\/dd>/);
   });
 
   it("completing it activates transfers, sends account.updated and returns to the app", async () => {
@@ -162,5 +163,27 @@ describe("the simulated Connect onboarding page", () => {
     const { path } = await linkForNewAccount();
     expect((await post(path, { outcome: "maybe" })).status).toBe(400);
     expect((await get(path)).status).toBe(200);
+  });
+});
+
+describe("the onboarding page in the viewer's language", () => {
+  it("follows Accept-Language, and a used link's page keeps the link's locale", async () => {
+    const ar = translator("ar");
+    const { path } = await linkForNewAccount();
+    const page = await (
+      await fetch(`${api.url}${path}`, { headers: { "accept-language": "ar-SA" } })
+    ).text();
+    expect(page).toMatch(/<html lang="ar-SA" dir="rtl">/);
+    expect(page).toContain(ar("simulator.connect.complete"));
+    expect(page).toContain("<bdi>amira@demo.advisor.network</bdi>");
+
+    expect((await post(path, { outcome: "complete", locale: "es" })).headers.get("location")).toBe(
+      RETURN_URL,
+    );
+    const used = await post(path, { outcome: "complete", locale: "es" });
+    expect(used.status).toBe(410);
+    const stale = await used.text();
+    expect(stale).toMatch(/<html lang="es" dir="ltr">/);
+    expect(stale).toContain(translator("es")("simulator.connect.usedTitle"));
   });
 });

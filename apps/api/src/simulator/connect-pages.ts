@@ -5,7 +5,7 @@ import {
 } from "@an/billing";
 import { type Response, Router } from "express";
 import { z } from "zod";
-import { html, type SafeHtml, sendError, sendPage } from "./html";
+import { html, type Page, type SafeHtml, sendError, sendPage } from "./html";
 import { type FormParser, pageAction } from "./page-action";
 
 export type ConnectPageDeps = { payments: SimulatedPayments; form: FormParser };
@@ -37,13 +37,13 @@ export function connectPages(deps: ConnectPageDeps): Router {
 
   router.get(
     "/sim/connect/onboarding/:linkId",
-    pageAction(async (req, res) => {
+    pageAction(async (req, res, page) => {
       const id = linkParam.safeParse(req.params.linkId);
       const found = id.success ? await payments.getAccountLink(id.data) : null;
-      if (!found) return sendError(res, 404, "No such onboarding link.");
-      if (found.state !== "valid") return sendStale(res, found);
+      if (!found) return sendError(res, page, 404, page.t("simulator.connect.noSuchLink"));
+      if (found.state !== "valid") return sendStale(res, page, found);
       const returnTo = httpUrl(found.link.returnUrl);
-      sendPage(res, 200, "Stripe onboarding", onboardingView(found), {
+      sendPage(res, page, 200, page.t("simulator.connect.title"), onboardingView(page, found), {
         formRedirectOrigins: returnTo ? [returnTo.origin] : [],
       });
     }),
@@ -52,15 +52,15 @@ export function connectPages(deps: ConnectPageDeps): Router {
   router.post(
     "/sim/connect/onboarding/:linkId",
     form,
-    pageAction(async (req, res) => {
+    pageAction(async (req, res, page) => {
       const id = linkParam.safeParse(req.params.linkId);
       const found = id.success ? await payments.getAccountLink(id.data) : null;
-      if (!found) return sendError(res, 404, "No such onboarding link.");
+      if (!found) return sendError(res, page, 404, page.t("simulator.connect.noSuchLink"));
       const input = submitForm.safeParse(req.body ?? {});
       if (!input.success) {
-        return sendError(res, 400, "The outcome must be “complete” or “incomplete”.", {
+        return sendError(res, page, 400, page.t("simulator.connect.outcomeInvalid"), {
           href: onboardingHref(found.link.id),
-          label: "Back",
+          label: page.t("simulator.common.back"),
         });
       }
       try {
@@ -71,17 +71,16 @@ export function connectPages(deps: ConnectPageDeps): Router {
           (error.code === "account_link_used" || error.code === "account_link_expired");
         if (!stale) throw error;
         const now = await payments.getAccountLink(found.link.id);
-        return sendStale(res, now ?? found);
+        return sendStale(res, page, now ?? found);
       }
       const returnTo = httpUrl(found.link.returnUrl);
       if (!returnTo) {
         return sendPage(
           res,
+          page,
           200,
-          "Onboarding submitted",
-          html`<p>
-            Submitted. The link's return URL isn't a web address, so there is nowhere to go back to.
-          </p>`,
+          page.t("simulator.connect.submittedTitle"),
+          html`<p>${page.t("simulator.connect.submittedNowhere")}</p>`,
         );
       }
       res.redirect(303, returnTo.href);
@@ -92,73 +91,78 @@ export function connectPages(deps: ConnectPageDeps): Router {
 }
 
 /** A used or expired link: say so, and offer the refresh URL (which mints a new one). */
-function sendStale(res: Response, found: SimAccountLinkState): void {
+function sendStale(res: Response, page: Page, found: SimAccountLinkState): void {
+  const { t } = page;
   const refresh = httpUrl(found.link.refreshUrl);
   sendPage(
     res,
+    page,
     410,
-    found.state === "used" ? "Link already used" : "Link expired",
+    found.state === "used" ? t("simulator.connect.usedTitle") : t("simulator.connect.expiredTitle"),
     html`<p class="error">
-        ${
-          found.state === "used"
-            ? "This onboarding link has already been used. Stripe's account links work once."
-            : "This onboarding link has expired. Stripe's account links are valid for a few minutes."
-        }
+        ${found.state === "used" ? t("simulator.connect.usedText") : t("simulator.connect.expiredText")}
       </p>
       ${
         refresh
-          ? html`<p><a href="${refresh.href}">Get a new onboarding link</a></p>`
-          : html`<p>Ask the app for a new onboarding link.</p>`
+          ? html`<p><a href="${refresh.href}">${t("simulator.connect.getNewLink")}</a></p>`
+          : html`<p>${t("simulator.connect.askForNewLink")}</p>`
       }`,
   );
 }
 
-function onboardingView(found: SimAccountLinkState): SafeHtml {
+const CAPABILITY_STATUSES = ["active", "inactive", "pending"];
+
+function onboardingView(page: Page, found: SimAccountLinkState): SafeHtml {
+  const { t } = page;
   const a = found.account.account;
   const action = onboardingHref(found.link.id);
   const due = a.requirements.currently_due;
-  return html`<p class="muted">
-      Stripe collects the advisor's identity and bank details here. In the simulator you choose the
-      outcome.
-    </p>
+  const transfers = a.capabilities.transfers;
+  return html`<p class="muted">${t("simulator.connect.intro")}</p>
     <dl>
-      <dt>Account</dt>
+      <dt>${t("simulator.connect.account")}</dt>
       <dd><code>${a.id}</code></dd>
-      <dt>Email</dt>
-      <dd>${a.email ?? "none"}</dd>
-      <dt>Country</dt>
-      <dd>${a.country}</dd>
-      <dt>Service agreement</dt>
+      <dt>${t("simulator.common.email")}</dt>
+      <dd>${a.email ? html`<bdi>${a.email}</bdi>` : t("simulator.common.none")}</dd>
+      <dt>${t("simulator.connect.country")}</dt>
+      <dd><bdi>${a.country}</bdi></dd>
+      <dt>${t("simulator.connect.serviceAgreement")}</dt>
       <dd>
         ${
           a.tos_acceptance.service_agreement === "recipient"
-            ? "recipient (cross-border: receives transfers only)"
-            : "full"
+            ? t("simulator.connect.recipient")
+            : t("simulator.connect.full")
         }
       </dd>
-      <dt>Default currency</dt>
-      <dd>${a.default_currency.toUpperCase()}</dd>
-      <dt>Transfers</dt>
-      <dd><span class="status">${a.capabilities.transfers}</span></dd>
-      <dt>Still due</dt>
+      <dt>${t("simulator.connect.defaultCurrency")}</dt>
+      <dd><bdi>${a.default_currency.toUpperCase()}</bdi></dd>
+      <dt>${t("simulator.connect.transfers")}</dt>
+      <dd>
+        <span class="status"
+          >${CAPABILITY_STATUSES.includes(transfers) ? t(`simulator.connect.capability.${transfers}`) : html`<bdi>${transfers}</bdi>`}</span
+        >
+      </dd>
+      <dt>${t("simulator.connect.stillDue")}</dt>
       <dd>
         ${
           due.length > 0
             ? html`<ul>
                 ${due.map((d) => html`<li><code>${d}</code></li>`)}
               </ul>`
-            : "nothing"
+            : t("simulator.connect.nothingDue")
         }
       </dd>
-      <dt>Link expires</dt>
-      <dd>${found.link.expiresAt}</dd>
+      <dt>${t("simulator.connect.linkExpires")}</dt>
+      <dd>${page.dateTime(new Date(found.link.expiresAt))}</dd>
     </dl>
     <form class="inline" method="post" action="${action}">
+      ${page.field}
       <input type="hidden" name="outcome" value="complete" />
-      <button class="primary" type="submit">Complete onboarding</button>
+      <button class="primary" type="submit">${t("simulator.connect.complete")}</button>
     </form>
     <form class="inline" method="post" action="${action}">
+      ${page.field}
       <input type="hidden" name="outcome" value="incomplete" />
-      <button type="submit">Submit with details missing</button>
+      <button type="submit">${t("simulator.connect.incomplete")}</button>
     </form>`;
 }

@@ -1,21 +1,23 @@
 import { ProviderRejectedError } from "@an/billing";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { sendError } from "./html";
+import { type Page, pageFor, sendError } from "./html";
 
 /** The urlencoded body parser the simulator's POST routes use (and no other route). */
 export type FormParser = RequestHandler;
 
 /**
- * Runs a page handler and turns the simulators' refusals into pages: an unknown object is
- * 404, invalid input 400, anything the current state doesn't allow (paying a paid session,
- * booking a taken slot) 409. Other errors go to the app's error handler.
+ * Runs a page handler in the page's language and turns the simulators' refusals into
+ * pages: an unknown object is 404, invalid input 400, anything the current state doesn't
+ * allow (paying a paid session, booking a taken slot) 409. Other errors go to the app's
+ * error handler.
  */
 export function pageAction(
-  handler: (req: Request, res: Response) => Promise<void>,
+  handler: (req: Request, res: Response, page: Page) => Promise<void>,
 ): (req: Request, res: Response, next: NextFunction) => Promise<void> {
   return async (req, res, next) => {
+    const page = pageFor(req);
     try {
-      await handler(req, res);
+      await handler(req, res, page);
     } catch (error) {
       if (!(error instanceof ProviderRejectedError)) return next(error);
       const status =
@@ -23,9 +25,13 @@ export function pageAction(
       const back = req.method === "POST" ? req.get("referer") : undefined;
       sendError(
         res,
+        page,
         status,
         error.message,
-        back && sameOrigin(back, req) ? { href: back, label: "Back" } : undefined,
+        back && sameOrigin(back, req)
+          ? { href: back, label: page.t("simulator.common.back") }
+          : undefined,
+        true,
       );
     }
   };

@@ -5,6 +5,7 @@ import {
   resolveBillingConfig,
 } from "@an/billing";
 import { seedDemoMarketplace } from "@an/db";
+import { formatMoney, translator } from "@an/domain";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "../testing";
@@ -461,5 +462,118 @@ describe("the checkout page", () => {
     expect((await post("/sim/checkout/cs_sim_unknown/pay")).status).toBe(404);
     expect((await post("/sim/charges/ch_sim_unknown/dispute")).status).toBe(404);
     expect((await post("/sim/disputes/dp_sim_unknown/close", { outcome: "won" })).status).toBe(404);
+  });
+});
+
+describe("the pages in the viewer's language", () => {
+  const htmlTag = (page: string) => /<html lang="([^"]+)" dir="([^"]+)">/.exec(page)?.slice(1);
+  const ar = translator("ar");
+  const fr = translator("fr");
+
+  it("takes the locale from the link, then from Accept-Language, else English", async () => {
+    const path = "/sim/book/amira%2Fconsultation?metadata%5BbookingToken%5D=v1.x";
+    const arabic = await get(`${path}&locale=ar`);
+    expect(arabic.headers.get("content-language")).toBe("ar");
+    const arPage = await arabic.text();
+    expect(htmlTag(arPage)).toEqual(["ar", "rtl"]);
+    expect(arPage).toContain(`>${ar("simulator.booking.book")}</button>`);
+    expect(arPage).toContain(ar("simulator.booking.yourTimeZone"));
+    expect(arPage).toContain('<input type="hidden" name="locale" value="ar" />');
+    // The advisor's name and zone are data, kept in their own direction.
+    expect(arPage).toContain("<bdi>Africa/Cairo</bdi>");
+
+    const french = await (
+      await fetch(`${api.url}${path}`, { headers: { "accept-language": "fr-CA,fr;q=0.9" } })
+    ).text();
+    expect(htmlTag(french)).toEqual(["fr", "ltr"]);
+    expect(french).toContain(`>${fr("simulator.booking.book")}</button>`);
+    expect(french).toMatch(/<option value="now">\s*Commence maintenant/);
+
+    // The link's locale wins over the browser's.
+    const asked = await (
+      await fetch(`${api.url}${path}&locale=ar-EG`, { headers: { "accept-language": "fr" } })
+    ).text();
+    expect(htmlTag(asked)).toEqual(["ar-EG", "rtl"]);
+
+    for (const unknown of ["xx", "not a tag!", "tlh-Latn"]) {
+      const page = await (await get(`${path}&locale=${encodeURIComponent(unknown)}`)).text();
+      expect(htmlTag(page)).toEqual(["en", "ltr"]);
+      expect(page).toContain(">Book</button>");
+      expect(page).not.toContain('name="locale"');
+    }
+  });
+
+  it("keeps the locale through a booking's form posts and redirects", async () => {
+    const booked = await post("/sim/book/amira%2Fconsultation", {
+      locale: "ar",
+      bookingToken: "v1.token-from-prepare",
+      name: sam.name,
+      email: sam.email,
+      timeZone: "America/New_York",
+      start: slot(),
+      duration: "60",
+    });
+    expect(booked.status).toBe(303);
+    const location = booked.headers.get("location")!;
+    expect(location).toMatch(/^\/sim\/bookings\/[A-Za-z0-9]{22}\?locale=ar$/);
+    const uid = location.split("/").pop()!.split("?")[0]!;
+
+    const page = await (await get(location)).text();
+    expect(htmlTag(page)).toEqual(["ar", "rtl"]);
+    expect(page).toContain(ar("simulator.booking.status.accepted"));
+    expect(page).toContain(ar("simulator.booking.minutes", { count: 60 }));
+    expect(page).toContain(`href="/sim/bookings/${uid}/pay?locale=ar"`);
+    // Every form on the page posts the locale back.
+    const forms = page.match(/<form[\s\S]*?<\/form>/g) ?? [];
+    expect(forms.length).toBeGreaterThan(3);
+    for (const form of forms) expect(form).toContain('name="locale" value="ar"');
+
+    const cancelled = await post(`/sim/bookings/${uid}/cancel`, { locale: "ar", reason: "" });
+    expect(cancelled.headers.get("location")).toBe(`/sim/bookings/${uid}?locale=ar`);
+    const after = await (await get(cancelled.headers.get("location")!)).text();
+    expect(after).toContain(ar("simulator.booking.status.cancelled"));
+
+    // A refusal is a page in the same language.
+    const again = await post(`/sim/bookings/${uid}/cancel`, { locale: "ar" });
+    expect(again.status).toBe(409);
+    const refused = await again.text();
+    expect(htmlTag(refused)).toEqual(["ar", "rtl"]);
+    expect(refused).toContain(ar("simulator.error.conflict"));
+  });
+
+  it("writes amounts and states in the locale and keeps it through Pay", async () => {
+    const session = await payments().createCheckoutSession({
+      paymentId: "00000000-0000-4000-8000-00000000a001",
+      consultationId: "11111111-1111-4111-8111-111111111111",
+      advisorId: "demo|advisor-amira",
+      amount: { amount: 15_000, currency: "USD" },
+      description: "60-minute consultation",
+      customerEmail: sam.email,
+      expiresAt: new Date(Date.now() + 60 * 60_000),
+      successUrl: "http://app.test/paid?session_id={CHECKOUT_SESSION_ID}",
+      cancelUrl: "http://app.test/cancelled",
+    });
+    await takeDeliveries();
+    const page = await (await get(`/sim/checkout/${session.id}?locale=ar`)).text();
+    expect(htmlTag(page)).toEqual(["ar", "rtl"]);
+    expect(page).toContain(`<bdi>${formatMoney({ amount: 15_000, currency: "USD" }, "ar")}</bdi>`);
+    expect(page).toContain(ar("simulator.checkout.state.open"));
+    expect(page).toContain(`<bdi>${sam.email}</bdi>`);
+
+    const paid = await post(`/sim/checkout/${session.id}/pay`, { locale: "de" });
+    expect(paid.headers.get("location")).toBe(`/sim/checkout/${session.id}?locale=de`);
+    const german = await (await get(paid.headers.get("location")!)).text();
+    expect(htmlTag(german)).toEqual(["de", "ltr"]);
+    expect(german).toContain(translator("de")("simulator.checkout.state.paid"));
+    expect(german).toContain(formatMoney({ amount: 15_000, currency: "USD" }, "de"));
+    await takeDeliveries();
+  });
+
+  it("an error page speaks the locale too", async () => {
+    const res = await get("/sim/bookings/doesNotExist123?locale=fr");
+    expect(res.status).toBe(404);
+    const page = await res.text();
+    expect(htmlTag(page)).toEqual(["fr", "ltr"]);
+    expect(page).toContain(fr("simulator.booking.noSuchBooking"));
   });
 });

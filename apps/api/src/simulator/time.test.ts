@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { escapeHtml, html, SafeHtml } from "./html";
+import { escapeHtml, html, pageIn, SafeHtml, withLocale } from "./html";
 import { formatInZone, isTimeZone, slotDays, zonedInstant } from "./time";
 
 describe("zonedInstant", () => {
@@ -89,5 +89,35 @@ describe("formatting and escaping", () => {
     expect(out).toBeInstanceOf(SafeHtml);
     expect(out.value).toBe(`<p title="${escapeHtml(name)}"><b>${escapeHtml(name)}</b>3</p>`);
     expect(() => html`${{ toString: () => "<x>" }}`).toThrow(TypeError);
+  });
+});
+
+describe("pages in a locale", () => {
+  it("translates with data escaped and markup kept, in the locale's direction", () => {
+    const page = pageIn("ar");
+    expect(page.dir).toBe("rtl");
+    expect(pageIn("fr-MA").dir).toBe("ltr");
+    const out = page.tx("simulator.booking.bookTitle", { name: html`<bdi>${"<Sam>"}</bdi>` });
+    expect(out.value).toBe("احجز مع <bdi>&lt;Sam&gt;</bdi>");
+    expect(pageIn("en").tx("simulator.booking.noAdvisor", { eventType: "a<b" }).value).toBe(
+      "No advisor offers the event type “a&lt;b”.",
+    );
+    expect(page.t("simulator.booking.minutes", { count: 3 })).toBe("3 دقائق");
+    expect(page.money(15_000, "usd").value).toMatch(/^<bdi>.*US\$<\/bdi>$/);
+  });
+
+  it("carries the locale on simulator links only, and only when it was asked for", () => {
+    expect(withLocale("/sim/bookings/abc", "ar")).toBe("/sim/bookings/abc?locale=ar");
+    expect(withLocale("/sim/book/x?name=Sam&locale=fr", "de")).toBe(
+      "/sim/book/x?name=Sam&locale=de",
+    );
+    expect(withLocale("http://api.test/sim/checkout/cs_1", "ar")).toBe(
+      "http://api.test/sim/checkout/cs_1?locale=ar",
+    );
+    expect(withLocale("http://app.test/paid?session_id=cs_1", "ar")).toBe(
+      "http://app.test/paid?session_id=cs_1",
+    );
+    expect(pageIn("ar", false).href("/sim/bookings/abc")).toBe("/sim/bookings/abc");
+    expect(pageIn("ar", false).field.value).toBe("");
   });
 });

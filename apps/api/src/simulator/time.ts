@@ -75,9 +75,12 @@ export function zonedInstant(timeZone: string, wall: Wall): Date | null {
   return candidates.length > 0 ? new Date(Math.min(...candidates)) : null;
 }
 
-/** A short date and 24-hour time in `timeZone`, followed by the zone's name. */
-export function formatInZone(at: Date, timeZone: string): string {
-  const text = new Intl.DateTimeFormat("en-GB", {
+/**
+ * A short date and 24-hour time in `timeZone`, written in `locale`, followed by the zone's
+ * name.
+ */
+export function formatInZone(at: Date, timeZone: string, locale = "en-GB"): string {
+  const text = new Intl.DateTimeFormat(locale, {
     timeZone,
     weekday: "short",
     day: "numeric",
@@ -106,6 +109,8 @@ export function slotDays(input: {
   firstHour?: number;
   lastHour?: number;
   stepMinutes?: number;
+  /** The language of the day and time labels. */
+  locale?: string;
 }): SlotDay[] {
   const { timeZone, now, busy } = input;
   const days = input.days ?? 7;
@@ -113,11 +118,18 @@ export function slotDays(input: {
   const lastHour = input.lastHour ?? 18;
   const step = input.stepMinutes ?? 30;
   const today = wallOf(now.getTime(), timeZone);
-  const dayLabel = new Intl.DateTimeFormat("en-GB", {
+  const locale = input.locale ?? "en-GB";
+  const dayLabel = new Intl.DateTimeFormat(locale, {
     timeZone: "UTC",
     weekday: "long",
     day: "numeric",
     month: "long",
+  });
+  const timeLabel = new Intl.DateTimeFormat(locale, {
+    timeZone: "UTC",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
   });
   const result: SlotDay[] = [];
   for (let i = 0; i < days; i++) {
@@ -136,7 +148,8 @@ export function slotDays(input: {
       if (!at || at.getTime() <= now.getTime()) continue;
       slots.push({
         value: at.toISOString(),
-        label: `${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}`,
+        // The wall-clock time itself, not the instant: a UTC date carries it unshifted.
+        label: timeLabel.format(new Date(Date.UTC(2000, 0, 1, hour, minute))),
         taken: busy.some(
           (b) => b.start.getTime() <= at.getTime() && at.getTime() < b.end.getTime(),
         ),
