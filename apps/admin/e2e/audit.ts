@@ -104,7 +104,8 @@ export async function auditPage(page: Page, locale: Locale): Promise<AuditFindin
         const style = getComputedStyle(el);
         if (style.visibility === "hidden" || style.display === "none") return false;
         const box = el.getBoundingClientRect();
-        return box.width > 0 && box.height > 0;
+        // A 1 px box is text for screen readers only (VisuallyHidden), not text cut off.
+        return box.width > 1 && box.height > 1;
       };
 
       // Sideways overflow of the page itself; what sticks out, for the message.

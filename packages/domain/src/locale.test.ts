@@ -8,7 +8,7 @@ import {
 } from "./locale";
 import { translator } from "./i18n";
 import { MESSAGE_CATALOGS } from "./messages";
-import { catalogProblems } from "./catalog-check";
+import { baseKey, catalogProblems } from "./catalog-check";
 import { SUPPORTED_LOCALES } from "./locale";
 
 describe("negotiateLocale", () => {
@@ -55,8 +55,11 @@ describe("message catalogs", () => {
     );
   const english = keys(MESSAGE_CATALOGS.en).sort();
 
+  // Plurals compared by their base key: Arabic has six forms where English has two.
+  const bases = (catalog: object) => [...new Set(keys(catalog).map(baseKey))].sort();
+
   it.each(["ar", "fr", "es", "de"] as const)("%s translates every English message", (locale) => {
-    expect(keys(MESSAGE_CATALOGS[locale]).sort()).toEqual(english);
+    expect(bases(MESSAGE_CATALOGS[locale])).toEqual(bases(MESSAGE_CATALOGS.en));
   });
 
   it.each(SUPPORTED_LOCALES)("%s resolves every message to real text, never the key", (locale) => {

@@ -178,6 +178,13 @@ describe("formatMoney", () => {
     },
   );
 
+  it("keeps the currency whole in right-to-left text: isolated, so US$ never reads $US", () => {
+    expect(formatMoney(usd(15_000), "ar")).toContain("\u2068US$\u2069");
+    expect(formatMoney(usd(15_000), "ar-EG")).toContain("\u2068US$\u2069");
+    expect(formatMoney(usd(15_000), "en")).toBe("$150.00");
+    expect(formatMoney(usd(15_000), "fr")).not.toMatch(/[\u2068\u2069]/);
+  });
+
   it.each(SUPPORTED_LOCALES)("formats zero-decimal JPY for %s without a fraction", (locale) => {
     const text = formatMoney(moneyOf(1234, "JPY"), locale);
     expect(text).not.toContain(expectations[locale]!.decimal + "00");

@@ -269,10 +269,22 @@ export function toDecimalString(m: Money): `${number}` {
  */
 export function formatMoney(m: Money, locale: string): string {
   const exponent = currencyExponent(m.currency);
-  return new Intl.NumberFormat(locale, {
+  const format = new Intl.NumberFormat(locale, {
     style: "currency",
     currency: m.currency,
     minimumFractionDigits: exponent,
     maximumFractionDigits: exponent,
-  }).format(toDecimalString(m));
+  });
+  const value = toDecimalString(m);
+  if (!RTL_LANGUAGES.has(locale.split("-")[0]!.toLowerCase())) return format.format(value);
+  // In right-to-left text "US$" would fall apart: its "$" is a neutral that takes the
+  // paragraph's direction and lands left of "US" ("$US 150.00"). Isolating the currency
+  // (FSI … PDI) keeps it whole, in plain text as in HTML.
+  return format
+    .formatToParts(value)
+    .map((part) => (part.type === "currency" ? `\u2068${part.value}\u2069` : part.value))
+    .join("");
 }
+
+/** Languages written right to left, whose money needs its currency isolated. */
+const RTL_LANGUAGES = new Set(["ar", "fa", "he", "ur"]);
