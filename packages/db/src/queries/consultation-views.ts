@@ -378,6 +378,7 @@ export async function getConsultationForAdmin(ex: Executor, params: { consultati
       consultation: consultations,
       advisorName: advisors.displayName,
       advisorEmail: users.email,
+      advisorTimeZone: advisors.timeZone,
       client: {
         id: clientUsers.id,
         email: clientUsers.email,
@@ -423,6 +424,8 @@ export async function getConsultationForAdmin(ex: Executor, params: { consultati
       id: found.consultation.advisorId,
       displayName: found.advisorName,
       email: found.advisorEmail,
+      /** The zone the advisor works in (their profile's), for times in their own clock. */
+      timeZone: found.advisorTimeZone,
     },
     client: found.client,
     needsAttention: needsAdminAttention(found.consultation.status),

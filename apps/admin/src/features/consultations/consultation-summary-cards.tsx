@@ -97,8 +97,7 @@ export function PartiesCard({ detail }: { detail: Detail }) {
  * party whose zone is unknown gets no second clock rather than a guessed one.
  */
 function advisorZone(detail: Detail): string | null {
-  const advisor: object = detail.advisor;
-  return "timeZone" in advisor && typeof advisor.timeZone === "string" ? advisor.timeZone : null;
+  return detail.advisor.timeZone || null;
 }
 
 /** Both parties' zones, for the instants where their own clocks matter. */

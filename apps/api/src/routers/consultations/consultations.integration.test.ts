@@ -707,7 +707,14 @@ describe("admin list and get", () => {
       email: "sam@demo.advisor.network",
       lastName: "Carter",
     });
-    expect(detail.advisor).toMatchObject({ id: AMIRA, email: "amira@demo.advisor.network" });
+    // The advisor's own zone, so the console can show the meeting on their clock too.
+    const [{ zone }] = await t.sql<{ zone: string }[]>`
+      select time_zone as zone from advisors where user_id = ${AMIRA}`;
+    expect(detail.advisor).toMatchObject({
+      id: AMIRA,
+      email: "amira@demo.advisor.network",
+      timeZone: zone,
+    });
     expect(detail.consultation).toMatchObject({
       status: "refunded",
       price,
