@@ -6,7 +6,7 @@ import { type FormEvent, useMemo, useState } from "react";
 import { useT } from "../lib/i18n";
 import { useInvalidate } from "../lib/invalidate";
 import { notifySuccess } from "../lib/notify";
-import { useLocale } from "../lib/session";
+import { setLocale as setConsoleLocale, useLocale } from "../lib/session";
 import { type RouterOutputs, useTRPC } from "../lib/trpc";
 
 type Me = RouterOutputs["auth"]["getMe"];
@@ -35,10 +35,13 @@ function PreferencesForm({ me, onClose }: { me: Me; onClose: () => void }) {
   const zones = useMemo(() => zoneOptions(me.timeZone), [me.timeZone]);
   const save = useMutation(
     trpc.auth.updatePreferences.mutationOptions({
-      onSuccess: async () => {
-        await invalidate(trpc.auth.pathKey());
+      onSuccess: async (_result, input) => {
+        // Said in the language the operator saved it in, before the console switches.
         notifySuccess(t("console.header.saved"));
+        // The same language as the header's picker: the console follows it at once.
+        if (input.locale) setConsoleLocale(input.locale);
         onClose();
+        await invalidate(trpc.auth.pathKey());
       },
     }),
   );

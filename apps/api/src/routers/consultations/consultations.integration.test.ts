@@ -708,12 +708,12 @@ describe("admin list and get", () => {
       lastName: "Carter",
     });
     // The advisor's own zone, so the console can show the meeting on their clock too.
-    const [{ zone }] = await t.sql<{ zone: string }[]>`
+    const [advisorRow] = await t.sql<{ zone: string }[]>`
       select time_zone as zone from advisors where user_id = ${AMIRA}`;
     expect(detail.advisor).toMatchObject({
       id: AMIRA,
       email: "amira@demo.advisor.network",
-      timeZone: zone,
+      timeZone: advisorRow!.zone,
     });
     expect(detail.consultation).toMatchObject({
       status: "refunded",
