@@ -1,4 +1,4 @@
-import { createTheme, DirectionProvider, MantineProvider, useDirection } from "@mantine/core";
+import { DirectionProvider, MantineProvider, useDirection } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
 import { QueryClientProvider } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useState } from "react";
@@ -7,6 +7,7 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-route
 import { HOME_PATH } from "./components/app-layout";
 import { RequireAdmin } from "./components/require-admin";
 import { i18n } from "./lib/i18n";
+import { cssVariablesResolver, theme } from "./lib/theme";
 import { createQueryClient } from "./lib/query-client";
 import { directionOf, useLocale } from "./lib/session";
 import { createApiClient, TRPCProvider } from "./lib/trpc";
@@ -42,11 +43,6 @@ import { SubscribersPage } from "./features/billing/subscribers-page";
 import { UsersPage } from "./features/users/users-page";
 import { WebhookEventsPage } from "./features/webhooks/webhook-events-page";
 
-const theme = createTheme({
-  primaryColor: "indigo",
-  defaultRadius: "sm",
-});
-
 /** Any other address under the sandbox: the sandbox itself, with the query it came with. */
 function SandboxReturn() {
   const { search } = useLocation();
@@ -65,16 +61,26 @@ function LocaleEffects({ children }: { children: ReactNode }) {
   return children;
 }
 
+/**
+ * Messages in the bottom corner on the reading end (right in English, left in Arabic): the
+ * header's session controls stay clickable while they show.
+ */
+function LocalizedNotifications() {
+  const locale = useLocale();
+  return (
+    <Notifications position={directionOf(locale) === "rtl" ? "bottom-left" : "bottom-right"} />
+  );
+}
+
 export function App() {
   const [queryClient] = useState(createQueryClient);
   const [trpcClient] = useState(() => createApiClient());
   return (
     <I18nextProvider i18n={i18n}>
       <DirectionProvider>
-        <MantineProvider theme={theme}>
+        <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
           <LocaleEffects>
-            {/* Bottom corner: the header's session controls stay clickable while messages show. */}
-            <Notifications position="bottom-right" />
+            <LocalizedNotifications />
             <QueryClientProvider client={queryClient}>
               <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
                 <BrowserRouter>

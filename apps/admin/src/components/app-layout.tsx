@@ -63,11 +63,17 @@ export function useSignOut(): () => void {
 function Identity({ me, align }: { me: Me; align: "flex-start" | "flex-end" }) {
   return (
     <Stack gap={0} align={align} miw={0}>
-      <Text size="sm" fw={500} data-testid="signed-in-user" truncate="end" maw="100%">
-        {fullName(me)}
+      <Text
+        size="sm"
+        fw={500}
+        data-testid="signed-in-user"
+        maw="100%"
+        style={{ overflowWrap: "anywhere" }}
+      >
+        <bdi>{fullName(me)}</bdi>
       </Text>
-      <Text size="xs" c="dimmed" truncate="end" maw="100%">
-        {me.email}
+      <Text size="xs" c="dimmed" maw="100%" style={{ overflowWrap: "anywhere" }}>
+        <bdi>{me.email}</bdi>
       </Text>
     </Stack>
   );

@@ -4,7 +4,7 @@ import { Navigate, Outlet, useLocation } from "react-router";
 import { fullName, setViewerTimeZone } from "../lib/format";
 import { isSupportedLocale } from "@an/domain";
 import { useEffect } from "react";
-import { getLocale, setLocale, useToken } from "../lib/session";
+import { hasPickedLocale, setLocale, useToken } from "../lib/session";
 import { describeError, type RouterOutputs, useTRPC } from "../lib/trpc";
 import { AppLayout, useSignOut } from "./app-layout";
 import { LocalePicker } from "./locale-picker";
@@ -49,9 +49,10 @@ export function RequireAdmin() {
   const trpc = useTRPC();
   const me = useQuery(trpc.auth.getMe.queryOptions(undefined, { enabled: token !== null }));
   const savedLocale = me.data?.locale;
-  // The language saved on the user wins once signed in: it follows them between browsers.
+  // A browser that has no pick of its own opens in the language saved on the user, so the
+  // choice follows them from one browser to the next.
   useEffect(() => {
-    if (savedLocale && isSupportedLocale(savedLocale) && savedLocale !== getLocale()) {
+    if (savedLocale && isSupportedLocale(savedLocale) && !hasPickedLocale()) {
       setLocale(savedLocale);
     }
   }, [savedLocale]);

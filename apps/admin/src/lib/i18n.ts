@@ -28,5 +28,5 @@ void i18n.use(initReactI18next).init({
 
 /** The translate function for the console's current locale; re-renders when it changes. */
 export function useT(): Translator {
-  return useTranslation().t as Translator;
+  return useTranslation().t;
 }

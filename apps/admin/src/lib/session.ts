@@ -90,6 +90,11 @@ export function getLocale(): ConsoleLocale {
   return isConsoleLocale(stored) ? stored : DEFAULT_LOCALE;
 }
 
+/** Whether this browser has a language picked (else it follows the user's saved one). */
+export function hasPickedLocale(): boolean {
+  return isConsoleLocale(read(LOCALE_KEY));
+}
+
 export function setLocale(locale: ConsoleLocale): void {
   write(LOCALE_KEY, locale);
   emit();
