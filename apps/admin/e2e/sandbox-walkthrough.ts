@@ -1,6 +1,6 @@
 import { formatMoney, type Locale, type Money, translator } from "@an/domain";
 import type { Page } from "playwright-core";
-import { signInAsAdmin, type Stack } from "./stack";
+import { ADMIN_EMAIL, signInAsAdmin, type Stack } from "./stack";
 
 /**
  * The sandbox walkthrough the currency tests share: as an admin acting as Sam, book
@@ -65,11 +65,11 @@ export async function bookAndPayOut(
   const { advisorId, locale = "en" } = params;
   const t = translator(locale);
   const price = formatMoney(params.price, locale);
+  // The console follows the language saved on the user, and this browser's pick.
+  await stack.t.sql`update users set locale = ${locale} where email = ${ADMIN_EMAIL}`;
   await signInAsAdmin(stack, "/sandbox");
-  if (locale !== "en") {
-    await page.evaluate((l) => window.localStorage.setItem("an.admin.locale", l), locale);
-    await page.goto(`${consoleUrl}/sandbox`);
-  }
+  await page.evaluate((l) => window.localStorage.setItem("an.admin.locale", l), locale);
+  await page.goto(`${consoleUrl}/sandbox`);
   await page.getByRole("heading", { name: t("console.sandbox.page.title") }).waitFor();
   await page
     .getByRole("combobox", { name: t("console.sandbox.pick.demoClient") })
