@@ -3,6 +3,7 @@ import {
   Card,
   Group,
   Loader,
+  SimpleGrid,
   NativeSelect,
   Stack,
   Text,
@@ -77,7 +78,7 @@ export function Book({
         ) : (
           <form onSubmit={submit}>
             <Stack gap="sm">
-              <Group align="flex-end" grow preventGrowOverflow={false} wrap="wrap">
+              <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm" verticalSpacing="xs">
                 <NativeSelect
                   label={t("console.sandbox.book.advisor")}
                   value={advisor?.userId ?? ""}
@@ -105,7 +106,7 @@ export function Book({
                     if (next) setDuration(next);
                   }}
                 />
-              </Group>
+              </SimpleGrid>
               <TextInput
                 label={t("console.sandbox.book.project")}
                 maxLength={200}

@@ -4,6 +4,7 @@ import {
   Checkbox,
   Group,
   Loader,
+  SimpleGrid,
   NativeSelect,
   Stack,
   Text,
@@ -139,7 +140,7 @@ function CreateProject({ api, onCreated }: { api: SandboxApi; onCreated: (id: st
           value={description}
           onChange={(event) => setDescription(event.currentTarget.value)}
         />
-        <Group grow preventGrowOverflow={false} wrap="wrap">
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm" verticalSpacing="xs">
           <TextInput
             label={t("console.sandbox.chat.projectSkills")}
             value={skills}
@@ -150,7 +151,7 @@ function CreateProject({ api, onCreated }: { api: SandboxApi; onCreated: (id: st
             value={languages}
             onChange={(event) => setLanguages(event.currentTarget.value)}
           />
-        </Group>
+        </SimpleGrid>
         <Group>
           <Button type="submit" size="xs" loading={create.isPending} disabled={!name.trim()}>
             {t("console.sandbox.chat.createProject")}
@@ -261,7 +262,7 @@ function InviteAdvisor({
         </Text>
       ) : (
         <>
-          <Group align="flex-end" grow preventGrowOverflow={false} wrap="wrap">
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm" verticalSpacing="xs">
             <NativeSelect
               label={t("console.sandbox.chat.advisorToInvite")}
               value={advisor?.userId ?? ""}
@@ -280,7 +281,7 @@ function InviteAdvisor({
                 if (next) setDays(next);
               }}
             />
-          </Group>
+          </SimpleGrid>
           <Group gap="md" wrap="wrap">
             <Checkbox
               label={t("console.sandbox.chat.seesHistory")}

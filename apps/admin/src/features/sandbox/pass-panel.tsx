@@ -1,4 +1,14 @@
-import { Alert, Anchor, Button, Group, NativeSelect, Stack, Text, Title } from "@mantine/core";
+import {
+  Alert,
+  Anchor,
+  Button,
+  Group,
+  NativeSelect,
+  SimpleGrid,
+  Stack,
+  Text,
+  Title,
+} from "@mantine/core";
 import { skipToken, useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { ErrorNote } from "./error-note";
@@ -67,7 +77,7 @@ export function PassPanel({
         </Text>
       ) : (
         <>
-          <Group align="flex-end" grow preventGrowOverflow={false} wrap="wrap">
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm" verticalSpacing="xs">
             <NativeSelect
               label={t("console.sandbox.pass.advisor")}
               value={advisor?.id ?? ""}
@@ -87,7 +97,7 @@ export function PassPanel({
                 setAsked(false);
               }}
             />
-          </Group>
+          </SimpleGrid>
           <Group gap="xs" wrap="wrap">
             <Button size="xs" variant="light" onClick={() => setAsked(true)}>
               {t("console.sandbox.pass.quote")}

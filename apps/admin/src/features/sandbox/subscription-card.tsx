@@ -7,6 +7,7 @@ import {
   Group,
   List,
   Loader,
+  SimpleGrid,
   NativeSelect,
   Stack,
   Table,
@@ -246,7 +247,7 @@ export function SubscriptionCard({ api, session }: { api: SandboxApi; session: C
                 {t("console.billing.sandbox.noPlans")}
               </Text>
             ) : (
-              <Group align="flex-end" grow>
+              <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm" verticalSpacing="xs">
                 <NativeSelect
                   label={t("console.billing.plan")}
                   value={plan?.key ?? ""}
@@ -269,7 +270,7 @@ export function SubscriptionCard({ api, session }: { api: SandboxApi; session: C
                     setCheckoutUrl(null);
                   }}
                 />
-              </Group>
+              </SimpleGrid>
             )}
             {plan ? (
               <Text size="xs" c="dimmed">
