@@ -31,13 +31,7 @@ export function ProjectEngagements({
         {t("console.projects.engagementsHint")}
       </Text>
       <ListStates query={query} shown={items.length} noun={t("console.projects.engagements")}>
-        <Table.ScrollContainer
-          minWidth={1000}
-          type="native"
-          tabIndex={0}
-          role="region"
-          aria-label={t("console.projects.engagements")}
-        >
+        <Table.ScrollContainer minWidth={1000}>
           <Table verticalSpacing={4} fz="sm" aria-label={t("console.projects.engagements")}>
             <Table.Thead>
               <Table.Tr>

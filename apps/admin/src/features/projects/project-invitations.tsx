@@ -28,13 +28,7 @@ export function ProjectInvitations({
     <Stack gap="xs" component="section" aria-label={t("console.projects.invitations")}>
       <Title order={4}>{t("console.projects.invitations")}</Title>
       <ListStates query={query} shown={items.length} noun={t("console.projects.invitations")}>
-        <Table.ScrollContainer
-          minWidth={900}
-          type="native"
-          tabIndex={0}
-          role="region"
-          aria-label={t("console.projects.invitations")}
-        >
+        <Table.ScrollContainer minWidth={900}>
           <Table verticalSpacing={4} fz="sm" aria-label={t("console.projects.invitations")}>
             <Table.Thead>
               <Table.Tr>

@@ -464,13 +464,7 @@ export function SubscriptionCard({ api, session }: { api: SandboxApi; session: C
                 </Stack>
               ) : null}
               {sim.invoices.length > 0 ? (
-                <Table.ScrollContainer
-                  minWidth={520}
-                  type="native"
-                  tabIndex={0}
-                  role="region"
-                  aria-label={t("console.billing.sandbox.simInvoices")}
-                >
+                <Table.ScrollContainer minWidth={520}>
                   <Table
                     fz="xs"
                     striped

@@ -71,13 +71,7 @@ export function Watch({ api, prepared }: { api: SandboxApi; prepared: Prepared |
               {t("console.sandbox.watch.empty")}
             </Text>
           ) : (
-            <Table.ScrollContainer
-              minWidth={560}
-              type="native"
-              tabIndex={0}
-              role="region"
-              aria-label={t("console.sandbox.watch.table")}
-            >
+            <Table.ScrollContainer minWidth={560}>
               <Table
                 verticalSpacing={4}
                 fz="sm"
