@@ -31,7 +31,17 @@ export function ProjectEngagements({
         {t("console.projects.engagementsHint")}
       </Text>
       <ListStates query={query} shown={items.length} noun={t("console.projects.engagements")}>
-        <Table.ScrollContainer minWidth={1000}>
+        <Table.ScrollContainer
+          minWidth={1000}
+          // Focusable, so a keyboard can scroll a table wider than a phone.
+          scrollAreaProps={{
+            viewportProps: {
+              tabIndex: 0,
+              role: "region",
+              "aria-label": t("console.projects.engagements"),
+            },
+          }}
+        >
           <Table verticalSpacing={4} fz="sm" aria-label={t("console.projects.engagements")}>
             <Table.Thead>
               <Table.Tr>

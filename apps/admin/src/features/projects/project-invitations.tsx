@@ -28,7 +28,17 @@ export function ProjectInvitations({
     <Stack gap="xs" component="section" aria-label={t("console.projects.invitations")}>
       <Title order={4}>{t("console.projects.invitations")}</Title>
       <ListStates query={query} shown={items.length} noun={t("console.projects.invitations")}>
-        <Table.ScrollContainer minWidth={900}>
+        <Table.ScrollContainer
+          minWidth={900}
+          // Focusable, so a keyboard can scroll a table wider than a phone.
+          scrollAreaProps={{
+            viewportProps: {
+              tabIndex: 0,
+              role: "region",
+              "aria-label": t("console.projects.invitations"),
+            },
+          }}
+        >
           <Table verticalSpacing={4} fz="sm" aria-label={t("console.projects.invitations")}>
             <Table.Thead>
               <Table.Tr>
