@@ -464,7 +464,16 @@ export function SubscriptionCard({ api, session }: { api: SandboxApi; session: C
                 </Stack>
               ) : null}
               {sim.invoices.length > 0 ? (
-                <Table.ScrollContainer minWidth={520}>
+                <Table.ScrollContainer
+                  minWidth={520}
+                  scrollAreaProps={{
+                    viewportProps: {
+                      tabIndex: 0,
+                      role: "region",
+                      "aria-label": t("console.billing.sandbox.simInvoices"),
+                    },
+                  }}
+                >
                   <Table
                     fz="xs"
                     striped
