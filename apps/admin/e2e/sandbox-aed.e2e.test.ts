@@ -1,5 +1,5 @@
 import { findUnbalancedEntries, seedDemoMarketplace } from "@an/db";
-import { convertAtRate, formatMoney, moneyOf } from "@an/domain";
+import { convertAtRate, moneyOf } from "@an/domain";
 import { describe, expect, it } from "vitest";
 import { bookAndPayOut, SAM } from "./sandbox-walkthrough";
 import { expectNoPageErrors, screenshot, screenshotOnFailure, useStack } from "./stack";
@@ -27,11 +27,10 @@ describe("sandbox in AED on a USD-settling platform", () => {
   it("converts the charge and the payout at the charge's rate, with the FX entry in the ledger and each currency in finance", async () => {
     const { page, t } = stack;
     screenshotOnFailure(stack, "sandbox-aed");
-    const price = formatMoney(RATE, "en");
     await bookAndPayOut(stack, {
       advisorId: LUCAS,
-      advisorOption: `Lucas Martin · ${price}/h`,
-      price,
+      advisor: { name: "Lucas Martin", rate: RATE },
+      price: RATE,
     });
 
     const [c] = await t.sql<{ id: string; price: number; share: number; fee: number }[]>`

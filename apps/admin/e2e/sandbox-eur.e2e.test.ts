@@ -1,4 +1,5 @@
 import { findUnbalancedEntries, seedDemoMarketplace } from "@an/db";
+import { moneyOf } from "@an/domain";
 import { describe, expect, it } from "vitest";
 import { expectNoPageErrors, screenshot, screenshotOnFailure, useStack } from "./stack";
 import { bookAndPayOut, SAM } from "./sandbox-walkthrough";
@@ -24,8 +25,8 @@ describe("sandbox in EUR", () => {
       screenshotOnFailure(stack, "sandbox-eur");
       await bookAndPayOut(stack, {
         advisorId: ELENA,
-        advisorOption: "Elena Fischer · €110.00/h",
-        price: "€110.00",
+        advisor: { name: "Elena Fischer", rate: moneyOf(11_000, "EUR") },
+        price: moneyOf(11_000, "EUR"),
       });
       const payout = page.getByTestId("sandbox-payout");
 

@@ -1,6 +1,7 @@
 import { Stack, Table, Text, Title } from "@mantine/core";
+import { Data, DateTime, Num } from "../../components/formatted";
 import { StatusBadge } from "../../components/status-badge";
-import { formatDateTime } from "../../lib/format";
+import { formatDateTime, formatNumber } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import type { ConsoleLocale } from "../../lib/session";
 import type { RouterOutputs } from "../../lib/trpc";
@@ -14,7 +15,13 @@ export function ConversationMembers({ header, locale }: { header: Header; locale
   return (
     <Stack gap="xs" component="section" aria-label={t("console.conversations.membersTitle")}>
       <Title order={4}>{t("console.conversations.membersTitle")}</Title>
-      <Table.ScrollContainer minWidth={800}>
+      <Table.ScrollContainer
+        minWidth={800}
+        type="native"
+        tabIndex={0}
+        role="region"
+        aria-label={t("console.conversations.membersTitle")}
+      >
         <Table verticalSpacing={4} fz="sm" aria-label={t("console.conversations.membersTitle")}>
           <Table.Thead>
             <Table.Tr>
@@ -30,9 +37,11 @@ export function ConversationMembers({ header, locale }: { header: Header; locale
             {header.members.map((m) => (
               <Table.Tr key={m.user.id} data-member-id={m.user.id}>
                 <Table.Td>
-                  <Text size="sm">{userLabel(m.user)}</Text>
-                  <Text size="xs" c="dimmed">
-                    {m.user.email ?? m.user.id}
+                  <Text size="sm">
+                    <Data>{userLabel(m.user)}</Data>
+                  </Text>
+                  <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
+                    <Data>{m.user.email ?? m.user.id}</Data>
                   </Text>
                 </Table.Td>
                 <Table.Td>
@@ -52,11 +61,15 @@ export function ConversationMembers({ header, locale }: { header: Header; locale
                   {m.canPost ? t("console.conversations.yes") : t("console.conversations.no")}
                 </Table.Td>
                 <Table.Td>
-                  {t("console.conversations.afterSeq", { seq: m.historyFromSeq })}
+                  {t("console.conversations.afterSeq", {
+                    seq: formatNumber(m.historyFromSeq, locale),
+                  })}
                 </Table.Td>
-                <Table.Td>{m.lastReadSeq}</Table.Td>
+                <Table.Td>
+                  <Num value={m.lastReadSeq} />
+                </Table.Td>
                 <Table.Td style={{ whiteSpace: "nowrap" }}>
-                  {formatDateTime(m.joinedAt, locale)}
+                  <DateTime value={m.joinedAt} />
                 </Table.Td>
               </Table.Tr>
             ))}

@@ -1,9 +1,21 @@
-import { Alert, Anchor, Button, Card, Code, Group, Stack, Text, Title } from "@mantine/core";
+import {
+  Alert,
+  Anchor,
+  Button,
+  Card,
+  Code,
+  Group,
+  Stack,
+  Text,
+  Title,
+  useDirection,
+} from "@mantine/core";
 import { type InfiniteData, useInfiniteQuery, useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { DetailStates } from "../../components/list-states";
 import { ReasonModal } from "../../components/reason-modal";
+import { formatNumber } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { useInvalidate } from "../../lib/invalidate";
 import { notifySuccess } from "../../lib/notify";
@@ -66,6 +78,7 @@ export function ConversationPage() {
   const pages = useConversationPages(id);
   const invalidate = useInvalidate();
   const [moderation, setModeration] = useState<Moderation>(null);
+  const { dir } = useDirection();
 
   const afterModeration = (message: string) => async () => {
     // The changed message is re-read with the pages on screen (itself an audited read); the
@@ -104,19 +117,32 @@ export function ConversationPage() {
   return (
     <Stack gap="lg" maw={1100}>
       <Anchor component={Link} to={back.to} size="sm">
-        ← {back.label}
+        <span
+          aria-hidden
+          style={{ display: "inline-block", transform: dir === "rtl" ? "scaleX(-1)" : undefined }}
+        >
+          ←
+        </span>{" "}
+        {back.label}
       </Anchor>
-      <Group justify="space-between" align="flex-start">
-        <Stack gap={4}>
+      <Group justify="space-between" align="flex-start" wrap="wrap">
+        <Stack gap={4} miw={0}>
           <Title order={2}>
             {t("console.conversations.heading", { project: header.project.name })}
           </Title>
           <Text size="sm" c="dimmed">
-            <Anchor component={Link} to={`/projects/${header.project.id}`} size="sm">
+            <Anchor
+              component={Link}
+              to={`/projects/${header.project.id}`}
+              size="sm"
+              underline="always"
+            >
               {t("console.conversations.toProject")}
             </Anchor>{" "}
-            · {t("console.conversations.lastSeq", { seq: header.lastSeq })} ·{" "}
-            <Code fz="xs">{header.id}</Code>
+            · {t("console.conversations.lastSeq", { seq: formatNumber(header.lastSeq, locale) })} ·{" "}
+            <Code fz="xs" style={{ overflowWrap: "anywhere" }}>
+              {header.id}
+            </Code>
           </Text>
         </Stack>
         <Button variant="default" loading={pages.isRefetching} onClick={() => void pages.refetch()}>
@@ -219,13 +245,14 @@ export function ConversationPage() {
 /** The message a moderation dialog is about, quoted above its field. */
 function Quoted({ message }: { message: Message | undefined }) {
   const t = useT();
+  const locale = useLocale();
   if (!message) return null;
   return (
     <Card withBorder padding="xs">
       <Text size="xs" c="dimmed">
-        {t("console.conversations.seq", { seq: message.seq })}
+        {t("console.conversations.seq", { seq: formatNumber(message.seq, locale) })}
       </Text>
-      <Text size="sm" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>
+      <Text size="sm" dir="auto" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>
         {message.body}
       </Text>
     </Card>

@@ -14,12 +14,13 @@ import {
 import { useDebouncedValue } from "@mantine/hooks";
 import { useState } from "react";
 import { Link } from "react-router";
+import { Data, DateTime, Num } from "../../components/formatted";
 import { InfiniteTable } from "../../components/infinite-table";
 import { StatusBadge } from "../../components/status-badge";
-import { formatDateTime, userLabel } from "../../lib/format";
+import { formatNumber, userLabel } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { PAGE_SIZE, PAGING, useInfiniteList } from "../../lib/infinite-list";
-import { type ConsoleLocale, useLocale } from "../../lib/session";
+import { useLocale } from "../../lib/session";
 import { type RouterInputs, type RouterOutputs, useTRPC } from "../../lib/trpc";
 import { FlaggedMessages } from "./flagged-messages";
 
@@ -29,33 +30,40 @@ const SEARCH_DEBOUNCE_MS = 400;
 
 /** A count that needs an admin's eye: a coloured badge when above zero, a dash otherwise. */
 function CountBadge({ count, color, label }: { count: number; color: string; label: string }) {
-  if (count === 0) return <Text size="sm">0</Text>;
-  return <StatusBadge label={`${count} ${label}`} color={color} />;
+  const locale = useLocale();
+  if (count === 0) return <Num value={0} />;
+  return <StatusBadge label={`${formatNumber(count, locale)} ${label}`} color={color} />;
 }
 
-function ConversationRow({ row, locale }: { row: Row; locale: ConsoleLocale }) {
+function ConversationRow({ row }: { row: Row }) {
   const t = useT();
   return (
     <Table.Tr data-conversation-id={row.id}>
       <Table.Td>
         <Text size="sm" fw={500}>
-          {row.project.name}
+          <Data>{row.project.name}</Data>
         </Text>
         {row.project.archivedAt ? (
           <StatusBadge label={t("console.projects.archived")} color="gray" size="xs" />
         ) : null}
       </Table.Td>
       <Table.Td>
-        <Text size="sm">{userLabel(row.owner)}</Text>
-        <Text size="xs" c="dimmed">
-          {row.owner.email ?? row.owner.id}
+        <Text size="sm">
+          <Data>{userLabel(row.owner)}</Data>
+        </Text>
+        <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
+          <Data>{row.owner.email ?? row.owner.id}</Data>
         </Text>
       </Table.Td>
       <Table.Td style={{ whiteSpace: "nowrap" }}>
-        {formatDateTime(row.lastMessageAt ?? row.createdAt, locale)}
+        <DateTime value={row.lastMessageAt ?? row.createdAt} />
       </Table.Td>
-      <Table.Td>{row.lastSeq}</Table.Td>
-      <Table.Td>{row.memberCount}</Table.Td>
+      <Table.Td>
+        <Num value={row.lastSeq} />
+      </Table.Td>
+      <Table.Td>
+        <Num value={row.memberCount} />
+      </Table.Td>
       <Table.Td>
         <CountBadge
           count={row.flaggedMessages}
@@ -132,6 +140,7 @@ export function ConversationsPage() {
                 value={project}
                 onChange={(event) => setProject(event.currentTarget.value)}
                 w={260}
+                maw="100%"
               />
               <TextInput
                 label={t("console.conversations.filterMember")}
@@ -139,6 +148,7 @@ export function ConversationsPage() {
                 value={member}
                 onChange={(event) => setMember(event.currentTarget.value)}
                 w={300}
+                maw="100%"
               />
               <Switch
                 label={t("console.conversations.flaggedOnly")}
@@ -172,7 +182,7 @@ export function ConversationsPage() {
               columns={8}
               empty={t("console.conversations.empty")}
               rowKey={(row) => row.id}
-              row={(row) => <ConversationRow row={row} locale={locale} />}
+              row={(row) => <ConversationRow row={row} />}
             />
           </Stack>
         </Tabs.Panel>

@@ -12,8 +12,9 @@ import {
 import { useState } from "react";
 import { Link } from "react-router";
 import { InfiniteTable } from "../../components/infinite-table";
+import { Data, DateTime } from "../../components/formatted";
 import { StatusBadge } from "../../components/status-badge";
-import { formatDateTime } from "../../lib/format";
+import { formatNumber } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { PAGE_SIZE, PAGING, useInfiniteList } from "../../lib/infinite-list";
 import type { ConsoleLocale } from "../../lib/session";
@@ -34,25 +35,25 @@ function FlaggedRow({ row, locale }: { row: Row; locale: ConsoleLocale }) {
     <Table.Tr data-message-id={row.id}>
       <Table.Td>
         <Text size="sm" fw={500}>
-          {row.project.name}
+          <Data>{row.project.name}</Data>
         </Text>
         <Text size="xs" c="dimmed">
-          {t("console.conversations.seq", { seq: row.seq })}
+          {t("console.conversations.seq", { seq: formatNumber(row.seq, locale) })}
         </Text>
       </Table.Td>
       <Table.Td>
-        <Text size="sm">{author}</Text>
+        <Text size="sm">{row.sender || row.credential ? <Data>{author}</Data> : author}</Text>
         <Text size="xs" c="dimmed" style={{ whiteSpace: "nowrap" }}>
-          {formatDateTime(row.createdAt, locale)}
+          <DateTime value={row.createdAt} />
         </Text>
       </Table.Td>
       <Table.Td maw={420}>
-        <Text size="sm" lineClamp={3} style={{ overflowWrap: "anywhere" }}>
+        <Text size="sm" dir="auto" style={{ overflowWrap: "anywhere" }}>
           {row.body}
         </Text>
       </Table.Td>
       <Table.Td>
-        <Group gap={4}>
+        <Group gap={4} wrap="wrap">
           {row.flagReasons.map((reason) => (
             <StatusBadge
               key={reason}
@@ -63,7 +64,7 @@ function FlaggedRow({ row, locale }: { row: Row; locale: ConsoleLocale }) {
           ))}
           {row.openReports > 0 ? (
             <StatusBadge
-              label={`${row.openReports} ${t("console.conversations.reportedBadge")}`}
+              label={`${formatNumber(row.openReports, locale)} ${t("console.conversations.reportedBadge")}`}
               color="red"
               size="sm"
             />
@@ -119,6 +120,7 @@ export function FlaggedMessages({ locale }: { locale: ConsoleLocale }) {
             })),
           ]}
           w={220}
+          maw="100%"
         />
         <Switch
           label={t("console.conversations.openOnly")}

@@ -1,6 +1,7 @@
 import { Button, Card, Group, Stack, Text } from "@mantine/core";
+import { Data, DateTime } from "../../components/formatted";
 import { StatusBadge } from "../../components/status-badge";
-import { formatDateTime } from "../../lib/format";
+import { formatDateTime, formatNumber } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import type { ConsoleLocale } from "../../lib/session";
 import type { RouterOutputs } from "../../lib/trpc";
@@ -17,6 +18,9 @@ function authorOf(message: Message, t: ReturnType<typeof useT>): string {
 }
 
 const pre = { whiteSpace: "pre-wrap", overflowWrap: "anywhere" } as const;
+
+/** Whether the author is a name (data) rather than an actor type from the catalog. */
+const namedAuthor = (message: Message) => Boolean(message.sender || message.credential);
 
 /**
  * One message as moderators see it: the stored text even when hidden or deleted, its states
@@ -49,7 +53,7 @@ export function MessageCard({
         <Group justify="space-between" align="flex-start" wrap="wrap">
           <Group gap="xs" wrap="wrap">
             <Text size="sm" fw={600}>
-              {author}
+              {namedAuthor(m) ? <Data>{author}</Data> : author}
             </Text>
             <StatusBadge
               label={t(`console.conversations.actors.${m.actorType}`)}
@@ -57,8 +61,8 @@ export function MessageCard({
               size="xs"
             />
             <Text size="xs" c="dimmed">
-              {t("console.conversations.seq", { seq: m.seq })} ·{" "}
-              {formatDateTime(m.createdAt, locale)}
+              {t("console.conversations.seq", { seq: formatNumber(m.seq, locale) })} ·{" "}
+              <DateTime value={m.createdAt} />
             </Text>
           </Group>
           <Group gap={6} wrap="wrap">
@@ -98,12 +102,14 @@ export function MessageCard({
           </Group>
         </Group>
 
-        <Text size="sm" style={pre} td={m.deletedAt ? "line-through" : undefined}>
+        <Text size="sm" dir="auto" style={pre} td={m.deletedAt ? "line-through" : undefined}>
           {m.body}
         </Text>
         {m.attachments.length > 0 ? (
           <Text size="xs" c="dimmed">
-            {t("console.conversations.attachments", { n: m.attachments.length })}
+            {t("console.conversations.attachments", {
+              n: formatNumber(m.attachments.length, locale),
+            })}
           </Text>
         ) : null}
 
@@ -124,7 +130,7 @@ export function MessageCard({
             </Text>
             {m.revisions.map((rev, i) => (
               <Text key={`${rev.revisedAt}-${i}`} size="xs" c="dimmed" style={pre}>
-                {formatDateTime(rev.revisedAt, locale)}: {rev.body}
+                <DateTime value={rev.revisedAt} />: <bdi>{rev.body}</bdi>
               </Text>
             ))}
           </Stack>

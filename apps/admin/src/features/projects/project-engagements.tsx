@@ -2,7 +2,8 @@ import { Button, Stack, Table, Text, Title, VisuallyHidden } from "@mantine/core
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { EmptyRow, ListStates } from "../../components/list-states";
-import { formatDateTime, formatDuration, formatMoney } from "../../lib/format";
+import { Data, DateTime, Money, Num } from "../../components/formatted";
+import { formatDuration, formatMoney } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import type { ConsoleLocale } from "../../lib/session";
 import { useTRPC } from "../../lib/trpc";
@@ -30,7 +31,17 @@ export function ProjectEngagements({
         {t("console.projects.engagementsHint")}
       </Text>
       <ListStates query={query} shown={items.length} noun={t("console.projects.engagements")}>
-        <Table.ScrollContainer minWidth={1000}>
+        <Table.ScrollContainer
+          minWidth={1000}
+          // Focusable, so a keyboard can scroll a table wider than a phone.
+          scrollAreaProps={{
+            viewportProps: {
+              tabIndex: 0,
+              role: "region",
+              "aria-label": t("console.projects.engagements"),
+            },
+          }}
+        >
           <Table verticalSpacing={4} fz="sm" aria-label={t("console.projects.engagements")}>
             <Table.Thead>
               <Table.Tr>
@@ -49,7 +60,9 @@ export function ProjectEngagements({
               {items.map((pass) => (
                 <Table.Tr key={pass.consultationId} data-consultation-id={pass.consultationId}>
                   <Table.Td>
-                    <Text size="sm">{pass.advisorName}</Text>
+                    <Text size="sm">
+                      <Data>{pass.advisorName}</Data>
+                    </Text>
                     <Text size="xs" c="dimmed">
                       {t("console.projects.passDays", { days: pass.days ?? "—" })}
                     </Text>
@@ -58,13 +71,17 @@ export function ProjectEngagements({
                     <ConsultationStatusBadge status={pass.status} />
                   </Table.Td>
                   <Table.Td style={{ whiteSpace: "nowrap" }}>
-                    <Text size="sm">{formatDateTime(pass.startsAt, locale)}</Text>
+                    <Text size="sm">
+                      <DateTime value={pass.startsAt} />
+                    </Text>
                     <Text size="xs" c="dimmed">
-                      {formatDateTime(pass.endsAt, locale)}
+                      <DateTime value={pass.endsAt} />
                     </Text>
                   </Table.Td>
                   <Table.Td style={{ whiteSpace: "nowrap" }}>
-                    <Text size="sm">{formatMoney(pass.price, pass.currency, locale)}</Text>
+                    <Text size="sm">
+                      <Money amount={pass.price} currency={pass.currency} />
+                    </Text>
                     {pass.refundable !== pass.price ? (
                       <Text size="xs" c="dimmed">
                         {t("console.projects.refundable", {
@@ -73,7 +90,9 @@ export function ProjectEngagements({
                       </Text>
                     ) : null}
                   </Table.Td>
-                  <Table.Td>{pass.activity?.messageCount ?? "—"}</Table.Td>
+                  <Table.Td>
+                    {pass.activity ? <Num value={pass.activity.messageCount} /> : "—"}
+                  </Table.Td>
                   <Table.Td style={{ whiteSpace: "nowrap" }}>
                     {formatDuration(pass.activity?.firstResponseSeconds ?? null, locale)}
                   </Table.Td>

@@ -1,9 +1,8 @@
 import { Button, Stack, Table, Text, Title, VisuallyHidden } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { EmptyRow, ListStates } from "../../components/list-states";
-import { formatDateTime } from "../../lib/format";
+import { Data, DateTime } from "../../components/formatted";
 import { useT } from "../../lib/i18n";
-import type { ConsoleLocale } from "../../lib/session";
 import { useTRPC } from "../../lib/trpc";
 import type { RouterOutputs } from "../../lib/trpc";
 import { InvitationStatusBadge } from "./project-status-badge";
@@ -14,11 +13,9 @@ export type Invitation = RouterOutputs["invitations"]["listForProject"]["items"]
 /** The advisors invited into the project's chat, newest first, with their scope. */
 export function ProjectInvitations({
   projectId,
-  locale,
   onRevoke,
 }: {
   projectId: string;
-  locale: ConsoleLocale;
   onRevoke: (invitation: Invitation) => void;
 }) {
   const t = useT();
@@ -31,7 +28,17 @@ export function ProjectInvitations({
     <Stack gap="xs" component="section" aria-label={t("console.projects.invitations")}>
       <Title order={4}>{t("console.projects.invitations")}</Title>
       <ListStates query={query} shown={items.length} noun={t("console.projects.invitations")}>
-        <Table.ScrollContainer minWidth={900}>
+        <Table.ScrollContainer
+          minWidth={900}
+          // Focusable, so a keyboard can scroll a table wider than a phone.
+          scrollAreaProps={{
+            viewportProps: {
+              tabIndex: 0,
+              role: "region",
+              "aria-label": t("console.projects.invitations"),
+            },
+          }}
+        >
           <Table verticalSpacing={4} fz="sm" aria-label={t("console.projects.invitations")}>
             <Table.Thead>
               <Table.Tr>
@@ -50,9 +57,11 @@ export function ProjectInvitations({
               {items.map((inv) => (
                 <Table.Tr key={inv.id} data-invitation-id={inv.id}>
                   <Table.Td>
-                    <Text size="sm">{inv.advisor.displayName}</Text>
+                    <Text size="sm">
+                      <Data>{inv.advisor.displayName}</Data>
+                    </Text>
                     {inv.message ? (
-                      <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
+                      <Text size="xs" c="dimmed" dir="auto" style={{ overflowWrap: "anywhere" }}>
                         {inv.message}
                       </Text>
                     ) : null}
@@ -60,7 +69,7 @@ export function ProjectInvitations({
                   <Table.Td>
                     <InvitationStatusBadge status={inv.status} />
                     {inv.revokedReason ? (
-                      <Text size="xs" c="dimmed">
+                      <Text size="xs" c="dimmed" dir="auto">
                         {inv.revokedReason}
                       </Text>
                     ) : null}
@@ -68,10 +77,10 @@ export function ProjectInvitations({
                   <Table.Td>{yesNo(inv.seesHistory)}</Table.Td>
                   <Table.Td>{yesNo(inv.canPost)}</Table.Td>
                   <Table.Td style={{ whiteSpace: "nowrap" }}>
-                    {formatDateTime(inv.expiresAt, locale)}
+                    <DateTime value={inv.expiresAt} />
                   </Table.Td>
                   <Table.Td style={{ whiteSpace: "nowrap" }}>
-                    {formatDateTime(inv.createdAt, locale)}
+                    <DateTime value={inv.createdAt} />
                   </Table.Td>
                   <Table.Td>
                     {inv.actions.revoke ? (

@@ -1,10 +1,22 @@
-import { Anchor, Button, Card, Code, Group, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import {
+  Anchor,
+  Button,
+  Card,
+  Code,
+  Group,
+  SimpleGrid,
+  Stack,
+  Text,
+  Title,
+  useDirection,
+} from "@mantine/core";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useParams } from "react-router";
+import { Data, DateTime } from "../../components/formatted";
 import { DetailStates } from "../../components/list-states";
 import { ReasonModal } from "../../components/reason-modal";
-import { formatDateTime, userLabel } from "../../lib/format";
+import { userLabel } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { useInvalidate } from "../../lib/invalidate";
 import { notifySuccess } from "../../lib/notify";
@@ -58,6 +70,7 @@ export function ProjectPage() {
     }),
   );
 
+  const { dir } = useDirection();
   const back = { to: "/projects", label: t("console.nav.projects") };
   if (project.isPending || project.isError) {
     return <DetailStates query={project} noun={t("console.projects.singular")} back={back} />;
@@ -66,15 +79,25 @@ export function ProjectPage() {
   return (
     <Stack gap="lg" maw={1200}>
       <Anchor component={Link} to={back.to} size="sm">
-        ← {back.label}
+        <span
+          aria-hidden
+          style={{ display: "inline-block", transform: dir === "rtl" ? "scaleX(-1)" : undefined }}
+        >
+          ←
+        </span>{" "}
+        {back.label}
       </Anchor>
-      <Group justify="space-between" align="flex-start">
-        <Stack gap={4}>
-          <Group gap="sm">
-            <Title order={2}>{p.name}</Title>
+      <Group justify="space-between" align="flex-start" wrap="wrap">
+        <Stack gap={4} miw={0}>
+          <Group gap="sm" wrap="wrap">
+            <Title order={2} style={{ overflowWrap: "anywhere" }}>
+              <Data>{p.name}</Data>
+            </Title>
             <ProjectStatusBadge archivedAt={p.archivedAt} />
           </Group>
-          <Code fz="xs">{p.id}</Code>
+          <Code fz="xs" style={{ overflowWrap: "anywhere" }}>
+            {p.id}
+          </Code>
         </Stack>
         {p.conversationId ? (
           <Button component={Link} to={`/conversations/${p.conversationId}`} variant="light">
@@ -88,35 +111,41 @@ export function ProjectPage() {
           <Stack gap="sm">
             <Title order={4}>{t("console.projects.about")}</Title>
             <Fact label={t("console.projects.description")}>
-              <Text size="sm" style={{ whiteSpace: "pre-wrap" }}>
+              <Text size="sm" dir="auto" style={{ whiteSpace: "pre-wrap" }}>
                 {p.description || "—"}
               </Text>
             </Fact>
-            <Fact label={t("console.projects.externalRef")}>{p.externalRef ?? "—"}</Fact>
-            <Fact label={t("console.projects.skills")}>
-              {p.skills.map((s) => s.name).join(", ") || "—"}
+            <Fact label={t("console.projects.externalRef")}>
+              <Data>{p.externalRef ?? "—"}</Data>
             </Fact>
-            <Fact label={t("console.projects.languages")}>{p.languages.join(", ") || "—"}</Fact>
+            <Fact label={t("console.projects.skills")}>
+              <Data>{p.skills.map((s) => s.name).join(", ") || "—"}</Data>
+            </Fact>
+            <Fact label={t("console.projects.languages")}>
+              <Data>{p.languages.join(", ") || "—"}</Data>
+            </Fact>
           </Stack>
         </Card>
         <Card withBorder padding="md" component="section" aria-label={t("console.projects.owner")}>
           <Stack gap="sm">
             <Title order={4}>{t("console.projects.owner")}</Title>
             <Fact label={t("console.projects.ownerName")}>
-              {owner.data ? userLabel(owner.data.user) : "…"}
+              <Data>{owner.data ? userLabel(owner.data.user) : "…"}</Data>
             </Fact>
             <Fact label={t("console.projects.ownerEmail")}>
-              {owner.data?.user.email ?? p.ownerId}
+              <Data>{owner.data?.user.email ?? p.ownerId}</Data>
             </Fact>
-            <Fact label={t("console.projects.created")}>{formatDateTime(p.createdAt, locale)}</Fact>
+            <Fact label={t("console.projects.created")}>
+              <DateTime value={p.createdAt} />
+            </Fact>
             <Fact label={t("console.projects.archivedAt")}>
-              {formatDateTime(p.archivedAt, locale)}
+              <DateTime value={p.archivedAt} />
             </Fact>
           </Stack>
         </Card>
       </SimpleGrid>
 
-      <ProjectInvitations projectId={p.id} locale={locale} onRevoke={setRevoking} />
+      <ProjectInvitations projectId={p.id} onRevoke={setRevoking} />
       <ProjectEngagements projectId={p.id} locale={locale} />
 
       <ReasonModal

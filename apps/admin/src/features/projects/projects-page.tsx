@@ -13,24 +13,24 @@ import { useDebouncedValue } from "@mantine/hooks";
 import { useState } from "react";
 import { Link } from "react-router";
 import { InfiniteTable } from "../../components/infinite-table";
-import { formatDateTime, userLabel } from "../../lib/format";
+import { Data, DateTime } from "../../components/formatted";
+import { userLabel } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { PAGE_SIZE, PAGING, useInfiniteList } from "../../lib/infinite-list";
-import { type ConsoleLocale, useLocale } from "../../lib/session";
-import { type RouterInputs, type RouterOutputs, useTRPC } from "../../lib/trpc";
+import { type RouterInputs, type RouterOutputs, useTRPC, useTRPCClient } from "../../lib/trpc";
 import { ProjectStatusBadge } from "./project-status-badge";
 
 type Row = RouterOutputs["projects"]["listForAdmin"]["items"][number];
 
 const SEARCH_DEBOUNCE_MS = 400;
 
-function ProjectRow({ row, locale }: { row: Row; locale: ConsoleLocale }) {
+function ProjectRow({ row }: { row: Row }) {
   const t = useT();
   return (
     <Table.Tr data-project-id={row.id}>
       <Table.Td>
         <Text size="sm" fw={500}>
-          {row.name}
+          <Data>{row.name}</Data>
         </Text>
         {row.externalRef ? (
           <Text size="xs" c="dimmed">
@@ -39,18 +39,24 @@ function ProjectRow({ row, locale }: { row: Row; locale: ConsoleLocale }) {
         ) : null}
       </Table.Td>
       <Table.Td>
-        <Text size="sm">{userLabel(row.owner)}</Text>
-        <Text size="xs" c="dimmed">
-          {row.owner.email ?? row.owner.id}
+        <Text size="sm">
+          <Data>{userLabel(row.owner)}</Data>
+        </Text>
+        <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
+          <Data>{row.owner.email ?? row.owner.id}</Data>
         </Text>
       </Table.Td>
       <Table.Td>
-        <Text size="sm">{row.skills.map((s) => s.name).join(", ") || "—"}</Text>
+        <Text size="sm">
+          <Data>{row.skills.map((s) => s.name).join(", ") || "—"}</Data>
+        </Text>
         <Text size="xs" c="dimmed">
-          {row.languages.join(", ") || "—"}
+          <Data>{row.languages.join(", ") || "—"}</Data>
         </Text>
       </Table.Td>
-      <Table.Td style={{ whiteSpace: "nowrap" }}>{formatDateTime(row.createdAt, locale)}</Table.Td>
+      <Table.Td style={{ whiteSpace: "nowrap" }}>
+        <DateTime value={row.createdAt} />
+      </Table.Td>
       <Table.Td>
         <ProjectStatusBadge archivedAt={row.archivedAt} />
       </Table.Td>
@@ -73,7 +79,6 @@ function ProjectRow({ row, locale }: { row: Row; locale: ConsoleLocale }) {
 export function ProjectsPage() {
   const trpc = useTRPC();
   const t = useT();
-  const locale = useLocale();
   const [search, setSearch] = useState("");
   const [includeArchived, setIncludeArchived] = useState(true);
   const [query] = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
@@ -82,9 +87,17 @@ export function ProjectsPage() {
     includeArchived,
     limit: PAGE_SIZE,
   };
-  const list = useInfiniteList(
-    trpc.projects.listForAdmin.infiniteQueryOptions(input, { ...PAGING }),
-  );
+  const client = useTRPCClient();
+  const list = useInfiniteList({
+    ...trpc.projects.listForAdmin.infiniteQueryOptions(input, { ...PAGING }),
+    // The procedure's input is strict: it takes the cursor but not the paging direction
+    // tRPC's own query function adds, which it refuses as an unknown field.
+    queryFn: ({ pageParam, signal }) =>
+      client.projects.listForAdmin.query(
+        { ...input, cursor: pageParam as string | null },
+        { signal },
+      ),
+  });
 
   return (
     <Stack>
@@ -101,6 +114,7 @@ export function ProjectsPage() {
           value={search}
           onChange={(event) => setSearch(event.currentTarget.value)}
           w={320}
+          maw="100%"
         />
         <Switch
           label={t("console.projects.includeArchived")}
@@ -132,7 +146,7 @@ export function ProjectsPage() {
         columns={6}
         empty={t("console.projects.empty")}
         rowKey={(row) => row.id}
-        row={(row) => <ProjectRow row={row} locale={locale} />}
+        row={(row) => <ProjectRow row={row} />}
       />
     </Stack>
   );

@@ -4,6 +4,7 @@ import type { AdminDetail } from "./sandbox-api";
 import { ConsultationActions } from "../consultations/consultation-actions";
 import { ConsultationStatusBadge } from "../consultations/consultation-status-badge";
 import { ConsultationTimeline } from "../consultations/consultation-timeline";
+import { Sentence } from "./sentence";
 import { LedgerEntries } from "../ledger/ledger-entries";
 import { formatMoney } from "../../lib/format";
 import { useT } from "../../lib/i18n";
@@ -24,27 +25,36 @@ export function AdminView({ detail }: { detail: AdminDetail }) {
     .reduce((sum, p) => sum + p.amount, 0);
   return (
     <Stack gap="md" data-testid="sandbox-admin-view">
-      <Group justify="space-between">
-        <Group gap="xs">
-          <Text size="sm">Status:</Text>
+      <Group justify="space-between" wrap="wrap">
+        <Group gap="xs" wrap="wrap">
+          <Text size="sm">{t("console.sandbox.admin.status")}</Text>
           <ConsultationStatusBadge status={c.status} testId="sandbox-admin-status" />
         </Group>
         <Anchor component={Link} to={`/consultations/${c.id}`} size="sm">
-          Open in the console
+          {t("console.sandbox.admin.openInConsole")}
         </Anchor>
       </Group>
       <Text size="sm">
         <span data-testid="sandbox-paid" data-paid={paid}>
-          {paid > 0
-            ? t("console.sandbox.paid", { amount: formatMoney(paid, c.currency, locale) })
-            : t("console.sandbox.notPaid", { price: formatMoney(c.price, c.currency, locale) })}
+          {paid > 0 ? (
+            <Sentence
+              k="console.sandbox.paid"
+              values={{ amount: formatMoney(paid, c.currency, locale) }}
+            />
+          ) : (
+            <Sentence
+              k="console.sandbox.notPaid"
+              values={{ price: formatMoney(c.price, c.currency, locale) }}
+            />
+          )}
         </span>{" "}
         ·{" "}
-        {t("console.sandbox.refundable", {
-          amount: formatMoney(c.refundablePrice, c.currency, locale),
-        })}{" "}
+        <Sentence
+          k="console.sandbox.refundable"
+          values={{ amount: formatMoney(c.refundablePrice, c.currency, locale) }}
+        />{" "}
         · {t("console.sandbox.heldNow")}{" "}
-        <span data-testid="sandbox-held">{formatMoney(held, c.currency, locale)}</span>
+        <bdi data-testid="sandbox-held">{formatMoney(held, c.currency, locale)}</bdi>
       </Text>
       <Stack gap={4} component="section" aria-label={t("console.sandbox.adminDecisions")}>
         <Text size="sm" fw={500}>

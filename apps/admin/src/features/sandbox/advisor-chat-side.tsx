@@ -24,6 +24,7 @@ import {
   useSandboxApi,
   useSandboxLiveApi,
 } from "./sandbox-api";
+import { Sentence } from "./sentence";
 import { MoneyInput } from "../../components/money-input";
 import { formatDateTime, formatMoney, fullName } from "../../lib/format";
 import { useT } from "../../lib/i18n";
@@ -92,18 +93,26 @@ function PickAdvisor({
   return (
     <Stack gap={6}>
       {session ? (
-        <Group justify="space-between">
-          <Text size="sm" data-testid="sandbox-advisor-acting-as">
-            {t("console.sandbox.chat.actingAs", { name: session.name, email: session.email })}
+        <Group justify="space-between" wrap="wrap">
+          <Text
+            size="sm"
+            data-testid="sandbox-advisor-acting-as"
+            style={{ overflowWrap: "anywhere" }}
+          >
+            <Sentence
+              k="console.sandbox.chat.actingAs"
+              values={{ name: session.name, email: session.email }}
+            />
           </Text>
           <Button variant="default" size="xs" onClick={() => onSession(null)}>
             {t("console.sandbox.chat.switchAdvisor")}
           </Button>
         </Group>
       ) : (
-        <Group align="flex-end">
+        <Group align="flex-end" wrap="wrap">
           <NativeSelect
             label={t("console.sandbox.chat.demoAdvisor")}
+            maw="100%"
             value={picked?.email ?? ""}
             data={advisors.map((u) => ({ value: u.email, label: `${fullName(u)} (${u.email})` }))}
             onChange={(event) => setEmail(event.currentTarget.value)}
@@ -174,30 +183,33 @@ function AdvisorWork({ session }: { session: DemoSession }) {
               data-testid="sandbox-advisor-invitation"
               data-status={i.status}
             >
-              <Group gap="xs">
+              <Group gap="xs" wrap="wrap">
                 <Text size="sm">
-                  {t("console.sandbox.chat.invitedBy", {
-                    client: i.client.firstName,
-                    project: i.project.name,
-                  })}
+                  <Sentence
+                    k="console.sandbox.chat.invitedBy"
+                    values={{ client: i.client.firstName ?? "—", project: i.project.name }}
+                  />
                 </Text>
                 <Badge size="sm" variant="light" color={i.status === "accepted" ? "teal" : "gray"}>
                   {t(`console.sandbox.chat.invitationStatus.${i.status}`)}
                 </Badge>
               </Group>
               <Text size="xs" c="dimmed">
-                {[
-                  i.seesHistory
-                    ? t("console.sandbox.chat.scopeHistory")
-                    : t("console.sandbox.chat.scopeNoHistory"),
-                  i.canPost
-                    ? t("console.sandbox.chat.scopePost")
-                    : t("console.sandbox.chat.scopeReadOnly"),
-                  t("console.sandbox.chat.until", { date: formatDateTime(i.expiresAt, locale) }),
-                ].join(" · ")}
+                {i.seesHistory
+                  ? t("console.sandbox.chat.scopeHistory")
+                  : t("console.sandbox.chat.scopeNoHistory")}
+                {" · "}
+                {i.canPost
+                  ? t("console.sandbox.chat.scopePost")
+                  : t("console.sandbox.chat.scopeReadOnly")}
+                {" · "}
+                <Sentence
+                  k="console.sandbox.chat.until"
+                  values={{ date: formatDateTime(i.expiresAt, locale) }}
+                />
               </Text>
               {i.actions.accept || i.actions.decline ? (
-                <Group gap="xs">
+                <Group gap="xs" wrap="wrap">
                   {i.actions.accept ? (
                     <Button
                       size="compact-xs"
@@ -273,13 +285,16 @@ function AsyncRate({ api }: { api: SandboxApi }) {
   return (
     <Stack gap={6}>
       <Text size="sm" data-testid="sandbox-async-rate" data-rate={profile.asyncDayRate ?? ""}>
-        {profile.asyncDayRate === null
-          ? t("console.sandbox.chat.noRate")
-          : t("console.sandbox.chat.rate", {
-              amount: formatMoney(profile.asyncDayRate, profile.currency, locale),
-            })}
+        {profile.asyncDayRate === null ? (
+          t("console.sandbox.chat.noRate")
+        ) : (
+          <Sentence
+            k="console.sandbox.chat.rate"
+            values={{ amount: formatMoney(profile.asyncDayRate, profile.currency, locale) }}
+          />
+        )}
       </Text>
-      <Group align="flex-end" gap="xs">
+      <Group align="flex-end" gap="xs" wrap="wrap">
         <MoneyInput
           label={t("console.sandbox.chat.dayRate")}
           currency={profile.currency}

@@ -3,6 +3,7 @@ import {
   Card,
   Group,
   Loader,
+  SimpleGrid,
   NativeSelect,
   Stack,
   Text,
@@ -13,7 +14,10 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { ErrorNote } from "./error-note";
 import { type Prepared, type SandboxApi, sandboxQueryClient } from "./sandbox-api";
-import { formatDateTime, formatMoney } from "../../lib/format";
+import { Sentence } from "./sentence";
+import { withLocale } from "./sim-links";
+import { formatDateTime, formatMoney, formatNumber } from "../../lib/format";
+import { useT } from "../../lib/i18n";
 import { useLocale } from "../../lib/session";
 
 /** The lengths `bookings.prepare` accepts, in minutes. */
@@ -29,6 +33,7 @@ export function Book({
   prepared: Prepared | null;
   onPrepared: (prepared: Prepared | null) => void;
 }) {
+  const t = useT();
   const locale = useLocale();
   const advisors = useQuery(api.discovery.search.queryOptions({ limit: 50 }), sandboxQueryClient);
   const [advisorId, setAdvisorId] = useState("");
@@ -54,76 +59,95 @@ export function Book({
     });
   };
   return (
-    <Card withBorder padding="md" component="section" aria-label="Book">
+    <Card
+      withBorder
+      padding="md"
+      component="section"
+      aria-label={t("console.sandbox.book.section")}
+    >
       <Stack gap="sm">
-        <Title order={4}>2. Book an advisor</Title>
+        <Title order={4}>{t("console.sandbox.book.title")}</Title>
         {advisors.isPending ? (
-          <Loader size="sm" aria-label="Loading advisors" />
+          <Loader size="sm" aria-label={t("console.sandbox.book.loading")} />
         ) : advisors.isError ? (
-          <ErrorNote error={advisors.error} title="Couldn't load advisors" />
+          <ErrorNote error={advisors.error} title={t("console.sandbox.book.loadFailed")} />
         ) : items.length === 0 ? (
           <Text size="sm" c="dimmed">
-            No bookable advisor yet: approve an application first (or run the quick start&apos;s
-            marketplace seed).
+            {t("console.sandbox.book.noAdvisor")}
           </Text>
         ) : (
           <form onSubmit={submit}>
             <Stack gap="sm">
-              <Group align="flex-end" grow>
+              <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm" verticalSpacing="xs">
                 <NativeSelect
-                  label="Advisor"
+                  label={t("console.sandbox.book.advisor")}
                   value={advisor?.userId ?? ""}
                   data={items.map((a) => ({
                     value: a.userId,
-                    label: `${a.displayName} · ${formatMoney(a.hourlyRate, a.currency, locale)}/h`,
+                    label: t("console.sandbox.book.advisorOption", {
+                      name: a.displayName,
+                      rate: formatMoney(a.hourlyRate, a.currency, locale),
+                    }),
                   }))}
                   onChange={(event) => setAdvisorId(event.currentTarget.value)}
                 />
                 <NativeSelect
-                  label="Length"
+                  label={t("console.sandbox.book.length")}
                   value={String(duration)}
-                  data={DURATIONS.map((d) => ({ value: String(d), label: `${d} minutes` }))}
+                  data={DURATIONS.map((d) => ({
+                    value: String(d),
+                    label: t("console.sandbox.book.minutes", {
+                      count: d,
+                      n: formatNumber(d, locale),
+                    }),
+                  }))}
                   onChange={(event) => {
                     const next = DURATIONS.find((d) => String(d) === event.currentTarget.value);
                     if (next) setDuration(next);
                   }}
                 />
-              </Group>
+              </SimpleGrid>
               <TextInput
-                label="Project (optional)"
+                label={t("console.sandbox.book.project")}
                 maxLength={200}
                 value={project}
                 onChange={(event) => setProject(event.currentTarget.value)}
               />
               <Group>
                 <Button type="submit" loading={prepare.isPending}>
-                  Prepare booking
+                  {t("console.sandbox.book.prepare")}
                 </Button>
               </Group>
             </Stack>
           </form>
         )}
-        <ErrorNote error={prepare.error} title="Couldn't prepare the booking" />
+        <ErrorNote error={prepare.error} title={t("console.sandbox.book.prepareFailed")} />
         {prepared ? (
           <Stack gap="xs" data-testid="sandbox-prepared" data-intent-id={prepared.intentId}>
             <Text size="sm">
-              Quote frozen: <b>{prepared.quote.formatted}</b> for {prepared.quote.durationMinutes}{" "}
-              minutes · refund policy {prepared.refundPolicy.version} · link valid until{" "}
-              {formatDateTime(prepared.expiresAt, locale)}
+              <Sentence
+                k="console.sandbox.book.quoteFrozen"
+                values={{
+                  price: prepared.quote.formatted,
+                  count: prepared.quote.durationMinutes,
+                  n: formatNumber(prepared.quote.durationMinutes, locale),
+                  policy: prepared.refundPolicy.version,
+                  until: formatDateTime(prepared.expiresAt, locale),
+                }}
+              />
             </Text>
-            <Group>
+            <Group wrap="wrap">
               <Button
                 component="a"
-                href={prepared.bookingUrl}
+                href={withLocale(prepared.bookingUrl, locale)}
                 target="_blank"
                 rel="noopener"
                 variant="light"
               >
-                Open the booking page
+                {t("console.sandbox.book.openBookingPage")}
               </Button>
               <Text size="xs" c="dimmed">
-                Opens the simulated Cal.com in a new tab (its pages refuse to be framed). Book
-                there; the consultation appears below.
+                {t("console.sandbox.book.openHint")}
               </Text>
             </Group>
           </Stack>

@@ -4,7 +4,9 @@ import { useSubscription } from "@trpc/tanstack-react-query";
 import { type KeyboardEvent, useCallback, useEffect, useRef, useState } from "react";
 import { ErrorNote } from "./error-note";
 import { POLL_MS, type SandboxApi } from "./sandbox-api";
-import { formatDateTime } from "../../lib/format";
+import { Sentence } from "./sentence";
+import { Data, DateTime } from "../../components/formatted";
+import { formatNumber } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { useLocale } from "../../lib/session";
 import type { RouterOutputs } from "../../lib/trpc";
@@ -191,11 +193,14 @@ function LiveConversation({
 
   return (
     <Stack gap="xs">
-      <Group justify="space-between" gap="xs">
-        <Text size="sm" fw={500}>
-          {t("console.sandbox.chat.conversation", { project: conversation.project.name })}
+      <Group justify="space-between" gap="xs" wrap="wrap">
+        <Text size="sm" fw={500} style={{ overflowWrap: "anywhere" }}>
+          <Sentence
+            k="console.sandbox.chat.conversation"
+            values={{ project: conversation.project.name }}
+          />
         </Text>
-        <Group gap="xs">
+        <Group gap="xs" wrap="wrap">
           {conversation.capabilities.canMarkRead ? (
             <>
               <Badge
@@ -204,7 +209,7 @@ function LiveConversation({
                 data-testid="sandbox-chat-unread"
                 data-unread={unread}
               >
-                {t("console.sandbox.chat.unread", { n: unread })}
+                {t("console.sandbox.chat.unread", { n: formatNumber(unread, locale) })}
               </Badge>
               <Button
                 size="compact-xs"
@@ -234,11 +239,13 @@ function LiveConversation({
         </Group>
       </Group>
       <Text size="xs" c="dimmed">
-        {t("console.sandbox.chat.members", {
-          names: conversation.members
-            .map((m) => (m.isYou ? t("console.sandbox.chat.you") : m.displayName))
-            .join(", "),
-        })}
+        {t("console.sandbox.chat.membersLabel")}{" "}
+        {conversation.members.map((m, index) => (
+          <span key={index}>
+            {index > 0 ? t("console.sandbox.client.listSeparator") : null}
+            {m.isYou ? t("console.sandbox.chat.you") : <Data>{m.displayName}</Data>}
+          </span>
+        ))}
       </Text>
       <Box
         mah={320}
@@ -265,20 +272,31 @@ function LiveConversation({
                 data-engagement-id={m.engagementId ?? undefined}
                 style={{ alignSelf: mine ? "flex-end" : "flex-start", maxWidth: "85%" }}
               >
-                <Group gap={6}>
+                <Group gap={6} wrap="wrap">
                   <Text size="xs" fw={600}>
-                    {mine ? t("console.sandbox.chat.you") : (m.sender?.displayName ?? m.actorType)}
+                    {mine ? (
+                      t("console.sandbox.chat.you")
+                    ) : (
+                      <Data>{m.sender?.displayName ?? m.actorType}</Data>
+                    )}
                   </Text>
                   <Text size="xs" c="dimmed">
-                    {formatDateTime(m.createdAt, locale)}
+                    <DateTime value={m.createdAt} />
                   </Text>
                   {m.engagementId ? (
-                    <Badge size="xs" variant="light" color="grape">
-                      {t("console.sandbox.chat.attributed", { ref: m.engagementId.slice(0, 8) })}
+                    <Badge size="xs" variant="light" color="grape" tt="none">
+                      <Sentence
+                        k="console.sandbox.chat.attributed"
+                        values={{ ref: m.engagementId.slice(0, 8) }}
+                      />
                     </Badge>
                   ) : null}
                 </Group>
-                <Text size="sm" style={{ whiteSpace: "pre-wrap" }}>
+                <Text
+                  size="sm"
+                  dir="auto"
+                  style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}
+                >
                   {m.hidden
                     ? t("console.sandbox.chat.hidden")
                     : m.deletedAt
@@ -295,7 +313,7 @@ function LiveConversation({
               data-testid="sandbox-chat-pending"
               style={{ alignSelf: "flex-end", maxWidth: "85%", opacity: 0.7 }}
             >
-              <Group gap={6}>
+              <Group gap={6} wrap="wrap">
                 <Text size="xs" fw={600}>
                   {t("console.sandbox.chat.you")}
                 </Text>
@@ -312,7 +330,11 @@ function LiveConversation({
                   </Button>
                 ) : null}
               </Group>
-              <Text size="sm" style={{ whiteSpace: "pre-wrap" }}>
+              <Text
+                size="sm"
+                dir="auto"
+                style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}
+              >
                 {p.body}
               </Text>
             </Stack>
@@ -321,7 +343,9 @@ function LiveConversation({
         </Stack>
       </Box>
       <Text size="xs" c="dimmed" h={18} aria-live="polite">
-        {typing ? t("console.sandbox.chat.typing", { name: typing.name }) : ""}
+        {typing ? (
+          <Sentence k="console.sandbox.chat.typing" values={{ name: typing.name }} />
+        ) : null}
       </Text>
       {pending.find((p) => p.failed) ? (
         <ErrorNote
@@ -336,7 +360,7 @@ function LiveConversation({
             autosize
             minRows={1}
             maxRows={4}
-            style={{ flex: 1 }}
+            style={{ flex: 1, minWidth: 0 }}
             value={draft}
             onKeyDown={onKeyDown}
             onChange={(event) => {

@@ -4,6 +4,7 @@ import {
   Checkbox,
   Group,
   Loader,
+  SimpleGrid,
   NativeSelect,
   Stack,
   Text,
@@ -16,6 +17,7 @@ import { type FormEvent, useState } from "react";
 import { ChatPane } from "./chat-pane";
 import { ErrorNote } from "./error-note";
 import { PassPanel } from "./pass-panel";
+import { Sentence } from "./sentence";
 import {
   type DemoSession,
   POLL_MS,
@@ -23,7 +25,8 @@ import {
   useSandboxLiveApi,
   type SandboxApi,
 } from "./sandbox-api";
-import { formatDateTime } from "../../lib/format";
+import { Data } from "../../components/formatted";
+import { formatDateTime, formatNumber } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { notifySuccess } from "../../lib/notify";
 import { useLocale } from "../../lib/session";
@@ -137,7 +140,7 @@ function CreateProject({ api, onCreated }: { api: SandboxApi; onCreated: (id: st
           value={description}
           onChange={(event) => setDescription(event.currentTarget.value)}
         />
-        <Group grow>
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm" verticalSpacing="xs">
           <TextInput
             label={t("console.sandbox.chat.projectSkills")}
             value={skills}
@@ -148,7 +151,7 @@ function CreateProject({ api, onCreated }: { api: SandboxApi; onCreated: (id: st
             value={languages}
             onChange={(event) => setLanguages(event.currentTarget.value)}
           />
-        </Group>
+        </SimpleGrid>
         <Group>
           <Button type="submit" size="xs" loading={create.isPending} disabled={!name.trim()}>
             {t("console.sandbox.chat.createProject")}
@@ -186,13 +189,24 @@ function ProjectWork({
         <Title order={5}>{t("console.sandbox.chat.invite")}</Title>
         <InviteAdvisor api={api} projectId={projectId} onInvited={() => invitations.refetch()} />
         {(invitations.data?.items ?? []).map((i) => (
-          <Group key={i.id} gap="xs" data-testid="sandbox-chat-invitation" data-status={i.status}>
-            <Text size="sm">{i.advisor.displayName}</Text>
+          <Group
+            key={i.id}
+            gap="xs"
+            wrap="wrap"
+            data-testid="sandbox-chat-invitation"
+            data-status={i.status}
+          >
+            <Text size="sm">
+              <Data>{i.advisor.displayName}</Data>
+            </Text>
             <Badge size="sm" variant="light" color={i.status === "accepted" ? "teal" : "gray"}>
               {t(`console.sandbox.chat.invitationStatus.${i.status}`)}
             </Badge>
             <Text size="xs" c="dimmed">
-              {t("console.sandbox.chat.until", { date: formatDateTime(i.expiresAt, locale) })}
+              <Sentence
+                k="console.sandbox.chat.until"
+                values={{ date: formatDateTime(i.expiresAt, locale) }}
+              />
             </Text>
           </Group>
         ))}
@@ -226,6 +240,7 @@ function InviteAdvisor({
   onInvited: () => void;
 }) {
   const t = useT();
+  const locale = useLocale();
   const advisors = useQuery(api.discovery.search.queryOptions({ limit: 50 }), sandboxQueryClient);
   const [advisorId, setAdvisorId] = useState("");
   const [seesHistory, setSeesHistory] = useState(true);
@@ -247,7 +262,7 @@ function InviteAdvisor({
         </Text>
       ) : (
         <>
-          <Group align="flex-end" grow>
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm" verticalSpacing="xs">
             <NativeSelect
               label={t("console.sandbox.chat.advisorToInvite")}
               value={advisor?.userId ?? ""}
@@ -259,15 +274,15 @@ function InviteAdvisor({
               value={String(days)}
               data={EXPIRY_DAYS.map((d) => ({
                 value: String(d),
-                label: t("console.sandbox.chat.days", { n: d }),
+                label: t("console.sandbox.chat.days", { n: formatNumber(d, locale) }),
               }))}
               onChange={(event) => {
                 const next = EXPIRY_DAYS.find((d) => String(d) === event.currentTarget.value);
                 if (next) setDays(next);
               }}
             />
-          </Group>
-          <Group gap="md">
+          </SimpleGrid>
+          <Group gap="md" wrap="wrap">
             <Checkbox
               label={t("console.sandbox.chat.seesHistory")}
               checked={seesHistory}

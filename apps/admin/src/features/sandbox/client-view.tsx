@@ -11,8 +11,10 @@ import {
   type SandboxApi,
   sandboxQueryClient,
 } from "./sandbox-api";
+import { Sentence } from "./sentence";
+import { withLocale } from "./sim-links";
 import { ConsultationStatusBadge } from "../consultations/consultation-status-badge";
-import { formatDateTime, formatMoney } from "../../lib/format";
+import { formatDateTime, formatMoney, formatNumber } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { notifySuccess } from "../../lib/notify";
 import { useLocale } from "../../lib/session";
@@ -54,21 +56,30 @@ export function ClientView({
       setDialog(null);
       void view.refetch();
       notifySuccess(
-        `${done}${result.refunded > 0 ? ` ${formatMoney(result.refunded, result.currency, locale)} goes back to the client.` : ""}`,
+        result.refunded > 0
+          ? t("console.sandbox.client.doneRefunded", {
+              done,
+              amount: formatMoney(result.refunded, result.currency, locale),
+            })
+          : done,
       );
     };
   const cancel = useMutation(
-    api.consultations.cancel.mutationOptions({ onSuccess: onDone("Cancelled as the client.") }),
+    api.consultations.cancel.mutationOptions({
+      onSuccess: onDone(t("console.sandbox.client.cancelled")),
+    }),
     sandboxQueryClient,
   );
   const noShow = useMutation(
     api.consultations.reportNoShow.mutationOptions({
-      onSuccess: onDone("Reported the advisor absent."),
+      onSuccess: onDone(t("console.sandbox.client.reportedNoShow")),
     }),
     sandboxQueryClient,
   );
   const dispute = useMutation(
-    api.consultations.openDispute.mutationOptions({ onSuccess: onDone("Dispute opened.") }),
+    api.consultations.openDispute.mutationOptions({
+      onSuccess: onDone(t("console.sandbox.client.disputeOpened")),
+    }),
     sandboxQueryClient,
   );
   const open = (next: PartyDialog) => {
@@ -78,28 +89,32 @@ export function ClientView({
     setDialog(next);
   };
 
-  if (view.isPending) return <Loader size="sm" aria-label="Loading the client's view" />;
-  if (view.isError) return <ErrorNote error={view.error} title="Couldn't load the consultation" />;
+  if (view.isPending) {
+    return <Loader size="sm" aria-label={t("console.sandbox.client.loading")} />;
+  }
+  if (view.isError) {
+    return <ErrorNote error={view.error} title={t("console.sandbox.client.loadFailed")} />;
+  }
   const c: ClientConsultation = view.data;
   const partyButtons = [
     {
       key: "cancel",
       dialog: "cancel",
-      label: "Cancel",
+      label: t("console.sandbox.client.cancel"),
       color: "red",
       reason: c.actions.reasons.cancel,
     },
     {
       key: "no-show",
       dialog: "no_show",
-      label: "Report advisor no-show",
+      label: t("console.sandbox.client.reportNoShow"),
       color: "orange",
       reason: c.actions.reasons.reportNoShow,
     },
     {
       key: "dispute",
       dialog: "dispute",
-      label: "Open dispute",
+      label: t("console.sandbox.client.openDispute"),
       color: "grape",
       reason: c.actions.reasons.dispute,
     },
@@ -111,41 +126,69 @@ export function ClientView({
     prepared?.bookingUrl,
   );
   const simBookingUrl =
-    apiOrigin && bookingUid ? `${apiOrigin}/sim/bookings/${encodeURIComponent(bookingUid)}` : null;
+    apiOrigin && bookingUid
+      ? withLocale(`${apiOrigin}/sim/bookings/${encodeURIComponent(bookingUid)}`, locale)
+      : null;
 
   return (
-    <Stack gap="sm" aria-label="Client's view" data-testid="sandbox-client-view">
-      <Group gap="xs">
-        <Text size="sm">Status as the client sees it:</Text>
+    <Stack gap="sm" data-testid="sandbox-client-view">
+      <Group gap="xs" wrap="wrap">
+        <Text size="sm">{t("console.sandbox.client.status")}</Text>
         <ConsultationStatusBadge status={c.status} testId="sandbox-client-status" />
       </Group>
       <Text size="sm">
-        {c.advisor.displayName} · {formatDateTime(c.startsAt, locale)} · {c.durationMinutes} min ·{" "}
-        {c.quote.price.formatted} · refundable {c.refundable.formatted}
+        <Sentence
+          k="console.sandbox.client.summary"
+          values={{
+            advisor: c.advisor.displayName,
+            startsAt: formatDateTime(c.startsAt, locale),
+            count: c.durationMinutes,
+            n: formatNumber(c.durationMinutes, locale),
+            price: c.quote.price.formatted,
+            refundable: c.refundable.formatted,
+          }}
+        />
       </Text>
       {c.checkoutUrl ? (
-        <Alert color="blue" title="Waiting for payment">
+        <Alert color="blue" title={t("console.sandbox.client.awaitingPayment")}>
           <Anchor
-            href={c.checkoutUrl}
+            href={withLocale(c.checkoutUrl, locale)}
             target="_blank"
             rel="noopener"
             data-testid="sandbox-checkout-link"
           >
-            Pay on the simulated checkout
+            {t("console.sandbox.client.pay")}
           </Anchor>
           {c.paymentExpiresAt ? (
             <Text size="xs" c="dimmed">
-              Due by {formatDateTime(c.paymentExpiresAt, locale)}
+              <Sentence
+                k="console.sandbox.client.dueBy"
+                values={{ at: formatDateTime(c.paymentExpiresAt, locale) }}
+              />
             </Text>
           ) : null}
         </Alert>
       ) : null}
       {c.refunds.length > 0 ? (
         <Text size="sm" data-testid="sandbox-client-refunds">
-          Refunds: {c.refunds.map((r) => `${r.formatted} (${r.status})`).join(", ")}
+          {t("console.sandbox.client.refunds")}{" "}
+          {c.refunds.map((r, index) => (
+            <span key={index}>
+              {index > 0 ? t("console.sandbox.client.listSeparator") : null}
+              <Sentence
+                k="console.sandbox.client.refund"
+                values={{
+                  amount: r.formatted,
+                  status: t(`console.sandbox.client.refundStatus.${r.status}`, {
+                    defaultValue: r.status,
+                  }),
+                }}
+              />
+            </span>
+          ))}
         </Text>
       ) : null}
-      <Group gap="xs">
+      <Group gap="xs" wrap="wrap">
         {partyButtons.map((b) => (
           <Button
             key={b.key}
@@ -172,7 +215,7 @@ export function ClientView({
                 id={`sandbox-why-${b.key}`}
                 data-testid={`sandbox-why-${b.key}`}
               >
-                <b>{b.label}:</b> {b.reason}
+                <b>{t("console.sandbox.client.whyLabel", { action: b.label })}</b> {b.reason}
               </Text>
             ) : null,
           )}
@@ -181,19 +224,18 @@ export function ClientView({
       {simBookingUrl ? (
         <Stack gap={2}>
           <Text size="sm">
-            As Cal.com would:{" "}
+            {t("console.sandbox.client.asCalcom")}{" "}
             <Anchor
               href={simBookingUrl}
               target="_blank"
               rel="noopener"
               data-testid="sandbox-sim-booking-link"
             >
-              the simulated booking page
+              {t("console.sandbox.client.simBookingPage")}
             </Anchor>
           </Text>
           <Text size="xs" c="dimmed">
-            End the meeting, mark the client absent (host no-show), reschedule, request a reschedule
-            or cancel as the attendee there; the webhooks come back here.
+            {t("console.sandbox.client.simBookingHint")}
           </Text>
         </Stack>
       ) : null}

@@ -1,6 +1,28 @@
 import { Button, Group, Modal, Stack, Text, Textarea } from "@mantine/core";
 import { useState } from "react";
+import { useMediaQuery } from "@mantine/hooks";
 import { ErrorNote } from "./error-note";
+import { formatNumber } from "../../lib/format";
+import { useT } from "../../lib/i18n";
+import { useLocale } from "../../lib/session";
+
+const TEXT = {
+  cancel: {
+    title: "console.sandbox.party.cancelTitle",
+    body: "console.sandbox.party.cancelBody",
+    confirm: "console.sandbox.party.cancelConfirm",
+  },
+  no_show: {
+    title: "console.sandbox.party.noShowTitle",
+    body: "console.sandbox.party.noShowBody",
+    confirm: "console.sandbox.party.noShowConfirm",
+  },
+  dispute: {
+    title: "console.sandbox.party.disputeTitle",
+    body: "console.sandbox.party.disputeBody",
+    confirm: "console.sandbox.party.disputeConfirm",
+  },
+} as const;
 
 export type PartyDialog = "cancel" | "no_show" | "dispute" | null;
 
@@ -18,21 +40,21 @@ export function PartyActionModal({
   onConfirm: (reason: string) => void;
   onClose: () => void;
 }) {
+  const t = useT();
+  const locale = useLocale();
+  const isPhone = useMediaQuery("(max-width: 36em)");
   const [reason, setReason] = useState("");
   const minLength = dialog === "dispute" ? 10 : 0;
   const short = reason.trim().length < minLength;
-  const title =
-    dialog === "cancel"
-      ? "Cancel the consultation"
-      : dialog === "no_show"
-        ? "Report the advisor absent"
-        : "Open a dispute";
+  // The dispute's texts stay while the dialog closes, as the title did before.
+  const text = TEXT[dialog ?? "dispute"];
   return (
     <Modal
       opened={dialog !== null}
       onClose={onClose}
-      title={title}
+      title={t(text.title)}
       centered
+      fullScreen={isPhone}
       onExitTransitionEnd={() => setReason("")}
     >
       <form
@@ -42,17 +64,22 @@ export function PartyActionModal({
         }}
       >
         <Stack>
-          <Text size="sm">
-            {dialog === "cancel"
-              ? "The frozen refund policy decides what goes back to the client; the booking is cancelled on the (simulated) Cal.com."
-              : dialog === "no_show"
-                ? "The money stays held until an admin decides."
-                : "The money stays held; admins are told and decide."}
-          </Text>
+          <Text size="sm">{t(text.body)}</Text>
           <Textarea
-            label={minLength > 0 ? "What went wrong" : "Reason (optional)"}
+            label={
+              minLength > 0
+                ? t("console.sandbox.party.whatWentWrong")
+                : t("console.sandbox.party.reasonOptional")
+            }
             required={minLength > 0}
-            description={minLength > 0 ? `At least ${minLength} characters.` : undefined}
+            description={
+              minLength > 0
+                ? t("console.sandbox.party.atLeast", {
+                    count: minLength,
+                    n: formatNumber(minLength, locale),
+                  })
+                : undefined
+            }
             autosize
             minRows={2}
             maxLength={dialog === "cancel" ? 500 : 2000}
@@ -60,17 +87,13 @@ export function PartyActionModal({
             onChange={(event) => setReason(event.currentTarget.value)}
             data-autofocus
           />
-          <ErrorNote error={error} title="Refused" />
-          <Group justify="flex-end">
+          <ErrorNote error={error} title={t("console.sandbox.party.refused")} />
+          <Group justify="flex-end" wrap="wrap">
             <Button variant="default" onClick={onClose} disabled={pending}>
-              Back
+              {t("console.sandbox.party.back")}
             </Button>
             <Button type="submit" color="red" loading={pending} disabled={short}>
-              {dialog === "cancel"
-                ? "Cancel consultation"
-                : dialog === "no_show"
-                  ? "Report no-show"
-                  : "Open dispute"}
+              {t(text.confirm)}
             </Button>
           </Group>
         </Stack>

@@ -1,12 +1,24 @@
-import { Alert, Anchor, Button, Group, NativeSelect, Stack, Text, Title } from "@mantine/core";
+import {
+  Alert,
+  Anchor,
+  Button,
+  Group,
+  NativeSelect,
+  SimpleGrid,
+  Stack,
+  Text,
+  Title,
+} from "@mantine/core";
 import { skipToken, useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { ErrorNote } from "./error-note";
 import { PAYABLE_PATH } from "./payout-step";
 import { PayoutSteps } from "./payout-steps";
 import { POLL_MS, type SandboxApi, sandboxQueryClient } from "./sandbox-api";
+import { Sentence } from "./sentence";
+import { withLocale } from "./sim-links";
 import { ConsultationStatusBadge } from "../consultations/consultation-status-badge";
-import { formatDateTime, formatMoney } from "../../lib/format";
+import { formatDateTime, formatMoney, formatNumber } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { notifySuccess } from "../../lib/notify";
 import { useLocale } from "../../lib/session";
@@ -31,6 +43,7 @@ export function PassPanel({
   advisors: { id: string; name: string }[];
 }) {
   const t = useT();
+  const locale = useLocale();
   const [advisorId, setAdvisorId] = useState("");
   const [days, setDays] = useState<(typeof PASS_DAYS)[number]>(3);
   const [asked, setAsked] = useState(false);
@@ -64,7 +77,7 @@ export function PassPanel({
         </Text>
       ) : (
         <>
-          <Group align="flex-end" grow>
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm" verticalSpacing="xs">
             <NativeSelect
               label={t("console.sandbox.pass.advisor")}
               value={advisor?.id ?? ""}
@@ -77,15 +90,15 @@ export function PassPanel({
             <NativeSelect
               label={t("console.sandbox.pass.days")}
               value={String(days)}
-              data={PASS_DAYS.map((d) => ({ value: String(d), label: String(d) }))}
+              data={PASS_DAYS.map((d) => ({ value: String(d), label: formatNumber(d, locale) }))}
               onChange={(event) => {
                 const next = PASS_DAYS.find((d) => String(d) === event.currentTarget.value);
                 if (next) setDays(next);
                 setAsked(false);
               }}
             />
-          </Group>
-          <Group gap="xs">
+          </SimpleGrid>
+          <Group gap="xs" wrap="wrap">
             <Button size="xs" variant="light" onClick={() => setAsked(true)}>
               {t("console.sandbox.pass.quote")}
             </Button>
@@ -103,12 +116,15 @@ export function PassPanel({
           </Group>
           {quote.data ? (
             <Text size="sm" data-testid="sandbox-pass-quote">
-              {t("console.sandbox.pass.quoted", {
-                days: quote.data.days,
-                advisor: quote.data.advisorName,
-                price: quote.data.formatted,
-                hours: quote.data.replyWithinHours,
-              })}
+              <Sentence
+                k="console.sandbox.pass.quoted"
+                values={{
+                  days: formatNumber(quote.data.days, locale),
+                  advisor: quote.data.advisorName,
+                  price: quote.data.formatted,
+                  hours: formatNumber(quote.data.replyWithinHours, locale),
+                }}
+              />
             </Text>
           ) : null}
           <ErrorNote error={quote.error} title={t("console.sandbox.pass.quoteFailed")} />
@@ -166,26 +182,32 @@ function PassItem({ api, pass }: { api: SandboxApi; pass: PassRow }) {
       p="xs"
       style={{ border: "1px solid var(--mantine-color-default-border)" }}
     >
-      <Group gap="xs">
+      <Group gap="xs" wrap="wrap">
         {status ? <ConsultationStatusBadge status={status} testId="sandbox-pass-status" /> : null}
         <Text size="sm">
-          {t("console.sandbox.pass.line", {
-            advisor: pass.advisorName,
-            days: pass.days ?? "—",
-            price: formatMoney(pass.price, pass.currency, locale),
-          })}
+          <Sentence
+            k="console.sandbox.pass.line"
+            values={{
+              advisor: pass.advisorName,
+              days: pass.days === null ? "—" : formatNumber(pass.days, locale),
+              price: formatMoney(pass.price, pass.currency, locale),
+            }}
+          />
         </Text>
       </Group>
       <Text size="xs" c="dimmed">
-        {t("console.sandbox.pass.window", {
-          from: formatDateTime(c?.startsAt ?? pass.startsAt, locale),
-          to: formatDateTime(c?.endsAt ?? pass.endsAt, locale),
-        })}
+        <Sentence
+          k="console.sandbox.pass.window"
+          values={{
+            from: formatDateTime(c?.startsAt ?? pass.startsAt, locale),
+            to: formatDateTime(c?.endsAt ?? pass.endsAt, locale),
+          }}
+        />
       </Text>
       {c?.checkoutUrl ? (
         <Alert color="blue" title={t("console.sandbox.pass.awaitingPayment")}>
           <Anchor
-            href={c.checkoutUrl}
+            href={withLocale(c.checkoutUrl, locale)}
             target="_blank"
             rel="noopener"
             data-testid="sandbox-pass-checkout-link"
@@ -199,7 +221,7 @@ function PassItem({ api, pass }: { api: SandboxApi; pass: PassRow }) {
         </Text>
       ) : null}
       {status === "confirmed" ? (
-        <Group gap="xs">
+        <Group gap="xs" wrap="wrap">
           <Button
             size="xs"
             variant="light"

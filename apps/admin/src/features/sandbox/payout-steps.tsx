@@ -4,22 +4,24 @@ import { Link } from "react-router";
 import { ErrorNote } from "./error-note";
 import { PayoutStep } from "./payout-step";
 import { type AdminDetail, POLL_MS } from "./sandbox-api";
+import { Sentence } from "./sentence";
+import { withLocale } from "./sim-links";
 import { LedgerEntries } from "../ledger/ledger-entries";
 import { PayoutItemStatusBadge, ReversalStatusBadge } from "../payouts/payout-status";
-import { formatDateTime, formatMoney } from "../../lib/format";
+import { formatDateTime, formatMoney, formatNumber } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { notifySuccess } from "../../lib/notify";
-import { useLocale } from "../../lib/session";
+import { type ConsoleLocale, useLocale } from "../../lib/session";
 import { createApiClient, useTRPC } from "../../lib/trpc";
 
 /**
  * Signs in as the advisor (dev sign-in, like the client) and mints a Stripe onboarding link
  * as them. The link is single-use and short-lived: it is opened at once, never kept.
  */
-async function onboardingLinkAs(email: string): Promise<string> {
+async function onboardingLinkAs(email: string, locale: ConsoleLocale): Promise<string> {
   const signedIn = await createApiClient(() => null).sandbox.signIn.mutate({ email });
   const link = await createApiClient(() => signedIn.token).payouts.createOnboardingLink.mutate({});
-  return link.url;
+  return withLocale(link.url, locale);
 }
 
 /**
@@ -54,7 +56,7 @@ export function PayoutSteps({ detail }: { detail: AdminDetail }) {
       // request returns would be blocked as a pop-up.
       const tab = window.open("", "_blank");
       try {
-        const url = await onboardingLinkAs(advisorEmail ?? "");
+        const url = await onboardingLinkAs(advisorEmail ?? "", locale);
         if (tab) {
           tab.opener = null;
           tab.location.href = url;
@@ -69,12 +71,12 @@ export function PayoutSteps({ detail }: { detail: AdminDetail }) {
   });
   const endHold = useMutation(
     trpc.sandbox.endHoldWindow.mutationOptions({
-      onSuccess: () => notifySuccess("Hold window ended: the advisor's share is released."),
+      onSuccess: () => notifySuccess(t("console.sandbox.payout.holdEnded")),
     }),
   );
   const payNow = useMutation(
     trpc.payoutAdmin.runOffCycle.mutationOptions({
-      onSuccess: () => notifySuccess("Payout requested: the worker builds and sends it."),
+      onSuccess: () => notifySuccess(t("console.sandbox.payout.requested")),
     }),
   );
 
@@ -89,36 +91,49 @@ export function PayoutSteps({ detail }: { detail: AdminDetail }) {
   const released = c.status === "released" || c.status === "paid_out" || item !== undefined;
 
   return (
-    <Card withBorder padding="md" component="section" aria-label="Payout">
+    <Card
+      withBorder
+      padding="md"
+      component="section"
+      aria-label={t("console.sandbox.payout.section")}
+    >
       <Stack gap="md" data-testid="sandbox-payout">
-        <Group justify="space-between">
-          <Title order={4}>4. Carry it to a payout</Title>
+        <Group justify="space-between" wrap="wrap">
+          <Title order={4}>{t("console.sandbox.payout.title")}</Title>
           <Anchor
             component={Link}
             to={`/payouts/advisors/${encodeURIComponent(advisorId)}`}
             size="sm"
           >
-            The advisor&apos;s payouts
+            {t("console.sandbox.payout.advisorPayouts")}
           </Anchor>
         </Group>
 
-        <PayoutStep n={1} title="Onboard the advisor to Stripe (simulated)" done={ready}>
-          <Group gap="xs">
+        <PayoutStep n={1} title={t("console.sandbox.payout.onboardStep")} done={ready}>
+          <Group gap="xs" wrap="wrap">
             <Text size="sm">
-              {detail.advisor.displayName}&apos;s Stripe account:{" "}
+              <Sentence
+                k="console.sandbox.payout.account"
+                values={{ advisor: detail.advisor.displayName }}
+              />{" "}
               <b data-testid="sandbox-account-state">
                 {payouts.isPending
                   ? "…"
                   : ready
-                    ? "ready for payouts"
+                    ? t("console.sandbox.payout.ready")
                     : setup?.account
-                      ? `not ready (transfers ${setup.account.transfersCapability ?? "not requested"})`
-                      : "not onboarded"}
+                      ? t("console.sandbox.payout.notReady", {
+                          capability: t(
+                            `console.sandbox.payout.capability.${setup.account.transfersCapability ?? "none"}`,
+                            { defaultValue: setup.account.transfersCapability ?? "" },
+                          ),
+                        })
+                      : t("console.sandbox.payout.notOnboarded")}
               </b>
             </Text>
           </Group>
           {!ready ? (
-            <Group gap="xs">
+            <Group gap="xs" wrap="wrap">
               <Button
                 size="xs"
                 variant="light"
@@ -126,41 +141,45 @@ export function PayoutSteps({ detail }: { detail: AdminDetail }) {
                 disabled={!advisorEmail}
                 onClick={() => onboard.mutate()}
               >
-                Onboard the advisor to Stripe (simulated)
+                {t("console.sandbox.payout.onboardStep")}
               </Button>
               <Text size="xs" c="dimmed">
-                Signs in as the advisor and opens a fresh onboarding link on the simulated Stripe in
-                a new tab; complete it there. Stripe&apos;s webhook then marks the account ready.
+                {t("console.sandbox.payout.onboardHint")}
               </Text>
             </Group>
           ) : null}
-          <ErrorNote error={onboard.error} title="Couldn't open the onboarding page" />
-          <ErrorNote error={payouts.error} title="Couldn't load the advisor's payouts" />
+          <ErrorNote error={onboard.error} title={t("console.sandbox.payout.onboardFailed")} />
+          <ErrorNote error={payouts.error} title={t("console.sandbox.payout.loadFailed")} />
         </PayoutStep>
 
-        <PayoutStep n={2} title="End the hold window now" done={released}>
+        <PayoutStep n={2} title={t("console.sandbox.payout.holdStep")} done={released}>
           {c.status === "completed" ? (
-            <Group gap="xs">
+            <Group gap="xs" wrap="wrap">
               <Button
                 size="xs"
                 variant="light"
                 loading={endHold.isPending}
                 onClick={() => endHold.mutate({ consultationId: c.id })}
               >
-                End hold window now
+                {t("console.sandbox.payout.endHold")}
               </Button>
               <Text size="xs" c="dimmed">
-                Normally the share is released {c.holdWindowHours} h after the meeting (
-                {formatDateTime(c.holdEndsAt, locale)}), once no-shows and disputes are ruled out.
+                <Sentence
+                  k="console.sandbox.payout.holdHint"
+                  values={{
+                    hours: formatNumber(c.holdWindowHours, locale),
+                    at: formatDateTime(c.holdEndsAt, locale),
+                  }}
+                />
               </Text>
             </Group>
           ) : null}
-          <ErrorNote error={endHold.error} title="Couldn't end the hold window" />
+          <ErrorNote error={endHold.error} title={t("console.sandbox.payout.endHoldFailed")} />
         </PayoutStep>
 
-        <PayoutStep n={3} title="Pay now (off-cycle)" done={item !== undefined}>
+        <PayoutStep n={3} title={t("console.sandbox.payout.payStep")} done={item !== undefined}>
           {item === undefined ? (
-            <Group gap="xs">
+            <Group gap="xs" wrap="wrap">
               <Button
                 size="xs"
                 variant="light"
@@ -168,47 +187,48 @@ export function PayoutSteps({ detail }: { detail: AdminDetail }) {
                 disabled={!released || !ready || held}
                 onClick={() => payNow.mutate({ advisorId })}
               >
-                Pay now
+                {t("console.sandbox.payout.payNow")}
               </Button>
               <Text size="xs" c="dimmed">
                 {held
-                  ? "The advisor's payouts are held."
+                  ? t("console.sandbox.payout.held")
                   : !ready
-                    ? "Onboard the advisor first."
+                    ? t("console.sandbox.payout.onboardFirst")
                     : !released
-                      ? "End the hold window first."
-                      : "Pays the advisor's released earnings now, outside their schedule."}
+                      ? t("console.sandbox.payout.endHoldFirst")
+                      : t("console.sandbox.payout.payHint")}
               </Text>
             </Group>
           ) : null}
-          <ErrorNote error={payNow.error} title="Couldn't request the payout" />
+          <ErrorNote error={payNow.error} title={t("console.sandbox.payout.payFailed")} />
         </PayoutStep>
 
         <PayoutStep
           n={4}
-          title="The payout"
+          title={t("console.sandbox.payout.payoutStep")}
           done={c.status === "paid_out" || item?.status === "sent"}
         >
           {item ? (
-            <Group gap="xs" data-testid="sandbox-payout-item" data-status={item.status}>
+            <Group gap="xs" wrap="wrap" data-testid="sandbox-payout-item" data-status={item.status}>
               <Text size="sm">
-                Payout item of {formatMoney(item.amount, item.currency, locale)}:
+                <Sentence
+                  k="console.sandbox.payout.item"
+                  values={{ amount: formatMoney(item.amount, item.currency, locale) }}
+                />
               </Text>
               <PayoutItemStatusBadge status={item.status} />
               <Anchor component={Link} to={`/payouts/batches/${item.batchId}`} size="sm">
-                Open its batch
+                {t("console.sandbox.payout.openBatch")}
               </Anchor>
             </Group>
           ) : (
             <Text size="sm" c="dimmed">
-              No payout item for this consultation yet.
+              {t("console.sandbox.payout.noItem")}
             </Text>
           )}
           {transfers.length > 0 ? (
             <Stack gap={4} data-testid="sandbox-transfer-entry">
-              <Text size="sm">
-                The transfer in the consultation&apos;s ledger (in transit → Stripe balance):
-              </Text>
+              <Text size="sm">{t("console.sandbox.payout.transferEntry")}</Text>
               <LedgerEntries entries={transfers} />
             </Stack>
           ) : null}
@@ -222,11 +242,18 @@ export function PayoutSteps({ detail }: { detail: AdminDetail }) {
           >
             {myReversals.length > 0 ? (
               myReversals.map((r) => (
-                <Group key={r.id} gap="xs" data-testid="sandbox-reversal" data-status={r.status}>
+                <Group
+                  key={r.id}
+                  gap="xs"
+                  wrap="wrap"
+                  data-testid="sandbox-reversal"
+                  data-status={r.status}
+                >
                   <Text size="sm">
-                    {t("console.sandbox.reversalOf", {
-                      amount: formatMoney(r.amount, r.currency, locale),
-                    })}
+                    <Sentence
+                      k="console.sandbox.reversalOf"
+                      values={{ amount: formatMoney(r.amount, r.currency, locale) }}
+                    />
                   </Text>
                   <ReversalStatusBadge status={r.status} />
                 </Group>
@@ -242,7 +269,10 @@ export function PayoutSteps({ detail }: { detail: AdminDetail }) {
                 <LedgerEntries entries={reversalEntries} />
               </Stack>
             ) : null}
-            <ErrorNote error={reversals.error} title="Couldn't load the reversals" />
+            <ErrorNote
+              error={reversals.error}
+              title={t("console.sandbox.payout.reversalsFailed")}
+            />
           </PayoutStep>
         ) : null}
       </Stack>

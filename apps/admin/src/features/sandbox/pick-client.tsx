@@ -13,7 +13,9 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { ErrorNote } from "./error-note";
 import { type ClientSession, sandboxQueryClient, useSandboxApi } from "./sandbox-api";
+import { Sentence } from "./sentence";
 import { fullName } from "../../lib/format";
+import { useT } from "../../lib/i18n";
 import { describeError, useTRPC } from "../../lib/trpc";
 
 /** Step 1: pick a demo client and sign in as them, into the sandbox's own client. */
@@ -24,6 +26,7 @@ export function PickClient({
   session: ClientSession | null;
   onSession: (session: ClientSession | null) => void;
 }) {
+  const t = useT();
   const trpc = useTRPC();
   const anonymous = useSandboxApi(null);
   const users = useQuery(trpc.sandbox.listUsers.queryOptions());
@@ -53,28 +56,36 @@ export function PickClient({
   );
 
   return (
-    <Card withBorder padding="md" component="section" aria-label="Client">
+    <Card
+      withBorder
+      padding="md"
+      component="section"
+      aria-label={t("console.sandbox.pick.section")}
+    >
       <Stack gap="sm">
-        <Title order={4}>1. Act as a client</Title>
+        <Title order={4}>{t("console.sandbox.pick.title")}</Title>
         {users.isPending ? (
-          <Loader size="sm" aria-label="Loading demo users" />
+          <Loader size="sm" aria-label={t("console.sandbox.pick.loading")} />
         ) : users.isError ? (
-          <Alert color="red" title="Dev sign-in is unavailable">
+          <Alert color="red" title={t("console.sandbox.pick.unavailable")}>
             {describeError(users.error).message}
           </Alert>
         ) : session ? (
-          <Group justify="space-between">
-            <Text size="sm" data-testid="sandbox-acting-as">
-              Acting as <b>{session.name}</b> ({session.email})
+          <Group justify="space-between" wrap="wrap">
+            <Text size="sm" data-testid="sandbox-acting-as" style={{ overflowWrap: "anywhere" }}>
+              <Sentence
+                k="console.sandbox.pick.actingAs"
+                values={{ name: session.name, email: session.email }}
+              />
             </Text>
             <Button variant="default" size="xs" onClick={() => onSession(null)}>
-              Switch client
+              {t("console.sandbox.pick.switch")}
             </Button>
           </Group>
         ) : (
-          <Group align="flex-end">
+          <Group align="flex-end" wrap="wrap">
             <NativeSelect
-              label="Demo client"
+              label={t("console.sandbox.pick.demoClient")}
               value={picked?.email ?? ""}
               data={clients.map((u) => ({
                 value: u.email,
@@ -82,6 +93,7 @@ export function PickClient({
               }))}
               onChange={(event) => setEmail(event.currentTarget.value)}
               w={360}
+              maw="100%"
             />
             <Button
               loading={signIn.isPending}
@@ -90,14 +102,13 @@ export function PickClient({
                 if (picked) signIn.mutate({ email: picked.email });
               }}
             >
-              Act as this client
+              {t("console.sandbox.pick.actAs")}
             </Button>
           </Group>
         )}
-        <ErrorNote error={signIn.error} title="Couldn't sign in as the client" />
+        <ErrorNote error={signIn.error} title={t("console.sandbox.pick.signInFailed")} />
         <Text size="xs" c="dimmed">
-          The client gets a token of their own, used only on this page: your admin session stays as
-          it is.
+          {t("console.sandbox.pick.tokenNote")}
         </Text>
       </Stack>
     </Card>

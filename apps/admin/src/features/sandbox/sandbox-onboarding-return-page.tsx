@@ -1,5 +1,7 @@
 import { Alert, Anchor, Stack, Title } from "@mantine/core";
 import { Link, useSearchParams } from "react-router";
+import { Sentence } from "./sentence";
+import { useT } from "../../lib/i18n";
 
 /**
  * Where the simulated Stripe onboarding sends the advisor back in development
@@ -8,24 +10,23 @@ import { Link, useSearchParams } from "react-router";
  * return url doesn't mean the account can be paid: `account.updated` decides that.
  */
 export function SandboxOnboardingReturnPage() {
+  const t = useT();
   const [params] = useSearchParams();
   const refresh = params.has("refresh");
   return (
     <Stack maw={640}>
-      <Title order={2}>Stripe onboarding (simulated)</Title>
+      <Title order={2}>{t("console.sandbox.onboarding.title")}</Title>
       {refresh ? (
-        <Alert color="yellow" title="That onboarding link is no longer valid">
-          Links are single-use and expire after a few minutes. Go back to the sandbox and click
-          “Onboard the advisor” again for a fresh one.
+        <Alert color="yellow" title={t("console.sandbox.onboarding.expiredTitle")}>
+          {t("console.sandbox.onboarding.expired")}
         </Alert>
       ) : (
-        <Alert color="teal" title="Back from Stripe">
-          The account is ready once Stripe confirms it (account.updated); the sandbox shows the
-          transfers capability as soon as it does. You can close this tab.
+        <Alert color="teal" title={t("console.sandbox.onboarding.backTitle")}>
+          <Sentence k="console.sandbox.onboarding.back" values={{ event: "account.updated" }} />
         </Alert>
       )}
       <Anchor component={Link} to="/sandbox">
-        Back to the sandbox
+        {t("console.sandbox.onboarding.toSandbox")}
       </Anchor>
     </Stack>
   );

@@ -13,6 +13,7 @@ import {
   useSandboxApi,
 } from "./sandbox-api";
 import { Watch } from "./watch-step";
+import { useT } from "../../lib/i18n";
 
 /**
  * Development only: act as a demo client through the whole booking flow — prepare,
@@ -22,6 +23,7 @@ import { Watch } from "./watch-step";
  * the consultation out.
  */
 export function SandboxPage() {
+  const t = useT();
   const [session, setSession] = useState<ClientSession | null>(loadSession);
   const [prepared, setPrepared] = useState<Prepared | null>(null);
   const api = useSandboxApi(session?.token ?? null);
@@ -33,18 +35,16 @@ export function SandboxPage() {
   };
 
   return (
-    <Stack gap="lg" maw={1400}>
+    <Stack gap="lg" maw={1400} miw={0}>
       <Stack gap={4}>
-        <Group gap="sm">
-          <Title order={2}>Sandbox</Title>
+        <Group gap="sm" wrap="wrap">
+          <Title order={2}>{t("console.sandbox.page.title")}</Title>
           <Badge color="orange" variant="light">
-            development only
+            {t("console.sandbox.page.devOnly")}
           </Badge>
         </Group>
         <Text size="sm" c="dimmed">
-          Book, pay and finish a consultation as a demo client on the simulated Cal.com and Stripe
-          pages, watch what the admin sees change (status, timeline, ledger), then carry it to a
-          payout to the advisor.
+          {t("console.sandbox.page.intro")}
         </Text>
       </Stack>
       <PickClient session={session} onSession={changeSession} />
@@ -57,7 +57,7 @@ export function SandboxPage() {
       ) : (
         <Center p="md">
           <Text size="sm" c="dimmed">
-            Pick a demo client to start.
+            {t("console.sandbox.page.pickFirst")}
           </Text>
         </Center>
       )}

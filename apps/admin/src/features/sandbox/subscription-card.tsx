@@ -7,6 +7,7 @@ import {
   Group,
   List,
   Loader,
+  SimpleGrid,
   NativeSelect,
   Stack,
   Table,
@@ -18,7 +19,9 @@ import { useEffect, useRef, useState } from "react";
 import { useSearchParams } from "react-router";
 import { ErrorNote } from "./error-note";
 import { type ClientSession, POLL_MS, type SandboxApi, sandboxQueryClient } from "./sandbox-api";
+import { withLocale } from "./sim-links";
 import { EntitlementsText, SubscriptionStatusBadge } from "../billing/billing-parts";
+import { Data, DateTime, Money } from "../../components/formatted";
 import { formatDateTime, formatMoney } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { notifySuccess } from "../../lib/notify";
@@ -166,9 +169,9 @@ export function SubscriptionCard({ api, session }: { api: SandboxApi; session: C
           <Loader size="sm" aria-label={t("console.billing.loading")} />
         ) : s ? (
           <Stack gap={4} data-testid="sandbox-subscription-status">
-            <Group gap="xs">
+            <Group gap="xs" wrap="wrap">
               <Text size="sm" fw={500} data-testid="sandbox-subscription-plan">
-                {s.planName ?? s.planKey ?? "—"}
+                <Data>{s.planName ?? s.planKey ?? "—"}</Data>
               </Text>
               <SubscriptionStatusBadge status={s.status} testId="sandbox-subscription-badge" />
               {s.cancelAtPeriodEnd ? (
@@ -178,7 +181,7 @@ export function SubscriptionCard({ api, session }: { api: SandboxApi; session: C
               ) : null}
             </Group>
             <Text size="sm">
-              {formatMoney(s.amount, s.currency, locale)}
+              <Money amount={s.amount} currency={s.currency} />
               {s.interval ? ` / ${t(`console.billing.interval.${s.interval}`)}` : ""} ·{" "}
               {t("console.billing.periodEndsAt", {
                 at: formatDateTime(s.currentPeriodEnd, locale),
@@ -209,7 +212,12 @@ export function SubscriptionCard({ api, session }: { api: SandboxApi; session: C
               </Alert>
             ) : null}
             {s.hostedInvoiceUrl ? (
-              <Anchor href={s.hostedInvoiceUrl} target="_blank" rel="noopener" size="sm">
+              <Anchor
+                href={withLocale(s.hostedInvoiceUrl, locale)}
+                target="_blank"
+                rel="noopener"
+                size="sm"
+              >
                 {s.actionRequired
                   ? t("console.billing.actionRequired")
                   : t("console.billing.hostedInvoice")}
@@ -239,7 +247,7 @@ export function SubscriptionCard({ api, session }: { api: SandboxApi; session: C
                 {t("console.billing.sandbox.noPlans")}
               </Text>
             ) : (
-              <Group align="flex-end" grow>
+              <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm" verticalSpacing="xs">
                 <NativeSelect
                   label={t("console.billing.plan")}
                   value={plan?.key ?? ""}
@@ -262,14 +270,14 @@ export function SubscriptionCard({ api, session }: { api: SandboxApi; session: C
                     setCheckoutUrl(null);
                   }}
                 />
-              </Group>
+              </SimpleGrid>
             )}
             {plan ? (
               <Text size="xs" c="dimmed">
                 {plan.description} · <EntitlementsText entitlements={plan.entitlements} />
               </Text>
             ) : null}
-            <Group gap="xs">
+            <Group gap="xs" wrap="wrap">
               <Button
                 size="xs"
                 disabled={!plan || !price}
@@ -289,7 +297,7 @@ export function SubscriptionCard({ api, session }: { api: SandboxApi; session: C
               {checkoutUrl ? (
                 <>
                   <Anchor
-                    href={checkoutUrl}
+                    href={withLocale(checkoutUrl, locale)}
                     target="_blank"
                     rel="noopener"
                     size="sm"
@@ -314,7 +322,7 @@ export function SubscriptionCard({ api, session }: { api: SandboxApi; session: C
         <ErrorNote error={sync.error} title={t("console.billing.sandbox.syncFailed")} />
 
         {live && s ? (
-          <Group gap="xs">
+          <Group gap="xs" wrap="wrap">
             <Button
               size="xs"
               variant="light"
@@ -325,7 +333,7 @@ export function SubscriptionCard({ api, session }: { api: SandboxApi; session: C
             </Button>
             {portalUrl ? (
               <Anchor
-                href={portalUrl}
+                href={withLocale(portalUrl, locale)}
                 target="_blank"
                 rel="noopener"
                 size="sm"
@@ -386,7 +394,7 @@ export function SubscriptionCard({ api, session }: { api: SandboxApi; session: C
                   </>
                 ) : null}
               </Text>
-              <Group gap="xs" align="flex-end">
+              <Group gap="xs" align="flex-end" wrap="wrap">
                 <Button
                   size="xs"
                   variant="default"
@@ -456,39 +464,62 @@ export function SubscriptionCard({ api, session }: { api: SandboxApi; session: C
                 </Stack>
               ) : null}
               {sim.invoices.length > 0 ? (
-                <Table
-                  fz="xs"
-                  striped
-                  aria-label={t("console.billing.sandbox.simInvoices")}
-                  data-testid="sandbox-subscription-invoices"
+                <Table.ScrollContainer
+                  minWidth={520}
+                  scrollAreaProps={{
+                    viewportProps: {
+                      tabIndex: 0,
+                      role: "region",
+                      "aria-label": t("console.billing.sandbox.simInvoices"),
+                    },
+                  }}
                 >
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>{t("console.billing.invoice.id")}</Table.Th>
-                      <Table.Th>{t("console.billing.invoice.status")}</Table.Th>
-                      <Table.Th>{t("console.billing.invoice.due")}</Table.Th>
-                      <Table.Th>{t("console.billing.invoice.paid")}</Table.Th>
-                      <Table.Th>{t("console.billing.invoice.created")}</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {sim.invoices.map((invoice) => (
-                      <Table.Tr key={invoice.id} data-invoice-status={invoice.status}>
-                        <Table.Td>
-                          <Code fz="xs">{invoice.id}</Code>
-                        </Table.Td>
-                        <Table.Td>{invoice.status}</Table.Td>
-                        <Table.Td>
-                          {formatMoney(invoice.amountDue, invoice.currency.toUpperCase(), locale)}
-                        </Table.Td>
-                        <Table.Td>
-                          {formatMoney(invoice.amountPaid, invoice.currency.toUpperCase(), locale)}
-                        </Table.Td>
-                        <Table.Td>{formatDateTime(invoice.created, locale)}</Table.Td>
+                  <Table
+                    fz="xs"
+                    striped
+                    aria-label={t("console.billing.sandbox.simInvoices")}
+                    data-testid="sandbox-subscription-invoices"
+                  >
+                    <Table.Thead>
+                      <Table.Tr>
+                        <Table.Th>{t("console.billing.invoice.id")}</Table.Th>
+                        <Table.Th>{t("console.billing.invoice.status")}</Table.Th>
+                        <Table.Th>{t("console.billing.invoice.due")}</Table.Th>
+                        <Table.Th>{t("console.billing.invoice.paid")}</Table.Th>
+                        <Table.Th>{t("console.billing.invoice.created")}</Table.Th>
                       </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
+                    </Table.Thead>
+                    <Table.Tbody>
+                      {sim.invoices.map((invoice) => (
+                        <Table.Tr key={invoice.id} data-invoice-status={invoice.status}>
+                          <Table.Td>
+                            <Code fz="xs">{invoice.id}</Code>
+                          </Table.Td>
+                          <Table.Td>
+                            {t(`console.sandbox.invoiceStatus.${invoice.status}`, {
+                              defaultValue: invoice.status,
+                            })}
+                          </Table.Td>
+                          <Table.Td>
+                            <Money
+                              amount={invoice.amountDue}
+                              currency={invoice.currency.toUpperCase()}
+                            />
+                          </Table.Td>
+                          <Table.Td>
+                            <Money
+                              amount={invoice.amountPaid}
+                              currency={invoice.currency.toUpperCase()}
+                            />
+                          </Table.Td>
+                          <Table.Td>
+                            <DateTime value={invoice.created} />
+                          </Table.Td>
+                        </Table.Tr>
+                      ))}
+                    </Table.Tbody>
+                  </Table>
+                </Table.ScrollContainer>
               ) : (
                 <Text size="xs" c="dimmed">
                   {t("console.billing.sandbox.noSimInvoices")}

@@ -1,4 +1,15 @@
-import { Button, Card, Grid, Group, Loader, Stack, Table, Text, Title } from "@mantine/core";
+import {
+  Button,
+  Card,
+  Grid,
+  Group,
+  Loader,
+  Stack,
+  Table,
+  Text,
+  Title,
+  VisuallyHidden,
+} from "@mantine/core";
 import { skipToken, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { AdminView } from "./admin-view";
@@ -8,12 +19,15 @@ import { PAYABLE_PATH } from "./payout-step";
 import { PayoutSteps } from "./payout-steps";
 import { POLL_MS, type Prepared, type SandboxApi, sandboxQueryClient } from "./sandbox-api";
 import { ConsultationStatusBadge } from "../consultations/consultation-status-badge";
-import { formatDateTime, formatMoney } from "../../lib/format";
+import { DateTime, Data, Money } from "../../components/formatted";
+import { formatDateTime } from "../../lib/format";
+import { useT } from "../../lib/i18n";
 import { useLocale } from "../../lib/session";
 import { useTRPC } from "../../lib/trpc";
 
 /** Step 3: the client's consultations (live), and the selected one side by side with the admin's view. */
 export function Watch({ api, prepared }: { api: SandboxApi; prepared: Prepared | null }) {
+  const t = useT();
   const trpc = useTRPC();
   const locale = useLocale();
   const [selected, setSelected] = useState<string | null>(null);
@@ -35,63 +49,84 @@ export function Watch({ api, prepared }: { api: SandboxApi; prepared: Prepared |
 
   return (
     <Stack gap="md">
-      <Card withBorder padding="md" component="section" aria-label="The client's consultations">
+      <Card
+        withBorder
+        padding="md"
+        component="section"
+        aria-label={t("console.sandbox.watch.section")}
+      >
         <Stack gap="sm">
-          <Group justify="space-between">
-            <Title order={4}>3. The client&apos;s consultations</Title>
-            {list.isFetching ? <Loader size="xs" aria-label="Refreshing" /> : null}
+          <Group justify="space-between" wrap="wrap">
+            <Title order={4}>{t("console.sandbox.watch.title")}</Title>
+            {list.isFetching ? (
+              <Loader size="xs" aria-label={t("console.sandbox.watch.refreshing")} />
+            ) : null}
           </Group>
           {list.isPending ? (
-            <Loader size="sm" aria-label="Loading the client's consultations" />
+            <Loader size="sm" aria-label={t("console.sandbox.watch.loading")} />
           ) : list.isError ? (
-            <ErrorNote error={list.error} title="Couldn't load the client's consultations" />
+            <ErrorNote error={list.error} title={t("console.sandbox.watch.loadFailed")} />
           ) : items.length === 0 ? (
             <Text size="sm" c="dimmed">
-              None yet. Book on the booking page: the consultation shows up here once the simulated
-              Cal.com&apos;s webhook is processed.
+              {t("console.sandbox.watch.empty")}
             </Text>
           ) : (
-            <Table verticalSpacing={4} fz="sm" highlightOnHover aria-label="Sandbox consultations">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Starts</Table.Th>
-                  <Table.Th>Advisor</Table.Th>
-                  <Table.Th>Price</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th />
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((item) => (
-                  <Table.Tr
-                    key={item.id}
-                    data-consultation-id={item.id}
-                    data-status={item.status}
-                    bg={item.id === selectedId ? "var(--mantine-primary-color-light)" : undefined}
-                  >
-                    <Table.Td style={{ whiteSpace: "nowrap" }}>
-                      {formatDateTime(item.startsAt, locale)}
-                    </Table.Td>
-                    <Table.Td>{item.advisor.displayName}</Table.Td>
-                    <Table.Td>{formatMoney(item.price, item.currency, locale)}</Table.Td>
-                    <Table.Td>
-                      <ConsultationStatusBadge status={item.status} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Button
-                        size="compact-xs"
-                        variant={item.id === selectedId ? "filled" : "default"}
-                        onClick={() => setSelected(item.id)}
-                        aria-pressed={item.id === selectedId}
-                        aria-label={`Watch the consultation on ${formatDateTime(item.startsAt, locale)}`}
-                      >
-                        Watch
-                      </Button>
-                    </Table.Td>
+            <Table.ScrollContainer minWidth={560}>
+              <Table
+                verticalSpacing={4}
+                fz="sm"
+                highlightOnHover
+                aria-label={t("console.sandbox.watch.table")}
+              >
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t("console.sandbox.watch.starts")}</Table.Th>
+                    <Table.Th>{t("console.sandbox.watch.advisor")}</Table.Th>
+                    <Table.Th>{t("console.sandbox.watch.price")}</Table.Th>
+                    <Table.Th>{t("console.sandbox.watch.status")}</Table.Th>
+                    <Table.Th>
+                      <VisuallyHidden>{t("console.sandbox.watch.actions")}</VisuallyHidden>
+                    </Table.Th>
                   </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+                </Table.Thead>
+                <Table.Tbody>
+                  {items.map((item) => (
+                    <Table.Tr
+                      key={item.id}
+                      data-consultation-id={item.id}
+                      data-status={item.status}
+                      bg={item.id === selectedId ? "var(--mantine-primary-color-light)" : undefined}
+                    >
+                      <Table.Td style={{ whiteSpace: "nowrap" }}>
+                        <DateTime value={item.startsAt} />
+                      </Table.Td>
+                      <Table.Td>
+                        <Data>{item.advisor.displayName}</Data>
+                      </Table.Td>
+                      <Table.Td style={{ whiteSpace: "nowrap" }}>
+                        <Money amount={item.price} currency={item.currency} />
+                      </Table.Td>
+                      <Table.Td>
+                        <ConsultationStatusBadge status={item.status} />
+                      </Table.Td>
+                      <Table.Td>
+                        <Button
+                          size="compact-xs"
+                          variant={item.id === selectedId ? "filled" : "default"}
+                          onClick={() => setSelected(item.id)}
+                          aria-pressed={item.id === selectedId}
+                          aria-label={t("console.sandbox.watch.watchLabel", {
+                            at: formatDateTime(item.startsAt, locale),
+                          })}
+                        >
+                          {t("console.sandbox.watch.watch")}
+                        </Button>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
           )}
         </Stack>
       </Card>
@@ -100,9 +135,15 @@ export function Watch({ api, prepared }: { api: SandboxApi; prepared: Prepared |
         // The admin's side gets more room: its timeline and ledger are tables.
         <Grid gutter="md">
           <Grid.Col span={{ base: 12, lg: 5 }}>
-            <Card withBorder padding="md" component="section" aria-label="As the client" h="100%">
+            <Card
+              withBorder
+              padding="md"
+              component="section"
+              aria-label={t("console.sandbox.watch.asClient")}
+              h="100%"
+            >
               <Stack gap="sm">
-                <Title order={4}>As the client</Title>
+                <Title order={4}>{t("console.sandbox.watch.asClient")}</Title>
                 <ClientView
                   key={selectedId}
                   api={api}
@@ -114,13 +155,21 @@ export function Watch({ api, prepared }: { api: SandboxApi; prepared: Prepared |
             </Card>
           </Grid.Col>
           <Grid.Col span={{ base: 12, lg: 7 }}>
-            <Card withBorder padding="md" component="section" aria-label="As the admin">
+            <Card
+              withBorder
+              padding="md"
+              component="section"
+              aria-label={t("console.sandbox.watch.asAdmin")}
+            >
               <Stack gap="sm">
-                <Title order={4}>As the admin</Title>
+                <Title order={4}>{t("console.sandbox.watch.asAdmin")}</Title>
                 {admin.isPending ? (
-                  <Loader size="sm" aria-label="Loading the admin's view" />
+                  <Loader size="sm" aria-label={t("console.sandbox.watch.adminLoading")} />
                 ) : admin.isError ? (
-                  <ErrorNote error={admin.error} title="Couldn't load the admin's view" />
+                  <ErrorNote
+                    error={admin.error}
+                    title={t("console.sandbox.watch.adminLoadFailed")}
+                  />
                 ) : (
                   <AdminView detail={admin.data} />
                 )}
