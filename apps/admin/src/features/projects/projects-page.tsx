@@ -17,7 +17,7 @@ import { Data, DateTime } from "../../components/formatted";
 import { userLabel } from "../../lib/format";
 import { useT } from "../../lib/i18n";
 import { PAGE_SIZE, PAGING, useInfiniteList } from "../../lib/infinite-list";
-import { type RouterInputs, type RouterOutputs, useTRPC, useTRPCClient } from "../../lib/trpc";
+import { type RouterInputs, type RouterOutputs, useTRPC } from "../../lib/trpc";
 import { ProjectStatusBadge } from "./project-status-badge";
 
 type Row = RouterOutputs["projects"]["listForAdmin"]["items"][number];
@@ -87,17 +87,9 @@ export function ProjectsPage() {
     includeArchived,
     limit: PAGE_SIZE,
   };
-  const client = useTRPCClient();
-  const list = useInfiniteList({
-    ...trpc.projects.listForAdmin.infiniteQueryOptions(input, { ...PAGING }),
-    // The procedure's input is strict: it takes the cursor but not the paging direction
-    // tRPC's own query function adds, which it refuses as an unknown field.
-    queryFn: ({ pageParam, signal }) =>
-      client.projects.listForAdmin.query(
-        { ...input, cursor: pageParam as string | null },
-        { signal },
-      ),
-  });
+  const list = useInfiniteList(
+    trpc.projects.listForAdmin.infiniteQueryOptions(input, { ...PAGING }),
+  );
 
   return (
     <Stack>

@@ -12,6 +12,8 @@ export const listProjectsForAdminInput = z
     includeArchived: z.boolean().default(true),
     limit: z.number().int().min(1).max(100).default(25),
     cursor: cursorSchema.nullish(),
+    /** tRPC's infinite queries add their paging direction; pages only go forward here. */
+    direction: z.enum(["forward", "backward"]).optional(),
   })
   .strict()
   .prefault({});

@@ -9,6 +9,8 @@ export const listMyProjectsInput = z
     includeArchived: z.boolean().default(false),
     limit: z.number().int().min(1).max(100).default(25),
     cursor: cursorSchema.nullish(),
+    /** tRPC's infinite queries add their paging direction; pages only go forward here. */
+    direction: z.enum(["forward", "backward"]).optional(),
   })
   .strict()
   .prefault({});
