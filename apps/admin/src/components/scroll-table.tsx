@@ -19,6 +19,9 @@ export function ScrollTable({
   return (
     <Table.ScrollContainer
       type="native"
+      // Positioned, so screen-reader-only text (absolutely placed) scrolls with the table
+      // instead of stretching the page sideways.
+      pos="relative"
       minWidth={minWidth}
       tabIndex={0}
       role="region"

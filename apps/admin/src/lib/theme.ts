@@ -1,4 +1,9 @@
-import { createTheme, type CSSVariablesResolver, DEFAULT_THEME } from "@mantine/core";
+import {
+  createTheme,
+  type CSSVariablesResolver,
+  DEFAULT_THEME,
+  TableScrollContainer,
+} from "@mantine/core";
 
 /**
  * The console's theme. Mantine's defaults put some text below WCAG AA contrast (dimmed
@@ -9,25 +14,34 @@ export const theme = createTheme({
   primaryColor: "indigo",
   primaryShade: { light: 8, dark: 8 },
   defaultRadius: "sm",
+  components: {
+    // A table that scrolls sideways on a phone must scroll from the keyboard too.
+    TableScrollContainer: TableScrollContainer.extend({
+      defaultProps: { pos: "relative", scrollAreaProps: { viewportProps: { tabIndex: 0 } } },
+    }),
+  },
 });
 
-/** The first shade of each palette that reads at AA on white and on its own light tint. */
+/**
+ * Text colours that read at AA (≥ 4.5:1, here ≥ 5:1 for margin) on white, on each colour's
+ * light tint, and on a striped or hovered table row under that tint: Mantine's own darkest
+ * shades miss it for most palettes once the row is grey.
+ */
 const TEXT_SHADES: Record<string, string> = {
   dark: DEFAULT_THEME.colors.dark[4],
   gray: DEFAULT_THEME.colors.gray[7],
-  red: DEFAULT_THEME.colors.red[9],
-  pink: DEFAULT_THEME.colors.pink[8],
-  grape: DEFAULT_THEME.colors.grape[8],
-  violet: DEFAULT_THEME.colors.violet[8],
-  indigo: DEFAULT_THEME.colors.indigo[8],
-  blue: DEFAULT_THEME.colors.blue[9],
-  cyan: DEFAULT_THEME.colors.cyan[9],
-  // Mantine's own darkest shades of these stay under 4.5:1 on their tint.
+  red: "#a42222",
+  pink: "#a6204f",
+  grape: "#862e9b",
+  violet: "#5d3bc4",
+  indigo: "#334ebc",
+  blue: "#165a9a",
+  cyan: "#096272",
   teal: "#086650",
-  green: "#1f7a33",
-  lime: "#4a7a0b",
-  yellow: "#8a5a00",
-  orange: "#b23c00",
+  green: "#1b692c",
+  lime: "#3f6909",
+  yellow: "#835600",
+  orange: "#a13600",
 };
 
 export const cssVariablesResolver: CSSVariablesResolver = () => ({
