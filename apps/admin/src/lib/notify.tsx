@@ -17,6 +17,7 @@ export function notifyError(error: unknown, title?: string): void {
     color: "red",
     title: title ?? failure.title ?? i18n.t("console.common.somethingWentWrong"),
     autoClose: 10_000,
+    closeButtonProps: dismissLabel(),
     message: (
       <Stack gap={2}>
         <Text size="sm">{failure.message}</Text>
@@ -32,5 +33,16 @@ export function notifyError(error: unknown, title?: string): void {
 
 /** A short confirmation; `message` comes from the catalog (the caller translates it). */
 export function notifySuccess(message: string, title?: string): void {
-  notifications.show({ color: "teal", title, message, autoClose: 5_000 });
+  notifications.show({
+    color: "teal",
+    title,
+    message,
+    autoClose: 5_000,
+    closeButtonProps: dismissLabel(),
+  });
+}
+
+/** The close button's accessible name: an icon alone says nothing to a screen reader. */
+function dismissLabel() {
+  return { "aria-label": i18n.t("console.common.dismiss") };
 }
