@@ -1,4 +1,4 @@
-import { Stack, Table, Text, Title } from "@mantine/core";
+import { Stack, Text, Title } from "@mantine/core";
 import type { ReactNode } from "react";
 import { Trans } from "react-i18next";
 import { DateTime } from "../../components/formatted";
@@ -83,33 +83,6 @@ export function Instant({
   );
 }
 
-/**
- * A wide table that scrolls sideways inside itself on narrow screens; focusable and named,
- * so a keyboard can scroll it even when it holds no link or button.
- */
-export function ScrollTable({
-  minWidth,
-  label,
-  children,
-}: {
-  minWidth: number;
-  label: string;
-  children: ReactNode;
-}) {
-  return (
-    <Table.ScrollContainer
-      type="native"
-      minWidth={minWidth}
-      tabIndex={0}
-      role="region"
-      aria-label={label}
-    >
-      {children}
-    </Table.ScrollContainer>
-  );
-}
-
-/** A titled section of the detail page, named for assistive technology by its title. */
 export function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
     <Stack gap="xs" component="section" aria-label={title}>

@@ -1,6 +1,7 @@
 import { Anchor, Badge, Code, Group, Stack, Table, Text } from "@mantine/core";
 import { Link } from "react-router";
-import { Nothing, ScrollTable, Section } from "./consultation-detail-parts";
+import { ScrollTable } from "../../components/scroll-table";
+import { Nothing, Section } from "./consultation-detail-parts";
 import type { Detail } from "./decision-parts";
 import { INCIDENT_KIND_KEYS } from "../incidents/incidents-page";
 import { providerLabel, WebhookStatusBadge } from "../webhooks/webhook-status";

@@ -1,6 +1,7 @@
 import type { PaymentStatus, RefundStatus } from "@an/domain";
 import { Anchor, Group, type MantineColor, Table, Text } from "@mantine/core";
-import { Nothing, ScrollTable, Section } from "./consultation-detail-parts";
+import { ScrollTable } from "../../components/scroll-table";
+import { Nothing, Section } from "./consultation-detail-parts";
 import type { Detail } from "./decision-parts";
 import { Data, DateTime, Money } from "../../components/formatted";
 import { StatusBadge } from "../../components/status-badge";

@@ -1,7 +1,7 @@
 import { ACTORS, type Actor } from "@an/domain";
 import { Badge, Code, Stack, Table, Text, Title } from "@mantine/core";
 import { consultationStatusLabel } from "./consultation-status";
-import { ScrollTable } from "./consultation-detail-parts";
+import { ScrollTable } from "../../components/scroll-table";
 import { Data, DateTime } from "../../components/formatted";
 import { useT } from "../../lib/i18n";
 
