@@ -38,18 +38,14 @@ export function formatDateTime(
   locale: ConsoleLocale,
   timeZone: string = viewerTimeZone,
 ): string {
-  if (!value) return "—";
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) return value;
-  return new Intl.DateTimeFormat(locale, {
+  return formatInstant(value, locale, timeZone, {
     year: "numeric",
     month: "short",
     day: "numeric",
     hour: "numeric",
     minute: "2-digit",
-    timeZone: isTimeZone(timeZone) ? timeZone : "UTC",
     timeZoneName: "short",
-  }).format(date);
+  });
 }
 
 /** A calendar date (no time), e.g. "Dec 2, 2026", for values that are days, not instants. */
@@ -58,11 +54,21 @@ export function formatDate(
   locale: ConsoleLocale,
   timeZone: string = viewerTimeZone,
 ): string {
+  return formatInstant(value, locale, timeZone, { dateStyle: "medium" });
+}
+
+/** An API timestamp through Intl in `timeZone` (UTC if unknown); "—" when absent. */
+function formatInstant(
+  value: string | null | undefined,
+  locale: ConsoleLocale,
+  timeZone: string,
+  options: Intl.DateTimeFormatOptions,
+): string {
   if (!value) return "—";
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return value;
   return new Intl.DateTimeFormat(locale, {
-    dateStyle: "medium",
+    ...options,
     timeZone: isTimeZone(timeZone) ? timeZone : "UTC",
   }).format(date);
 }
