@@ -115,7 +115,7 @@ describe("consultation notices", () => {
     // Dubai time, 14:00 (2 PM), with its zone, not the advisor's user-row zone.
     expect(advisor?.body).toContain(`الموعد: ${formatMeetingTime(STARTS_AT, "Asia/Dubai", "ar")}`);
     expect(advisor?.body).toMatch(/الاثنين، 30 مارس 2026 في 2:00\s?م غرينتش\+4/);
-    expect(plain(advisor!.body)).toContain("أرباحك: \u200f96.00 US$");
+    expect(plain(advisor!.body)).toContain("أرباحك: \u200f96.00 \u2068US$\u2069");
     // Privacy: the client's first name only.
     expect(advisor?.body).toContain("Claire");
     expect(advisor?.body).not.toContain("Dupont");
@@ -197,8 +197,8 @@ describe("consultation notices", () => {
     );
     expect(plain(client!.body)).toContain("Nous vous remboursons 60,00 $US");
     expect(advisor?.subject).toBe("تم إلغاء الاستشارة مع Claire");
-    expect(plain(advisor!.body)).toContain("تم ردّ \u200f60.00 US$ إلى العميل");
-    expect(plain(advisor!.body)).toContain("ويتبقى لك \u200f48.00 US$");
+    expect(plain(advisor!.body)).toContain("تم ردّ \u200f60.00 \u2068US$\u2069 إلى العميل");
+    expect(plain(advisor!.body)).toContain("ويتبقى لك \u200f48.00 \u2068US$\u2069");
     expect(advisor?.body).not.toContain("Dupont");
 
     // An unpaid booking cancelled: no refund line at all.
@@ -308,7 +308,7 @@ describe("consultation notices", () => {
       sql`select user_id, locale, subject, body from notifications where dedupe_key like 'rg:%' order by dedupe_key`,
     );
     expect(mona?.locale).toBe("ar-EG");
-    expect(plain(mona!.subject)).toBe("جارٍ ردّ مبلغ \u200f١٢٠٫٠٠ US$ إليك");
+    expect(plain(mona!.subject)).toBe("جارٍ ردّ مبلغ \u200f١٢٠٫٠٠ \u2068US$\u2069 إليك");
     // 12:00 in Cairo (UTC+2), in Arabic-Indic digits.
     expect(mona?.body).toContain("١٢:٠٠");
     expect(youssef?.locale).toBe("fr-MA");
