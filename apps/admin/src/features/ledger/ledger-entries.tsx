@@ -52,10 +52,13 @@ export function AccountName({ account }: { account: string }) {
   );
 }
 
-/** An entry kind in the console's language with its code, e.g. "Release `release`". */
-export function EntryKind({ kind }: { kind: string }) {
+/**
+ * A ledger code (an entry kind, an account family) with its name in the console's language
+ * beside it, e.g. "Release `release`"; a code the catalog doesn't name shows alone, in bold.
+ */
+export function CodedLabel({ code, catalogKey }: { code: string; catalogKey: string }) {
   const t = useT();
-  const label = t(`console.ledger.entryKind.${kind}`, { defaultValue: "" });
+  const label = t(catalogKey, { defaultValue: "" });
   return (
     <Group gap={6} wrap="wrap">
       {label ? (
@@ -63,7 +66,7 @@ export function EntryKind({ kind }: { kind: string }) {
           {label}
         </Text>
       ) : null}
-      <Code>{kind}</Code>
+      <Code fw={label ? undefined : 600}>{code}</Code>
     </Group>
   );
 }
@@ -78,7 +81,7 @@ function Entry({ entry }: { entry: LedgerEntryView }) {
       <Stack gap={6}>
         <Group justify="space-between" wrap="wrap" gap="xs">
           <Group gap="xs" wrap="wrap">
-            <EntryKind kind={entry.kind} />
+            <CodedLabel code={entry.kind} catalogKey={`console.ledger.entryKind.${entry.kind}`} />
             <Text size="xs" c="dimmed">
               <DateTime value={entry.postedAt} />
             </Text>

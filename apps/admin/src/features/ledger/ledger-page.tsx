@@ -19,7 +19,7 @@ import { skipToken, useQuery } from "@tanstack/react-query";
 import { type FormEvent, Fragment, useState } from "react";
 import { Trans } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
-import { familyOf, LedgerEntries } from "./ledger-entries";
+import { CodedLabel, familyOf, LedgerEntries } from "./ledger-entries";
 import { advisorPayoutsPath } from "../payouts/payout-tables";
 import { Data, Money } from "../../components/formatted";
 import { formatMoney } from "../../lib/format";
@@ -163,7 +163,10 @@ function BalancesTable({ data, hideZero }: { data: Balances; hideZero: boolean }
               <Table.Tr bg="var(--mantine-color-gray-light)" data-family={group.family}>
                 <Table.Td colSpan={2}>
                   <Group gap="xs" wrap="wrap">
-                    <FamilyLabel family={group.family} />
+                    <CodedLabel
+                      code={group.family}
+                      catalogKey={`console.ledger.account.${group.family}`}
+                    />
                     <Badge size="xs" variant="outline" color="gray">
                       {t(`console.ledger.familyKind.${group.kind}`)}
                     </Badge>
@@ -242,22 +245,6 @@ function BalancesTable({ data, hideZero }: { data: Balances; hideZero: boolean }
         </Table.Tfoot>
       </Table>
     </Table.ScrollContainer>
-  );
-}
-
-/** A family's name in the console's language with its code beside it. */
-function FamilyLabel({ family }: { family: string }) {
-  const t = useT();
-  const label = t(`console.ledger.account.${family}`, { defaultValue: "" });
-  return (
-    <Group gap={6} wrap="wrap">
-      {label ? (
-        <Text size="sm" fw={600}>
-          {label}
-        </Text>
-      ) : null}
-      <Code fw={label ? undefined : 600}>{family}</Code>
-    </Group>
   );
 }
 
