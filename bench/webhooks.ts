@@ -16,10 +16,8 @@
 // BENCH_POLL_MS (5: how often the state poller looks).
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
-import { mkdtemp } from "node:fs/promises";
 import http from "node:http";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -39,10 +37,19 @@ import {
   seedDemoData,
   seedDemoMarketplace,
 } from "@an/db";
-import { startEmbeddedPostgres } from "@an/db/embedded";
 import { bookingIntents } from "@an/db/schema";
 import { DEFAULT_REFUND_POLICY } from "@an/domain";
 import { sql } from "drizzle-orm";
+import {
+  describeBaseline,
+  measureMachineBaseline,
+  ratio,
+  cpuPerOperation,
+  resetStatementStats,
+  sampleCpu,
+  startBenchDatabase,
+  topStatements,
+} from "./lib/cluster";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -78,7 +85,11 @@ async function freePort(): Promise<number> {
 let stopping = false;
 
 function launch(name: string, cwd: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ["--import", tsxLoader, "src/main.ts"], {
+  // BENCH_CPU_PROFILE=<dir>: each child writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_CPU_PROFILE
+    ? ["--cpu-prof", `--cpu-prof-dir=${join(process.env.BENCH_CPU_PROFILE, name)}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, "--import", tsxLoader, "src/main.ts"], {
     cwd: join(root, cwd),
     env: { ...process.env, ...env },
     stdio: ["ignore", "ignore", "inherit"],
@@ -220,18 +231,11 @@ async function settle(db: Db) {
 }
 
 async function main() {
-  let databaseUrl = process.env.BENCH_DATABASE_URL;
-  let stopEmbedded: (() => Promise<void>) | null = null;
-  if (!databaseUrl) {
-    const dir = await mkdtemp(join(tmpdir(), "an-bench-"));
-    const pg = await startEmbeddedPostgres({ dataDir: join(dir, "data"), ephemeral: true });
-    stopEmbedded = pg.stop;
-    const admin = createDb(pg.url, { max: 1 });
-    await admin.sql`create database bench`;
-    await admin.close();
-    databaseUrl = pg.urlFor("bench");
-    console.log("Embedded PostgreSQL started (ephemeral).");
-  }
+  const database = await startBenchDatabase();
+  const databaseUrl = database.url;
+  console.log(`PostgreSQL: ${database.description}.`);
+  const baseline = await measureMachineBaseline(databaseUrl);
+  console.log(describeBaseline(baseline));
   const children: ChildProcess[] = [];
   const handle = createDb(databaseUrl, { max: CONCURRENCY, applicationName: "an-bench" });
   try {
@@ -269,17 +273,26 @@ async function main() {
     });
     await settle(handle.db);
 
-    // 1. Throughput: HTTP route vs the same statement directly. Enough bodies for 2,500/s.
-    const closed = presign(SECONDS * 2500, 0);
+    // 1. Throughput: HTTP route vs the same statement directly. Enough bodies for 4,000/s.
+    const closed = presign(SECONDS * 4000, 0);
+    await resetStatementStats(databaseUrl);
+    const apiPid = { api: children[0]!.pid };
+    const cpu0 = await sampleCpu(apiPid);
     const httpRun = await closedLoop(SECONDS, async (i) => {
       const status = await postStripe(port, closed[i]!);
       if (status !== 200) throw new Error(`ingest answered ${status}`);
     });
+    const httpCpu = cpuPerOperation(cpu0, await sampleCpu(apiPid), httpRun.count);
+    const ingestStatements = await topStatements(databaseUrl, 4);
     await settle(handle.db);
     // The route's own statements, grouped the same way, minus HTTP and signature checks.
     const direct = createWebhookIngestBatcher(handle.db);
+    const cpu1 = await sampleCpu({});
     const directRun = await closedLoop(SECONDS, async (i) => {
-      const body = closed[i]!.body.replace("evt_bench_", "evt_direct_");
+      const body = closed[i % closed.length]!.body.replace(
+        "evt_bench_",
+        `evt_direct${Math.floor(i / closed.length)}_`,
+      );
       const parsed = JSON.parse(body) as {
         id: string;
         type: string;
@@ -296,6 +309,7 @@ async function main() {
       });
     });
 
+    const directCpu = cpuPerOperation(cpu1, await sampleCpu({}), directRun.count);
     await settle(handle.db);
 
     // 2. Latency at a fixed offered rate (open loop).
@@ -330,7 +344,12 @@ async function main() {
       );
     }
     await new Promise((r) => setTimeout(r, 3000));
+    await resetStatementStats(databaseUrl);
     const state = await eventToState(handle.db, port, ids);
+    const stateStatements = await topStatements(
+      databaseUrl,
+      Number(process.env.BENCH_STATEMENTS_TOP ?? 8),
+    );
 
     const ratio = httpRun.rate / directRun.rate;
     const p = (xs: number[], q: number) => ms(percentile(xs, q));
@@ -342,6 +361,7 @@ async function main() {
     console.log(
       `  direct SQL   ${directRun.rate.toFixed(0).padStart(6)} statements/s  (${directRun.count}; p50 ${p(directRun.latencies, 50)} ms, p99 ${p(directRun.latencies, 99)} ms)`,
     );
+    console.log(`  CPU per delivery: HTTP run: ${httpCpu}; direct run: ${directCpu}`);
     console.log(
       `  HTTP / direct = ${ratio.toFixed(2)}  target ≥ ${TARGETS.ratio}: ${verdict(ratio >= TARGETS.ratio)}; ` +
         `HTTP rate target ≥ ${TARGETS.rate}/s: ${verdict(httpRun.rate >= TARGETS.rate)}`,
@@ -361,6 +381,12 @@ async function main() {
         `targets p50 ≤ ${TARGETS.stateP50}: ${verdict(percentile(state.latencies, 50) <= TARGETS.stateP50)}, ` +
         `p99 ≤ ${TARGETS.stateP99}: ${verdict(percentile(state.latencies, 99) <= TARGETS.stateP99)}`,
     );
+    if (process.env.BENCH_STATEMENTS !== "0") {
+      console.log("\nWhere the server's time went (pg_stat_statements), ingest phase:");
+      for (const line of ingestStatements) console.log(`  ${line}`);
+      console.log("Event-to-state phase:");
+      for (const line of stateStatements) console.log(`  ${line}`);
+    }
   } finally {
     stopping = true;
     for (const c of children) c.kill("SIGTERM");
@@ -368,7 +394,7 @@ async function main() {
     for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
     agent.destroy();
     await handle.close();
-    await stopEmbedded?.();
+    await database.stop();
   }
 }
 

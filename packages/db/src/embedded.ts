@@ -16,8 +16,18 @@ export type EmbeddedPostgresOptions = {
   dataDir: string;
   /** TCP port on 127.0.0.1; 0 picks a free one. */
   port?: number;
-  /** Delete the data directory on stop (test runs). */
+  /**
+   * Delete the data directory on stop, and (unless `durable`) run with `fsync` and
+   * `synchronous_commit` off: a throwaway test cluster.
+   */
   ephemeral?: boolean;
+  /**
+   * Keep every durability guarantee even when `ephemeral` (the benchmarks: a cluster they
+   * delete afterwards, but one that answers as a production server would).
+   */
+  durable?: boolean;
+  /** Extra server settings (`-c name=value`), e.g. production-like memory sizes. */
+  settings?: Record<string, string>;
   onLog?: (message: string) => void;
 };
 
@@ -75,7 +85,10 @@ export async function startEmbeddedPostgres(
       "-c",
       "max_connections=200",
       // Throwaway test clusters trade durability for speed; a dev cluster keeps its data safe.
-      ...(options.ephemeral ? ["-c", "fsync=off", "-c", "synchronous_commit=off"] : []),
+      ...(options.ephemeral && !options.durable
+        ? ["-c", "fsync=off", "-c", "synchronous_commit=off"]
+        : []),
+      ...Object.entries(options.settings ?? {}).flatMap(([k, v]) => ["-c", `${k}=${v}`]),
     ],
     onLog: options.onLog ?? (() => undefined),
     onError: (error: unknown) => options.onLog?.(String(error)),

@@ -335,3 +335,40 @@ function sqlValue(value: SQL | string | number | boolean): SQL {
   if (typeof value === "boolean") return sql`${value}::boolean`;
   return value;
 }
+
+/**
+ * Queues one job per row of `rows` (a CTE or table name of the statement it sits in) with a
+ * single `graphile_worker.add_jobs` call: one insert and one NOTIFY for the whole batch,
+ * where {@link enqueueJobsSql} runs `add_job` (four statements and a NOTIFY of its own)
+ * per row. An expression that yields how many jobs were queued; it calls nothing when
+ * `rows` is empty, so a statement that inserted nothing wakes no worker. Reference it in
+ * the statement (a CTE the final select joins) so PostgreSQL evaluates it.
+ */
+export function enqueueJobsForRowsSql<N extends JobName>(
+  name: N,
+  rows: SQL,
+  job: {
+    payload: SqlPayload<JobPayload<N>>;
+    jobKey?: SQL;
+    runAt?: SQL;
+    maxAttempts?: number;
+    priority?: number;
+  },
+): SQL {
+  const fields = Object.entries(job.payload as Record<string, SQL | string | number | boolean>);
+  const payload = sql.join(
+    fields.map(([key, value]) => sql`${sql.raw(quote(key))}, ${sqlValue(value)}`),
+    sql`, `,
+  );
+  const priority = job.priority ?? DEFAULT_PRIORITY[name];
+  const literal = (n: number | undefined) =>
+    n === undefined ? sql`null::smallint` : sql.raw(`${Math.trunc(n)}::smallint`);
+  // job_spec: (identifier, payload, queue_name, run_at, max_attempts, job_key, priority, flags)
+  const spec = sql`row(${sql.raw(quote(name))}, json_build_object(${payload}), null::text,
+    ${job.runAt ?? sql`null::timestamptz`}, ${literal(job.maxAttempts)},
+    ${job.jobKey ?? sql`null::text`}, ${literal(priority)}, null::text[])::graphile_worker.job_spec`;
+  return sql`(select count(*)::int
+    from (select array_agg(${spec}) as list from ${rows}) specs
+    cross join lateral graphile_worker.add_jobs(specs.list) as job
+    where specs.list is not null)`;
+}

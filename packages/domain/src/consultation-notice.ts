@@ -3,6 +3,7 @@
  * durations, and which catalog keys a notice's subject and body come from. No clock and no
  * I/O: the caller passes the instants, the zone and the locale.
  */
+import { dateTimeFormat, numberFormat } from "./intl-cache";
 
 import type { ConsultationKind } from "./vocabulary";
 
@@ -13,7 +14,7 @@ export const FALLBACK_TIME_ZONE = "UTC";
 export function isValidTimeZone(timeZone: string): boolean {
   if (timeZone.trim() === "") return false;
   try {
-    new Intl.DateTimeFormat("en", { timeZone });
+    dateTimeFormat("en", { timeZone });
     return true;
   } catch {
     return false;
@@ -66,7 +67,7 @@ export function formatMeetingTime(
   timeZone: string | null | undefined,
   locale: string,
 ): string {
-  return new Intl.DateTimeFormat(locale, {
+  return dateTimeFormat(locale, {
     weekday: "long",
     year: "numeric",
     month: "long",
@@ -80,7 +81,7 @@ export function formatMeetingTime(
 
 /** A duration in minutes in words, in the locale (`60 minutes`, `60 Minuten`, `٦٠ دقيقة`). */
 export function formatDuration(minutes: number, locale: string): string {
-  return new Intl.NumberFormat(locale, {
+  return numberFormat(locale, {
     style: "unit",
     unit: "minute",
     unitDisplay: "long",

@@ -11,6 +11,7 @@ export * from "./locale";
 export * from "./messages";
 export * from "./i18n";
 export * from "./money";
+export * from "./intl-cache";
 export * from "./major-amount";
 export * from "./fx";
 export * from "./pricing";

@@ -1,3 +1,4 @@
+import { numberFormat } from "./intl-cache";
 import { err, ok, type Result } from "./result";
 
 /**
@@ -269,7 +270,7 @@ export function toDecimalString(m: Money): `${number}` {
  */
 export function formatMoney(m: Money, locale: string): string {
   const exponent = currencyExponent(m.currency);
-  const format = new Intl.NumberFormat(locale, {
+  const format = numberFormat(locale, {
     style: "currency",
     currency: m.currency,
     minimumFractionDigits: exponent,

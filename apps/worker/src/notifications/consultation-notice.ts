@@ -6,6 +6,7 @@ import {
   formatMeetingTime,
   formatMoney,
   isCurrencyCode,
+  numberFormat,
   type Locale,
   passDaysOf,
   passReplyDeadline,
@@ -60,7 +61,7 @@ export function renderConsultationNotice(input: {
     time: when(c.startsAt),
     duration: formatDuration(c.durationMinutes, locale),
     // An async advice pass's length, end and first-reply deadline (only its notices use them).
-    days: new Intl.NumberFormat(locale, { style: "unit", unit: "day", unitDisplay: "long" }).format(
+    days: numberFormat(locale, { style: "unit", unit: "day", unitDisplay: "long" }).format(
       passDaysOf(c),
     ),
     ends: when(c.endsAt),

@@ -1,7 +1,7 @@
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import type { WebhookEventStatus, WebhookProvider } from "@an/domain";
 import type { Executor } from "../client";
-import { enqueueJob, enqueueJobsSql } from "../jobs";
+import { enqueueJob, enqueueJobsForRowsSql, enqueueJobsSql } from "../jobs";
 import { webhookEvents } from "../schema";
 export type WebhookEventRow = typeof webhookEvents.$inferSelect;
 
@@ -10,6 +10,12 @@ export const WEBHOOK_JOB_MAX_ATTEMPTS = 20;
 
 /** One `process_webhook_event` job per row of `inserted` in the ingest statements. */
 const processWebhookEventJobs = enqueueJobsSql("process_webhook_event", {
+  payload: { webhookEventId: sql`inserted.id` },
+  maxAttempts: WEBHOOK_JOB_MAX_ATTEMPTS,
+});
+
+/** One `process_webhook_event` job per row of `inserted`, in one `add_jobs` call. */
+const processWebhookEventBatch = enqueueJobsForRowsSql("process_webhook_event", sql`inserted`, {
   payload: { webhookEventId: sql`inserted.id` },
   maxAttempts: WEBHOOK_JOB_MAX_ATTEMPTS,
 });
@@ -294,11 +300,9 @@ export async function ingestWebhookEvents(
       returning id, provider::text as provider, dedupe_key
     ),
     queued as (
-      select inserted.*
-      from inserted,
-        lateral ${processWebhookEventJobs} as job
+      select ${processWebhookEventBatch} as jobs
     )
-    select provider, dedupe_key, id, true as inserted from queued
+    select provider, dedupe_key, id, true as inserted from inserted, queued
     union all
     select existing.provider::text, existing.dedupe_key, existing.id, false
     from webhook_events existing
