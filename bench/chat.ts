@@ -10,7 +10,8 @@
 //
 //   node_modules/.bin/tsx bench/chat.ts
 //
-// BENCH_DATABASE_URL: a disposable database; otherwise an ephemeral embedded PostgreSQL.
+// BENCH_DATABASE_URL: a disposable database; otherwise an embedded PostgreSQL, durable and
+// production-configured (BENCH_DURABILITY=ephemeral for the old fsync-off figures).
 // BENCH_CHAT_CONVERSATIONS (500; subscribers = 4 ×), BENCH_CHAT_RATE (200 messages/s),
 // BENCH_SECONDS (10), BENCH_CONCURRENCY (16, closed loop), BENCH_PROFILE (a directory: the
 // API processes write CPU profiles there). A small run:
@@ -19,14 +20,13 @@
 // (the stream side is measured the same way) and the HTTP throughput line says so.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtemp } from "node:fs/promises";
 import { createServer } from "node:net";
-import { cpus, tmpdir } from "node:os";
+import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { appendMessage, createDb, type Db, migrateDatabase } from "@an/db";
-import { startEmbeddedPostgres } from "@an/db/embedded";
+import { describeBaseline, measureMachineBaseline, startBenchDatabase } from "./lib/cluster";
 import {
   advisorInvitations,
   advisors,
@@ -193,18 +193,11 @@ type Subscriber = {
 };
 
 async function main() {
-  let databaseUrl = process.env.BENCH_DATABASE_URL;
-  let stopEmbedded: (() => Promise<void>) | null = null;
-  if (!databaseUrl) {
-    const dir = await mkdtemp(join(tmpdir(), "an-bench-"));
-    const pg = await startEmbeddedPostgres({ dataDir: join(dir, "data"), ephemeral: true });
-    stopEmbedded = pg.stop;
-    const admin = createDb(pg.url, { max: 1 });
-    await admin.sql`create database bench`;
-    await admin.close();
-    databaseUrl = pg.urlFor("bench");
-    console.log("Embedded PostgreSQL started (ephemeral).");
-  }
+  const database = await startBenchDatabase();
+  const databaseUrl = database.url;
+  console.log(`PostgreSQL: ${database.description}.`);
+  const machine = await measureMachineBaseline(databaseUrl);
+  console.log(describeBaseline(machine));
   const children: ChildProcess[] = [];
   const handle = createDb(databaseUrl, { max: CONCURRENCY + 4, applicationName: "an-bench" });
   const subscribers: Subscriber[] = [];
@@ -439,6 +432,11 @@ async function main() {
       );
     }
     console.log(
+      `Ratios to this machine's baseline: delivery p50 = ${(percentile(deliveries, 50) / machine.selectP50Ms).toFixed(0)}× one indexed select; ` +
+        `direct append = ${(directRun.rate / machine.insertsPerSecond).toFixed(3)}× the single-row insert rate` +
+        (httpRun ? `, HTTP send = ${(httpRun.rate / machine.insertsPerSecond).toFixed(3)}×` : ""),
+    );
+    console.log(
       `Reconnect storm (${subscribers.length} subscribers reconnect with lastEventId while sends go on):`,
     );
     console.log(
@@ -452,7 +450,7 @@ async function main() {
     await new Promise((r) => setTimeout(r, 1500));
     for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
     await handle.close();
-    await stopEmbedded?.();
+    await database.stop();
   }
 }
 

@@ -3,8 +3,11 @@
 //
 //   node_modules/.bin/tsx bench/discovery.ts
 //
-// BENCH_DATABASE_URL: an (empty or disposable) database to use; otherwise an ephemeral
-// embedded PostgreSQL is started in a temp dir. BENCH_ADVISORS, BENCH_QUERIES override sizes.
+// BENCH_DATABASE_URL: an (empty or disposable) database to use, seeded on first use and
+// reused after; otherwise an embedded PostgreSQL in a temp dir, durable and
+// production-configured (BENCH_DURABILITY=ephemeral for the old fsync-off figures).
+// BENCH_ADVISORS (100000; 1000000 for the million run), BENCH_QUERIES override sizes;
+// BENCH_SEED_ONLY=1 seeds and stops.
 import { performance } from "node:perf_hooks";
 import {
   createDb,
