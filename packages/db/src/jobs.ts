@@ -281,6 +281,16 @@ type SqlField<T> = SQL | (T extends string | number | boolean ? T : never);
 /** A payload built in SQL, field by field, with the contract's keys (per variant of a union). */
 export type SqlPayload<P> = P extends unknown ? { [K in keyof P]: SqlField<P[K]> } : never;
 
+/** A job queued per row of a statement: SQL values, contract constants as numbers. */
+export type SqlJobSpec<N extends JobName> = {
+  payload: SqlPayload<JobPayload<N>>;
+  /** Per row, e.g. `sql\`'payout_batch:' || due.user_id\``. */
+  jobKey?: SQL;
+  runAt?: SQL;
+  maxAttempts?: number;
+  priority?: number;
+};
+
 /**
  * The `graphile_worker.add_job(...)` call that queues one job per row of the statement it is
  * placed in (a `select` list or a `lateral` join), so a batch is queued by the statement that
@@ -289,22 +299,8 @@ export type SqlPayload<P> = P extends unknown ? { [K in keyof P]: SqlField<P[K]>
  * payload can't be parsed here (the worker still parses it). Only the options given are
  * passed; `priority` defaults to the task's, as with `enqueueJob`.
  */
-export function enqueueJobsSql<N extends JobName>(
-  name: N,
-  job: {
-    payload: SqlPayload<JobPayload<N>>;
-    /** Per row, e.g. `sql\`'payout_batch:' || due.user_id\``. */
-    jobKey?: SQL;
-    runAt?: SQL;
-    maxAttempts?: number;
-    priority?: number;
-  },
-): SQL {
-  const fields = Object.entries(job.payload as Record<string, SQL | string | number | boolean>);
-  const payload = sql.join(
-    fields.map(([key, value]) => sql`${sql.raw(quote(key))}, ${sqlValue(value)}`),
-    sql`, `,
-  );
+export function enqueueJobsSql<N extends JobName>(name: N, job: SqlJobSpec<N>): SQL {
+  const payload = payloadFields(job.payload);
   const args = [
     sql`identifier => ${sql.raw(quote(name))}`,
     sql`payload => json_build_object(${payload})`,
@@ -319,6 +315,15 @@ export function enqueueJobsSql<N extends JobName>(
   const priority = job.priority ?? DEFAULT_PRIORITY[name];
   if (priority !== undefined) args.push(sql`priority => ${sql.raw(String(Math.trunc(priority)))}`);
   return sql`graphile_worker.add_job(${sql.join(args, sql`, `)})`;
+}
+
+/** A payload's `key, value` pairs for `json_build_object`, keys as contract literals. */
+function payloadFields(payload: unknown): SQL {
+  const fields = Object.entries(payload as Record<string, SQL | string | number | boolean>);
+  return sql.join(
+    fields.map(([key, value]) => sql`${sql.raw(quote(key))}, ${sqlValue(value)}`),
+    sql`, `,
+  );
 }
 
 /** A task name or payload key as an SQL string literal (both are identifiers from the contract). */
@@ -347,19 +352,9 @@ function sqlValue(value: SQL | string | number | boolean): SQL {
 export function enqueueJobsForRowsSql<N extends JobName>(
   name: N,
   rows: SQL,
-  job: {
-    payload: SqlPayload<JobPayload<N>>;
-    jobKey?: SQL;
-    runAt?: SQL;
-    maxAttempts?: number;
-    priority?: number;
-  },
+  job: SqlJobSpec<N>,
 ): SQL {
-  const fields = Object.entries(job.payload as Record<string, SQL | string | number | boolean>);
-  const payload = sql.join(
-    fields.map(([key, value]) => sql`${sql.raw(quote(key))}, ${sqlValue(value)}`),
-    sql`, `,
-  );
+  const payload = payloadFields(job.payload);
   const priority = job.priority ?? DEFAULT_PRIORITY[name];
   const literal = (n: number | undefined) =>
     n === undefined ? sql`null::smallint` : sql.raw(`${Math.trunc(n)}::smallint`);

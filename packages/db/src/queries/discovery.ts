@@ -268,16 +268,23 @@ const RATING_ORDER = sql`a.rating_avg desc, a.rating_count desc, a.user_id desc`
 /** The largest LIMIT: as an inner LIMIT it keeps the filters above the rating walk. */
 const NO_CAP = 2_147_483_647;
 
-/** The skills and languages of a page's rows, looked up for those rows only. */
-const CARD_ARRAYS = sql`
-  array(select distinct coalesce(m.name, s.name)
-          from advisor_skills ak
-          join skills s on s.id = ak.skill_id
-          left join skills m on m.id = s.merged_into_id
-         where ak.advisor_id = page.user_id
-         order by 1) as skills,
-  array(select al.language from advisor_languages al
-         where al.advisor_id = page.user_id order by al.language) as languages`;
+/**
+ * An advisor's skill names (a merged skill as its survivor) and languages, as `skills` and
+ * `languages` columns, for the rows of `row` only (a page, or one profile).
+ */
+function cardArrays(row: "page" | "a"): SQL {
+  const id = sql.raw(`${row}.user_id`);
+  return sql`
+    array(select distinct coalesce(m.name, s.name)
+            from advisor_skills ak
+            join skills s on s.id = ak.skill_id
+            left join skills m on m.id = s.merged_into_id
+           where ak.advisor_id = ${id}
+           order by 1) as skills,
+    array(select al.language from advisor_languages al
+           where al.advisor_id = ${id} order by al.language) as languages`;
+}
+const CARD_ARRAYS = cardArrays("page");
 
 type PageSqlInput = {
   /** The discoverable test first, then the filters. */
@@ -493,14 +500,7 @@ export async function getPublicAdvisorProfile(
     select a.user_id, a.display_name, a.headline, a.bio, a.avatar_path, a.time_zone,
            a.years_experience, a.portfolio_url, a.linkedin_url, a.github_url,
            a.hourly_rate, a.async_day_rate, a.currency, a.rating_count, a.rating_avg,
-           array(select distinct coalesce(m.name, s.name)
-                   from advisor_skills ak
-                   join skills s on s.id = ak.skill_id
-                   left join skills m on m.id = s.merged_into_id
-                  where ak.advisor_id = a.user_id
-                  order by 1) as skills,
-           array(select al.language from advisor_languages al
-                  where al.advisor_id = a.user_id order by al.language) as languages
+           ${cardArrays("a")}
       from advisors a
      where a.user_id = ${params.advisorId} and a.status = 'active' and a.accepting_bookings`);
   const r = rows[0];
