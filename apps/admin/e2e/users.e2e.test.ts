@@ -66,9 +66,13 @@ describe("users & roles", () => {
     // On a phone the drawer takes the whole width, and nothing sticks out sideways.
     await page.setViewportSize({ width: 390, height: 844 });
     const drawer = page.getByRole("dialog", { name: "User details" });
+    // The drawer settles after the resize (it re-lays out, then slides back into place):
+    // wait until it sits wholly inside the new viewport, not only until it is narrow enough.
     await page.waitForFunction(() => {
       const dialog = document.querySelector("[role=dialog]");
-      return dialog !== null && dialog.getBoundingClientRect().width <= 390;
+      if (dialog === null) return false;
+      const rect = dialog.getBoundingClientRect();
+      return rect.width <= 390 && rect.left >= 0 && rect.right <= 390;
     });
     const box = await drawer.boundingBox();
     expect(box!.x).toBeGreaterThanOrEqual(0);
