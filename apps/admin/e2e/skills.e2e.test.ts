@@ -102,12 +102,17 @@ describe("skills", () => {
       expect(box!.width).toBeLessThanOrEqual(320);
       for (const label of [`Rename ${LONG_NAME}`, `Add synonym to ${LONG_NAME}`]) {
         // On screen as the page opens: no scrolling sideways to reach them.
-        const b = await row.getByRole("button", { name: label }).boundingBox();
-        expect(b, label).not.toBeNull();
-        expect(b!.x, `${label} at ${viewport.width}px`).toBeGreaterThanOrEqual(0);
-        expect(b!.x + b!.width, `${label} at ${viewport.width}px`).toBeLessThanOrEqual(
-          viewport.width,
-        );
+        // Polled: the table re-lays out after a resize, and a box read mid-reflow is stale.
+        const button = row.getByRole("button", { name: label });
+        await expect
+          .poll(
+            async () => {
+              const b = await button.boundingBox();
+              return b !== null && b.x >= 0 && b.x + b.width <= viewport.width;
+            },
+            { message: `${label} on screen at ${viewport.width}px`, timeout: 5000 },
+          )
+          .toBe(true);
       }
       await screenshot(stack, `skills-long-name-${viewport.width}`);
     }
