@@ -1,6 +1,6 @@
 import type { Actor, ConsultationNotice, Effect, NoticeAudience } from "@an/domain";
 import type { Executor } from "../client";
-import { enqueueJob } from "../jobs";
+import { enqueueJob, enqueueJobs, type QueuedJob } from "../jobs";
 import {
   type ConsultationRow,
   type EventOrigin,
@@ -36,20 +36,19 @@ export async function cancelBookingOnCalendar(
   );
 }
 
-/** Enqueues a consultation notice to the client, the advisor or every admin. */
-export async function notifyAboutConsultation(
-  tx: Executor,
-  input: {
-    consultation: Pick<ConsultationRow, "id" | "clientId" | "advisorId">;
-    to: NoticeAudience;
-    notice: ConsultationNotice;
-    /** Makes the message unique: the same key twice sends once. */
-    cause: string;
-    amount?: number;
-    url?: string;
-    reason?: string;
-  },
-): Promise<void> {
+type NoticeInput = {
+  consultation: Pick<ConsultationRow, "id" | "clientId" | "advisorId">;
+  to: NoticeAudience;
+  notice: ConsultationNotice;
+  /** Makes the message unique: the same key twice sends once. */
+  cause: string;
+  amount?: number;
+  url?: string;
+  reason?: string;
+};
+
+/** The `send_notification` jobs of a consultation notice to the client, the advisor or every admin. */
+async function consultationNoticeJobs(tx: Executor, input: NoticeInput): Promise<QueuedJob[]> {
   const { consultation: c } = input;
   const recipients =
     input.to === "client"
@@ -57,8 +56,9 @@ export async function notifyAboutConsultation(
       : input.to === "advisor"
         ? [{ userId: c.advisorId, role: "advisor" as const }]
         : (await listAdminIds(tx)).map((userId) => ({ userId, role: "admin" as const }));
-  for (const r of recipients) {
-    await enqueueJob(tx, "send_notification", {
+  return recipients.map((r) => ({
+    name: "send_notification",
+    payload: {
       userId: r.userId,
       dedupeKey: `consultation:${c.id}:${input.cause}:${input.notice}:${r.userId}`.slice(0, 200),
       template: "consultation_notice",
@@ -70,8 +70,13 @@ export async function notifyAboutConsultation(
         ...(input.url ? { url: input.url } : {}),
         ...(input.reason ? { reason: input.reason.slice(0, 2000) } : {}),
       },
-    });
-  }
+    },
+  }));
+}
+
+/** Enqueues a consultation notice to the client, the advisor or every admin. */
+export async function notifyAboutConsultation(tx: Executor, input: NoticeInput): Promise<void> {
+  await enqueueJobs(tx, await consultationNoticeJobs(tx, input));
 }
 
 const cancelledBy = (by: Actor) => `Cancelled by the ${by}`;
@@ -101,8 +106,13 @@ export async function performEffects(
   // payout item's key) comes first and isn't counted, so keys already in the ledger keep
   // their meaning.
   let index = 0;
+  // Jobs of consecutive effects (a timer and the notices, typically) go in one add_jobs
+  // call; anything else first flushes them, so every statement keeps the machine's order.
+  const queued: QueuedJob[] = [];
+  const flush = () => enqueueJobs(tx, queued.splice(0));
   for (const effect of input.effects) {
     if (effect.type !== "withdraw_payout") index += 1;
+    if (effect.type !== "schedule_timer" && effect.type !== "notify") await flush();
     switch (effect.type) {
       case "post_ledger":
         await postJournalEntry(tx, {
@@ -112,25 +122,26 @@ export async function performEffects(
         });
         break;
       case "schedule_timer":
-        await enqueueJob(
-          tx,
-          "consultation_timer",
-          { consultationId: c.id, timer: effect.timer, at: effect.at.toISOString() },
-          { runAt: effect.at, jobKey: timerJobKey(c.id, effect.timer), maxAttempts: 25 },
-        );
+        queued.push({
+          name: "consultation_timer",
+          payload: { consultationId: c.id, timer: effect.timer, at: effect.at.toISOString() },
+          options: { runAt: effect.at, jobKey: timerJobKey(c.id, effect.timer), maxAttempts: 25 },
+        });
         break;
       case "cancel_timer":
         await removeTimerJob(tx, { consultationId: c.id, timer: effect.timer });
         break;
       case "notify":
-        await notifyAboutConsultation(tx, {
-          consultation: c,
-          to: effect.to,
-          notice: effect.template,
-          cause: eventId,
-          ...(refunded > 0 ? { amount: refunded } : {}),
-          ...(origin.reason ? { reason: origin.reason } : {}),
-        });
+        queued.push(
+          ...(await consultationNoticeJobs(tx, {
+            consultation: c,
+            to: effect.to,
+            notice: effect.template,
+            cause: eventId,
+            ...(refunded > 0 ? { amount: refunded } : {}),
+            ...(origin.reason ? { reason: origin.reason } : {}),
+          })),
+        );
         break;
       case "refund_payment": {
         const refund = await insertRefund(tx, {
@@ -175,4 +186,5 @@ export async function performEffects(
         break;
     }
   }
+  await flush();
 }
