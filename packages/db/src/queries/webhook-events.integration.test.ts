@@ -149,4 +149,31 @@ describe("webhook event queries", () => {
       expect(await jobCount(page.items[0]!.id)).toBe(1);
     }
   });
+
+  it("the ingest batcher sends the next batch before answering the one written", async () => {
+    // Records when each statement is issued; the statements themselves run for real.
+    const events: string[] = [];
+    const recording = new Proxy(t.db, {
+      get(target, prop, receiver) {
+        if (prop !== "execute") return Reflect.get(target, prop, receiver) as unknown;
+        return (query: Parameters<typeof t.db.execute>[0]) => {
+          events.push("statement");
+          return target.execute(query);
+        };
+      },
+    });
+    const batcher = createWebhookIngestBatcher(recording);
+    const first = batcher.ingest(delivery()).then((r) => {
+      events.push("first answered");
+      return r;
+    });
+    // Queued while the first statement is in flight: it goes in the next one.
+    const second = batcher.ingest(delivery()).then((r) => {
+      events.push("second answered");
+      return r;
+    });
+    const results = await Promise.all([first, second]);
+    expect(results.map((r) => r.duplicate)).toEqual([false, false]);
+    expect(events).toEqual(["statement", "statement", "first answered", "second answered"]);
+  });
 });
