@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { posix } from "node:path";
 import { canonicalizeLocaleTag, type Locale, negotiateLocale } from "@an/domain";
 import { type Db, getMigrationStatus, type SyncCustomer } from "@an/db";
@@ -11,6 +11,7 @@ import { authenticate } from "./auth/authenticate";
 import { authenticateServiceKey, serviceKeyFrom } from "./auth/service-key";
 import type { TokenVerifier } from "./auth/tokens";
 import { AppError } from "./errors";
+import { requestIdOf } from "./http/request-id";
 import { requestStore } from "./http/request-store";
 import type { LiveChat } from "./live/chat-stream";
 import type { RateLimiters } from "./rate-limit";
@@ -20,7 +21,7 @@ import { appRouter } from "./trpc/router";
 import { simulatorRoutes } from "./simulator/routes";
 import { avatarRoute } from "./uploads/avatar-route";
 import { CHAT_ATTACHMENT_MAX_BYTES, chatAttachmentRoute } from "./uploads/chat-attachments";
-import { webhookRoutes } from "./webhooks/routes";
+import { type WebhookIngest, webhookIngest } from "./webhooks/routes";
 import type { AttachmentUrls } from "./uploads/attachment-urls";
 import type { FileStorage } from "./uploads/storage";
 
@@ -63,21 +64,18 @@ function isChatUpload(path: string): boolean {
   }
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /**
  * The API as an Express app: health and readiness, then tRPC at /trpc. Request ids and
  * the response locale are settled before anything else, so every log line and error
  * carries them.
  */
-export function createApp(deps: AppDeps) {
+export function createApp(deps: AppDeps, webhooks: WebhookIngest = webhookIngestFor(deps)) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", deps.trustProxy ?? "loopback");
 
   app.use((req, res, next) => {
-    const given = req.header("x-request-id");
-    const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    const requestId = requestIdOf(req);
     res.locals.requestId = requestId;
     res.setHeader("X-Request-Id", requestId);
     next();
@@ -125,7 +123,7 @@ export function createApp(deps: AppDeps) {
 
   const now = deps.now ?? (() => new Date());
   // Raw bodies: signatures are checked on the exact bytes, before any JSON parsing.
-  app.use(webhookRoutes({ db: deps.db, log: deps.log, billing: deps.billing, now }));
+  app.use(webhooks.routes);
 
   // The response locale for every route, from the headers (the user's own locale joins
   // once they are known). A malformed X-Locale is reported by each route as a 400.
@@ -278,6 +276,23 @@ export function createApp(deps: AppDeps) {
   });
 
   return app;
+}
+
+function webhookIngestFor(deps: AppDeps): WebhookIngest {
+  const now = deps.now ?? (() => new Date());
+  return webhookIngest({ db: deps.db, log: deps.log, billing: deps.billing, now });
+}
+
+/**
+ * The API's request listener for Node's HTTP server: plain webhook deliveries are taken
+ * straight off the server (their hot path skips Express), everything else is the app's.
+ */
+export function createRequestHandler(deps: AppDeps) {
+  const webhooks = webhookIngestFor(deps);
+  const app = createApp(deps, webhooks);
+  return (req: IncomingMessage, res: ServerResponse) => {
+    if (!webhooks.fastPath(req, res)) app(req, res);
+  };
 }
 
 /**

@@ -1,9 +1,10 @@
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createProviders, type Providers, resolveBillingConfig } from "@an/billing";
 import { createDb, createPgSimStore, enqueueJob, type SyncCustomer } from "@an/db";
 import pg from "pg";
 import type { Logger } from "pino";
-import { createApp } from "./app";
+import { createRequestHandler } from "./app";
 import { createChatHub } from "./live/chat-hub";
 import { createLiveChat } from "./live/chat-stream";
 import { type AuthConfig, createTokenVerifier, DEV_TOKEN_ISSUER } from "./auth/tokens";
@@ -101,7 +102,7 @@ export async function startApiServer(
     }),
     ...overrides.providers,
   };
-  const app = createApp({
+  const handler = createRequestHandler({
     db: handle.db,
     log,
     verifyToken: auth ? createTokenVerifier(auth) : null,
@@ -143,7 +144,7 @@ export async function startApiServer(
     ...(overrides.billingSync ? { billingSync: overrides.billingSync } : {}),
     live,
   });
-  const server = app.listen(env.PORT, env.HOST);
+  const server = createServer(handler).listen(env.PORT, env.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", reject);

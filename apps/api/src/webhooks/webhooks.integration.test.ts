@@ -590,6 +590,78 @@ describe("request encodings on /webhooks/*", () => {
   });
 });
 
+describe("the two ways in: Node's server directly, and Express", () => {
+  // A plain JSON POST with a Content-Length is answered before Express; a chunked body
+  // (no Content-Length) or a path variant Express routes goes through Express. Both must
+  // answer alike.
+  async function send(
+    way: "direct" | "chunked" | "trailing slash",
+    body: string,
+    headers: Record<string, string>,
+  ) {
+    const path = way === "trailing slash" ? "/webhooks/stripe/" : "/webhooks/stripe";
+    const res = await fetch(`${api.url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      ...(way === "chunked"
+        ? {
+            body: new ReadableStream({
+              start(controller) {
+                controller.enqueue(new TextEncoder().encode(body));
+                controller.close();
+              },
+            }),
+            duplex: "half",
+          }
+        : { body }),
+    } as RequestInit);
+    return {
+      status: res.status,
+      contentType: res.headers.get("content-type"),
+      requestId: res.headers.get("x-request-id"),
+      body: (await res.json()) as Answer["body"],
+    };
+  }
+
+  it.each(["direct", "chunked", "trailing slash"] as const)(
+    "%s: stores a signed event, refuses a bad signature, echoes the request id",
+    async (way) => {
+      const event = stripeEvent();
+      const signature = signStripePayload(event.body, STRIPE_SECRETS[0]);
+      const stored = await send(way, event.body, {
+        "stripe-signature": signature,
+        "x-request-id": `req-${way.replace(" ", "-")}`,
+      });
+      expect(stored).toEqual({
+        status: 200,
+        contentType: "application/json; charset=utf-8",
+        requestId: `req-${way.replace(" ", "-")}`,
+        body: { received: true, duplicate: false },
+      });
+      const [row] = await rowsWhere("provider_event_id", event.id);
+      expect(row?.body).toBe(event.body);
+      expect(await jobsFor(row!.id)).toHaveLength(1);
+      expect((await send(way, event.body, { "stripe-signature": signature })).body).toEqual({
+        received: true,
+        duplicate: true,
+      });
+
+      const other = stripeEvent();
+      const refused = await send(way, other.body, {
+        "stripe-signature": signStripePayload(other.body, "whsec_not_ours"),
+        "x-request-id": "req-refused",
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.contentType).toBe("application/json; charset=utf-8");
+      expect(refused.body.error).toMatchObject({
+        code: "WEBHOOK_SIGNATURE_INVALID",
+        requestId: "req-refused",
+      });
+      expect(await rowsWhere("provider_event_id", other.id)).toEqual([]);
+    },
+  );
+});
+
 describe("webhookEvents procedures (admin)", () => {
   let adminToken: string;
   let clientToken: string;
