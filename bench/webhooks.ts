@@ -329,6 +329,7 @@ async function main() {
     await settle(handle.db);
 
     // 2. Latency at a fixed offered rate (open loop).
+    await resetStatementStats(databaseUrl);
     const total = RATE * SECONDS;
     const open = presign(total, 4_000_000);
     const lat: number[] = [];
@@ -346,6 +347,7 @@ async function main() {
     );
     lat.sort((a, b) => a - b);
     const achieved = total / ((performance.now() - t0) / 1000);
+    const openStatements = await topStatements(databaseUrl, 3);
 
     // 3. Event-to-state latency with two worker processes.
     await clearQueue(handle.db);
@@ -423,6 +425,8 @@ async function main() {
     if (process.env.BENCH_STATEMENTS !== "0") {
       console.log("\nWhere the server's time went (pg_stat_statements), ingest phase:");
       for (const line of ingestStatements) console.log(`  ${line}`);
+      console.log(`Open loop at ${RATE}/s:`);
+      for (const line of openStatements) console.log(`  ${line}`);
       console.log("Event-to-state phase:");
       for (const line of stateStatements) console.log(`  ${line}`);
     }

@@ -107,6 +107,8 @@ export type MachineBaseline = {
   selectsPerSecond: number;
   /** One client's commit of a single-row insert: the cost of one WAL flush. */
   commitP50Ms: number;
+  /** One client's commit p99: the disk's and scheduler's own tail, for latency tails. */
+  commitP99Ms: number;
   /** One client's primary-key select, round trip included. */
   selectP50Ms: number;
   clients: number;
@@ -157,7 +159,7 @@ export async function measureMachineBaseline(
       seconds,
     );
     const single: number[] = [];
-    for (let i = 0; i < 200; i += 1) {
+    for (let i = 0; i < 1000; i += 1) {
       const t = performance.now();
       await sql`insert into bench_baseline (a, b) values (2, 'y')`;
       single.push(performance.now() - t);
@@ -177,6 +179,7 @@ export async function measureMachineBaseline(
       insertsPerSecond,
       selectsPerSecond,
       commitP50Ms: single[Math.floor(single.length / 2)]!,
+      commitP99Ms: single[Math.ceil(single.length * 0.99) - 1]!,
       selectP50Ms: selects[Math.floor(selects.length / 2)]!,
       clients,
     };
@@ -190,6 +193,7 @@ export function describeBaseline(b: MachineBaseline): string {
     `Machine baseline (same PostgreSQL, this run): ${b.cores} cores, ${b.memoryGiB} GiB; ` +
     `${b.clients} clients: ${Math.round(b.insertsPerSecond)} single-row inserts/s, ` +
     `${Math.round(b.selectsPerSecond)} indexed selects/s; one client: commit p50 ${b.commitP50Ms.toFixed(2)} ms, ` +
+    `commit p99 ${b.commitP99Ms.toFixed(2)} ms, ` +
     `indexed select p50 ${b.selectP50Ms.toFixed(3)} ms`
   );
 }
@@ -209,9 +213,18 @@ export async function topStatements(url: string, limit = 6): Promise<string[]> {
   const h = createDb(url, { max: 1 });
   try {
     const rows = await h.sql<
-      { calls: number; total: number; mean: number; hit: number; read: number; query: string }[]
+      {
+        calls: number;
+        total: number;
+        mean: number;
+        max: number;
+        hit: number;
+        read: number;
+        query: string;
+      }[]
     >`
       select calls::int, total_exec_time::float8 as total, mean_exec_time::float8 as mean,
+             max_exec_time::float8 as max,
              shared_blks_hit::int as hit, shared_blks_read::int as read,
              regexp_replace(query, '\\s+', ' ', 'g') as query
         from pg_stat_statements
@@ -220,7 +233,8 @@ export async function topStatements(url: string, limit = 6): Promise<string[]> {
     return rows.map(
       (r) =>
         `${r.total.toFixed(0).padStart(7)} ms total, ${String(r.calls).padStart(7)} calls, ` +
-        `${r.mean.toFixed(3)} ms mean, ${Math.round(r.hit / Math.max(1, r.calls))} buffers/call: ` +
+        `${r.mean.toFixed(3)} ms mean, ${r.max.toFixed(1)} ms max, ` +
+        `${Math.round(r.hit / Math.max(1, r.calls))} buffers/call: ` +
         r.query.slice(0, 140),
     );
   } finally {
