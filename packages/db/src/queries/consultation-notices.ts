@@ -1,4 +1,6 @@
+import { eq } from "drizzle-orm";
 import type { Executor } from "../client";
+import { advisors, consultations, users } from "../schema";
 
 /** What a consultation notice is rendered from: the consultation and both parties, as stored now. */
 export type ConsultationNoticeContext = {
@@ -36,37 +38,41 @@ export async function loadConsultationNoticeContext(
   ex: Executor,
   params: { consultationId: string },
 ): Promise<ConsultationNoticeContext | null> {
-  const consultation = await ex.query.consultations.findFirst({
-    where: (c, { eq }) => eq(c.id, params.consultationId),
-    columns: {
-      id: true,
-      clientId: true,
-      advisorId: true,
-      status: true,
-      startsAt: true,
-      endsAt: true,
-      durationMinutes: true,
-      currency: true,
-      price: true,
-      refundablePrice: true,
-      refundableShare: true,
-      paymentExpiresAt: true,
-      holdEndsAt: true,
-      holdWindowHours: true,
-    },
-  });
-  if (!consultation) return null;
-  const [advisor, client] = await Promise.all([
-    ex.query.advisors.findFirst({
-      where: (a, { eq }) => eq(a.userId, consultation.advisorId),
-      columns: { userId: true, displayName: true, timeZone: true },
-    }),
-    ex.query.users.findFirst({
-      where: (u, { eq }) => eq(u.id, consultation.clientId),
-      columns: { id: true, firstName: true, lastName: true, email: true, timeZone: true },
-    }),
-  ]);
-  if (!advisor || !client) return null;
-  const { clientId: _clientId, advisorId: _advisorId, ...rest } = consultation;
-  return { consultation: rest, advisor, client };
+  // One statement: every notice a transition queues is rendered from it, so its round
+  // trips count on the event-to-state path (bench/webhooks.ts).
+  const [row] = await ex
+    .select({
+      consultation: {
+        id: consultations.id,
+        status: consultations.status,
+        startsAt: consultations.startsAt,
+        endsAt: consultations.endsAt,
+        durationMinutes: consultations.durationMinutes,
+        currency: consultations.currency,
+        price: consultations.price,
+        refundablePrice: consultations.refundablePrice,
+        refundableShare: consultations.refundableShare,
+        paymentExpiresAt: consultations.paymentExpiresAt,
+        holdEndsAt: consultations.holdEndsAt,
+        holdWindowHours: consultations.holdWindowHours,
+      },
+      advisor: {
+        userId: advisors.userId,
+        displayName: advisors.displayName,
+        timeZone: advisors.timeZone,
+      },
+      client: {
+        id: users.id,
+        firstName: users.firstName,
+        lastName: users.lastName,
+        email: users.email,
+        timeZone: users.timeZone,
+      },
+    })
+    .from(consultations)
+    .innerJoin(advisors, eq(advisors.userId, consultations.advisorId))
+    .innerJoin(users, eq(users.id, consultations.clientId))
+    .where(eq(consultations.id, params.consultationId))
+    .limit(1);
+  return row ?? null;
 }

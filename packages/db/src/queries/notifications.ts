@@ -18,10 +18,13 @@ export type NewNotification = {
  * dedupe key (a retried job must not write a second copy).
  */
 export async function putNotification(ex: Executor, message: NewNotification) {
-  await ex
+  // The row written, or (a retried job, a repeated event) the one already there.
+  const [inserted] = await ex
     .insert(notifications)
     .values(message)
-    .onConflictDoNothing({ target: notifications.dedupeKey });
+    .onConflictDoNothing({ target: notifications.dedupeKey })
+    .returning();
+  if (inserted) return inserted;
   const [row] = await ex
     .select()
     .from(notifications)
