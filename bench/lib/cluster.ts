@@ -2,7 +2,7 @@
 // in the same run (so figures from different machines can be compared as ratios), and the
 // statements that cost the most (pg_stat_statements), for finding the cost before changing
 // anything.
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -83,7 +83,11 @@ export async function startBenchDatabase(): Promise<BenchDatabase> {
       ? "embedded PostgreSQL, durable (fsync, synchronous_commit, full_page_writes on), production settings"
       : "embedded PostgreSQL, EPHEMERAL (fsync and synchronous_commit off): not a target run",
     durable,
-    stop: pg.stop,
+    // The cluster removes its data directory; the temp directory around it goes too.
+    stop: async () => {
+      await pg.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
   };
 }
 
