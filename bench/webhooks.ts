@@ -19,7 +19,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
 import http from "node:http";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -197,6 +199,39 @@ function postStripe(port: number, d: Signed) {
   return post(port, "/webhooks/stripe", d.body, { "stripe-signature": d.signature });
 }
 
+/**
+ * Runs bench/lib/open-loop.ts in a process of its own: `warmup` deliveries, then the rest,
+ * `rate` per second; their latencies from each one's scheduled time.
+ */
+async function runOpenLoop(port: number, rate: number, warmup: number, deliveries: Signed[]) {
+  const dir = await mkdtemp(join(tmpdir(), "an-bench-open-"));
+  const file = join(dir, "deliveries.jsonl");
+  try {
+    await writeFile(file, deliveries.map((d) => JSON.stringify(d)).join("\n"));
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        tsxLoader,
+        join(root, "bench", "lib", "open-loop.ts"),
+        String(port),
+        "/webhooks/stripe",
+        String(rate),
+        String(warmup),
+        file,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    if (code !== 0) throw new Error(`the open-loop load generator exited with ${code}`);
+    return JSON.parse(out) as { latencies: number[]; errors: number; seconds: number };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /** Runs `one` from `CONCURRENCY` loops for `seconds`; returns completed operations/s and latencies. */
 async function closedLoop(seconds: number, one: (i: number) => Promise<void>) {
   let next = 0;
@@ -328,42 +363,18 @@ async function main() {
     const directCpu = cpuPerOperation(cpu1, await sampleCpu({}), directRun.count);
     await settle(handle.db);
 
-    // 2. Latency at a fixed offered rate (open loop).
-    // The closed loop's 40,000 bodies go first: a large heap in this process means long
-    // garbage collections here, and a pause in the load generator reads as server latency.
+    // 2. Latency at a fixed offered rate (open loop), from a load generator process of its
+    // own (bench/lib/open-loop.ts): its small heap keeps collection pauses out of the
+    // latencies. The closed loop's 40,000 bodies are dropped here first.
     closed.length = 0;
     await resetStatementStats(databaseUrl);
     const total = RATE * SECONDS;
-    const open = presign(total, 4_000_000);
-    const lat: number[] = [];
-    let errors = 0;
-    const t0 = performance.now();
-    // One timer sends whatever is due, rather than a timer and a pending promise per
-    // request made up front, which every young-generation collection had to copy. This
-    // process's collections still pause it for 10-15 ms now and then (its CPU profile),
-    // and such a pause counts in the latencies of the requests it holds up.
-    await new Promise<void>((resolve, reject) => {
-      let sent = 0;
-      let answered = 0;
-      const tick = () => {
-        while (sent < total && t0 + (sent * 1000) / RATE <= performance.now()) {
-          const i = sent++;
-          const due = t0 + (i * 1000) / RATE;
-          postStripe(port, open[i]!).then((status) => {
-            if (status !== 200) errors += 1;
-            lat.push(performance.now() - due);
-            answered += 1;
-            if (answered === total) resolve();
-          }, reject);
-        }
-        if (sent < total) {
-          setTimeout(tick, Math.max(0, t0 + (sent * 1000) / RATE - performance.now()));
-        }
-      };
-      tick();
-    });
+    const open = presign(RATE + total, 4_000_000);
+    const openLoop = await runOpenLoop(port, RATE, RATE, open);
+    const lat = openLoop.latencies;
+    const errors = openLoop.errors;
     lat.sort((a, b) => a - b);
-    const achieved = total / ((performance.now() - t0) / 1000);
+    const achieved = total / openLoop.seconds;
     const openStatements = await topStatements(databaseUrl, 3);
 
     // 3. Event-to-state latency with two worker processes.
