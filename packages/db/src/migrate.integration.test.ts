@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { useTestDatabase } from "./testing";
-import { getMigrationStatus } from "./migrate";
+import { getMigrationStatus, JOB_QUEUE_AUTOVACUUM } from "./migrate";
 import { enqueueJob, enqueueJobs, type QueuedJob } from "./jobs";
 import { writeAudit } from "./queries/audit";
 
@@ -10,6 +10,17 @@ const t = useTestDatabase();
 describe("migrations", () => {
   it("leave a cloned database current, job queue included", async () => {
     expect(await getMigrationStatus(t.db)).toEqual({ current: true });
+  });
+
+  it("leave graphile-worker's job table vacuumed after every few hundred dead rows", async () => {
+    const [row] = await t.db.execute<{ reloptions: string[] | null }>(
+      sql`select reloptions from pg_class where oid = 'graphile_worker._private_jobs'::regclass`,
+    );
+    expect([...(row?.reloptions ?? [])].sort()).toEqual(
+      Object.entries(JOB_QUEUE_AUTOVACUUM)
+        .map(([k, v]) => `${k}=${v}`)
+        .sort(),
+    );
   });
 
   it("report a database that is behind the committed migrations", async () => {
