@@ -614,7 +614,7 @@ describe("the two ways in: Node's server directly, and Express", () => {
             duplex: "half",
           }
         : { body }),
-    } as RequestInit);
+    });
     return {
       status: res.status,
       contentType: res.headers.get("content-type"),
