@@ -72,9 +72,14 @@ describe("relevance window: probe, walk or bitmap, the same answer", () => {
     // 1M advisors: a match in ~4.5% (UX Design) walks; one in ~0.2% uses the text index.
     expect(walkBeatsBitmap(22, 1_000_000)).toBe(true);
     expect(walkBeatsBitmap(1, 1_000_000)).toBe(false);
-    // The crossover: walk rows (window / f) equal BITMAP_ROW_COST × matches (n × f).
+    // A handful of matches says too little to bet on the walk, however many advisors.
+    expect(walkBeatsBitmap(4, 10_000_000)).toBe(false);
+    // The crossover: the walk's rows at the sample's low end (window / f, f from
+    // matched − 2√matched) equal BITMAP_ROW_COST × the matches at its high end
+    // (n × f, f from matched + 2√matched); i.e. matched² − 4·matched = bound.
     const n = 100_000;
-    const crossover = Math.sqrt((RELEVANCE_WINDOW * PROBE_ROWS ** 2) / (BITMAP_ROW_COST * n));
+    const bound = (RELEVANCE_WINDOW * PROBE_ROWS ** 2) / (BITMAP_ROW_COST * n);
+    const crossover = 2 + Math.sqrt(4 + bound);
     expect(walkBeatsBitmap(Math.ceil(crossover), n)).toBe(true);
     expect(walkBeatsBitmap(Math.floor(crossover) - 1, n)).toBe(false);
   });

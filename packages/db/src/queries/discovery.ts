@@ -91,8 +91,12 @@ const KEY_LENGTH: Record<DiscoverySort, number> = {
 const MIN_PREFIX_LENGTH = 3;
 /** Words shorter than this many characters are never "corrected". */
 const MIN_FUZZY_LENGTH = 4;
-/** Trigram similarity a term needs to stand in for a misspelled query word. */
-const FUZZY_SIMILARITY = 0.25;
+/**
+ * How many vocabulary terms stand in for a misspelled word. The trigram similarity they need
+ * (0.25) is set on `discovery_similar_terms` itself (migration 0019), so a search needs no
+ * transaction of its own to set it.
+ */
+const FUZZY_TERMS = 2;
 const MAX_WORDS = 8;
 /**
  * How many matches (the best-rated) a relevance sort ranks, i.e. ten pages of 20; see
@@ -101,30 +105,47 @@ const MAX_WORDS = 8;
 export const RELEVANCE_WINDOW = 200;
 
 type TextQuery = { tsquery: string; normalized: string };
+type SearchTerms = { text: TextQuery | null; families: string[][] };
 
 /**
- * The text query as a tsquery: each word of 3+ characters matches as a prefix, shorter ones
- * as whole words; a word of 4+ letters that is not (a prefix of) any word in
- * `discovery_terms` (skill words, synonyms and advisors' name words) also matches the two
- * terms nearest to it by trigram similarity ("pyhton" → python, "hadad" → haddad). Null
- * when the text has no words. Expects `pg_trgm.similarity_threshold` = FUZZY_SIMILARITY,
- * so `%` can use the terms' trigram index.
+ * The search's text as a tsquery and its skills as merge families, in one statement (a
+ * round trip each was a fifth of a fast search's time).
+ *
+ * Text: each word of 3+ characters matches as a prefix, shorter ones as whole words; a word
+ * of 4+ letters that is not (a prefix of) any word in `discovery_terms` (skill words,
+ * synonyms and advisors' name words) also matches the terms nearest to it by trigram
+ * similarity ("pyhton" → python, "hadad" → haddad). Null when the text has no words.
+ *
+ * Skills: for each requested id, every skill id in its merge family (the survivor it was
+ * merged into, transitively, and everything merged into that), so old references match. An
+ * unknown skill has an empty family: nobody has it, so nothing matches.
  */
-async function buildTextQuery(ex: Executor, q: string): Promise<TextQuery | null> {
-  const words = [
-    ...new Set(
-      q
-        .normalize("NFC")
-        .split(/[^\p{L}\p{N}]+/u)
-        .filter(Boolean),
-    ),
-  ].slice(0, MAX_WORDS);
-  if (words.length === 0) return null;
+async function resolveSearchTerms(
+  ex: Executor,
+  q: string | null | undefined,
+  skillIds: readonly string[] | undefined,
+): Promise<SearchTerms> {
+  const words = q
+    ? [
+        ...new Set(
+          q
+            .normalize("NFC")
+            .split(/[^\p{L}\p{N}]+/u)
+            .filter(Boolean),
+        ),
+      ].slice(0, MAX_WORDS)
+    : [];
+  const skills = [...new Set(skillIds ?? [])];
+  if (words.length === 0 && skills.length === 0) return { text: null, families: [] };
   // Words are normalized by the same function as the indexed text, and quoted as tsquery
   // literals, so no input can make a syntax error. Normalizing strips every ASCII
   // punctuation mark, so a word is a safe LIKE prefix.
-  const rows = await ex.execute<{ tsquery: string | null; normalized: string | null }>(sql`
-    with words as (
+  const rows = await ex.execute<{
+    tsquery: string | null;
+    normalized: string | null;
+    families: Record<string, string[]> | null;
+  }>(sql`
+    with recursive words as (
       select distinct on (n.w) n.w, u.ord
         from unnest(${sql.param(words)}::text[]) with ordinality as u(raw, ord)
         cross join lateral regexp_split_to_table(discovery_normalize(u.raw), '\\s+') as n(w)
@@ -135,36 +156,16 @@ async function buildTextQuery(ex: Executor, q: string): Promise<TextQuery | null
       select words.w, words.ord,
              concat_ws(' | ', quote_literal(words.w)
                  || case when length(words.w) >= ${MIN_PREFIX_LENGTH} then ':*' else '' end,
-               (select string_agg(quote_literal(c.term), ' | ')
-                  from (select v.term from discovery_terms v
-                         where length(words.w) >= ${MIN_FUZZY_LENGTH}
-                           and not exists (select 1 from discovery_terms e
-                                            where e.term like words.w || '%')
-                           and v.term % words.w
-                         order by similarity(v.term, words.w) desc, v.term
-                         limit 2) c)) as alts
+               (select string_agg(quote_literal(c.term), ' | ' order by c.ord)
+                  from unnest(discovery_similar_terms(words.w, ${FUZZY_TERMS}))
+                       with ordinality as c(term, ord)
+                 where length(words.w) >= ${MIN_FUZZY_LENGTH}
+                   and not exists (select 1 from discovery_terms e
+                                    where e.term like words.w || '%'))) as alts
         from words
-    )
-    select string_agg('(' || alts || ')', ' & ' order by ord)::tsquery::text as tsquery,
-           string_agg(w, ' ' order by ord) as normalized
-      from alternatives`);
-  const row = rows[0];
-  if (!row?.tsquery || !row.normalized) return null;
-  return { tsquery: row.tsquery, normalized: row.normalized };
-}
-
-/**
- * For each requested skill id, every skill id in its merge family (the survivor it was
- * merged into, transitively, and everything merged into that), so old references match.
- */
-async function resolveSkillFamilies(
-  ex: Executor,
-  skillIds: readonly string[],
-): Promise<string[][]> {
-  const unique = [...new Set(skillIds)];
-  const rows = await ex.execute<{ req: string; ids: string[] }>(sql`
-    with recursive up(req, id, parent, depth) as (
-      select s.id, s.id, s.merged_into_id, 0 from skills s where s.id = any(${sql.param(unique)}::uuid[])
+    ),
+    up(req, id, parent, depth) as (
+      select s.id, s.id, s.merged_into_id, 0 from skills s where s.id = any(${sql.param(skills)}::uuid[])
       union all
       select up.req, s.id, s.merged_into_id, up.depth + 1
         from up join skills s on s.id = up.parent where up.depth < 20
@@ -174,11 +175,21 @@ async function resolveSkillFamilies(
       union all
       select down.req, s.id, down.depth + 1
         from down join skills s on s.merged_into_id = down.id where down.depth < 20
+    ),
+    families as (
+      select req::text as req, array_agg(distinct id::text) as ids from down group by req
     )
-    select req::text as req, array_agg(distinct id::text) as ids from down group by req`);
-  const byId = new Map(rows.map((r) => [r.req, r.ids]));
-  // An unknown skill has an empty family: nobody has it, so nothing matches.
-  return unique.map((id) => byId.get(id) ?? []);
+    select (select string_agg('(' || alts || ')', ' & ' order by ord)::tsquery::text
+              from alternatives) as tsquery,
+           (select string_agg(w, ' ' order by ord) from alternatives) as normalized,
+           (select jsonb_object_agg(req, ids) from families) as families`);
+  const row = rows[0];
+  const byId = row?.families ?? {};
+  return {
+    text:
+      row?.tsquery && row.normalized ? { tsquery: row.tsquery, normalized: row.normalized } : null,
+    families: skills.map((id) => byId[id] ?? []),
+  };
 }
 
 /** Sort keys, as output columns k0, k1; `order` names output columns only. */
@@ -245,44 +256,54 @@ export const PROBE_ROWS = 500;
 
 /**
  * Relative cost of a match fetched from the text index against a row walked in rating
- * order (a random heap visit and a sort entry against an index step and a check), measured
- * with bench/discovery.ts at 100k and 1M advisors: ~3.3 µs against ~0.9 µs.
+ * order (a heap visit, a check and a sort entry against a heap visit and a check). Measured
+ * with both paths forced on 28 skills of every frequency, 100k advisors, warm cache, on a
+ * 2-core machine: a walked row costs 1.2–2.4 µs, a fetched match 2.2–4.4 µs plus ~1 ms.
  */
-export const BITMAP_ROW_COST = 3.7;
+export const BITMAP_ROW_COST = 2;
 
 /**
  * Whether walking the rating order beats fetching every match, after `matched` of the
  * PROBE_ROWS best-rated advisors matched: the walk visits ~window / frequency rows, the
- * text index ~discoverable × frequency matches, each dearer. The same inequality is
- * evaluated inside the search statement (see `windowedPageSql`); this is its reference.
+ * text index ~discoverable × frequency matches, each dearer.
+ *
+ * A probe of 500 is a small sample: 13 matches there came from a word in 1.4% of all
+ * advisors, and the walk that 2.6% predicted took 14,000 rows (25 ms) where the text index
+ * needed 1,300 matches. So each side is costed at the end of the sample's two-sigma range
+ * that is worse for it (matched ∓ 2√matched; their product is matched² − 4·matched): the
+ * walk is chosen only when it wins even then. The same inequality is evaluated inside the
+ * search statement (see `windowedPageSql`); this is its reference.
  */
 export function walkBeatsBitmap(matched: number, discoverable: number): boolean {
-  if (matched <= 0) return false;
-  return matched * matched * BITMAP_ROW_COST * discoverable >= RELEVANCE_WINDOW * PROBE_ROWS ** 2;
+  return (
+    (matched * matched - 4 * matched) * BITMAP_ROW_COST * discoverable >=
+    RELEVANCE_WINDOW * PROBE_ROWS ** 2
+  );
 }
 
 const DISCOVERABLE = sql`a.status = 'active' and a.accepting_bookings`;
 const WINDOW_COLUMNS = sql`a.user_id, a.display_name, a.headline, a.avatar_path, a.hourly_rate,
-  a.async_day_rate, a.currency, a.rating_count, a.rating_avg, a.search_vector, a.search_name`;
+  a.async_day_rate, a.currency, a.rating_count, a.rating_avg, a.search_vector, a.search_name,
+  a.skill_ids, a.languages`;
 const RATING_ORDER = sql`a.rating_avg desc, a.rating_count desc, a.user_id desc`;
 /** The largest LIMIT: as an inner LIMIT it keeps the filters above the rating walk. */
 const NO_CAP = 2_147_483_647;
 
 /**
- * An advisor's skill names (a merged skill as its survivor) and languages, as `skills` and
- * `languages` columns, for the rows of `row` only (a page, or one profile).
+ * An advisor's skill names (a merged skill as its survivor), alphabetical, and languages, as
+ * `skills` and `languages` columns, for the rows of `row` only (a page, or one profile). Both
+ * come from the row's own `skill_ids` and `languages`, the mirrors of advisor_skills and
+ * advisor_languages (kept by triggers, sorted), so a card costs no probe into the link tables.
  */
 function cardArrays(row: "page" | "a"): SQL {
-  const id = sql.raw(`${row}.user_id`);
+  const r = sql.raw(row);
   return sql`
     array(select distinct coalesce(m.name, s.name)
-            from advisor_skills ak
-            join skills s on s.id = ak.skill_id
+            from skills s
             left join skills m on m.id = s.merged_into_id
-           where ak.advisor_id = ${id}
+           where s.id = any(${r}.skill_ids)
            order by 1) as skills,
-    array(select al.language from advisor_languages al
-           where al.advisor_id = ${id} order by al.language) as languages`;
+    ${r}.languages as languages`;
 }
 const CARD_ARRAYS = cardArrays("page");
 
@@ -314,10 +335,14 @@ function windowedPageSql(input: PageSqlInput): SQL {
   const rest = input.conditions.slice(1);
   const filters = rest.length > 0 ? sql.join(rest, sql` and `) : sql`true`;
   // A LIMIT on the inner rating walk keeps the filters out of it (PostgreSQL doesn't push
-  // conditions below a LIMIT): the index is walked and each row checked in order.
+  // conditions below a LIMIT): the index is walked and each row checked in order. The
+  // uncapped walk's LIMIT is a subquery, which the planner can't read: it then plans for a
+  // tenth of the rows, i.e. the index walk. Given the constant, it planned for all of them
+  // and sorted the whole table instead (140 ms at 100k advisors for "Data Analysis").
   const walk = (cap: number) => sql`select ${WINDOW_COLUMNS} from (
-      select ${WINDOW_COLUMNS}, a.skill_ids, a.languages from advisors a
-       where ${DISCOVERABLE} order by ${RATING_ORDER} limit ${cap}) a
+      select ${WINDOW_COLUMNS} from advisors a
+       where ${DISCOVERABLE} order by ${RATING_ORDER}
+       limit ${cap === NO_CAP ? sql`(select ${NO_CAP}::int8)` : cap}) a
     where ${filters}
     order by ${RATING_ORDER}
     limit ${RELEVANCE_WINDOW}`;
@@ -327,8 +352,8 @@ function windowedPageSql(input: PageSqlInput): SQL {
     where ${DISCOVERABLE} and ${filters}
     order by a.rating_avg + 0 desc, a.rating_count desc, a.user_id desc
     limit ${RELEVANCE_WINDOW}`;
-  const walkBeatsBitmap = sql`probe_stats.matched * probe_stats.matched * ${BITMAP_ROW_COST}::float8
-      * probe_stats.discoverable >= ${RELEVANCE_WINDOW * PROBE_ROWS ** 2}::float8`;
+  const walkBeatsBitmap = sql`(probe_stats.matched * probe_stats.matched - 4 * probe_stats.matched)
+      * ${BITMAP_ROW_COST}::float8 * probe_stats.discoverable >= ${RELEVANCE_WINDOW * PROBE_ROWS ** 2}::float8`;
   return sql`
     with probe as materialized (${walk(PROBE_ROWS)}),
     probe_stats as materialized (
@@ -347,24 +372,27 @@ function windowedPageSql(input: PageSqlInput): SQL {
       select * from (${bitmap}) b
        where (select matched < ${RELEVANCE_WINDOW} and not (${walkBeatsBitmap}) from probe_stats)
     )
-    select page.*, ${CARD_ARRAYS}
-      from (select a.user_id, a.display_name, a.headline, a.avatar_path, a.hourly_rate, a.async_day_rate,
-                   a.currency, a.rating_count, a.rating_avg, ${input.keyColumns}
-              from win a
-             where ${input.after ?? sql`true`}
-             order by ${input.plan.order}
-             limit ${input.limit + 1}) page
-     order by ${input.plan.order}`;
+    ${pageOf(sql`win a`, input.after ?? sql`true`, input)}`;
 }
 
 function plainPageSql(input: PageSqlInput): SQL {
   const filters = sql.join(input.conditions, sql` and `);
-  const where = input.after ? sql`${filters} and ${input.after}` : filters;
+  return pageOf(sql`advisors a`, input.after ? sql`${filters} and ${input.after}` : filters, input);
+}
+
+/** The page: the rows of `from` (as `a`) that pass `where`, in the sort's order, with cards. */
+function pageOf(from: SQL, where: SQL, input: PageSqlInput): SQL {
+  const keys = sql.join(
+    input.plan.keys.map((_, i) => sql.raw(`page.k${i}`)),
+    sql`, `,
+  );
   return sql`
-    select page.*, ${CARD_ARRAYS}
+    select page.user_id, page.display_name, page.headline, page.avatar_path, page.hourly_rate,
+           page.async_day_rate, page.currency, page.rating_count, page.rating_avg, ${keys},
+           ${CARD_ARRAYS}
       from (select a.user_id, a.display_name, a.headline, a.avatar_path, a.hourly_rate, a.async_day_rate,
-                   a.currency, a.rating_count, a.rating_avg, ${input.keyColumns}
-              from advisors a
+                   a.currency, a.rating_count, a.rating_avg, a.skill_ids, a.languages, ${input.keyColumns}
+              from ${from}
              where ${where}
              order by ${input.plan.order}
              limit ${input.limit + 1}) page
@@ -380,23 +408,10 @@ export async function searchAdvisors(
   ex: Executor,
   params: SearchAdvisorsParams,
 ): Promise<AdvisorSearchPage> {
-  return ex.transaction(async (tx) => {
-    // The same statement text serves a rare skill and a common one; a cached generic plan
-    // would fit one and be wrong for the other, so each search is planned for its values.
-    // Both settings are transaction-local (inside a caller's transaction, they last to its
-    // end).
-    await tx.execute(sql`select set_config('plan_cache_mode', 'force_custom_plan', true),
-      set_config('pg_trgm.similarity_threshold', ${String(FUZZY_SIMILARITY)}, true)`);
-    return searchAdvisorsIn(tx, params);
-  });
-}
-
-async function searchAdvisorsIn(
-  ex: Executor,
-  params: SearchAdvisorsParams,
-): Promise<AdvisorSearchPage> {
-  const text = params.q ? await buildTextQuery(ex, params.q) : null;
-  const families = params.skillIds?.length ? await resolveSkillFamilies(ex, params.skillIds) : [];
+  // Two statements, no transaction. Each is planned for its own values (drizzle's `execute`
+  // sends unnamed statements, never a cached generic plan), which matters: the same text
+  // serves a rare skill and a common one.
+  const { text, families } = await resolveSearchTerms(ex, params.q, params.skillIds);
   const sort = params.sort ?? (text ? "relevance" : "rating");
   if (params.cursor && params.cursor.sort !== sort) return { items: [], nextCursor: null };
   const plan = sortPlan(sort, text);
