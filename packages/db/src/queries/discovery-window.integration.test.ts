@@ -4,10 +4,11 @@ import { useTestDatabase } from "../testing";
 import {
   type AdvisorCard,
   BITMAP_ROW_COST,
+  chooseWindowPath,
+  INDEX_ITEM_COST,
   PROBE_ROWS,
   RELEVANCE_WINDOW,
   searchAdvisors,
-  walkBeatsBitmap,
 } from "./discovery";
 
 const t = useTestDatabase();
@@ -17,7 +18,8 @@ const ADVISORS = 2000;
 /**
  * 2,000 discoverable advisors with ratings spread out (and ties), whose headlines carry
  * words of chosen frequencies: "kappa" in 1 of 2 (the probe fills the window), "lambda" in
- * 3 of 10 (the probe falls short, the walk wins), "sigma" in 3 of 25 (the bitmap wins).
+ * 3 of 10 (the probe falls short, the walk wins), "sigma" in 3 of 25 (the text index
+ * wins), and "omega" in 9 of 10 (with sigma, the index reads only sigma's entries).
  * Each matches more advisors than the window holds, so the window is a real choice.
  */
 async function seed() {
@@ -31,7 +33,8 @@ async function seed() {
            concat_ws(' ', 'Consultant',
              case when i % 2 = 0 then 'kappa' end,
              case when i % 10 < 3 then 'lambda' end,
-             case when i % 25 < 3 then 'sigma' end),
+             case when i % 25 < 3 then 'sigma' end,
+             case when i % 10 <> 7 then 'omega' end),
            'Bio', 'UTC', 5, 10000, 'USD', 'active', true,
            (i * 7) % 13, least(5 * ((i * 7) % 13), (i * 7) % 13 + (i * 11) % 60)
       from generate_series(1, ${ADVISORS}) i`);
@@ -40,16 +43,20 @@ async function seed() {
 }
 
 /** The window and page order by definition, computed the plain way. */
-async function reference(word: string): Promise<string[]> {
+async function reference(q: string): Promise<string[]> {
+  const tsquery = q
+    .split(" ")
+    .map((w) => `'${w}':*`)
+    .join(" & ");
   const rows = await t.db.execute<{ user_id: string }>(sql`
     select w.user_id from (
       select a.user_id, a.search_vector, a.search_name from advisors a
        where a.status = 'active' and a.accepting_bookings
-         and a.search_vector @@ ${`'${word}':*`}::tsquery
+         and a.search_vector @@ ${tsquery}::tsquery
        order by a.rating_avg desc, a.rating_count desc, a.user_id desc
        limit ${RELEVANCE_WINDOW}) w
-     order by (ts_rank(w.search_vector, ${`'${word}':*`}::tsquery)
-               + similarity(w.search_name, ${word}))::float8 desc, w.user_id desc`);
+     order by (ts_rank(w.search_vector, ${tsquery}::tsquery)
+               + similarity(w.search_name, ${q}))::float8 desc, w.user_id desc`);
   return rows.map((r) => r.user_id);
 }
 
@@ -67,21 +74,36 @@ async function allPages(q: string): Promise<AdvisorCard[]> {
 }
 
 describe("relevance window: probe, walk or bitmap, the same answer", () => {
-  it("decides walk or bitmap from the probe's matches and the advisors count", () => {
-    expect(walkBeatsBitmap(0, 1_000_000)).toBe(false);
-    // 1M advisors: a match in ~4.5% (UX Design) walks; one in ~0.2% uses the text index.
-    expect(walkBeatsBitmap(22, 1_000_000)).toBe(true);
-    expect(walkBeatsBitmap(1, 1_000_000)).toBe(false);
-    // A handful of matches says too little to bet on the walk, however many advisors.
-    expect(walkBeatsBitmap(4, 10_000_000)).toBe(false);
-    // The crossover: the walk's rows at the sample's low end (window / f, f from
-    // matched − 2√matched) equal BITMAP_ROW_COST × the matches at its high end
-    // (n × f, f from matched + 2√matched); i.e. matched² − 4·matched = bound.
+  it("picks the cheapest path from the probe's counts and the advisors count", () => {
+    const probe = (matched: number, hits: number[] = [matched], prefix = true) => ({
+      matched,
+      words: hits.map((h) => ({ hits: h, prefix })),
+    });
+    expect(chooseWindowPath(probe(200), 1_000_000)).toBe("probe");
+    expect(chooseWindowPath(probe(0), 1_000_000)).toBe("index");
+    expect(chooseWindowPath(probe(1), 1_000_000)).toBe("index");
+    // 1M advisors: a match in ~4.5% (UX Design) walks.
+    expect(chooseWindowPath(probe(22, [22, 25]), 1_000_000)).toBe("walk");
+    // A match in ~1% of 1M whose words are about as rare: all words through the index...
+    expect(chooseWindowPath(probe(5, [6, 9]), 1_000_000)).toBe("index");
+    // ...but when one is in every profile, the index reads only the rarest word's entries.
+    expect(chooseWindowPath(probe(5, [6, 500]), 1_000_000)).toBe("rarest");
+    // When every word is common and the whole is not, the walk.
+    expect(chooseWindowPath(probe(20, [300, 400]), 1_000_000)).toBe("walk");
+    // Whole words ("js") are read in step with the others, so they cost the index nothing.
+    expect(chooseWindowPath(probe(11, [50, 225], false), 100_000)).toBe("index");
+    expect(chooseWindowPath(probe(11, [50, 225]), 100_000)).toBe("walk");
+    // The crossover for a one-word match at 100k: the walk's rows at the sample's low end
+    // against the index's cost at its high end.
     const n = 100_000;
-    const bound = (RELEVANCE_WINDOW * PROBE_ROWS ** 2) / (BITMAP_ROW_COST * n);
-    const crossover = 2 + Math.sqrt(4 + bound);
-    expect(walkBeatsBitmap(Math.ceil(crossover), n)).toBe(true);
-    expect(walkBeatsBitmap(Math.floor(crossover) - 1, n)).toBe(false);
+    const cost = (m: number) => ({
+      walk: (RELEVANCE_WINDOW * PROBE_ROWS) / (m - Math.sqrt(m)),
+      index: (n / PROBE_ROWS) * (BITMAP_ROW_COST * (m + Math.sqrt(m)) + INDEX_ITEM_COST * m),
+    });
+    let crossover = 2;
+    while (cost(crossover).walk > cost(crossover).index) crossover += 1;
+    expect(chooseWindowPath(probe(crossover), n)).toBe("walk");
+    expect(chooseWindowPath(probe(crossover - 1), n)).toBe("index");
   });
 
   it("returns the best-rated window ranked by relevance, page after page, on every path", async () => {
@@ -91,16 +113,16 @@ describe("relevance window: probe, walk or bitmap, the same answer", () => {
       // matched in the probe (of the best-rated PROBE_ROWS), and the path it implies
       { word: "kappa", share: 1 / 2, path: "probe" },
       { word: "lambda", share: 3 / 10, path: "walk" },
-      { word: "sigma", share: 3 / 25, path: "bitmap" },
+      { word: "sigma", share: 3 / 25, path: "index" },
+      { word: "sigma omega", share: (3 / 25) * (9 / 10), path: "rarest" },
     ];
     for (const c of cases) {
       const inProbe = Math.round(PROBE_ROWS * c.share);
-      const path =
-        inProbe >= RELEVANCE_WINDOW
-          ? "probe"
-          : walkBeatsBitmap(inProbe, discoverable)
-            ? "walk"
-            : "bitmap";
+      const share: Record<string, number> = { omega: 9 / 10, sigma: 3 / 25 };
+      const words = c.word
+        .split(" ")
+        .map((w) => ({ hits: Math.round(PROBE_ROWS * (share[w] ?? c.share)), prefix: true }));
+      const path = chooseWindowPath({ matched: inProbe, words }, discoverable);
       expect(path, c.word).toBe(c.path);
       const expected = await reference(c.word);
       expect(expected.length).toBe(RELEVANCE_WINDOW);

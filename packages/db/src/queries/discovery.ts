@@ -104,7 +104,11 @@ const MAX_WORDS = 8;
  */
 export const RELEVANCE_WINDOW = 200;
 
-type TextQuery = { tsquery: string; normalized: string };
+/**
+ * The query's text: the whole tsquery, each word's part of it (a word and its corrections,
+ * for the probe's cost estimate), and the normalized words (for name similarity).
+ */
+type TextQuery = { tsquery: string; groups: string[]; normalized: string };
 type SearchTerms = { text: TextQuery | null; families: string[][] };
 
 /**
@@ -142,6 +146,7 @@ async function resolveSearchTerms(
   // punctuation mark, so a word is a safe LIKE prefix.
   const rows = await ex.execute<{
     tsquery: string | null;
+    groups: string[] | null;
     normalized: string | null;
     families: Record<string, string[]> | null;
   }>(sql`
@@ -181,13 +186,16 @@ async function resolveSearchTerms(
     )
     select (select string_agg('(' || alts || ')', ' & ' order by ord)::tsquery::text
               from alternatives) as tsquery,
+           (select array_agg(alts::tsquery::text order by ord) from alternatives) as groups,
            (select string_agg(w, ' ' order by ord) from alternatives) as normalized,
            (select jsonb_object_agg(req, ids) from families) as families`);
   const row = rows[0];
   const byId = row?.families ?? {};
   return {
     text:
-      row?.tsquery && row.normalized ? { tsquery: row.tsquery, normalized: row.normalized } : null,
+      row?.tsquery && row.groups && row.normalized
+        ? { tsquery: row.tsquery, groups: row.groups, normalized: row.normalized }
+        : null,
     families: skills.map((id) => byId[id] ?? []),
   };
 }
@@ -255,30 +263,79 @@ type PageRow = {
 export const PROBE_ROWS = 500;
 
 /**
- * Relative cost of a match fetched from the text index against a row walked in rating
- * order (a heap visit, a check and a sort entry against a heap visit and a check). Measured
- * with both paths forced on 28 skills of every frequency, 100k advisors, warm cache, on a
- * 2-core machine: a walked row costs 1.2–2.4 µs, a fetched match 2.2–4.4 µs plus ~1 ms.
+ * Costs, in rows walked in rating order (a heap visit and a check: 1.2–2.4 µs on a 2-core
+ * machine, measured with both paths forced on 28 skills of every frequency, warm cache).
+ * BITMAP_ROW_COST: a match fetched from the heap and sorted (2.2–4.4 µs).
+ * INDEX_ITEM_COST: an entry the text index reads for a word matched as a prefix (0.16–0.46
+ * µs: such a word is gathered into a bitmap, all of its advisors, before the words are
+ * intersected; a whole word is read in step with the rarer ones, skipping, and costs about
+ * nothing). The second is why a common word makes the text index dear however rare the
+ * whole query is: at 1M advisors, "Product Management enterprises" matched 1% of
+ * advisors, but "product" is in every bio, and the index read 1.1M entries (185 ms) where
+ * the walk needed 20,000 rows (30 ms).
  */
 export const BITMAP_ROW_COST = 2;
+export const INDEX_ITEM_COST = 0.15;
+
+/** What the probe saw among the PROBE_ROWS best-rated advisors. */
+export type ProbeCounts = {
+  /** How many matched the whole search. */
+  matched: number;
+  /**
+   * Each word of the text (with its corrections), in query order: how many matched it, and
+   * whether it matches as a prefix (3+ characters).
+   */
+  words: readonly { hits: number; prefix: boolean }[];
+};
 
 /**
- * Whether walking the rating order beats fetching every match, after `matched` of the
- * PROBE_ROWS best-rated advisors matched: the walk visits ~window / frequency rows, the
- * text index ~discoverable × frequency matches, each dearer.
- *
- * A probe of 500 is a small sample: 13 matches there came from a word in 1.4% of all
- * advisors, and the walk that 2.6% predicted took 14,000 rows (25 ms) where the text index
- * needed 1,300 matches. So each side is costed at the end of the sample's two-sigma range
- * that is worse for it (matched ∓ 2√matched; their product is matched² − 4·matched): the
- * walk is chosen only when it wins even then. The same inequality is evaluated inside the
- * search statement (see `windowedPageSql`); this is its reference.
+ * How the relevance window (the best-rated RELEVANCE_WINDOW matches) is found:
+ * - probe: the probe itself held enough matches;
+ * - walk: on down the rating index, checking each advisor;
+ * - index: every match from the text index (all words), then the best-rated;
+ * - rarest: every advisor with the query's rarest word from the text index, the other words
+ *   checked on the row, then the best-rated. A common word costs the index an entry per
+ *   advisor that has it, but costs a row check nothing.
  */
-export function walkBeatsBitmap(matched: number, discoverable: number): boolean {
-  return (
-    (matched * matched - 4 * matched) * BITMAP_ROW_COST * discoverable >=
-    RELEVANCE_WINDOW * PROBE_ROWS ** 2
-  );
+export type WindowPath = "probe" | "walk" | "index" | "rarest";
+
+/**
+ * The cheapest path by the probe's counts, in walked rows: the walk visits ~window /
+ * frequency rows; the index reads each word's entries and fetches ~discoverable × frequency
+ * matches; the rarest word's path reads and fetches all of that word's advisors.
+ *
+ * A probe of 500 is a small sample (13 matches there came from a word in 1.4% of advisors,
+ * and the walk the 2.6% predicted took 14,000 rows where the index needed 1,300 matches).
+ * So each frequency is taken at the end of its one-sigma range (count ± √count) that is
+ * worse for the path; a match or none says too little to bet on the walk. The same
+ * arithmetic runs inside the search statement (see `windowedPageSql`); this is its
+ * reference.
+ */
+export function chooseWindowPath(probe: ProbeCounts, discoverable: number): WindowPath {
+  if (probe.matched >= RELEVANCE_WINDOW) return "probe";
+  const high = (k: number) => k + Math.sqrt(k);
+  const low = probe.matched - Math.sqrt(probe.matched);
+  const scale = discoverable / PROBE_ROWS;
+  const items = (w: { hits: number; prefix: boolean }) => (w.prefix ? w.hits : 0);
+  // The first of the rarest, as the statement picks it.
+  const rarest = probe.words.reduce((r, w) => (w.hits < r.hits ? w : r));
+  const costs: [WindowPath, number][] = [
+    ["walk", low > 0 ? (RELEVANCE_WINDOW * PROBE_ROWS) / low : Infinity],
+    [
+      "index",
+      scale *
+        (BITMAP_ROW_COST * high(probe.matched) +
+          INDEX_ITEM_COST * probe.words.reduce((sum, w) => sum + items(w), 0)),
+    ],
+    [
+      "rarest",
+      probe.words.length > 1
+        ? scale * (BITMAP_ROW_COST * high(rarest.hits) + INDEX_ITEM_COST * items(rarest))
+        : Infinity,
+    ],
+  ];
+  // Ties go to the earlier: the walk, then all words through the index.
+  return costs.reduce((best, c) => (c[1] < best[1] ? c : best))[0];
 }
 
 const DISCOVERABLE = sql`a.status = 'active' and a.accepting_bookings`;
@@ -308,8 +365,10 @@ function cardArrays(row: "page" | "a"): SQL {
 const CARD_ARRAYS = cardArrays("page");
 
 type PageSqlInput = {
-  /** The discoverable test first, then the filters. */
-  conditions: SQL[];
+  /** The text match, if the search has text. */
+  textCondition: SQL | null;
+  /** The filters other than text (skills, language, rate, rating). */
+  filters: SQL[];
   after: SQL | null;
   keyColumns: SQL;
   plan: SortPlan;
@@ -318,22 +377,18 @@ type PageSqlInput = {
 
 /**
  * A page of a relevance-sorted text search, in one statement. The window (the best-rated
- * RELEVANCE_WINDOW matches) is found one of three ways, each giving the same rows:
- * - the probe: the best-rated PROBE_ROWS advisors, checked one by one. A common match fills
- *   the window from them, and this is the answer;
- * - else the walk: on down the rating index, checking each advisor, until the window is
- *   full (cheap when matches are common: ~window / frequency rows);
- * - else the bitmap: every match from the text index, then the best-rated (cheap when
- *   matches are rare: one heap visit per match).
- * Walk or bitmap is decided by how many the probe matched (`walkBeatsBitmap`), not by the
- * planner's estimate: the words of a skill name ("UX Design") come together, and the
- * planner multiplies their frequencies, fetching 45,000 matches from the text index where
- * walking 4,400 rows was ~40 times cheaper (bench/discovery.ts, 1M advisors). The branch
- * not taken is never run: its gate is a constant the executor checks first.
+ * RELEVANCE_WINDOW matches) is found one of the ways `WindowPath` lists, each giving the
+ * same rows. The probe (the best-rated PROBE_ROWS advisors, checked one by one) comes
+ * first: a common match fills the window from it; otherwise what it counted (matches, and
+ * each word's hits) picks the cheapest other path (`chooseWindowPath`), not the planner's
+ * estimate: the words of a skill name ("UX Design") come together, and the planner
+ * multiplies their frequencies, fetching 45,000 matches from the text index where walking
+ * 4,400 rows was ~40 times cheaper (bench/discovery.ts, 1M advisors). The paths not taken
+ * never run: each is gated by a constant the executor checks first.
  */
-function windowedPageSql(input: PageSqlInput): SQL {
-  const rest = input.conditions.slice(1);
-  const filters = rest.length > 0 ? sql.join(rest, sql` and `) : sql`true`;
+function windowedPageSql(input: PageSqlInput, text: TextQuery): SQL {
+  const others = input.filters.length > 0 ? sql.join(input.filters, sql` and `) : sql`true`;
+  const matching = sql`a.search_vector @@ ${text.tsquery}::tsquery and ${others}`;
   // A LIMIT on the inner rating walk keeps the filters out of it (PostgreSQL doesn't push
   // conditions below a LIMIT): the index is walked and each row checked in order. The
   // uncapped walk's LIMIT is a subquery, which the planner can't read: it then plans for a
@@ -342,42 +397,93 @@ function windowedPageSql(input: PageSqlInput): SQL {
   const walk = (cap: number) => sql`select ${WINDOW_COLUMNS} from (
       select ${WINDOW_COLUMNS} from advisors a
        where ${DISCOVERABLE} order by ${RATING_ORDER}
-       limit ${cap === NO_CAP ? sql`(select ${NO_CAP}::int8)` : cap}) a
-    where ${filters}
+       limit ${cap === NO_CAP ? sql`(select ${NO_CAP}::int8)` : cap}) a`;
+  const matches = (rows: SQL) => sql`select * from (${rows}) a
+    where ${matching}
     order by ${RATING_ORDER}
     limit ${RELEVANCE_WINDOW}`;
   // `+ 0` hides the rating index from the sort, so the matches come from the text index;
   // the order (and so the window) is the same.
-  const bitmap = sql`select ${WINDOW_COLUMNS} from advisors a
-    where ${DISCOVERABLE} and ${filters}
+  const fromIndex = (where: SQL) => sql`select ${WINDOW_COLUMNS} from advisors a
+    where ${DISCOVERABLE} and ${where}
     order by a.rating_avg + 0 desc, a.rating_count desc, a.user_id desc
     limit ${RELEVANCE_WINDOW}`;
-  const walkBeatsBitmap = sql`(probe_stats.matched * probe_stats.matched - 4 * probe_stats.matched)
-      * ${BITMAP_ROW_COST}::float8 * probe_stats.discoverable >= ${RELEVANCE_WINDOW * PROBE_ROWS ** 2}::float8`;
+  // The rarest word is the index's only text condition; the whole text is checked through
+  // ts_match_vq, the function behind @@, which the planner can't match to the index.
+  const rarest = fromIndex(sql`a.search_vector @@ (select s.rarest from probe_stats s)
+    and ts_match_vq(a.search_vector, ${text.tsquery}::tsquery) and ${others}`);
+  // The planner's count of discoverable advisors (the rating index is partial on it).
+  const discoverable = sql`greatest(coalesce((select c.reltuples from pg_class c
+      where c.oid = to_regclass('advisors_discovery_rating_idx')), 0), ${PROBE_ROWS})::float8`;
+  // chooseWindowPath's arithmetic over probe_stats; `infinity` stands for "never walk".
+  const high = (k: SQL) => sql`(${k} + sqrt(${k}))`;
+  const scale = sql`s.n / ${PROBE_ROWS}::float8`;
+  const costs = sql`
+      case when s.m - sqrt(s.m) > 0
+           then ${RELEVANCE_WINDOW * PROBE_ROWS}::float8 / (s.m - sqrt(s.m))
+           else 'infinity'::float8 end as walk,
+      ${scale} * (${BITMAP_ROW_COST}::float8 * ${high(sql`s.m`)}
+                  + ${INDEX_ITEM_COST}::float8 * s.hits) as index,
+      ${scale} * (${BITMAP_ROW_COST}::float8 * ${high(sql`s.rarest_hits`)}
+                  + ${INDEX_ITEM_COST}::float8 * s.rarest_items) as rarest`;
+  // Each word's hits are counted only when there are two or more words: for one word,
+  // the rarest word's path is the index path with a redundant check, and counting would cost
+  // a pass over the probe (its whole-text count stands in for the word's).
+  const probeCounts =
+    text.groups.length > 1
+      ? sql`
+    probe_rows as materialized (${walk(PROBE_ROWS)}),
+    probe as materialized (${matches(sql`select * from probe_rows`)}),
+    word_hits as materialized (
+      select w.q, w.ord, strpos(w.q::text, ':*') > 0 as prefix,
+             (select count(*) from probe_rows a where a.search_vector @@ w.q)::float8 as h
+        from unnest(${sql.param(text.groups)}::tsquery[]) with ordinality as w(q, ord)
+    ),
+    rarest as (select w.q, w.h, w.prefix from word_hits w order by w.h, w.ord limit 1),
+    counts as materialized (
+      select (select count(*) from probe)::float8 as m,
+             (select coalesce(sum(h) filter (where prefix), 0) from word_hits) as hits,
+             (select q from rarest) as rarest,
+             (select h from rarest) as rarest_hits,
+             (select case when prefix then h else 0 end from rarest) as rarest_items,
+             ${discoverable} as n
+    ),`
+      : sql`
+    probe as materialized (${matches(walk(PROBE_ROWS))}),
+    counts as materialized (
+      select m, ${text.groups[0]?.includes(":*") ? sql`m` : sql`0::float8`} as hits,
+             null::tsquery as rarest, 'infinity'::float8 as rarest_hits,
+             0::float8 as rarest_items, ${discoverable} as n
+        from (select count(*)::float8 as m from probe) p
+    ),`;
   return sql`
-    with probe as materialized (${walk(PROBE_ROWS)}),
+    with ${probeCounts}
     probe_stats as materialized (
-      select count(*)::float8 as matched,
-             greatest(coalesce((select c.reltuples from pg_class c
-                where c.oid = to_regclass('advisors_discovery_rating_idx')), 0), ${PROBE_ROWS})::float8
-               as discoverable
-        from probe
+      select s.rarest,
+             case when s.m >= ${RELEVANCE_WINDOW} then 'probe'
+                  when c.walk <= c.index and c.walk <= c.rarest then 'walk'
+                  when c.index <= c.rarest then 'index'
+                  else 'rarest' end as path
+        from counts s cross join lateral (select ${costs}) c
     ),
     win as materialized (
-      select * from probe where (select matched from probe_stats) >= ${RELEVANCE_WINDOW}
+      select * from probe where (select path = 'probe' from probe_stats)
       union all
-      select * from (${walk(NO_CAP)}) w
-       where (select matched < ${RELEVANCE_WINDOW} and ${walkBeatsBitmap} from probe_stats)
+      select * from (${matches(walk(NO_CAP))}) w where (select path = 'walk' from probe_stats)
       union all
-      select * from (${bitmap}) b
-       where (select matched < ${RELEVANCE_WINDOW} and not (${walkBeatsBitmap}) from probe_stats)
+      select * from (${fromIndex(matching)}) b where (select path = 'index' from probe_stats)
+      union all
+      select * from (${rarest}) r where (select path = 'rarest' from probe_stats)
     )
     ${pageOf(sql`win a`, input.after ?? sql`true`, input)}`;
 }
 
 function plainPageSql(input: PageSqlInput): SQL {
-  const filters = sql.join(input.conditions, sql` and `);
-  return pageOf(sql`advisors a`, input.after ? sql`${filters} and ${input.after}` : filters, input);
+  const where = sql.join(
+    [DISCOVERABLE, ...(input.textCondition ? [input.textCondition] : []), ...input.filters],
+    sql` and `,
+  );
+  return pageOf(sql`advisors a`, input.after ? sql`${where} and ${input.after}` : where, input);
 }
 
 /** The page: the rows of `from` (as `a`) that pass `where`, in the sort's order, with cards. */
@@ -416,38 +522,44 @@ export async function searchAdvisors(
   if (params.cursor && params.cursor.sort !== sort) return { items: [], nextCursor: null };
   const plan = sortPlan(sort, text);
 
-  const conditions: SQL[] = [DISCOVERABLE];
-  if (text) {
-    conditions.push(sql`a.search_vector @@ ${text.tsquery}::tsquery`);
-  }
+  const textCondition = text ? sql`a.search_vector @@ ${text.tsquery}::tsquery` : null;
+  const filters: SQL[] = [];
   // skill_ids and languages mirror advisor_skills and advisor_languages (kept by triggers),
   // so these are GIN-indexable array tests on the advisor row itself.
   for (const family of families) {
-    conditions.push(sql`a.skill_ids && ${sql.param(family)}::uuid[]`);
+    filters.push(sql`a.skill_ids && ${sql.param(family)}::uuid[]`);
   }
   if (params.language) {
-    conditions.push(sql`a.languages @> array[${params.language}]::text[]`);
+    filters.push(sql`a.languages @> array[${params.language}]::text[]`);
   }
   if (params.minRate != null || params.maxRate != null) {
-    conditions.push(sql`a.currency = ${params.currency ?? "USD"}`);
-    if (params.minRate != null) conditions.push(sql`a.hourly_rate >= ${params.minRate}::int`);
-    if (params.maxRate != null) conditions.push(sql`a.hourly_rate <= ${params.maxRate}::int`);
+    filters.push(sql`a.currency = ${params.currency ?? "USD"}`);
+    if (params.minRate != null) filters.push(sql`a.hourly_rate >= ${params.minRate}::int`);
+    if (params.maxRate != null) filters.push(sql`a.hourly_rate <= ${params.maxRate}::int`);
   }
   if (params.minRating != null) {
-    conditions.push(sql`a.rating_avg >= ${params.minRating}::float8`);
+    filters.push(sql`a.rating_avg >= ${params.minRating}::float8`);
   }
   // Relevance ranks a bounded window: the best-rated RELEVANCE_WINDOW matches. Ranking
   // every match of a common word ("python" matches a fifth of all advisors) costs far more
   // than the page; the window keeps the ranking deterministic, so keyset pages over it stay
   // exact. How the window is found is chosen per search (see `windowedPageSql`).
-  const windowed = sort === "relevance" && text !== null;
   const after = params.cursor ? plan.after(params.cursor) : null;
   const keyColumns = sql.join(
     plan.keys.map((k, i) => sql`${k} as ${sql.raw(`k${i}`)}`),
     sql`, `,
   );
-  const input = { conditions, after, keyColumns, plan, limit: params.limit };
-  const rows = await ex.execute<PageRow>(windowed ? windowedPageSql(input) : plainPageSql(input));
+  const input = {
+    textCondition,
+    filters,
+    after,
+    keyColumns,
+    plan,
+    limit: params.limit,
+  };
+  const rows = await ex.execute<PageRow>(
+    sort === "relevance" && text ? windowedPageSql(input, text) : plainPageSql(input),
+  );
 
   const hasMore = rows.length > params.limit;
   const pageRows = hasMore ? rows.slice(0, params.limit) : [...rows];
