@@ -105,96 +105,125 @@ const MAX_WORDS = 8;
 export const RELEVANCE_WINDOW = 200;
 
 /**
- * The query's text: the whole tsquery, each word's part of it (a word and its corrections,
- * for the probe's cost estimate), and the normalized words (for name similarity).
+ * The query's text, as SQL expressions: the whole tsquery, each word's part of it (a word
+ * and its corrections, a tsquery[], for the probe's cost estimate), and the normalized
+ * words (for name similarity). Literal values once resolved by `resolveSearchTerms`, or
+ * references to the `terms` row of `searchTermsCtes` in the same statement.
  */
-type TextQuery = { tsquery: string; groups: string[]; normalized: string };
-type SearchTerms = { text: TextQuery | null; families: string[][] };
+type TextQuery = {
+  tsquery: SQL;
+  groups: SQL;
+  normalized: SQL;
+  /** Whether the text may have more than one word (so words are counted one by one). */
+  severalWords: boolean;
+};
+
+/** The words of a search text, as the statement normalizes them further, distinct, capped. */
+function searchWords(q: string | null | undefined): string[] {
+  if (!q) return [];
+  return [
+    ...new Set(
+      q
+        .normalize("NFC")
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter(Boolean),
+    ),
+  ].slice(0, MAX_WORDS);
+}
 
 /**
- * The search's text as a tsquery and its skills as merge families, in one statement (a
- * round trip each was a fifth of a fast search's time).
+ * Common table expressions (for a `with recursive` list) that resolve a search's words and
+ * skills, ending in `terms`, one row: `tsquery`, `groups` (tsquery[]), `normalized` (null
+ * when the text has no words), and `t_families` (req, ids: text[]), one row per known skill.
  *
  * Text: each word of 3+ characters matches as a prefix, shorter ones as whole words; a word
  * of 4+ letters that is not (a prefix of) any word in `discovery_terms` (skill words,
  * synonyms and advisors' name words) also matches the terms nearest to it by trigram
- * similarity ("pyhton" → python, "hadad" → haddad). Null when the text has no words.
+ * similarity ("pyhton" → python, "hadad" → haddad). Words are normalized by the same
+ * function as the indexed text, and quoted as tsquery literals, so no input can make a
+ * syntax error. Normalizing strips every ASCII punctuation mark, so a word is a safe LIKE
+ * prefix.
  *
  * Skills: for each requested id, every skill id in its merge family (the survivor it was
  * merged into, transitively, and everything merged into that), so old references match. An
- * unknown skill has an empty family: nobody has it, so nothing matches.
+ * unknown skill has no family row: nobody has it, so nothing matches.
  */
-async function resolveSearchTerms(
-  ex: Executor,
-  q: string | null | undefined,
-  skillIds: readonly string[] | undefined,
-): Promise<SearchTerms> {
-  const words = q
-    ? [
-        ...new Set(
-          q
-            .normalize("NFC")
-            .split(/[^\p{L}\p{N}]+/u)
-            .filter(Boolean),
-        ),
-      ].slice(0, MAX_WORDS)
-    : [];
-  const skills = [...new Set(skillIds ?? [])];
-  if (words.length === 0 && skills.length === 0) return { text: null, families: [] };
-  // Words are normalized by the same function as the indexed text, and quoted as tsquery
-  // literals, so no input can make a syntax error. Normalizing strips every ASCII
-  // punctuation mark, so a word is a safe LIKE prefix.
-  const rows = await ex.execute<{
-    tsquery: string | null;
-    groups: string[] | null;
-    normalized: string | null;
-    families: Record<string, string[]> | null;
-  }>(sql`
-    with recursive words as (
+function searchTermsCtes(words: readonly string[], skills: readonly string[]): SQL {
+  return sql`
+    t_words as (
       select distinct on (n.w) n.w, u.ord
         from unnest(${sql.param(words)}::text[]) with ordinality as u(raw, ord)
         cross join lateral regexp_split_to_table(discovery_normalize(u.raw), '\\s+') as n(w)
        where n.w <> ''
        order by n.w, u.ord
     ),
-    alternatives as (
-      select words.w, words.ord,
-             concat_ws(' | ', quote_literal(words.w)
-                 || case when length(words.w) >= ${MIN_PREFIX_LENGTH} then ':*' else '' end,
+    t_alternatives as (
+      select t_words.w, t_words.ord,
+             concat_ws(' | ', quote_literal(t_words.w)
+                 || case when length(t_words.w) >= ${MIN_PREFIX_LENGTH} then ':*' else '' end,
                (select string_agg(quote_literal(c.term), ' | ' order by c.ord)
-                  from unnest(discovery_similar_terms(words.w, ${FUZZY_TERMS}))
+                  from unnest(discovery_similar_terms(t_words.w, ${FUZZY_TERMS}))
                        with ordinality as c(term, ord)
-                 where length(words.w) >= ${MIN_FUZZY_LENGTH}
+                 where length(t_words.w) >= ${MIN_FUZZY_LENGTH}
                    and not exists (select 1 from discovery_terms e
-                                    where e.term like words.w || '%'))) as alts
-        from words
+                                    where e.term like t_words.w || '%'))) as alts
+        from t_words
     ),
-    up(req, id, parent, depth) as (
+    t_up(req, id, parent, depth) as (
       select s.id, s.id, s.merged_into_id, 0 from skills s where s.id = any(${sql.param(skills)}::uuid[])
       union all
-      select up.req, s.id, s.merged_into_id, up.depth + 1
-        from up join skills s on s.id = up.parent where up.depth < 20
+      select t_up.req, s.id, s.merged_into_id, t_up.depth + 1
+        from t_up join skills s on s.id = t_up.parent where t_up.depth < 20
     ),
-    down(req, id, depth) as (
-      select req, id, 0 from up where parent is null
+    t_down(req, id, depth) as (
+      select req, id, 0 from t_up where parent is null
       union all
-      select down.req, s.id, down.depth + 1
-        from down join skills s on s.merged_into_id = down.id where down.depth < 20
+      select t_down.req, s.id, t_down.depth + 1
+        from t_down join skills s on s.merged_into_id = t_down.id where t_down.depth < 20
     ),
-    families as (
-      select req::text as req, array_agg(distinct id::text) as ids from down group by req
-    )
-    select (select string_agg('(' || alts || ')', ' & ' order by ord)::tsquery::text
-              from alternatives) as tsquery,
-           (select array_agg(alts::tsquery::text order by ord) from alternatives) as groups,
-           (select string_agg(w, ' ' order by ord) from alternatives) as normalized,
-           (select jsonb_object_agg(req, ids) from families) as families`);
+    t_families as materialized (
+      select req::text as req, array_agg(distinct id::text) as ids from t_down group by req
+    ),
+    terms as materialized (
+      select (select string_agg('(' || alts || ')', ' & ' order by ord)::tsquery
+                from t_alternatives) as tsquery,
+             (select array_agg(alts::tsquery order by ord) from t_alternatives) as groups,
+             (select string_agg(w, ' ' order by ord) from t_alternatives) as normalized
+    )`;
+}
+
+/**
+ * The search's text and its skills' merge families (see `searchTermsCtes`), resolved in a
+ * statement of their own: for searches whose plan depends on them (a sort by rating or
+ * price walks an index or fetches every match, by how common the planner reads them to be).
+ */
+async function resolveSearchTerms(
+  ex: Executor,
+  words: readonly string[],
+  skills: readonly string[],
+): Promise<{ text: TextQuery | null; families: string[][] }> {
+  if (words.length === 0 && skills.length === 0) return { text: null, families: [] };
+  const rows = await ex.execute<{
+    tsquery: string | null;
+    groups: string[] | null;
+    normalized: string | null;
+    families: Record<string, string[]> | null;
+  }>(sql`
+    with recursive ${searchTermsCtes(words, skills)}
+    select tsquery::text, groups::text[], normalized,
+           (select jsonb_object_agg(req, ids) from t_families) as families
+      from terms`);
   const row = rows[0];
   const byId = row?.families ?? {};
   return {
     text:
       row?.tsquery && row.groups && row.normalized
-        ? { tsquery: row.tsquery, groups: row.groups, normalized: row.normalized }
+        ? {
+            tsquery: sql`${row.tsquery}::tsquery`,
+            groups: sql`${sql.param(row.groups)}::tsquery[]`,
+            normalized: sql`${row.normalized}::text`,
+            severalWords: row.groups.length > 1,
+          }
         : null,
     families: skills.map((id) => byId[id] ?? []),
   };
@@ -209,7 +238,7 @@ function sortPlan(sort: DiscoverySort, text: TextQuery | null): SortPlan {
       // Full-text rank (name > headline > the rest) plus how close the text is to the
       // name, which is what lifts a misspelled name. Without text, relevance is rating.
       if (!text) return sortPlan("rating", null);
-      const rank = sql`(ts_rank(a.search_vector, ${text.tsquery}::tsquery)
+      const rank = sql`(ts_rank(a.search_vector, ${text.tsquery})
         + similarity(a.search_name, ${text.normalized}))::float8`;
       return {
         keys: [rank],
@@ -386,9 +415,9 @@ type PageSqlInput = {
  * 4,400 rows was ~40 times cheaper (bench/discovery.ts, 1M advisors). The paths not taken
  * never run: each is gated by a constant the executor checks first.
  */
-function windowedPageSql(input: PageSqlInput, text: TextQuery): SQL {
+function windowedPageSql(input: PageSqlInput, text: TextQuery, termsCtes: SQL): SQL {
   const others = input.filters.length > 0 ? sql.join(input.filters, sql` and `) : sql`true`;
-  const matching = sql`a.search_vector @@ ${text.tsquery}::tsquery and ${others}`;
+  const matching = sql`a.search_vector @@ ${text.tsquery} and ${others}`;
   // A LIMIT on the inner rating walk keeps the filters out of it (PostgreSQL doesn't push
   // conditions below a LIMIT): the index is walked and each row checked in order. The
   // uncapped walk's LIMIT is a subquery, which the planner can't read: it then plans for a
@@ -411,7 +440,7 @@ function windowedPageSql(input: PageSqlInput, text: TextQuery): SQL {
   // The rarest word is the index's only text condition; the whole text is checked through
   // ts_match_vq, the function behind @@, which the planner can't match to the index.
   const rarest = fromIndex(sql`a.search_vector @@ (select s.rarest from probe_stats s)
-    and ts_match_vq(a.search_vector, ${text.tsquery}::tsquery) and ${others}`);
+    and ts_match_vq(a.search_vector, ${text.tsquery}) and ${others}`);
   // The planner's count of discoverable advisors (the rating index is partial on it).
   const discoverable = sql`greatest(coalesce((select c.reltuples from pg_class c
       where c.oid = to_regclass('advisors_discovery_rating_idx')), 0), ${PROBE_ROWS})::float8`;
@@ -429,15 +458,14 @@ function windowedPageSql(input: PageSqlInput, text: TextQuery): SQL {
   // Each word's hits are counted only when there are two or more words: for one word,
   // the rarest word's path is the index path with a redundant check, and counting would cost
   // a pass over the probe (its whole-text count stands in for the word's).
-  const probeCounts =
-    text.groups.length > 1
-      ? sql`
+  const probeCounts = text.severalWords
+    ? sql`
     probe_rows as materialized (${walk(PROBE_ROWS)}),
     probe as materialized (${matches(sql`select * from probe_rows`)}),
     word_hits as materialized (
       select w.q, w.ord, strpos(w.q::text, ':*') > 0 as prefix,
              (select count(*) from probe_rows a where a.search_vector @@ w.q)::float8 as h
-        from unnest(${sql.param(text.groups)}::tsquery[]) with ordinality as w(q, ord)
+        from unnest(${text.groups}) with ordinality as w(q, ord)
     ),
     rarest as (select w.q, w.h, w.prefix from word_hits w order by w.h, w.ord limit 1),
     counts as materialized (
@@ -448,16 +476,16 @@ function windowedPageSql(input: PageSqlInput, text: TextQuery): SQL {
              (select case when prefix then h else 0 end from rarest) as rarest_items,
              ${discoverable} as n
     ),`
-      : sql`
+    : sql`
     probe as materialized (${matches(walk(PROBE_ROWS))}),
     counts as materialized (
-      select m, ${text.groups[0]?.includes(":*") ? sql`m` : sql`0::float8`} as hits,
+      select m, case when strpos(${text.tsquery}::text, ':*') > 0 then m else 0 end as hits,
              null::tsquery as rarest, 'infinity'::float8 as rarest_hits,
              0::float8 as rarest_items, ${discoverable} as n
         from (select count(*)::float8 as m from probe) p
     ),`;
   return sql`
-    with ${probeCounts}
+    with recursive ${termsCtes}, ${probeCounts}
     probe_stats as materialized (
       select s.rarest,
              case when s.m >= ${RELEVANCE_WINDOW} then 'probe'
@@ -514,20 +542,43 @@ export async function searchAdvisors(
   ex: Executor,
   params: SearchAdvisorsParams,
 ): Promise<AdvisorSearchPage> {
-  // Two statements, no transaction. Each is planned for its own values (drizzle's `execute`
-  // sends unnamed statements, never a cached generic plan), which matters: the same text
-  // serves a rare skill and a common one.
-  const { text, families } = await resolveSearchTerms(ex, params.q, params.skillIds);
-  const sort = params.sort ?? (text ? "relevance" : "rating");
+  const words = searchWords(params.q);
+  const skills = [...new Set(params.skillIds ?? [])];
+  const sort = params.sort ?? (words.length > 0 ? "relevance" : "rating");
   if (params.cursor && params.cursor.sort !== sort) return { items: [], nextCursor: null };
+  // No transaction, and every statement is planned for its own values (drizzle's `execute`
+  // sends unnamed statements, never a cached generic plan): the same text serves a rare
+  // skill and a common one. A relevance search with text is one statement: its window is
+  // found by a path the probe's counts choose (see `windowedPageSql`), not the planner, so
+  // the words and skills are resolved inside it (a statement less is two round trips and a
+  // parse less, ~1.5 ms of ~15 measured). Any other search is planned by the planner (walk
+  // the rating or price index, or fetch every match), which needs the resolved values as
+  // literals: they come from a statement of their own first.
+  const oneStatement = sort === "relevance" && words.length > 0;
+  let text: TextQuery | null;
+  let family: (index: number) => SQL;
+  if (oneStatement) {
+    text = {
+      tsquery: sql`(select t.tsquery from terms t)`,
+      groups: sql`(select t.groups from terms t)`,
+      normalized: sql`(select t.normalized from terms t)`,
+      severalWords: words.length > 1,
+    };
+    family = (i) =>
+      sql`coalesce((select f.ids from t_families f where f.req = ${skills[i]}), '{}')::uuid[]`;
+  } else {
+    const resolved = await resolveSearchTerms(ex, words, skills);
+    text = resolved.text;
+    family = (i) => sql`${sql.param(resolved.families[i] ?? [])}::uuid[]`;
+  }
   const plan = sortPlan(sort, text);
 
-  const textCondition = text ? sql`a.search_vector @@ ${text.tsquery}::tsquery` : null;
+  const textCondition = text ? sql`a.search_vector @@ ${text.tsquery}` : null;
   const filters: SQL[] = [];
   // skill_ids and languages mirror advisor_skills and advisor_languages (kept by triggers),
   // so these are GIN-indexable array tests on the advisor row itself.
-  for (const family of families) {
-    filters.push(sql`a.skill_ids && ${sql.param(family)}::uuid[]`);
+  for (const [i] of skills.entries()) {
+    filters.push(sql`a.skill_ids && ${family(i)}`);
   }
   if (params.language) {
     filters.push(sql`a.languages @> array[${params.language}]::text[]`);
@@ -558,7 +609,9 @@ export async function searchAdvisors(
     limit: params.limit,
   };
   const rows = await ex.execute<PageRow>(
-    sort === "relevance" && text ? windowedPageSql(input, text) : plainPageSql(input),
+    oneStatement && text
+      ? windowedPageSql(input, text, searchTermsCtes(words, skills))
+      : plainPageSql(input),
   );
 
   const hasMore = rows.length > params.limit;
