@@ -7,6 +7,7 @@ import {
   chooseWindowPath,
   INDEX_ITEM_COST,
   PROBE_ROWS,
+  RATING_BANDS,
   RELEVANCE_WINDOW,
   searchAdvisors,
 } from "./discovery";
@@ -18,7 +19,7 @@ const ADVISORS = 2000;
 /**
  * 2,000 discoverable advisors with ratings spread out (and ties), whose headlines carry
  * words of chosen frequencies: "kappa" in 1 of 2 (the probe fills the window), "lambda" in
- * 3 of 10 (the probe falls short, the walk wins), "sigma" in 3 of 25 (the text index
+ * 7 of 20 (the probe falls short, the walk wins), "sigma" in 3 of 25 (the text index
  * wins), and "omega" in 9 of 10 (with sigma, the index reads only sigma's entries).
  * Each matches more advisors than the window holds, so the window is a real choice.
  */
@@ -32,7 +33,7 @@ async function seed() {
     select 'w|' || i, 'Advisor ' || i,
            concat_ws(' ', 'Consultant',
              case when i % 2 = 0 then 'kappa' end,
-             case when i % 10 < 3 then 'lambda' end,
+             case when i % 20 < 7 then 'lambda' end,
              case when i % 25 < 3 then 'sigma' end,
              case when i % 10 <> 7 then 'omega' end),
            'Bio', 'UTC', 5, 10000, 'USD', 'active', true,
@@ -41,6 +42,10 @@ async function seed() {
   // The planner's count of advisors, which the choice between walk and bitmap reads.
   await t.db.execute(sql`analyze advisors`);
 }
+
+/** The seed, once for the file (tests here only read). */
+let seeding: Promise<void> | undefined;
+const seeded = () => (seeding ??= seed());
 
 /** The window and page order by definition, computed the plain way. */
 async function reference(q: string): Promise<string[]> {
@@ -58,6 +63,17 @@ async function reference(q: string): Promise<string[]> {
      order by (ts_rank(w.search_vector, ${tsquery}::tsquery)
                + similarity(w.search_name, ${q}))::float8 desc, w.user_id desc`);
   return rows.map((r) => r.user_id);
+}
+
+/** Each rating band's advisors, as the planner counts them (what the statement reads). */
+async function bandCounts(): Promise<number[]> {
+  const rows = await t.db.execute<{ r: number }>(sql`
+    select greatest(c.reltuples, 0)::float8 as r
+      from unnest(${sql.param(RATING_BANDS.map((_, i) => `advisors_discovery_band${i}_idx`))}::text[])
+           with ordinality as b(name, ord)
+      join pg_class c on c.oid = to_regclass(b.name)
+     order by b.ord`);
+  return rows.map((r) => r.r);
 }
 
 /** Every page of a search, by cursor. */
@@ -79,20 +95,32 @@ describe("relevance window: probe, walk or bitmap, the same answer", () => {
       matched,
       words: hits.map((h) => ({ hits: h, prefix })),
     });
-    expect(chooseWindowPath(probe(200), 1_000_000)).toBe("probe");
-    expect(chooseWindowPath(probe(0), 1_000_000)).toBe("index");
-    expect(chooseWindowPath(probe(1), 1_000_000)).toBe("index");
+    // No band counts (a table never analyzed): the index costs as one band of everyone.
+    const none: number[] = [];
+    expect(chooseWindowPath(probe(200), 1_000_000, none)).toBe("probe");
+    expect(chooseWindowPath(probe(0), 1_000_000, none)).toBe("index");
+    expect(chooseWindowPath(probe(1), 1_000_000, none)).toBe("index");
     // 1M advisors: a match in ~4.5% (UX Design) walks.
-    expect(chooseWindowPath(probe(22, [22, 25]), 1_000_000)).toBe("walk");
+    expect(chooseWindowPath(probe(22, [22, 25]), 1_000_000, none)).toBe("walk");
     // A match in ~1% of 1M whose words are about as rare: all words through the index...
-    expect(chooseWindowPath(probe(5, [6, 9]), 1_000_000)).toBe("index");
+    expect(chooseWindowPath(probe(5, [6, 9]), 1_000_000, none)).toBe("index");
     // ...but when one is in every profile, the index reads only the rarest word's entries.
-    expect(chooseWindowPath(probe(5, [6, 500]), 1_000_000)).toBe("rarest");
+    expect(chooseWindowPath(probe(5, [6, 500]), 1_000_000, none)).toBe("rarest");
     // When every word is common and the whole is not, the walk.
-    expect(chooseWindowPath(probe(20, [300, 400]), 1_000_000)).toBe("walk");
+    expect(chooseWindowPath(probe(20, [300, 400]), 1_000_000, none)).toBe("walk");
     // Whole words ("js") are read in step with the others, so they cost the index nothing.
-    expect(chooseWindowPath(probe(11, [50, 225], false), 100_000)).toBe("index");
-    expect(chooseWindowPath(probe(11, [50, 225]), 100_000)).toBe("walk");
+    expect(chooseWindowPath(probe(11, [50, 225], false), 100_000, none)).toBe("index");
+    expect(chooseWindowPath(probe(11, [50, 225]), 100_000, none)).toBe("walk");
+    // Bands as bench/discovery.ts's 1M advisors fill them: a match in ~1% is expected to
+    // fill the window from the best-rated band (58,000) alone, so all words through the
+    // index beat the walk, even with a word in every profile...
+    const bands = [58_000, 30_000, 50_000, 79_000, 249_000, 461_000];
+    expect(chooseWindowPath(probe(5, [6, 500]), 1_000_000, bands)).toBe("index");
+    // ...but not with two words in most profiles: their entries, even in one band, cost
+    // more than the walk.
+    expect(chooseWindowPath(probe(20, [300, 400]), 1_000_000, bands)).toBe("walk");
+    // The fewer the probe's matches, the more bands: three read the first two.
+    expect(chooseWindowPath(probe(3, [3]), 1_000_000, bands)).toBe("index");
     // The crossover for a one-word match at 100k: the walk's rows at the sample's low end
     // against the index's cost at its high end.
     const n = 100_000;
@@ -102,17 +130,18 @@ describe("relevance window: probe, walk or bitmap, the same answer", () => {
     });
     let crossover = 2;
     while (cost(crossover).walk > cost(crossover).index) crossover += 1;
-    expect(chooseWindowPath(probe(crossover), n)).toBe("walk");
-    expect(chooseWindowPath(probe(crossover - 1), n)).toBe("index");
+    expect(chooseWindowPath(probe(crossover), n, none)).toBe("walk");
+    expect(chooseWindowPath(probe(crossover - 1), n, none)).toBe("index");
   });
 
   it("returns the best-rated window ranked by relevance, page after page, on every path", async () => {
-    await seed();
+    await seeded();
     const discoverable = ADVISORS;
+    const bandRows = await bandCounts();
     const cases = [
       // matched in the probe (of the best-rated PROBE_ROWS), and the path it implies
       { word: "kappa", share: 1 / 2, path: "probe" },
-      { word: "lambda", share: 3 / 10, path: "walk" },
+      { word: "lambda", share: 7 / 20, path: "walk" },
       { word: "sigma", share: 3 / 25, path: "index" },
       { word: "sigma omega", share: (3 / 25) * (9 / 10), path: "rarest" },
     ];
@@ -122,7 +151,7 @@ describe("relevance window: probe, walk or bitmap, the same answer", () => {
       const words = c.word
         .split(" ")
         .map((w) => ({ hits: Math.round(PROBE_ROWS * (share[w] ?? c.share)), prefix: true }));
-      const path = chooseWindowPath({ matched: inProbe, words }, discoverable);
+      const path = chooseWindowPath({ matched: inProbe, words }, discoverable, bandRows);
       expect(path, c.word).toBe(c.path);
       const expected = await reference(c.word);
       expect(expected.length).toBe(RELEVANCE_WINDOW);
@@ -131,6 +160,27 @@ describe("relevance window: probe, walk or bitmap, the same answer", () => {
         got.map((a) => a.userId),
         c.word,
       ).toEqual(expected);
+    }
+  });
+
+  it("reads each rating band through its own partial index (the migration's bounds match)", async () => {
+    await seeded();
+    for (const [i, band] of RATING_BANDS.entries()) {
+      const bounds = [
+        band.lower === null ? null : `a.rating_avg >= ${band.lower}::float8`,
+        band.upper === null ? null : `a.rating_avg < ${band.upper}::float8`,
+      ].filter((b) => b !== null);
+      const plan = await t.db.transaction(async (tx) => {
+        // Only an index can answer, so the plan shows which one the planner could prove.
+        await tx.execute(sql`set local enable_seqscan = off`);
+        const rows = await tx.execute<{ "QUERY PLAN": string }>(
+          sql.raw(`explain select a.user_id from advisors a
+             where a.status = 'active' and a.accepting_bookings and ${bounds.join(" and ")}
+               and a.search_vector @@ 'sigma:*'::tsquery`),
+        );
+        return rows.map((r) => r["QUERY PLAN"]).join("\n");
+      });
+      expect(plan, `band ${i}`).toContain(`advisors_discovery_band${i}_idx`);
     }
   });
 });

@@ -321,7 +321,8 @@ export type ProbeCounts = {
  * How the relevance window (the best-rated RELEVANCE_WINDOW matches) is found:
  * - probe: the probe itself held enough matches;
  * - walk: on down the rating index, checking each advisor;
- * - index: every match from the text index (all words), then the best-rated;
+ * - index: the matches from the text index (all words), one rating band at a time, best
+ *   first, until the bands read hold the window (see RATING_BANDS);
  * - rarest: every advisor with the query's rarest word from the text index, the other words
  *   checked on the row, then the best-rated. A common word costs the index an entry per
  *   advisor that has it, but costs a row check nothing.
@@ -329,9 +330,11 @@ export type ProbeCounts = {
 export type WindowPath = "probe" | "walk" | "index" | "rarest";
 
 /**
- * The cheapest path by the probe's counts, in walked rows: the walk visits ~window /
- * frequency rows; the index reads each word's entries and fetches ~discoverable × frequency
- * matches; the rarest word's path reads and fetches all of that word's advisors.
+ * The cheapest path by the probe's counts and the rating bands' sizes (`bandRows`, best
+ * first), in walked rows: the walk visits ~window / frequency rows; the index reads each
+ * word's entries and fetches the matches of every band it expects to need (those until the
+ * bands before hold the window); the rarest word's path reads and fetches all of that
+ * word's advisors.
  *
  * A probe of 500 is a small sample (13 matches there came from a word in 1.4% of advisors,
  * and the walk the 2.6% predicted took 14,000 rows where the index needed 1,300 matches).
@@ -340,31 +343,101 @@ export type WindowPath = "probe" | "walk" | "index" | "rarest";
  * arithmetic runs inside the search statement (see `windowedPageSql`); this is its
  * reference.
  */
-export function chooseWindowPath(probe: ProbeCounts, discoverable: number): WindowPath {
+export function chooseWindowPath(
+  probe: ProbeCounts,
+  discoverable: number,
+  bandRows: readonly number[],
+): WindowPath {
   if (probe.matched >= RELEVANCE_WINDOW) return "probe";
   const high = (k: number) => k + Math.sqrt(k);
-  const low = probe.matched - Math.sqrt(probe.matched);
-  const scale = discoverable / PROBE_ROWS;
+  const low = Math.max(0, probe.matched - Math.sqrt(probe.matched));
   const items = (w: { hits: number; prefix: boolean }) => (w.prefix ? w.hits : 0);
   // The first of the rarest, as the statement picks it.
   const rarest = probe.words.reduce((r, w) => (w.hits < r.hits ? w : r));
+  // The bands read in turn until those before are expected (at the sample's low end) to
+  // hold the window; without band counts (never analyzed), one band of every advisor.
+  const bands = bandRows.reduce((x, y) => x + y, 0) >= 1 ? bandRows : [discoverable];
+  const banded = (perRow: number) => {
+    let before = 0;
+    let cost = 0;
+    for (const rows of bands) {
+      if ((before * low) / PROBE_ROWS >= RELEVANCE_WINDOW) break;
+      cost += (rows / PROBE_ROWS) * perRow;
+      before += rows;
+    }
+    return cost;
+  };
   const costs: [WindowPath, number][] = [
     ["walk", low > 0 ? (RELEVANCE_WINDOW * PROBE_ROWS) / low : Infinity],
     [
       "index",
-      scale *
-        (BITMAP_ROW_COST * high(probe.matched) +
-          INDEX_ITEM_COST * probe.words.reduce((sum, w) => sum + items(w), 0)),
+      banded(
+        BITMAP_ROW_COST * high(probe.matched) +
+          INDEX_ITEM_COST * probe.words.reduce((sum, w) => sum + items(w), 0),
+      ),
     ],
     [
       "rarest",
       probe.words.length > 1
-        ? scale * (BITMAP_ROW_COST * high(rarest.hits) + INDEX_ITEM_COST * items(rarest))
+        ? (discoverable / PROBE_ROWS) *
+          (BITMAP_ROW_COST * high(rarest.hits) + INDEX_ITEM_COST * items(rarest))
         : Infinity,
     ],
   ];
   // Ties go to the earlier: the walk, then all words through the index.
   return costs.reduce((best, c) => (c[1] < best[1] ? c : best))[0];
+}
+
+/**
+ * The rating bands of the partial text indexes (migration 0020), best-rated first, each
+ * [lower, upper) of the average rating (null: unbounded). They must match the migration's
+ * predicates, or the planner can't use a band's index.
+ */
+export const RATING_BANDS: readonly { lower: number | null; upper: number | null }[] = [
+  { lower: 4.95, upper: null },
+  { lower: 4.85, upper: 4.95 },
+  { lower: 4.7, upper: 4.85 },
+  { lower: 4.5, upper: 4.7 },
+  { lower: 4, upper: 4.5 },
+  { lower: null, upper: 4 },
+];
+
+/** A band's condition, with the bounds as the literals the index predicate has. */
+function bandCondition(band: (typeof RATING_BANDS)[number]): SQL {
+  const parts: SQL[] = [];
+  if (band.lower !== null) parts.push(sql.raw(`a.rating_avg >= ${band.lower}::float8`));
+  if (band.upper !== null) parts.push(sql.raw(`a.rating_avg < ${band.upper}::float8`));
+  return sql.join(parts, sql` and `);
+}
+
+/**
+ * The best-rated RELEVANCE_WINDOW rows of `advisors a` passing `where`, from the rating
+ * bands' text indexes in turn: CTEs `${name}0`…, each a band's best-rated rows up to what
+ * the bands before it left of the window, and run only while they left some. Together
+ * they are exactly the window, whatever order they are read in.
+ */
+function bandedWindow(name: string, where: SQL): { ctes: SQL; rows: SQL } {
+  const cte = (i: number) => sql.raw(`${name}${i}`);
+  // How many rows the bands up to i hold (`${name}${i}n`), so band i + 1 knows what's left.
+  const held = (i: number) => sql.raw(`${name}${i}n`);
+  const ctes = RATING_BANDS.map((band, i) => {
+    const before = i === 0 ? sql`0` : sql`(select n from ${held(i - 1)})`;
+    // `+ 0` keeps the rating index out: the rows come from the band's text index.
+    return sql`${cte(i)} as materialized (
+      select ${WINDOW_COLUMNS} from advisors a
+       where ${DISCOVERABLE} and ${bandCondition(band)} and ${where}
+         and ${before} < ${RELEVANCE_WINDOW}
+       order by a.rating_avg + 0 desc, a.rating_count desc, a.user_id desc
+       limit (select ${RELEVANCE_WINDOW} - ${before})),
+    ${held(i)} as materialized (select ${before} + (select count(*) from ${cte(i)}) as n)`;
+  });
+  return {
+    ctes: sql.join(ctes, sql`,\n`),
+    rows: sql.join(
+      RATING_BANDS.map((_, i) => sql`select * from ${cte(i)}`),
+      sql` union all `,
+    ),
+  };
 }
 
 const DISCOVERABLE = sql`a.status = 'active' and a.accepting_bookings`;
@@ -431,29 +504,45 @@ function windowedPageSql(input: PageSqlInput, text: TextQuery, termsCtes: SQL): 
     where ${matching}
     order by ${RATING_ORDER}
     limit ${RELEVANCE_WINDOW}`;
-  // `+ 0` hides the rating index from the sort, so the matches come from the text index;
-  // the order (and so the window) is the same.
-  const fromIndex = (where: SQL) => sql`select ${WINDOW_COLUMNS} from advisors a
-    where ${DISCOVERABLE} and ${where}
+  const index = bandedWindow("idx", matching);
+  // The rarest word is the index's only text condition; the whole text is checked through
+  // ts_match_vq, the function behind @@, which the planner can't match to the index. Not
+  // banded: the path is for a rare word, read whole (and more bands cost more planning).
+  const rarest = sql`select ${WINDOW_COLUMNS} from advisors a
+    where ${DISCOVERABLE} and a.search_vector @@ (select s.rarest from probe_stats s)
+      and ts_match_vq(a.search_vector, ${text.tsquery}) and ${others}
     order by a.rating_avg + 0 desc, a.rating_count desc, a.user_id desc
     limit ${RELEVANCE_WINDOW}`;
-  // The rarest word is the index's only text condition; the whole text is checked through
-  // ts_match_vq, the function behind @@, which the planner can't match to the index.
-  const rarest = fromIndex(sql`a.search_vector @@ (select s.rarest from probe_stats s)
-    and ts_match_vq(a.search_vector, ${text.tsquery}) and ${others}`);
+  // Each band's advisors, as the planner counts them (0 before the table is analyzed).
+  const bandRows = sql`band_rows as materialized (
+      select b.ord, greatest(coalesce(c.reltuples, 0), 0)::float8 as r
+        from unnest(${sql.param(RATING_BANDS.map((_, i) => `advisors_discovery_band${i}_idx`))}::text[])
+             with ordinality as b(name, ord)
+        left join pg_class c on c.oid = to_regclass(b.name)
+    ),
+    needed as materialized (
+      select case when (select sum(r) from band_rows) >= 1
+                  then (select coalesce(sum(x.r), 0)
+                          from (select r, sum(r) over (order by ord) - r as before from band_rows) x
+                         where x.before * greatest(s.m - sqrt(s.m), 0) / ${PROBE_ROWS}::float8
+                               < ${RELEVANCE_WINDOW})
+                  else s.n end as rows
+        from counts s
+    ),`;
   // The planner's count of discoverable advisors (the rating index is partial on it).
   const discoverable = sql`greatest(coalesce((select c.reltuples from pg_class c
       where c.oid = to_regclass('advisors_discovery_rating_idx')), 0), ${PROBE_ROWS})::float8`;
   // chooseWindowPath's arithmetic over probe_stats; `infinity` stands for "never walk".
   const high = (k: SQL) => sql`(${k} + sqrt(${k}))`;
-  const scale = sql`s.n / ${PROBE_ROWS}::float8`;
+  const scale = sql`(select rows from needed) / ${PROBE_ROWS}::float8`;
+  const fullScale = sql`s.n / ${PROBE_ROWS}::float8`;
   const costs = sql`
       case when s.m - sqrt(s.m) > 0
            then ${RELEVANCE_WINDOW * PROBE_ROWS}::float8 / (s.m - sqrt(s.m))
            else 'infinity'::float8 end as walk,
       ${scale} * (${BITMAP_ROW_COST}::float8 * ${high(sql`s.m`)}
                   + ${INDEX_ITEM_COST}::float8 * s.hits) as index,
-      ${scale} * (${BITMAP_ROW_COST}::float8 * ${high(sql`s.rarest_hits`)}
+      ${fullScale} * (${BITMAP_ROW_COST}::float8 * ${high(sql`s.rarest_hits`)}
                   + ${INDEX_ITEM_COST}::float8 * s.rarest_items) as rarest`;
   // Each word's hits are counted only when there are two or more words: for one word,
   // the rarest word's path is the index path with a redundant check, and counting would cost
@@ -486,6 +575,7 @@ function windowedPageSql(input: PageSqlInput, text: TextQuery, termsCtes: SQL): 
     ),`;
   return sql`
     with recursive ${termsCtes}, ${probeCounts}
+    ${bandRows}
     probe_stats as materialized (
       select s.rarest,
              case when s.m >= ${RELEVANCE_WINDOW} then 'probe'
@@ -494,12 +584,13 @@ function windowedPageSql(input: PageSqlInput, text: TextQuery, termsCtes: SQL): 
                   else 'rarest' end as path
         from counts s cross join lateral (select ${costs}) c
     ),
+    ${index.ctes},
     win as materialized (
       select * from probe where (select path = 'probe' from probe_stats)
       union all
       select * from (${matches(walk(NO_CAP))}) w where (select path = 'walk' from probe_stats)
       union all
-      select * from (${fromIndex(matching)}) b where (select path = 'index' from probe_stats)
+      select * from (${index.rows}) b where (select path = 'index' from probe_stats)
       union all
       select * from (${rarest}) r where (select path = 'rarest' from probe_stats)
     )
