@@ -39,8 +39,9 @@ async function seed() {
            'Bio', 'UTC', 5, 10000, 'USD', 'active', true,
            (i * 7) % 13, least(5 * ((i * 7) % 13), (i * 7) % 13 + (i * 11) % 60)
       from generate_series(1, ${ADVISORS}) i`);
-  // The planner's count of advisors, which the choice between walk and bitmap reads.
-  await t.db.execute(sql`analyze advisors`);
+  // The planner's counts, which the path choice reads, and the text indexes' pending entries
+  // merged in, as autovacuum keeps them on a live table.
+  await t.db.execute(sql`vacuum analyze advisors`);
 }
 
 /** The seed, once for the file (tests here only read). */
@@ -167,8 +168,8 @@ describe("relevance window: probe, walk or bitmap, the same answer", () => {
     await seeded();
     for (const [i, band] of RATING_BANDS.entries()) {
       const bounds = [
-        band.lower === null ? null : `a.rating_avg >= ${band.lower}::float8`,
-        band.upper === null ? null : `a.rating_avg < ${band.upper}::float8`,
+        band.lower === null ? null : `(a.rating_avg + 0) >= ${band.lower}::float8`,
+        band.upper === null ? null : `(a.rating_avg + 0) < ${band.upper}::float8`,
       ].filter((b) => b !== null);
       const plan = await t.db.transaction(async (tx) => {
         // Only an index can answer, so the plan shows which one the planner could prove.
@@ -176,7 +177,7 @@ describe("relevance window: probe, walk or bitmap, the same answer", () => {
         const rows = await tx.execute<{ "QUERY PLAN": string }>(
           sql.raw(`explain select a.user_id from advisors a
              where a.status = 'active' and a.accepting_bookings and ${bounds.join(" and ")}
-               and a.search_vector @@ 'sigma:*'::tsquery`),
+               and a.search_vector @@ 'sigma'::tsquery`),
         );
         return rows.map((r) => r["QUERY PLAN"]).join("\n");
       });

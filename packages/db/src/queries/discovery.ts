@@ -407,8 +407,9 @@ export const RATING_BANDS: readonly { lower: number | null; upper: number | null
 /** A band's condition, with the bounds as the literals the index predicate has. */
 function bandCondition(band: (typeof RATING_BANDS)[number]): SQL {
   const parts: SQL[] = [];
-  if (band.lower !== null) parts.push(sql.raw(`a.rating_avg >= ${band.lower}::float8`));
-  if (band.upper !== null) parts.push(sql.raw(`a.rating_avg < ${band.upper}::float8`));
+  // `+ 0`, as in the index predicates: the rating index can't serve it (see migration 0020).
+  if (band.lower !== null) parts.push(sql.raw(`(a.rating_avg + 0) >= ${band.lower}::float8`));
+  if (band.upper !== null) parts.push(sql.raw(`(a.rating_avg + 0) < ${band.upper}::float8`));
   return sql.join(parts, sql` and `);
 }
 
