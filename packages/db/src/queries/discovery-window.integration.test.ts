@@ -90,7 +90,7 @@ async function allPages(q: string): Promise<AdvisorCard[]> {
   return items;
 }
 
-describe("relevance window: probe, walk or bitmap, the same answer", () => {
+describe("relevance window: probe, walk, rating bands or rarest word, the same answer", () => {
   it("picks the cheapest path from the probe's counts and the advisors count", () => {
     const probe = (matched: number, hits: number[] = [matched], prefix = true) => ({
       matched,
