@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { createDb, genericPlanClient } from "../client";
 import { useTestDatabase } from "../testing";
 import {
   type AdvisorCard,
@@ -182,6 +183,55 @@ describe("relevance window: probe, walk, rating bands or rarest word, the same a
         return rows.map((r) => r["QUERY PLAN"]).join("\n");
       });
       expect(plan, `band ${i}`).toContain(`advisors_discovery_band${i}_idx`);
+    }
+  });
+});
+
+describe("relevance statement: one plan per shape, made once per connection", () => {
+  it("runs on the generic-plan pool, shared by every search of its shape", async () => {
+    await seeded();
+    // One connection in each pool, so its prepared statements are all there is to see.
+    const handle = createDb(t.url, { max: 1, genericPlanMax: 1 });
+    try {
+      const generic = genericPlanClient(handle.db);
+      expect(generic).not.toBeNull();
+      // One shape (two words, a price range), two sets of values.
+      const first = { q: "sigma omega", minRate: 5_000, maxRate: 20_000, limit: 20 };
+      const second = { q: "kappa lambda", minRate: 9_000, maxRate: 11_000, limit: 20 };
+      const pooled = [
+        await searchAdvisors(handle.db, first),
+        await searchAdvisors(handle.db, second),
+      ];
+      // The same searches in a transaction: built afresh with the values as parameters.
+      const fresh = await handle.db.transaction(async (tx) => {
+        expect(genericPlanClient(tx)).toBeNull();
+        return [await searchAdvisors(tx, first), await searchAdvisors(tx, second)];
+      });
+      expect(pooled[0]!.items.length).toBe(20);
+      expect(pooled[1]!.items.length).toBe(20);
+      expect(pooled).toEqual(fresh);
+      // Page 2 of the cached shape with a cursor continues page 1 exactly as uncached.
+      const next = { ...first, cursor: pooled[0]!.nextCursor };
+      const page2 = await searchAdvisors(handle.db, next);
+      const page2Fresh = await handle.db.transaction((tx) => searchAdvisors(tx, next));
+      expect(page2).toEqual(page2Fresh);
+      expect(page2.items.length).toBe(20);
+
+      const statements = await generic!<{ generic: number; custom: number }[]>`
+        select generic_plans::int as generic, custom_plans::int as custom
+          from pg_prepared_statements
+         where statement like '%t_alternatives%' and statement not like '%pg_prepared_statements%'
+         order by generic_plans desc`;
+      // Page 1's shape (both searches) and page 2's, each planned once, generically.
+      expect(statements).toEqual([
+        { generic: 2, custom: 0 },
+        { generic: 1, custom: 0 },
+      ]);
+      // Every other statement stays on the main pool, planned for its values.
+      const [mode] = await handle.sql<{ plan_cache_mode: string }[]>`show plan_cache_mode`;
+      expect(mode?.plan_cache_mode).toBe("auto");
+    } finally {
+      await handle.close();
     }
   });
 });

@@ -311,6 +311,8 @@ describe("discovery.search: sorts and pages", () => {
     { name: "price_desc", input: { sort: "price_desc" as const } },
     { name: "relevance", input: { q: "startups python kubernetes react node" } },
     { name: "relevance (broad)", input: { q: "shipped" } },
+    // Relevance without text is rating order, with rating's two-part key in its cursor.
+    { name: "relevance without text", input: { sort: "relevance" as const } },
   ])("pages through $name with no duplicates or gaps", async ({ input }) => {
     const all = await ids({ ...input, limit: 50 });
     const seen: string[] = [];
@@ -342,6 +344,18 @@ describe("discovery.search: sorts and pages", () => {
       languages: ["ar", "en"],
     });
     expect(JSON.stringify(page)).not.toMatch(/secret/i);
+    // A merged skill is named as its survivor, alphabetically, on every path: a text search
+    // ranked by relevance, a skill filter by price, and no filter at all.
+    const chen = (items: { userId: string; skills: string[] }[]) =>
+      items.find((i) => i.userId === "adv-chen")?.skills;
+    const expected = ["Node.js", "React"];
+    expect(chen((await caller().discovery.search({ q: "frontend" })).items)).toEqual(expected);
+    expect(
+      chen(
+        (await caller().discovery.search({ skills: [skillIds.reactjs], sort: "price_asc" })).items,
+      ),
+    ).toEqual(expected);
+    expect(chen((await caller().discovery.search({})).items)).toEqual(expected);
   });
 });
 
