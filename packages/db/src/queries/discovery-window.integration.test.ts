@@ -1,10 +1,12 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createDb, genericPlanClient } from "../client";
 import { useTestDatabase } from "../testing";
+import { PgDialect } from "drizzle-orm/pg-core";
 import {
   type AdvisorCard,
   BITMAP_ROW_COST,
+  chooseSortPath,
   chooseWindowPath,
   INDEX_ITEM_COST,
   PROBE_ROWS,
@@ -22,7 +24,9 @@ const ADVISORS = 2000;
  * words of chosen frequencies: "kappa" in 1 of 2 (the probe fills the window), "lambda" in
  * 7 of 20 (the probe falls short, the walk wins), "sigma" in 3 of 25 (the text index
  * wins), and "omega" in 9 of 10 (with sigma, the index reads only sigma's entries).
- * Each matches more advisors than the window holds, so the window is a real choice.
+ * Each matches more advisors than the window holds, so the window is a real choice. "rho",
+ * in 1 of 40, is rare enough that a page sorted by price is fetched, not walked. Rates
+ * spread over 100 values, with ties.
  */
 async function seed() {
   await t.db.execute(sql`
@@ -36,8 +40,9 @@ async function seed() {
              case when i % 2 = 0 then 'kappa' end,
              case when i % 20 < 7 then 'lambda' end,
              case when i % 25 < 3 then 'sigma' end,
-             case when i % 10 <> 7 then 'omega' end),
-           'Bio', 'UTC', 5, 10000, 'USD', 'active', true,
+             case when i % 10 <> 7 then 'omega' end,
+             case when i % 40 = 3 then 'rho' end),
+           'Bio', 'UTC', 5, 5000 + (i * 37) % 100 * 100, 'USD', 'active', true,
            (i * 7) % 13, least(5 * ((i * 7) % 13), (i * 7) % 13 + (i * 11) % 60)
       from generate_series(1, ${ADVISORS}) i`);
   // The planner's counts, which the path choice reads, and the text indexes' pending entries
@@ -232,6 +237,84 @@ describe("relevance statement: one plan per shape, made once per connection", ()
       expect(mode?.plan_cache_mode).toBe("auto");
     } finally {
       await handle.close();
+    }
+  });
+});
+
+describe("text sorted by rating or price: walk the sort's index, or fetch every match", () => {
+  it("walks for a common match, fetches a rare one", () => {
+    const probe = (matched: number) => ({ matched, words: [{ hits: matched, prefix: true }] });
+    expect(chooseSortPath(probe(250), 2_000, 21)).toBe("walk");
+    expect(chooseSortPath(probe(0), 2_000, 21)).toBe("fetch");
+    // "Marketing Strategy" at 100k: in ~3.6% of advisors, but the planner expected 0.2%.
+    expect(chooseSortPath(probe(18), 100_000, 21)).toBe("walk");
+    // The crossover: the walk's rows at the sample's low end against the fetch's at its high.
+    const n = 100_000;
+    const cost = (m: number) => ({
+      walk: (21 * PROBE_ROWS) / (m - Math.sqrt(m)),
+      fetch: (n / PROBE_ROWS) * (BITMAP_ROW_COST * (m + Math.sqrt(m)) + INDEX_ITEM_COST * m),
+    });
+    let crossover = 2;
+    while (cost(crossover).walk > cost(crossover).fetch) crossover += 1;
+    expect(chooseSortPath(probe(crossover), n, 21)).toBe("walk");
+    expect(chooseSortPath(probe(crossover - 1), n, 21)).toBe("fetch");
+  });
+
+  it("pages in the sort's order on both paths, as the plain query orders them", async () => {
+    await seeded();
+    const dialect = new PgDialect();
+    // The search's statements, recorded on their way to the database.
+    const statements: string[] = [];
+    const recording = {
+      execute: (query: SQL) => {
+        statements.push(dialect.sqlToQuery(query).sql);
+        return t.db.execute(query);
+      },
+    } as unknown as typeof t.db;
+    const orders = {
+      rating: "a.rating_avg desc, a.rating_count desc, a.user_id desc",
+      price_asc: "a.hourly_rate asc, a.user_id asc",
+      price_desc: "a.hourly_rate desc, a.user_id desc",
+    } as const;
+    // Several words: the path the probe's counts choose. One word: the planner's.
+    const cases = [
+      { q: "kappa omega", path: "walk" },
+      { q: "rho omega", path: "fetch" },
+      { q: "sigma omega", path: "walk" },
+      { q: "rho", path: "planner" },
+    ];
+    for (const c of cases) {
+      for (const [sort, order] of Object.entries(orders) as [keyof typeof orders, string][]) {
+        const tsquery = c.q
+          .split(" ")
+          .map((w) => `'${w}':*`)
+          .join(" & ");
+        const expected = (
+          await t.db.execute<{ user_id: string }>(sql`
+            select a.user_id from advisors a
+             where a.status = 'active' and a.accepting_bookings
+               and a.search_vector @@ ${tsquery}::tsquery
+             order by ${sql.raw(order)} limit 60`)
+        ).map((r) => r.user_id);
+        statements.length = 0;
+        const got: string[] = [];
+        let cursor = null;
+        for (let i = 0; i < 3; i += 1) {
+          const page = await searchAdvisors(recording, { q: c.q, sort, limit: 20, cursor });
+          got.push(...page.items.map((a) => a.userId));
+          if (!page.nextCursor) break;
+          cursor = page.nextCursor;
+        }
+        expect(got, `${c.q} by ${sort}`).toEqual(expected);
+        // Each page: its terms (and counts), then the page by the path they chose.
+        const pages = statements.filter((_, i) => i % 2 === 1);
+        expect(pages.length, `${c.q} by ${sort}`).toBe(3);
+        for (const text of pages) {
+          const walk = text.includes("limit (select 2147483647::int8)");
+          const fetch = text.includes("offset 0");
+          expect(walk ? "walk" : fetch ? "fetch" : "planner", `${c.q} by ${sort}`).toBe(c.path);
+        }
+      }
     }
   });
 });
