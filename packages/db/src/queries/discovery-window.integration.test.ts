@@ -25,8 +25,9 @@ const ADVISORS = 2000;
  * 7 of 20 (the probe falls short, the walk wins), "sigma" in 3 of 25 (the text index
  * wins), and "omega" in 9 of 10 (with sigma, the index reads only sigma's entries).
  * Each matches more advisors than the window holds, so the window is a real choice. "rho",
- * in 1 of 40, is rare enough that a page sorted by price is fetched, not walked. Rates
- * spread over 100 values, with ties.
+ * in 1 of 40, is rare enough that a page sorted by price is fetched, not walked. "tau" is
+ * in 7 of 20 by rank in rating order, the PROBE_ROWS-th and the next among them, so the
+ * walk must go on exactly past the probe's last row. Rates spread over 100 values.
  */
 async function seed() {
   await t.db.execute(sql`
@@ -45,6 +46,12 @@ async function seed() {
            'Bio', 'UTC', 5, 5000 + (i * 37) % 100 * 100, 'USD', 'active', true,
            (i * 7) % 13, least(5 * ((i * 7) % 13), (i * 7) % 13 + (i * 11) % 60)
       from generate_series(1, ${ADVISORS}) i`);
+  await t.db.execute(sql`
+    update advisors a set headline = a.headline || ' tau'
+      from (select user_id,
+                   row_number() over (order by rating_avg desc, rating_count desc, user_id desc) as rank
+              from advisors) r
+     where r.user_id = a.user_id and (r.rank + ${20 - (PROBE_ROWS % 20)}) % 20 between 0 and 6`);
   // The planner's counts, which the path choice reads, and the text indexes' pending entries
   // merged in, as autovacuum keeps them on a live table.
   await t.db.execute(sql`vacuum analyze advisors`);
@@ -149,6 +156,7 @@ describe("relevance window: probe, walk, rating bands or rarest word, the same a
       // matched in the probe (of the best-rated PROBE_ROWS), and the path it implies
       { word: "kappa", share: 1 / 2, path: "probe" },
       { word: "lambda", share: 7 / 20, path: "walk" },
+      { word: "tau", share: 7 / 20, path: "walk" },
       { word: "sigma", share: 3 / 25, path: "index" },
       { word: "sigma omega", share: (3 / 25) * (9 / 10), path: "rarest" },
     ];
