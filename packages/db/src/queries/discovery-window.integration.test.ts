@@ -62,7 +62,7 @@ let seeding: Promise<void> | undefined;
 const seeded = () => (seeding ??= seed());
 
 /** The window and page order by definition, computed the plain way. */
-async function reference(q: string): Promise<string[]> {
+async function reference(q: string, minRating = 0): Promise<string[]> {
   const tsquery = q
     .split(" ")
     .map((w) => `'${w}':*`)
@@ -71,7 +71,7 @@ async function reference(q: string): Promise<string[]> {
     select w.user_id from (
       select a.user_id, a.search_vector, a.search_name from advisors a
        where a.status = 'active' and a.accepting_bookings
-         and a.search_vector @@ ${tsquery}::tsquery
+         and a.search_vector @@ ${tsquery}::tsquery and a.rating_avg >= ${minRating}::float8
        order by a.rating_avg desc, a.rating_count desc, a.user_id desc
        limit ${RELEVANCE_WINDOW}) w
      order by (ts_rank(w.search_vector, ${tsquery}::tsquery)
@@ -91,11 +91,11 @@ async function bandCounts(): Promise<number[]> {
 }
 
 /** Every page of a search, by cursor. */
-async function allPages(q: string): Promise<AdvisorCard[]> {
+async function allPages(q: string, minRating?: number): Promise<AdvisorCard[]> {
   const items: AdvisorCard[] = [];
   let cursor = null;
   for (let i = 0; i < 50; i += 1) {
-    const page = await searchAdvisors(t.db, { q, limit: 20, cursor });
+    const page = await searchAdvisors(t.db, { q, limit: 20, cursor, minRating });
     items.push(...page.items);
     if (!page.nextCursor) break;
     cursor = page.nextCursor;
@@ -175,6 +175,22 @@ describe("relevance window: probe, walk, rating bands or rarest word, the same a
         got.map((a) => a.userId),
         c.word,
       ).toEqual(expected);
+    }
+  });
+
+  it("skips the bands below a minimum rating, and only those", async () => {
+    await seeded();
+    // Bounds on a band's edge, inside one, and under all but the bottom band.
+    for (const minRating of [4.5, 4.6, 4.95, 3.9]) {
+      for (const q of ["sigma", "rho", "sigma omega"]) {
+        const expected = await reference(q, minRating);
+        expect(expected.length, `${q} from ${minRating}`).toBeGreaterThan(0);
+        const got = await allPages(q, minRating);
+        expect(
+          got.map((a) => a.userId),
+          `${q} from ${minRating}`,
+        ).toEqual(expected);
+      }
     }
   });
 
