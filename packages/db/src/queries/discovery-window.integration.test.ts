@@ -126,10 +126,11 @@ describe("relevance window: probe, walk, rating bands or rarest word, the same a
     expect(chooseWindowPath(probe(11, [50, 225], false), 100_000, none)).toBe("index");
     expect(chooseWindowPath(probe(11, [50, 225]), 100_000, none)).toBe("walk");
     // Bands as bench/discovery.ts's 1M advisors fill them: a match in ~1% is expected to
-    // fill the window from the best-rated band (58,000) alone, so all words through the
-    // index beat the walk, even with a word in every profile...
+    // fill the window from the best-rated band (58,000) alone, so the index beats the walk,
+    // by all words when they are about as rare, by the rarest when one is in every profile...
     const bands = [58_000, 30_000, 50_000, 79_000, 249_000, 461_000];
-    expect(chooseWindowPath(probe(5, [6, 500]), 1_000_000, bands)).toBe("index");
+    expect(chooseWindowPath(probe(5, [6, 9]), 1_000_000, bands)).toBe("index");
+    expect(chooseWindowPath(probe(5, [6, 500]), 1_000_000, bands)).toBe("rarest");
     // ...but not with two words in most profiles: their entries, even in one band, cost
     // more than the walk.
     expect(chooseWindowPath(probe(20, [300, 400]), 1_000_000, bands)).toBe("walk");
