@@ -225,9 +225,9 @@ describe("relevance statement: one plan per shape, made once per connection", ()
     try {
       const generic = genericPlanClient(handle.db);
       expect(generic).not.toBeNull();
-      // One shape (two words, a price range), two sets of values.
+      // One shape (two words; rates and ratings are values, present or not), two searches.
       const first = { q: "sigma omega", minRate: 5_000, maxRate: 20_000, limit: 20 };
-      const second = { q: "kappa lambda", minRate: 9_000, maxRate: 11_000, limit: 20 };
+      const second = { q: "kappa lambda", minRate: 9_000, minRating: 2, limit: 20 };
       const pooled = [
         await searchAdvisors(handle.db, first),
         await searchAdvisors(handle.db, second),

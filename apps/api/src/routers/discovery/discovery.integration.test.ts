@@ -263,6 +263,30 @@ describe("discovery.search: filters", () => {
     expect(await ids({ minRate: 0, currency: "EUR" })).toEqual([]);
   });
 
+  it("the same way on a text search (relevance), with any of them present or not", async () => {
+    const matches = await ids({ q: "python" });
+    const filters = [
+      { minRate: 15_000, maxRate: 25_000 },
+      { maxRate: 9_000 },
+      { minRate: 0, currency: "EUR" },
+      { minRating: 4.5 },
+      { minRating: 1 },
+      { minRate: 15_000, minRating: 1 },
+    ];
+    const sizes: number[] = [];
+    for (const filter of filters) {
+      const passing = new Set(await ids(filter));
+      const expected = matches.filter((id) => passing.has(id)).sort();
+      expect((await ids({ q: "python", ...filter })).sort(), JSON.stringify(filter)).toEqual(
+        expected,
+      );
+      sizes.push(expected.length);
+    }
+    // Some filters keep a few matches and some none, so both ways are checked.
+    expect(sizes.some((n) => n > 0 && n < matches.length)).toBe(true);
+    expect(sizes).toContain(0);
+  });
+
   it("by minimum average rating; unrated advisors don't pass", async () => {
     expect(await ids({ minRating: 4.5 })).toEqual(["adv-amira", "adv-chen"]);
     expect((await ids({ minRating: 1 })).sort()).toEqual([
