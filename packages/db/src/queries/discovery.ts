@@ -984,13 +984,13 @@ export async function searchAdvisors(
   // than the page; the window keeps the ranking deterministic, so keyset pages over it stay
   // exact. How the window is found is chosen per search (see `windowedPageSql`).
   //
-  // No transaction, and no statement planned for values it doesn't know. A relevance
-  // search with text is one statement, its words and skills resolved inside it, and its
-  // path chosen by the probe's counts, not the planner: one generic plan serves every
-  // search of its shape. Any other search is planned by the planner (walk the rating or
-  // price index, or fetch every match), which needs the resolved values as literals: they
-  // come from a statement of their own first, and the page's statement is unnamed, planned
-  // for its values (drizzle's `execute` never caches a plan).
+  // No transaction. A relevance search with text is one statement, its words and skills
+  // resolved inside it, and its path chosen by the probe's counts, not the planner: one
+  // generic plan serves every search of its shape. Any other search resolves its words and
+  // skills first (a statement of its own, generic too), then its page: an unnamed statement,
+  // planned for its values (drizzle's `execute` never caches a plan), since the planner
+  // chooses between walking the rating or price index and fetching every match; for several
+  // words the probe's counts choose instead (see `chooseSortPath`).
   let rows: readonly PageRow[];
   if (ranked) {
     rows = await executeRelevance(
