@@ -847,7 +847,7 @@ async function main() {
 /**
  * The bench's HTTP client: node:http on one kept-alive connection. It shares a process and
  * a core with the API it times, so its own cost is in every figure; fetch (undici, with web
- * streams) added ~1 ms to the median here against this client (an A/B on 300 searches).
+ * streams) added ~1 ms to the median here against this client (an A/B, ~1,100 searches each).
  */
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
