@@ -881,8 +881,9 @@ function relevanceSql(shape: RelevanceShape, bind: (name: keyof RelevanceValues)
     minRating: null,
   });
   // The rate and rating are checked on the row, always, each passing when its value is null:
-  // in the statement's shape they made 8 of every 16 (each shape is prepared and planned on
-  // its first search on each connection, 10-15 ms). And they are checked with `+ 0`: through
+  // in the statement's shape they made eight shapes of each (each shape is prepared and
+  // planned on its first search on each connection: 25-55 ms measured, against 4-10 ms for
+  // the searches after, with a benchmark running alongside). And with `+ 0`: through
   // the price or rating index they would pick the window's path, which is the probe's to
   // pick. With values it couldn't read, a generic plan fetched "Django founders" between $50
   // and $200 by the price index: 68,000 advisors read for 630 (70 ms; the text index, 5).
