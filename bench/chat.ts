@@ -26,7 +26,15 @@ import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { appendMessage, createDb, type Db, migrateDatabase } from "@an/db";
-import { describeBaseline, measureMachineBaseline, startBenchDatabase } from "./lib/cluster";
+import {
+  cpuPerOperation,
+  describeBaseline,
+  measureMachineBaseline,
+  resetStatementStats,
+  sampleCpu,
+  startBenchDatabase,
+  topStatements,
+} from "./lib/cluster";
 import {
   advisorInvitations,
   advisors,
@@ -312,6 +320,9 @@ async function main() {
     // 1. Open loop: RATE messages/s; latency from the send to the last other member's receipt.
     latencyOn = true;
     const total = RATE * SECONDS;
+    const apiPids = { "api-0": children[0]?.pid, "api-1": children[1]?.pid };
+    await resetStatementStats(databaseUrl);
+    const openCpu0 = await sampleCpu(apiPids);
     const start = performance.now();
     let sendErrors = 0;
     await Promise.all(
@@ -342,19 +353,31 @@ async function main() {
     await until(() => pending.size === 0, 15_000).catch(() => undefined);
     const undelivered = pending.size;
     latencyOn = false;
+    const openCpu = cpuPerOperation(openCpu0, await sampleCpu(apiPids), total);
+    const openStatements = await topStatements(databaseUrl, 6);
     deliveries.sort((a, b) => a - b);
     fanout.sort((a, b) => a - b);
 
     // 2. Closed-loop send throughput: HTTP chat.send vs the same append directly.
+    const httpCpu0 = await sampleCpu(apiPids);
     const httpRun = HAS_SEND
       ? await closedLoop(SECONDS, async (i) => {
           const chat = chats[i % chats.length]!;
           await sendOne(handle.db, chat, i % MEMBERS, tokens, urls[i % 2]!, `h${i}`);
         })
       : null;
+    const httpCpu = httpRun
+      ? cpuPerOperation(httpCpu0, await sampleCpu(apiPids), httpRun.latencies.length)
+      : null;
+    const directCpu0 = await sampleCpu(apiPids);
     const directRun = await closedLoop(SECONDS, async (i) => {
       await appendDirect(handle.db, chats[i % chats.length]!, i % MEMBERS, `d${i}`);
     });
+    const directCpu = cpuPerOperation(
+      directCpu0,
+      await sampleCpu(apiPids),
+      directRun.latencies.length,
+    );
 
     // 3. Reconnect storm: everyone drops and reconnects with lastEventId while sends go on.
     const lastSeqs = new Map<string, number>();
@@ -414,6 +437,9 @@ async function main() {
     console.log(
       `  from commit (send returned) → every other member: p50 ${p(fanout, 50)} ms, p99 ${p(fanout, 99)} ms, max ${p(fanout, 100)} ms`,
     );
+    console.log(`  CPU per message (open loop): ${openCpu}`);
+    console.log("  statements that took the server's time (open loop):");
+    for (const line of openStatements) console.log(`    ${line}`);
     console.log(`Send throughput, closed loop, ${CONCURRENCY} concurrent:`);
     if (httpRun) {
       console.log(
@@ -425,6 +451,8 @@ async function main() {
     console.log(
       `  direct append    ${directRun.rate.toFixed(0).padStart(6)} messages/s (p50 ${p(directRun.latencies, 50)} ms, p99 ${p(directRun.latencies, 99)} ms)`,
     );
+    if (httpCpu) console.log(`  CPU per HTTP send: ${httpCpu}`);
+    console.log(`  CPU per direct append: ${directCpu}`);
     if (httpRun) {
       const ratio = httpRun.rate / directRun.rate;
       console.log(
