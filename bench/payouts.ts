@@ -33,7 +33,15 @@ import {
   migrateDatabase,
   seedReleasedEarnings,
 } from "@an/db";
-import { describeBaseline, measureMachineBaseline, startBenchDatabase } from "./lib/cluster";
+import {
+  cpuPerOperation,
+  describeBaseline,
+  measureMachineBaseline,
+  resetStatementStats,
+  sampleCpu,
+  startBenchDatabase,
+  topStatements,
+} from "./lib/cluster";
 import { sql } from "drizzle-orm";
 
 const ADVISORS = Number(process.env.BENCH_PAYOUT_ADVISORS ?? 10_000);
@@ -90,6 +98,10 @@ async function count(db: Db, query: ReturnType<typeof sql>): Promise<number> {
 
 type RunResult = {
   advisors: number;
+  /** CPU per item settled, by process (workers, API, PostgreSQL, this one). */
+  cpu: string;
+  /** The statements that took the server's time during the run. */
+  statements: string[];
   prepareSeconds: number;
   profile: string;
   wallSeconds: number;
@@ -108,7 +120,15 @@ type RunResult = {
 
 async function run(
   db: Db,
-  input: { prefix: string; advisors: number; paced: boolean; env: Record<string, string> },
+  input: {
+    prefix: string;
+    advisors: number;
+    paced: boolean;
+    env: Record<string, string>;
+    apiPid: number | undefined;
+    /** The run's database, for its statement statistics. */
+    databaseUrl: string;
+  },
 ): Promise<RunResult> {
   const now = new Date();
   process.stdout.write(`  seeding ${input.advisors} advisors with released earnings… `);
@@ -140,6 +160,9 @@ async function run(
       PAYOUT_REQUESTS_PER_SECOND: String(input.paced ? LIMIT : LIMIT * 10),
     }),
   );
+  const pids = { "worker-1": workers[0]!.pid, "worker-2": workers[1]!.pid, api: input.apiPid };
+  await resetStatementStats(input.databaseUrl);
+  const cpu0 = await sampleCpu(pids);
   const started = Date.now();
   await enqueueJob(db, "plan_payouts", {});
   const mine = sql`advisor_id like ${`${input.prefix}|%`}`;
@@ -161,6 +184,11 @@ async function run(
       throw new Error("payout run did not finish in 30 minutes");
   }
   const wallSeconds = (Date.now() - started) / 1000;
+  const cpu = cpuPerOperation(cpu0, await sampleCpu(pids), input.advisors);
+  const statements = await topStatements(
+    input.databaseUrl,
+    Number(process.env.BENCH_STATEMENTS_TOP ?? 8),
+  );
   stopping = true;
   for (const w of workers) w.kill("SIGTERM");
   await Promise.all(workers.map((w) => new Promise((r) => w.once("exit", r))));
@@ -197,6 +225,8 @@ async function run(
   const achievedRate = accepted / sendSeconds;
   return {
     advisors: input.advisors,
+    cpu,
+    statements,
     prepareSeconds,
     profile,
     wallSeconds,
@@ -230,6 +260,9 @@ function report(label: string, r: RunResult) {
     `  every batch and item created (with its ledger entries) after ${r.prepareSeconds.toFixed(1)} s`,
   );
   console.log(`  transfers per second, by 10 s of the run: ${r.profile}`);
+  console.log(`  CPU per item (planning, preparing and sending it): ${r.cpu}`);
+  console.log("  statements that took the server's time:");
+  for (const line of r.statements) console.log(`    ${line}`);
   console.log(
     `  provider requests accepted: ${r.accepted} in a ${r.sendSeconds.toFixed(0)} s sending window → ${r.achievedRate.toFixed(1)} req/s = ${r.fraction.toFixed(3)} of the ${LIMIT} req/s limit`,
   );
@@ -274,6 +307,8 @@ async function main() {
       advisors: BASELINE_ADVISORS,
       paced: false,
       env: common,
+      apiPid: api.pid,
+      databaseUrl,
     });
     console.log("\nPaced run (workers share the provider's budget through PostgreSQL)");
     const paced = await run(handle.db, {
@@ -281,6 +316,8 @@ async function main() {
       advisors: ADVISORS,
       paced: true,
       env: common,
+      apiPid: api.pid,
+      databaseUrl,
     });
 
     report("Baseline", baseline);
