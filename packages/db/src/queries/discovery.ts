@@ -1,6 +1,6 @@
 import { fillPlaceholders, type SQL, sql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
-import { type Executor, genericPlanClient } from "../client";
+import { type Executor, genericPlanClient, plannedForItsValues } from "../client";
 
 export const DISCOVERY_SORTS = ["relevance", "rating", "price_asc", "price_desc"] as const;
 export type DiscoverySort = (typeof DISCOVERY_SORTS)[number];
@@ -792,7 +792,11 @@ const dialect = new PgDialect();
  */
 async function executeGeneric<T>(ex: Executor, query: SQL): Promise<readonly T[]> {
   const client = genericPlanClient(ex);
-  if (!client) return ex.execute<T & Record<string, unknown>>(query) as Promise<readonly T[]>;
+  if (!client) {
+    return ex.execute<T & Record<string, unknown>>(plannedForItsValues(query)) as Promise<
+      readonly T[]
+    >;
+  }
   const { sql: text, params } = dialect.sqlToQuery(query);
   // postgres.js parses the rows with the same client, so they are what execute would give.
   return (await client.unsafe(text, params as never[], { prepare: true })) as unknown as T[];
@@ -933,7 +937,7 @@ async function executeRelevance(
   const client = genericPlanClient(ex);
   if (!client) {
     return ex.execute<PageRow>(
-      relevanceSql(shape, (name) => sql`${sql.param(values[name] ?? null)}`),
+      plannedForItsValues(relevanceSql(shape, (name) => sql`${sql.param(values[name] ?? null)}`)),
     );
   }
   const key = JSON.stringify(shape);
@@ -1041,19 +1045,22 @@ export async function searchAdvisors(
       ),
     );
     const plan = sortPlan(sort, resolved.text);
+    // Planned for its values: they decide between walking an index and fetching every match.
     rows = await ex.execute<PageRow>(
-      plainPageSql(
-        {
-          textCondition: resolved.text ? sql`a.search_vector @@ ${resolved.text.tsquery}` : null,
-          filters: filterValues(resolved.families.map((ids) => sql`${sql.param(ids)}::uuid[]`)),
-          after: params.cursor ? plan.after(cursorValues(params.cursor)) : null,
-          keyColumns: keyColumns(plan),
-          plan,
-          limit: params.limit,
-        },
-        resolved.probe
-          ? chooseSortPath(resolved.probe, resolved.probe.discoverable, params.limit + 1)
-          : null,
+      plannedForItsValues(
+        plainPageSql(
+          {
+            textCondition: resolved.text ? sql`a.search_vector @@ ${resolved.text.tsquery}` : null,
+            filters: filterValues(resolved.families.map((ids) => sql`${sql.param(ids)}::uuid[]`)),
+            after: params.cursor ? plan.after(cursorValues(params.cursor)) : null,
+            keyColumns: keyColumns(plan),
+            plan,
+            limit: params.limit,
+          },
+          resolved.probe
+            ? chooseSortPath(resolved.probe, resolved.probe.discoverable, params.limit + 1)
+            : null,
+        ),
       ),
     );
   }
