@@ -4,6 +4,7 @@ export * from "./config";
 export * from "./booking-token";
 export * from "./factory";
 export * from "./simulated/store";
+export * from "./simulated/token-bucket";
 export * from "./webhooks/signatures";
 export { stripeIdempotencyKeys } from "./stripe/payments";
 export { stripeSubscriptionKeys } from "./stripe/subscriptions";

@@ -1,17 +1,9 @@
 import { type PaymentPort, ProviderUnavailableError, THROTTLED_CODE } from "../ports";
 import type { SimStore } from "./store";
+import { freshBucket, type TokenBucket } from "./token-bucket";
 
 const KIND = "rate_limit";
 const ID = "stripe";
-
-type Bucket = {
-  /** Tokens left; refilled at `limit` per second up to `limit`. */
-  tokens: number;
-  /** When `tokens` was computed (ms since the epoch). */
-  at: number;
-  accepted: number;
-  throttled: number;
-};
 
 /** What the simulated Stripe answered since the last reset (for the payout benchmark). */
 export type SimRequestStats = { accepted: number; throttled: number };
@@ -25,45 +17,29 @@ export type SimRateLimiter = {
 
 /**
  * Stripe's request-rate limit for the simulated provider: a token bucket of `limit`
- * requests, refilled at `limit` per second, kept in the `SimStore` and changed with one
- * atomic update, so every API and worker process draws from the same bucket. Over the
- * limit a request is refused the way Stripe does it (429 with a whole-second Retry-After),
- * which the port reports as `ProviderUnavailableError` with code `rate_limit`. `limit` 0
- * admits everything; requests are counted either way.
+ * requests, refilled at `limit` per second (./token-bucket), kept in the `SimStore` and
+ * taken from in one atomic step, so every API and worker process draws from the same
+ * bucket. Every request passes through this one object: the store's `takeToken` holds it
+ * only for that step, where a locked read-modify-write held it across four round trips and
+ * made it the payout benchmark's bottleneck. Over the limit a request is refused the way
+ * Stripe does it (429 with a whole-second Retry-After), which the port reports as
+ * `ProviderUnavailableError` with code `rate_limit`. `limit` 0 admits everything; requests
+ * are counted either way.
  */
 export function createSimRateLimiter(
   store: SimStore,
   now: () => Date,
   limit: number,
 ): SimRateLimiter {
-  const fresh = (): Bucket => ({ tokens: limit, at: now().getTime(), accepted: 0, throttled: 0 });
-
-  async function change(update: (bucket: Bucket) => Bucket): Promise<void> {
-    if (await store.update<Bucket>(KIND, ID, update)) return;
-    await store.putIfAbsent<Bucket>(KIND, ID, fresh());
-    await store.update<Bucket>(KIND, ID, update);
-  }
-
   return {
     async admit() {
-      const verdict = { admitted: true, waitSeconds: 0 };
-      await change((bucket) => {
-        const at = now().getTime();
-        if (limit <= 0) {
-          verdict.admitted = true;
-          return { ...bucket, at, accepted: bucket.accepted + 1 };
-        }
-        const elapsed = Math.max(0, at - bucket.at) / 1000;
-        const tokens = Math.min(limit, bucket.tokens + elapsed * limit);
-        if (tokens >= 1) {
-          verdict.admitted = true;
-          return { ...bucket, tokens: tokens - 1, at, accepted: bucket.accepted + 1 };
-        }
-        verdict.admitted = false;
-        verdict.waitSeconds = (1 - tokens) / limit;
-        return { ...bucket, tokens, at, throttled: bucket.throttled + 1 };
-      });
-      if (!verdict.admitted) {
+      const input = { limit, atMs: now().getTime() };
+      let verdict = await store.takeToken(KIND, ID, input);
+      if (!verdict) {
+        await store.putIfAbsent<TokenBucket>(KIND, ID, freshBucket(limit, input.atMs));
+        verdict = await store.takeToken(KIND, ID, input);
+      }
+      if (verdict && !verdict.admitted) {
         throw new ProviderUnavailableError(
           "Too many requests hit the API too quickly (simulated rate limit).",
           {
@@ -76,12 +52,12 @@ export function createSimRateLimiter(
     },
 
     async stats() {
-      const bucket = await store.get<Bucket>(KIND, ID);
+      const bucket = await store.get<TokenBucket>(KIND, ID);
       return { accepted: bucket?.accepted ?? 0, throttled: bucket?.throttled ?? 0 };
     },
 
     async reset() {
-      await store.put<Bucket>(KIND, ID, fresh());
+      await store.put<TokenBucket>(KIND, ID, freshBucket(limit, now().getTime()));
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { WebhookProvider } from "@an/domain";
+import { takeToken, type TokenBucket, type TokenVerdict } from "./token-bucket";
 
 /**
  * Where the simulated providers keep their state. Backed by PostgreSQL in the apps
@@ -15,6 +16,17 @@ export interface SimStore {
   update<T>(kind: string, id: string, change: (current: T) => T): Promise<T | null>;
   /** Objects of a kind, oldest first. */
   list<T>(kind: string): Promise<T[]>;
+  /**
+   * Takes a token from the `TokenBucket` stored at kind/id (see `takeToken` in
+   * ./token-bucket) in one atomic step, and says whether the request was admitted; null
+   * when absent. Every request to the simulated Stripe passes through one such bucket, so
+   * this must not hold the object any longer than the change itself takes.
+   */
+  takeToken(
+    kind: string,
+    id: string,
+    input: { limit: number; atMs: number },
+  ): Promise<TokenVerdict | null>;
 }
 
 /**
@@ -63,6 +75,13 @@ export function memorySimStore(): SimStore {
       return Promise.resolve(
         [...data.entries()].filter(([k]) => k.startsWith(prefix)).map(([, v]) => v as T),
       );
+    },
+    takeToken(kind: string, id: string, input: { limit: number; atMs: number }) {
+      const k = key(kind, id);
+      if (!data.has(k)) return Promise.resolve(null);
+      const taken = takeToken(data.get(k) as TokenBucket, input.limit, input.atMs);
+      data.set(k, taken.bucket);
+      return Promise.resolve(taken.verdict);
     },
   };
 }

@@ -54,6 +54,45 @@ export function createPgSimStore(db: Db) {
         return next;
       });
     },
+    /**
+     * The token bucket's step (`takeToken` in @an/billing's simulated/token-bucket) as one
+     * update, computed from the row the update locks: the row is held for that statement
+     * alone. Every simulated Stripe request takes this same row, and the locked
+     * read-modify-write of `update` (four round trips) queued the payout benchmark's
+     * requests behind it (6.7 ms mean per lock). The arithmetic is the same, in float8 as
+     * in JavaScript; a test compares the two.
+     */
+    async takeToken(
+      kind: string,
+      id: string,
+      input: { limit: number; atMs: number },
+    ): Promise<{ admitted: boolean; waitSeconds: number } | null> {
+      const limit = sql`${input.limit}::float8`;
+      const at = sql`${input.atMs}::float8`;
+      const field = (name: string) => sql`(${simObjects.data}->>${sql.raw(`'${name}'`)})`;
+      const tokens = sql`least(${limit}, ${field("tokens")}::float8 + greatest(0, ${at} - ${field("at")}::float8) / 1000 * ${limit})`;
+      const admitted = sql`(${limit} <= 0 or ${tokens} >= 1)`;
+      const [row] = await db
+        .update(simObjects)
+        .set({
+          data: sql`jsonb_build_object(
+            'tokens', case when ${limit} <= 0 then ${field("tokens")}::float8
+                           when ${tokens} >= 1 then ${tokens} - 1 else ${tokens} end,
+            'at', ${at},
+            'accepted', ${field("accepted")}::bigint + case when ${admitted} then 1 else 0 end,
+            'throttled', ${field("throttled")}::bigint + case when ${admitted} then 0 else 1 end,
+            -- RETURNING sees only the new row: the verdict rides in it.
+            'admitted', ${admitted})`,
+          updatedAt: sql`now()`,
+        })
+        .where(and(eq(simObjects.kind, kind), eq(simObjects.id, id)))
+        .returning({ data: simObjects.data });
+      if (!row) return null;
+      const bucket = row.data as { tokens: number; admitted: boolean };
+      return bucket.admitted
+        ? { admitted: true, waitSeconds: 0 }
+        : { admitted: false, waitSeconds: (1 - bucket.tokens) / input.limit };
+    },
     async list<T>(kind: string): Promise<T[]> {
       const rows = await db
         .select({ data: simObjects.data })
