@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
-import { grantRole, seedDemoData } from "@an/db";
+import { enqueueJob, grantRole, seedDemoData } from "@an/db";
 import { useTestDatabase } from "@an/db/testing";
 import pino from "pino";
-import { describe, expect, it } from "vitest";
+import { Writable } from "node:stream";
+import { describe, expect, it, vi } from "vitest";
 import { loadWorkerEnv } from "./env";
 import { startWorker } from "./runner";
 
@@ -61,5 +62,58 @@ describe("worker runner", () => {
       sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name like 'advisor-network:worker%'`,
     );
     expect(connections[0]?.n).toBe(0);
+  });
+
+  it("graphile-worker's own lines go through our logger as JSON, at our level, never to the console", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString("utf8").split("\n").filter(Boolean))
+          lines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    const consoleCalls = (["log", "info", "warn", "error", "debug"] as const).map((m) =>
+      vi.spyOn(console, m).mockImplementation(() => undefined),
+    );
+    const completed = () =>
+      lines.filter(
+        (l) =>
+          l.component === "graphile-worker" &&
+          typeof l.msg === "string" &&
+          l.msg.startsWith("Completed task"),
+      );
+    const runOneJob = async (level: "info" | "warn") => {
+      const env = loadWorkerEnv({ NODE_ENV: "test", LOG_LEVEL: level, WORKER_CONCURRENCY: "1" });
+      const worker = await startWorker(env, t.url, pino({ level }, sink));
+      try {
+        await enqueueJob(t.db, "purge_expired_rate_limits", {});
+        await until(async () => {
+          const pending = await t.db.execute<{ n: number }>(
+            sql`select count(*)::int as n from graphile_worker._private_jobs`,
+          );
+          return pending[0]?.n === 0;
+        });
+      } finally {
+        await worker.stop();
+      }
+    };
+    try {
+      await runOneJob("warn");
+      expect(completed()).toEqual([]);
+
+      await runOneJob("info");
+      expect(completed()).toContainEqual(
+        expect.objectContaining({
+          level: 30,
+          task: "purge_expired_rate_limits",
+          jobId: expect.any(String) as string,
+          durationMs: expect.any(Number) as number,
+        }),
+      );
+      for (const spy of consoleCalls) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of consoleCalls) spy.mockRestore();
+    }
   });
 });

@@ -6,6 +6,7 @@ import { createTransport } from "nodemailer";
 import type { Logger } from "pino";
 import type { WorkerEnv } from "./env";
 import { buildWorkerDeps } from "./deps";
+import { graphileLogger } from "./graphile-logger";
 import { startLiveness } from "./liveness";
 import { CRONTAB, createTaskList } from "./tasks";
 
@@ -35,6 +36,7 @@ export async function startWorker(
   });
   const runner = await run({
     events,
+    logger: graphileLogger(log),
     connectionString: databaseUrl,
     concurrency: env.WORKER_CONCURRENCY,
     taskList: createTaskList(
