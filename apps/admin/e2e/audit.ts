@@ -10,7 +10,7 @@ import {
   translator,
 } from "@an/domain";
 import type { Page } from "playwright-core";
-import { artifactsDir } from "./stack";
+import { artifactsDir, captureFullPage } from "./stack";
 
 /*
  * What every console page is held to in the browser tests, in any locale and at any
@@ -181,7 +181,7 @@ export async function screenshotPage(page: Page, name: string, locale: Locale): 
   const width = page.viewportSize()?.width ?? 0;
   const path = join(pagesDir, `${name}-${locale}-${width}.png`);
   await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path, fullPage: true, animations: "disabled" });
+  await captureFullPage(page, path, { animations: "disabled" });
   return path;
 }
 

@@ -12,7 +12,7 @@ import { createTestDatabase, type TestDatabase } from "@an/db/testing";
 import { loadWorkerEnv, startWorker, type WorkerHandle } from "@an/worker";
 import { createTRPCClient, httpBatchLink, type TRPCClient } from "@trpc/client";
 import pino from "pino";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, chromium, errors, type Page } from "playwright-core";
 import { createServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, expect, onTestFailed } from "vitest";
 
@@ -189,21 +189,39 @@ export async function screenshot(stack: Stack, name: string): Promise<void> {
   await mkdir(artifactsDir, { recursive: true });
   // From the top: a scrolled page would leave the fixed header in the middle of the picture.
   await stack.page.evaluate(() => window.scrollTo(0, 0));
-  await stack.page.screenshot({
-    path: join(artifactsDir, `${name}.png`),
-    fullPage: true,
-    animations: "disabled",
-  });
+  await captureFullPage(stack.page, join(artifactsDir, `${name}.png`), { animations: "disabled" });
+}
+
+/**
+ * Saves a full-page screenshot of `page` at `path`. Chromium captures on the compositor's
+ * next frame, and once in CI no frame came for 40 s on a page that still answered scripts:
+ * the picture, an artifact rather than an assertion, failed the test. So a capture that
+ * times out is retried once after a resize has forced a new frame; a second timeout fails.
+ */
+export async function captureFullPage(
+  page: Page,
+  path: string,
+  options: { animations?: "disabled" } = {},
+): Promise<void> {
+  const take = (timeout: number) => page.screenshot({ ...options, path, fullPage: true, timeout });
+  try {
+    await take(15_000);
+  } catch (error) {
+    if (!(error instanceof errors.TimeoutError)) throw error;
+    const size = page.viewportSize();
+    if (size) {
+      await page.setViewportSize({ ...size, height: size.height + 1 });
+      await page.setViewportSize(size);
+    }
+    await take(45_000);
+  }
 }
 
 /** Keeps a `<name>-failure.png` screenshot if the running test fails. */
 export function screenshotOnFailure(stack: Stack, name: string): void {
   onTestFailed(async () => {
     await mkdir(artifactsDir, { recursive: true });
-    await stack.page.screenshot({
-      path: join(artifactsDir, `${name}-failure.png`),
-      fullPage: true,
-    });
+    await captureFullPage(stack.page, join(artifactsDir, `${name}-failure.png`));
   });
 }
 
