@@ -343,3 +343,78 @@ describe("text sorted by rating or price: walk the sort's index, or fetch every 
     }
   });
 });
+
+describe("filters sorted by rating or price: the sort's index alone", () => {
+  it("walks the index without reading the table, but for the page it returns", async () => {
+    await seeded();
+    // The search's statements, kept to be explained.
+    const statements: SQL[] = [];
+    const recording = {
+      execute: (query: SQL) => {
+        statements.push(query);
+        return t.db.execute(query);
+      },
+    } as unknown as typeof t.db;
+    const orders = {
+      rating: {
+        index: "advisors_discovery_rating_idx",
+        order: "a.rating_avg desc, a.rating_count desc, a.user_id desc",
+      },
+      price_asc: {
+        index: "advisors_discovery_price_idx",
+        order: "a.hourly_rate asc, a.user_id asc",
+      },
+      price_desc: {
+        index: "advisors_discovery_price_idx",
+        order: "a.hourly_rate desc, a.user_id desc",
+      },
+    } as const;
+    // Every filter besides text: rate (in a currency) and rating match some advisors; the
+    // skill and language match none here, but their columns must be in the index too.
+    const filters = [
+      { minRate: 6_000, maxRate: 9_000, currency: "USD", minRating: 2 },
+      { skillIds: ["00000000-0000-4000-8000-000000000001"], language: "en" },
+    ];
+    for (const filter of filters) {
+      for (const [sort, { index, order }] of Object.entries(orders) as [
+        keyof typeof orders,
+        (typeof orders)[keyof typeof orders],
+      ][]) {
+        const label = `${JSON.stringify(filter)} by ${sort}`;
+        statements.length = 0;
+        const got: string[] = [];
+        let cursor = null;
+        for (let i = 0; i < 3; i += 1) {
+          const page = await searchAdvisors(recording, { ...filter, sort, limit: 20, cursor });
+          got.push(...page.items.map((a) => a.userId));
+          if (!page.nextCursor) break;
+          cursor = page.nextCursor;
+        }
+        // The same advisors, in the same order, as the plain query.
+        const expected = filter.skillIds
+          ? []
+          : (
+              await t.db.execute<{ user_id: string }>(sql`
+                select a.user_id from advisors a
+                 where a.status = 'active' and a.accepting_bookings and a.currency = 'USD'
+                   and a.hourly_rate between 6000 and 9000 and a.rating_avg >= 2
+                 order by ${sql.raw(order)} limit 60`)
+            ).map((r) => r.user_id);
+        expect(got, label).toEqual(expected);
+        if (!filter.skillIds) expect(got.length, label).toBe(60);
+        // Each page's statement, explained where only an index can walk in the sort's order
+        // (on 2,000 advisors the planner would rather read the table and sort it).
+        const page = statements.at(-1)!;
+        const plan = await t.db.transaction(async (tx) => {
+          await tx.execute(sql`set local enable_seqscan = off`);
+          await tx.execute(sql`set local enable_bitmapscan = off`);
+          await tx.execute(sql`set local enable_sort = off`);
+          const rows = await tx.execute<{ "QUERY PLAN": string }>(sql`explain (costs off) ${page}`);
+          return rows.map((r) => r["QUERY PLAN"]).join("\n");
+        });
+        expect(plan, label).toMatch(new RegExp(`Index Only Scan( Backward)? using ${index}`));
+        expect(plan, label).not.toMatch(new RegExp(`Index Scan( Backward)? using ${index}`));
+      }
+    }
+  });
+});
