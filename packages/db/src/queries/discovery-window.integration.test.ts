@@ -357,15 +357,15 @@ describe("filters sorted by rating or price: the sort's index alone", () => {
     } as unknown as typeof t.db;
     const orders = {
       rating: {
-        index: "advisors_discovery_rating_idx",
+        index: "advisors_discovery_rating_covering_idx",
         order: "a.rating_avg desc, a.rating_count desc, a.user_id desc",
       },
       price_asc: {
-        index: "advisors_discovery_price_idx",
+        index: "advisors_discovery_price_covering_idx",
         order: "a.hourly_rate asc, a.user_id asc",
       },
       price_desc: {
-        index: "advisors_discovery_price_idx",
+        index: "advisors_discovery_price_covering_idx",
         order: "a.hourly_rate desc, a.user_id desc",
       },
     } as const;

@@ -722,9 +722,9 @@ function plainPageSql(input: PageSqlInput, path: "walk" | "fetch" | null): SQL {
   const all = (conditions: SQL[]) => sql.join(conditions, sql` and `);
   const after = input.after ? [input.after] : [];
   switch (path) {
-    // Straight from the table. Without text, the page's keys first: a walk of the rating or
-    // price index then needs nothing the index doesn't carry (migration 0021). Text is
-    // checked on the table's row anyway, so there the cards are read as the rows are.
+    // Straight from the table. Without text, the page's keys first: a walk in rating or
+    // price order then needs nothing its covering index doesn't carry (migration 0021). Text
+    // is checked on the table's row anyway, so there the cards are read as the rows are.
     case null:
       return pageOf(sql`advisors a`, all([DISCOVERABLE, ...matching, ...after]), input, {
         keysFirst: !input.textCondition,
@@ -760,9 +760,9 @@ function plainPageSql(input: PageSqlInput, path: "walk" | "fetch" | null): SQL {
  *
  * With `keysFirst` (`from` is the advisors table), the page's advisors are found by their
  * ids and sort keys alone, and only they are read for their cards: a filtered search
- * sorted by rating or price then walks the sort's index without reading the table (an
- * index-only scan; the index carries the filters' columns, migration 0021). Walking it and
- * reading each advisor passed over cost ~10 µs an advisor (1.3 kB rows, one page each).
+ * sorted by rating or price then walks a covering index in the sort's order without reading
+ * the table (an index-only scan; migration 0021). Walking the narrow index and reading each
+ * advisor passed over cost ~10 µs an advisor (1.3 kB rows, one page each).
  */
 function pageOf(
   from: SQL,
