@@ -402,8 +402,9 @@ describe("filters sorted by rating or price: the sort's index alone", () => {
             ).map((r) => r.user_id);
         expect(got, label).toEqual(expected);
         if (!filter.skillIds) expect(got.length, label).toBe(60);
-        // Each page's statement, explained where only an index can walk in the sort's order
-        // (on 2,000 advisors the planner would rather read the table and sort it).
+        // The last page's statement (its cursor included), explained where only an index can
+        // walk in the sort's order (on 2,000 advisors the planner would rather read the
+        // table and sort it).
         const page = statements.at(-1)!;
         const plan = await t.db.transaction(async (tx) => {
           await tx.execute(sql`set local enable_seqscan = off`);
