@@ -10,6 +10,7 @@ import {
   chooseWindowPath,
   INDEX_ITEM_COST,
   PROBE_ROWS,
+  rarestWord,
   RATING_BANDS,
   RELEVANCE_WINDOW,
   searchAdvisors,
@@ -25,7 +26,8 @@ const ADVISORS = 2000;
  * 7 of 20 (the probe falls short, the walk wins), "sigma" in 3 of 25 (the text index
  * wins), and "omega" in 9 of 10 (with sigma, the index reads only sigma's entries).
  * Each matches more advisors than the window holds, so the window is a real choice. "rho",
- * in 1 of 40, is rare enough that a page sorted by price is fetched, not walked. "tau" is
+ * in 1 of 40, is rare enough that a page sorted by price is fetched, not walked; every
+ * advisor with it has "omega", but 1 in 7 of those with "psi" (in 1 of 21) has not. "tau" is
  * in 7 of 20 by rank in rating order, the PROBE_ROWS-th and the next among them, so the
  * walk must go on exactly past the probe's last row. Rates spread over 100 values.
  */
@@ -42,7 +44,8 @@ async function seed() {
              case when i % 20 < 7 then 'lambda' end,
              case when i % 25 < 3 then 'sigma' end,
              case when i % 10 <> 7 then 'omega' end,
-             case when i % 40 = 3 then 'rho' end),
+             case when i % 40 = 3 then 'rho' end,
+             case when i % 21 = 7 then 'psi' end),
            'Bio', 'UTC', 5, 5000 + (i * 37) % 100 * 100, 'USD', 'active', true,
            (i * 7) % 13, least(5 * ((i * 7) % 13), (i * 7) % 13 + (i * 11) % 60)
       from generate_series(1, ${ADVISORS}) i`);
@@ -266,9 +269,12 @@ describe("relevance statement: one plan per shape, made once per connection", ()
   });
 });
 
-describe("text sorted by rating or price: walk the sort's index, or fetch every match", () => {
+describe("text sorted by rating or price: walk the sort's index, fetch every match, or the rarest word's", () => {
   it("walks for a common match, fetches a rare one", () => {
-    const probe = (matched: number) => ({ matched, words: [{ hits: matched, prefix: true }] });
+    const probe = (matched: number, hits: number[] = [matched]) => ({
+      matched,
+      words: hits.map((h) => ({ hits: h, prefix: true })),
+    });
     expect(chooseSortPath(probe(250), 2_000, 21)).toBe("walk");
     expect(chooseSortPath(probe(0), 2_000, 21)).toBe("fetch");
     // "Marketing Strategy" at 100k: in ~3.6% of advisors, but the planner expected 0.2%.
@@ -283,6 +289,13 @@ describe("text sorted by rating or price: walk the sort's index, or fetch every 
     while (cost(crossover).walk > cost(crossover).fetch) crossover += 1;
     expect(chooseSortPath(probe(crossover), n, 21)).toBe("walk");
     expect(chooseSortPath(probe(crossover - 1), n, 21)).toBe("fetch");
+    // "Unreal Engine" at 100k: a rare word and one in half of all profiles, read as a
+    // prefix. Its entries make the index dearer than the walk; the rare word's alone don't.
+    expect(chooseSortPath(probe(3, [3, 250]), n, 21)).toBe("rarest");
+    // Two words about as rare: both through the index (their entries cost next to nothing).
+    expect(chooseSortPath(probe(2, [4, 5]), n, 21)).toBe("fetch");
+    // The first of the rarest, as the relevance statement picks it.
+    expect(rarestWord(probe(3, [250, 3, 3]))).toBe(1);
   });
 
   it("pages in the sort's order on both paths, as the plain query orders them", async () => {
@@ -304,7 +317,10 @@ describe("text sorted by rating or price: walk the sort's index, or fetch every 
     // Several words: the path the probe's counts choose. One word: the planner's.
     const cases = [
       { q: "kappa omega", path: "walk" },
-      { q: "rho omega", path: "fetch" },
+      { q: "lambda sigma", path: "fetch" },
+      { q: "rho omega", path: "rarest" },
+      // Not every advisor with "psi" has "omega": the whole text is checked on each.
+      { q: "psi omega", path: "rarest" },
       { q: "sigma omega", path: "walk" },
       { q: "rho", path: "planner" },
     ];
@@ -336,8 +352,10 @@ describe("text sorted by rating or price: walk the sort's index, or fetch every 
         expect(pages.length, `${c.q} by ${sort}`).toBe(3);
         for (const text of pages) {
           const walk = text.includes("limit (select 2147483647::int8)");
-          const fetch = text.includes("offset 0");
-          expect(walk ? "walk" : fetch ? "fetch" : "planner", `${c.q} by ${sort}`).toBe(c.path);
+          const rarest = text.includes("ts_match_vq");
+          const fetch = text.includes("offset 0") && !rarest;
+          const path = walk ? "walk" : fetch ? "fetch" : rarest ? "rarest" : "planner";
+          expect(path, `${c.q} by ${sort}`).toBe(c.path);
         }
       }
     }

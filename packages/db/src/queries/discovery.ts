@@ -221,7 +221,8 @@ async function resolveSearchTerms(
 ): Promise<{
   text: TextQuery | null;
   families: string[][];
-  probe: (ProbeCounts & { discoverable: number }) | null;
+  /** `groups`: each word's part of the text (with its corrections), as tsquery text. */
+  probe: (ProbeCounts & { discoverable: number; groups: string[] }) | null;
 }> {
   if (words.length === 0 && skills.length === 0) {
     return { text: null, families: [], probe: null };
@@ -272,6 +273,7 @@ async function resolveSearchTerms(
       counted && row?.groups && row.hits && row.matched !== null && row.discoverable !== null
         ? {
             discoverable: row.discoverable,
+            groups: row.groups,
             matched: row.matched,
             words: row.groups.map((g, i) => ({
               hits: row.hits![i] ?? 0,
@@ -420,8 +422,7 @@ export function chooseWindowPath(
   const high = (k: number) => k + Math.sqrt(k);
   const low = Math.max(0, probe.matched - Math.sqrt(probe.matched));
   const items = (w: { hits: number; prefix: boolean }) => (w.prefix ? w.hits : 0);
-  // The first of the rarest, as the statement picks it.
-  const rarest = probe.words.reduce((r, w) => (w.hits < r.hits ? w : r));
+  const rarest = probe.words[rarestWord(probe)]!;
   // The bands read in turn until those before are expected (at the sample's low end) to
   // hold the window; without band counts (never analyzed), one band of every advisor.
   const bands = bandRows.reduce((x, y) => x + y, 0) >= 1 ? bandRows : [discoverable];
@@ -459,25 +460,54 @@ export function chooseWindowPath(
 }
 
 /**
+ * Which word of the text (an index into `probe.words`) the probe found in the fewest of
+ * its rows: the first of them on a tie, as the relevance statement picks it.
+ */
+export function rarestWord(probe: ProbeCounts): number {
+  return probe.words.reduce((r, w, i) => (w.hits < probe.words[r]!.hits ? i : r), 0);
+}
+
+/**
  * How a text search sorted by rating or price finds its page (`rows`, the page and one
- * more): `walk` the sort's index from the cursor, checking each advisor, or `fetch` every
- * match from the text index and sort them. The same costs as `chooseWindowPath`'s walk and
- * (unbanded) index, for `rows` instead of the window, from the same probe. The planner
- * can't be left to choose: the words of a skill name come together, and it multiplies their
+ * more): `walk` the sort's index from the cursor, checking each advisor; `fetch` every
+ * match from the text index (all words) and sort them; or, for several words, fetch the
+ * advisors with the `rarest` word from the index, check the whole text on each row and
+ * sort those. The same costs as `chooseWindowPath`'s walk, index and rarest word
+ * (unbanded), for `rows` instead of the window, from the same probe. The planner can't be
+ * left to choose: the words of a skill name come together, and it multiplies their
  * frequencies. For "Marketing Strategy" by price it read 3,337 matches (8 ms, at 100k
- * advisors), expecting 210, where the walk took 600 rows (1 ms).
+ * advisors), expecting 210, where the walk took 600 rows (1 ms). And a common word read
+ * as a prefix is dear in the index: "Unreal Engine" by price walked 4,321 rows (6.5 ms at
+ * 100k), and all words through the index cost 16 ms for "engine:*" alone, where the 565
+ * advisors with "unreal" hold every match.
  */
 export function chooseSortPath(
   probe: ProbeCounts,
   discoverable: number,
   rows: number,
-): "walk" | "fetch" {
+): "walk" | "fetch" | "rarest" {
   const low = Math.max(0, probe.matched - Math.sqrt(probe.matched));
-  const high = probe.matched + Math.sqrt(probe.matched);
-  const items = probe.words.reduce((sum, w) => sum + (w.prefix ? w.hits : 0), 0);
-  const walk = low > 0 ? (rows * PROBE_ROWS) / low : Infinity;
-  const fetch = (discoverable / PROBE_ROWS) * (BITMAP_ROW_COST * high + INDEX_ITEM_COST * items);
-  return walk <= fetch ? "walk" : "fetch";
+  const high = (k: number) => k + Math.sqrt(k);
+  const items = (w: { hits: number; prefix: boolean }) => (w.prefix ? w.hits : 0);
+  const scale = discoverable / PROBE_ROWS;
+  const rarest = probe.words[rarestWord(probe)];
+  const costs: ["walk" | "fetch" | "rarest", number][] = [
+    ["walk", low > 0 ? (rows * PROBE_ROWS) / low : Infinity],
+    [
+      "fetch",
+      scale *
+        (BITMAP_ROW_COST * high(probe.matched) +
+          INDEX_ITEM_COST * probe.words.reduce((sum, w) => sum + items(w), 0)),
+    ],
+    [
+      "rarest",
+      rarest && probe.words.length > 1
+        ? scale * (BITMAP_ROW_COST * high(rarest.hits) + INDEX_ITEM_COST * items(rarest))
+        : Infinity,
+    ],
+  ];
+  // Ties go to the earlier: the walk, then all words through the index.
+  return costs.reduce((best, c) => (c[1] < best[1] ? c : best))[0];
 }
 
 /**
@@ -714,21 +744,26 @@ function windowedPageSql(input: PageSqlInput, text: TextQuery, termsCtes: SQL): 
 }
 
 /**
- * A page in the sort's order, found the way `path` says (see `chooseSortPath`), or as the
- * planner chooses (null: no text, or one word, whose frequency it reads well from statistics).
+ * How a page sorted by rating or price is found (see `chooseSortPath`); null: as the
+ * planner chooses (no text, or one word, whose frequency it reads well from statistics).
+ * For `rarest`, that word's part of the text (a tsquery) and the whole text.
  */
-function plainPageSql(input: PageSqlInput, path: "walk" | "fetch" | null): SQL {
+type SortPath = { path: "walk" | "fetch" } | { path: "rarest"; word: SQL; tsquery: SQL } | null;
+
+/** A page in the sort's order, found the way `path` says. */
+function plainPageSql(input: PageSqlInput, path: SortPath): SQL {
   const matching = [...(input.textCondition ? [input.textCondition] : []), ...input.filters];
   const all = (conditions: SQL[]) => sql.join(conditions, sql` and `);
   const after = input.after ? [input.after] : [];
-  switch (path) {
+  if (path === null) {
     // Straight from the table. Without text, the page's keys first: a walk in rating or
     // price order then needs nothing its covering index doesn't carry (migration 0021). Text
     // is checked on the table's row anyway, so there the cards are read as the rows are.
-    case null:
-      return pageOf(sql`advisors a`, all([DISCOVERABLE, ...matching, ...after]), input, {
-        keysFirst: !input.textCondition,
-      });
+    return pageOf(sql`advisors a`, all([DISCOVERABLE, ...matching, ...after]), input, {
+      keysFirst: !input.textCondition,
+    });
+  }
+  switch (path.path) {
     // Down the sort's index from the cursor; the uncapped LIMIT keeps the conditions above
     // the walk, and as a subquery the planner reads it as few rows (see `windowedPageSql`).
     case "walk":
@@ -747,6 +782,18 @@ function plainPageSql(input: PageSqlInput, path: "walk" | "fetch" | null): SQL {
         sql`(select ${WINDOW_COLUMNS} from advisors a
               where ${all([DISCOVERABLE, ...matching])} offset 0) a`,
         all([sql`true`, ...after]),
+        input,
+      );
+    // The advisors with the rarest word, from the text index; the fence keeps the other
+    // words out of the index's condition (a common one read as a prefix can cost more than
+    // all those rows). Then the whole text, through ts_match_vq as in the relevance
+    // statement's rarest path, and the filters, on each row. Every match has that word, so
+    // these are exactly the matches.
+    case "rarest":
+      return pageOf(
+        sql`(select ${WINDOW_COLUMNS} from advisors a
+              where ${all([DISCOVERABLE, sql`a.search_vector @@ ${path.word}`])} offset 0) a`,
+        all([sql`ts_match_vq(a.search_vector, ${path.tsquery})`, ...input.filters, ...after]),
         input,
       );
   }
@@ -1078,6 +1125,18 @@ export async function searchAdvisors(
       ),
     );
     const plan = sortPlan(sort, resolved.text);
+    const probe = resolved.probe;
+    const chosen = probe ? chooseSortPath(probe, probe.discoverable, params.limit + 1) : null;
+    const path: SortPath =
+      chosen === "rarest" && probe && resolved.text
+        ? {
+            path: "rarest",
+            word: sql`${probe.groups[rarestWord(probe)]}::tsquery`,
+            tsquery: resolved.text.tsquery,
+          }
+        : chosen === "walk" || chosen === "fetch"
+          ? { path: chosen }
+          : null;
     // Planned for its values: they decide between walking an index and fetching every match.
     rows = await ex.execute<PageRow>(
       plannedForItsValues(
@@ -1090,9 +1149,7 @@ export async function searchAdvisors(
             plan,
             limit: params.limit,
           },
-          resolved.probe
-            ? chooseSortPath(resolved.probe, resolved.probe.discoverable, params.limit + 1)
-            : null,
+          path,
         ),
       ),
     );
