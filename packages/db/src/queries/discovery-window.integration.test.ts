@@ -270,7 +270,7 @@ describe("relevance statement: one plan per shape, made once per connection", ()
 });
 
 describe("text sorted by rating or price: walk the sort's index, fetch every match, or the rarest word's", () => {
-  it("walks for a common match, fetches a rare one", () => {
+  it("walks for a common match, fetches a rare one, or the rarest word's advisors", () => {
     const probe = (matched: number, hits: number[] = [matched]) => ({
       matched,
       words: hits.map((h) => ({ hits: h, prefix: true })),
@@ -298,7 +298,7 @@ describe("text sorted by rating or price: walk the sort's index, fetch every mat
     expect(rarestWord(probe(3, [250, 3, 3]))).toBe(1);
   });
 
-  it("pages in the sort's order on both paths, as the plain query orders them", async () => {
+  it("pages in the sort's order on every path, as the plain query orders them", async () => {
     await seeded();
     const dialect = new PgDialect();
     // The search's statements, recorded on their way to the database.
