@@ -8,6 +8,7 @@ import {
   BITMAP_ROW_COST,
   chooseSortPath,
   chooseWindowPath,
+  chooseWordSortPath,
   INDEX_ITEM_COST,
   PROBE_ROWS,
   rarestWord,
@@ -298,6 +299,28 @@ describe("text sorted by rating or price: walk the sort's index, fetch every mat
     expect(rarestWord(probe(3, [250, 3, 3]))).toBe(1);
   });
 
+  it("for one word, walks for a common one and fetches a rare one, by the statistics' count", () => {
+    const word = (matches: number) => ({ matches, discoverable: 93_000, prefix: true });
+    // "Tax" at 100k, in 677 advisors (0.7%): the planner walked 3,410 rows (3.7 ms), where
+    // fetching and sorting its advisors took 0.7–1.0 ms.
+    expect(chooseWordSortPath(word(677), 21)).toBe("fetch");
+    // "Flask", in 2,484 (2.7%): about 800 rows walked, cheaper than 2,484 fetched.
+    expect(chooseWordSortPath(word(2_484), 21)).toBe("walk");
+    expect(chooseWordSortPath(word(0), 21)).toBe("fetch");
+    // The crossover: the walk's rows against the fetch's, each match fetched and its index
+    // entry read (a prefix). About 1% at 93,000 advisors, where measured paths crossed too.
+    let crossover = 1;
+    while ((21 * 93_000) / crossover > (BITMAP_ROW_COST + INDEX_ITEM_COST) * crossover)
+      crossover += 1;
+    expect(crossover).toBeGreaterThan(800);
+    expect(crossover).toBeLessThan(1_100);
+    expect(chooseWordSortPath(word(crossover), 21)).toBe("walk");
+    expect(chooseWordSortPath(word(crossover - 1), 21)).toBe("fetch");
+    // A whole word's index entries cost the fetch nothing (see INDEX_ITEM_COST), so the
+    // fetch stays the cheaper a little further.
+    expect(chooseWordSortPath({ ...word(crossover), prefix: false }, 21)).toBe("fetch");
+  });
+
   it("pages in the sort's order on every path, as the plain query orders them", async () => {
     await seeded();
     const dialect = new PgDialect();
@@ -314,7 +337,8 @@ describe("text sorted by rating or price: walk the sort's index, fetch every mat
       price_asc: "a.hourly_rate asc, a.user_id asc",
       price_desc: "a.hourly_rate desc, a.user_id desc",
     } as const;
-    // Several words: the path the probe's counts choose. One word: the planner's.
+    // Several words: the path the probe's counts choose. One word: its count in the
+    // column's statistics ("rho" is in 50 advisors, "kappa" in 1,000).
     const cases = [
       { q: "kappa omega", path: "walk" },
       { q: "lambda sigma", path: "fetch" },
@@ -322,9 +346,12 @@ describe("text sorted by rating or price: walk the sort's index, fetch every mat
       // Not every advisor with "psi" has "omega": the whole text is checked on each.
       { q: "psi omega", path: "rarest" },
       { q: "sigma omega", path: "walk" },
-      { q: "rho", path: "planner" },
+      { q: "rho", path: "fetch" },
+      { q: "kappa", path: "walk" },
     ];
     for (const c of cases) {
+      // How many of the case's statements read the column's statistics.
+      let statistics = 0;
       for (const [sort, order] of Object.entries(orders) as [keyof typeof orders, string][]) {
         const tsquery = c.q
           .split(" ")
@@ -357,7 +384,11 @@ describe("text sorted by rating or price: walk the sort's index, fetch every mat
           const path = walk ? "walk" : fetch ? "fetch" : rarest ? "rarest" : "planner";
           expect(path, `${c.q} by ${sort}`).toBe(c.path);
         }
+        statistics += statements.filter((text) => text.includes("pg_stats")).length;
       }
+      // One word's count is read once, by its first search here (the file's others search
+      // by relevance), then kept: not for each sort and page. Several words are probed.
+      expect(statistics, c.q).toBe(c.q.includes(" ") ? 0 : 1);
     }
   });
 });

@@ -211,25 +211,31 @@ function searchTermsCtes(words: SQL, skills: SQL): SQL {
  * price walks an index or fetches every match). With `probe` (the filters, as conditions on
  * `advisors a`, their skills' families read from `t_families`), a text of several words
  * also counts what the relevance statement's probe counts (see `windowedPageSql`): how many of the
- * best-rated PROBE_ROWS match, whole and word by word, for `chooseSortPath`.
+ * best-rated PROBE_ROWS match, whole and word by word, for `chooseSortPath`. With
+ * `estimateWord`, a text of one word also gets how many advisors have it, as the column's
+ * statistics say (see `chooseWordSortPath`).
  */
 async function resolveSearchTerms(
   ex: Executor,
   words: readonly string[],
   skills: readonly string[],
   probe: SQL[] | null = null,
+  estimateWord = false,
 ): Promise<{
   text: TextQuery | null;
   families: string[][];
   /** `groups`: each word's part of the text (with its corrections), as tsquery text. */
   probe: (ProbeCounts & { discoverable: number; groups: string[] }) | null;
+  /** One word: the advisors expected to have it; null without statistics (never analyzed). */
+  word: WordEstimate | null;
 }> {
   if (words.length === 0 && skills.length === 0) {
-    return { text: null, families: [], probe: null };
+    return { text: null, families: [], probe: null, word: null };
   }
   // Only for several words: the planner reads one word's frequency well from the column's
   // statistics, but multiplies several words' as if unrelated (see `chooseSortPath`).
   const counted = probe !== null && words.length > 1;
+  const estimated = estimateWord && words.length === 1;
   // Its plan is the same whatever the values (it reads no table by them but the skills'
   // primary key), so it runs prepared on the generic-plan pool: planning it took 0.6 ms.
   const rows = await executeGeneric<{
@@ -240,6 +246,7 @@ async function resolveSearchTerms(
     matched: number | null;
     hits: number[] | null;
     discoverable: number | null;
+    word_frequency: number | null;
   }>(
     ex,
     sql`
@@ -255,6 +262,11 @@ async function resolveSearchTerms(
     select tsquery::text, groups::text[], normalized,
            (select jsonb_object_agg(req, ids) from t_families) as families,
            ${
+             estimated
+               ? sql`${WORD_FREQUENCY} as word_frequency, ${DISCOVERABLE_COUNT} as discoverable,`
+               : sql`null::float8 as word_frequency,`
+           }
+           ${
              counted
                ? sql`(select count(*)::int from probe_rows a
                   where a.search_vector @@ terms.tsquery and ${sql.join([sql`true`, ...probe], sql` and `)}) as matched,
@@ -262,13 +274,28 @@ async function resolveSearchTerms(
                              order by g.ord)
               from unnest(terms.groups) with ordinality as g(q, ord)) as hits,
            ${DISCOVERABLE_COUNT} as discoverable`
-               : sql`null::int as matched, null::int[] as hits, null::float8 as discoverable`
+               : estimated
+                 ? sql`null::int as matched, null::int[] as hits`
+                 : sql`null::int as matched, null::int[] as hits, null::float8 as discoverable`
            }
       from terms`,
   );
   const row = rows[0];
   const byId = row?.families ?? {};
   return {
+    word:
+      // One group: a word that normalizes to several ("e-commerce") needs them all, which
+      // a sum of their frequencies doesn't estimate.
+      estimated &&
+      row?.word_frequency != null &&
+      row.discoverable !== null &&
+      row.groups?.length === 1
+        ? {
+            matches: row.word_frequency * row.discoverable,
+            discoverable: row.discoverable,
+            prefix: (row.groups?.[0] ?? "").includes(":*"),
+          }
+        : null,
     probe:
       counted && row?.groups && row.hits && row.matched !== null && row.discoverable !== null
         ? {
@@ -511,6 +538,49 @@ export function chooseSortPath(
 }
 
 /**
+ * How many discoverable advisors are expected to have a searched word, of how many, and
+ * whether it matches as a prefix (3+ characters).
+ */
+export type WordEstimate = { matches: number; discoverable: number; prefix: boolean };
+
+/**
+ * Each searched word's estimate, for a while. It comes from the column's statistics, which
+ * change only when the table is analyzed, and reading them took 0.3 ms of a 1–4 ms search.
+ * A hint for the path only: a stale or missing one costs time, never a different page, so
+ * each process keeps its own. Null: none (no statistics, or a word that normalizes to
+ * several). Cleared when full.
+ */
+const wordEstimates = new Map<string, { word: WordEstimate | null; at: number }>();
+const WORD_ESTIMATE_TTL_MS = 10 * 60_000;
+const MAX_WORD_ESTIMATES = 10_000;
+
+/** A word's estimate from a search in the last WORD_ESTIMATE_TTL_MS; undefined: none. */
+function recentWordEstimate(word: string): WordEstimate | null | undefined {
+  const kept = wordEstimates.get(word);
+  return kept && Date.now() - kept.at < WORD_ESTIMATE_TTL_MS ? kept.word : undefined;
+}
+
+function rememberWordEstimate(word: string, estimate: WordEstimate | null): void {
+  if (wordEstimates.size >= MAX_WORD_ESTIMATES) wordEstimates.clear();
+  wordEstimates.set(word, { word: estimate, at: Date.now() });
+}
+
+/**
+ * How a search for one word sorted by rating or price finds its page: `walk` the sort's
+ * index, or `fetch` the word's advisors and sort them; by the same costs as
+ * `chooseSortPath`, from how many advisors the column's statistics say have the word
+ * (`matches`). The planner reads that number well, but it costs a walked row far below a
+ * fetched one: it walked for words in 0.5–1% of advisors, 3–4 ms each at 100k, where
+ * fetching took 1–1.5 ms (bench/discovery.ts's 134 one-word skills, each sort, best of 3:
+ * 497 ms as it chose, 402 ms with the faster path of each).
+ */
+export function chooseWordSortPath(word: WordEstimate, rows: number): "walk" | "fetch" {
+  const walk = word.matches > 0 ? (rows * word.discoverable) / word.matches : Infinity;
+  const fetch = (BITMAP_ROW_COST + (word.prefix ? INDEX_ITEM_COST : 0)) * word.matches;
+  return walk <= fetch ? "walk" : "fetch";
+}
+
+/**
  * The rating bands of the partial text indexes (migration 0020), best-rated first, each
  * [lower, upper) of the average rating (null: unbounded). They must match the migration's
  * predicates, or the planner can't use a band's index.
@@ -572,6 +642,24 @@ const DISCOVERABLE = sql`a.status = 'active' and a.accepting_bookings`;
 /** The planner's count of discoverable advisors (the rating index is partial on them). */
 const DISCOVERABLE_COUNT = sql`greatest(coalesce((select c.reltuples from pg_class c
     where c.oid = to_regclass('advisors_discovery_rating_idx')), 0), ${lit(PROBE_ROWS)})::float8`;
+/**
+ * The share of advisors with the search's one word (`t_words`), from the text column's
+ * statistics as the planner reads them: the frequencies of its most common lexemes that are
+ * the word, or start with it when it is read as a prefix, summed (at most 1; a lexeme
+ * rarer than all of them counts as none). Null when the column has no statistics yet.
+ */
+const WORD_FREQUENCY = sql`(
+    select least(1, coalesce((
+             select sum(f.freq)
+               from unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs)
+                    as f(elem, freq)
+              where f.elem = w.w
+                 or (length(w.w) >= ${lit(MIN_PREFIX_LENGTH)} and starts_with(f.elem, w.w))), 0))::float8
+      from pg_stats s, (select t.w from t_words t order by t.ord limit 1) w
+     where s.schemaname = (select n.nspname from pg_class c
+                              join pg_namespace n on n.oid = c.relnamespace
+                             where c.oid = to_regclass('advisors'))
+       and s.tablename = 'advisors' and s.attname = 'search_vector' and not s.inherited)`;
 const WINDOW_COLUMNS = sql`a.user_id, a.display_name, a.headline, a.avatar_path, a.hourly_rate,
   a.async_day_rate, a.currency, a.rating_count, a.rating_avg, a.search_vector, a.search_name,
   a.skill_ids, a.languages`;
@@ -1113,7 +1201,16 @@ export async function searchAdvisors(
         minRating: params.minRating != null ? sql`${params.minRating}::float8` : null,
       });
     // A text search's path is chosen from the probe's counts (see `chooseSortPath`); the
-    // probe reads the skills' families from the statement that resolves them.
+    // probe reads the skills' families from the statement that resolves them. One word
+    // with no other filter: from its frequency (see `chooseWordSortPath`), read with the
+    // terms unless a recent search read it; with filters the planner weighs them too.
+    const estimating =
+      words.length === 1 &&
+      skills.length === 0 &&
+      !params.language &&
+      !rate &&
+      params.minRating == null;
+    const known = estimating ? recentWordEstimate(words[0]!) : undefined;
     const resolved = await resolveSearchTerms(
       ex,
       words,
@@ -1123,10 +1220,17 @@ export async function searchAdvisors(
           (id) => sql`coalesce((select f.ids from t_families f where f.req = ${id}), '{}')::uuid[]`,
         ),
       ),
+      estimating && known === undefined,
     );
+    if (estimating && known === undefined) rememberWordEstimate(words[0]!, resolved.word);
+    const word = known === undefined ? resolved.word : known;
     const plan = sortPlan(sort, resolved.text);
     const probe = resolved.probe;
-    const chosen = probe ? chooseSortPath(probe, probe.discoverable, params.limit + 1) : null;
+    const chosen = probe
+      ? chooseSortPath(probe, probe.discoverable, params.limit + 1)
+      : word
+        ? chooseWordSortPath(word, params.limit + 1)
+        : null;
     const path: SortPath =
       chosen === "rarest" && probe && resolved.text
         ? {
