@@ -261,22 +261,16 @@ async function resolveSearchTerms(
     }
     select tsquery::text, groups::text[], normalized,
            (select jsonb_object_agg(req, ids) from t_families) as families,
-           ${
-             estimated
-               ? sql`${WORD_FREQUENCY} as word_frequency, ${DISCOVERABLE_COUNT} as discoverable,`
-               : sql`null::float8 as word_frequency,`
-           }
+           ${estimated ? WORD_FREQUENCY : sql`null::float8`} as word_frequency,
+           ${counted || estimated ? DISCOVERABLE_COUNT : sql`null::float8`} as discoverable,
            ${
              counted
                ? sql`(select count(*)::int from probe_rows a
                   where a.search_vector @@ terms.tsquery and ${sql.join([sql`true`, ...probe], sql` and `)}) as matched,
            (select array_agg((select count(*)::int from probe_rows a where a.search_vector @@ g.q)
                              order by g.ord)
-              from unnest(terms.groups) with ordinality as g(q, ord)) as hits,
-           ${DISCOVERABLE_COUNT} as discoverable`
-               : estimated
-                 ? sql`null::int as matched, null::int[] as hits`
-                 : sql`null::int as matched, null::int[] as hits, null::float8 as discoverable`
+              from unnest(terms.groups) with ordinality as g(q, ord)) as hits`
+               : sql`null::int as matched, null::int[] as hits`
            }
       from terms`,
   );
@@ -293,7 +287,7 @@ async function resolveSearchTerms(
         ? {
             matches: row.word_frequency * row.discoverable,
             discoverable: row.discoverable,
-            prefix: (row.groups?.[0] ?? "").includes(":*"),
+            prefix: row.groups[0]!.includes(":*"),
           }
         : null,
     probe:
