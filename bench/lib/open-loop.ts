@@ -1,7 +1,7 @@
 // The webhook bench's open-loop load generator, in a process of its own: a small heap,
 // so its garbage collections don't pause the clock the latencies are read from (in the
 // bench's own process they did, for 10-18 ms at a time, with tens of megabytes of signed
-// bodies and a database client alive). Imports nothing but Node.
+// bodies and a database client alive). Imports nothing but Node and raw-http.ts.
 //
 //   node --import tsx bench/lib/open-loop.ts <port> <path> <rate> <warmupCount> <bodiesFile>
 //
@@ -10,8 +10,8 @@
 // scheduled time, so a slow server can't hide its queue. Prints one JSON line:
 // {latencies, errors, seconds}.
 import { readFileSync } from "node:fs";
-import http from "node:http";
 import { performance } from "node:perf_hooks";
+import { RawHttpPool } from "./raw-http";
 
 const [port, path, rateText, warmupText, file] = process.argv.slice(2);
 const rate = Number(rateText);
@@ -20,31 +20,10 @@ const deliveries = readFileSync(file!, "utf8")
   .split("\n")
   .filter(Boolean)
   .map((line) => JSON.parse(line) as { body: string; signature: string });
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+const pool = new RawHttpPool(Number(port), 256);
 
 function post(d: { body: string; signature: string }): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: "127.0.0.1",
-        port: Number(port),
-        path,
-        method: "POST",
-        agent,
-        headers: {
-          "content-type": "application/json",
-          "content-length": Buffer.byteLength(d.body),
-          "stripe-signature": d.signature,
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on("error", reject);
-    req.end(d.body);
-  });
+  return pool.post(path!, d.body, { "stripe-signature": d.signature });
 }
 
 /** Sends `items` at `rate`/s from one timer; resolves with each one's latency from its due time. */
@@ -80,5 +59,5 @@ function run(items: typeof deliveries) {
 
 await run(deliveries.slice(0, warmup));
 const measured = await run(deliveries.slice(warmup));
-agent.destroy();
+pool.close();
 process.stdout.write(`${JSON.stringify(measured)}\n`);

@@ -1,0 +1,111 @@
+// A minimal HTTP/1.1 keep-alive client for the webhook bench's load generators, as wrk and
+// autocannon do it: each request is written as one string on a raw socket, and the answer
+// is read only as far as its status line and Content-Length. On 2 cores the generator's
+// CPU is taken from the server under test; Node's own HTTP client spent 129 µs of it per
+// delivery (bench/webhooks.ts, HTTP run), more than the API's whole handling. Imports
+// nothing but Node, so bench/lib/open-loop.ts stays a small process.
+import net from "node:net";
+
+/** One keep-alive connection: one request at a time, answered in order. */
+export class RawHttpConnection {
+  private readonly socket: net.Socket;
+  private pending: { resolve: (status: number) => void; reject: (e: Error) => void } | null = null;
+  private chunks: Buffer[] = [];
+  private received = 0;
+  private closed: Error | null = null;
+
+  constructor(port: number, host = "127.0.0.1") {
+    this.socket = net.connect({ port, host, noDelay: true });
+    this.socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    const fail = (error: Error) => {
+      this.closed = error;
+      this.pending?.reject(error);
+      this.pending = null;
+    };
+    this.socket.on("error", fail);
+    this.socket.on("close", () => fail(new Error("the server closed the connection")));
+  }
+
+  /** POSTs `body` (a string of JSON) to `path` with `headers`; resolves with the status. */
+  post(path: string, body: string, headers: Record<string, string>): Promise<number> {
+    if (this.closed) return Promise.reject(this.closed);
+    if (this.pending) return Promise.reject(new Error("one request at a time per connection"));
+    let head =
+      `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n`;
+    for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
+    return new Promise<number>((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.socket.write(`${head}\r\n${body}`);
+    });
+  }
+
+  /** False once the socket is gone: the server closes idle keep-alive connections. */
+  get open(): boolean {
+    return this.closed === null;
+  }
+
+  close() {
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer) {
+    this.chunks.push(chunk);
+    this.received += chunk.length;
+    const data = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    this.chunks = [data];
+    const end = data.indexOf("\r\n\r\n");
+    if (end === -1) return;
+    const head = data.toString("latin1", 0, end);
+    const status = Number(head.slice(9, 12));
+    const length = /\r\ncontent-length: *(\d+)/i.exec(head);
+    const pending = this.pending;
+    if (!length || !pending || /\r\ntransfer-encoding:/i.test(head)) {
+      // Only what the webhook routes answer (a sized JSON body, asked for) is expected.
+      const error = new Error(`unexpected answer: ${head.split("\r\n")[0]}`);
+      this.closed = error;
+      this.pending = null;
+      this.socket.destroy();
+      pending?.reject(error);
+      return;
+    }
+    const total = end + 4 + Number(length[1]);
+    if (this.received < total) return;
+    this.chunks = [];
+    this.received = 0;
+    this.pending = null;
+    if (/\r\nconnection: *close/i.test(head)) this.socket.end();
+    pending.resolve(status);
+  }
+}
+
+/** Connections handed out one request at a time, opened as needed up to `max`. */
+export class RawHttpPool {
+  private readonly idle: RawHttpConnection[] = [];
+  private readonly all: RawHttpConnection[] = [];
+
+  constructor(
+    private readonly port: number,
+    private readonly max: number,
+  ) {}
+
+  async post(path: string, body: string, headers: Record<string, string>): Promise<number> {
+    let connection = this.idle.pop();
+    while (connection && !connection.open) connection = this.idle.pop();
+    if (!connection) {
+      for (let i = this.all.length - 1; i >= 0; i -= 1) {
+        if (!this.all[i]!.open) this.all.splice(i, 1);
+      }
+      if (this.all.length >= this.max) throw new Error(`more than ${this.max} requests at once`);
+      connection = new RawHttpConnection(this.port);
+      this.all.push(connection);
+    }
+    const status = await connection.post(path, body, headers);
+    this.idle.push(connection);
+    return status;
+  }
+
+  close() {
+    for (const c of this.all) c.close();
+  }
+}
