@@ -20,7 +20,7 @@ const deliveries = readFileSync(file!, "utf8")
   .split("\n")
   .filter(Boolean)
   .map((line) => JSON.parse(line) as { body: string; signature: string });
-const pool = new RawHttpPool(Number(port), 256);
+const pool = new RawHttpPool(Number(port), 64);
 
 function post(d: { body: string; signature: string }): Promise<number> {
   return pool.post(path!, d.body, { "stripe-signature": d.signature });

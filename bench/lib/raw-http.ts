@@ -79,10 +79,15 @@ export class RawHttpConnection {
   }
 }
 
-/** Connections handed out one request at a time, opened as needed up to `max`. */
+/**
+ * Connections handed out one request at a time, opened as needed up to `max`; past that,
+ * a request waits for the next connection to come free (as Node's agent queues past
+ * `maxSockets`), so a stalled server shows as latency, not as a failed run.
+ */
 export class RawHttpPool {
   private readonly idle: RawHttpConnection[] = [];
   private readonly all: RawHttpConnection[] = [];
+  private readonly waiting: ((connection: RawHttpConnection) => void)[] = [];
 
   constructor(
     private readonly port: number,
@@ -90,22 +95,48 @@ export class RawHttpPool {
   ) {}
 
   async post(path: string, body: string, headers: Record<string, string>): Promise<number> {
-    let connection = this.idle.pop();
-    while (connection && !connection.open) connection = this.idle.pop();
-    if (!connection) {
-      for (let i = this.all.length - 1; i >= 0; i -= 1) {
-        if (!this.all[i]!.open) this.all.splice(i, 1);
-      }
-      if (this.all.length >= this.max) throw new Error(`more than ${this.max} requests at once`);
-      connection = new RawHttpConnection(this.port);
-      this.all.push(connection);
+    const connection = await this.take();
+    try {
+      return await connection.post(path, body, headers);
+    } finally {
+      this.give(connection);
     }
-    const status = await connection.post(path, body, headers);
-    this.idle.push(connection);
-    return status;
   }
 
   close() {
     for (const c of this.all) c.close();
+  }
+
+  private take(): Promise<RawHttpConnection> | RawHttpConnection {
+    let connection = this.idle.pop();
+    while (connection && !connection.open) connection = this.idle.pop();
+    if (connection) return connection;
+    for (let i = this.all.length - 1; i >= 0; i -= 1) {
+      if (!this.all[i]!.open) this.all.splice(i, 1);
+    }
+    if (this.all.length < this.max) {
+      const opened = new RawHttpConnection(this.port);
+      this.all.push(opened);
+      return opened;
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private give(connection: RawHttpConnection) {
+    if (!connection.open) {
+      // Its place goes to a fresh connection for whoever waits.
+      const next = this.waiting.shift();
+      if (next) {
+        const index = this.all.indexOf(connection);
+        if (index !== -1) this.all.splice(index, 1);
+        const opened = new RawHttpConnection(this.port);
+        this.all.push(opened);
+        next(opened);
+      }
+      return;
+    }
+    const next = this.waiting.shift();
+    if (next) next(connection);
+    else this.idle.push(connection);
   }
 }
