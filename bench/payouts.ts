@@ -1,6 +1,10 @@
 // Payout benchmark: one scheduled payout run for many advisors with released earnings,
-// against the simulated Stripe limited to a request rate (429 + Retry-After above it, as
-// Stripe does), with the API and two worker processes running as in production.
+// against a Stripe limited to a request rate (429 + Retry-After above it, as Stripe does),
+// with the API and two worker processes running as in production. The workers call a
+// loopback Stripe over HTTP with the Stripe SDK (bench/lib/stripe-transfers.ts), as they
+// call Stripe in production; BENCH_PROVIDER=simulator runs them on the in-process
+// simulator instead, whose state in PostgreSQL costs this machine a dozen statements per
+// transfer that a real provider doesn't.
 //
 //   node_modules/.bin/tsx bench/payouts.ts
 //
@@ -42,12 +46,17 @@ import {
   startBenchDatabase,
   topStatements,
 } from "./lib/cluster";
+import { type LoopbackStripe, startLoopbackStripe } from "./lib/stripe-transfers";
 import { sql } from "drizzle-orm";
 
 const ADVISORS = Number(process.env.BENCH_PAYOUT_ADVISORS ?? 10_000);
 const BASELINE_ADVISORS = Number(process.env.BENCH_BASELINE_ADVISORS ?? 2_000);
 const LIMIT = Number(process.env.BENCH_RATE_LIMIT ?? 100);
 const WORKER_CONCURRENCY = process.env.BENCH_WORKER_CONCURRENCY ?? "8";
+const PROVIDER = process.env.BENCH_PROVIDER ?? "loopback";
+if (PROVIDER !== "loopback" && PROVIDER !== "simulator") {
+  throw new Error(`BENCH_PROVIDER is "loopback" (default) or "simulator", not "${PROVIDER}"`);
+}
 const TARGET_FRACTION = 0.95;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -57,7 +66,11 @@ const tsxLoader = join(root, "node_modules", "tsx", "dist", "esm", "index.mjs");
 let stopping = false;
 
 function launch(name: string, cwd: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ["--import", tsxLoader, "src/main.ts"], {
+  // BENCH_CPU_PROFILE=<dir>: each child writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_CPU_PROFILE
+    ? ["--cpu-prof", `--cpu-prof-dir=${join(process.env.BENCH_CPU_PROFILE, name)}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, "--import", tsxLoader, "src/main.ts"], {
     cwd: join(root, cwd),
     env: { ...process.env, ...env },
     stdio: ["ignore", "ignore", "inherit"],
@@ -89,6 +102,70 @@ async function waitForUrl(url: string) {
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${url} did not come up`);
+}
+
+/** The provider as the run sees it: what the workers are told, and what it recorded. */
+type Provider = {
+  env: Record<string, string>;
+  resetStats(): Promise<void>;
+  stats(): Promise<{ accepted: number; throttled: number }>;
+  transfers(since: number): Promise<
+    {
+      created: Date;
+      destination: string;
+      payoutItemId: string | null;
+      sourceTransaction: string | null;
+    }[]
+  >;
+};
+
+/**
+ * The loopback Stripe (the workers use the Stripe SDK over HTTP, as in production), or with
+ * BENCH_PROVIDER=simulator the in-process simulator the sandbox runs on, whose state is in
+ * PostgreSQL. Either learns the seeded accounts and charges.
+ */
+async function providerFor(
+  db: Db,
+  loopback: LoopbackStripe | null,
+  earnings: Awaited<ReturnType<typeof seedReleasedEarnings>>,
+): Promise<Provider> {
+  if (loopback) {
+    for (const e of earnings) {
+      loopback.addAccount(e.accountId);
+      loopback.addCharge(e.chargeId, e.price, e.currency);
+    }
+    return {
+      env: {
+        STRIPE_SECRET_KEY: "sk_test_bench_loopback",
+        STRIPE_API_BASE: loopback.url,
+        // Real payments need their webhook secrets; the loopback sends no webhooks.
+        STRIPE_WEBHOOK_SECRETS: "whsec_bench_loopback",
+        STRIPE_CONNECT_WEBHOOK_SECRETS: "whsec_bench_loopback_connect",
+      },
+      resetStats: async () => loopback.resetStats(),
+      stats: async () => loopback.stats(),
+      transfers: async (since) =>
+        loopback
+          .transfers()
+          .filter((t) => t.createdMs >= since - 60_000)
+          // Stripe's `created` is whole seconds; the sending window is measured on it.
+          .map((t) => ({ ...t, created: new Date(Math.floor(t.createdMs / 1000) * 1000) })),
+    };
+  }
+  const store = createPgSimStore(db);
+  await seedSimulatedConnect(store, earnings);
+  const config = resolveBillingConfig(parseBillingEnv({ SIM_STRIPE_RATE_LIMIT: String(LIMIT) }), {
+    production: false,
+    defaultApiUrl: "http://127.0.0.1:9",
+  });
+  const sim = createSimulatedPayments(config, { store, deliver: () => Promise.resolve() });
+  return {
+    env: { SIM_STRIPE_RATE_LIMIT: String(LIMIT) },
+    resetStats: () => sim.resetRequestStats(),
+    stats: () => sim.getRequestStats(),
+    transfers: (since) =>
+      sim.listTransfers({ from: new Date(since - 60_000), to: new Date(Date.now() + 60_000) }),
+  };
 }
 
 async function count(db: Db, query: ReturnType<typeof sql>): Promise<number> {
@@ -128,6 +205,8 @@ async function run(
     apiPid: number | undefined;
     /** The run's database, for its statement statistics. */
     databaseUrl: string;
+    /** The loopback Stripe the workers call over HTTP; null: the in-process simulator. */
+    loopback: LoopbackStripe | null;
   },
 ): Promise<RunResult> {
   const now = new Date();
@@ -138,23 +217,16 @@ async function run(
     count: input.advisors,
     now,
   });
-  const store = createPgSimStore(db);
-  await seedSimulatedConnect(store, earnings);
+  const provider = await providerFor(db, input.loopback, earnings);
   await db.execute(sql`vacuum analyze`);
   console.log(`${((Date.now() - seededAt) / 1000).toFixed(1)} s`);
-
-  const config = resolveBillingConfig(parseBillingEnv({ SIM_STRIPE_RATE_LIMIT: String(LIMIT) }), {
-    production: false,
-    defaultApiUrl: "http://127.0.0.1:9",
-  });
-  const sim = createSimulatedPayments(config, { store, deliver: () => Promise.resolve() });
-  await sim.resetRequestStats();
+  await provider.resetStats();
 
   const workers = [1, 2].map((n) =>
     launch(`worker ${n}`, "apps/worker", {
       ...input.env,
       WORKER_CONCURRENCY,
-      SIM_STRIPE_RATE_LIMIT: String(LIMIT),
+      ...provider.env,
       // Paced: the workers share the provider's budget through PostgreSQL. Unpaced
       // (baseline): a budget far above the limit, so only 429 + Retry-After hold them back.
       PAYOUT_REQUESTS_PER_SECOND: String(input.paced ? LIMIT : LIMIT * 10),
@@ -194,11 +266,8 @@ async function run(
   await Promise.all(workers.map((w) => new Promise((r) => w.once("exit", r))));
   stopping = false;
 
-  const stats = await sim.getRequestStats();
-  const transfers = await sim.listTransfers({
-    from: new Date(started - 60_000),
-    to: new Date(Date.now() + 60_000),
-  });
+  const stats = await provider.stats();
+  const transfers = await provider.transfers(started);
   const ours = transfers.filter((t) => t.destination.startsWith(`acct_${input.prefix}_`));
   const firstAt = Math.min(...ours.map((t) => t.created.getTime()));
   const lastAt = Math.max(...ours.map((t) => t.created.getTime()));
@@ -282,6 +351,7 @@ async function main() {
   const machine = await measureMachineBaseline(databaseUrl);
   console.log(describeBaseline(machine));
   const handle = createDb(databaseUrl, { max: 4, applicationName: "an-bench" });
+  const loopback = PROVIDER === "loopback" ? await startLoopbackStripe({ rateLimit: LIMIT }) : null;
   let api: ChildProcess | null = null;
   try {
     await migrateDatabase(databaseUrl);
@@ -298,7 +368,7 @@ async function main() {
     api = launch("api", "apps/api", { ...common, PORT: String(port), HOST: "127.0.0.1" });
     await waitForUrl(`${apiUrl}/readyz`);
     console.log(
-      `Machine: ${(await import("node:os")).cpus().length} cores; simulated Stripe limited to ${LIMIT} req/s; 2 worker processes × ${WORKER_CONCURRENCY} jobs.`,
+      `Machine: ${(await import("node:os")).cpus().length} cores; ${loopback ? `a loopback Stripe over HTTP (${loopback.url}), the workers on the Stripe SDK` : "the in-process simulated Stripe, its state in PostgreSQL"}, limited to ${LIMIT} req/s; 2 worker processes × ${WORKER_CONCURRENCY} jobs.`,
     );
 
     console.log("\nBaseline (no shared pacing: 429 + Retry-After only)");
@@ -309,6 +379,7 @@ async function main() {
       env: common,
       apiPid: api.pid,
       databaseUrl,
+      loopback,
     });
     console.log("\nPaced run (workers share the provider's budget through PostgreSQL)");
     const paced = await run(handle.db, {
@@ -318,6 +389,7 @@ async function main() {
       env: common,
       apiPid: api.pid,
       databaseUrl,
+      loopback,
     });
 
     report("Baseline", baseline);
@@ -339,6 +411,7 @@ async function main() {
   } finally {
     stopping = true;
     api?.kill("SIGTERM");
+    await loopback?.close();
     await handle.close();
     await database.stop();
   }
