@@ -33,8 +33,8 @@ const QUERIES = Number(process.env.BENCH_QUERIES ?? 1_200);
 const WARMUP = 200;
 /**
  * Searches (the same mix, another draw) that warm the API before the measured stream, as
- * a long-running API is warm: V8 optimizes Express's, tRPC's and postgres.js's paths, and
- * sizes its young generation, over the first few thousand requests. Measured here on one
+ * a long-running API is warm: it reaches its steady speed over the first few thousand
+ * requests, as V8 optimizes Express's, tRPC's and postgres.js's paths. Measured here on one
  * repeated search, in steps of 700: HTTP p50 3.81, 3.15, 2.66, 2.72, 2.32, 2.37 ms while
  * the same search called directly stayed at 1.23–1.32 ms.
  */
