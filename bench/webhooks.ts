@@ -17,7 +17,7 @@
 // workers take first, unmeasured, as the API gets a warm-up), BENCH_WORKER_CONCURRENCY (2),
 // BENCH_POLL_MS (100: how often the state poller, a safety net behind LISTEN, looks).
 import { type ChildProcess, spawn } from "node:child_process";
-import { createHash, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -50,6 +50,7 @@ import {
   ratio as ratio2,
   cpuPerOperation,
   resetStatementStats,
+  type CpuSample,
   sampleCpu,
   startBenchDatabase,
   topStatements,
@@ -66,6 +67,11 @@ const STATE_WARMUP = Number(process.env.BENCH_STATE_WARMUP ?? 600);
 // gave a worse tail than 2 in the same runs).
 const WORKER_CONCURRENCY = process.env.BENCH_WORKER_CONCURRENCY ?? "2";
 const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 100);
+/** New deliveries sent through the API before anything is measured. */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 20_000);
+const LEAD_IN_SECONDS = Number(process.env.BENCH_LEAD_IN_SECONDS ?? 2);
+/** The closed loop's HTTP and direct runs alternate in slices of about this many seconds. */
+const SLICE_SECONDS = Number(process.env.BENCH_SLICE_SECONDS ?? 2);
 const TARGETS = { rate: 1500, p99AtRate: 15, ratio: 0.9, stateP50: 15, stateP99: 60 };
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -119,9 +125,17 @@ async function waitFor(url: string) {
   throw new Error(`${url} did not come up`);
 }
 
+/**
+ * A random id shaped like Stripe's (`evt_` and 24 letters and digits): a delivery's keys
+ * land anywhere in the indexes, as real ones do, rather than in one corner of them.
+ */
+function stripeId(prefix: string): string {
+  return `${prefix}_${randomBytes(18).toString("base64url")}`;
+}
+
 /** A realistic Stripe event body (a completed checkout session), unique per call. */
 function stripeEvent(i: number): string {
-  const id = `evt_bench_${i}_${randomUUID().slice(0, 8)}`;
+  const id = stripeId("evt");
   return JSON.stringify({
     id,
     object: "event",
@@ -133,13 +147,13 @@ function stripeEvent(i: number): string {
     request: { id: null, idempotency_key: null },
     data: {
       object: {
-        id: `cs_bench_${i}`,
+        id: stripeId("cs"),
         object: "checkout.session",
         amount_total: 12000,
         currency: "usd",
         client_reference_id: randomUUID(),
         metadata: { consultation_id: randomUUID(), payment_id: randomUUID() },
-        payment_intent: `pi_bench_${i}`,
+        payment_intent: stripeId("pi"),
         payment_status: "paid",
         status: "complete",
         mode: "payment",
@@ -241,6 +255,30 @@ async function closedLoop(seconds: number, one: (i: number) => Promise<void>, li
   return { rate: latencies.length / elapsed, count: latencies.length, seconds: elapsed, latencies };
 }
 
+type Run = Awaited<ReturnType<typeof closedLoop>>;
+
+function emptyRun(): Run {
+  return { rate: 0, count: 0, seconds: 0, latencies: [] };
+}
+
+/** Adds a slice's operations, time and latencies to `total`. */
+function addRun(total: Run, slice: Run) {
+  total.count += slice.count;
+  total.seconds += slice.seconds;
+  for (const l of slice.latencies) total.latencies.push(l);
+}
+
+/** The rate over all slices (operations over their summed time); latencies sorted. */
+function finishRun(total: Run) {
+  total.rate = total.count / total.seconds;
+  total.latencies.sort((a, b) => a - b);
+}
+
+/** Adds the CPU each process used between `before` and `after` to `total`. */
+function addCpu(total: CpuSample, before: CpuSample, after: CpuSample) {
+  for (const k of Object.keys(after)) total[k] = (total[k] ?? 0) + after[k]! - (before[k] ?? 0);
+}
+
 /** Waits until no job is due (finished jobs are deleted; timers due later don't count). */
 async function drained(db: Db) {
   const deadline = Date.now() + 120_000;
@@ -305,55 +343,96 @@ async function main() {
         `${CONCURRENCY} connections, ${SECONDS} s per phase; workers: 2 processes × ${WORKER_CONCURRENCY} jobs.\n`,
     );
 
-    // Warm-up: JIT, connection pools, plans.
-    const warm = presign(3000, 1_000_000);
-    await closedLoop(2, async (i) => {
-      await postStripe(port, warm[i % warm.length]!);
-    });
+    // Closed loops through the route, each body sent once, and through the same batcher
+    // called in this process: the route's own statements, grouped the same way, minus HTTP
+    // and signature checks. The direct bodies are the HTTP ones under ids of their own.
+    const httpLoop = (bodies: Signed[], seconds: number) => {
+      let n = 0;
+      return closedLoop(
+        seconds,
+        async () => {
+          const status = await postStripe(port, bodies[n++]!);
+          if (status !== 200) throw new Error(`ingest answered ${status}`);
+        },
+        bodies.length,
+      );
+    };
+    const direct = createWebhookIngestBatcher(handle.db);
+    const directLoop = (bodies: Signed[], seconds: number) => {
+      let n = 0;
+      return closedLoop(seconds, async () => {
+        const template = bodies[n++ % bodies.length]!.body;
+        const parsed = JSON.parse(template) as {
+          id: string;
+          type: string;
+          data: { object: { id: string } };
+        };
+        // New ids of the same shape, so the direct rows land in the indexes as the HTTP
+        // ones do; the rest of the body is the HTTP one's.
+        const id = stripeId("evt");
+        const subject = stripeId("cs");
+        const body = template.replace(parsed.id, id).replace(parsed.data.object.id, subject);
+        await direct.ingest({
+          provider: "stripe",
+          dedupeKey: id,
+          providerEventId: id,
+          eventType: parsed.type,
+          subject,
+          body,
+          bodySha256: createHash("sha256").update(body).digest("hex"),
+        });
+      });
+    };
+
+    // Warm-up: JIT, connection pools, plans, heap sizing, with new deliveries (the bodies
+    // of an earlier warm-up were sent over and over, so it warmed the duplicate path).
+    const warm = presign(WARMUP, 1_000_000);
+    await httpLoop(warm, 60);
+    await directLoop(warm, 2);
+    warm.length = 0;
     await settle(handle.db);
 
-    // 1. Throughput: HTTP route vs the same statement directly. Enough bodies for 6,000/s
-    // (a run at 4,000/s used up the 4,000/s it had); a faster one ends the phase early.
+    // 1. Throughput: HTTP route vs the same statements directly, in interleaved slices
+    // (HTTP, direct, direct, HTTP, HTTP, …), so that a slow spell of the machine or the
+    // disk (autovacuum, a noisy neighbour) falls on both alike, as the discovery bench
+    // alternates its HTTP and direct calls. Run one phase after the other, the ratio of
+    // the same code moved between 0.43 and 1.05 from run to run. Enough bodies for
+    // 6,000/s (a run at 4,000/s used up the 4,000/s it had); a faster slice ends early.
     const closed = presign(SECONDS * 6000, 0);
+    const sliceCount = Math.max(1, Math.round(SECONDS / SLICE_SECONDS));
+    const sliceSeconds = SECONDS / sliceCount;
+    const perSlice = Math.floor(closed.length / sliceCount);
+    // Unmeasured lead-in of each kind: the first seconds after `settle` (vacuum,
+    // checkpoint) ran slower, whichever kind ran them: the first slice's statement took
+    // 2.2–3.1 ms and 820–950 buffers a call, against 0.8 ms and 530 after it (autovacuum
+    // ran about then, and full-page writes follow a checkpoint; which of them it was is
+    // not established). A 1 s lead-in still left it in the first slice; 2 s did not.
+    await httpLoop(presign(LEAD_IN_SECONDS * 6000, 2_000_000), LEAD_IN_SECONDS);
+    await directLoop(closed, LEAD_IN_SECONDS);
     await resetStatementStats(databaseUrl);
     const apiPid = { api: children[0]!.pid };
-    const cpu0 = await sampleCpu(apiPid);
-    const httpRun = await closedLoop(
-      SECONDS,
-      async (i) => {
-        const status = await postStripe(port, closed[i]!);
-        if (status !== 200) throw new Error(`ingest answered ${status}`);
-      },
-      closed.length,
-    );
-    const httpCpu = cpuPerOperation(cpu0, await sampleCpu(apiPid), httpRun.count);
+    const httpRun = emptyRun();
+    const directRun = emptyRun();
+    const httpCpu: CpuSample = {};
+    const directCpu: CpuSample = {};
+    const slices: string[] = [];
+    for (let k = 0; k < 2 * sliceCount; k += 1) {
+      // ABBA order: HTTP first in even pairs, direct first in odd ones, so a steady drift
+      // over the phase (the tables growing) favours neither.
+      const pair = Math.floor(k / 2);
+      const http = pair % 2 === 0 ? k % 2 === 0 : k % 2 === 1;
+      const pids = http ? apiPid : {};
+      const before = await sampleCpu(pids);
+      const run = await (http
+        ? httpLoop(closed.slice(pair * perSlice, (pair + 1) * perSlice), sliceSeconds)
+        : directLoop(closed, sliceSeconds));
+      addCpu(http ? httpCpu : directCpu, before, await sampleCpu(pids));
+      addRun(http ? httpRun : directRun, run);
+      slices.push(`${http ? "HTTP" : "direct"} ${run.rate.toFixed(0)}`);
+    }
+    finishRun(httpRun);
+    finishRun(directRun);
     const ingestStatements = await topStatements(databaseUrl, 4);
-    await settle(handle.db);
-    // The route's own statements, grouped the same way, minus HTTP and signature checks.
-    const direct = createWebhookIngestBatcher(handle.db);
-    const cpu1 = await sampleCpu({});
-    const directRun = await closedLoop(SECONDS, async (i) => {
-      const body = closed[i % closed.length]!.body.replace(
-        "evt_bench_",
-        `evt_direct${Math.floor(i / closed.length)}_`,
-      );
-      const parsed = JSON.parse(body) as {
-        id: string;
-        type: string;
-        data: { object: { id: string } };
-      };
-      await direct.ingest({
-        provider: "stripe",
-        dedupeKey: parsed.id,
-        providerEventId: parsed.id,
-        eventType: parsed.type,
-        subject: parsed.data.object.id,
-        body,
-        bodySha256: createHash("sha256").update(body).digest("hex"),
-      });
-    });
-
-    const directCpu = cpuPerOperation(cpu1, await sampleCpu({}), directRun.count);
     await settle(handle.db);
 
     // 2. Latency at a fixed offered rate (open loop), from a load generator process of its
@@ -418,9 +497,15 @@ async function main() {
       `  HTTP route   ${httpRun.rate.toFixed(0).padStart(6)} deliveries/s  (${httpRun.count} in ${httpRun.seconds.toFixed(1)} s; p50 ${p(httpRun.latencies, 50)} ms, p99 ${p(httpRun.latencies, 99)} ms)`,
     );
     console.log(
-      `  direct SQL   ${directRun.rate.toFixed(0).padStart(6)} statements/s  (${directRun.count}; p50 ${p(directRun.latencies, 50)} ms, p99 ${p(directRun.latencies, 99)} ms)`,
+      `  direct SQL   ${directRun.rate.toFixed(0).padStart(6)} statements/s  (${directRun.count} in ${directRun.seconds.toFixed(1)} s; p50 ${p(directRun.latencies, 50)} ms, p99 ${p(directRun.latencies, 99)} ms)`,
     );
-    console.log(`  CPU per delivery: HTTP run: ${httpCpu}; direct run: ${directCpu}`);
+    console.log(
+      `  CPU per delivery: HTTP: ${cpuPerOperation({}, httpCpu, httpRun.count)}; ` +
+        `direct: ${cpuPerOperation({}, directCpu, directRun.count)}`,
+    );
+    console.log(
+      `  ${sliceCount * 2} slices of ${sliceSeconds.toFixed(1)} s, per second: ${slices.join(", ")}`,
+    );
     console.log(
       `  HTTP / direct = ${ratio.toFixed(2)}  target ≥ ${TARGETS.ratio}: ${verdict(ratio >= TARGETS.ratio)}; ` +
         `HTTP rate target ≥ ${TARGETS.rate}/s: ${verdict(httpRun.rate >= TARGETS.rate)}`,
