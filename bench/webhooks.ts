@@ -126,7 +126,7 @@ async function waitFor(url: string) {
 }
 
 /**
- * A random id shaped like Stripe's (`evt_` and 24 letters and digits): a delivery's keys
+ * A random id shaped like Stripe's (`evt_` and 24 URL-safe characters): a delivery's keys
  * land anywhere in the indexes, as real ones do, rather than in one corner of them.
  */
 function stripeId(prefix: string): string {
