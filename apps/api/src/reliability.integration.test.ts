@@ -195,9 +195,9 @@ describe("reliability: shuffled, duplicated and tampered deliveries with two wor
 
   /**
    * Nothing left to do now: every delivery handled, no job due, none running, and none
-   * waiting to be retried. The last matters: a job that failed once (a refund whose
-   * idempotency key the killed worker left in flight, say) is scheduled seconds ahead by
-   * graphile-worker's backoff, and the work it owes is still to come.
+   * waiting to be retried. The last matters: a job that failed once (one the killed
+   * worker held, say) is scheduled seconds ahead by graphile-worker's backoff, and the
+   * work it owes is still to come.
    */
   async function quiet(what: string) {
     await until(
@@ -213,8 +213,10 @@ describe("reliability: shuffled, duplicated and tampered deliveries with two wor
         `);
         return row && row.events === 0 && row.jobs === 0 ? true : null;
       },
-      // Backoff after a few failures (e^1 + e^2 + e^3 + e^4 s) plus the simulator's
-      // 60 s takeover of an abandoned idempotency key fit in this.
+      // Backoff after a few failures (e^1 + e^2 + e^3 + e^4 s) fits in this, with room. (A
+      // worker killed during a simulated refund used to leave its idempotency key pending
+      // for the simulator's 60 s takeover, and the retry refused as "already refunded":
+      // simulated requests are atomic now, see atomic-requests.integration.test.ts.)
       240_000,
     ).catch(async (error: unknown) => {
       const pending = await db.db.execute(sql`

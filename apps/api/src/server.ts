@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createProviders, type Providers, resolveBillingConfig } from "@an/billing";
-import { createDb, createPgSimStore, enqueueJob, type SyncCustomer } from "@an/db";
+import { createDb, pgSimulatorRuntime, type SyncCustomer } from "@an/db";
 import pg from "pg";
 import type { Logger } from "pino";
 import { createRequestHandler } from "./app";
@@ -95,11 +95,7 @@ export async function startApiServer(
     defaultApiUrl: `http://127.0.0.1:${env.PORT}`,
   });
   const providers: Providers = {
-    ...createProviders(billing, {
-      store: createPgSimStore(handle.db),
-      deliver: (provider, body) =>
-        enqueueJob(handle.db, "deliver_simulated_webhook", { provider, body }),
-    }),
+    ...createProviders(billing, pgSimulatorRuntime(handle.db)),
     ...overrides.providers,
   };
   const handler = createRequestHandler({

@@ -5,7 +5,7 @@ import {
   type SchedulingPort,
   type SubscriptionBillingPort,
 } from "@an/billing";
-import { createPgSimStore, type Db, enqueueJob } from "@an/db";
+import { type Db, pgSimulatorRuntime } from "@an/db";
 import { DEFAULT_CHAT_DIGEST_DELAY_MS } from "@an/domain";
 import type { Transporter } from "nodemailer";
 import type { Logger } from "pino";
@@ -31,9 +31,7 @@ export function buildWorkerDeps(input: {
 }): WorkerDeps {
   const now = input.now ?? (() => new Date());
   const providers = createProviders(input.billing, {
-    store: createPgSimStore(input.db),
-    deliver: (provider, body) =>
-      enqueueJob(input.db, "deliver_simulated_webhook", { provider, body }),
+    ...pgSimulatorRuntime(input.db),
     now,
   });
   return {

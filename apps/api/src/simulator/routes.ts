@@ -6,7 +6,7 @@ import {
   type Providers,
   type SimulatorRuntime,
 } from "@an/billing";
-import { createPgSimStore, type Db, enqueueJob } from "@an/db";
+import { type Db, pgSimulatorRuntime } from "@an/db";
 import express, { Router } from "express";
 import type { Logger } from "pino";
 import { billingPages } from "./billing-pages";
@@ -28,12 +28,7 @@ export type SimulatorRouteDeps = {
  * the same simulated Stripe.
  */
 export function simulatorRuntime(deps: Pick<SimulatorRouteDeps, "db" | "now">): SimulatorRuntime {
-  return {
-    store: createPgSimStore(deps.db),
-    deliver: (provider, body) =>
-      enqueueJob(deps.db, "deliver_simulated_webhook", { provider, body }),
-    now: deps.now,
-  };
+  return { ...pgSimulatorRuntime(deps.db), now: deps.now };
 }
 
 /**

@@ -26,10 +26,22 @@ export type SimIdempotent = <T>(
 /**
  * Stripe's idempotency for the simulated provider: the same key returns the first result;
  * the same key with other parameters is refused (`idempotency_error`); a key whose request
- * is still running answers 409-like unavailability; a refused request frees its key.
+ * is still running answers 409-like unavailability; a refused request frees its key. Where
+ * the store can, the request runs as one unit (`SimStore.atomically`): a process that dies
+ * halfway leaves no half-made refund behind a pending key, and the retry makes it afresh.
  */
 export function simIdempotency(store: SimStore, now: () => Date): SimIdempotent {
-  return async function idempotent<T>(
+  return function idempotent<T>(
+    key: string,
+    operation: string,
+    params: unknown,
+    run: () => Promise<T>,
+  ): Promise<T> {
+    const request = () => once(key, operation, params, run);
+    return store.atomically ? store.atomically(request) : request();
+  };
+
+  async function once<T>(
     key: string,
     operation: string,
     params: unknown,
@@ -88,9 +100,12 @@ export function simIdempotency(store: SimStore, now: () => Date): SimIdempotent 
       });
       return result;
     } catch (error) {
-      // Like Stripe, a refused request isn't saved: the key may be used again.
-      await store.put<IdempotencyRecord>(IDEMPOTENCY_KIND, key, { ...fresh, state: "released" });
+      // Like Stripe, a refused request isn't saved: the key may be used again. A request
+      // run atomically frees it by rolling back (its transaction may be unusable by now).
+      if (!store.atomically) {
+        await store.put<IdempotencyRecord>(IDEMPOTENCY_KIND, key, { ...fresh, state: "released" });
+      }
       throw error;
     }
-  };
+  }
 }

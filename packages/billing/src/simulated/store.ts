@@ -17,6 +17,12 @@ export interface SimStore {
   /** Objects of a kind, oldest first. */
   list<T>(kind: string): Promise<T[]>;
   /**
+   * Runs one simulated API request so that all it stores (and the webhooks it sends, where
+   * the runtime's delivery takes part) happens whole or not at all, as a request to the real
+   * provider does. Absent in the memory store, whose process can't die halfway and survive.
+   */
+  atomically?<T>(work: () => Promise<T>): Promise<T>;
+  /**
    * Takes a token from the `TokenBucket` stored at kind/id (see `takeToken` in
    * ./token-bucket) in one atomic step, and says whether the request was admitted; null
    * when absent. Every request to the simulated Stripe passes through one such bucket, so

@@ -1,6 +1,15 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { WebhookProvider } from "@an/domain";
 import { and, asc, eq, sql } from "drizzle-orm";
-import type { Db } from "../client";
+import type { Db, Executor } from "../client";
+import { enqueueJob } from "../jobs";
 import { simObjects } from "../schema";
+
+/** The transaction of the simulated request running in this async context, if any. */
+const simRequest = new AsyncLocalStorage<Executor>();
+
+/** Where a simulated request's reads and writes go: its transaction, or the pool. */
+const simExecutor = (db: Db): Executor => simRequest.getStore() ?? db;
 
 /**
  * The simulated providers' state in PostgreSQL (structurally a `SimStore` of
@@ -8,15 +17,27 @@ import { simObjects } from "../schema";
  */
 export function createPgSimStore(db: Db) {
   return {
+    /**
+     * Runs one simulated API request as one transaction: everything it stores, and every
+     * webhook it queues through {@link pgSimulatorRuntime}, commits together or not at all,
+     * as a request to the real provider happens whole or not at all. Before, a process
+     * killed in the middle of a refund left the charge refunded at the simulated Stripe
+     * with its idempotency key still pending; the retry, once the key was taken over,
+     * was refused as "already refunded", and the refund was marked failed.
+     */
+    async atomically<T>(work: () => Promise<T>): Promise<T> {
+      if (simRequest.getStore()) return work();
+      return db.transaction((tx) => simRequest.run(tx, work));
+    },
     async get<T>(kind: string, id: string): Promise<T | null> {
-      const [row] = await db
+      const [row] = await simExecutor(db)
         .select({ data: simObjects.data })
         .from(simObjects)
         .where(and(eq(simObjects.kind, kind), eq(simObjects.id, id)));
       return (row?.data as T | undefined) ?? null;
     },
     async put<T>(kind: string, id: string, data: T): Promise<void> {
-      await db
+      await simExecutor(db)
         .insert(simObjects)
         .values({ kind, id, data })
         .onConflictDoUpdate({
@@ -29,7 +50,7 @@ export function createPgSimStore(db: Db) {
       id: string,
       data: T,
     ): Promise<{ created: boolean; data: T }> {
-      const [row] = await db
+      const [row] = await simExecutor(db)
         .insert(simObjects)
         .values({ kind, id, data })
         .onConflictDoNothing()
@@ -39,7 +60,7 @@ export function createPgSimStore(db: Db) {
       return { created: false, data: existing as T };
     },
     async update<T>(kind: string, id: string, change: (current: T) => T): Promise<T | null> {
-      return db.transaction(async (tx) => {
+      return simExecutor(db).transaction(async (tx) => {
         const [row] = await tx
           .select({ data: simObjects.data })
           .from(simObjects)
@@ -72,7 +93,7 @@ export function createPgSimStore(db: Db) {
       const field = (name: string) => sql`(${simObjects.data}->>${sql.raw(`'${name}'`)})`;
       const tokens = sql`least(${limit}, ${field("tokens")}::float8 + greatest(0, ${at} - ${field("at")}::float8) / 1000 * ${limit})`;
       const admitted = sql`(${limit} <= 0 or ${tokens} >= 1)`;
-      const [row] = await db
+      const [row] = await simExecutor(db)
         .update(simObjects)
         .set({
           data: sql`jsonb_build_object(
@@ -94,12 +115,25 @@ export function createPgSimStore(db: Db) {
         : { admitted: false, waitSeconds: (1 - bucket.tokens) / input.limit };
     },
     async list<T>(kind: string): Promise<T[]> {
-      const rows = await db
+      const rows = await simExecutor(db)
         .select({ data: simObjects.data })
         .from(simObjects)
         .where(eq(simObjects.kind, kind))
         .orderBy(asc(simObjects.createdAt), asc(simObjects.id));
       return rows.map((r) => r.data as T);
     },
+  };
+}
+
+/**
+ * What the simulated providers run on in the apps (a `SimulatorRuntime` of @an/billing):
+ * their state in PostgreSQL, and their webhooks queued as `deliver_simulated_webhook` jobs,
+ * in the transaction of the simulated request that sends them (see `atomically`).
+ */
+export function pgSimulatorRuntime(db: Db) {
+  return {
+    store: createPgSimStore(db),
+    deliver: (provider: WebhookProvider, body: string) =>
+      enqueueJob(simExecutor(db), "deliver_simulated_webhook", { provider, body }),
   };
 }
