@@ -5,11 +5,14 @@ import type { Db, Executor } from "../client";
 import { enqueueJob } from "../jobs";
 import { simObjects } from "../schema";
 
-/** The transaction of the simulated request running in this async context, if any. */
-const simRequest = new AsyncLocalStorage<Executor>();
+/** The simulated request running in this async context, if any: its pool and transaction. */
+const simRequest = new AsyncLocalStorage<{ db: Db; tx: Executor }>();
 
-/** Where a simulated request's reads and writes go: its transaction, or the pool. */
-const simExecutor = (db: Db): Executor => simRequest.getStore() ?? db;
+/** Where a simulated request's reads and writes on `db` go: its transaction, or the pool. */
+const simExecutor = (db: Db): Executor => {
+  const request = simRequest.getStore();
+  return request?.db === db ? request.tx : db;
+};
 
 /**
  * The simulated providers' state in PostgreSQL (structurally a `SimStore` of
@@ -26,8 +29,8 @@ export function createPgSimStore(db: Db) {
      * was refused as "already refunded", and the refund was marked failed.
      */
     async atomically<T>(work: () => Promise<T>): Promise<T> {
-      if (simRequest.getStore()) return work();
-      return db.transaction((tx) => simRequest.run(tx, work));
+      if (simRequest.getStore()?.db === db) return work();
+      return db.transaction((tx) => simRequest.run({ db, tx }, work));
     },
     async get<T>(kind: string, id: string): Promise<T | null> {
       const [row] = await simExecutor(db)
