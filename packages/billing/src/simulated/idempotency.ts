@@ -29,6 +29,8 @@ export type SimIdempotent = <T>(
  * is still running answers 409-like unavailability; a refused request frees its key. Where
  * the store can, the request runs as one unit (`SimStore.atomically`): a process that dies
  * halfway leaves no half-made refund behind a pending key, and the retry makes it afresh.
+ * There, a second request with the same key waits for the first to commit and gets its
+ * result; the 409 remains for a key left pending by a request made before that.
  */
 export function simIdempotency(store: SimStore, now: () => Date): SimIdempotent {
   return function idempotent<T>(
