@@ -6,6 +6,13 @@
 // nothing but Node, so bench/lib/open-loop.ts stays a small process.
 import net from "node:net";
 
+/** The server closed the connection before any of the answer came: safe to send again. */
+export class UnansweredError extends Error {
+  constructor() {
+    super("the server closed the connection before answering");
+  }
+}
+
 /** One keep-alive connection: one request at a time, answered in order. */
 export class RawHttpConnection {
   private readonly socket: net.Socket;
@@ -22,8 +29,19 @@ export class RawHttpConnection {
       this.pending?.reject(error);
       this.pending = null;
     };
-    this.socket.on("error", fail);
-    this.socket.on("close", () => fail(new Error("the server closed the connection")));
+    // Nothing of the answer read when the connection went: the server closed it as idle
+    // (Node's keep-alive timeout) as the request went out, and never read the request.
+    const unanswered = () => this.received === 0;
+    this.socket.on("error", (error: NodeJS.ErrnoException) =>
+      fail(
+        unanswered() && (error.code === "ECONNRESET" || error.code === "EPIPE")
+          ? new UnansweredError()
+          : error,
+      ),
+    );
+    this.socket.on("close", () =>
+      fail(unanswered() ? new UnansweredError() : new Error("the server closed the connection")),
+    );
   }
 
   /** POSTs `body` (a string of JSON) to `path` with `headers`; resolves with the status. */
@@ -95,11 +113,18 @@ export class RawHttpPool {
   ) {}
 
   async post(path: string, body: string, headers: Record<string, string>): Promise<number> {
-    const connection = await this.take();
-    try {
-      return await connection.post(path, body, headers);
-    } finally {
-      this.give(connection);
+    // Once more on a fresh connection if the server closed an idle one under the request
+    // (after a pause between phases longer than its keep-alive timeout), as HTTP clients
+    // do for a request that was never answered; a delivery is idempotent anyway.
+    for (let attempt = 1; ; attempt += 1) {
+      const connection = await this.take();
+      try {
+        return await connection.post(path, body, headers);
+      } catch (error) {
+        if (!(error instanceof UnansweredError) || attempt === 2) throw error;
+      } finally {
+        this.give(connection);
+      }
     }
   }
 
