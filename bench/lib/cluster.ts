@@ -118,13 +118,35 @@ export type MachineBaseline = {
   commitP99Ms: number;
   /** One client's primary-key select, round trip included. */
   selectP50Ms: number;
+  /** One core's speed, without the database: see `cpuLoopMs`. */
+  cpuLoopMs: number;
   clients: number;
 };
 
 /**
+ * One core's speed, apart from the database: the median time of five runs of a fixed
+ * integer loop (10⁸ steps) in this process. The host these benches run on changed speed
+ * by a third within minutes (a 3×10⁸-step loop took 372 ms, then 479–525 ms twenty
+ * minutes later); the database figures alone don't say whether the CPU or the disk moved.
+ */
+export function cpuLoopMs(): number {
+  const times: number[] = [];
+  for (let run = 0; run < 5; run += 1) {
+    const t = performance.now();
+    let x = 0;
+    for (let i = 0; i < 1e8; i += 1) x += i % 7;
+    times.push(performance.now() - t);
+    // The sum is used, so the loop can't be dropped as dead code.
+    if (x !== 299_999_995) throw new Error(`the CPU loop summed to ${x}`);
+  }
+  times.sort((a, b) => a - b);
+  return times[2]!;
+}
+
+/**
  * A pgbench-style baseline on the same PostgreSQL, in the same run: single-row insert and
- * indexed select rates from 32 connections, and one client's commit latency. Benchmarks
- * print their figures as ratios to it.
+ * indexed select rates from 32 connections, and one client's commit latency; and one
+ * core's speed (`cpuLoopMs`). Benchmarks print their figures as ratios to it.
  */
 export async function measureMachineBaseline(
   url: string,
@@ -132,6 +154,7 @@ export async function measureMachineBaseline(
 ): Promise<MachineBaseline> {
   const seconds = options.seconds ?? 3;
   const clients = options.clients ?? 32;
+  const loopMs = cpuLoopMs();
   const h = createDb(url, { max: clients, applicationName: "an-bench-baseline" });
   const sql = h.sql;
   try {
@@ -188,6 +211,7 @@ export async function measureMachineBaseline(
       commitP50Ms: single[Math.floor(single.length / 2)]!,
       commitP99Ms: single[Math.ceil(single.length * 0.99) - 1]!,
       selectP50Ms: selects[Math.floor(selects.length / 2)]!,
+      cpuLoopMs: loopMs,
       clients,
     };
   } finally {
@@ -201,7 +225,8 @@ export function describeBaseline(b: MachineBaseline): string {
     `${b.clients} clients: ${Math.round(b.insertsPerSecond)} single-row inserts/s, ` +
     `${Math.round(b.selectsPerSecond)} indexed selects/s; one client: commit p50 ${b.commitP50Ms.toFixed(2)} ms, ` +
     `commit p99 ${b.commitP99Ms.toFixed(2)} ms, ` +
-    `indexed select p50 ${b.selectP50Ms.toFixed(3)} ms`
+    `indexed select p50 ${b.selectP50Ms.toFixed(3)} ms; one core: a fixed 10⁸-step loop in ` +
+    `${b.cpuLoopMs.toFixed(0)} ms (median of 5)`
   );
 }
 
